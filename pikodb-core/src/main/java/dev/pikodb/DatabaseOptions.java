@@ -1,0 +1,206 @@
+package dev.pikodb;
+
+import dev.pikodb.internal.FileIO;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * The settings of a {@link PikoDB}. Immutable; build one with {@link #builder()}.
+ *
+ * <pre>{@code
+ * DatabaseOptions options = DatabaseOptions.builder()
+ *         .databaseDirectory(Path.of("data"))
+ *         .durableWrites(true)
+ *         .dictionary("sensors", Dictionary.deflate(Map.of("sensor", "s")))
+ *         .build();
+ * }</pre>
+ */
+public final class DatabaseOptions {
+
+    private final Path databaseDirectory;
+    private final boolean durableWrites;
+    private final Map<String, Dictionary> dictionaries;
+    private final JsonMapper jsonMapper;
+    private final Clock clock;
+    private final FileIO fileIO;
+
+    private DatabaseOptions(Builder builder) {
+        this.databaseDirectory = builder.databaseDirectory;
+        this.durableWrites = builder.durableWrites;
+        this.dictionaries = Collections.unmodifiableMap(new LinkedHashMap<>(builder.dictionaries));
+        this.jsonMapper = builder.jsonMapper;
+        this.clock = builder.clock;
+        this.fileIO = builder.fileIO;
+    }
+
+    /**
+     * Starts a builder with every default: no durable writes, no dictionaries, the store's own
+     * {@link JsonMapper} and the system clock.
+     *
+     * @return a new builder
+     */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /**
+     * The directory that holds the database: one file per table plus hidden bookkeeping files.
+     *
+     * @return the database directory
+     */
+    public Path databaseDirectory() {
+        return databaseDirectory;
+    }
+
+    /**
+     * Whether every write is forced to stable storage (fsync) before it returns. When false, a write
+     * returns once its bytes are with the operating system: a killed process loses nothing, a power
+     * failure may lose the last writes.
+     *
+     * @return true for durable writes
+     */
+    public boolean durableWrites() {
+        return durableWrites;
+    }
+
+    /**
+     * The named dictionaries available for writing from {@link PikoDB#start()} on.
+     *
+     * @return an unmodifiable map of dictionary name to dictionary
+     */
+    public Map<String, Dictionary> dictionaries() {
+        return dictionaries;
+    }
+
+    /**
+     * The mapper used to turn values into JSON and back, or {@code null} for the store's own mapper.
+     *
+     * @return the configured mapper or {@code null}
+     */
+    public JsonMapper jsonMapper() {
+        return jsonMapper;
+    }
+
+    /**
+     * The clock that gives write timestamps and decides expiration.
+     *
+     * @return the clock, the system UTC clock by default
+     */
+    public Clock clock() {
+        return clock;
+    }
+
+    FileIO fileIO() {
+        return fileIO;
+    }
+
+    /** Builds {@link DatabaseOptions}. Not thread-safe. */
+    public static final class Builder {
+
+        private Path databaseDirectory;
+        private boolean durableWrites;
+        private final Map<String, Dictionary> dictionaries = new LinkedHashMap<>();
+        private JsonMapper jsonMapper;
+        private Clock clock = Clock.systemUTC();
+        private FileIO fileIO = FileIO.DEFAULT;
+
+        private Builder() {
+        }
+
+        /**
+         * Sets the database directory (required). It is created when missing.
+         *
+         * @param databaseDirectory the directory
+         * @return this builder
+         */
+        public Builder databaseDirectory(Path databaseDirectory) {
+            this.databaseDirectory = databaseDirectory;
+            return this;
+        }
+
+        /**
+         * Makes every write wait for fsync before it returns (default false).
+         *
+         * @param durableWrites true for durable writes
+         * @return this builder
+         */
+        public Builder durableWrites(boolean durableWrites) {
+            this.durableWrites = durableWrites;
+            return this;
+        }
+
+        /**
+         * Adds a named dictionary. Repeatable; a later call with the same name replaces the earlier.
+         *
+         * @param name the name writes refer to
+         * @param dictionary the dictionary
+         * @return this builder
+         */
+        public Builder dictionary(String name, Dictionary dictionary) {
+            if (name == null || name.isEmpty()) {
+                throw new IllegalArgumentException("Dictionary name must be a non-empty string");
+            }
+            this.dictionaries.put(name, Objects.requireNonNull(dictionary,
+                    () -> "Dictionary '" + name + "' must not be null"));
+            return this;
+        }
+
+        /**
+         * Adds every dictionary of the map, as {@link #dictionary(String, Dictionary)} does.
+         *
+         * @param dictionaries dictionary name to dictionary
+         * @return this builder
+         */
+        public Builder dictionaries(Map<String, Dictionary> dictionaries) {
+            Objects.requireNonNull(dictionaries, "dictionaries must not be null").forEach(this::dictionary);
+            return this;
+        }
+
+        /**
+         * Sets the mapper used to turn values into JSON and back. Optional: by default the store uses
+         * its own mapper, so that stored data never changes shape with an application's settings.
+         *
+         * @param jsonMapper the mapper
+         * @return this builder
+         */
+        public Builder jsonMapper(JsonMapper jsonMapper) {
+            this.jsonMapper = jsonMapper;
+            return this;
+        }
+
+        /**
+         * Sets the clock for write timestamps and expiration (default: the system UTC clock).
+         *
+         * @param clock the clock
+         * @return this builder
+         */
+        public Builder clock(Clock clock) {
+            this.clock = Objects.requireNonNull(clock, "clock must not be null");
+            return this;
+        }
+
+        Builder fileIO(FileIO fileIO) {
+            this.fileIO = Objects.requireNonNull(fileIO, "fileIO must not be null");
+            return this;
+        }
+
+        /**
+         * Builds the options.
+         *
+         * @return the options
+         * @throws IllegalArgumentException when no database directory was given
+         */
+        public DatabaseOptions build() {
+            if (databaseDirectory == null) {
+                throw new IllegalArgumentException(
+                        "databaseDirectory is required: call DatabaseOptions.builder().databaseDirectory(path)");
+            }
+            return new DatabaseOptions(this);
+        }
+    }
+}

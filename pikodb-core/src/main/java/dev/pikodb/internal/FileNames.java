@@ -1,0 +1,125 @@
+package dev.pikodb.internal;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.HexFormat;
+
+/**
+ * The names of the files in a database directory.
+ *
+ * <pre>
+ *   users                     table file: the whole table as JSON (see {@link TableFileFormat})
+ *   .users.journal            the table's journal: writes since the table file was last rewritten
+ *   .users.compact            a table file being rewritten (renamed over "users" when complete)
+ *   .users.drop               marker of a table deletion in progress, completed at the next start
+ *   .users.corrupt-&lt;time&gt;     an unreadable table file moved aside (never deleted)
+ *   .dictionaries             the dictionaries that stored records use
+ *   .lock                     held while a PikoDB has the directory open
+ *   users.tmp, users.tmp.1.x  the Node.js PikoDB's temporary files: never tables
+ * </pre>
+ *
+ * Every file of the store's own starts with '.', which both implementations skip as a table. Hidden
+ * names are derived from the table name; a table name too long to fit in a file name with a prefix
+ * and suffix is shortened and given a hash, and the journal records the full table name in its header.
+ */
+public final class FileNames {
+
+    /** The lock file. */
+    public static final String LOCK = ".lock";
+    /** The persisted dictionaries. */
+    public static final String DICTIONARIES = ".dictionaries";
+
+    private static final int MAX_BASE_BYTES = 200;
+    private static final DateTimeFormatter STAMP =
+            DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss.SSS").withZone(ZoneOffset.UTC);
+
+    private FileNames() {
+    }
+
+    /**
+     * Whether a file name in the database directory is a table.
+     *
+     * @param fileName the file name
+     * @return true for a table file
+     */
+    public static boolean isTableFile(String fileName) {
+        return !fileName.startsWith(".") && !isTemporary(fileName);
+    }
+
+    /**
+     * Whether a file name is a temporary file of the Node.js PikoDB ({@code x.tmp} or {@code x.tmp.n.y}).
+     *
+     * @param fileName the file name
+     * @return true for a temporary file
+     */
+    public static boolean isTemporary(String fileName) {
+        return fileName.endsWith(".tmp") || fileName.contains(".tmp.");
+    }
+
+    static Path journal(Path directory, String table) {
+        return directory.resolve("." + base(table) + ".journal");
+    }
+
+    static boolean isJournal(String fileName) {
+        return fileName.startsWith(".") && fileName.endsWith(".journal");
+    }
+
+    static Path compactionTemp(Path directory, String table) {
+        return directory.resolve("." + base(table) + ".compact");
+    }
+
+    static boolean isCompactionTemp(String fileName) {
+        return fileName.startsWith(".") && fileName.endsWith(".compact");
+    }
+
+    static Path dropMarker(Path directory, String table) {
+        return directory.resolve("." + base(table) + ".drop");
+    }
+
+    static boolean isDropMarker(String fileName) {
+        return fileName.startsWith(".") && fileName.endsWith(".drop");
+    }
+
+    static Path quarantine(Path directory, Path file, Instant when) {
+        String name = file.getFileName().toString();
+        String stem = name.startsWith(".") ? name.substring(1) : name;
+        if (stem.getBytes(StandardCharsets.UTF_8).length > MAX_BASE_BYTES) {
+            stem = shorten(stem);
+        }
+        return directory.resolve("." + stem + ".corrupt-" + STAMP.format(when));
+    }
+
+    private static String base(String table) {
+        return table.getBytes(StandardCharsets.UTF_8).length <= MAX_BASE_BYTES ? table : shorten(table);
+    }
+
+    private static String shorten(String name) {
+        StringBuilder prefix = new StringBuilder();
+        int bytes = 0;
+        for (int i = 0; i < name.length(); ) {
+            int codePoint = name.codePointAt(i);
+            int size = new String(Character.toChars(codePoint)).getBytes(StandardCharsets.UTF_8).length;
+            if (bytes + size > 100) {
+                break;
+            }
+            prefix.appendCodePoint(codePoint);
+            bytes += size;
+            i += Character.charCount(codePoint);
+        }
+        return prefix + "~" + sha256(name).substring(0, 24);
+    }
+
+    private static String sha256(String text) {
+        try {
+            byte[] digest = MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8));
+            return HexFormat.of().formatHex(digest);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is missing from this JVM", e);
+        }
+    }
+}

@@ -1,0 +1,8 @@
+package dev.pikodb.internal;
+
+import java.nio.file.Path;
+import java.time.Clock;
+
+/** What every table of one store shares. */
+record StoreContext(Path directory, FileIO io, boolean durable, Clock clock, Stats stats) {
+}

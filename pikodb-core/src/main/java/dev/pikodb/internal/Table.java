@@ -1,0 +1,593 @@
+package dev.pikodb.internal;
+
+import dev.pikodb.PikoDBException;
+import dev.pikodb.TableSummary;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.locks.ReentrantLock;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One table: its records in memory, its table file and its journal.
+ *
+ * <p><b>Writes.</b> A write is validated and encoded by the caller, then, under {@code appendLock},
+ * gets its version, is appended to the journal as one frame, and only then becomes visible in
+ * {@link #records}. In durable mode the frame must also be forced first: the writer queues it as
+ * pending and waits in {@link #awaitForced}, where whoever holds {@code syncLock} forces the journal
+ * once for every frame appended so far (group commit) and makes all of them visible, in append order.
+ * Versions are computed against the latest appended state (pending included), so per key they
+ * strictly increase in commit order. Lock order: {@code syncLock} before {@code appendLock}.
+ *
+ * <p><b>Failures.</b> When an append, a force or a journal reset fails, the file's state is unknown
+ * (after a failed fsync, Linux may have dropped the dirty pages and report success next time), so the
+ * table enters a failed state: pending writes are dropped and their callers get
+ * {@link PikoDBException}, later writes are refused, reads go on from memory, and only reopening the
+ * database (which reloads the files) clears it.
+ *
+ * <p><b>Compaction</b> rewrites the table file from memory and empties the journal, when the journal
+ * outgrows the table file (so each write pays amortised O(1) of rewriting) and on flush and close:
+ * <ol>
+ * <li>write every live record to {@code .<table>.compact} and force it;</li>
+ * <li>rename it over the table file and force the directory;</li>
+ * <li>truncate the journal to its header and force it.</li>
+ * </ol>
+ * Crash at any instant: before the rename completes, the old table file and the full journal are on
+ * disk, and the temporary file is deleted at the next start; the old state plus the journal is every
+ * acknowledged write. After the rename and before the truncation is on disk, the new table file holds
+ * every acknowledged write and the journal still holds frames already in it: replaying them is
+ * harmless because each frame carries its key's complete state (version, timestamp, value), and the
+ * last frame of every key is exactly the state the new file holds, so replay gives the same table,
+ * neither losing nor duplicating anything. Steps 1-2 are forced even in default mode, so the
+ * truncation can never reach the disk before the new table file does.
+ */
+final class Table {
+
+    private static final Logger log = LoggerFactory.getLogger(Table.class);
+
+    /** Journals smaller than this are never compacted: replaying them at start is cheap. */
+    static final long MIN_COMPACTION_BYTES = 1 << 20;
+
+    private record Pending(String key, StoredRecord record, long sequence) {
+    }
+
+    final String name;
+    private final StoreContext context;
+    private final Path file;
+    private final Path journalPath;
+    private final Map<String, StoredRecord> records;
+
+    private final ReentrantLock appendLock = new ReentrantLock();
+    private final ReentrantLock syncLock = new ReentrantLock();
+
+    // Guarded by appendLock (changed only while both locks are held, except by an append).
+    private volatile Journal journal;
+    private volatile boolean fileExists;
+    private long compactAt;
+    private long appendedSequence;
+    private final ArrayDeque<Pending> pending = new ArrayDeque<>();
+    private final HashMap<String, Pending> pendingByKey = new HashMap<>();
+    // Guarded by syncLock.
+    private long forcedSequence;
+
+    private volatile long fileBytes;
+    private volatile long journalBytes;
+    private volatile boolean compactionDue;
+    private volatile String failure;
+    private volatile boolean gone;
+
+    Table(StoreContext context, String name, Map<String, StoredRecord> records, boolean fileExists, long fileBytes,
+            Journal journal) {
+        this.context = context;
+        this.name = name;
+        this.file = context.directory().resolve(name);
+        this.journalPath = FileNames.journal(context.directory(), name);
+        this.records = records;
+        this.fileExists = fileExists;
+        this.fileBytes = fileBytes;
+        this.journal = journal;
+        this.journalBytes = journal == null ? 0 : journal.size();
+        this.compactAt = compactionThreshold();
+    }
+
+    static Table empty(StoreContext context, String name) {
+        return new Table(context, name, new ConcurrentHashMap<>(), false, 0, null);
+    }
+
+    /** Thrown to the store when this table was deleted or closed under a writer: it retries elsewhere. */
+    static final class GoneException extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        GoneException() {
+            super(null, null, false, false);
+        }
+    }
+
+    // ---- writes -------------------------------------------------------------------------------
+
+    /**
+     * Writes a record.
+     *
+     * @param expectedVersion the version the key must have (0: absent), or -1 for any
+     * @return the new version, or 0 when {@code expectedVersion} did not match
+     */
+    long put(String key, byte[] value, Long expiration, String dictionaryName, long expectedVersion) {
+        StoredRecord record;
+        long sequence;
+        appendLock.lock();
+        try {
+            checkWritable();
+            long now = context.clock().millis();
+            StoredRecord current = latest(key, now);
+            long currentVersion = current == null ? 0 : current.version;
+            if (expectedVersion >= 0 && expectedVersion != currentVersion) {
+                return 0;
+            }
+            record = new StoredRecord(value, currentVersion + 1, now, expiration, dictionaryName);
+            sequence = append(JournalFormat.setFrame(key, record));
+            if (context.durable()) {
+                enqueue(new Pending(key, record, sequence));
+            } else {
+                records.put(key, record);
+            }
+        } finally {
+            appendLock.unlock();
+        }
+        finishWrite(sequence);
+        return record.version;
+    }
+
+    /**
+     * Deletes a key.
+     *
+     * @return true if a live key was removed
+     */
+    boolean delete(String key) {
+        long sequence;
+        appendLock.lock();
+        try {
+            checkWritable();
+            long now = context.clock().millis();
+            if (latest(key, now) == null) {
+                removeIfExpired(key, now);
+                return false;
+            }
+            sequence = append(JournalFormat.deleteFrame(key));
+            if (context.durable()) {
+                enqueue(new Pending(key, null, sequence));
+            } else {
+                records.remove(key);
+            }
+        } finally {
+            appendLock.unlock();
+        }
+        finishWrite(sequence);
+        return true;
+    }
+
+    private void finishWrite(long sequence) {
+        if (context.durable()) {
+            awaitForced(sequence);
+        }
+        if (compactionDue) {
+            compactIfDue();
+        }
+    }
+
+    /** The latest appended state of a key, pending writes included; null when absent or expired. */
+    private StoredRecord latest(String key, long now) {
+        Pending queued = pendingByKey.isEmpty() ? null : pendingByKey.get(key);
+        StoredRecord current = queued != null ? queued.record() : records.get(key);
+        return current == null || current.isExpired(now) ? null : current;
+    }
+
+    private void enqueue(Pending write) {
+        pending.addLast(write);
+        pendingByKey.put(write.key(), write);
+    }
+
+    private long append(ByteBuffer frame) {
+        int length = frame.remaining();
+        if (journal == null) {
+            try {
+                journal = Journal.create(context.io(), context.directory(), journalPath, name, context.durable());
+            } catch (IOException e) {
+                // Nothing was acknowledged from this file: the next write simply tries to create it again.
+                throw new PikoDBException("Cannot write to table '" + name + "': creating its journal " + journalPath
+                        + " failed: " + e + ". Check that the database directory is writable and has free space", e);
+            }
+        }
+        try {
+            journal.append(frame);
+        } catch (IOException e) {
+            fail("appending to " + journalPath + " failed: " + e, e);
+            throw failedException();
+        }
+        appendedSequence += length;
+        journalBytes = journal.size();
+        context.stats().journalBytes.add(length);
+        if (journal.size() > compactAt) {
+            compactionDue = true;
+        }
+        return appendedSequence;
+    }
+
+    /** Returns once the write at {@code sequence} is forced and visible, or throws if it failed. */
+    private void awaitForced(long sequence) {
+        syncLock.lock();
+        try {
+            if (forcedSequence >= sequence) {
+                return;
+            }
+            if (failure != null) {
+                throw failedException();
+            }
+            forceAndApplyAll();
+        } finally {
+            syncLock.unlock();
+        }
+    }
+
+    /** Holding {@code syncLock}: forces every appended frame and makes every pending write visible. */
+    private void forceAndApplyAll() {
+        long target;
+        Journal current;
+        appendLock.lock();
+        try {
+            target = appendedSequence;
+            current = journal;
+        } finally {
+            appendLock.unlock();
+        }
+        if (target <= forcedSequence) {
+            return;
+        }
+        if (context.durable()) {
+            try {
+                current.force();
+            } catch (IOException e) {
+                appendLock.lock();
+                try {
+                    fail("forcing " + journalPath + " to disk failed: " + e, e);
+                    pending.clear();
+                    pendingByKey.clear();
+                } finally {
+                    appendLock.unlock();
+                }
+                throw failedException();
+            }
+        }
+        forcedSequence = target;
+        appendLock.lock();
+        try {
+            while (!pending.isEmpty() && pending.peekFirst().sequence() <= target) {
+                Pending write = pending.pollFirst();
+                if (write.record() == null) {
+                    records.remove(write.key());
+                } else {
+                    records.put(write.key(), write.record());
+                }
+                pendingByKey.remove(write.key(), write);
+            }
+        } finally {
+            appendLock.unlock();
+        }
+    }
+
+    private void checkWritable() {
+        if (gone) {
+            throw new GoneException();
+        }
+        if (failure != null) {
+            throw failedException();
+        }
+    }
+
+    private void fail(String reason, IOException cause) {
+        if (failure == null) {
+            failure = reason;
+            log.error("Table '{}' now refuses writes: {}. Reads go on; reopen the database to reload it from disk",
+                    Validation.printable(name), reason, cause);
+        }
+    }
+
+    private PikoDBException failedException() {
+        return new PikoDBException("Table '" + Validation.printable(name) + "' refuses writes after an I/O failure ("
+                + failure + "); reads go on. Fix the cause (disk space, file system) and reopen the database");
+    }
+
+    // ---- compaction ---------------------------------------------------------------------------
+
+    private void compactIfDue() {
+        syncLock.lock();
+        try {
+            appendLock.lock();
+            try {
+                if (gone || failure != null || journal == null || journal.size() <= compactAt) {
+                    compactionDue = false;
+                    return;
+                }
+                forceAndApplyAll();
+                compact();
+            } catch (IOException e) {
+                // The journal still holds everything; try again once it has grown as much again.
+                compactAt = journal.size() * 2;
+                compactionDue = false;
+                log.warn("Compaction of table '{}' failed: {}; its journal keeps every write, will retry later",
+                        Validation.printable(name), e.toString());
+            } catch (PikoDBException e) {
+                // The failure was reported to the writers concerned; the table is now failed.
+                compactionDue = false;
+            } finally {
+                appendLock.unlock();
+            }
+        } finally {
+            syncLock.unlock();
+        }
+    }
+
+    /** Holding both locks, nothing pending: the procedure and its crash argument are in the class comment. */
+    private void compact() throws IOException {
+        long started = System.nanoTime();
+        FileIO io = context.io();
+        Path temp = FileNames.compactionTemp(context.directory(), name);
+        long written;
+        try (FileIO.Handle handle = io.open(temp, true, true)) {
+            HandleOutputStream out = new HandleOutputStream(handle);
+            TableFileFormat.write(out, records, context.clock().millis());
+            out.flush();
+            written = out.written();
+            handle.force();
+        } catch (IOException e) {
+            deleteQuietly(temp);
+            throw e;
+        }
+        io.atomicMove(temp, file);
+        fileExists = true;
+        fileBytes = written;
+        io.forceDirectory(context.directory());
+        if (journal != null) {
+            try {
+                journal.reset();
+            } catch (IOException e) {
+                fail("emptying " + journalPath + " after compaction failed: " + e, e);
+                throw e;
+            }
+            journalBytes = journal.size();
+        }
+        compactAt = compactionThreshold();
+        compactionDue = false;
+        context.stats().compactions.increment();
+        context.stats().compactionNanos.add(System.nanoTime() - started);
+    }
+
+    private long compactionThreshold() {
+        long header = journal == null ? 0 : JournalFormat.header(name).length;
+        return header + Math.max(fileBytes, MIN_COMPACTION_BYTES);
+    }
+
+    // ---- flush, close, drop -------------------------------------------------------------------
+
+    /** Makes the table file hold the whole table. */
+    void flush() {
+        syncLock.lock();
+        appendLock.lock();
+        try {
+            if (gone) {
+                return;
+            }
+            if (failure != null) {
+                throw failedException();
+            }
+            forceAndApplyAll();
+            if (journal != null && (journal.hasFrames() || !fileExists)) {
+                compact();
+            }
+        } catch (IOException e) {
+            throw new PikoDBException("Cannot flush table '" + Validation.printable(name) + "' to " + file + ": " + e
+                    + "; its journal keeps every write", e);
+        } finally {
+            appendLock.unlock();
+            syncLock.unlock();
+        }
+    }
+
+    /** Flushes the table, then closes and removes its journal. */
+    void close() {
+        syncLock.lock();
+        appendLock.lock();
+        try {
+            if (gone) {
+                return;
+            }
+            gone = true;
+            if (journal == null) {
+                return;
+            }
+            if (failure != null) {
+                log.warn("Table '{}' is closed in its failed state ({}); its files are kept as they are",
+                        Validation.printable(name), failure);
+                closeJournalQuietly();
+                return;
+            }
+            forceAndApplyAll();
+            if (journal.hasFrames() || !fileExists) {
+                compact();
+            }
+            journal.close();
+            journal = null;
+            context.io().deleteIfExists(journalPath);
+        } catch (IOException e) {
+            closeJournalQuietly();
+            throw new PikoDBException("Cannot close table '" + Validation.printable(name) + "' cleanly: " + e
+                    + "; its journal " + journalPath + " is kept and replayed at the next start", e);
+        } finally {
+            appendLock.unlock();
+            syncLock.unlock();
+        }
+    }
+
+    /**
+     * Deletes the table's files. A marker makes the deletion complete at the next start if it is cut
+     * short, so a table is never half-deleted.
+     *
+     * @return true if the table had data
+     */
+    boolean drop() {
+        syncLock.lock();
+        appendLock.lock();
+        try {
+            if (gone) {
+                return false;
+            }
+            boolean existed = exists();
+            if (failure == null && journal != null) {
+                try {
+                    forceAndApplyAll();
+                } catch (PikoDBException e) {
+                    log.debug("Pending writes of table '{}' failed before it was deleted", name, e);
+                }
+            }
+            FileIO io = context.io();
+            Path marker = FileNames.dropMarker(context.directory(), name);
+            try (FileIO.Handle handle = io.open(marker, true, true)) {
+                handle.append(ByteBuffer.wrap(name.getBytes(StandardCharsets.UTF_8)));
+                handle.force();
+            } catch (IOException e) {
+                deleteQuietly(marker);
+                throw new PikoDBException("Cannot delete table '" + Validation.printable(name) + "': writing "
+                        + marker + " failed: " + e + "; the table is unchanged", e);
+            }
+            gone = true;
+            try {
+                io.forceDirectory(context.directory());
+                closeJournalQuietly();
+                io.deleteIfExists(journalPath);
+                io.deleteIfExists(file);
+                io.forceDirectory(context.directory());
+                io.deleteIfExists(marker);
+            } catch (IOException e) {
+                throw new PikoDBException("Deleting table '" + Validation.printable(name) + "' was cut short: " + e
+                        + "; it completes at the next start (marker " + marker + ")", e);
+            } finally {
+                records.clear();
+                pending.clear();
+                pendingByKey.clear();
+            }
+            return existed;
+        } finally {
+            appendLock.unlock();
+            syncLock.unlock();
+        }
+    }
+
+    private void closeJournalQuietly() {
+        if (journal != null) {
+            try {
+                journal.close();
+            } catch (IOException e) {
+                log.debug("Closing {} failed", journalPath, e);
+            }
+            journal = null;
+        }
+    }
+
+    private void deleteQuietly(Path path) {
+        try {
+            context.io().deleteIfExists(path);
+        } catch (IOException e) {
+            log.debug("Cannot delete {}", path, e);
+        }
+    }
+
+    // ---- reads --------------------------------------------------------------------------------
+
+    /** The live record of a key, or null; an expired record is removed on the way. */
+    StoredRecord read(String key, long now) {
+        StoredRecord record = records.get(key);
+        if (record != null && record.isExpired(now)) {
+            removeIfExpired(key, now);
+            return null;
+        }
+        return record;
+    }
+
+    private void removeIfExpired(String key, long now) {
+        StoredRecord record = records.get(key);
+        if (record != null && record.isExpired(now) && records.remove(key, record)) {
+            context.stats().expiredRemoved.increment();
+        }
+    }
+
+    /** Every live record; expired ones are removed on the way. */
+    List<Map.Entry<String, StoredRecord>> entries(long now) {
+        List<Map.Entry<String, StoredRecord>> live = new ArrayList<>(records.size());
+        for (Map.Entry<String, StoredRecord> entry : records.entrySet()) {
+            StoredRecord record = entry.getValue();
+            if (record.isExpired(now)) {
+                removeIfExpired(entry.getKey(), now);
+            } else {
+                live.add(Map.entry(entry.getKey(), record));
+            }
+        }
+        return live;
+    }
+
+    /** Removes expired records from memory; they leave the table file at its next rewrite. */
+    int cleanupExpired(long now) {
+        int removed = 0;
+        for (Iterator<Map.Entry<String, StoredRecord>> it = records.entrySet().iterator(); it.hasNext(); ) {
+            Map.Entry<String, StoredRecord> entry = it.next();
+            if (entry.getValue().isExpired(now) && records.remove(entry.getKey(), entry.getValue())) {
+                removed++;
+            }
+        }
+        context.stats().expiredRemoved.add(removed);
+        return removed;
+    }
+
+    int liveSize(long now) {
+        cleanupExpired(now);
+        int live = 0;
+        for (StoredRecord record : records.values()) {
+            if (!record.isExpired(now)) {
+                live++;
+            }
+        }
+        return live;
+    }
+
+    boolean exists() {
+        return fileExists || journal != null;
+    }
+
+    boolean isGone() {
+        return gone;
+    }
+
+    String failure() {
+        return failure;
+    }
+
+    TableSummary summary() {
+        return new TableSummary(name, records.size(), fileBytes, journalBytes);
+    }
+
+    /** Every dictionary name the records use (for the registry at start). */
+    void collectDictionaryNames(java.util.Set<String> into) {
+        for (StoredRecord record : records.values()) {
+            if (record.dictionaryName != null) {
+                into.add(record.dictionaryName);
+            }
+        }
+    }
+}

@@ -1,0 +1,201 @@
+package dev.pikodb.internal;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.Map;
+import tools.jackson.core.JacksonException;
+import tools.jackson.core.JsonParser;
+import tools.jackson.core.JsonToken;
+import tools.jackson.core.ObjectReadContext;
+import tools.jackson.core.StreamReadConstraints;
+import tools.jackson.core.io.JsonStringEncoder;
+import tools.jackson.core.json.JsonFactory;
+
+/**
+ * The table file format, shared with the Node.js PikoDB: the whole table as one UTF-8 JSON array of
+ * {@code [key, record]} pairs.
+ *
+ * <pre>
+ * [["user1",{"d":{"name":"Alice"},"v":3,"t":1732400000000,"x":null}],
+ * ["r1",{"d":{"s":"DHT22","t":23.5},"v":1,"t":1732400000001,"x":1732403600000,"n":"sensors"}]]
+ * </pre>
+ *
+ * {@code d} is the value (object keys deflated when {@code n}, the dictionary name, is present),
+ * {@code v} the version, {@code t} the last-write timestamp in epoch milliseconds, {@code x} the
+ * expiration or {@code null}. One pair per line. When reading, a missing {@code v} counts as 1, a
+ * missing {@code t} as 0, a missing or null {@code x} as no expiration, and unknown fields are ignored.
+ */
+final class TableFileFormat {
+
+    /** Values may nest up to Jackson's default write depth (1000); the file adds three levels. */
+    private static final JsonFactory FACTORY = JsonFactory.builder()
+            .streamReadConstraints(StreamReadConstraints.builder()
+                    .maxNestingDepth(2_000)
+                    .maxStringLength(Integer.MAX_VALUE)
+                    .maxNumberLength(Integer.MAX_VALUE)
+                    .maxNameLength(Integer.MAX_VALUE)
+                    .build())
+            .build();
+    private static final byte[] D = bytes("{\"d\":");
+    private static final byte[] V = bytes(",\"v\":");
+    private static final byte[] T = bytes(",\"t\":");
+    private static final byte[] X = bytes(",\"x\":");
+    private static final byte[] N = bytes(",\"n\":");
+    private static final byte[] NULL = bytes("null");
+
+    private TableFileFormat() {
+    }
+
+    /** Writes every record that is not expired at {@code now}; returns how many were written. */
+    static int write(OutputStream out, Map<String, StoredRecord> records, long now) throws IOException {
+        out.write('[');
+        int written = 0;
+        for (Map.Entry<String, StoredRecord> entry : records.entrySet()) {
+            StoredRecord record = entry.getValue();
+            if (record.isExpired(now)) {
+                continue;
+            }
+            if (written++ > 0) {
+                out.write(',');
+                out.write('\n');
+            }
+            out.write('[');
+            writeString(out, entry.getKey());
+            out.write(',');
+            out.write(D);
+            out.write(record.value);
+            out.write(V);
+            out.write(ascii(record.version));
+            out.write(T);
+            out.write(ascii(record.timestamp));
+            out.write(X);
+            out.write(record.expires ? ascii(record.expiration) : NULL);
+            if (record.dictionaryName != null) {
+                out.write(N);
+                writeString(out, record.dictionaryName);
+            }
+            out.write('}');
+            out.write(']');
+        }
+        out.write(']');
+        out.write('\n');
+        return written;
+    }
+
+    /** Thrown when a table file is not in this format. */
+    static final class MalformedTableFileException extends Exception {
+        private static final long serialVersionUID = 1L;
+
+        MalformedTableFileException(String message) {
+            super(message);
+        }
+    }
+
+    /**
+     * Reads a table file into {@code records}, skipping records expired at {@code now}.
+     *
+     * @throws MalformedTableFileException naming the problem and its byte offset
+     */
+    static void read(byte[] bytes, Map<String, StoredRecord> records, long now, JournalFormat.Interner dictionaries)
+            throws MalformedTableFileException {
+        try (JsonParser parser = FACTORY.createParser(ObjectReadContext.empty(), bytes)) {
+            if (parser.nextToken() != JsonToken.START_ARRAY) {
+                throw malformed(parser, "the file does not start with a JSON array");
+            }
+            JsonToken token;
+            while ((token = parser.nextToken()) == JsonToken.START_ARRAY) {
+                if (parser.nextToken() != JsonToken.VALUE_STRING) {
+                    throw malformed(parser, "an entry does not start with a string key");
+                }
+                String key = parser.getString();
+                if (parser.nextToken() != JsonToken.START_OBJECT) {
+                    throw malformed(parser, "the record of key '" + Validation.printable(key) + "' is not an object");
+                }
+                StoredRecord record = readRecord(parser, bytes, key, dictionaries);
+                if (parser.nextToken() != JsonToken.END_ARRAY) {
+                    throw malformed(parser, "the entry of key '" + Validation.printable(key) + "' has more than two elements");
+                }
+                if (!record.isExpired(now)) {
+                    records.put(key, record);
+                }
+            }
+            if (token != JsonToken.END_ARRAY) {
+                throw malformed(parser, "an element of the top-level array is not a [key, record] pair");
+            }
+            if (parser.nextToken() != null) {
+                throw malformed(parser, "there is content after the top-level array");
+            }
+        } catch (JacksonException e) {
+            throw new MalformedTableFileException("invalid JSON: " + e.getOriginalMessage()
+                    + " at byte " + e.getLocation().getByteOffset());
+        }
+    }
+
+    private static StoredRecord readRecord(JsonParser parser, byte[] bytes, String key,
+            JournalFormat.Interner dictionaries) throws MalformedTableFileException {
+        byte[] value = null;
+        long version = 1;
+        long timestamp = 0;
+        Long expiration = null;
+        String dictionary = null;
+        while (parser.nextToken() == JsonToken.PROPERTY_NAME) {
+            String field = parser.currentName();
+            JsonToken token = parser.nextToken();
+            switch (field) {
+                case "d" -> value = rawValue(parser, bytes);
+                case "v" -> version = longField(parser, token, key, "v");
+                case "t" -> timestamp = longField(parser, token, key, "t");
+                case "x" -> expiration = token == JsonToken.VALUE_NULL ? null : longField(parser, token, key, "x");
+                case "n" -> dictionary = token == JsonToken.VALUE_NULL ? null : dictionaries.intern(parser.getString());
+                default -> parser.skipChildren();
+            }
+        }
+        if (value == null) {
+            value = NULL.clone();
+        }
+        return new StoredRecord(value, version, timestamp, expiration, dictionary);
+    }
+
+    /** The exact bytes of the current value, sliced from the input without building a tree. */
+    private static byte[] rawValue(JsonParser parser, byte[] bytes) {
+        int start = (int) parser.currentTokenLocation().getByteOffset();
+        if (parser.currentToken().isStructStart()) {
+            parser.skipChildren();
+        } else {
+            parser.finishToken();
+        }
+        int end = (int) parser.currentLocation().getByteOffset();
+        return Arrays.copyOfRange(bytes, start, end);
+    }
+
+    private static long longField(JsonParser parser, JsonToken token, String key, String field)
+            throws MalformedTableFileException {
+        if (token != JsonToken.VALUE_NUMBER_INT) {
+            if (token == JsonToken.VALUE_NUMBER_FLOAT) {
+                return (long) parser.getDoubleValue();
+            }
+            throw malformed(parser, "field '" + field + "' of key '" + Validation.printable(key) + "' is not a number");
+        }
+        return parser.getLongValue();
+    }
+
+    private static MalformedTableFileException malformed(JsonParser parser, String problem) {
+        return new MalformedTableFileException(problem + " (at byte " + parser.currentTokenLocation().getByteOffset() + ")");
+    }
+
+    private static void writeString(OutputStream out, String text) throws IOException {
+        out.write('"');
+        out.write(JsonStringEncoder.getInstance().quoteAsUTF8(text));
+        out.write('"');
+    }
+
+    private static byte[] ascii(long number) {
+        return Long.toString(number).getBytes(StandardCharsets.US_ASCII);
+    }
+
+    private static byte[] bytes(String text) {
+        return text.getBytes(StandardCharsets.US_ASCII);
+    }
+}

@@ -1,0 +1,133 @@
+package dev.pikodb.internal;
+
+import java.nio.charset.StandardCharsets;
+import java.util.Locale;
+import java.util.Set;
+
+/** The argument rules every public method checks before anything changes. */
+public final class Validation {
+
+    /** Longest table name, in UTF-8 bytes (a file name on common file systems). */
+    public static final int MAX_TABLE_NAME_BYTES = 255;
+    /** Longest key, in UTF-16 chars ({@link String#length()}). */
+    public static final int MAX_KEY_LENGTH = 1024;
+
+    private static final Set<String> RESERVED_DEVICE_NAMES = Set.of("CON", "PRN", "AUX", "NUL",
+            "COM1", "COM2", "COM3", "COM4", "COM5", "COM6", "COM7", "COM8", "COM9",
+            "LPT1", "LPT2", "LPT3", "LPT4", "LPT5", "LPT6", "LPT7", "LPT8", "LPT9");
+
+    private Validation() {
+    }
+
+    /**
+     * Checks a table name.
+     *
+     * @param table the name
+     * @throws IllegalArgumentException naming the rule it breaks
+     */
+    public static void checkTable(String table) {
+        String problem = tableNameProblem(table);
+        if (problem != null) {
+            throw new IllegalArgumentException(problem);
+        }
+    }
+
+    /**
+     * Describes what is wrong with a table name.
+     *
+     * @param table the name
+     * @return the problem, or {@code null} when the name is valid
+     */
+    public static String tableNameProblem(String table) {
+        if (table == null) {
+            return "Table name must not be null";
+        }
+        if (table.isEmpty()) {
+            return "Table name must not be empty";
+        }
+        String shown = "'" + printable(table) + "'";
+        if (table.getBytes(StandardCharsets.UTF_8).length > MAX_TABLE_NAME_BYTES) {
+            return "Table name " + shown + " is longer than " + MAX_TABLE_NAME_BYTES + " bytes in UTF-8";
+        }
+        if (table.indexOf('\0') >= 0) {
+            return "Table name " + shown + " must not contain a NUL character";
+        }
+        if (table.indexOf('/') >= 0 || table.indexOf('\\') >= 0) {
+            return "Table name " + shown + " must not contain '/' or '\\' (a table is one file in the database directory)";
+        }
+        if (table.contains("..")) {
+            return "Table name " + shown + " must not contain '..'";
+        }
+        if (table.startsWith(".")) {
+            return "Table name " + shown + " must not start with '.' (such files are the store's own)";
+        }
+        if (table.endsWith(".tmp") || table.contains(".tmp.")) {
+            return "Table name " + shown + " must not end in '.tmp' or contain '.tmp.' (such files are temporary files)";
+        }
+        int dot = table.indexOf('.');
+        String stem = (dot < 0 ? table : table.substring(0, dot)).trim().toUpperCase(Locale.ROOT);
+        if (RESERVED_DEVICE_NAMES.contains(stem)) {
+            return "Table name " + shown + " is a reserved device name on Windows (CON, PRN, AUX, NUL, COM1-9, LPT1-9)";
+        }
+        return null;
+    }
+
+    /**
+     * Checks a key.
+     *
+     * @param table the table, for the message
+     * @param key the key
+     * @throws IllegalArgumentException naming the rule it breaks
+     */
+    public static void checkKey(String table, String key) {
+        if (key == null) {
+            throw new IllegalArgumentException("Key must not be null (table '" + table + "')");
+        }
+        if (key.isEmpty()) {
+            throw new IllegalArgumentException("Key must not be empty (table '" + table + "')");
+        }
+        if (key.length() > MAX_KEY_LENGTH) {
+            throw new IllegalArgumentException("Key '" + printable(key.substring(0, 40)) + "...' in table '" + table
+                    + "' is " + key.length() + " characters long; the limit is " + MAX_KEY_LENGTH);
+        }
+        if (key.indexOf('\0') >= 0) {
+            throw new IllegalArgumentException("Key '" + printable(key) + "' in table '" + table
+                    + "' must not contain a NUL character");
+        }
+    }
+
+    /**
+     * Checks a dictionary name.
+     *
+     * @param name the name
+     * @throws IllegalArgumentException when it is null, empty or too long
+     */
+    public static void checkDictionaryName(String name) {
+        if (name == null || name.isEmpty()) {
+            throw new IllegalArgumentException("Dictionary name must be a non-empty string");
+        }
+        if (name.getBytes(StandardCharsets.UTF_8).length > 1024) {
+            throw new IllegalArgumentException("Dictionary name '" + printable(name.substring(0, 40))
+                    + "...' is longer than 1024 bytes");
+        }
+    }
+
+    /**
+     * Makes a name safe to put in a log line or message: control characters become {@code \\uXXXX}.
+     *
+     * @param text the text
+     * @return the printable text, cut at 300 characters
+     */
+    public static String printable(String text) {
+        StringBuilder out = new StringBuilder(Math.min(text.length(), 300));
+        for (int i = 0; i < text.length() && i < 300; i++) {
+            char c = text.charAt(i);
+            if (Character.isISOControl(c)) {
+                out.append(String.format("\\u%04x", (int) c));
+            } else {
+                out.append(c);
+            }
+        }
+        return text.length() > 300 ? out.append("...").toString() : out.toString();
+    }
+}

@@ -1,0 +1,119 @@
+package dev.pikodb.internal;
+
+import dev.pikodb.Dictionary;
+import java.util.Iterator;
+import java.util.Map;
+import tools.jackson.core.JacksonException;
+import tools.jackson.core.type.TypeReference;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ArrayNode;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * Turns values into the JSON bytes that are stored, and back, applying dictionaries on the way.
+ * Every decode builds a fresh object, so callers can never change stored data.
+ */
+public final class ValueCodec {
+
+    private static final JsonMapper DEFAULT_MAPPER = JsonMapper.builder().build();
+
+    private final JsonMapper mapper;
+
+    /**
+     * Creates a codec.
+     *
+     * @param mapper the application's mapper, or {@code null} for the store's own
+     */
+    public ValueCodec(JsonMapper mapper) {
+        this.mapper = mapper == null ? DEFAULT_MAPPER : mapper;
+    }
+
+    byte[] encode(String table, String key, Object value, Dictionary dictionary, String dictionaryName) {
+        try {
+            if (dictionary == null) {
+                return mapper.writeValueAsBytes(value);
+            }
+            JsonNode tree = value == null ? mapper.nullNode() : mapper.valueToTree(value);
+            return mapper.writeValueAsBytes(deflate(tree, dictionary, dictionaryName, table, key));
+        } catch (JacksonException | StackOverflowError e) {
+            throw new IllegalArgumentException("Value for key '" + Validation.printable(key) + "' in table '"
+                    + Validation.printable(table) + "' cannot be serialised to JSON ("
+                    + (e instanceof StackOverflowError ? "it nests too deeply or refers to itself" : e.getMessage())
+                    + "); store data Jackson can serialise, e.g. a record, a Map or a JsonNode", e);
+        }
+    }
+
+    <T> T decode(StoredRecord record, Dictionary dictionary, Class<T> type) {
+        if (dictionary == null) {
+            return mapper.readValue(record.value, type);
+        }
+        return mapper.treeToValue(inflate(mapper.readTree(record.value), dictionary), type);
+    }
+
+    <T> T decode(StoredRecord record, Dictionary dictionary, TypeReference<T> type) {
+        if (dictionary == null) {
+            return mapper.readValue(record.value, type);
+        }
+        return mapper.convertValue(inflate(mapper.readTree(record.value), dictionary), type);
+    }
+
+    private static JsonNode deflate(JsonNode node, Dictionary dictionary, String name, String table, String key) {
+        if (node instanceof ObjectNode object) {
+            Map<String, String> deflate = dictionary.deflateMapping();
+            Map<String, String> inflate = dictionary.inflateMapping();
+            ObjectNode out = object.objectNode();
+            for (Map.Entry<String, JsonNode> property : object.properties()) {
+                String field = property.getKey();
+                String shortName = deflate.get(field);
+                if (shortName == null) {
+                    String meaning = inflate.get(field);
+                    if (meaning != null && !meaning.equals(field)) {
+                        throw collision(name, table, key, "its key '" + field + "' is the short form of '" + meaning
+                                + "', so it would read back as '" + meaning + "'");
+                    }
+                    shortName = field;
+                }
+                if (out.has(shortName)) {
+                    throw collision(name, table, key, "two keys would both be stored as '" + shortName + "'");
+                }
+                out.set(shortName, deflate(property.getValue(), dictionary, name, table, key));
+            }
+            return out;
+        }
+        if (node instanceof ArrayNode array) {
+            ArrayNode out = array.arrayNode(array.size());
+            for (JsonNode element : array) {
+                out.add(deflate(element, dictionary, name, table, key));
+            }
+            return out;
+        }
+        return node;
+    }
+
+    private static JsonNode inflate(JsonNode node, Dictionary dictionary) {
+        if (node instanceof ObjectNode object) {
+            Map<String, String> inflate = dictionary.inflateMapping();
+            ObjectNode out = object.objectNode();
+            for (Iterator<Map.Entry<String, JsonNode>> it = object.properties().iterator(); it.hasNext(); ) {
+                Map.Entry<String, JsonNode> property = it.next();
+                out.set(inflate.getOrDefault(property.getKey(), property.getKey()), inflate(property.getValue(), dictionary));
+            }
+            return out;
+        }
+        if (node instanceof ArrayNode array) {
+            ArrayNode out = array.arrayNode(array.size());
+            for (JsonNode element : array) {
+                out.add(inflate(element, dictionary));
+            }
+            return out;
+        }
+        return node;
+    }
+
+    private static IllegalArgumentException collision(String dictionary, String table, String key, String problem) {
+        return new IllegalArgumentException("Value for key '" + Validation.printable(key) + "' in table '"
+                + Validation.printable(table) + "' cannot be written with dictionary '" + dictionary + "': "
+                + problem + "; rename the key or write without the dictionary");
+    }
+}
