@@ -3,7 +3,6 @@ package dev.pikodb.internal;
 import dev.pikodb.Dictionary;
 import dev.pikodb.PikoDBException;
 import java.io.IOException;
-import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -168,14 +167,9 @@ public final class DictionaryRegistry {
             content.put(kept, Map.of("deflate", known.get(kept).deflateMapping()));
         }
         Path file = directory.resolve(FileNames.DICTIONARIES);
-        Path temp = directory.resolve(FileNames.DICTIONARIES + ".new");
         try {
-            try (FileIO.Handle handle = io.open(temp, true, true)) {
-                handle.append(ByteBuffer.wrap(MAPPER.writeValueAsBytes(content)));
-                handle.force();
-            }
-            io.atomicMove(temp, file);
-            io.forceDirectory(directory);
+            AtomicFile.replace(io, directory, file, directory.resolve(FileNames.DICTIONARIES + ".new"),
+                    out -> out.write(MAPPER.writeValueAsBytes(content)));
         } catch (IOException e) {
             throw new PikoDBException("Cannot save dictionary '" + name + "' to " + file + ": " + e
                     + "; the write that needed it was not made", e);

@@ -4,15 +4,10 @@ import dev.pikodb.PikoDBException;
 import dev.pikodb.TableSummary;
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.util.ArrayDeque;
-import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
+import java.util.Set;
 import java.util.concurrent.locks.ReentrantLock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -57,14 +52,11 @@ final class Table {
     /** Journals smaller than this are never compacted: replaying them at start is cheap. */
     static final long MIN_COMPACTION_BYTES = 1 << 20;
 
-    private record Pending(String key, StoredRecord record, long sequence) {
-    }
-
     final String name;
     private final StoreContext context;
     private final Path file;
     private final Path journalPath;
-    private final Map<String, StoredRecord> records;
+    private final Records records;
 
     private final ReentrantLock appendLock = new ReentrantLock();
     private final ReentrantLock syncLock = new ReentrantLock();
@@ -74,8 +66,7 @@ final class Table {
     private volatile boolean fileExists;
     private long compactAt;
     private long appendedSequence;
-    private final ArrayDeque<Pending> pending = new ArrayDeque<>();
-    private final HashMap<String, Pending> pendingByKey = new HashMap<>();
+    private final PendingWrites pending = new PendingWrites();
     // Guarded by syncLock.
     private long forcedSequence;
 
@@ -91,7 +82,7 @@ final class Table {
         this.name = name;
         this.file = context.directory().resolve(name);
         this.journalPath = FileNames.journal(context.directory(), name);
-        this.records = records;
+        this.records = new Records(records, context.stats());
         this.fileExists = fileExists;
         this.fileBytes = fileBytes;
         this.journal = journal;
@@ -100,7 +91,7 @@ final class Table {
     }
 
     static Table empty(StoreContext context, String name) {
-        return new Table(context, name, new ConcurrentHashMap<>(), false, 0, null);
+        return new Table(context, name, Records.newMap(), false, 0, null);
     }
 
     /** Thrown to the store when this table was deleted or closed under a writer: it retries elsewhere. */
@@ -135,7 +126,7 @@ final class Table {
             record = new StoredRecord(value, currentVersion + 1, now, expiration, dictionaryName);
             sequence = append(JournalFormat.setFrame(key, record));
             if (context.durable()) {
-                enqueue(new Pending(key, record, sequence));
+                pending.add(key, record, sequence);
             } else {
                 records.put(key, record);
             }
@@ -158,12 +149,12 @@ final class Table {
             checkWritable();
             long now = context.clock().millis();
             if (latest(key, now) == null) {
-                removeIfExpired(key, now);
+                records.live(key, now);
                 return false;
             }
             sequence = append(JournalFormat.deleteFrame(key));
             if (context.durable()) {
-                enqueue(new Pending(key, null, sequence));
+                pending.add(key, null, sequence);
             } else {
                 records.remove(key);
             }
@@ -185,14 +176,8 @@ final class Table {
 
     /** The latest appended state of a key, pending writes included; null when absent or expired. */
     private StoredRecord latest(String key, long now) {
-        Pending queued = pendingByKey.isEmpty() ? null : pendingByKey.get(key);
-        StoredRecord current = queued != null ? queued.record() : records.get(key);
+        StoredRecord current = pending.contains(key) ? pending.latest(key) : records.raw(key);
         return current == null || current.isExpired(now) ? null : current;
-    }
-
-    private void enqueue(Pending write) {
-        pending.addLast(write);
-        pendingByKey.put(write.key(), write);
     }
 
     private long append(ByteBuffer frame) {
@@ -259,7 +244,6 @@ final class Table {
                 try {
                     fail("forcing " + journalPath + " to disk failed: " + e, e);
                     pending.clear();
-                    pendingByKey.clear();
                 } finally {
                     appendLock.unlock();
                 }
@@ -269,15 +253,7 @@ final class Table {
         forcedSequence = target;
         appendLock.lock();
         try {
-            while (!pending.isEmpty() && pending.peekFirst().sequence() <= target) {
-                Pending write = pending.pollFirst();
-                if (write.record() == null) {
-                    records.remove(write.key());
-                } else {
-                    records.put(write.key(), write.record());
-                }
-                pendingByKey.remove(write.key(), write);
-            }
+            pending.applyUpTo(target, records);
         } finally {
             appendLock.unlock();
         }
@@ -338,23 +314,11 @@ final class Table {
     /** Holding both locks, nothing pending: the procedure and its crash argument are in the class comment. */
     private void compact() throws IOException {
         long started = System.nanoTime();
-        FileIO io = context.io();
-        Path temp = FileNames.compactionTemp(context.directory(), name);
-        long written;
-        try (FileIO.Handle handle = io.open(temp, true, true)) {
-            HandleOutputStream out = new HandleOutputStream(handle);
-            TableFileFormat.write(out, records, context.clock().millis());
-            out.flush();
-            written = out.written();
-            handle.force();
-        } catch (IOException e) {
-            deleteQuietly(temp);
-            throw e;
-        }
-        io.atomicMove(temp, file);
+        long now = context.clock().millis();
+        fileBytes = AtomicFile.replace(context.io(), context.directory(), file,
+                FileNames.compactionTemp(context.directory(), name),
+                out -> TableFileFormat.write(out, records.all(), now));
         fileExists = true;
-        fileBytes = written;
-        io.forceDirectory(context.directory());
         if (journal != null) {
             try {
                 journal.reset();
@@ -457,31 +421,23 @@ final class Table {
                     log.debug("Pending writes of table '{}' failed before it was deleted", name, e);
                 }
             }
-            FileIO io = context.io();
-            Path marker = FileNames.dropMarker(context.directory(), name);
-            try (FileIO.Handle handle = io.open(marker, true, true)) {
-                handle.append(ByteBuffer.wrap(name.getBytes(StandardCharsets.UTF_8)));
-                handle.force();
+            Path marker;
+            try {
+                marker = DropMarker.place(context.io(), context.directory(), name);
             } catch (IOException e) {
-                deleteQuietly(marker);
-                throw new PikoDBException("Cannot delete table '" + Validation.printable(name) + "': writing "
-                        + marker + " failed: " + e + "; the table is unchanged", e);
+                throw new PikoDBException("Cannot delete table '" + Validation.printable(name) + "': " + e
+                        + "; the table is unchanged", e);
             }
             gone = true;
+            closeJournalQuietly();
             try {
-                io.forceDirectory(context.directory());
-                closeJournalQuietly();
-                io.deleteIfExists(journalPath);
-                io.deleteIfExists(file);
-                io.forceDirectory(context.directory());
-                io.deleteIfExists(marker);
+                DropMarker.complete(context.io(), context.directory(), name, marker);
             } catch (IOException e) {
                 throw new PikoDBException("Deleting table '" + Validation.printable(name) + "' was cut short: " + e
                         + "; it completes at the next start (marker " + marker + ")", e);
             } finally {
                 records.clear();
                 pending.clear();
-                pendingByKey.clear();
             }
             return existed;
         } finally {
@@ -501,69 +457,25 @@ final class Table {
         }
     }
 
-    private void deleteQuietly(Path path) {
-        try {
-            context.io().deleteIfExists(path);
-        } catch (IOException e) {
-            log.debug("Cannot delete {}", path, e);
-        }
-    }
-
     // ---- reads --------------------------------------------------------------------------------
 
     /** The live record of a key, or null; an expired record is removed on the way. */
     StoredRecord read(String key, long now) {
-        StoredRecord record = records.get(key);
-        if (record != null && record.isExpired(now)) {
-            removeIfExpired(key, now);
-            return null;
-        }
-        return record;
-    }
-
-    private void removeIfExpired(String key, long now) {
-        StoredRecord record = records.get(key);
-        if (record != null && record.isExpired(now) && records.remove(key, record)) {
-            context.stats().expiredRemoved.increment();
-        }
+        return records.live(key, now);
     }
 
     /** Every live record; expired ones are removed on the way. */
     List<Map.Entry<String, StoredRecord>> entries(long now) {
-        List<Map.Entry<String, StoredRecord>> live = new ArrayList<>(records.size());
-        for (Map.Entry<String, StoredRecord> entry : records.entrySet()) {
-            StoredRecord record = entry.getValue();
-            if (record.isExpired(now)) {
-                removeIfExpired(entry.getKey(), now);
-            } else {
-                live.add(Map.entry(entry.getKey(), record));
-            }
-        }
-        return live;
+        return records.liveEntries(now);
     }
 
     /** Removes expired records from memory; they leave the table file at its next rewrite. */
     int cleanupExpired(long now) {
-        int removed = 0;
-        for (Iterator<Map.Entry<String, StoredRecord>> it = records.entrySet().iterator(); it.hasNext(); ) {
-            Map.Entry<String, StoredRecord> entry = it.next();
-            if (entry.getValue().isExpired(now) && records.remove(entry.getKey(), entry.getValue())) {
-                removed++;
-            }
-        }
-        context.stats().expiredRemoved.add(removed);
-        return removed;
+        return records.removeExpired(now);
     }
 
     int liveSize(long now) {
-        cleanupExpired(now);
-        int live = 0;
-        for (StoredRecord record : records.values()) {
-            if (!record.isExpired(now)) {
-                live++;
-            }
-        }
-        return live;
+        return records.liveCount(now);
     }
 
     boolean exists() {
@@ -583,11 +495,7 @@ final class Table {
     }
 
     /** Every dictionary name the records use (for the registry at start). */
-    void collectDictionaryNames(java.util.Set<String> into) {
-        for (StoredRecord record : records.values()) {
-            if (record.dictionaryName != null) {
-                into.add(record.dictionaryName);
-            }
-        }
+    void collectDictionaryNames(Set<String> into) {
+        records.collectDictionaryNames(into);
     }
 }

@@ -3,14 +3,12 @@ package dev.pikodb.internal;
 import dev.pikodb.QuarantinedFile;
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -83,19 +81,10 @@ final class TableLoader {
     }
 
     private void completeDrops(List<Path> files) throws IOException {
-        FileIO io = context.io();
         for (Path path : files) {
-            if (!FileNames.isDropMarker(path.getFileName().toString())) {
-                continue;
+            if (FileNames.isDropMarker(path.getFileName().toString())) {
+                DropMarker.recover(context.io(), context.directory(), path);
             }
-            String table = new String(io.readAll(path), StandardCharsets.UTF_8);
-            if (Validation.tableNameProblem(table) == null) {
-                log.info("Completing the deletion of table '{}' that was cut short", Validation.printable(table));
-                io.deleteIfExists(FileNames.journal(context.directory(), table));
-                io.deleteIfExists(context.directory().resolve(table));
-                io.forceDirectory(context.directory());
-            }
-            io.deleteIfExists(path);
         }
     }
 
@@ -142,7 +131,7 @@ final class TableLoader {
         FileIO io = context.io();
         Path file = context.directory().resolve(table);
         Path journalPath = FileNames.journal(context.directory(), table);
-        Map<String, StoredRecord> records = new ConcurrentHashMap<>();
+        Map<String, StoredRecord> records = Records.newMap();
         long now = context.clock().millis();
         long fileBytes = 0;
         if (hasFile) {
