@@ -37,11 +37,10 @@ public final class Dictionary {
     public Dictionary(Map<String, String> deflate, Map<String, String> inflate) {
         if (deflate != null && inflate != null) {
             throw new IllegalArgumentException(
-                    "Dictionary must have either a deflate or an inflate mapping, not both: give one and the other is derived");
+                    "Dictionary should provide only one of deflate or inflate (not both). The inverse will be auto-generated.");
         }
         if (deflate == null && inflate == null) {
-            throw new IllegalArgumentException(
-                    "Dictionary must have either a deflate or an inflate mapping: give long-to-short keys as deflate, or short-to-long keys as inflate");
+            throw new IllegalArgumentException("Dictionary must provide either deflate or inflate mapping");
         }
         if (deflate != null) {
             this.deflate = copyOf(deflate, "deflate");

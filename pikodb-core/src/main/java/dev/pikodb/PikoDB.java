@@ -59,7 +59,7 @@ public final class PikoDB implements AutoCloseable {
             throw new IllegalArgumentException("options must not be null");
         }
         this.options = options;
-        Path directory = options.databaseDirectory();
+        Path directory = options.databaseDirectory().toAbsolutePath().normalize();
         try {
             Files.createDirectories(directory);
         } catch (IOException e) {

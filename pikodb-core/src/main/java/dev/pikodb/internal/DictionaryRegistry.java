@@ -137,16 +137,24 @@ public final class DictionaryRegistry {
         return List.copyOf(writable);
     }
 
-    /** The dictionary to write with, kept on disk before the first record uses it. */
-    synchronized Dictionary forWrite(String name) {
-        if (!writable.contains(name)) {
-            throw new IllegalArgumentException("Dictionary '" + name + "' is not registered; available dictionaries: "
-                    + writable + " (add it with addDictionary or configure it in DatabaseOptions)");
+    /** The dictionary to write with; call {@link #keep} before the first record using it is appended. */
+    Dictionary forWrite(String name) {
+        Dictionary dictionary;
+        synchronized (this) {
+            dictionary = writable.contains(name) ? known.get(name) : null;
+            if (dictionary == null) {
+                throw new IllegalArgumentException("Dictionary '" + name + "' is not registered; available dictionaries: "
+                        + writable + " (add it with addDictionary or configure it in DatabaseOptions)");
+            }
         }
+        return dictionary;
+    }
+
+    /** Makes sure the dictionary's mapping is on disk, so records written with it stay readable. */
+    synchronized void keep(String name) {
         if (!persisted.contains(name)) {
             persist(name);
         }
-        return known.get(name);
     }
 
     /** The dictionary to read records written with {@code name}, or {@code null} when unknown. */

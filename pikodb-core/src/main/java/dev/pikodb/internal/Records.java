@@ -15,6 +15,7 @@ final class Records {
 
     private final Map<String, StoredRecord> map;
     private final Stats stats;
+    private volatile boolean expiredRemoved;
 
     Records(Map<String, StoredRecord> map, Stats stats) {
         this.map = map;
@@ -93,6 +94,19 @@ final class Records {
         return live;
     }
 
+    /**
+     * Whether expired records were removed from memory since the table file was last rewritten, so
+     * that the file still holds records the table no longer has.
+     */
+    boolean expiredRemovedSinceRewrite() {
+        return expiredRemoved;
+    }
+
+    /** Called when the table file is rewritten from these records. */
+    void rewritten() {
+        expiredRemoved = false;
+    }
+
     /** Records held, expired-but-not-yet-removed included. O(1). */
     int size() {
         return map.size();
@@ -108,6 +122,7 @@ final class Records {
 
     private boolean removeIfExpired(String key, StoredRecord record, long now) {
         if (record.isExpired(now) && map.remove(key, record)) {
+            expiredRemoved = true;
             stats.expiredRemoved.increment();
             return true;
         }

@@ -8,6 +8,7 @@ import dev.pikodb.PikoDBStatistics;
 import dev.pikodb.QuarantinedFile;
 import dev.pikodb.TableSummary;
 import java.io.IOException;
+import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -18,6 +19,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import tools.jackson.core.JacksonException;
@@ -37,6 +39,9 @@ public final class Store {
     private final DictionaryRegistry dictionaries;
     private final Map<String, Table> tables = new ConcurrentHashMap<>();
     private final List<QuarantinedFile> quarantined = new CopyOnWriteArrayList<>();
+    /** Writers share it; close takes it alone, so it waits for writes in flight and none starts after. */
+    private final ReentrantReadWriteLock lifecycle = new ReentrantReadWriteLock();
+    private boolean closed;
     private DirectoryLock lock;
 
     /**
@@ -47,10 +52,10 @@ public final class Store {
      */
     public Store(DatabaseOptions options, FileIO io) {
         this.options = options;
-        this.context = new StoreContext(options.databaseDirectory(), io, options.durableWrites(), options.clock(),
-                new Stats());
+        Path directory = options.databaseDirectory().toAbsolutePath().normalize();
+        this.context = new StoreContext(directory, io, options.durableWrites(), options.clock(), new Stats());
         this.codec = new ValueCodec(options.jsonMapper());
-        this.dictionaries = new DictionaryRegistry(options.databaseDirectory(), io);
+        this.dictionaries = new DictionaryRegistry(directory, io);
     }
 
     /** Locks the directory and loads every table. */
@@ -89,12 +94,18 @@ public final class Store {
     /** Flushes every table. */
     public void flush() {
         List<String> failures = new ArrayList<>();
-        for (Table table : tables.values()) {
-            try {
-                table.flush();
-            } catch (PikoDBException e) {
-                failures.add(e.getMessage());
+        lifecycle.readLock().lock();
+        try {
+            checkNotClosed();
+            for (Table table : tables.values()) {
+                try {
+                    table.flush();
+                } catch (PikoDBException e) {
+                    failures.add(e.getMessage());
+                }
             }
+        } finally {
+            lifecycle.readLock().unlock();
         }
         if (!failures.isEmpty()) {
             throw new PikoDBException("Flush failed for " + failures.size() + " table(s): " + String.join("; ", failures));
@@ -104,7 +115,9 @@ public final class Store {
     /** Closes every table and releases the directory. */
     public void close() {
         List<String> failures = new ArrayList<>();
+        lifecycle.writeLock().lock();
         try {
+            closed = true;
             for (Table table : tables.values()) {
                 try {
                     table.close();
@@ -114,6 +127,7 @@ public final class Store {
             }
         } finally {
             lock.close();
+            lifecycle.writeLock().unlock();
         }
         if (!failures.isEmpty()) {
             throw new PikoDBException("Closing " + context.directory() + " failed for " + failures.size()
@@ -137,15 +151,17 @@ public final class Store {
      */
     public long write(String table, String key, Object value, Long expiration, String dictionaryName,
             long expectedVersion) {
-        Dictionary dictionary = null;
-        String sharedName = null;
-        if (dictionaryName != null) {
-            dictionary = dictionaries.forWrite(dictionaryName);
-            sharedName = dictionaries.intern(dictionaryName);
-        }
-        byte[] encoded = codec.encode(table, key, value, dictionary, dictionaryName);
         long started = System.nanoTime();
+        Dictionary dictionary = dictionaryName == null ? null : dictionaries.forWrite(dictionaryName);
+        byte[] encoded = codec.encode(table, key, value, dictionary, dictionaryName);
+        lifecycle.readLock().lock();
         try {
+            checkNotClosed();
+            String sharedName = null;
+            if (dictionary != null) {
+                dictionaries.keep(dictionaryName);
+                sharedName = dictionaries.intern(dictionaryName);
+            }
             while (true) {
                 Table target = tables.computeIfAbsent(table, name -> Table.empty(context, name));
                 try {
@@ -162,12 +178,16 @@ public final class Store {
         } catch (PikoDBException e) {
             context.stats().failedWrites.increment();
             throw e;
+        } finally {
+            lifecycle.readLock().unlock();
         }
     }
 
     /** Deletes a key; true if a live key was removed. */
     public boolean delete(String table, String key) {
+        lifecycle.readLock().lock();
         try {
+            checkNotClosed();
             while (true) {
                 Table target = tables.get(table);
                 if (target == null) {
@@ -186,6 +206,14 @@ public final class Store {
         } catch (PikoDBException e) {
             context.stats().failedWrites.increment();
             throw e;
+        } finally {
+            lifecycle.readLock().unlock();
+        }
+    }
+
+    private void checkNotClosed() {
+        if (closed) {
+            throw new IllegalStateException("PikoDB over " + context.directory() + " is closed");
         }
     }
 
@@ -278,14 +306,20 @@ public final class Store {
 
     /** Deletes a table and its files. */
     public boolean deleteTable(String table) {
-        Table target = tables.get(table);
-        if (target == null) {
-            return false;
-        }
+        lifecycle.readLock().lock();
         try {
-            return target.drop();
+            checkNotClosed();
+            Table target = tables.get(table);
+            if (target == null) {
+                return false;
+            }
+            try {
+                return target.drop();
+            } finally {
+                tables.remove(table, target);
+            }
         } finally {
-            tables.remove(table, target);
+            lifecycle.readLock().unlock();
         }
     }
 

@@ -315,6 +315,7 @@ final class Table {
     private void compact() throws IOException {
         long started = System.nanoTime();
         long now = context.clock().millis();
+        records.rewritten();
         fileBytes = AtomicFile.replace(context.io(), context.directory(), file,
                 FileNames.compactionTemp(context.directory(), name),
                 out -> TableFileFormat.write(out, records.all(), now));
@@ -332,6 +333,12 @@ final class Table {
         compactionDue = false;
         context.stats().compactions.increment();
         context.stats().compactionNanos.add(System.nanoTime() - started);
+    }
+
+    /** Whether the table file lacks something the table has (or has something it lost). */
+    private boolean isBehind() {
+        return journal != null && (journal.hasFrames() || !fileExists)
+                || fileExists && records.expiredRemovedSinceRewrite();
     }
 
     private long compactionThreshold() {
@@ -353,7 +360,7 @@ final class Table {
                 throw failedException();
             }
             forceAndApplyAll();
-            if (journal != null && (journal.hasFrames() || !fileExists)) {
+            if (isBehind()) {
                 compact();
             }
         } catch (IOException e) {
@@ -374,9 +381,6 @@ final class Table {
                 return;
             }
             gone = true;
-            if (journal == null) {
-                return;
-            }
             if (failure != null) {
                 log.warn("Table '{}' is closed in its failed state ({}); its files are kept as they are",
                         Validation.printable(name), failure);
@@ -384,12 +388,14 @@ final class Table {
                 return;
             }
             forceAndApplyAll();
-            if (journal.hasFrames() || !fileExists) {
+            if (isBehind()) {
                 compact();
             }
-            journal.close();
-            journal = null;
-            context.io().deleteIfExists(journalPath);
+            if (journal != null) {
+                journal.close();
+                journal = null;
+                context.io().deleteIfExists(journalPath);
+            }
         } catch (IOException e) {
             closeJournalQuietly();
             throw new PikoDBException("Cannot close table '" + Validation.printable(name) + "' cleanly: " + e

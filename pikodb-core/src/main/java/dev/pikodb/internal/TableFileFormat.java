@@ -94,11 +94,12 @@ final class TableFileFormat {
     }
 
     /**
-     * Reads a table file into {@code records}, skipping records expired at {@code now}.
+     * Reads a table file into {@code records}. Expired records are loaded too: they are invisible to
+     * reads and removed like any other expired record.
      *
      * @throws MalformedTableFileException naming the problem and its byte offset
      */
-    static void read(byte[] bytes, Map<String, StoredRecord> records, long now, JournalFormat.Interner dictionaries)
+    static void read(byte[] bytes, Map<String, StoredRecord> records, JournalFormat.Interner dictionaries)
             throws MalformedTableFileException {
         try (JsonParser parser = FACTORY.createParser(ObjectReadContext.empty(), bytes)) {
             if (parser.nextToken() != JsonToken.START_ARRAY) {
@@ -117,9 +118,7 @@ final class TableFileFormat {
                 if (parser.nextToken() != JsonToken.END_ARRAY) {
                     throw malformed(parser, "the entry of key '" + Validation.printable(key) + "' has more than two elements");
                 }
-                if (!record.isExpired(now)) {
-                    records.put(key, record);
-                }
+                records.put(key, record);
             }
             if (token != JsonToken.END_ARRAY) {
                 throw malformed(parser, "an element of the top-level array is not a [key, record] pair");

@@ -132,12 +132,11 @@ final class TableLoader {
         Path file = context.directory().resolve(table);
         Path journalPath = FileNames.journal(context.directory(), table);
         Map<String, StoredRecord> records = Records.newMap();
-        long now = context.clock().millis();
         long fileBytes = 0;
         if (hasFile) {
             byte[] bytes = io.readAll(file);
             try {
-                TableFileFormat.read(bytes, records, now, dictionaries);
+                TableFileFormat.read(bytes, records, dictionaries);
             } catch (TableFileFormat.MalformedTableFileException e) {
                 moveAside(table, file, "the table file cannot be parsed: " + e.getMessage());
                 if (journalBytes != null) {
