@@ -1,0 +1,137 @@
+package dev.pikodb.autoconfigure;
+
+import dev.pikodb.DatabaseOptions;
+import dev.pikodb.Dictionary;
+import dev.pikodb.PikoDB;
+import dev.pikodb.PikoDBException;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Creates and starts the {@link PikoDB} described by {@link PikoDBProperties}, turning every
+ * configuration problem into a {@link PikoDBConfigurationException} that names the property.
+ */
+final class PikoDBFactory {
+
+    private static final Logger logger = LoggerFactory.getLogger(PikoDBFactory.class);
+
+    static final String DIRECTORY_PROPERTY = "pikodb.database-directory";
+
+    private PikoDBFactory() {
+    }
+
+    /**
+     * Builds the options from the properties, then applies the customizers in order.
+     */
+    static DatabaseOptions options(PikoDBProperties properties, Stream<PikoDBOptionsCustomizer> customizers) {
+        if (properties.getDatabaseDirectory() == null) {
+            throw new PikoDBConfigurationException(DIRECTORY_PROPERTY, null, "no database directory is set",
+                    "Set " + DIRECTORY_PROPERTY + " to the directory that should hold the database.", null);
+        }
+        DatabaseOptions.Builder builder = DatabaseOptions.builder()
+            .databaseDirectory(properties.getDatabaseDirectory())
+            .durableWrites(properties.isDurableWrites());
+        properties.getDictionaries().forEach((name, dictionary) -> builder.dictionary(name, dictionary(name, dictionary)));
+        customizers.forEach((customizer) -> customizer.customize(builder));
+        return builder.build();
+    }
+
+    /**
+     * Checks the directory of the options, then creates and starts the store.
+     */
+    static PikoDB createAndStart(DatabaseOptions options) {
+        Path directory = options.databaseDirectory();
+        checkDirectory(directory);
+        PikoDB pikoDB;
+        try {
+            pikoDB = new PikoDB(options);
+        }
+        catch (PikoDBException ex) {
+            throw directoryFailure(directory, ex.getMessage(), ex);
+        }
+        try {
+            pikoDB.start();
+        }
+        catch (PikoDBException ex) {
+            pikoDB.close();
+            throw new PikoDBConfigurationException(DIRECTORY_PROPERTY, directory.toAbsolutePath(),
+                    "the database could not be opened: " + ex.getMessage(),
+                    "Make sure no other application or PikoDB instance uses this directory and that its files are"
+                            + " readable, or set " + DIRECTORY_PROPERTY + " to another directory.",
+                    ex);
+        }
+        if (logger.isInfoEnabled()) {
+            logger.info("PikoDB started over {} ({} tables, durable writes {})", directory.toAbsolutePath(),
+                    pikoDB.listTables().size(), options.durableWrites() ? "on" : "off");
+        }
+        return pikoDB;
+    }
+
+    static Dictionary dictionary(String name, PikoDBProperties.DictionaryProperties properties) {
+        String property = "pikodb.dictionaries." + name;
+        Map<String, String> deflate = (properties != null) ? properties.getDeflate() : null;
+        Map<String, String> inflate = (properties != null) ? properties.getInflate() : null;
+        boolean hasDeflate = deflate != null && !deflate.isEmpty();
+        boolean hasInflate = inflate != null && !inflate.isEmpty();
+        String value = "deflate=" + deflate + ", inflate=" + inflate;
+        if (hasDeflate && hasInflate) {
+            throw new PikoDBConfigurationException(property, value,
+                    "dictionary '" + name + "' has both a 'deflate' and an 'inflate' mapping",
+                    "Give exactly one of " + property + ".deflate (long key to short key) or " + property
+                            + ".inflate (short key to long key); the other direction is derived.",
+                    null);
+        }
+        if (!hasDeflate && !hasInflate) {
+            throw new PikoDBConfigurationException(property, value,
+                    "dictionary '" + name + "' has neither a 'deflate' nor an 'inflate' mapping",
+                    "Give exactly one of " + property + ".deflate (long key to short key), for example "
+                            + property + ".deflate.temperature=t, or " + property
+                            + ".inflate (short key to long key).",
+                    null);
+        }
+        try {
+            return hasDeflate ? Dictionary.deflate(deflate) : Dictionary.inflate(inflate);
+        }
+        catch (IllegalArgumentException ex) {
+            String mappingProperty = property + (hasDeflate ? ".deflate" : ".inflate");
+            throw new PikoDBConfigurationException(mappingProperty, hasDeflate ? deflate : inflate, ex.getMessage(),
+                    "Fix the mapping of " + mappingProperty
+                            + ": every key and value must be a non-empty string and no two keys may map to the same value.",
+                    ex);
+        }
+    }
+
+    private static void checkDirectory(Path directory) {
+        try {
+            Files.createDirectories(directory);
+        }
+        catch (IOException ex) {
+            throw directoryFailure(directory, "the directory cannot be created (" + ex + ")", ex);
+        }
+        if (!Files.isDirectory(directory)) {
+            throw directoryFailure(directory, "the path exists but is not a directory", null);
+        }
+        if (!Files.isWritable(directory)) {
+            throw directoryFailure(directory, "the directory is not writable", null);
+        }
+        try {
+            Path probe = Files.createTempFile(directory, ".write-probe-", ".tmp");
+            Files.delete(probe);
+        }
+        catch (IOException ex) {
+            throw directoryFailure(directory, "a file cannot be created in the directory (" + ex + ")", ex);
+        }
+    }
+
+    private static PikoDBConfigurationException directoryFailure(Path directory, String reason, Throwable cause) {
+        return new PikoDBConfigurationException(DIRECTORY_PROPERTY, directory.toAbsolutePath(), reason,
+                "Set " + DIRECTORY_PROPERTY + " to a directory the application can create and write to,"
+                        + " or fix the permissions of " + directory.toAbsolutePath() + ".",
+                cause);
+    }
+}

@@ -1,0 +1,197 @@
+package dev.pikodb.autoconfigure;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.pikodb.PikoDB;
+import dev.pikodb.TableSummary;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.SpringBootConfiguration;
+import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.test.annotation.DirtiesContext;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * The starter in a real web application: the store bean, the health indicator, the meters and the
+ * endpoint over HTTP.
+ */
+@SpringBootTest(classes = PikoDBActuatorIntegrationTests.TestApplication.class,
+        webEnvironment = WebEnvironment.RANDOM_PORT,
+        properties = { "management.endpoints.web.exposure.include=health,pikodb,metrics",
+                "management.endpoint.health.show-details=always", "pikodb.metrics.table-refresh-interval=100ms",
+                "spring.jackson.property-naming-strategy=SNAKE_CASE" })
+@DirtiesContext
+class PikoDBActuatorIntegrationTests {
+
+    private static final Logger logger = LoggerFactory.getLogger(PikoDBActuatorIntegrationTests.class);
+
+    @TempDir
+    static Path directory;
+
+    @DynamicPropertySource
+    static void databaseDirectory(DynamicPropertyRegistry registry) {
+        registry.add("pikodb.database-directory", directory::toString);
+    }
+
+    @LocalServerPort
+    int port;
+
+    @Autowired
+    PikoDB pikoDB;
+
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+    private final JsonMapper json = JsonMapper.builder().build();
+
+    @BeforeEach
+    void writeData() {
+        for (String table : this.pikoDB.listTables()) {
+            this.pikoDB.deleteTable(table);
+        }
+        this.pikoDB.write("users", "alice", new User("Alice", "alice@example.com"));
+        this.pikoDB.write("users", "bob", new User("Bob", "bob@example.com"));
+        this.pikoDB.write("users", "carol", new User("Carol", "carol@example.com"));
+        this.pikoDB.write("orders", "o1", Map.of("total", 12.5));
+        this.pikoDB.write("sessions", "expired", "token", System.currentTimeMillis() - 60_000);
+        this.pikoDB.write("sessions", "live", "token");
+        this.pikoDB.flush();
+    }
+
+    @Test
+    void healthReportsTheStore() throws Exception {
+        JsonNode overall = get("/actuator/health", 200);
+        assertThat(overall.path("status").asString()).isEqualTo("UP");
+        assertThat(overall.path("components").path("pikodb").path("status").asString()).isEqualTo("UP");
+
+        JsonNode health = get("/actuator/health/pikodb", 200);
+        assertThat(health.path("status").asString()).isEqualTo("UP");
+        JsonNode details = health.path("details");
+        assertThat(details.path("directory").asString()).isEqualTo(directory.toAbsolutePath().toString());
+        assertThat(details.path("tables").asInt()).isEqualTo(3);
+        assertThat(details.path("records").asLong())
+            .isEqualTo(this.pikoDB.tableSummaries().stream().mapToLong(TableSummary::records).sum())
+            .isEqualTo(6);
+        assertThat(details.path("freeDiskSpace").asLong()).isPositive();
+        assertThat(details.path("durableWrites").asBoolean()).isFalse();
+    }
+
+    @Test
+    void endpointListsTablesAndCleansUp() throws Exception {
+        JsonNode body = get("/actuator/pikodb", 200);
+        assertThat(body.path("directory").asString()).isEqualTo(directory.toAbsolutePath().toString());
+        assertThat(body.path("durableWrites").asBoolean()).isFalse();
+        assertThat(body.path("quarantined").isArray()).isTrue();
+        assertThat(body.path("quarantined")).isEmpty();
+        assertThat(body.path("failedTables").isObject()).isTrue();
+        assertThat(body.path("tables").findValuesAsString("name")).containsExactly("orders", "sessions", "users");
+        for (JsonNode table : body.path("tables")) {
+            TableSummary summary = this.pikoDB.tableSummary(table.path("name").asString()).orElseThrow();
+            assertThat(table.path("records").asInt()).isEqualTo(summary.records());
+            assertThat(table.path("fileBytes").asLong()).isEqualTo(summary.fileBytes());
+            assertThat(table.path("journalBytes").asLong()).isEqualTo(summary.journalBytes());
+            assertThat(table.path("bytesOnDisk").asLong()).isEqualTo(summary.bytesOnDisk());
+        }
+        assertThat(body.toString()).doesNotContain("alice@example.com", "token");
+
+        JsonNode users = get("/actuator/pikodb/users", 200);
+        assertThat(users.path("name").asString()).isEqualTo("users");
+        assertThat(users.path("records").asInt()).isEqualTo(3);
+        get("/actuator/pikodb/missing", 404);
+
+        HttpResponse<String> cleanup = send(HttpRequest.newBuilder(uri("/actuator/pikodb"))
+            .POST(HttpRequest.BodyPublishers.noBody())
+            .build());
+        assertThat(cleanup.statusCode()).isEqualTo(200);
+        assertThat(this.json.readTree(cleanup.body()).path("removed").asInt()).isEqualTo(1);
+        assertThat(get("/actuator/pikodb/sessions", 200).path("records").asInt()).isEqualTo(1);
+    }
+
+    @Test
+    void metricsMatchTheStore() throws Exception {
+        this.pikoDB.get("users", "alice");
+        await().atMost(Duration.ofSeconds(10))
+            .untilAsserted(() -> assertThat(statusOf("/actuator/metrics/pikodb.records?tag=table:users")).isEqualTo(200));
+        assertThat(value(get("/actuator/metrics/pikodb.records?tag=table:users", 200), "VALUE")).isEqualTo(3);
+        assertThat(value(get("/actuator/metrics/pikodb.records?tag=table:sessions", 200), "VALUE")).isEqualTo(2);
+        JsonNode records = get("/actuator/metrics/pikodb.records", 200);
+        assertThat(records.path("baseUnit").asString()).isEqualTo("records");
+        assertThat(records.path("availableTags").findValues("values").get(0).valueStream().map(JsonNode::asString))
+            .containsExactlyInAnyOrder("orders", "sessions", "users");
+        assertThat(value(get("/actuator/metrics/pikodb.tables", 200), "VALUE")).isEqualTo(3);
+        assertThat(value(get("/actuator/metrics/pikodb.writes", 200), "COUNT"))
+            .isEqualTo(this.pikoDB.statistics().writes());
+        assertThat(value(get("/actuator/metrics/pikodb.reads", 200), "COUNT"))
+            .isEqualTo(this.pikoDB.statistics().reads());
+        assertThat(value(get("/actuator/metrics/pikodb.journal.written", 200), "COUNT"))
+            .isEqualTo(this.pikoDB.statistics().journalBytesWritten());
+        assertThat(value(get("/actuator/metrics/pikodb.disk.usage?tag=table:users", 200), "VALUE"))
+            .isEqualTo(this.pikoDB.tableSummary("users").orElseThrow().bytesOnDisk());
+        JsonNode writeTimer = get("/actuator/metrics/pikodb.write", 200);
+        assertThat(value(writeTimer, "COUNT")).isEqualTo(this.pikoDB.statistics().writes());
+        assertThat(value(writeTimer, "TOTAL_TIME")).isPositive();
+    }
+
+    @Test
+    void storedJsonIgnoresTheApplicationJacksonSettings() {
+        this.pikoDB.flush();
+        assertThat(directory.resolve("users")).content().contains("\"emailAddress\"").doesNotContain("email_address");
+    }
+
+    private JsonNode get(String path, int expectedStatus) throws IOException, InterruptedException {
+        HttpResponse<String> response = send(HttpRequest.newBuilder(uri(path)).GET().build());
+        assertThat(response.statusCode()).as("GET %s: %s", path, response.body()).isEqualTo(expectedStatus);
+        logger.info("GET {} -> {} {}", path, response.statusCode(), response.body());
+        return response.body().isEmpty() ? this.json.missingNode() : this.json.readTree(response.body());
+    }
+
+    private int statusOf(String path) throws IOException, InterruptedException {
+        return send(HttpRequest.newBuilder(uri(path)).GET().build()).statusCode();
+    }
+
+    private HttpResponse<String> send(HttpRequest request) throws IOException, InterruptedException {
+        return this.http.send(request, HttpResponse.BodyHandlers.ofString());
+    }
+
+    private URI uri(String path) {
+        return URI.create("http://localhost:" + this.port + path);
+    }
+
+    private static double value(JsonNode metric, String statistic) {
+        List<JsonNode> measurements = metric.path("measurements").valueStream().toList();
+        return measurements.stream()
+            .filter((measurement) -> statistic.equals(measurement.path("statistic").asString()))
+            .findFirst()
+            .orElseThrow(() -> new AssertionError("No " + statistic + " in " + metric))
+            .path("value")
+            .asDouble();
+    }
+
+    record User(String name, String emailAddress) {
+    }
+
+    @SpringBootConfiguration
+    @EnableAutoConfiguration
+    static class TestApplication {
+
+    }
+}
