@@ -1,5 +1,6 @@
 package dev.pikodb;
 
+import dev.pikodb.internal.Validation;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -103,6 +104,10 @@ public final class Dictionary {
             if (from == null || from.isEmpty() || to == null || to.isEmpty()) {
                 throw new IllegalArgumentException("Dictionary " + direction + " mapping has an empty or null entry: "
                         + from + " -> " + to + "; every key and value must be a non-empty string");
+            }
+            if (Validation.hasUnpairedSurrogate(from) || Validation.hasUnpairedSurrogate(to)) {
+                throw new IllegalArgumentException("Dictionary " + direction + " mapping entry "
+                        + Validation.printable(from) + " -> " + Validation.printable(to) + " is not valid Unicode");
             }
             copy.put(from, to);
         });

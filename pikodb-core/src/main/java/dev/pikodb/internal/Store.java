@@ -100,7 +100,7 @@ public final class Store {
             for (Table table : tables.values()) {
                 try {
                     table.flush();
-                } catch (PikoDBException e) {
+                } catch (RuntimeException e) {
                     failures.add(e.getMessage());
                 }
             }
@@ -121,7 +121,8 @@ public final class Store {
             for (Table table : tables.values()) {
                 try {
                     table.close();
-                } catch (PikoDBException e) {
+                } catch (RuntimeException e) {
+                    log.error("Closing table '{}' failed", Validation.printable(table.name), e);
                     failures.add(e.getMessage());
                 }
             }

@@ -452,6 +452,19 @@ final class Table {
         }
     }
 
+    /** Releases the table's files without writing anything: for a start that fails half-way. */
+    void abandon() {
+        syncLock.lock();
+        appendLock.lock();
+        try {
+            gone = true;
+            closeJournalQuietly();
+        } finally {
+            appendLock.unlock();
+            syncLock.unlock();
+        }
+    }
+
     private void closeJournalQuietly() {
         if (journal != null) {
             try {

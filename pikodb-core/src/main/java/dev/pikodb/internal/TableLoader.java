@@ -6,6 +6,7 @@ import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -65,17 +66,22 @@ final class TableLoader {
             }
         }
         Map<String, Table> tables = new LinkedHashMap<>();
-        for (String table : tableFiles) {
-            Table loaded = load(table, true, journals.remove(table));
-            if (loaded != null) {
-                tables.put(table, loaded);
+        try {
+            for (String table : tableFiles) {
+                Table loaded = load(table, true, journals.remove(table));
+                if (loaded != null) {
+                    tables.put(table, loaded);
+                }
             }
-        }
-        for (Map.Entry<String, byte[]> orphan : journals.entrySet()) {
-            Table loaded = load(orphan.getKey(), false, orphan.getValue());
-            if (loaded != null) {
-                tables.put(orphan.getKey(), loaded);
+            for (Map.Entry<String, byte[]> orphan : journals.entrySet()) {
+                Table loaded = load(orphan.getKey(), false, orphan.getValue());
+                if (loaded != null) {
+                    tables.put(orphan.getKey(), loaded);
+                }
             }
+        } catch (IOException | RuntimeException e) {
+            tables.values().forEach(Table::abandon);
+            throw e;
         }
         return tables;
     }
@@ -92,11 +98,11 @@ final class TableLoader {
         byte[] bytes = context.io().readAll(path);
         JournalFormat.Header header = JournalFormat.readHeader(bytes);
         if (header == null) {
-            if (bytes.length < JournalFormat.MAGIC.length + 2 + 4 + 256 * 4 && looksLikeTornHeader(bytes)) {
+            if (isTornHeader(bytes, path.getFileName().toString())) {
                 log.warn("Removing {}: its header was never completely written (a crash while creating it)", path);
                 context.io().deleteIfExists(path);
             } else {
-                moveAside(path.getFileName().toString(), path, "the journal header is missing or damaged");
+                moveAside(path.getFileName().toString(), path, "the journal header is damaged");
             }
             return;
         }
@@ -108,14 +114,25 @@ final class TableLoader {
         journals.put(header.table(), bytes);
     }
 
-    private static boolean looksLikeTornHeader(byte[] bytes) {
-        int compared = Math.min(bytes.length, JournalFormat.MAGIC.length);
-        for (int i = 0; i < compared; i++) {
-            if (bytes[i] != JournalFormat.MAGIC[i]) {
-                return bytes.length == 0 || allZero(bytes);
-            }
+    /**
+     * Whether a journal without a valid header is one whose creation was cut short, and so holds no
+     * write: it is all zeros, or a strict prefix of the header its file name implies. Anything else
+     * (a damaged header in front of frames) is kept aside, never deleted.
+     */
+    private static boolean isTornHeader(byte[] bytes, String fileName) {
+        if (allZero(bytes)) {
+            return true;
         }
-        return true;
+        String table = fileName.substring(1, fileName.length() - ".journal".length());
+        byte[] expected = JournalFormat.header(table);
+        if (bytes.length < expected.length && Arrays.equals(bytes, 0, bytes.length, expected, 0, bytes.length)) {
+            return true;
+        }
+        // A shortened (hashed) file name does not spell the table name: accept a header cut inside the name.
+        int nameLength = bytes.length >= 10 ? ((bytes[8] & 0xff) << 8) | (bytes[9] & 0xff) : -1;
+        return table.contains("~") && nameLength > 0 && nameLength <= Validation.MAX_TABLE_NAME_BYTES
+                && bytes.length < 10 + nameLength + 4
+                && Arrays.equals(bytes, 0, JournalFormat.MAGIC.length, JournalFormat.MAGIC, 0, JournalFormat.MAGIC.length);
     }
 
     private static boolean allZero(byte[] bytes) {

@@ -52,6 +52,9 @@ public final class Validation {
         if (table.indexOf('\0') >= 0) {
             return "Table name " + shown + " must not contain a NUL character";
         }
+        if (hasUnpairedSurrogate(table)) {
+            return "Table name " + shown + " is not valid Unicode (it has an unpaired surrogate character)";
+        }
         if (table.indexOf('/') >= 0 || table.indexOf('\\') >= 0) {
             return "Table name " + shown + " must not contain '/' or '\\' (a table is one file in the database directory)";
         }
@@ -94,6 +97,10 @@ public final class Validation {
             throw new IllegalArgumentException("Key '" + printable(key) + "' in table '" + table
                     + "' must not contain a NUL character");
         }
+        if (hasUnpairedSurrogate(key)) {
+            throw new IllegalArgumentException("Key '" + printable(key) + "' in table '" + table
+                    + "' is not valid Unicode (it has an unpaired surrogate character)");
+        }
     }
 
     /**
@@ -106,10 +113,37 @@ public final class Validation {
         if (name == null || name.isEmpty()) {
             throw new IllegalArgumentException("Dictionary name must be a non-empty string");
         }
+        if (hasUnpairedSurrogate(name)) {
+            throw new IllegalArgumentException("Dictionary name '" + printable(name)
+                    + "' is not valid Unicode (it has an unpaired surrogate character)");
+        }
         if (name.getBytes(StandardCharsets.UTF_8).length > 1024) {
             throw new IllegalArgumentException("Dictionary name '" + printable(name.substring(0, 40))
                     + "...' is longer than 1024 bytes");
         }
+    }
+
+    /**
+     * Whether a string has a surrogate character that is not part of a pair: such a string has no
+     * UTF-8 form, so it cannot be a file name or a JSON key.
+     *
+     * @param text the text
+     * @return true when it is not valid Unicode
+     */
+    public static boolean hasUnpairedSurrogate(String text) {
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (Character.isHighSurrogate(c)) {
+                if (i + 1 < text.length() && Character.isLowSurrogate(text.charAt(i + 1))) {
+                    i++;
+                } else {
+                    return true;
+                }
+            } else if (Character.isLowSurrogate(c)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /**
