@@ -194,6 +194,32 @@ class ExpirationTest extends PikoDBTestSupport {
     }
 
     @Test
+    void recordRemovedOnReadIsGoneFromTheTableFileAfterClose() {
+        db.write("t", "expired", 1, EXPIRES);
+        db.write("t", "live", 2);
+        db.flush();
+        clock.set(EXPIRES + 1);
+
+        assertThat(db.get("t", "expired")).isNull();
+        db.close();
+
+        assertThat(tableFileEntries("t")).containsOnlyKeys("live");
+    }
+
+    @Test
+    void recordRemovedByGetTableSizeIsGoneFromTheTableFileAfterClose() {
+        db.write("t", "expired", 1, EXPIRES);
+        db.write("t", "live", 2);
+        db.flush();
+        clock.set(EXPIRES + 1);
+
+        assertThat(db.getTableSize("t")).isEqualTo(1);
+        db.close();
+
+        assertThat(tableFileEntries("t")).containsOnlyKeys("live");
+    }
+
+    @Test
     void rewritingAnExpiredKeyStartsAgainAtVersionOne() {
         db.write("t", "k", "a", EXPIRES);
         db.write("t", "k", "b", EXPIRES);

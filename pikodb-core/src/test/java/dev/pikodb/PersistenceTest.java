@@ -1,0 +1,332 @@
+package dev.pikodb;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.math.BigInteger;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import tools.jackson.databind.JsonNode;
+
+/** Everything written survives restart; after flush()/close() the table files alone hold the data. */
+class PersistenceTest extends PikoDBTestSupport {
+
+    static final Dictionary SENSORS = Dictionary.deflate(Map.of("sensor", "s", "temperature", "t"));
+
+    private void writeSampleData() {
+        db.addDictionary("sensors", SENSORS);
+        db.write("users", "alice", map("name", "Alice", "age", 30, "tags", List.of("a", "b")));
+        clock.advance(5);
+        db.write("users", "alice", map("name", "Alice", "age", 31, "tags", List.of("a", "b")));
+        db.write("users", "bob", map("name", "Bob", "nested", map("deep", map("deeper", List.of(1, 2.5, true)))));
+        db.write("users", "gone", "deleted later");
+        db.delete("users", "gone");
+        db.write("scalars", "string", "text ünïcödé 😀");
+        db.write("scalars", "long", Long.MAX_VALUE);
+        db.write("scalars", "big", new BigInteger("98765432109876543210"));
+        db.write("scalars", "double", 2.75);
+        db.write("scalars", "bool", false);
+        db.write("scalars", "null", null);
+        clock.advance(7);
+        db.write("sessions", "s1", map("user", "alice"), T0 + 3_600_000);
+        db.write("readings", "r1", map("sensor", "DHT22", "temperature", 23.5), T0 + 7_200_000, "sensors");
+        db.write("readings", "r2", map("sensor", "BME280", "temperature", -4.0), null, "sensors");
+        db.write("readings", "r2", map("sensor", "BME280", "temperature", -5.0), null, "sensors");
+    }
+
+    private Map<String, Map<String, DatabaseRecord>> snapshot() {
+        Map<String, Map<String, DatabaseRecord>> snapshot = new HashMap<>();
+        for (String table : db.listTables()) {
+            Map<String, DatabaseRecord> records = new HashMap<>();
+            for (Map.Entry<String, Object> entry : db.get(table)) {
+                records.put(entry.getKey(), db.getRecord(table, entry.getKey()).orElseThrow());
+            }
+            snapshot.put(table, records);
+        }
+        return snapshot;
+    }
+
+    @ParameterizedTest(name = "durableWrites={0}")
+    @ValueSource(booleans = {false, true})
+    void everythingSurvivesCloseAndStart(boolean durable) {
+        reopen(b -> b.durableWrites(durable));
+        writeSampleData();
+        Map<String, Map<String, DatabaseRecord>> before = snapshot();
+        assertThat(before).containsOnlyKeys("users", "scalars", "sessions", "readings");
+        assertThat(before.get("users")).containsOnlyKeys("alice", "bob");
+
+        reopen(b -> b.durableWrites(durable));
+
+        assertThat(snapshot()).isEqualTo(before);
+        assertThat(db.getRecord("users", "alice").orElseThrow())
+                .isEqualTo(new DatabaseRecord(map("name", "Alice", "age", 31, "tags", List.of("a", "b")), 2, T0 + 5, null, null));
+        assertThat(db.getRecord("readings", "r1").orElseThrow())
+                .isEqualTo(new DatabaseRecord(map("sensor", "DHT22", "temperature", 23.5), 1, T0 + 12, T0 + 7_200_000, "sensors"));
+        assertThat(db.get("scalars", "big")).isEqualTo(new BigInteger("98765432109876543210"));
+        assertThat(db.write("readings", "r2", 0)).isEqualTo(3);
+    }
+
+    @ParameterizedTest(name = "durableWrites={0}")
+    @ValueSource(booleans = {false, true})
+    void everyWriteIsPersistedWithoutClose(boolean durable) {
+        reopen(b -> b.durableWrites(durable));
+        for (int i = 0; i < 50; i++) {
+            db.write("t", "k" + i, i);
+        }
+        db.delete("t", "k0");
+
+        reopen(b -> b.durableWrites(durable));
+
+        assertThat(db.getTableSize("t")).isEqualTo(49);
+        assertThat(db.get("t", "k49")).isEqualTo(49);
+    }
+
+    @ParameterizedTest(name = "durableWrites={0}")
+    @ValueSource(booleans = {false, true})
+    void flushLeavesEachTableFileCompleteInTheSharedFormat(boolean durable) {
+        reopen(b -> b.durableWrites(durable));
+        writeSampleData();
+
+        db.flush();
+
+        Map<String, JsonNode> users = tableFileEntries("users");
+        assertThat(users).containsOnlyKeys("alice", "bob");
+        JsonNode alice = users.get("alice");
+        assertThat(alice.propertyNames()).containsExactlyInAnyOrder("d", "v", "t", "x");
+        assertThat(alice.get("d")).isEqualTo(JSON.valueToTree(map("name", "Alice", "age", 31, "tags", List.of("a", "b"))));
+        assertThat(alice.get("v").longValue()).isEqualTo(2);
+        assertThat(alice.get("t").longValue()).isEqualTo(T0 + 5);
+        assertThat(alice.get("x").isNull()).isTrue();
+
+        Map<String, JsonNode> scalars = tableFileEntries("scalars");
+        assertThat(scalars.get("long").get("d").longValue()).isEqualTo(Long.MAX_VALUE);
+        assertThat(scalars.get("big").get("d").bigIntegerValue()).isEqualTo(new BigInteger("98765432109876543210"));
+        assertThat(scalars.get("string").get("d").stringValue()).isEqualTo("text ünïcödé 😀");
+        assertThat(scalars.get("null").get("d").isNull()).isTrue();
+
+        JsonNode session = tableFileEntries("sessions").get("s1");
+        assertThat(session.get("x").longValue()).isEqualTo(T0 + 3_600_000);
+
+        Map<String, JsonNode> readings = tableFileEntries("readings");
+        assertThat(readings.get("r1").propertyNames()).containsExactlyInAnyOrder("d", "v", "t", "x", "n");
+        assertThat(readings.get("r1").get("n").stringValue()).isEqualTo("sensors");
+        assertThat(readings.get("r2").get("d")).isEqualTo(JSON.valueToTree(map("s", "BME280", "t", -5.0)));
+        assertThat(readings.get("r2").get("v").longValue()).isEqualTo(2);
+
+        db.write("users", "carol", "after flush");
+        db.flush();
+        assertThat(tableFileEntries("users")).containsOnlyKeys("alice", "bob", "carol");
+    }
+
+    @Test
+    void tableFilesAreUtf8() throws Exception {
+        db.write("t", "ключ", "värde 日本 😀");
+        db.close();
+
+        String raw = Files.readString(dir.resolve("t"), StandardCharsets.UTF_8);
+        assertThat(raw).contains("ключ");
+        assertThat(readTableFile("t").get(0).get(1).get("d").stringValue()).isEqualTo("värde 日本 😀");
+    }
+
+    @Test
+    void afterCloseOnlyHiddenFilesBesideTheTablesAndNoTempFiles() {
+        writeSampleData();
+        db.close();
+
+        assertThat(visibleFiles()).containsExactlyInAnyOrder("users", "scalars", "sessions", "readings");
+        assertThat(files()).noneMatch(name -> name.endsWith(".tmp") || name.contains(".tmp."));
+    }
+
+    @Test
+    void afterCloseTheTableFilesAloneHoldEverything(@TempDir Path copy) throws Exception {
+        writeSampleData();
+        Map<String, Map<String, DatabaseRecord>> before = snapshot();
+        db.close();
+
+        for (String table : visibleFiles()) {
+            Files.copy(dir.resolve(table), copy.resolve(table));
+        }
+        PikoDB fromCopy = new PikoDB(DatabaseOptions.builder().databaseDirectory(copy).clock(clock)
+                .dictionary("sensors", SENSORS).build());
+        try {
+            fromCopy.start();
+            PikoDB original = db;
+            db = fromCopy;
+            assertThat(snapshot()).isEqualTo(before);
+            db = original;
+        } finally {
+            fromCopy.close();
+        }
+    }
+
+    @Test
+    void afterCloseTheJournalsCanBeDiscarded() throws Exception {
+        for (int i = 0; i < 200; i++) {
+            db.write("t", "k" + (i % 20), i);
+        }
+        db.delete("t", "k0");
+        db.close();
+
+        for (String name : files()) {
+            if (name.startsWith(".") && name.contains("journal")) {
+                Files.delete(dir.resolve(name));
+            }
+        }
+
+        reopen();
+        assertThat(db.getTableSize("t")).isEqualTo(19);
+        assertThat(db.get("t", "k19")).isEqualTo(199);
+        assertThat(db.getRecord("t", "k19").orElseThrow().version()).isEqualTo(10);
+    }
+
+    @Test
+    @Timeout(value = 180, unit = TimeUnit.SECONDS)
+    void writeHeavyWorkloadSurvivesRestart() {
+        String padding = "p".repeat(4000);
+        Map<String, Object> expected = new HashMap<>();
+        Map<String, Long> versions = new HashMap<>();
+        long bytes = 0;
+        int i = 0;
+        while (bytes < 6_000_000) {
+            String key = "k" + (i % 300);
+            Map<String, Object> value = map("i", i, "padding", padding, "list", List.of(i, "x" + i));
+            long version = db.write("heavy", key, value);
+            versions.merge(key, 1L, Long::sum);
+            assertThat(version).isEqualTo(versions.get(key));
+            expected.put(key, value);
+            bytes += padding.length() + 50;
+            if (i % 97 == 0) {
+                String deleted = "k" + ((i / 97) % 300);
+                if (db.delete("heavy", deleted)) {
+                    expected.remove(deleted);
+                    versions.remove(deleted);
+                }
+            }
+            i++;
+        }
+        assertThat(db.statistics().compactions()).as("compactions during %d writes", i).isPositive();
+        assertThat(asMap(db.get("heavy"))).isEqualTo(expected);
+
+        reopen();
+
+        assertThat(asMap(db.get("heavy"))).isEqualTo(expected);
+        for (Map.Entry<String, Long> entry : versions.entrySet()) {
+            assertThat(db.getRecord("heavy", entry.getKey()).orElseThrow().version()).isEqualTo(entry.getValue());
+        }
+        db.close();
+        assertThat(tableFileEntries("heavy")).hasSize(expected.size());
+    }
+
+    @Test
+    void deletesAndTableDeletesArePersisted() {
+        db.write("a", "k1", 1);
+        db.write("a", "k2", 2);
+        db.write("b", "k", 1);
+        db.flush();
+        db.delete("a", "k1");
+        db.deleteTable("b");
+
+        reopen();
+
+        assertThat(db.listTables()).containsExactly("a");
+        assertThat(asMap(db.get("a"))).isEqualTo(Map.of("k2", 2));
+    }
+
+    @Test
+    void restartAfterRestartKeepsEverything() {
+        writeSampleData();
+        Map<String, Map<String, DatabaseRecord>> before = snapshot();
+        for (int round = 0; round < 3; round++) {
+            reopen();
+            assertThat(snapshot()).isEqualTo(before);
+        }
+    }
+
+    @ParameterizedTest(name = "durableWrites={0}")
+    @ValueSource(booleans = {false, true})
+    @Timeout(value = 120, unit = TimeUnit.SECONDS)
+    void acknowledgedWritesSurviveAKilledProcess(boolean durable) throws Exception {
+        db.close();
+        Path target = dir.resolve("killed");
+        Files.createDirectories(target);
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        Process process = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"),
+                KilledWriterProcess.class.getName(), target.toString(), Boolean.toString(durable))
+                .redirectError(ProcessBuilder.Redirect.DISCARD)
+                .start();
+        int lastAcknowledged = -1;
+        try (BufferedReader out = new BufferedReader(
+                new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+            String line;
+            while (lastAcknowledged < 200 && (line = out.readLine()) != null) {
+                if (line.startsWith("ACK ")) {
+                    lastAcknowledged = Integer.parseInt(line.substring(4));
+                }
+            }
+            PikoDB competitor = new PikoDB(target);
+            try {
+                assertThatThrownBy(competitor::start).as("the directory is held by the other process")
+                        .isInstanceOf(PikoDBException.class);
+            } finally {
+                competitor.close();
+            }
+            process.destroyForcibly();
+            assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        } finally {
+            process.destroyForcibly();
+        }
+        assertThat(lastAcknowledged).as("the writer process acknowledged writes").isGreaterThanOrEqualTo(200);
+
+        PikoDB recovered = new PikoDB(target);
+        try {
+            recovered.start();
+            for (int i = 0; i <= lastAcknowledged; i++) {
+                assertThat(recovered.get("acked", "k" + i)).as("acknowledged write %d", i).isEqualTo("value-" + i);
+            }
+            Object last = recovered.get("acked", "last");
+            assertThat(((Number) last).intValue()).isGreaterThanOrEqualTo(lastAcknowledged);
+            assertThat(recovered.quarantinedFiles()).isEmpty();
+            recovered.write("acked", "after", "recovery");
+        } finally {
+            recovered.close();
+        }
+        PikoDB again = new PikoDB(target);
+        try {
+            again.start();
+            assertThat(again.get("acked", "after")).isEqualTo("recovery");
+        } finally {
+            again.close();
+        }
+    }
+
+    @Test
+    void valuesReadAfterRestartKeepTheirNaturalTypes() {
+        db.write("types", "int", 1);
+        db.write("types", "long", 1L << 40);
+        db.write("types", "double", 1.0);
+        db.write("types", "list", new ArrayList<>(List.of(1, 2)));
+
+        reopen();
+
+        assertThat(db.get("types", "int")).isInstanceOf(Integer.class);
+        assertThat(db.get("types", "long")).isInstanceOf(Long.class);
+        assertThat(db.get("types", "double")).isInstanceOf(Double.class).isEqualTo(1.0);
+        assertThat(db.get("types", "list")).isInstanceOf(ArrayList.class);
+        Optional<DatabaseRecord> missing = db.getRecord("types", "missing");
+        assertThat(missing).isEmpty();
+    }
+}
