@@ -1,0 +1,25 @@
+package dev.pikodb.sample.notes;
+
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * A note as the API returns it.
+ *
+ * @param id the note's id
+ * @param version its PikoDB version, also sent as the {@code ETag} header {@code "<version>"}
+ * @param title the title
+ * @param body the text
+ * @param tags the tags
+ * @param createdAt when it was created
+ * @param updatedAt when it was last changed
+ */
+public record NoteResponse(String id, long version, String title, String body, List<String> tags, Instant createdAt,
+        Instant updatedAt) {
+
+    static NoteResponse of(StoredNote stored) {
+        Note note = stored.note();
+        return new NoteResponse(stored.id(), stored.version(), note.title(), note.body(), note.tags(),
+                note.createdAt(), note.updatedAt());
+    }
+}
