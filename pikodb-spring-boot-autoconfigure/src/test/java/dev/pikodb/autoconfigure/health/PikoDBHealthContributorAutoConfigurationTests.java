@@ -1,8 +1,11 @@
 package dev.pikodb.autoconfigure.health;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.pikodb.PikoDB;
+import dev.pikodb.PikoDBException;
 import dev.pikodb.autoconfigure.PikoDBAutoConfiguration;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -53,6 +56,40 @@ class PikoDBHealthContributorAutoConfigurationTests {
                     .noneMatch((name) -> name.startsWith(".health-probe"));
             }
         });
+    }
+
+    @Test
+    void downWhenATableRefusesWritesAfterAnIoFailure() throws Exception {
+        inDirectory().run((context) -> {
+            PikoDB pikoDB = context.getBean(PikoDB.class);
+            pikoDB.write("users", "alice", Map.of("name", "Alice"));
+            Path journal = this.directory.resolve(".users.journal");
+            // An immutable file refuses appends through its open descriptor, even to root: a real I/O failure.
+            assumeTrue(chattr("+i", journal), "chattr +i is not available here");
+            try {
+                assertThatThrownBy(() -> pikoDB.write("users", "bob", Map.of("name", "Bob")))
+                    .isInstanceOf(PikoDBException.class);
+                Health health = health(context);
+                assertThat(health.getStatus()).isEqualTo(Status.DOWN);
+                assertThat(health.getDetails()).containsKey("failedTables");
+                assertThat(health.getDetails().get("failedTables")).isInstanceOfSatisfying(Map.class,
+                        (failed) -> assertThat(failed.keySet()).containsExactly("users"));
+                assertThat(pikoDB.get("users", "alice")).as("reads go on").isEqualTo(Map.of("name", "Alice"));
+            }
+            finally {
+                chattr("-i", journal);
+            }
+        });
+    }
+
+    private static boolean chattr(String flag, Path file) throws Exception {
+        try {
+            Process process = new ProcessBuilder("chattr", flag, file.toString()).redirectErrorStream(true).start();
+            return process.waitFor() == 0;
+        }
+        catch (java.io.IOException ex) {
+            return false;
+        }
     }
 
     @Test

@@ -1,0 +1,114 @@
+package dev.pikodb.benchmarks;
+
+import java.io.PrintStream;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Collects the results of a run and prints them as one table, workload by store, with PikoDB's
+ * advantage over each peer (above 1 means PikoDB is better).
+ */
+public final class Report {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Report.class);
+    private static final String ROW = "%-36s %-24s %16s %27s %9s%n";
+
+    private final Map<String, List<Result>> byWorkload = new LinkedHashMap<>();
+    private final List<String> failures = new ArrayList<>();
+
+    /**
+     * Adds a result and logs its median.
+     *
+     * @param result the result
+     */
+    public synchronized void add(Result result) {
+        byWorkload.computeIfAbsent(result.workload(), w -> new ArrayList<>()).add(result);
+        LOG.info("{} | {}: median {} {}", result.workload(), result.store(), format(result.median(), result.unit()),
+                result.unit().symbol());
+    }
+
+    /**
+     * Records that a workload could not be measured on a store.
+     *
+     * @param workload the workload
+     * @param store the store
+     * @param error what went wrong
+     */
+    public synchronized void failed(String workload, String store, RuntimeException error) {
+        failures.add(workload + " on " + store + ": " + error);
+        LOG.error("{} failed on {}", workload, store, error);
+    }
+
+    /**
+     * Looks up a result.
+     *
+     * @param workload the workload's row name
+     * @param store the store's label
+     * @return the result, if it was measured
+     */
+    public synchronized Optional<Result> find(String workload, String store) {
+        return byWorkload.getOrDefault(workload, List.of()).stream()
+                .filter(result -> result.store().equals(store))
+                .findFirst();
+    }
+
+    /**
+     * Prints the table: every workload's PikoDB row first, its peers below it with the ratio.
+     *
+     * @param out where to print
+     */
+    public synchronized void printTable(PrintStream out) {
+        out.printf(ROW, "Workload", "Store", "Median", "Range (min-max)", "PikoDB x");
+        out.println("-".repeat(116));
+        List<Map.Entry<String, List<Result>>> rows = new ArrayList<>(byWorkload.entrySet());
+        // rows without a PikoDB result (the machine's limits) go last
+        rows.sort(Comparator.comparing(row -> row.getValue().stream().noneMatch(Report::isPikodb)));
+        for (Map.Entry<String, List<Result>> row : rows) {
+            List<Result> results = new ArrayList<>(row.getValue());
+            Result pikodb = results.stream().filter(Report::isPikodb).findFirst().orElse(null);
+            if (pikodb != null) {
+                results.remove(pikodb);
+                results.add(0, pikodb);
+            }
+            boolean first = true;
+            for (Result result : results) {
+                String ratio = pikodb == null || result == pikodb || !result.unit().equals(pikodb.unit())
+                        ? "" : String.format(Locale.ROOT, "%.2fx", result.pikodbAdvantage(pikodb));
+                String unit = result.unit().symbol();
+                out.printf(ROW, first ? row.getKey() : "", result.store(),
+                        format(result.median(), result.unit()) + " " + unit,
+                        format(result.min(), result.unit()) + " - " + format(result.max(), result.unit()),
+                        ratio);
+                first = false;
+            }
+        }
+        for (String failure : failures) {
+            out.println("NOT MEASURED: " + failure);
+        }
+    }
+
+    private static boolean isPikodb(Result result) {
+        return result.store().startsWith("PikoDB");
+    }
+
+    /**
+     * Formats a value for its unit: whole numbers with separators, milliseconds with one decimal.
+     *
+     * @param value the value
+     * @param unit its unit
+     * @return the text
+     */
+    public static String format(double value, Result.Unit unit) {
+        if (unit == Result.Unit.MILLISECONDS) {
+            return String.format(Locale.ROOT, "%,.1f", value);
+        }
+        return String.format(Locale.ROOT, "%,.0f", value);
+    }
+}

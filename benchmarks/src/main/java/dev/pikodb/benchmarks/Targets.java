@@ -1,0 +1,118 @@
+package dev.pikodb.benchmarks;
+
+import dev.pikodb.benchmarks.store.StoreKind;
+import dev.pikodb.benchmarks.workload.ColdStartWorkload;
+import dev.pikodb.benchmarks.workload.MachineLimits;
+import dev.pikodb.benchmarks.workload.MemoryWorkload;
+import dev.pikodb.benchmarks.workload.ReadWorkloads;
+import dev.pikodb.benchmarks.workload.WriteWorkloads;
+import java.io.PrintStream;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+
+/** PikoDB's performance targets, evaluated from the medians of one run. */
+public final class Targets {
+
+    private static final String PIKODB = StoreKind.PIKODB.label(false);
+    private static final String PIKODB_DURABLE = StoreKind.PIKODB.label(true);
+
+    private final Report report;
+    private final BenchConfig config;
+    private final List<String> lines = new ArrayList<>();
+    private int missed;
+
+    /**
+     * Prepares the evaluation.
+     *
+     * @param report the run's results
+     * @param config the run's configuration
+     */
+    public Targets(Report report, BenchConfig config) {
+        this.report = report;
+        this.config = config;
+    }
+
+    /**
+     * Evaluates every target and prints PASS, MISS or N/A with the measured ratio.
+     *
+     * @param out where to print
+     * @return the number of missed (or unmeasurable) targets
+     */
+    public int print(PrintStream out) {
+        String w1Small = WriteWorkloads.sequentialName(false, config.smallTable());
+        String w1Large = WriteWorkloads.sequentialName(false, config.largeTable());
+        String w2 = WriteWorkloads.sequentialName(true, config.smallTable());
+        String w6Durable = WriteWorkloads.concurrentName(true, config.threads());
+        String sqliteNormal = StoreKind.SQLITE.label(false);
+        String sqliteFull = StoreKind.SQLITE.label(true);
+
+        atLeast("W1 " + count(config.largeTable()) + " rec vs SQLite WAL/NORMAL", 3,
+                ratio(w1Large, PIKODB, w1Large, sqliteNormal));
+        atLeast("W1 " + count(config.largeTable()) + " rec vs own W1 " + count(config.smallTable()) + " rec", 0.5,
+                ratio(w1Large, PIKODB, w1Small, PIKODB));
+        atLeast("W2 single writer vs append+force limit", 0.8,
+                ratio(w2, PIKODB_DURABLE, MachineLimits.APPEND_FORCE, MachineLimits.MACHINE));
+        atLeast("W6 " + config.threads() + " durable writers vs own W2", 4,
+                ratio(w6Durable, PIKODB_DURABLE, w2, PIKODB_DURABLE));
+        atLeast("W6 " + config.threads() + " durable writers vs SQLite FULL", 3,
+                ratio(w6Durable, PIKODB_DURABLE, w6Durable, sqliteFull));
+        atLeast("W3 untyped get vs Jackson bytes->Map limit", 0.8,
+                ratio(ReadWorkloads.POINT_UNTYPED, PIKODB, MachineLimits.DECODE_MAP, MachineLimits.MACHINE));
+        atLeast("W3 untyped get vs SQLite", 5,
+                ratio(ReadWorkloads.POINT_UNTYPED, PIKODB, ReadWorkloads.POINT_UNTYPED, sqliteNormal));
+        String scan = ReadWorkloads.scanName(config.largeTable());
+        atLeast("W4 whole table vs MVStore scan+decode", 1,
+                ratio(scan, StoreKind.MVSTORE.label(false), scan, PIKODB));
+        for (boolean crashed : new boolean[] {false, true}) {
+            String w5 = ColdStartWorkload.name(crashed, config.largeTable());
+            atLeast("W5 open (" + (crashed ? "after kill" : "clean") + ") vs SQLite read+decode all", 1,
+                    ratio(w5, sqliteNormal, w5, PIKODB));
+        }
+        atMost("W7 heap per record / table file bytes per record", 1.5,
+                ratio(MemoryWorkload.HEAP, PIKODB, MemoryWorkload.FILE, PIKODB));
+
+        out.println("Targets (ratios of medians; PASS when the ratio meets the target)");
+        lines.forEach(out::println);
+        return missed;
+    }
+
+    private void atLeast(String name, double target, Optional<Double> ratio) {
+        evaluate(name, ">=", target, ratio, ratio.map(r -> r >= target).orElse(false));
+    }
+
+    private void atMost(String name, double target, Optional<Double> ratio) {
+        evaluate(name, "<=", target, ratio, ratio.map(r -> r <= target).orElse(false));
+    }
+
+    private void evaluate(String name, String comparison, double target, Optional<Double> ratio, boolean pass) {
+        if (!pass) {
+            missed++;
+        }
+        String verdict = ratio.isEmpty() ? "N/A " : pass ? "PASS" : "MISS";
+        String measured = ratio.map(r -> String.format(Locale.ROOT, "%6.2fx", r)).orElse("   n/a");
+        String shortBy = pass || ratio.isEmpty() ? ""
+                : String.format(Locale.ROOT, "  (off by %.0f%%)", Math.abs(1 - ratio.get() / target) * 100);
+        lines.add(String.format(Locale.ROOT, "  %s  %-58s %s  (target %s %sx)%s", verdict, name, measured,
+                comparison, trim(target), shortBy));
+    }
+
+    /** Median of the first result over the median of the second, if both were measured. */
+    private Optional<Double> ratio(String workload, String store, String otherWorkload, String otherStore) {
+        Optional<Result> numerator = report.find(workload, store);
+        Optional<Result> denominator = report.find(otherWorkload, otherStore);
+        if (numerator.isEmpty() || denominator.isEmpty()) {
+            return Optional.empty();
+        }
+        return Optional.of(numerator.get().median() / denominator.get().median());
+    }
+
+    private static String count(int records) {
+        return String.format(Locale.ROOT, "%,d", records);
+    }
+
+    private static String trim(double value) {
+        return value == Math.rint(value) ? Long.toString((long) value) : Double.toString(value);
+    }
+}
