@@ -75,7 +75,7 @@ final class JournalFormat {
         byte[] dictionary = record.dictionaryName == null ? new byte[0]
                 : record.dictionaryName.getBytes(StandardCharsets.UTF_8);
         int payload = 1 + 2 + keyBytes.length + 8 + 8 + 1 + (record.expires ? 8 : 0) + 2 + dictionary.length
-                + record.value.length;
+                + record.valueLength();
         ByteBuffer frame = ByteBuffer.allocate(FRAME_HEADER + payload);
         frame.putInt(payload).putInt(0);
         frame.put(SET).putShort((short) keyBytes.length).put(keyBytes);
@@ -84,7 +84,7 @@ final class JournalFormat {
         if (record.expires) {
             frame.putLong(record.expiration);
         }
-        frame.putShort((short) dictionary.length).put(dictionary).put(record.value);
+        frame.putShort((short) dictionary.length).put(dictionary).put(record.bytes, record.valueOffset, record.valueLength());
         return seal(frame, payload);
     }
 
@@ -133,12 +133,12 @@ final class JournalFormat {
             Long expiration = (flags & FLAG_EXPIRES) != 0 ? in.getLong() : null;
             int dictionaryLength = in.getShort() & 0xffff;
             String dictionary = dictionaryLength == 0 ? null : dictionaries.intern(string(in, dictionaryLength));
-            byte[] value = new byte[in.remaining()];
-            in.get(value);
-            if (value.length == 0) {
+            int from = in.arrayOffset() + in.position();
+            int to = in.arrayOffset() + in.limit();
+            if (from == to) {
                 throw new IllegalArgumentException("empty value");
             }
-            return new Entry(key, new StoredRecord(value, version, timestamp, expiration, dictionary));
+            return new Entry(key, StoredRecord.of(bytes, from, to, version, timestamp, expiration, dictionary));
         } catch (java.nio.BufferUnderflowException e) {
             throw new IllegalArgumentException("payload shorter than its fields", e);
         }

@@ -1,7 +1,6 @@
 package dev.pikodb.internal;
 
 import java.nio.ByteBuffer;
-import java.util.Map;
 
 /**
  * Replays a journal into a table's records, and tells how the journal ends.
@@ -40,7 +39,7 @@ final class JournalReader {
     record Result(Ending ending, long validLength, int frames, String table) {
     }
 
-    static Result replay(byte[] bytes, Map<String, StoredRecord> records, JournalFormat.Interner dictionaries) {
+    static Result replay(byte[] bytes, Records records, JournalFormat.Interner dictionaries) {
         JournalFormat.Header header = JournalFormat.readHeader(bytes);
         if (header == null) {
             return new Result(Ending.BAD_HEADER, 0, 0, null);

@@ -1,38 +1,35 @@
 package dev.pikodb.internal;
 
-import java.util.ArrayList;
-import java.util.List;
+import java.util.Iterator;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.BiConsumer;
 
 /**
  * The records of one table as visible to readers. Reads take no lock; expired records are invisible
- * and are removed when a read meets them. Only the owning {@link Table} adds or replaces records, and
- * only after they are persisted.
+ * and are removed when a read meets them. Only the owning {@link Table} (or the loader, before the
+ * table is shared) adds or replaces records, and only once they are persisted. Records are held in
+ * the compact form of {@link StoredRecord#held()}.
  */
 final class Records {
 
-    private final Map<String, StoredRecord> map;
+    private final Map<String, Object> map = new ConcurrentHashMap<>();
     private final Stats stats;
     private volatile boolean expiredRemoved;
 
-    Records(Map<String, StoredRecord> map, Stats stats) {
-        this.map = map;
+    Records(Stats stats) {
         this.stats = stats;
-    }
-
-    static Map<String, StoredRecord> newMap() {
-        return new ConcurrentHashMap<>();
     }
 
     /** The record of a key, expired or not. */
     StoredRecord raw(String key) {
-        return map.get(key);
+        Object held = map.get(key);
+        return held == null ? null : StoredRecord.of(held);
     }
 
     void put(String key, StoredRecord record) {
-        map.put(key, record);
+        map.put(key, record.held());
     }
 
     void remove(String key) {
@@ -43,39 +40,52 @@ final class Records {
         map.clear();
     }
 
-    /** Every record, expired ones included: what a table file rewrite starts from. */
-    Map<String, StoredRecord> all() {
-        return map;
-    }
-
     /** The live record of a key, or null; an expired record is removed on the way. */
     StoredRecord live(String key, long now) {
-        StoredRecord record = map.get(key);
-        if (record != null && record.isExpired(now)) {
-            removeIfExpired(key, record, now);
+        Object held = map.get(key);
+        if (held == null) {
+            return null;
+        }
+        StoredRecord record = StoredRecord.of(held);
+        if (record.isExpired(now)) {
+            removeIfExpired(key, held, now);
             return null;
         }
         return record;
     }
 
-    /** Every live record; expired ones are removed on the way. */
-    List<Map.Entry<String, StoredRecord>> liveEntries(long now) {
-        List<Map.Entry<String, StoredRecord>> live = new ArrayList<>(map.size());
-        for (Map.Entry<String, StoredRecord> entry : map.entrySet()) {
-            StoredRecord record = entry.getValue();
-            if (record.isExpired(now)) {
-                removeIfExpired(entry.getKey(), record, now);
-            } else {
-                live.add(Map.entry(entry.getKey(), record));
+    /** Visits every live record; expired ones are removed on the way. */
+    void forEachLive(long now, BiConsumer<String, StoredRecord> action) {
+        for (Map.Entry<String, Object> entry : map.entrySet()) {
+            Object held = entry.getValue();
+            if (!removeIfExpired(entry.getKey(), held, now)) {
+                action.accept(entry.getKey(), StoredRecord.of(held));
             }
         }
-        return live;
+    }
+
+    /** Every record, expired ones included: what a table file rewrite starts from. */
+    Iterable<Map.Entry<String, StoredRecord>> all() {
+        return () -> new Iterator<>() {
+            private final Iterator<Map.Entry<String, Object>> entries = map.entrySet().iterator();
+
+            @Override
+            public boolean hasNext() {
+                return entries.hasNext();
+            }
+
+            @Override
+            public Map.Entry<String, StoredRecord> next() {
+                Map.Entry<String, Object> entry = entries.next();
+                return Map.entry(entry.getKey(), StoredRecord.of(entry.getValue()));
+            }
+        };
     }
 
     /** Removes expired records; they leave the table file at its next rewrite. */
     int removeExpired(long now) {
         int removed = 0;
-        for (Map.Entry<String, StoredRecord> entry : map.entrySet()) {
+        for (Map.Entry<String, Object> entry : map.entrySet()) {
             if (removeIfExpired(entry.getKey(), entry.getValue(), now)) {
                 removed++;
             }
@@ -86,7 +96,7 @@ final class Records {
     /** Counts live records, removing expired ones. */
     int liveCount(long now) {
         int live = 0;
-        for (Map.Entry<String, StoredRecord> entry : map.entrySet()) {
+        for (Map.Entry<String, Object> entry : map.entrySet()) {
             if (!removeIfExpired(entry.getKey(), entry.getValue(), now)) {
                 live++;
             }
@@ -113,15 +123,15 @@ final class Records {
     }
 
     void collectDictionaryNames(Set<String> into) {
-        for (StoredRecord record : map.values()) {
-            if (record.dictionaryName != null) {
+        for (Object held : map.values()) {
+            if (held instanceof StoredRecord record && record.dictionaryName != null) {
                 into.add(record.dictionaryName);
             }
         }
     }
 
-    private boolean removeIfExpired(String key, StoredRecord record, long now) {
-        if (record.isExpired(now) && map.remove(key, record)) {
+    private boolean removeIfExpired(String key, Object held, long now) {
+        if (StoredRecord.canExpire(held) && ((StoredRecord) held).isExpired(now) && map.remove(key, held)) {
             expiredRemoved = true;
             stats.expiredRemoved.increment();
             return true;

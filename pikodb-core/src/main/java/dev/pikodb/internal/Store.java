@@ -10,6 +10,7 @@ import dev.pikodb.TableSummary;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.AbstractMap;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -254,11 +255,9 @@ public final class Store {
         if (target == null) {
             return List.of();
         }
-        List<Map.Entry<String, Object>> entries = new ArrayList<>();
-        for (Map.Entry<String, StoredRecord> entry : target.entries(context.clock().millis())) {
-            Object value = decode(table, entry.getKey(), entry.getValue(), Object.class);
-            entries.add(new java.util.AbstractMap.SimpleImmutableEntry<>(entry.getKey(), value));
-        }
+        List<Map.Entry<String, Object>> entries = new ArrayList<>(target.heldCount());
+        target.forEachLive(context.clock().millis(), (key, record) -> entries.add(
+                new AbstractMap.SimpleImmutableEntry<>(key, decode(table, key, record, Object.class))));
         return entries;
     }
 

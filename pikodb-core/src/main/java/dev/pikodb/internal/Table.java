@@ -5,9 +5,10 @@ import dev.pikodb.TableSummary;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.locks.Condition;
+import java.util.function.BiConsumer;
 import java.util.concurrent.locks.ReentrantLock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -18,10 +19,12 @@ import org.slf4j.LoggerFactory;
  * <p><b>Writes.</b> A write is validated and encoded by the caller, then, under {@code appendLock},
  * gets its version, is appended to the journal as one frame, and only then becomes visible in
  * {@link #records}. In durable mode the frame must also be forced first: the writer queues it as
- * pending and waits in {@link #awaitForced}, where whoever holds {@code syncLock} forces the journal
- * once for every frame appended so far (group commit) and makes all of them visible, in append order.
+ * pending and waits in {@link #awaitForced}: one waiting writer at a time, the leader, forces the
+ * journal (holding no lock, so others keep appending) once for every frame appended so far, makes all
+ * of them visible in append order and wakes the others, who find their frame forced (group commit).
  * Versions are computed against the latest appended state (pending included), so per key they
- * strictly increase in commit order. Lock order: {@code syncLock} before {@code appendLock}.
+ * strictly increase in commit order. Lock order: {@code syncLock} before {@code appendLock}; work that
+ * needs the journal to itself (compaction, flush, close, delete) holds both with no leader forcing.
  *
  * <p><b>Failures.</b> When an append, a force or a journal reset fails, the file's state is unknown
  * (after a failed fsync, Linux may have dropped the dirty pages and report success next time), so the
@@ -60,6 +63,7 @@ final class Table {
 
     private final ReentrantLock appendLock = new ReentrantLock();
     private final ReentrantLock syncLock = new ReentrantLock();
+    private final Condition forceDone = syncLock.newCondition();
 
     // Guarded by appendLock (changed only while both locks are held, except by an append).
     private volatile Journal journal;
@@ -67,8 +71,10 @@ final class Table {
     private long compactAt;
     private long appendedSequence;
     private final PendingWrites pending = new PendingWrites();
-    // Guarded by syncLock.
-    private long forcedSequence;
+    // Guarded by syncLock: a leader is forcing the journal.
+    private boolean forcing;
+    // Written by whoever forces, after the writes it covers are visible.
+    private volatile long forcedSequence;
 
     private volatile long fileBytes;
     private volatile long journalBytes;
@@ -76,13 +82,13 @@ final class Table {
     private volatile String failure;
     private volatile boolean gone;
 
-    Table(StoreContext context, String name, Map<String, StoredRecord> records, boolean fileExists, long fileBytes,
+    Table(StoreContext context, String name, Records records, boolean fileExists, long fileBytes,
             Journal journal) {
         this.context = context;
         this.name = name;
         this.file = context.directory().resolve(name);
         this.journalPath = FileNames.journal(context.directory(), name);
-        this.records = new Records(records, context.stats());
+        this.records = records;
         this.fileExists = fileExists;
         this.fileBytes = fileBytes;
         this.journal = journal;
@@ -91,7 +97,7 @@ final class Table {
     }
 
     static Table empty(StoreContext context, String name) {
-        return new Table(context, name, Records.newMap(), false, 0, null);
+        return new Table(context, name, new Records(context.stats()), false, 0, null);
     }
 
     /** Thrown to the store when this table was deleted or closed under a writer: it retries elsewhere. */
@@ -123,7 +129,7 @@ final class Table {
             if (expectedVersion >= 0 && expectedVersion != currentVersion) {
                 return 0;
             }
-            record = new StoredRecord(value, currentVersion + 1, now, expiration, dictionaryName);
+            record = StoredRecord.of(value, currentVersion + 1, now, expiration, dictionaryName);
             sequence = append(JournalFormat.setFrame(key, record));
             if (context.durable()) {
                 pending.add(key, record, sequence);
@@ -208,21 +214,54 @@ final class Table {
 
     /** Returns once the write at {@code sequence} is forced and visible, or throws if it failed. */
     private void awaitForced(long sequence) {
-        syncLock.lock();
-        try {
-            if (forcedSequence >= sequence) {
-                return;
+        while (forcedSequence < sequence) {
+            syncLock.lock();
+            try {
+                while (forcing && forcedSequence < sequence) {
+                    forceDone.awaitUninterruptibly();
+                }
+                if (forcedSequence >= sequence) {
+                    return;
+                }
+                if (failure != null) {
+                    throw failedException();
+                }
+                forcing = true;
+            } finally {
+                syncLock.unlock();
             }
-            if (failure != null) {
-                throw failedException();
+            try {
+                forceAndApplyAll();
+            } finally {
+                syncLock.lock();
+                try {
+                    forcing = false;
+                    forceDone.signalAll();
+                } finally {
+                    syncLock.unlock();
+                }
             }
-            forceAndApplyAll();
-        } finally {
-            syncLock.unlock();
         }
     }
 
-    /** Holding {@code syncLock}: forces every appended frame and makes every pending write visible. */
+    /** Holding {@code syncLock} and both locks for work that needs the journal to itself. */
+    private void lockExclusive() {
+        syncLock.lock();
+        while (forcing) {
+            forceDone.awaitUninterruptibly();
+        }
+        appendLock.lock();
+    }
+
+    private void unlockExclusive() {
+        appendLock.unlock();
+        syncLock.unlock();
+    }
+
+    /**
+     * Forces every appended frame and makes every pending write visible. The caller is the leader, or
+     * holds the journal exclusively: nobody else forces meanwhile.
+     */
     private void forceAndApplyAll() {
         long target;
         Journal current;
@@ -250,13 +289,13 @@ final class Table {
                 throw failedException();
             }
         }
-        forcedSequence = target;
         appendLock.lock();
         try {
             pending.applyUpTo(target, records);
         } finally {
             appendLock.unlock();
         }
+        forcedSequence = target;
     }
 
     private void checkWritable() {
@@ -284,30 +323,25 @@ final class Table {
     // ---- compaction ---------------------------------------------------------------------------
 
     private void compactIfDue() {
-        syncLock.lock();
+        lockExclusive();
         try {
-            appendLock.lock();
-            try {
-                if (gone || failure != null || journal == null || journal.size() <= compactAt) {
-                    compactionDue = false;
-                    return;
-                }
-                forceAndApplyAll();
-                compact();
-            } catch (IOException e) {
-                // The journal still holds everything; try again once it has grown as much again.
-                compactAt = journal.size() * 2;
+            if (gone || failure != null || journal == null || journal.size() <= compactAt) {
                 compactionDue = false;
-                log.warn("Compaction of table '{}' failed: {}; its journal keeps every write, will retry later",
-                        Validation.printable(name), e.toString());
-            } catch (PikoDBException e) {
-                // The failure was reported to the writers concerned; the table is now failed.
-                compactionDue = false;
-            } finally {
-                appendLock.unlock();
+                return;
             }
+            forceAndApplyAll();
+            compact();
+        } catch (IOException e) {
+            // The journal still holds everything; try again once it has grown as much again.
+            compactAt = journal.size() * 2;
+            compactionDue = false;
+            log.warn("Compaction of table '{}' failed: {}; its journal keeps every write, will retry later",
+                    Validation.printable(name), e.toString());
+        } catch (PikoDBException e) {
+            // The failure was reported to the writers concerned; the table is now failed.
+            compactionDue = false;
         } finally {
-            syncLock.unlock();
+            unlockExclusive();
         }
     }
 
@@ -350,8 +384,7 @@ final class Table {
 
     /** Makes the table file hold the whole table. */
     void flush() {
-        syncLock.lock();
-        appendLock.lock();
+        lockExclusive();
         try {
             if (gone) {
                 return;
@@ -367,15 +400,13 @@ final class Table {
             throw new PikoDBException("Cannot flush table '" + Validation.printable(name) + "' to " + file + ": " + e
                     + "; its journal keeps every write", e);
         } finally {
-            appendLock.unlock();
-            syncLock.unlock();
+            unlockExclusive();
         }
     }
 
     /** Flushes the table, then closes and removes its journal. */
     void close() {
-        syncLock.lock();
-        appendLock.lock();
+        lockExclusive();
         try {
             if (gone) {
                 return;
@@ -401,8 +432,7 @@ final class Table {
             throw new PikoDBException("Cannot close table '" + Validation.printable(name) + "' cleanly: " + e
                     + "; its journal " + journalPath + " is kept and replayed at the next start", e);
         } finally {
-            appendLock.unlock();
-            syncLock.unlock();
+            unlockExclusive();
         }
     }
 
@@ -413,8 +443,7 @@ final class Table {
      * @return true if the table had data
      */
     boolean drop() {
-        syncLock.lock();
-        appendLock.lock();
+        lockExclusive();
         try {
             if (gone) {
                 return false;
@@ -447,21 +476,18 @@ final class Table {
             }
             return existed;
         } finally {
-            appendLock.unlock();
-            syncLock.unlock();
+            unlockExclusive();
         }
     }
 
     /** Releases the table's files without writing anything: for a start that fails half-way. */
     void abandon() {
-        syncLock.lock();
-        appendLock.lock();
+        lockExclusive();
         try {
             gone = true;
             closeJournalQuietly();
         } finally {
-            appendLock.unlock();
-            syncLock.unlock();
+            unlockExclusive();
         }
     }
 
@@ -483,9 +509,14 @@ final class Table {
         return records.live(key, now);
     }
 
-    /** Every live record; expired ones are removed on the way. */
-    List<Map.Entry<String, StoredRecord>> entries(long now) {
-        return records.liveEntries(now);
+    /** Visits every live record; expired ones are removed on the way. */
+    void forEachLive(long now, BiConsumer<String, StoredRecord> action) {
+        records.forEachLive(now, action);
+    }
+
+    /** Records held, expired-but-not-yet-removed included. */
+    int heldCount() {
+        return records.size();
     }
 
     /** Removes expired records from memory; they leave the table file at its next rewrite. */

@@ -3,7 +3,6 @@ package dev.pikodb.internal;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
-import java.util.Arrays;
 import java.util.Map;
 import tools.jackson.core.JacksonException;
 import tools.jackson.core.JsonParser;
@@ -49,10 +48,10 @@ final class TableFileFormat {
     }
 
     /** Writes every record that is not expired at {@code now}; returns how many were written. */
-    static int write(OutputStream out, Map<String, StoredRecord> records, long now) throws IOException {
+    static int write(OutputStream out, Iterable<Map.Entry<String, StoredRecord>> records, long now) throws IOException {
         out.write('[');
         int written = 0;
-        for (Map.Entry<String, StoredRecord> entry : records.entrySet()) {
+        for (Map.Entry<String, StoredRecord> entry : records) {
             StoredRecord record = entry.getValue();
             if (record.isExpired(now)) {
                 continue;
@@ -65,7 +64,7 @@ final class TableFileFormat {
             writeString(out, entry.getKey());
             out.write(',');
             out.write(D);
-            out.write(record.value);
+            out.write(record.bytes, record.valueOffset, record.valueLength());
             out.write(V);
             out.write(ascii(record.version));
             out.write(T);
@@ -99,7 +98,7 @@ final class TableFileFormat {
      *
      * @throws MalformedTableFileException naming the problem and its byte offset
      */
-    static void read(byte[] bytes, Map<String, StoredRecord> records, JournalFormat.Interner dictionaries)
+    static void read(byte[] bytes, Records records, JournalFormat.Interner dictionaries)
             throws MalformedTableFileException {
         try (JsonParser parser = FACTORY.createParser(ObjectReadContext.empty(), bytes)) {
             if (parser.nextToken() != JsonToken.START_ARRAY) {
@@ -134,7 +133,8 @@ final class TableFileFormat {
 
     private static StoredRecord readRecord(JsonParser parser, byte[] bytes, String key,
             JournalFormat.Interner dictionaries) throws MalformedTableFileException {
-        byte[] value = null;
+        int valueStart = -1;
+        int valueEnd = -1;
         long version = 1;
         long timestamp = 0;
         Long expiration = null;
@@ -143,7 +143,10 @@ final class TableFileFormat {
             String field = parser.currentName();
             JsonToken token = parser.nextToken();
             switch (field) {
-                case "d" -> value = rawValue(parser, bytes);
+                case "d" -> {
+                    valueStart = (int) parser.currentTokenLocation().getByteOffset();
+                    valueEnd = endOfValue(parser);
+                }
                 case "v" -> version = longField(parser, token, key, "v");
                 case "t" -> timestamp = longField(parser, token, key, "t");
                 case "x" -> expiration = token == JsonToken.VALUE_NULL ? null : longField(parser, token, key, "x");
@@ -151,22 +154,23 @@ final class TableFileFormat {
                 default -> parser.skipChildren();
             }
         }
-        if (value == null) {
-            value = NULL.clone();
+        if (valueStart < 0) {
+            return StoredRecord.of(NULL, version, timestamp, expiration, dictionary);
         }
-        return new StoredRecord(value, version, timestamp, expiration, dictionary);
+        return StoredRecord.of(bytes, valueStart, valueEnd, version, timestamp, expiration, dictionary);
     }
 
-    /** The exact bytes of the current value, sliced from the input without building a tree. */
-    private static byte[] rawValue(JsonParser parser, byte[] bytes) {
-        int start = (int) parser.currentTokenLocation().getByteOffset();
+    /**
+     * Skips the current value and returns the offset just after it, so that its exact bytes can be
+     * taken from the input without building a tree.
+     */
+    private static int endOfValue(JsonParser parser) {
         if (parser.currentToken().isStructStart()) {
             parser.skipChildren();
         } else {
             parser.finishToken();
         }
-        int end = (int) parser.currentLocation().getByteOffset();
-        return Arrays.copyOfRange(bytes, start, end);
+        return (int) parser.currentLocation().getByteOffset();
     }
 
     private static long longField(JsonParser parser, JsonToken token, String key, String field)

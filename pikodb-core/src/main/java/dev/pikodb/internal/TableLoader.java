@@ -148,7 +148,7 @@ final class TableLoader {
         FileIO io = context.io();
         Path file = context.directory().resolve(table);
         Path journalPath = FileNames.journal(context.directory(), table);
-        Map<String, StoredRecord> records = Records.newMap();
+        Records records = new Records(context.stats());
         long fileBytes = 0;
         if (hasFile) {
             byte[] bytes = io.readAll(file);

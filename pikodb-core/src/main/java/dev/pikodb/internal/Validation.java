@@ -45,34 +45,47 @@ public final class Validation {
         if (table.isEmpty()) {
             return "Table name must not be empty";
         }
-        String shown = "'" + printable(table) + "'";
-        if (table.getBytes(StandardCharsets.UTF_8).length > MAX_TABLE_NAME_BYTES) {
-            return "Table name " + shown + " is longer than " + MAX_TABLE_NAME_BYTES + " bytes in UTF-8";
+        // Cheap checks first: this runs on every call, and almost every name passes.
+        if (table.length() * 3 > MAX_TABLE_NAME_BYTES
+                && table.getBytes(StandardCharsets.UTF_8).length > MAX_TABLE_NAME_BYTES) {
+            return "Table name " + quoted(table) + " is longer than " + MAX_TABLE_NAME_BYTES + " bytes in UTF-8";
         }
         if (table.indexOf('\0') >= 0) {
-            return "Table name " + shown + " must not contain a NUL character";
+            return "Table name " + quoted(table) + " must not contain a NUL character";
         }
         if (hasUnpairedSurrogate(table)) {
-            return "Table name " + shown + " is not valid Unicode (it has an unpaired surrogate character)";
+            return "Table name " + quoted(table) + " is not valid Unicode (it has an unpaired surrogate character)";
         }
         if (table.indexOf('/') >= 0 || table.indexOf('\\') >= 0) {
-            return "Table name " + shown + " must not contain '/' or '\\' (a table is one file in the database directory)";
+            return "Table name " + quoted(table)
+                    + " must not contain '/' or '\\' (a table is one file in the database directory)";
         }
         if (table.contains("..")) {
-            return "Table name " + shown + " must not contain '..'";
+            return "Table name " + quoted(table) + " must not contain '..'";
         }
-        if (table.startsWith(".")) {
-            return "Table name " + shown + " must not start with '.' (such files are the store's own)";
+        if (table.charAt(0) == '.') {
+            return "Table name " + quoted(table) + " must not start with '.' (such files are the store's own)";
         }
         if (table.endsWith(".tmp") || table.contains(".tmp.")) {
-            return "Table name " + shown + " must not end in '.tmp' or contain '.tmp.' (such files are temporary files)";
+            return "Table name " + quoted(table)
+                    + " must not end in '.tmp' or contain '.tmp.' (such files are temporary files)";
         }
-        int dot = table.indexOf('.');
-        String stem = (dot < 0 ? table : table.substring(0, dot)).trim().toUpperCase(Locale.ROOT);
-        if (RESERVED_DEVICE_NAMES.contains(stem)) {
-            return "Table name " + shown + " is a reserved device name on Windows (CON, PRN, AUX, NUL, COM1-9, LPT1-9)";
+        if (isReservedDeviceName(table)) {
+            return "Table name " + quoted(table)
+                    + " is a reserved device name on Windows (CON, PRN, AUX, NUL, COM1-9, LPT1-9)";
         }
         return null;
+    }
+
+    private static boolean isReservedDeviceName(String table) {
+        int dot = table.indexOf('.');
+        String stem = (dot < 0 ? table : table.substring(0, dot)).trim();
+        return (stem.length() == 3 || stem.length() == 4)
+                && RESERVED_DEVICE_NAMES.contains(stem.toUpperCase(Locale.ROOT));
+    }
+
+    private static String quoted(String name) {
+        return "'" + printable(name) + "'";
     }
 
     /**

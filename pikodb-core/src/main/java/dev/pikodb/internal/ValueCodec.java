@@ -46,16 +46,20 @@ public final class ValueCodec {
 
     <T> T decode(StoredRecord record, Dictionary dictionary, Class<T> type) {
         if (dictionary == null) {
-            return mapper.readValue(record.value, type);
+            return mapper.readValue(record.bytes, record.valueOffset, record.valueLength(), type);
         }
-        return mapper.treeToValue(inflate(mapper.readTree(record.value), dictionary), type);
+        return mapper.treeToValue(inflate(tree(record), dictionary), type);
     }
 
     <T> T decode(StoredRecord record, Dictionary dictionary, TypeReference<T> type) {
         if (dictionary == null) {
-            return mapper.readValue(record.value, type);
+            return mapper.readValue(record.bytes, record.valueOffset, record.valueLength(), type);
         }
-        return mapper.convertValue(inflate(mapper.readTree(record.value), dictionary), type);
+        return mapper.convertValue(inflate(tree(record), dictionary), type);
+    }
+
+    private JsonNode tree(StoredRecord record) {
+        return mapper.readTree(new java.io.ByteArrayInputStream(record.bytes, record.valueOffset, record.valueLength()));
     }
 
     private static JsonNode deflate(JsonNode node, Dictionary dictionary, String name, String table, String key) {
