@@ -75,6 +75,11 @@ final class Table {
     private boolean forcing;
     // Written by whoever forces, after the writes it covers are visible.
     private volatile long forcedSequence;
+    // Adaptive group commit: frames appended in all, frames covered by forces, and the last force's size and time.
+    private volatile long appendedFrames;
+    private long forcedFrames;
+    private long lastBatchFrames;
+    private long lastForceNanos;
 
     private volatile long fileBytes;
     private volatile long journalBytes;
@@ -204,6 +209,7 @@ final class Table {
             throw failedException();
         }
         appendedSequence += length;
+        appendedFrames++;
         journalBytes = journal.size();
         context.stats().journalBytes.add(length);
         if (journal.size() > compactAt) {
@@ -231,6 +237,7 @@ final class Table {
                 syncLock.unlock();
             }
             try {
+                gatherBatch();
                 forceAndApplyAll();
             } finally {
                 syncLock.lock();
@@ -241,6 +248,23 @@ final class Table {
                     syncLock.unlock();
                 }
             }
+        }
+    }
+
+    /**
+     * As leader, before forcing: when several writers are active, give the others a moment (yielding
+     * the CPU, at most half as long as the last force took) to append, until as many frames wait as
+     * the last force covered. A lone writer never waits (its last batch was one frame). Without this,
+     * on few cores the first writer back after a force would force for its own frame alone.
+     */
+    private void gatherBatch() {
+        long wanted = lastBatchFrames;
+        if (wanted <= 1) {
+            return;
+        }
+        long deadline = System.nanoTime() + lastForceNanos / 2;
+        while (appendedFrames - forcedFrames < wanted && System.nanoTime() < deadline) {
+            Thread.yield();
         }
     }
 
@@ -264,10 +288,12 @@ final class Table {
      */
     private void forceAndApplyAll() {
         long target;
+        long frames;
         Journal current;
         appendLock.lock();
         try {
             target = appendedSequence;
+            frames = appendedFrames;
             current = journal;
         } finally {
             appendLock.unlock();
@@ -277,7 +303,11 @@ final class Table {
         }
         if (context.durable()) {
             try {
+                long started = System.nanoTime();
                 current.force();
+                lastForceNanos = System.nanoTime() - started;
+                lastBatchFrames = frames - forcedFrames;
+                forcedFrames = frames;
             } catch (IOException e) {
                 appendLock.lock();
                 try {

@@ -6,6 +6,7 @@ import java.util.Map;
 import tools.jackson.core.JacksonException;
 import tools.jackson.core.type.TypeReference;
 import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.ObjectReader;
 import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.ObjectNode;
@@ -19,6 +20,8 @@ public final class ValueCodec {
     private static final JsonMapper DEFAULT_MAPPER = JsonMapper.builder().build();
 
     private final JsonMapper mapper;
+    /** Untyped reads are the most common: a reader built once skips the per-call type and deserializer lookups. */
+    private final ObjectReader untyped;
 
     /**
      * Creates a codec.
@@ -27,6 +30,7 @@ public final class ValueCodec {
      */
     public ValueCodec(JsonMapper mapper) {
         this.mapper = mapper == null ? DEFAULT_MAPPER : mapper;
+        this.untyped = this.mapper.readerFor(Object.class);
     }
 
     byte[] encode(String table, String key, Object value, Dictionary dictionary, String dictionaryName) {
@@ -45,6 +49,9 @@ public final class ValueCodec {
     }
 
     <T> T decode(StoredRecord record, Dictionary dictionary, Class<T> type) {
+        if (dictionary == null && type == Object.class) {
+            return type.cast(untyped.readValue(record.bytes, record.valueOffset, record.valueLength()));
+        }
         if (dictionary == null) {
             return mapper.readValue(record.bytes, record.valueOffset, record.valueLength(), type);
         }
