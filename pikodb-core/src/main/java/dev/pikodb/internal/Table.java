@@ -7,7 +7,6 @@ import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.locks.Condition;
 import java.util.function.BiConsumer;
 import java.util.concurrent.locks.ReentrantLock;
 import org.slf4j.Logger;
@@ -19,12 +18,11 @@ import org.slf4j.LoggerFactory;
  * <p><b>Writes.</b> A write is validated and encoded by the caller, then, under {@code appendLock},
  * gets its version, is appended to the journal as one frame, and only then becomes visible in
  * {@link #records}. In durable mode the frame must also be forced first: the writer queues it as
- * pending and waits in {@link #awaitForced}: one waiting writer at a time, the leader, forces the
- * journal (holding no lock, so others keep appending) once for every frame appended so far, makes all
- * of them visible in append order and wakes the others, who find their frame forced (group commit).
+ * pending and waits for a force that covers it, shared with the other durable writers
+ * ({@link GroupCommit}); the force makes the pending writes visible in append order.
  * Versions are computed against the latest appended state (pending included), so per key they
- * strictly increase in commit order. Lock order: {@code syncLock} before {@code appendLock}; work that
- * needs the journal to itself (compaction, flush, close, delete) holds both with no leader forcing.
+ * strictly increase in commit order. Work that needs the journal to itself (compaction, flush, close,
+ * delete) takes the group commit's exclusive lock, then {@code appendLock}: always in that order.
  *
  * <p><b>Failures.</b> When an append, a force or a journal reset fails, the file's state is unknown
  * (after a failed fsync, Linux may have dropped the dirty pages and report success next time), so the
@@ -62,8 +60,7 @@ final class Table {
     private final Records records;
 
     private final ReentrantLock appendLock = new ReentrantLock();
-    private final ReentrantLock syncLock = new ReentrantLock();
-    private final Condition forceDone = syncLock.newCondition();
+    private final GroupCommit commit = new GroupCommit();
 
     // Guarded by appendLock (changed only while both locks are held, except by an append).
     private volatile Journal journal;
@@ -71,15 +68,6 @@ final class Table {
     private long compactAt;
     private long appendedSequence;
     private final PendingWrites pending = new PendingWrites();
-    // Guarded by syncLock: a leader is forcing the journal.
-    private boolean forcing;
-    // Written by whoever forces, after the writes it covers are visible.
-    private volatile long forcedSequence;
-    // Adaptive group commit: frames appended in all, frames covered by forces, and the last force's size and time.
-    private volatile long appendedFrames;
-    private long forcedFrames;
-    private long lastBatchFrames;
-    private long lastForceNanos;
 
     private volatile long fileBytes;
     private volatile long journalBytes;
@@ -209,7 +197,7 @@ final class Table {
             throw failedException();
         }
         appendedSequence += length;
-        appendedFrames++;
+        commit.frameAppended();
         journalBytes = journal.size();
         context.stats().journalBytes.add(length);
         if (journal.size() > compactAt) {
@@ -220,66 +208,22 @@ final class Table {
 
     /** Returns once the write at {@code sequence} is forced and visible, or throws if it failed. */
     private void awaitForced(long sequence) {
-        while (forcedSequence < sequence) {
-            syncLock.lock();
-            try {
-                while (forcing && forcedSequence < sequence) {
-                    forceDone.awaitUninterruptibly();
-                }
-                if (forcedSequence >= sequence) {
-                    return;
-                }
-                if (failure != null) {
-                    throw failedException();
-                }
-                forcing = true;
-            } finally {
-                syncLock.unlock();
+        commit.await(sequence, () -> {
+            if (failure != null) {
+                throw failedException();
             }
-            try {
-                gatherBatch();
-                forceAndApplyAll();
-            } finally {
-                syncLock.lock();
-                try {
-                    forcing = false;
-                    forceDone.signalAll();
-                } finally {
-                    syncLock.unlock();
-                }
-            }
-        }
+        }, this::forceAndApplyAll);
     }
 
-    /**
-     * As leader, before forcing: when several writers are active, give the others a moment (yielding
-     * the CPU, at most half as long as the last force took) to append, until as many frames wait as
-     * the last force covered. A lone writer never waits (its last batch was one frame). Without this,
-     * on few cores the first writer back after a force would force for its own frame alone.
-     */
-    private void gatherBatch() {
-        long wanted = lastBatchFrames;
-        if (wanted <= 1) {
-            return;
-        }
-        long deadline = System.nanoTime() + lastForceNanos / 2;
-        while (appendedFrames - forcedFrames < wanted && System.nanoTime() < deadline) {
-            Thread.yield();
-        }
-    }
-
-    /** Holding {@code syncLock} and both locks for work that needs the journal to itself. */
+    /** Takes the journal exclusively (no force running, no writer appending). */
     private void lockExclusive() {
-        syncLock.lock();
-        while (forcing) {
-            forceDone.awaitUninterruptibly();
-        }
+        commit.lockExclusive();
         appendLock.lock();
     }
 
     private void unlockExclusive() {
         appendLock.unlock();
-        syncLock.unlock();
+        commit.unlockExclusive();
     }
 
     /**
@@ -293,21 +237,19 @@ final class Table {
         appendLock.lock();
         try {
             target = appendedSequence;
-            frames = appendedFrames;
+            frames = commit.appendedFrames();
             current = journal;
         } finally {
             appendLock.unlock();
         }
-        if (target <= forcedSequence) {
+        if (target <= commit.forcedSequence()) {
             return;
         }
         if (context.durable()) {
             try {
                 long started = System.nanoTime();
                 current.force();
-                lastForceNanos = System.nanoTime() - started;
-                lastBatchFrames = frames - forcedFrames;
-                forcedFrames = frames;
+                commit.forced(frames, System.nanoTime() - started);
             } catch (IOException e) {
                 appendLock.lock();
                 try {
@@ -325,7 +267,7 @@ final class Table {
         } finally {
             appendLock.unlock();
         }
-        forcedSequence = target;
+        commit.visibleUpTo(target);
     }
 
     private void checkWritable() {
