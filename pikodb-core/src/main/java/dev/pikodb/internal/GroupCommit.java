@@ -11,10 +11,12 @@ import java.util.concurrent.locks.ReentrantLock;
  * appended so far and makes it visible, then wakes the waiters, who find their frame forced through
  * a volatile read. A writer whose frame came too late for that force leads the next one.
  *
- * <p>Adaptive batching: before forcing, a leader whose previous force covered several frames gives
- * the other writers a moment (yielding the CPU, at most half as long as that force took) to append,
- * until as many frames wait as last time. A lone writer never waits. Without this, on few cores the
- * first writer back after a force would force for its own frame alone.
+ * <p>Adaptive batching: before forcing, when recent forces covered several frames, a leader gives the
+ * other writers a moment (yielding the CPU, at most half as long as the last force took) to append,
+ * until as many frames wait as recent forces covered. The expected batch is the largest recent one,
+ * decaying by one frame per force, so a writer left alone stops waiting after a few forces and a lone
+ * writer never waits. Without this, on few cores the first writer back after a force would force
+ * for its own frame alone.
  *
  * <p>Work that needs the journal to itself (compaction, flush, close, delete) holds
  * {@link #lockExclusive()}, which waits for a running force to finish and keeps new leaders out.
@@ -37,7 +39,7 @@ final class GroupCommit {
     private volatile long appendedFrames;
     // Written only by whoever has the right to force.
     private long forcedFrames;
-    private long lastBatchFrames;
+    private long expectedBatchFrames;
     private long lastForceNanos;
 
     /** Called by an appender, holding the table's append lock, for each frame appended. */
@@ -55,7 +57,7 @@ final class GroupCommit {
 
     /** Called by whoever forced: the force covered frames up to {@code frames} and took {@code nanos}. */
     void forced(long frames, long nanos) {
-        lastBatchFrames = frames - forcedFrames;
+        expectedBatchFrames = Math.max(frames - forcedFrames, expectedBatchFrames - 1);
         lastForceNanos = nanos;
         forcedFrames = frames;
     }
@@ -102,7 +104,7 @@ final class GroupCommit {
     }
 
     private void gatherBatch() {
-        long wanted = lastBatchFrames;
+        long wanted = expectedBatchFrames;
         if (wanted <= 1) {
             return;
         }
