@@ -3,9 +3,9 @@ package dev.pikodb;
 import dev.pikodb.internal.FileIO;
 
 /**
- * Gives the reliability tests in {@code dev.pikodb.reliability} access to the package-private file
- * layer hook of {@link DatabaseOptions.Builder}, so that they can inject I/O faults and simulate
- * power loss under a real database.
+ * Opens the package-private file layer hook of {@link DatabaseOptions.Builder} to the tests in other
+ * packages ({@code dev.pikodb.crash}, {@code dev.pikodb.reliability}), which wrap the real file
+ * system to inject I/O faults, simulate power loss or stop at chosen instants under a real database.
  */
 public final class TestHooks {
 
@@ -16,7 +16,7 @@ public final class TestHooks {
      * Makes the database built from {@code builder} perform every file operation through {@code io}.
      *
      * @param builder the options builder
-     * @param io the file layer
+     * @param io the file layer, usually a wrapper around {@link FileIO#DEFAULT}
      * @return the builder
      */
     public static DatabaseOptions.Builder withFileIO(DatabaseOptions.Builder builder, FileIO io) {

@@ -3,10 +3,12 @@ package dev.pikodb.crash;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.pikodb.CrashTestHooks;
 import dev.pikodb.DatabaseOptions;
+import dev.pikodb.NoSyncFileIO;
 import dev.pikodb.PikoDB;
 import dev.pikodb.PikoDBException;
+import dev.pikodb.TestFiles;
+import dev.pikodb.TestHooks;
 import dev.pikodb.crash.CompactionObserver.Point;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -123,7 +125,7 @@ class CompactionCrashTest {
         Workload workload = new Workload(durable ? 11 : 12);
         List<Snapshot> snapshots = new ArrayList<>();
         CompactionObserver io = new CompactionObserver((point, table) -> snapshots.add(new Snapshot(
-                CrashFiles.copyCrashImage(directory, work.resolve("snapshot-" + snapshots.size())), point, table,
+                TestFiles.copyDirectory(directory, work.resolve("snapshot-" + snapshots.size())), point, table,
                 workload.trigger, copy(workload.acknowledged), copy(workload.withInFlight))));
         PikoDB db = open(directory, durable, io);
         try {
@@ -152,7 +154,7 @@ class CompactionCrashTest {
         for (Snapshot snapshot : snapshots) {
             verifySnapshot(snapshot);
             seen.computeIfAbsent(snapshot.trigger(), t -> EnumSet.noneOf(Point.class)).add(snapshot.point());
-            CrashFiles.deleteRecursively(snapshot.directory());
+            TestFiles.deleteTree(snapshot.directory());
         }
         for (Trigger trigger : Trigger.values()) {
             assertThat(seen.get(trigger)).as("crash points seen in compactions triggered by %s", trigger)
@@ -170,7 +172,7 @@ class CompactionCrashTest {
     private void verifySnapshot(Snapshot snapshot) throws IOException {
         String context = "crash " + snapshot.point() + " of table " + snapshot.table() + " (compaction triggered by "
                 + snapshot.trigger() + ")";
-        List<String> before = CrashFiles.fileNames(snapshot.directory());
+        List<String> before = TestFiles.fileNames(snapshot.directory());
         boolean tempLeft = before.contains("." + snapshot.table() + ".compact");
         if (snapshot.point() == Point.TEMP_PARTLY_WRITTEN || snapshot.point() == Point.TEMP_FORCED_BEFORE_RENAME) {
             assertThat(tempLeft).as("the crash image holds the temp file: %s", context).isTrue();
@@ -178,7 +180,7 @@ class CompactionCrashTest {
             assertThat(tempLeft).as(context).isFalse();
         }
         try (PikoDB db = NoSyncFileIO.open(snapshot.directory())) {
-            assertThat(CrashFiles.fileNames(snapshot.directory()))
+            assertThat(TestFiles.fileNames(snapshot.directory()))
                     .as("no compaction temp file after start: %s", context)
                     .noneMatch(name -> name.endsWith(".compact"));
             assertThat(db.quarantinedFiles()).as(context).isEmpty();
@@ -237,7 +239,7 @@ class CompactionCrashTest {
         List<Snapshot> snapshots = new ArrayList<>();
         CompactionObserver io = new CompactionObserver((point, table) -> {
             if (point == failAt && snapshots.isEmpty()) {
-                snapshots.add(new Snapshot(CrashFiles.copyCrashImage(directory, work.resolve("snapshot")), point,
+                snapshots.add(new Snapshot(TestFiles.copyDirectory(directory, work.resolve("snapshot")), point,
                         table, workload.trigger, copy(workload.acknowledged), copy(workload.withInFlight)));
                 throw new IOException("injected failure at " + point + " of the compaction of " + table);
             }
@@ -282,7 +284,7 @@ class CompactionCrashTest {
         try (PikoDB reopened = open(directory, false, NoSyncFileIO.INSTANCE)) {
             assertThat(reopened.quarantinedFiles()).isEmpty();
             assertThat(reopened.failedTables()).isEmpty();
-            assertThat(CrashFiles.fileNames(directory)).noneMatch(name -> name.endsWith(".compact"));
+            assertThat(TestFiles.fileNames(directory)).noneMatch(name -> name.endsWith(".compact"));
             assertThat(readAll(reopened)).as("after a failure at %s (%s) and a reopen", failAt, trigger)
                     .isEqualTo(workload.acknowledged);
         }
@@ -293,7 +295,7 @@ class CompactionCrashTest {
     // ---- helpers ------------------------------------------------------------------------------
 
     private static PikoDB open(Path directory, boolean durable, dev.pikodb.internal.FileIO io) {
-        PikoDB db = new PikoDB(CrashTestHooks.fileIO(
+        PikoDB db = new PikoDB(TestHooks.withFileIO(
                 DatabaseOptions.builder().databaseDirectory(directory).durableWrites(durable), io).build());
         db.start();
         return db;

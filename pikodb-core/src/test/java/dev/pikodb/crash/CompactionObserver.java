@@ -1,5 +1,6 @@
 package dev.pikodb.crash;
 
+import dev.pikodb.ForwardingFileIO;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
@@ -56,7 +57,7 @@ class CompactionObserver extends ForwardingFileIO {
     }
 
     @Override
-    Handle wrap(Path path, Handle handle) {
+    protected Handle wrap(Path path, Handle handle) {
         String name = path.getFileName().toString();
         if (name.startsWith(".") && name.endsWith(".compact")) {
             synchronized (this) {

@@ -4,11 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import dev.pikodb.CrashTestHooks;
 import dev.pikodb.DatabaseOptions;
+import dev.pikodb.ForwardingFileIO;
+import dev.pikodb.NoSyncFileIO;
 import dev.pikodb.PikoDB;
 import dev.pikodb.PikoDBException;
 import dev.pikodb.QuarantinedFile;
+import dev.pikodb.TestFiles;
+import dev.pikodb.TestHooks;
 import dev.pikodb.internal.FileIO;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -50,8 +53,8 @@ class FaultTest {
             assertThat(db.delete("existing", "b")).isTrue();
             model.remove("existing", "b");
             List<String> tablesBefore = db.listTables();
-            byte[] tableFile = CrashFiles.read(directory.resolve("existing"));
-            List<String> filesBefore = CrashFiles.fileNames(directory);
+            byte[] tableFile = TestFiles.read(directory.resolve("existing"));
+            List<String> filesBefore = TestFiles.fileNames(directory);
 
             try (ReadOnly readOnly = ReadOnly.make(directory)) {
                 // A new table needs a new journal file: refused, and nothing changes in memory.
@@ -67,13 +70,13 @@ class FaultTest {
 
                 // An existing table appends to its open journal: the directory is not involved.
                 model.write(db, "existing", "d", "dee");
-                byte[] journal = CrashFiles.read(directory.resolve(".existing.journal"));
+                byte[] journal = TestFiles.read(directory.resolve(".existing.journal"));
 
                 // Compaction needs a new file and a rename: flush fails, and leaves both files as they were.
                 assertThatThrownBy(db::flush).isInstanceOf(PikoDBException.class).hasMessageContaining("existing");
-                assertThat(CrashFiles.read(directory.resolve("existing"))).isEqualTo(tableFile);
-                assertThat(CrashFiles.read(directory.resolve(".existing.journal"))).isEqualTo(journal);
-                assertThat(CrashFiles.fileNames(directory)).isEqualTo(filesBefore);
+                assertThat(TestFiles.read(directory.resolve("existing"))).isEqualTo(tableFile);
+                assertThat(TestFiles.read(directory.resolve(".existing.journal"))).isEqualTo(journal);
+                assertThat(TestFiles.fileNames(directory)).isEqualTo(filesBefore);
                 assertThat(model.read(db)).isEqualTo(model.expected);
 
                 // A compaction due to journal growth fails too, quietly: the writes go on in the journal.
@@ -82,11 +85,11 @@ class FaultTest {
                 }
                 assertThat(db.tableSummary("existing").orElseThrow().journalBytes()).isGreaterThan(1 << 20);
                 assertThat(db.failedTables()).isEmpty();
-                assertThat(CrashFiles.read(directory.resolve("existing"))).isEqualTo(tableFile);
+                assertThat(TestFiles.read(directory.resolve("existing"))).isEqualTo(tableFile);
                 assertThat(model.read(db)).isEqualTo(model.expected);
 
                 // A crash now loses nothing: the old table file plus the journal is every acknowledged write.
-                Path image = CrashFiles.copyCrashImage(directory, work.resolve("image"));
+                Path image = TestFiles.copyDirectory(directory, work.resolve("image"));
                 try (PikoDB recovered = NoSyncFileIO.open(image)) {
                     assertThat(model.read(recovered)).isEqualTo(model.expected);
                     assertThat(recovered.quarantinedFiles()).isEmpty();
@@ -194,7 +197,7 @@ class FaultTest {
             quarantine = kept.movedTo();
             assertThat(quarantine.getParent()).isEqualTo(directory);
             assertThat(quarantine.getFileName().toString()).startsWith(".");
-            assertThat(CrashFiles.read(quarantine)).as("the garbage is kept byte for byte").isEqualTo(garbage);
+            assertThat(TestFiles.read(quarantine)).as("the garbage is kept byte for byte").isEqualTo(garbage);
             assertThat(directory.resolve("bad")).doesNotExist();
 
             assertThat(db.listTables()).containsExactly("good");
@@ -208,7 +211,7 @@ class FaultTest {
             assertThat(db.quarantinedFiles()).as("a kept file is not a table: nothing new to report").isEmpty();
             assertThat(model.read(db)).isEqualTo(model.expected);
         }
-        assertThat(CrashFiles.read(quarantine)).isEqualTo(garbage);
+        assertThat(TestFiles.read(quarantine)).isEqualTo(garbage);
     }
 
     @Test
@@ -223,11 +226,11 @@ class FaultTest {
             db.flush();
             db.write("bad", "b2", "in the journal");
             model.write(db, "good", "g2", "two");
-            image = CrashFiles.copyCrashImage(directory, work.resolve("image"));
-            journal = CrashFiles.read(image.resolve(".bad.journal"));
+            image = TestFiles.copyDirectory(directory, work.resolve("image"));
+            journal = TestFiles.read(image.resolve(".bad.journal"));
         }
         byte[] garbage = garbage(300);
-        CrashFiles.write(image.resolve("bad"), garbage);
+        TestFiles.write(image.resolve("bad"), garbage);
         try (PikoDB db = NoSyncFileIO.open(image)) {
             List<QuarantinedFile> quarantined = db.quarantinedFiles();
             assertThat(quarantined).extracting(QuarantinedFile::table).containsOnly("bad");
@@ -235,7 +238,7 @@ class FaultTest {
                     .containsExactlyInAnyOrder("bad", ".bad.journal");
             for (QuarantinedFile kept : quarantined) {
                 byte[] expected = kept.originalFile().getFileName().toString().equals("bad") ? garbage : journal;
-                assertThat(CrashFiles.read(kept.movedTo())).as("%s kept intact", kept.originalFile()).isEqualTo(expected);
+                assertThat(TestFiles.read(kept.movedTo())).as("%s kept intact", kept.originalFile()).isEqualTo(expected);
             }
             assertThat(db.listTables()).containsExactly("good");
             assertThat(model.read(db)).isEqualTo(model.expected);
@@ -263,14 +266,14 @@ class FaultTest {
             model.write(db, "t", "k2", Map.of("two", 2));
             db.flush();
             model.write(db, "t", "k1", "one again");
-            CrashFiles.write(directory.resolve("t"), garbage);
+            TestFiles.write(directory.resolve("t"), garbage);
 
             model.write(db, "t", "k3", "three");
             assertThat(db.delete("t", "k2")).isTrue();
             model.remove("t", "k2");
             assertThat(model.read(db)).isEqualTo(model.expected);
             assertThat(db.failedTables()).isEmpty();
-            image = CrashFiles.copyCrashImage(directory, work.resolve("image"));
+            image = TestFiles.copyDirectory(directory, work.resolve("image"));
         }
         try (PikoDB db = open(directory, FileIO.DEFAULT)) {
             assertThat(db.quarantinedFiles()).isEmpty();
@@ -341,7 +344,7 @@ class FaultTest {
         }
 
         @Override
-        Handle wrap(Path path, Handle handle) {
+        protected Handle wrap(Path path, Handle handle) {
             if (!path.getFileName().toString().equals(fileName)) {
                 return handle;
             }
@@ -403,7 +406,7 @@ class FaultTest {
     }
 
     private static PikoDB open(Path directory, boolean durable, FileIO io) {
-        PikoDB db = new PikoDB(CrashTestHooks.fileIO(
+        PikoDB db = new PikoDB(TestHooks.withFileIO(
                 DatabaseOptions.builder().databaseDirectory(directory).durableWrites(durable), io).build());
         db.start();
         return db;

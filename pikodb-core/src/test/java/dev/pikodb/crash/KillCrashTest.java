@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.fail;
 import dev.pikodb.DatabaseOptions;
 import dev.pikodb.DatabaseRecord;
 import dev.pikodb.PikoDB;
+import dev.pikodb.TestFiles;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
@@ -145,7 +146,7 @@ class KillCrashTest {
      */
     private static List<String> compactionsCutShort(Path directory) throws IOException {
         List<String> cutShort = new ArrayList<>();
-        for (String name : CrashFiles.fileNames(directory)) {
+        for (String name : TestFiles.fileNames(directory)) {
             if (name.endsWith(".compact")) {
                 cutShort.add(name);
             } else if (!name.startsWith(".")) {
@@ -333,7 +334,7 @@ class KillCrashTest {
     /** Opens a copy of the crash image, checks it against the model, and makes the model what it holds. */
     private void verify(Path directory, Map<String, Map<String, KeyState>> model, Map<Integer, InFlight> inFlight,
             Totals totals, String context) {
-        Path image = CrashFiles.copyCrashImage(directory, work.resolve("image"));
+        Path image = TestFiles.copyDirectory(directory, work.resolve("image"));
         Map<String, InFlight> inFlightByKey = new HashMap<>();
         for (InFlight op : inFlight.values()) {
             inFlightByKey.put(op.table() + "/" + op.key(), op);
@@ -355,7 +356,7 @@ class KillCrashTest {
             model.clear();
             model.putAll(observed);
         }
-        CrashFiles.deleteRecursively(image);
+        TestFiles.deleteTree(image);
     }
 
     /**

@@ -3,8 +3,10 @@ package dev.pikodb.crash;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import ch.qos.logback.classic.Level;
+import dev.pikodb.NoSyncFileIO;
 import dev.pikodb.PikoDB;
 import dev.pikodb.QuarantinedFile;
+import dev.pikodb.TestFiles;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -79,8 +81,8 @@ class TornJournalTest {
                     continue;
                 }
                 logs.clear();
-                CrashFiles.copyCrashImage(image.directory(), scratch);
-                CrashFiles.write(scratch.resolve(JOURNAL), Arrays.copyOf(image.journal(), offset));
+                TestFiles.copyDirectory(image.directory(), scratch);
+                TestFiles.write(scratch.resolve(JOURNAL), Arrays.copyOf(image.journal(), offset));
                 int boundary = image.boundaryAtOrBefore(offset);
                 Map<String, TableState.Entry> expected = image.stateAt(boundary);
                 String context = "journal of " + image.journal().length + " bytes cut at byte " + offset
@@ -189,8 +191,8 @@ class TornJournalTest {
         String context = "bit " + (offset % 8) + " of byte " + offset + " changed, in frame #" + frame + " of "
                 + image.frames() + " [" + frameStart + ", " + frameEnd + ")";
         Path scratch = work.resolve("flip");
-        CrashFiles.copyCrashImage(image.directory(), scratch);
-        CrashFiles.write(scratch.resolve(JOURNAL), damaged);
+        TestFiles.copyDirectory(image.directory(), scratch);
+        TestFiles.write(scratch.resolve(JOURNAL), damaged);
         try (LogCapture logs = LogCapture.engine(); PikoDB db = NoSyncFileIO.open(scratch)) {
             assertThat(TableState.read(db, TABLE)).as(context).isEqualTo(expected);
             assertThat(db.failedTables()).as(context).isEmpty();
@@ -207,7 +209,7 @@ class TornJournalTest {
                 assertThat(kept.originalFile().getFileName().toString()).isEqualTo(JOURNAL);
                 assertThat(kept.movedTo().getParent()).isEqualTo(scratch);
                 assertThat(kept.reason()).as(context).isNotBlank();
-                byte[] copy = CrashFiles.read(kept.movedTo());
+                byte[] copy = TestFiles.read(kept.movedTo());
                 assertThat(copy).as("the kept journal is the damaged file, byte for byte: %s", context)
                         .isEqualTo(damaged);
                 assertThat(Arrays.copyOfRange(copy, (int) frameEnd, copy.length))
@@ -226,8 +228,8 @@ class TornJournalTest {
         byte[] damaged = image.journal().clone();
         int offset = (int) (image.boundaries().get(frame - 1) + 12);
         damaged[offset] ^= 0x10;
-        Path directory = CrashFiles.copyCrashImage(image.directory(), work.resolve("reuse"));
-        CrashFiles.write(directory.resolve(JOURNAL), damaged);
+        Path directory = TestFiles.copyDirectory(image.directory(), work.resolve("reuse"));
+        TestFiles.write(directory.resolve(JOURNAL), damaged);
         Map<String, TableState.Entry> expected = new TreeMap<>(image.stateAt(frame - 1));
         Path kept;
         try (PikoDB db = NoSyncFileIO.open(directory)) {
@@ -242,7 +244,7 @@ class TornJournalTest {
             assertThat(TableState.read(db, TABLE)).isEqualTo(expected);
             assertThat(db.quarantinedFiles()).as("the journal was repaired: nothing new to report").isEmpty();
         }
-        assertThat(CrashFiles.read(kept)).as("the kept copy stays untouched").isEqualTo(damaged);
+        assertThat(TestFiles.read(kept)).as("the kept copy stays untouched").isEqualTo(damaged);
     }
 
     // ---- building the crash image -------------------------------------------------------------
@@ -270,7 +272,7 @@ class TornJournalTest {
             // The journal header: "PIKOJRN1", a u16 name length, the name, a u32 checksum.
             long headerEnd = 8 + 2 + TABLE.length() + 4;
             if (withTableFile) {
-                assertThat(CrashFiles.size(live.resolve(JOURNAL))).as("journal emptied by flush").isEqualTo(headerEnd);
+                assertThat(TestFiles.size(live.resolve(JOURNAL))).as("journal emptied by flush").isEqualTo(headerEnd);
             }
             for (int op = 0; op < 48; op++) {
                 String key = "k" + String.format("%02d", random.nextInt(14));
@@ -281,7 +283,7 @@ class TornJournalTest {
                 } else {
                     write(db, model, key, value(random, op));
                 }
-                long size = CrashFiles.size(live.resolve(JOURNAL));
+                long size = TestFiles.size(live.resolve(JOURNAL));
                 if (boundaries.isEmpty()) {
                     boundaries.add(headerEnd);
                     states.add(new TreeMap<>(base));
@@ -290,9 +292,9 @@ class TornJournalTest {
                 boundaries.add(size);
                 states.add(new TreeMap<>(model));
             }
-            Path image = CrashFiles.copyCrashImage(live, work.resolve("image-" + withTableFile));
+            Path image = TestFiles.copyDirectory(live, work.resolve("image-" + withTableFile));
             assertThat(Files.exists(image.resolve(TABLE))).isEqualTo(withTableFile);
-            byte[] journal = CrashFiles.read(image.resolve(JOURNAL));
+            byte[] journal = TestFiles.read(image.resolve(JOURNAL));
             assertThat((long) journal.length).isEqualTo(boundaries.get(boundaries.size() - 1));
             return new Image(image, journal, headerEnd, boundaries, states, base, withTableFile);
         }

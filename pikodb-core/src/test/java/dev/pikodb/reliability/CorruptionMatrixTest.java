@@ -4,11 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import dev.pikodb.DatabaseOptions;
+import dev.pikodb.NoSyncFileIO;
 import dev.pikodb.PikoDB;
 import dev.pikodb.PikoDBException;
 import dev.pikodb.QuarantinedFile;
+import dev.pikodb.TestFiles;
 import dev.pikodb.TestHooks;
-import dev.pikodb.internal.FileIO;
 import dev.pikodb.reliability.Workload.Rec;
 import dev.pikodb.reliability.Workload.State;
 import java.nio.ByteBuffer;
@@ -45,7 +46,7 @@ class CorruptionMatrixTest {
     /** A database over {@code dir} that skips fsync: nothing here survives a reboot anyway. */
     private static PikoDB open(Path dir) {
         DatabaseOptions.Builder builder = DatabaseOptions.builder().databaseDirectory(dir).clock(Workload.CLOCK);
-        return new PikoDB(TestHooks.withFileIO(builder, new FaultyFileIO(FileIO.DEFAULT, false)).build());
+        return new PikoDB(TestHooks.withFileIO(builder, NoSyncFileIO.INSTANCE).build());
     }
 
     // ---- journal -------------------------------------------------------------------------------
@@ -200,7 +201,7 @@ class CorruptionMatrixTest {
         try {
             Files.createDirectories(dir);
             TestFiles.write(dir.resolve(file), content);
-            TestFiles.quietly(() -> {
+            QuietLogs.quietly(() -> {
                 try (PikoDB db = open(dir)) {
                     try {
                         db.start();
@@ -252,7 +253,7 @@ class CorruptionMatrixTest {
             runCase("journal header bit flip at byte " + position, ".j.journal", damaged, (db, quarantined) -> {
                 assertThat(quarantined).as("journal with a damaged header (byte %d) and 5 intact frames is kept"
                         + " aside and reported, not deleted; files now: %s", at,
-                        TestFiles.names(db.databaseDirectory())).hasSize(1);
+                        TestFiles.fileNames(db.databaseDirectory())).hasSize(1);
             });
         }
         finish("journal header");

@@ -7,6 +7,7 @@ import dev.pikodb.DatabaseOptions;
 import dev.pikodb.Dictionary;
 import dev.pikodb.PikoDB;
 import dev.pikodb.PikoDBException;
+import dev.pikodb.TestFiles;
 import dev.pikodb.TestHooks;
 import dev.pikodb.internal.FileIO;
 import dev.pikodb.reliability.FaultyFileIO.Kind;
@@ -80,7 +81,7 @@ class FailedStartTest {
         FaultyFileIO io = new FaultyFileIO(FileIO.DEFAULT);
         io.failAt(Kind.OPEN_EXISTING, 2, Mode.ONCE, 0);
         PikoDB failing = new PikoDB(TestHooks.withFileIO(DatabaseOptions.builder().databaseDirectory(crashed), io).build());
-        TestFiles.quietly(() -> {
+        QuietLogs.quietly(() -> {
             assertThatThrownBy(failing::start).isInstanceOf(PikoDBException.class);
             return null;
         });

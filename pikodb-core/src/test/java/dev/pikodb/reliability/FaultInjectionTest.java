@@ -5,8 +5,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import dev.pikodb.DatabaseOptions;
+import dev.pikodb.NoSyncFileIO;
 import dev.pikodb.PikoDB;
 import dev.pikodb.PikoDBException;
+import dev.pikodb.TestFiles;
 import dev.pikodb.TestHooks;
 import dev.pikodb.internal.FileIO;
 import dev.pikodb.reliability.FaultyFileIO.Fault;
@@ -57,7 +59,7 @@ class FaultInjectionTest {
         State seeded = Workload.seed(template);
         Workload workload = Workload.standard(true);
 
-        Map<Kind, Integer> counts = TestFiles.quietly(() -> baseline(template, durable, workload, seeded));
+        Map<Kind, Integer> counts = QuietLogs.quietly(() -> baseline(template, durable, workload, seeded));
 
         int points = 0;
         List<String> failures = new ArrayList<>();
@@ -70,7 +72,7 @@ class FaultInjectionTest {
                     String point = kind + " call " + n + " " + mode + " (durable=" + durable + ")";
                     int call = n;
                     try {
-                        TestFiles.quietly(() -> {
+                        QuietLogs.quietly(() -> {
                             runWithFault(dir, durable, workload, seeded, kind, call, mode);
                             return null;
                         });
@@ -93,7 +95,7 @@ class FaultInjectionTest {
     private Map<Kind, Integer> baseline(Path template, boolean durable, Workload workload, State seeded) {
         Path dir = tmp.resolve("baseline");
         TestFiles.copyDirectory(template, dir);
-        FaultyFileIO io = new FaultyFileIO(FileIO.DEFAULT, false);
+        FaultyFileIO io = new FaultyFileIO(NoSyncFileIO.INSTANCE);
         State model = seeded.copy();
         PikoDB db = new PikoDB(options(dir, durable, io, true).build());
         db.start();
@@ -115,7 +117,7 @@ class FaultInjectionTest {
 
     private static void runWithFault(Path dir, boolean durable, Workload workload, State seeded, Kind kind, int n,
             Mode mode) {
-        FaultyFileIO io = new FaultyFileIO(FileIO.DEFAULT, false);
+        FaultyFileIO io = new FaultyFileIO(NoSyncFileIO.INSTANCE);
         io.failAt(kind, n, mode, n % 3);
         PikoDB db = new PikoDB(options(dir, durable, io, true).build());
         State acknowledged = seeded.copy();
@@ -183,7 +185,7 @@ class FaultInjectionTest {
         assertThat(io.faults()).as("the injected fault happened").isPositive();
 
         // The real file system without faults (and without fsync, which changes nothing within one boot).
-        try (PikoDB reopened = new PikoDB(options(dir, durable, new FaultyFileIO(FileIO.DEFAULT, false), false).build())) {
+        try (PikoDB reopened = new PikoDB(options(dir, durable, NoSyncFileIO.INSTANCE, false).build())) {
             reopened.start();
             assertThat(reopened.quarantinedFiles()).as("quarantined after %s", io.firstFault()).isEmpty();
             assertThat(reopened.failedTables()).isEmpty();
@@ -198,7 +200,7 @@ class FaultInjectionTest {
                 assertThat(reopened.write(table, "after-reopen", 1)).as("reopening clears the failed state of %s",
                         table).isEqualTo(1L);
             }
-            assertThat(TestFiles.names(dir)).as("leftovers after reopening")
+            assertThat(TestFiles.fileNames(dir)).as("leftovers after reopening")
                     .noneMatch(name -> name.endsWith(".compact") || name.endsWith(".new") || name.endsWith(".drop"));
         }
     }
@@ -237,7 +239,7 @@ class FaultInjectionTest {
         Path dir = tmp.resolve("full");
         FaultyFileIO io = new FaultyFileIO(FileIO.DEFAULT);
         String value = "v".repeat(2_000);
-        TestFiles.quietly(() -> {
+        QuietLogs.quietly(() -> {
             PikoDB db = new PikoDB(options(dir, false, io, false).build());
             db.start();
             for (int i = 0; i < 50; i++) {
@@ -272,7 +274,7 @@ class FaultInjectionTest {
         assertThat(io.faults()).isPositive();
 
         try (PikoDB reopened = new PikoDB(options(dir, false, FileIO.DEFAULT, false).build())) {
-            TestFiles.quietly(() -> {
+            QuietLogs.quietly(() -> {
                 reopened.start();
                 return null;
             });
@@ -291,7 +293,7 @@ class FaultInjectionTest {
     void diskFullDuringCompactionKeepsTheJournalAndTheTableWritable() {
         Path dir = tmp.resolve("full-compaction");
         FaultyFileIO io = new FaultyFileIO(FileIO.DEFAULT);
-        TestFiles.quietly(() -> {
+        QuietLogs.quietly(() -> {
             PikoDB db = new PikoDB(options(dir, false, io, false).build());
             db.start();
             for (int i = 0; i < 20; i++) {
@@ -302,7 +304,7 @@ class FaultInjectionTest {
             assertThatThrownBy(db::flush).isInstanceOf(PikoDBException.class).hasMessageContaining("'t'");
             assertThat(db.failedTables()).as("a failed compaction keeps the journal: the table stays writable").isEmpty();
             assertThat(db.write("t", "k20", "after the failed flush")).isEqualTo(1L);
-            assertThat(TestFiles.names(dir)).noneMatch(name -> name.endsWith(".compact"));
+            assertThat(TestFiles.fileNames(dir)).noneMatch(name -> name.endsWith(".compact"));
             db.close();
             return null;
         });

@@ -1,11 +1,12 @@
 package dev.pikodb.reliability;
 
+import dev.pikodb.ForwardingFileIO;
+import dev.pikodb.NoSyncFileIO;
 import dev.pikodb.internal.FileIO;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.util.EnumMap;
-import java.util.List;
 import java.util.Map;
 
 /**
@@ -13,8 +14,11 @@ import java.util.Map;
  * make the N-th call of one kind fail, either once or from then on (a disk that stays full or
  * broken). A failing {@code append} first writes a prefix of the buffer, as a write that runs out of
  * space does, then throws {@code IOException("No space left on device")}.
+ *
+ * <p>The fault loops put it over {@link NoSyncFileIO}: forces are counted and can fail all the same,
+ * but they check the store's logic, not the hardware, and fsync would dominate their running time.
  */
-final class FaultyFileIO implements FileIO {
+final class FaultyFileIO extends ForwardingFileIO {
 
     /** The operations that can be made to fail. */
     enum Kind {
@@ -30,8 +34,6 @@ final class FaultyFileIO implements FileIO {
     record Fault(Kind kind, int call, Path path, String stack) {
     }
 
-    private final FileIO delegate;
-    private final boolean sync;
     private final Map<Kind, Integer> calls = new EnumMap<>(Kind.class);
     private Kind failKind;
     private int failAt;
@@ -40,21 +42,14 @@ final class FaultyFileIO implements FileIO {
     private Fault firstFault;
     private int faults;
 
-    FaultyFileIO(FileIO delegate) {
-        this(delegate, true);
-    }
-
     /**
      * Creates the layer.
      *
-     * @param delegate the file system
-     * @param sync whether forces reach the disk; the fault loops skip them (they are counted and can
-     *     fail all the same) because they check the store's logic, not the hardware, and fsync would
-     *     dominate their running time
+     * @param delegate the file system: {@link FileIO#DEFAULT}, or {@link NoSyncFileIO#INSTANCE} to skip
+     *     fsync
      */
-    FaultyFileIO(FileIO delegate, boolean sync) {
-        this.delegate = delegate;
-        this.sync = sync;
+    FaultyFileIO(FileIO delegate) {
+        super(delegate);
         for (Kind kind : Kind.values()) {
             calls.put(kind, 0);
         }
@@ -134,12 +129,12 @@ final class FaultyFileIO implements FileIO {
         if (count(kind, path)) {
             throw injected(kind, path);
         }
-        return new FaultyHandle(delegate.open(path, create, truncate), path);
+        return super.open(path, create, truncate);
     }
 
     @Override
-    public byte[] readAll(Path path) throws IOException {
-        return delegate.readAll(path);
+    protected Handle wrap(Path path, Handle handle) {
+        return new FaultyHandle(handle, path);
     }
 
     @Override
@@ -147,7 +142,7 @@ final class FaultyFileIO implements FileIO {
         if (count(Kind.ATOMIC_MOVE, target)) {
             throw injected(Kind.ATOMIC_MOVE, source);
         }
-        delegate.atomicMove(source, target);
+        super.atomicMove(source, target);
     }
 
     @Override
@@ -155,33 +150,15 @@ final class FaultyFileIO implements FileIO {
         if (count(Kind.FORCE_DIRECTORY, directory)) {
             throw injected(Kind.FORCE_DIRECTORY, directory);
         }
-        if (sync) {
-            delegate.forceDirectory(directory);
-        }
+        super.forceDirectory(directory);
     }
 
-    @Override
-    public boolean deleteIfExists(Path path) throws IOException {
-        return delegate.deleteIfExists(path);
-    }
+    private final class FaultyHandle extends ForwardingHandle {
 
-    @Override
-    public List<Path> list(Path directory) throws IOException {
-        return delegate.list(directory);
-    }
-
-    @Override
-    public long size(Path path) throws IOException {
-        return delegate.size(path);
-    }
-
-    private final class FaultyHandle implements Handle {
-
-        private final Handle handle;
         private final Path path;
 
         FaultyHandle(Handle handle, Path path) {
-            this.handle = handle;
+            super(handle);
             this.path = path;
         }
 
@@ -195,12 +172,12 @@ final class FaultyFileIO implements FileIO {
                 if (prefix > 0) {
                     ByteBuffer part = source.duplicate();
                     part.limit(part.position() + prefix);
-                    handle.append(part);
+                    super.append(part);
                     source.position(source.position() + prefix);
                 }
                 throw new IOException("No space left on device");
             }
-            handle.append(source);
+            super.append(source);
         }
 
         @Override
@@ -208,9 +185,7 @@ final class FaultyFileIO implements FileIO {
             if (count(Kind.FORCE, path)) {
                 throw injected(Kind.FORCE, path);
             }
-            if (sync) {
-                handle.force();
-            }
+            super.force();
         }
 
         @Override
@@ -218,17 +193,7 @@ final class FaultyFileIO implements FileIO {
             if (count(Kind.TRUNCATE, path)) {
                 throw injected(Kind.TRUNCATE, path);
             }
-            handle.truncate(size);
-        }
-
-        @Override
-        public long size() throws IOException {
-            return handle.size();
-        }
-
-        @Override
-        public void close() throws IOException {
-            handle.close();
+            super.truncate(size);
         }
     }
 }

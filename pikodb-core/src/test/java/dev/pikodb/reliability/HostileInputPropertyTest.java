@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.pikodb.DatabaseOptions;
 import dev.pikodb.DatabaseRecord;
 import dev.pikodb.PikoDB;
+import dev.pikodb.TestFiles;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -190,14 +191,14 @@ class HostileInputPropertyTest {
             try (PikoDB db = new PikoDB(options)) {
                 db.start();
                 db.write("existing", "k", "v");
-                List<String> filesBefore = TestFiles.names(dir);
+                List<String> filesBefore = TestFiles.fileNames(dir);
                 try {
                     assertThat(db.write(table, key, value)).as("version of the first write").isEqualTo(1L);
                     accepted = true;
                 } catch (IllegalArgumentException e) {
                     accepted = false;
                     assertThat(e.getMessage()).as("rejection message").isNotBlank();
-                    assertThat(TestFiles.names(dir)).as("files after a rejected write").isEqualTo(filesBefore);
+                    assertThat(TestFiles.fileNames(dir)).as("files after a rejected write").isEqualTo(filesBefore);
                     assertThat(db.listTables()).as("tables after a rejected write").containsExactly("existing");
                 }
             }

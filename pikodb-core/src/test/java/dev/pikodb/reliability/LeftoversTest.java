@@ -3,6 +3,7 @@ package dev.pikodb.reliability;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.pikodb.PikoDB;
+import dev.pikodb.TestFiles;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -36,9 +37,9 @@ class LeftoversTest {
             assertThat(db.getRecord("t", "k").orElseThrow().version()).isEqualTo(3L);
             assertThat(db.get("t", "k")).isEqualTo(java.util.Map.of("name", "kept"));
             assertThat(db.quarantinedFiles()).isEmpty();
-            assertThat(TestFiles.names(dir)).as("files after start").doesNotContain(".t.compact", ".dictionaries.new",
+            assertThat(TestFiles.fileNames(dir)).as("files after start").doesNotContain(".t.compact", ".dictionaries.new",
                     "t.tmp", "t.tmp.123.abc");
         }
-        assertThat(TestFiles.names(dir)).as("files after close (the lock file stays)").containsExactly(".lock", "t");
+        assertThat(TestFiles.fileNames(dir)).as("files after close (the lock file stays)").containsExactly(".lock", "t");
     }
 }

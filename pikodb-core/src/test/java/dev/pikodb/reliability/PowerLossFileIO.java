@@ -1,14 +1,15 @@
 package dev.pikodb.reliability;
 
+import dev.pikodb.ForwardingFileIO;
+import dev.pikodb.NoSyncFileIO;
+import dev.pikodb.TestFiles;
 import dev.pikodb.internal.FileIO;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.function.Consumer;
@@ -23,7 +24,7 @@ import java.util.stream.Stream;
  * listener may take an {@link Image} of both, from which {@link Image#materialise} writes the
  * files a power failure at that instant could leave.
  */
-final class PowerLossFileIO implements FileIO {
+final class PowerLossFileIO extends ForwardingFileIO {
 
     /** What a file's unforced content turns into after the power failure. */
     enum Content {
@@ -86,8 +87,6 @@ final class PowerLossFileIO implements FileIO {
         }
     }
 
-    // Forces are modelled, not performed: the real disk is never powered off here.
-    private final FileIO delegate = new FaultyFileIO(FileIO.DEFAULT, false);
     private final Path directory;
     private final Map<String, Inode> current = new TreeMap<>();
     private Map<String, Inode> durable = new TreeMap<>();
@@ -95,6 +94,8 @@ final class PowerLossFileIO implements FileIO {
 
     /** Models a directory whose files (all but the lock) are all on stable storage now. */
     PowerLossFileIO(Path directory) {
+        // Forces are modelled, not performed: the real disk is never powered off here.
+        super(NoSyncFileIO.INSTANCE);
         this.directory = directory;
         try (Stream<Path> files = Files.list(directory)) {
             for (Path file : files.toList()) {
@@ -139,7 +140,7 @@ final class PowerLossFileIO implements FileIO {
 
     @Override
     public Handle open(Path path, boolean create, boolean truncate) throws IOException {
-        Handle handle = delegate.open(path, create, truncate);
+        Handle handle = super.open(path, create, truncate);
         Inode inode;
         synchronized (this) {
             String name = nameOf(path);
@@ -156,13 +157,8 @@ final class PowerLossFileIO implements FileIO {
     }
 
     @Override
-    public byte[] readAll(Path path) throws IOException {
-        return delegate.readAll(path);
-    }
-
-    @Override
     public void atomicMove(Path source, Path target) throws IOException {
-        delegate.atomicMove(source, target);
+        super.atomicMove(source, target);
         synchronized (this) {
             Inode inode = current.remove(nameOf(source));
             if (inode == null) {
@@ -175,7 +171,7 @@ final class PowerLossFileIO implements FileIO {
 
     @Override
     public void forceDirectory(Path dir) throws IOException {
-        delegate.forceDirectory(dir);
+        super.forceDirectory(dir);
         synchronized (this) {
             if (!dir.toAbsolutePath().equals(directory.toAbsolutePath())) {
                 throw new AssertionError("force of another directory " + dir);
@@ -187,7 +183,7 @@ final class PowerLossFileIO implements FileIO {
 
     @Override
     public boolean deleteIfExists(Path path) throws IOException {
-        boolean deleted = delegate.deleteIfExists(path);
+        boolean deleted = super.deleteIfExists(path);
         synchronized (this) {
             current.remove(nameOf(path));
         }
@@ -195,28 +191,13 @@ final class PowerLossFileIO implements FileIO {
         return deleted;
     }
 
-    @Override
-    public List<Path> list(Path dir) throws IOException {
-        return delegate.list(dir);
-    }
+    private final class SimulatedHandle extends ForwardingHandle {
 
-    @Override
-    public long size(Path path) throws IOException {
-        try {
-            return delegate.size(path);
-        } catch (NoSuchFileException e) {
-            return 0;
-        }
-    }
-
-    private final class SimulatedHandle implements Handle {
-
-        private final Handle handle;
         private final Inode inode;
         private final Path path;
 
         SimulatedHandle(Handle handle, Inode inode, Path path) {
-            this.handle = handle;
+            super(handle);
             this.inode = inode;
             this.path = path;
         }
@@ -224,7 +205,7 @@ final class PowerLossFileIO implements FileIO {
         @Override
         public void append(ByteBuffer source) throws IOException {
             ByteBuffer copy = source.duplicate();
-            handle.append(source);
+            super.append(source);
             synchronized (PowerLossFileIO.this) {
                 byte[] grown = Arrays.copyOf(inode.written, inode.written.length + copy.remaining());
                 copy.get(grown, inode.written.length, copy.remaining());
@@ -235,7 +216,7 @@ final class PowerLossFileIO implements FileIO {
 
         @Override
         public void force() throws IOException {
-            handle.force();
+            super.force();
             synchronized (PowerLossFileIO.this) {
                 inode.forced = inode.written;
             }
@@ -244,21 +225,11 @@ final class PowerLossFileIO implements FileIO {
 
         @Override
         public void truncate(long size) throws IOException {
-            handle.truncate(size);
+            super.truncate(size);
             synchronized (PowerLossFileIO.this) {
                 inode.written = Arrays.copyOf(inode.written, (int) Math.min(size, inode.written.length));
             }
             changed("truncate " + path.getFileName());
-        }
-
-        @Override
-        public long size() throws IOException {
-            return handle.size();
-        }
-
-        @Override
-        public void close() throws IOException {
-            handle.close();
         }
     }
 }

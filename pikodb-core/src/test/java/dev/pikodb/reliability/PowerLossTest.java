@@ -4,9 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import dev.pikodb.DatabaseOptions;
+import dev.pikodb.NoSyncFileIO;
 import dev.pikodb.PikoDB;
+import dev.pikodb.TestFiles;
 import dev.pikodb.TestHooks;
-import dev.pikodb.internal.FileIO;
 import dev.pikodb.reliability.PowerLossFileIO.Content;
 import dev.pikodb.reliability.PowerLossFileIO.Image;
 import dev.pikodb.reliability.PowerLossFileIO.Names;
@@ -56,7 +57,7 @@ class PowerLossTest {
             history.add(next);
         }
 
-        List<CrashPoint> points = TestFiles.quietly(() -> record(dir, durable, workload, history));
+        List<CrashPoint> points = QuietLogs.quietly(() -> record(dir, durable, workload, history));
 
         int cases = 0;
         List<String> failures = new ArrayList<>();
@@ -67,7 +68,7 @@ class PowerLossTest {
                     Path crashed = tmp.resolve("crash-" + cases);
                     point.image().materialise(crashed, names, content);
                     try {
-                        TestFiles.quietly(() -> {
+                        QuietLogs.quietly(() -> {
                             check(crashed, durable, workload, history, point);
                             return null;
                         });
@@ -118,7 +119,7 @@ class PowerLossTest {
     private static void check(Path crashed, boolean durable, Workload workload, List<State> history, CrashPoint point) {
         DatabaseOptions.Builder builder = DatabaseOptions.builder().databaseDirectory(crashed).clock(Workload.CLOCK)
                 .durableWrites(durable);
-        try (PikoDB db = new PikoDB(TestHooks.withFileIO(builder, new FaultyFileIO(FileIO.DEFAULT, false)).build())) {
+        try (PikoDB db = new PikoDB(TestHooks.withFileIO(builder, NoSyncFileIO.INSTANCE).build())) {
             db.start();
             assertThat(db.quarantinedFiles()).as("quarantined files").isEmpty();
             State recovered = Workload.read(db);

@@ -4,6 +4,7 @@ import dev.pikodb.DatabaseOptions;
 import dev.pikodb.DatabaseRecord;
 import dev.pikodb.Dictionary;
 import dev.pikodb.PikoDB;
+import dev.pikodb.TestFiles;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;

@@ -1,4 +1,4 @@
-package dev.pikodb.crash;
+package dev.pikodb;
 
 import dev.pikodb.internal.FileIO;
 import java.io.IOException;
@@ -7,18 +7,26 @@ import java.nio.file.Path;
 import java.util.List;
 
 /**
- * A {@link FileIO} that forwards every call to the real file system; subclasses override the calls
- * they want to observe or break.
+ * A {@link FileIO} that forwards every call to another one, by default the real file system;
+ * subclasses override the calls they want to observe, count, break or skip. Handles opened through
+ * it pass through {@link #wrap}, where a subclass can put a {@link ForwardingHandle} of its own.
  */
-class ForwardingFileIO implements FileIO {
+public class ForwardingFileIO implements FileIO {
 
-    final FileIO delegate;
+    /** The file layer every call goes to. */
+    protected final FileIO delegate;
 
-    ForwardingFileIO() {
+    /** Forwards to {@link FileIO#DEFAULT}. */
+    protected ForwardingFileIO() {
         this(FileIO.DEFAULT);
     }
 
-    ForwardingFileIO(FileIO delegate) {
+    /**
+     * Forwards to {@code delegate}.
+     *
+     * @param delegate the file layer every call goes to
+     */
+    protected ForwardingFileIO(FileIO delegate) {
         this.delegate = delegate;
     }
 
@@ -27,8 +35,14 @@ class ForwardingFileIO implements FileIO {
         return wrap(path, delegate.open(path, create, truncate));
     }
 
-    /** Wraps an opened handle; the default keeps it as is. */
-    Handle wrap(Path path, Handle handle) {
+    /**
+     * Wraps a handle just opened by {@link #open}; the default keeps it as is.
+     *
+     * @param path the file
+     * @param handle the delegate's handle
+     * @return the handle given to the store
+     */
+    protected Handle wrap(Path path, Handle handle) {
         return handle;
     }
 
@@ -62,12 +76,18 @@ class ForwardingFileIO implements FileIO {
         return delegate.size(path);
     }
 
-    /** A handle that forwards every call. */
-    static class ForwardingHandle implements Handle {
+    /** A {@link FileIO.Handle} that forwards every call to another one; subclasses override what they change. */
+    public static class ForwardingHandle implements Handle {
 
-        final Handle delegate;
+        /** The handle every call goes to. */
+        protected final Handle delegate;
 
-        ForwardingHandle(Handle delegate) {
+        /**
+         * Forwards to {@code delegate}.
+         *
+         * @param delegate the handle every call goes to
+         */
+        public ForwardingHandle(Handle delegate) {
             this.delegate = delegate;
         }
 
