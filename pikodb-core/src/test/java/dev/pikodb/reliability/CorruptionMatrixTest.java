@@ -1,5 +1,7 @@
 package dev.pikodb.reliability;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assertions.fail;
 
@@ -35,6 +37,8 @@ import org.junit.jupiter.api.io.TempDir;
  * bytes untouched.
  */
 class CorruptionMatrixTest {
+
+    private static final Logger log = LoggerFactory.getLogger(CorruptionMatrixTest.class);
 
     @TempDir
     Path tmp;
@@ -230,7 +234,7 @@ class CorruptionMatrixTest {
     }
 
     private void finish(String what) {
-        System.out.println("corruption cases (" + what + "): " + cases + ", refused to open with a named error: "
+        log.info("{}", "corruption cases (" + what + "): " + cases + ", refused to open with a named error: "
                 + refusedToOpen);
         if (!failures.isEmpty()) {
             fail(failures.size() + " of " + cases + " " + what + " corruption cases failed; the first ones:\n"

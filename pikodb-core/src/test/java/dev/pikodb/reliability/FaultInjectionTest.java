@@ -1,5 +1,7 @@
 package dev.pikodb.reliability;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assertions.fail;
@@ -39,6 +41,8 @@ import org.junit.jupiter.params.provider.ValueSource;
  * operation that failed is either wholly there or wholly absent.
  */
 class FaultInjectionTest {
+
+    private static final Logger log = LoggerFactory.getLogger(FaultInjectionTest.class);
 
     @TempDir
     Path tmp;
@@ -83,7 +87,7 @@ class FaultInjectionTest {
                 }
             }
         }
-        System.out.println("fault points exercised: " + points + " (durableWrites=" + durable + ", calls per kind "
+        log.info("{}", "fault points exercised: " + points + " (durableWrites=" + durable + ", calls per kind "
                 + counts + ")");
         if (!failures.isEmpty()) {
             fail(failures.size() + " of " + points + " fault points failed; the first ones:\n"

@@ -1,5 +1,7 @@
 package dev.pikodb.reliability;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.pikodb.DatabaseOptions;
@@ -36,6 +38,8 @@ import net.jqwik.api.lifecycle.AfterContainer;
  */
 class HostileInputPropertyTest {
 
+    private static final Logger log = LoggerFactory.getLogger(HostileInputPropertyTest.class);
+
     private static final AtomicInteger TRIES = new AtomicInteger();
     private static final Set<String> RESERVED = Set.of("CON", "PRN", "AUX", "NUL", "COM1", "COM2", "COM3", "COM4",
             "COM5", "COM6", "COM7", "COM8", "COM9", "LPT1", "LPT2", "LPT3", "LPT4", "LPT5", "LPT6", "LPT7", "LPT8",
@@ -43,7 +47,7 @@ class HostileInputPropertyTest {
 
     @AfterContainer
     static void report() {
-        System.out.println("hostile input property tries: " + TRIES.get());
+        log.info("{}", "hostile input property tries: " + TRIES.get());
     }
 
     // ---- generators ------------------------------------------------------------------------------

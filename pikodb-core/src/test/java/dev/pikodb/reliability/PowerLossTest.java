@@ -1,5 +1,7 @@
 package dev.pikodb.reliability;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assertions.fail;
 
@@ -35,6 +37,8 @@ import org.junit.jupiter.params.provider.ValueSource;
  * its last flush or deletion, never a half record.
  */
 class PowerLossTest {
+
+    private static final Logger log = LoggerFactory.getLogger(PowerLossTest.class);
 
     @TempDir
     Path tmp;
@@ -82,7 +86,7 @@ class PowerLossTest {
                 }
             }
         }
-        System.out.println("power-loss crash points: " + points.size() + ", cases opened: " + cases
+        log.info("{}", "power-loss crash points: " + points.size() + ", cases opened: " + cases
                 + " (durableWrites=" + durable + ")");
         if (!failures.isEmpty()) {
             fail(failures.size() + " of " + cases + " power-loss cases failed; the first ones:\n"
