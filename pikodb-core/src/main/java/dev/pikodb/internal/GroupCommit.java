@@ -12,7 +12,7 @@ import java.util.concurrent.locks.ReentrantLock;
  * a volatile read. A writer whose frame came too late for that force leads the next one.
  *
  * <p>Adaptive batching: before forcing, when recent forces covered several frames, a leader gives the
- * other writers a moment (yielding the CPU, at most half as long as the last force took) to append,
+ * other writers a moment (yielding the CPU, at most as long as the last force took) to append,
  * until as many frames wait as recent forces covered. The expected batch is the largest recent one,
  * decaying by one frame per force, so a writer left alone stops waiting after a few forces and a lone
  * writer never waits. Without this, on few cores the first writer back after a force would force
@@ -108,7 +108,7 @@ final class GroupCommit {
         if (wanted <= 1) {
             return;
         }
-        long deadline = System.nanoTime() + lastForceNanos / 2;
+        long deadline = System.nanoTime() + lastForceNanos;
         while (appendedFrames - forcedFrames < wanted && System.nanoTime() < deadline) {
             Thread.yield();
         }
