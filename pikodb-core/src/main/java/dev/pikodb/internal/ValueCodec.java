@@ -4,7 +4,10 @@ import dev.pikodb.Dictionary;
 import java.util.Iterator;
 import java.util.Map;
 import tools.jackson.core.JacksonException;
+import tools.jackson.core.json.JsonFactory;
 import tools.jackson.core.type.TypeReference;
+import tools.jackson.core.util.JsonRecyclerPools;
+import tools.jackson.databind.DeserializationFeature;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.ObjectReader;
 import tools.jackson.databind.json.JsonMapper;
@@ -17,7 +20,14 @@ import tools.jackson.databind.node.ObjectNode;
  */
 public final class ValueCodec {
 
-    private static final JsonMapper DEFAULT_MAPPER = JsonMapper.builder().build();
+    /**
+     * The store's own mapper. Stored bytes are always exactly one JSON value, so the check for trailing
+     * tokens is skipped; buffers are recycled per thread, cheaper than the default shared pool.
+     */
+    private static final JsonMapper DEFAULT_MAPPER = JsonMapper
+            .builder(JsonFactory.builder().recyclerPool(JsonRecyclerPools.threadLocalPool()).build())
+            .disable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+            .build();
 
     private final JsonMapper mapper;
     /** Untyped reads are the most common: a reader built once skips the per-call type and deserializer lookups. */
@@ -30,7 +40,7 @@ public final class ValueCodec {
      */
     public ValueCodec(JsonMapper mapper) {
         this.mapper = mapper == null ? DEFAULT_MAPPER : mapper;
-        this.untyped = this.mapper.readerFor(Object.class);
+        this.untyped = this.mapper.readerFor(Object.class).without(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
     }
 
     byte[] encode(String table, String key, Object value, Dictionary dictionary, String dictionaryName) {
