@@ -12,6 +12,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import org.assertj.core.api.InstanceOfAssertFactories;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
@@ -71,9 +72,9 @@ class PikoDBHealthContributorAutoConfigurationTests {
                     .isInstanceOf(PikoDBException.class);
                 Health health = health(context);
                 assertThat(health.getStatus()).isEqualTo(Status.DOWN);
-                assertThat(health.getDetails()).containsKey("failedTables");
-                assertThat(health.getDetails().get("failedTables")).isInstanceOfSatisfying(Map.class,
-                        (failed) -> assertThat(failed.keySet()).containsExactly("users"));
+                assertThat(health.getDetails()).extractingByKey("failedTables")
+                    .asInstanceOf(InstanceOfAssertFactories.map(String.class, String.class))
+                    .containsOnlyKeys("users");
                 assertThat(pikoDB.get("users", "alice")).as("reads go on").isEqualTo(Map.of("name", "Alice"));
             }
             finally {
