@@ -9,12 +9,16 @@ public class PikoDBConfigurationException extends RuntimeException {
 
     private static final long serialVersionUID = 1L;
 
+    /** The property at fault, e.g. {@code pikodb.database-directory}. */
     private final String property;
 
+    /** The value it had, as text, or {@code null}. */
     private final String value;
 
+    /** What is wrong with it. */
     private final String reason;
 
+    /** What to do about it. */
     private final String action;
 
     /**
