@@ -12,13 +12,11 @@ import java.nio.file.Path;
 final class Journal implements Closeable {
 
     private final FileIO.Handle handle;
-    private final Path path;
     private final long headerLength;
     private long size;
 
-    private Journal(FileIO.Handle handle, Path path, long headerLength, long size) {
+    private Journal(FileIO.Handle handle, long headerLength, long size) {
         this.handle = handle;
-        this.path = path;
         this.headerLength = headerLength;
         this.size = size;
     }
@@ -37,7 +35,7 @@ final class Journal implements Closeable {
             handle.close();
             throw e;
         }
-        return new Journal(handle, path, header.length, header.length);
+        return new Journal(handle, header.length, header.length);
     }
 
     /** Opens an existing journal whose valid content ends at {@code validLength}, cutting anything after. */
@@ -52,7 +50,7 @@ final class Journal implements Closeable {
             handle.close();
             throw e;
         }
-        return new Journal(handle, path, JournalFormat.header(table).length, validLength);
+        return new Journal(handle, JournalFormat.header(table).length, validLength);
     }
 
     void append(ByteBuffer frame) throws IOException {
@@ -80,9 +78,6 @@ final class Journal implements Closeable {
         return size;
     }
 
-    Path path() {
-        return path;
-    }
 
     @Override
     public void close() throws IOException {

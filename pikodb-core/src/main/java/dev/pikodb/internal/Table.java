@@ -504,9 +504,6 @@ final class Table {
         return fileExists || journal != null;
     }
 
-    boolean isGone() {
-        return gone;
-    }
 
     String failure() {
         return failure;

@@ -47,19 +47,20 @@ final class TableFileFormat {
     private TableFileFormat() {
     }
 
-    /** Writes every record that is not expired at {@code now}; returns how many were written. */
-    static int write(OutputStream out, Iterable<Map.Entry<String, StoredRecord>> records, long now) throws IOException {
+    /** Writes every record that is not expired at {@code now}. */
+    static void write(OutputStream out, Iterable<Map.Entry<String, StoredRecord>> records, long now) throws IOException {
         out.write('[');
-        int written = 0;
+        boolean first = true;
         for (Map.Entry<String, StoredRecord> entry : records) {
             StoredRecord record = entry.getValue();
             if (record.isExpired(now)) {
                 continue;
             }
-            if (written++ > 0) {
+            if (!first) {
                 out.write(',');
                 out.write('\n');
             }
+            first = false;
             out.write('[');
             writeString(out, entry.getKey());
             out.write(',');
@@ -80,7 +81,6 @@ final class TableFileFormat {
         }
         out.write(']');
         out.write('\n');
-        return written;
     }
 
     /** Thrown when a table file is not in this format. */
