@@ -1,6 +1,7 @@
 package dev.pikodb;
 
-import dev.pikodb.internal.FileIO;
+import dev.pikodb.internal.directory.FileIO;
+import dev.pikodb.spi.StorageEngine;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.Collections;
@@ -27,6 +28,8 @@ public final class DatabaseOptions {
     private final Map<String, Dictionary> dictionaries;
     private final JsonMapper jsonMapper;
     private final Clock clock;
+    private final boolean clockConfigured;
+    private final StorageEngine storage;
     private final FileIO fileIO;
 
     private DatabaseOptions(Builder builder) {
@@ -35,6 +38,8 @@ public final class DatabaseOptions {
         this.dictionaries = Collections.unmodifiableMap(new LinkedHashMap<>(builder.dictionaries));
         this.jsonMapper = builder.jsonMapper;
         this.clock = builder.clock;
+        this.clockConfigured = builder.clockConfigured;
+        this.storage = builder.storage;
         this.fileIO = builder.fileIO;
     }
 
@@ -51,7 +56,8 @@ public final class DatabaseOptions {
     /**
      * The directory that holds the database: one file per table plus hidden bookkeeping files.
      *
-     * @return the database directory
+     * @return the database directory, or {@code null} when the database runs over another
+     *     {@link #storage() storage engine}
      */
     public Path databaseDirectory() {
         return databaseDirectory;
@@ -95,6 +101,25 @@ public final class DatabaseOptions {
         return clock;
     }
 
+    /**
+     * Whether the clock was given explicitly with {@link Builder#clock(Clock)}. Engines shared by
+     * several processes use their server's time unless it was.
+     *
+     * @return true when configured
+     */
+    public boolean clockConfigured() {
+        return clockConfigured;
+    }
+
+    /**
+     * The storage engine given with {@link Builder#storage(StorageEngine)}.
+     *
+     * @return the engine, or {@code null} when the database is a directory
+     */
+    public StorageEngine storage() {
+        return storage;
+    }
+
     FileIO fileIO() {
         return fileIO;
     }
@@ -107,13 +132,16 @@ public final class DatabaseOptions {
         private final Map<String, Dictionary> dictionaries = new LinkedHashMap<>();
         private JsonMapper jsonMapper;
         private Clock clock = Clock.systemUTC();
+        private boolean clockConfigured;
+        private StorageEngine storage;
         private FileIO fileIO = FileIO.DEFAULT;
 
         private Builder() {
         }
 
         /**
-         * Sets the database directory (required). It is created when missing.
+         * Sets the database directory, for the default directory engine. It is created when missing.
+         * Exactly one of this and {@link #storage(StorageEngine)} must be given.
          *
          * @param databaseDirectory the directory
          * @return this builder
@@ -181,6 +209,21 @@ public final class DatabaseOptions {
          */
         public Builder clock(Clock clock) {
             this.clock = Objects.requireNonNull(clock, "clock must not be null");
+            this.clockConfigured = true;
+            return this;
+        }
+
+        /**
+         * Runs the database over another storage engine instead of a directory, e.g. a
+         * {@code dev.pikodb.redis.RedisStorage}. Exactly one of this and
+         * {@link #databaseDirectory(Path)} must be given. The engine belongs to the database from then
+         * on: {@link PikoDB#start()} opens it and {@link PikoDB#close()} closes it.
+         *
+         * @param engine the engine
+         * @return this builder
+         */
+        public Builder storage(StorageEngine engine) {
+            this.storage = engine;
             return this;
         }
 
@@ -193,12 +236,17 @@ public final class DatabaseOptions {
          * Builds the options.
          *
          * @return the options
-         * @throws IllegalArgumentException when no database directory was given
+         * @throws IllegalArgumentException unless exactly one of a database directory and a storage
+         *     engine was given
          */
         public DatabaseOptions build() {
-            if (databaseDirectory == null) {
-                throw new IllegalArgumentException(
-                        "databaseDirectory is required: call DatabaseOptions.builder().databaseDirectory(path)");
+            if (databaseDirectory == null && storage == null) {
+                throw new IllegalArgumentException("A database directory or a storage engine is required: call "
+                        + "DatabaseOptions.builder().databaseDirectory(path) or .storage(engine)");
+            }
+            if (databaseDirectory != null && storage != null) {
+                throw new IllegalArgumentException("Both a database directory (" + databaseDirectory
+                        + ") and a storage engine (" + storage.describe() + ") were given; give exactly one");
             }
             return new DatabaseOptions(this);
         }

@@ -1,10 +1,17 @@
 package dev.pikodb;
 
-import dev.pikodb.internal.Store;
+import dev.pikodb.internal.DictionaryRegistry;
 import dev.pikodb.internal.Validation;
+import dev.pikodb.internal.ValueCodec;
+import dev.pikodb.internal.directory.DirectoryStorage;
+import dev.pikodb.spi.EngineContext;
+import dev.pikodb.spi.EngineRecord;
+import dev.pikodb.spi.StorageEngine;
 import java.io.IOException;
+import java.util.AbstractMap;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -12,8 +19,10 @@ import java.util.Optional;
 import tools.jackson.core.type.TypeReference;
 
 /**
- * An embedded key-value database: named tables of JSON values, held in memory and persisted to one
- * directory.
+ * A key-value database: named tables of JSON values with per-record versions, compare-and-write,
+ * expiration and key dictionaries, over a storage engine. By default the engine is a directory
+ * (tables held in memory, persisted to one file each); {@link DatabaseOptions.Builder#storage} puts
+ * the same API over another engine, such as Redis for applications that run as several instances.
  *
  * <pre>{@code
  * try (PikoDB db = new PikoDB(Path.of("data"))) {
@@ -43,12 +52,14 @@ public final class PikoDB implements AutoCloseable {
     private enum State { NEW, OPEN, CLOSED }
 
     private final DatabaseOptions options;
-    private final Store store;
+    private final StorageEngine engine;
+    private final DictionaryRegistry dictionaries;
+    private final ValueCodec codec;
     private volatile State state = State.NEW;
 
     /**
-     * Creates a database over the options' directory, creating the directory when missing. Nothing is
-     * loaded until {@link #start()}.
+     * Creates a database over the options' directory, creating the directory when missing, or over
+     * the options' storage engine. Nothing is loaded until {@link #start()}.
      *
      * @param options the options
      * @throws IllegalArgumentException when the options are null
@@ -59,17 +70,23 @@ public final class PikoDB implements AutoCloseable {
             throw new IllegalArgumentException("options must not be null");
         }
         this.options = options;
+        this.engine = options.storage() != null ? options.storage() : directoryEngine(options);
+        this.dictionaries = new DictionaryRegistry(engine);
+        this.codec = new ValueCodec(options.jsonMapper(), dictionaries);
+    }
+
+    private static StorageEngine directoryEngine(DatabaseOptions options) {
         Path directory = options.databaseDirectory().toAbsolutePath().normalize();
         try {
             Files.createDirectories(directory);
         } catch (IOException e) {
-            throw new PikoDBException("Cannot create database directory " + directory.toAbsolutePath()
+            throw new PikoDBException("Cannot create database directory " + directory
                     + ": " + e + "; check the path and its permissions", e);
         }
         if (!Files.isDirectory(directory)) {
-            throw new PikoDBException("Database directory " + directory.toAbsolutePath() + " is not a directory");
+            throw new PikoDBException("Database directory " + directory + " is not a directory");
         }
-        this.store = new Store(options, options.fileIO());
+        return new DirectoryStorage(directory, options.fileIO());
     }
 
     /**
@@ -82,8 +99,9 @@ public final class PikoDB implements AutoCloseable {
     }
 
     /**
-     * Locks the directory against other instances and loads every table. Files that cannot be read
-     * are moved aside and reported by {@link #quarantinedFiles()}; the rest of the database opens.
+     * Opens the storage: for a directory, locks it against other instances and loads every table.
+     * Files that cannot be read are moved aside and reported by {@link #quarantinedFiles()}; the rest
+     * of the database opens.
      *
      * @throws IllegalStateException when already started or closed
      * @throws PikoDBException when another {@code PikoDB}, in this JVM or another process, holds the
@@ -94,7 +112,17 @@ public final class PikoDB implements AutoCloseable {
             throw new IllegalStateException("PikoDB over " + directory() + " was already "
                     + (state == State.OPEN ? "started" : "closed") + "; create a new instance to open it again");
         }
-        store.open();
+        engine.open(new EngineContext(options.clock(), options.clockConfigured(), options.durableWrites()));
+        try {
+            dictionaries.open(options.dictionaries());
+        } catch (RuntimeException e) {
+            try {
+                engine.close();
+            } catch (RuntimeException closing) {
+                e.addSuppressed(closing);
+            }
+            throw e;
+        }
         state = State.OPEN;
     }
 
@@ -106,7 +134,7 @@ public final class PikoDB implements AutoCloseable {
      */
     public void flush() {
         checkOpen();
-        store.flush();
+        engine.flush();
     }
 
     /**
@@ -119,7 +147,7 @@ public final class PikoDB implements AutoCloseable {
         State previous = state;
         state = State.CLOSED;
         if (previous == State.OPEN) {
-            store.close();
+            engine.close();
         }
     }
 
@@ -165,7 +193,8 @@ public final class PikoDB implements AutoCloseable {
     public long write(String table, String key, Object value, Long expirationTimestamp, String dictionaryName) {
         checkOpen();
         checkTableAndKey(table, key);
-        return store.write(table, key, value, expirationTimestamp, dictionaryName, -1);
+        byte[] json = codec.encode(table, key, value, dictionaryName);
+        return engine.write(table, key, json, expirationTimestamp, dictionaryName, -1);
     }
 
     /**
@@ -184,7 +213,8 @@ public final class PikoDB implements AutoCloseable {
             throw new IllegalArgumentException("expectedVersion must be 0 (key absent) or a version >= 1, was "
                     + expectedVersion + " (table '" + table + "', key '" + key + "')");
         }
-        return store.write(table, key, value, null, null, expectedVersion) > 0;
+        byte[] json = codec.encode(table, key, value, null);
+        return engine.write(table, key, json, null, null, expectedVersion) > 0;
     }
 
     /**
@@ -211,7 +241,8 @@ public final class PikoDB implements AutoCloseable {
         checkOpen();
         checkTableAndKey(table, key);
         Objects.requireNonNull(type, "type must not be null");
-        return store.get(table, key, type);
+        EngineRecord record = engine.read(table, key);
+        return record == null ? null : codec.decode(table, key, record, type);
     }
 
     /**
@@ -227,7 +258,8 @@ public final class PikoDB implements AutoCloseable {
         checkOpen();
         checkTableAndKey(table, key);
         Objects.requireNonNull(type, "type must not be null");
-        return store.get(table, key, type);
+        EngineRecord record = engine.read(table, key);
+        return record == null ? null : codec.decode(table, key, record, type);
     }
 
     /**
@@ -239,7 +271,10 @@ public final class PikoDB implements AutoCloseable {
     public List<Map.Entry<String, Object>> get(String table) {
         checkOpen();
         Validation.checkTable(table);
-        return store.entries(table);
+        List<Map.Entry<String, Object>> entries = new ArrayList<>();
+        engine.forEachLive(table, (key, record) -> entries.add(
+                new AbstractMap.SimpleImmutableEntry<>(key, codec.decode(table, key, record, Object.class))));
+        return entries;
     }
 
     /**
@@ -252,7 +287,12 @@ public final class PikoDB implements AutoCloseable {
     public Optional<DatabaseRecord> getRecord(String table, String key) {
         checkOpen();
         checkTableAndKey(table, key);
-        return store.getRecord(table, key);
+        EngineRecord record = engine.read(table, key);
+        if (record == null) {
+            return Optional.empty();
+        }
+        return Optional.of(new DatabaseRecord(codec.decode(table, key, record, Object.class), record.version(),
+                record.timestamp(), record.expiration(), record.dictionaryName()));
     }
 
     /**
@@ -266,7 +306,7 @@ public final class PikoDB implements AutoCloseable {
     public boolean delete(String table, String key) {
         checkOpen();
         checkTableAndKey(table, key);
-        return store.delete(table, key);
+        return engine.delete(table, key);
     }
 
     /**
@@ -278,7 +318,7 @@ public final class PikoDB implements AutoCloseable {
     public int getTableSize(String table) {
         checkOpen();
         Validation.checkTable(table);
-        return store.tableSize(table);
+        return engine.liveCount(table);
     }
 
     /**
@@ -288,7 +328,7 @@ public final class PikoDB implements AutoCloseable {
      */
     public List<String> listTables() {
         checkOpen();
-        return store.listTables();
+        return engine.listTables();
     }
 
     /**
@@ -301,7 +341,7 @@ public final class PikoDB implements AutoCloseable {
     public boolean deleteTable(String table) {
         checkOpen();
         Validation.checkTable(table);
-        return store.deleteTable(table);
+        return engine.deleteTable(table);
     }
 
     /**
@@ -313,7 +353,7 @@ public final class PikoDB implements AutoCloseable {
     public int cleanupExpired(String table) {
         checkOpen();
         Validation.checkTable(table);
-        return store.cleanupExpired(table);
+        return engine.cleanupExpired(table);
     }
 
     /**
@@ -323,7 +363,7 @@ public final class PikoDB implements AutoCloseable {
      */
     public int cleanupAllExpired() {
         checkOpen();
-        return store.cleanupAllExpired();
+        return engine.cleanupAllExpired();
     }
 
     /**
@@ -340,7 +380,7 @@ public final class PikoDB implements AutoCloseable {
         if (dictionary == null) {
             throw new IllegalArgumentException("Dictionary '" + name + "' must not be null");
         }
-        store.dictionaries().add(name, dictionary);
+        dictionaries.add(name, dictionary);
     }
 
     /**
@@ -351,7 +391,7 @@ public final class PikoDB implements AutoCloseable {
      */
     public boolean removeDictionary(String name) {
         checkOpen();
-        return name != null && store.dictionaries().remove(name);
+        return name != null && dictionaries.remove(name);
     }
 
     /**
@@ -361,7 +401,7 @@ public final class PikoDB implements AutoCloseable {
      */
     public List<String> listDictionaries() {
         checkOpen();
-        return store.dictionaries().names();
+        return dictionaries.names();
     }
 
     /**
@@ -376,10 +416,19 @@ public final class PikoDB implements AutoCloseable {
     /**
      * The database directory.
      *
-     * @return the directory given in the options
+     * @return the directory given in the options, or {@code null} over another storage engine
      */
     public Path databaseDirectory() {
         return options.databaseDirectory();
+    }
+
+    /**
+     * Where the data lives, e.g. {@code directory /srv/data} or {@code redis://host:6379 prefix pikodb}.
+     *
+     * @return a short description, never containing a password
+     */
+    public String storageDescription() {
+        return engine.describe();
     }
 
     /**
@@ -398,7 +447,7 @@ public final class PikoDB implements AutoCloseable {
      */
     public List<TableSummary> tableSummaries() {
         checkOpen();
-        return store.tableSummaries();
+        return engine.tableSummaries();
     }
 
     /**
@@ -410,7 +459,7 @@ public final class PikoDB implements AutoCloseable {
     public Optional<TableSummary> tableSummary(String table) {
         checkOpen();
         Validation.checkTable(table);
-        return store.tableSummary(table);
+        return engine.tableSummary(table);
     }
 
     /**
@@ -419,7 +468,7 @@ public final class PikoDB implements AutoCloseable {
      * @return a snapshot of the counters
      */
     public PikoDBStatistics statistics() {
-        return store.statistics();
+        return engine.statistics();
     }
 
     /**
@@ -428,7 +477,7 @@ public final class PikoDB implements AutoCloseable {
      * @return the quarantined files, oldest first
      */
     public List<QuarantinedFile> quarantinedFiles() {
-        return store.quarantinedFiles();
+        return engine.quarantinedFiles();
     }
 
     /**
@@ -438,7 +487,7 @@ public final class PikoDB implements AutoCloseable {
      * @return table name to failure description; empty when all is well
      */
     public Map<String, String> failedTables() {
-        return store.failedTables();
+        return engine.failedTables();
     }
 
     private void checkOpen() {
@@ -455,8 +504,8 @@ public final class PikoDB implements AutoCloseable {
         Validation.checkKey(table, key);
     }
 
-    private Path directory() {
-        return options.databaseDirectory().toAbsolutePath();
+    private String directory() {
+        return engine.describe();
     }
 
     @Override

@@ -1,6 +1,6 @@
 package dev.pikodb;
 
-import dev.pikodb.internal.FileIO;
+import dev.pikodb.internal.directory.FileIO;
 
 /**
  * Opens the package-private file layer hook of {@link DatabaseOptions.Builder} to the tests in other

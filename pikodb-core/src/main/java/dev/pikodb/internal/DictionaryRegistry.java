@@ -1,14 +1,7 @@
 package dev.pikodb.internal;
 
 import dev.pikodb.Dictionary;
-import dev.pikodb.PikoDBException;
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.Collection;
-import java.util.HashSet;
-import java.util.LinkedHashMap;
+import dev.pikodb.spi.StorageEngine;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -16,79 +9,74 @@ import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import tools.jackson.core.JacksonException;
-import tools.jackson.core.type.TypeReference;
-import tools.jackson.databind.json.JsonMapper;
 
 /**
  * The named dictionaries of a database: the ones configured or added (available for writing) and the
- * ones stored records use, which are kept in the {@code .dictionaries} file so that those records stay
- * readable without the original configuration. The file is a JSON object of name to
- * {@code {"deflate": {long: short}}}, replaced atomically (temp file, fsync, rename, directory fsync).
+ * ones kept with the data by the engine ({@link StorageEngine#keepDictionary}), which records were
+ * written with.
+ *
+ * <p><b>The rule that keeps records readable.</b> A record is stored with a dictionary name, so that
+ * name must map, for good, to exactly the mapping that encoded the record. {@link #forWrite} therefore
+ * keeps a dictionary with the data <em>before</em> handing it to the encoder, in one step under this
+ * registry's lock; from then on the name is bound: {@link #remove} only stops new writes from using
+ * it, and {@link #add} with another mapping is refused. A write racing a remove-and-re-add of the
+ * same name thus either encodes with the kept mapping or fails; it can never store bytes encoded with
+ * one mapping under a name that reads back with another.
  */
 public final class DictionaryRegistry {
 
     private static final Logger log = LoggerFactory.getLogger(DictionaryRegistry.class);
-    private static final JsonMapper MAPPER = JsonMapper.builder().build();
-    private static final TypeReference<Map<String, Map<String, Map<String, String>>>> FILE_TYPE = new TypeReference<>() {
-    };
 
-    private final Path directory;
-    private final FileIO io;
-    private final Map<String, Dictionary> known = new ConcurrentHashMap<>();
-    private final Map<String, String> names = new ConcurrentHashMap<>();
+    private final StorageEngine engine;
+    /** Names bound for good to the mapping kept with the data. Read without locking on every read. */
+    private final Map<String, Dictionary> kept = new ConcurrentHashMap<>();
+    /** Configured or added mappings that no record uses yet. */
+    private final Map<String, Dictionary> unbound = new ConcurrentHashMap<>();
     private final Set<String> writable = new TreeSet<>();
-    private final Set<String> persisted = new HashSet<>();
-    private final Set<String> usedByRecords = new HashSet<>();
 
-    DictionaryRegistry(Path directory, FileIO io) {
-        this.directory = directory;
-        this.io = io;
+    /**
+     * Creates the registry of a database.
+     *
+     * @param engine the engine that keeps dictionaries with the data
+     */
+    public DictionaryRegistry(StorageEngine engine) {
+        this.engine = engine;
     }
 
     /**
-     * Loads the kept dictionaries, then registers the configured ones.
+     * Loads the dictionaries the engine keeps, then registers the configured ones; called once the
+     * engine is open.
      *
-     * @return the problem with the dictionaries file when it could not be read, else {@code null}
+     * @param configured the dictionaries of the options
+     * @throws IllegalArgumentException when a configured name is kept with another mapping
      */
-    synchronized String load(Map<String, Dictionary> configured) {
-        Path file = directory.resolve(FileNames.DICTIONARIES);
-        String problem = null;
-        if (Files.exists(file)) {
-            try {
-                Map<String, Map<String, Map<String, String>>> stored = MAPPER.readValue(io.readAll(file), FILE_TYPE);
-                stored.forEach((name, mapping) -> {
-                    Dictionary dictionary = Dictionary.deflate(mapping.get("deflate"));
-                    known.put(name, dictionary);
-                    persisted.add(name);
-                    writable.add(name);
-                });
-            } catch (IOException | JacksonException | IllegalArgumentException | NullPointerException e) {
-                problem = "cannot read the dictionaries file " + file + ": " + e.getMessage();
-            }
-        }
-        configured.forEach((name, dictionary) -> {
-            Dictionary stored = known.get(name);
-            if (stored != null && !stored.equals(dictionary)) {
-                throw new IllegalArgumentException("Dictionary '" + name + "' is configured with " + dictionary
-                        + " but records in " + directory + " were written with " + stored
-                        + "; changing a dictionary under stored data would corrupt it: use a new name");
-            }
-            known.put(name, dictionary);
+    public synchronized void open(Map<String, Dictionary> configured) {
+        engine.storedDictionaries().forEach((name, dictionary) -> {
+            kept.put(name, dictionary);
             writable.add(name);
         });
-        return problem;
-    }
-
-    /** Records that stored records use these names; persists the known ones not yet kept. */
-    synchronized void usedByRecords(Collection<String> dictionaryNames) {
-        usedByRecords.addAll(dictionaryNames);
-        for (String name : dictionaryNames) {
-            if (!known.containsKey(name)) {
+        configured.forEach((name, dictionary) -> {
+            Dictionary stored = kept.get(name);
+            if (stored != null && !stored.equals(dictionary)) {
+                throw new IllegalArgumentException("Dictionary '" + name + "' is configured with " + dictionary
+                        + " but records in " + engine.describe() + " were written with " + stored
+                        + "; changing a dictionary under stored data would corrupt it: use a new name");
+            }
+            if (stored == null) {
+                unbound.put(name, dictionary);
+            }
+            writable.add(name);
+        });
+        for (String name : engine.dictionaryNamesInUse()) {
+            if (kept.containsKey(name)) {
+                continue;
+            }
+            Dictionary configuredMapping = unbound.get(name);
+            if (configuredMapping == null) {
                 log.warn("Records in {} use dictionary '{}', which is not configured: they cannot be read until it is added",
-                        directory, name);
-            } else if (!persisted.contains(name)) {
-                persist(name);
+                        engine.describe(), name);
+            } else {
+                bind(name, configuredMapping);
             }
         }
     }
@@ -101,17 +89,20 @@ public final class DictionaryRegistry {
      * @throws IllegalArgumentException when the name has a different mapping
      */
     public synchronized void add(String name, Dictionary dictionary) {
-        Dictionary existing = known.get(name);
+        Dictionary existing = kept.get(name);
+        boolean bound = existing != null;
+        if (existing == null) {
+            existing = unbound.get(name);
+        }
         if (existing != null && !existing.equals(dictionary)) {
             throw new IllegalArgumentException("Dictionary '" + name + "' already exists with a different mapping "
-                    + existing + (persisted.contains(name) ? ", which stored records use" : "")
+                    + existing + (bound ? ", which stored records use" : "")
                     + "; changing a mapping under stored data would corrupt it: use a new name");
         }
-        known.put(name, dictionary);
-        writable.add(name);
-        if (usedByRecords.contains(name) && !persisted.contains(name)) {
-            persist(name);
+        if (!bound) {
+            unbound.put(name, dictionary);
         }
+        writable.add(name);
     }
 
     /**
@@ -122,8 +113,8 @@ public final class DictionaryRegistry {
      */
     public synchronized boolean remove(String name) {
         boolean removed = writable.remove(name);
-        if (removed && !persisted.contains(name) && !usedByRecords.contains(name)) {
-            known.remove(name);
+        if (removed) {
+            unbound.remove(name);
         }
         return removed;
     }
@@ -137,51 +128,60 @@ public final class DictionaryRegistry {
         return List.copyOf(writable);
     }
 
-    /** The dictionary to write with; call {@link #keep} before the first record using it is appended. */
-    Dictionary forWrite(String name) {
-        Dictionary dictionary;
-        synchronized (this) {
-            dictionary = writable.contains(name) ? known.get(name) : null;
-            if (dictionary == null) {
-                throw new IllegalArgumentException("Dictionary '" + name + "' is not registered; available dictionaries: "
-                        + writable + " (add it with addDictionary or configure it in DatabaseOptions)");
+    /**
+     * The dictionary to write with, kept with the data before it is returned (see the class comment).
+     *
+     * @param name the dictionary name
+     * @return the mapping
+     * @throws IllegalArgumentException when the name is not available for writing
+     */
+    public synchronized Dictionary forWrite(String name) {
+        if (!writable.contains(name)) {
+            throw new IllegalArgumentException("Dictionary '" + name + "' is not registered; available dictionaries: "
+                    + writable + " (add it with addDictionary or configure it in DatabaseOptions)");
+        }
+        Dictionary dictionary = kept.get(name);
+        if (dictionary == null) {
+            dictionary = unbound.get(name);
+            bind(name, dictionary);
+        }
+        return dictionary;
+    }
+
+    /**
+     * The dictionary to read records written with {@code name}: the mapping kept with the data. A
+     * name this registry has not seen kept (another process sharing the engine kept it) is looked up
+     * in the engine once.
+     *
+     * @param name the name a record carries
+     * @return the mapping, or {@code null} when unknown
+     */
+    public Dictionary forRead(String name) {
+        Dictionary dictionary = kept.get(name);
+        return dictionary != null ? dictionary : refresh(name);
+    }
+
+    private synchronized Dictionary refresh(String name) {
+        Dictionary dictionary = kept.get(name);
+        if (dictionary == null) {
+            dictionary = engine.storedDictionaries().get(name);
+            if (dictionary != null) {
+                kept.put(name, dictionary);
+                Dictionary local = unbound.remove(name);
+                if (local != null && !local.equals(dictionary)) {
+                    writable.remove(name);
+                    log.warn("Dictionary '{}' was added here with {} but records in {} use {}: the stored mapping wins",
+                            name, local, engine.describe(), dictionary);
+                }
             }
         }
         return dictionary;
     }
 
-    /** Makes sure the dictionary's mapping is on disk, so records written with it stay readable. */
-    synchronized void keep(String name) {
-        if (!persisted.contains(name)) {
-            persist(name);
-        }
-    }
-
-    /** The dictionary to read records written with {@code name}, or {@code null} when unknown. */
-    Dictionary forRead(String name) {
-        return known.get(name);
-    }
-
-    /** One shared instance per dictionary name, so records do not each hold a copy. */
-    String intern(String name) {
-        return names.computeIfAbsent(name, n -> n);
-    }
-
-    private void persist(String name) {
-        Map<String, Map<String, Map<String, String>>> content = new LinkedHashMap<>();
-        List<String> toKeep = new ArrayList<>(persisted);
-        toKeep.add(name);
-        for (String kept : new TreeSet<>(toKeep)) {
-            content.put(kept, Map.of("deflate", known.get(kept).deflateMapping()));
-        }
-        Path file = directory.resolve(FileNames.DICTIONARIES);
-        try {
-            AtomicFile.replace(io, directory, file, directory.resolve(FileNames.DICTIONARIES + ".new"),
-                    out -> out.write(MAPPER.writeValueAsBytes(content)));
-        } catch (IOException e) {
-            throw new PikoDBException("Cannot save dictionary '" + name + "' to " + file + ": " + e
-                    + "; the write that needed it was not made", e);
-        }
-        persisted.add(name);
+    /** Keeps a mapping with the data, binding its name for good. Called under the lock. */
+    private void bind(String name, Dictionary dictionary) {
+        engine.keepDictionary(name, dictionary);
+        kept.put(name, dictionary);
+        unbound.remove(name);
     }
 }

@@ -1,6 +1,8 @@
 package dev.pikodb.internal;
 
 import dev.pikodb.Dictionary;
+import dev.pikodb.PikoDBException;
+import dev.pikodb.spi.EngineRecord;
 import java.util.Iterator;
 import java.util.Map;
 import tools.jackson.core.JacksonException;
@@ -30,6 +32,7 @@ public final class ValueCodec {
             .build();
 
     private final JsonMapper mapper;
+    private final DictionaryRegistry dictionaries;
     /** Untyped reads are the most common: a reader built once skips the per-call type and deserializer lookups. */
     private final ObjectReader untyped;
 
@@ -37,13 +40,30 @@ public final class ValueCodec {
      * Creates a codec.
      *
      * @param mapper the application's mapper, or {@code null} for the store's own
+     * @param dictionaries the dictionaries to deflate and inflate with
      */
-    public ValueCodec(JsonMapper mapper) {
+    public ValueCodec(JsonMapper mapper, DictionaryRegistry dictionaries) {
         this.mapper = mapper == null ? DEFAULT_MAPPER : mapper;
+        this.dictionaries = dictionaries;
         this.untyped = this.mapper.readerFor(Object.class).without(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
     }
 
-    byte[] encode(String table, String key, Object value, Dictionary dictionary, String dictionaryName) {
+    /**
+     * Encodes a value to the JSON bytes that are stored.
+     *
+     * @param table the table (for messages)
+     * @param key the key (for messages)
+     * @param value the value
+     * @param dictionaryName the dictionary to deflate with, or {@code null}; it is kept with the data first
+     * @return the JSON bytes
+     * @throws IllegalArgumentException when the value cannot be serialised or the dictionary is unknown
+     */
+    public byte[] encode(String table, String key, Object value, String dictionaryName) {
+        Dictionary dictionary = dictionaryName == null ? null : dictionaries.forWrite(dictionaryName);
+        return encode(table, key, value, dictionary, dictionaryName);
+    }
+
+    private byte[] encode(String table, String key, Object value, Dictionary dictionary, String dictionaryName) {
         try {
             if (dictionary == null) {
                 return mapper.writeValueAsBytes(value);
@@ -58,25 +78,78 @@ public final class ValueCodec {
         }
     }
 
-    <T> T decode(StoredRecord record, Dictionary dictionary, Class<T> type) {
-        if (dictionary == null && type == Object.class) {
-            return type.cast(untyped.readValue(record.bytes, record.valueOffset, record.valueLength()));
+    /**
+     * Decodes a record's value into a fresh object.
+     *
+     * @param table the table (for messages)
+     * @param key the key (for messages)
+     * @param record the record
+     * @param type the type to convert to; {@code Object.class} for Jackson's natural mapping
+     * @param <T> the type
+     * @return the value
+     * @throws IllegalArgumentException when the value cannot be converted to {@code type}
+     * @throws PikoDBException when the record's dictionary is unknown
+     */
+    public <T> T decode(String table, String key, EngineRecord record, Class<T> type) {
+        Dictionary dictionary = dictionaryFor(table, key, record);
+        try {
+            if (dictionary == null && type == Object.class) {
+                return type.cast(untyped.readValue(record.jsonArray(), record.jsonOffset(), record.jsonLength()));
+            }
+            if (dictionary == null) {
+                return mapper.readValue(record.jsonArray(), record.jsonOffset(), record.jsonLength(), type);
+            }
+            return mapper.treeToValue(inflate(tree(record), dictionary), type);
+        } catch (JacksonException e) {
+            throw conversionFailure(table, key, type.getName(), e);
         }
-        if (dictionary == null) {
-            return mapper.readValue(record.bytes, record.valueOffset, record.valueLength(), type);
-        }
-        return mapper.treeToValue(inflate(tree(record), dictionary), type);
     }
 
-    <T> T decode(StoredRecord record, Dictionary dictionary, TypeReference<T> type) {
-        if (dictionary == null) {
-            return mapper.readValue(record.bytes, record.valueOffset, record.valueLength(), type);
+    /**
+     * Decodes a record's value into a fresh object of a generic type.
+     *
+     * @param table the table (for messages)
+     * @param key the key (for messages)
+     * @param record the record
+     * @param type the type to convert to
+     * @param <T> the type
+     * @return the value
+     * @throws IllegalArgumentException when the value cannot be converted to {@code type}
+     * @throws PikoDBException when the record's dictionary is unknown
+     */
+    public <T> T decode(String table, String key, EngineRecord record, TypeReference<T> type) {
+        Dictionary dictionary = dictionaryFor(table, key, record);
+        try {
+            if (dictionary == null) {
+                return mapper.readValue(record.jsonArray(), record.jsonOffset(), record.jsonLength(), type);
+            }
+            return mapper.convertValue(inflate(tree(record), dictionary), type);
+        } catch (JacksonException e) {
+            throw conversionFailure(table, key, type.getType().getTypeName(), e);
         }
-        return mapper.convertValue(inflate(tree(record), dictionary), type);
     }
 
-    private JsonNode tree(StoredRecord record) {
-        return mapper.readTree(new java.io.ByteArrayInputStream(record.bytes, record.valueOffset, record.valueLength()));
+    private JsonNode tree(EngineRecord record) {
+        return mapper.readTree(new java.io.ByteArrayInputStream(record.jsonArray(), record.jsonOffset(), record.jsonLength()));
+    }
+
+    private Dictionary dictionaryFor(String table, String key, EngineRecord record) {
+        String name = record.dictionaryName();
+        if (name == null) {
+            return null;
+        }
+        Dictionary dictionary = dictionaries.forRead(name);
+        if (dictionary == null) {
+            throw new PikoDBException("Key '" + Validation.printable(key) + "' in table '" + Validation.printable(table)
+                    + "' was written with dictionary '" + name + "', which this database does not"
+                    + " know: add it with addDictionary or configure it, with the mapping it was written with");
+        }
+        return dictionary;
+    }
+
+    private static IllegalArgumentException conversionFailure(String table, String key, String type, JacksonException e) {
+        return new IllegalArgumentException("Value of key '" + Validation.printable(key) + "' in table '"
+                + Validation.printable(table) + "' cannot be converted to " + type + ": " + e.getOriginalMessage(), e);
     }
 
     private static JsonNode deflate(JsonNode node, Dictionary dictionary, String name, String table, String key) {

@@ -294,7 +294,7 @@ class CompactionCrashTest {
 
     // ---- helpers ------------------------------------------------------------------------------
 
-    private static PikoDB open(Path directory, boolean durable, dev.pikodb.internal.FileIO io) {
+    private static PikoDB open(Path directory, boolean durable, dev.pikodb.internal.directory.FileIO io) {
         PikoDB db = new PikoDB(TestHooks.withFileIO(
                 DatabaseOptions.builder().databaseDirectory(directory).durableWrites(durable), io).build());
         db.start();

@@ -1,5 +1,6 @@
-package dev.pikodb.internal;
+package dev.pikodb.internal.directory;
 
+import dev.pikodb.internal.Validation;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;

@@ -1,5 +1,6 @@
-package dev.pikodb.internal;
+package dev.pikodb.internal.directory;
 
+import dev.pikodb.internal.Validation;
 import dev.pikodb.QuarantinedFile;
 import java.io.IOException;
 import java.nio.ByteBuffer;

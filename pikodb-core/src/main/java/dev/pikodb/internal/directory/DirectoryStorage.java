@@ -1,17 +1,19 @@
-package dev.pikodb.internal;
+package dev.pikodb.internal.directory;
 
-import dev.pikodb.DatabaseOptions;
-import dev.pikodb.DatabaseRecord;
 import dev.pikodb.Dictionary;
 import dev.pikodb.PikoDBException;
 import dev.pikodb.PikoDBStatistics;
 import dev.pikodb.QuarantinedFile;
 import dev.pikodb.TableSummary;
+import dev.pikodb.internal.Validation;
+import dev.pikodb.spi.EngineContext;
+import dev.pikodb.spi.EngineRecord;
+import dev.pikodb.spi.StorageEngine;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Instant;
-import java.util.AbstractMap;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -21,78 +23,105 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
+import java.util.function.BiConsumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import tools.jackson.core.JacksonException;
-import tools.jackson.core.type.TypeReference;
 
 /**
- * The storage engine behind {@link dev.pikodb.PikoDB}: routes calls to tables, encodes and decodes
- * values, and owns the directory lock and the dictionaries. Arguments arrive already validated.
+ * The directory engine, the default {@link StorageEngine}: a database is a directory, each table one
+ * JSON file in the Node.js PikoDB's format plus a hidden journal of the writes since that file was
+ * last rewritten, and every table is held in memory. Routes calls to {@link Table}s and owns the
+ * directory lock and the {@link DictionaryFile}.
  */
-public final class Store {
+public final class DirectoryStorage implements StorageEngine {
 
-    private static final Logger log = LoggerFactory.getLogger(Store.class);
+    private static final Logger log = LoggerFactory.getLogger(DirectoryStorage.class);
 
-    private final DatabaseOptions options;
-    private final StoreContext context;
-    private final ValueCodec codec;
-    private final DictionaryRegistry dictionaries;
+    private final Path directory;
+    private final FileIO io;
+    private final DictionaryFile dictionaryFile;
+    private final Map<String, String> dictionaryNames = new ConcurrentHashMap<>();
     private final Map<String, Table> tables = new ConcurrentHashMap<>();
     private final List<QuarantinedFile> quarantined = new CopyOnWriteArrayList<>();
+    private final Set<String> dictionaryNamesInUse = new HashSet<>();
     /** Writers share it; close takes it alone, so it waits for writes in flight and none starts after. */
     private final ReentrantReadWriteLock lifecycle = new ReentrantReadWriteLock();
+    private final Stats stats = new Stats();
+    private StoreContext context;
     private boolean closed;
     private DirectoryLock lock;
 
     /**
-     * Creates the engine; nothing is read until {@link #open()}.
+     * Creates the engine over a directory that exists; nothing is read until {@link #open}.
      *
-     * @param options the database options
+     * @param directory the database directory
      * @param io the file layer
      */
-    public Store(DatabaseOptions options, FileIO io) {
-        this.options = options;
-        Path directory = options.databaseDirectory().toAbsolutePath().normalize();
-        this.context = new StoreContext(directory, io, options.durableWrites(), options.clock(), new Stats());
-        this.codec = new ValueCodec(options.jsonMapper());
-        this.dictionaries = new DictionaryRegistry(directory, io);
+    public DirectoryStorage(Path directory, FileIO io) {
+        this.directory = directory.toAbsolutePath().normalize();
+        this.io = io;
+        this.dictionaryFile = new DictionaryFile(this.directory, io);
+    }
+
+    @Override
+    public String describe() {
+        return "directory " + directory;
     }
 
     /** Locks the directory and loads every table. */
-    public void open() {
-        lock = DirectoryLock.acquire(context.directory());
+    @Override
+    public void open(EngineContext engineContext) {
+        context = new StoreContext(directory, io, engineContext.durableWrites(), engineContext.clock(), stats);
+        lock = DirectoryLock.acquire(directory);
         try {
-            String problem = dictionaries.load(options.dictionaries());
+            String problem = dictionaryFile.load();
             if (problem != null) {
                 moveDictionariesAside(problem);
             }
-            tables.putAll(new TableLoader(context, dictionaries::intern, quarantined::add).loadAll());
-            Set<String> used = new HashSet<>();
-            tables.values().forEach(table -> table.collectDictionaryNames(used));
-            dictionaries.usedByRecords(used);
-            log.debug("Opened {} with {} tables", context.directory(), tables.size());
+            tables.putAll(new TableLoader(context, this::intern, quarantined::add).loadAll());
+            tables.values().forEach(table -> table.collectDictionaryNames(dictionaryNamesInUse));
+            log.debug("Opened {} with {} tables", directory, tables.size());
         } catch (IOException | RuntimeException e) {
-            tables.values().forEach(this::closeQuietly);
+            tables.values().forEach(Table::abandon);
             tables.clear();
             lock.close();
             if (e instanceof RuntimeException runtime) {
                 throw runtime;
             }
-            throw new PikoDBException("Cannot open database directory " + context.directory() + ": " + e, e);
+            throw new PikoDBException("Cannot open database directory " + directory + ": " + e, e);
         }
     }
 
     private void moveDictionariesAside(String problem) throws IOException {
-        var file = context.directory().resolve(FileNames.DICTIONARIES);
-        var target = FileNames.quarantine(context.directory(), file, Instant.now());
-        context.io().atomicMove(file, target);
+        Path file = dictionaryFile.path();
+        Path target = FileNames.quarantine(directory, file, Instant.now());
+        io.atomicMove(file, target);
         log.error("{}; moved to {} (kept). Records written with its dictionaries cannot be read until they are added again",
                 problem, target);
         quarantined.add(new QuarantinedFile(FileNames.DICTIONARIES, file, target, problem, Instant.now()));
     }
 
-    /** Flushes every table. */
+    /** One shared instance per dictionary name, so records do not each hold a copy. */
+    private String intern(String name) {
+        return dictionaryNames.computeIfAbsent(name, n -> n);
+    }
+
+    @Override
+    public Map<String, Dictionary> storedDictionaries() {
+        return dictionaryFile.all();
+    }
+
+    @Override
+    public void keepDictionary(String name, Dictionary dictionary) {
+        dictionaryFile.keep(name, dictionary);
+    }
+
+    @Override
+    public Set<String> dictionaryNamesInUse() {
+        return Set.copyOf(dictionaryNamesInUse);
+    }
+
+    @Override
     public void flush() {
         List<String> failures = new ArrayList<>();
         lifecycle.readLock().lock();
@@ -113,7 +142,7 @@ public final class Store {
         }
     }
 
-    /** Closes every table and releases the directory. */
+    @Override
     public void close() {
         List<String> failures = new ArrayList<>();
         lifecycle.writeLock().lock();
@@ -137,37 +166,18 @@ public final class Store {
         }
     }
 
-    private void closeQuietly(Table table) {
-        try {
-            table.close();
-        } catch (RuntimeException e) {
-            log.debug("Closing table '{}' after a failed start failed", table.name, e);
-        }
-    }
-
-    /**
-     * Writes a value.
-     *
-     * @param expectedVersion the version required (0: absent) or -1 for an unconditional write
-     * @return the new version, or 0 when the expected version did not match
-     */
-    public long write(String table, String key, Object value, Long expiration, String dictionaryName,
+    @Override
+    public long write(String table, String key, byte[] json, Long expiration, String dictionaryName,
             long expectedVersion) {
         long started = System.nanoTime();
-        Dictionary dictionary = dictionaryName == null ? null : dictionaries.forWrite(dictionaryName);
-        byte[] encoded = codec.encode(table, key, value, dictionary, dictionaryName);
+        String sharedName = dictionaryName == null ? null : intern(dictionaryName);
         lifecycle.readLock().lock();
         try {
             checkNotClosed();
-            String sharedName = null;
-            if (dictionary != null) {
-                dictionaries.keep(dictionaryName);
-                sharedName = dictionaries.intern(dictionaryName);
-            }
             while (true) {
                 Table target = tables.computeIfAbsent(table, name -> Table.empty(context, name));
                 try {
-                    long version = target.put(key, encoded, expiration, sharedName, expectedVersion);
+                    long version = target.put(key, json, expiration, sharedName, expectedVersion);
                     if (version > 0) {
                         context.stats().writes.increment();
                         context.stats().writeNanos.add(System.nanoTime() - started);
@@ -185,7 +195,7 @@ public final class Store {
         }
     }
 
-    /** Deletes a key; true if a live key was removed. */
+    @Override
     public boolean delete(String table, String key) {
         lifecycle.readLock().lock();
         try {
@@ -219,92 +229,34 @@ public final class Store {
         }
     }
 
-    /** Reads and converts a value; null when missing or expired. */
-    public <T> T get(String table, String key, Class<T> type) {
-        StoredRecord record = read(table, key);
-        return record == null ? null : decode(table, key, record, type);
-    }
-
-    /** Reads and converts a value to a generic type; null when missing or expired. */
-    public <T> T get(String table, String key, TypeReference<T> type) {
-        StoredRecord record = read(table, key);
-        if (record == null) {
-            return null;
-        }
-        try {
-            return codec.decode(record, dictionaryFor(table, key, record), type);
-        } catch (JacksonException e) {
-            throw conversionFailure(table, key, type.getType().getTypeName(), e);
-        }
-    }
-
-    /** Reads a record with its metadata. */
-    public Optional<DatabaseRecord> getRecord(String table, String key) {
-        StoredRecord record = read(table, key);
-        if (record == null) {
-            return Optional.empty();
-        }
-        return Optional.of(new DatabaseRecord(decode(table, key, record, Object.class), record.version,
-                record.timestamp, record.expirationOrNull(), record.dictionaryName));
-    }
-
-    /** Every live entry of a table. */
-    public List<Map.Entry<String, Object>> entries(String table) {
-        Table target = tables.get(table);
-        context.stats().reads.increment();
-        if (target == null) {
-            return List.of();
-        }
-        List<Map.Entry<String, Object>> entries = new ArrayList<>(target.heldCount());
-        target.forEachLive(context.clock().millis(), (key, record) -> entries.add(
-                new AbstractMap.SimpleImmutableEntry<>(key, decode(table, key, record, Object.class))));
-        return entries;
-    }
-
-    private StoredRecord read(String table, String key) {
+    @Override
+    public EngineRecord read(String table, String key) {
         context.stats().reads.increment();
         Table target = tables.get(table);
         return target == null ? null : target.read(key, context.clock().millis());
     }
 
-    private <T> T decode(String table, String key, StoredRecord record, Class<T> type) {
-        try {
-            return codec.decode(record, dictionaryFor(table, key, record), type);
-        } catch (JacksonException e) {
-            throw conversionFailure(table, key, type.getName(), e);
+    @Override
+    public void forEachLive(String table, BiConsumer<String, EngineRecord> action) {
+        context.stats().reads.increment();
+        Table target = tables.get(table);
+        if (target != null) {
+            target.forEachLive(context.clock().millis(), action::accept);
         }
     }
 
-    private Dictionary dictionaryFor(String table, String key, StoredRecord record) {
-        if (record.dictionaryName == null) {
-            return null;
-        }
-        Dictionary dictionary = dictionaries.forRead(record.dictionaryName);
-        if (dictionary == null) {
-            throw new PikoDBException("Key '" + Validation.printable(key) + "' in table '" + Validation.printable(table)
-                    + "' was written with dictionary '" + record.dictionaryName + "', which this database does not"
-                    + " know: add it with addDictionary or configure it, with the mapping it was written with");
-        }
-        return dictionary;
-    }
-
-    private static IllegalArgumentException conversionFailure(String table, String key, String type, JacksonException e) {
-        return new IllegalArgumentException("Value of key '" + Validation.printable(key) + "' in table '"
-                + Validation.printable(table) + "' cannot be converted to " + type + ": " + e.getOriginalMessage(), e);
-    }
-
-    /** Live keys of a table; removes expired ones. */
-    public int tableSize(String table) {
+    @Override
+    public int liveCount(String table) {
         Table target = tables.get(table);
         return target == null ? 0 : target.liveSize(context.clock().millis());
     }
 
-    /** Tables that have a file or a write, sorted. */
+    @Override
     public List<String> listTables() {
         return tables.values().stream().filter(Table::exists).map(table -> table.name).sorted().toList();
     }
 
-    /** Deletes a table and its files. */
+    @Override
     public boolean deleteTable(String table) {
         lifecycle.readLock().lock();
         try {
@@ -323,13 +275,13 @@ public final class Store {
         }
     }
 
-    /** Removes a table's expired records. */
+    @Override
     public int cleanupExpired(String table) {
         Table target = tables.get(table);
         return target == null ? 0 : target.cleanupExpired(context.clock().millis());
     }
 
-    /** Removes every table's expired records. */
+    @Override
     public int cleanupAllExpired() {
         long now = context.clock().millis();
         int removed = 0;
@@ -339,38 +291,33 @@ public final class Store {
         return removed;
     }
 
-    /** The dictionaries. */
-    public DictionaryRegistry dictionaries() {
-        return dictionaries;
-    }
-
-    /** Summaries of all tables, sorted by name. */
+    @Override
     public List<TableSummary> tableSummaries() {
         return tables.values().stream().filter(Table::exists).map(Table::summary)
-                .sorted(java.util.Comparator.comparing(TableSummary::name)).toList();
+                .sorted(Comparator.comparing(TableSummary::name)).toList();
     }
 
-    /** The summary of one table. */
+    @Override
     public Optional<TableSummary> tableSummary(String table) {
         Table target = tables.get(table);
         return target == null || !target.exists() ? Optional.empty() : Optional.of(target.summary());
     }
 
-    /** A snapshot of the counters. */
+    @Override
     public PikoDBStatistics statistics() {
-        return context.stats().snapshot();
+        return stats.snapshot();
     }
 
-    /** Files moved aside at start. */
+    @Override
     public List<QuarantinedFile> quarantinedFiles() {
         return List.copyOf(quarantined);
     }
 
-    /** Tables in the failed state, with the reason. */
+    @Override
     public Map<String, String> failedTables() {
         Map<String, String> failed = new LinkedHashMap<>();
         tables.values().stream().filter(table -> table.failure() != null)
-                .sorted(java.util.Comparator.comparing(table -> table.name))
+                .sorted(Comparator.comparing(table -> table.name))
                 .forEach(table -> failed.put(table.name, table.failure()));
         return failed;
     }

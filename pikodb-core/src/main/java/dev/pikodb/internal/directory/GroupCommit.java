@@ -1,4 +1,4 @@
-package dev.pikodb.internal;
+package dev.pikodb.internal.directory;
 
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;

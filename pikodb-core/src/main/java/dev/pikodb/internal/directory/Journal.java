@@ -1,4 +1,4 @@
-package dev.pikodb.internal;
+package dev.pikodb.internal.directory;
 
 import java.io.Closeable;
 import java.io.IOException;

@@ -1,5 +1,6 @@
-package dev.pikodb.internal;
+package dev.pikodb.internal.directory;
 
+import dev.pikodb.internal.Validation;
 import dev.pikodb.PikoDBException;
 import dev.pikodb.TableSummary;
 import java.io.IOException;

@@ -1,4 +1,4 @@
-package dev.pikodb.internal;
+package dev.pikodb.internal.directory;
 
 import dev.pikodb.PikoDBException;
 import java.io.Closeable;

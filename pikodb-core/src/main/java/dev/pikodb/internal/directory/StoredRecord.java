@@ -1,5 +1,6 @@
-package dev.pikodb.internal;
+package dev.pikodb.internal.directory;
 
+import dev.pikodb.spi.EngineRecord;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.nio.ByteOrder;
@@ -14,7 +15,7 @@ import java.util.Arrays;
  * header in front of the JSON ({@link #held()}), and builds this object again only when it is read
  * ({@link #of(Object)}). That saves the object per record, about a sixth of a typical record's heap.
  */
-public final class StoredRecord {
+public final class StoredRecord implements EngineRecord {
 
     /** Bytes in front of the JSON of a plain record's array: version and timestamp, big-endian. */
     static final int PACKED_HEADER = 16;
@@ -87,5 +88,40 @@ public final class StoredRecord {
 
     Long expirationOrNull() {
         return expires ? expiration : null;
+    }
+
+    @Override
+    public byte[] jsonArray() {
+        return bytes;
+    }
+
+    @Override
+    public int jsonOffset() {
+        return valueOffset;
+    }
+
+    @Override
+    public int jsonLength() {
+        return bytes.length - valueOffset;
+    }
+
+    @Override
+    public long version() {
+        return version;
+    }
+
+    @Override
+    public long timestamp() {
+        return timestamp;
+    }
+
+    @Override
+    public Long expiration() {
+        return expirationOrNull();
+    }
+
+    @Override
+    public String dictionaryName() {
+        return dictionaryName;
     }
 }

@@ -1,0 +1,225 @@
+package dev.pikodb.spi;
+
+import dev.pikodb.Dictionary;
+import dev.pikodb.PikoDBStatistics;
+import dev.pikodb.QuarantinedFile;
+import dev.pikodb.TableSummary;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.BiConsumer;
+
+/**
+ * Where a {@link dev.pikodb.PikoDB}'s records live.
+ *
+ * <p><b>Division of work.</b> The facade validates every argument (table names, keys, versions),
+ * encodes values to JSON (deflating them with a dictionary when asked), decodes what it reads, and
+ * calls the engine only between {@link #open} and {@link #close}. The engine owns everything that
+ * must be atomic or persistent: versions, timestamps, expiration, compare-and-write, the records
+ * themselves and the dictionaries stored records use.
+ *
+ * <p><b>Rules every engine keeps</b> (the contract tests check them on every engine):
+ * <ul>
+ * <li>A record is expired when {@code now > expiration}, with {@code now} from the engine's time
+ * source ({@link EngineContext#clock()} when configured). Expired records are invisible to every read
+ * and may be removed by any call that meets them.</li>
+ * <li>Versions start at 1 and grow by 1 per overwrite of a live record; a key that was deleted or
+ * expired starts again at 1. Per key, versions strictly increase in commit order, across threads and,
+ * for a shared engine, across processes.</li>
+ * <li>A method that changes data either completes or throws with nothing changed. When the outcome
+ * cannot be known (a lost connection, a timeout), it throws an exception that says so.</li>
+ * <li>A conditional write and a delete decide against the state that reads return: what a read can
+ * see is what they compare with.</li>
+ * <li>Every method is safe from any number of threads.</li>
+ * </ul>
+ */
+public interface StorageEngine {
+
+    /**
+     * Opens the engine: locks, loads or connects. Called once, by {@link dev.pikodb.PikoDB#start()}.
+     * After a failure the engine holds no resource and may be opened again.
+     *
+     * @param context the storage options
+     * @throws dev.pikodb.PikoDBException when it cannot open
+     */
+    void open(EngineContext context);
+
+    /**
+     * Brings stable storage fully up to date (for the directory engine: every table file holds its
+     * whole table).
+     *
+     * @throws dev.pikodb.PikoDBException when that fails
+     */
+    void flush();
+
+    /**
+     * Waits for calls in flight, flushes what needs flushing and releases every resource. Called once.
+     *
+     * @throws dev.pikodb.PikoDBException when it could not finish cleanly (resources are released anyway)
+     */
+    void close();
+
+    /**
+     * Where the data lives, for messages and monitoring, e.g. {@code directory /srv/data} or
+     * {@code redis://127.0.0.1:6379 prefix pikodb}. Never contains a password.
+     *
+     * @return a short description
+     */
+    String describe();
+
+    /**
+     * Stores a record.
+     *
+     * @param table a valid table name
+     * @param key a valid key
+     * @param json the value's JSON, deflated when {@code dictionaryName} is set; the engine owns the array
+     * @param expiration epoch milliseconds after which the record is expired, or {@code null}
+     * @param dictionaryName the dictionary that deflated {@code json}, already kept with
+     *     {@link #keepDictionary}; or {@code null}
+     * @param expectedVersion {@code -1} for an unconditional write; {@code 0} when the key must be
+     *     missing or expired; a version {@code >= 1} that the live record must have
+     * @return the new version, or 0 when {@code expectedVersion} did not match (nothing changed)
+     * @throws dev.pikodb.PikoDBException when the write cannot be persisted (nothing changed)
+     */
+    long write(String table, String key, byte[] json, Long expiration, String dictionaryName, long expectedVersion);
+
+    /**
+     * Reads a live record.
+     *
+     * @param table a valid table name
+     * @param key a key
+     * @return the record, or {@code null} when missing or expired
+     */
+    EngineRecord read(String table, String key);
+
+    /**
+     * Deletes a key.
+     *
+     * @param table a valid table name
+     * @param key a key
+     * @return true if a live record was removed
+     * @throws dev.pikodb.PikoDBException when the delete cannot be persisted (nothing changed)
+     */
+    boolean delete(String table, String key);
+
+    /**
+     * Visits every live record of a table, in no particular order. The engine states in its
+     * documentation how consistent the visit is with concurrent writes.
+     *
+     * @param table a valid table name
+     * @param action called once per live record
+     */
+    void forEachLive(String table, BiConsumer<String, EngineRecord> action);
+
+    /**
+     * Counts a table's live records, removing expired ones.
+     *
+     * @param table a valid table name
+     * @return the count; 0 for a missing table
+     */
+    int liveCount(String table);
+
+    /**
+     * The tables that hold data or have been written.
+     *
+     * @return names in alphabetical order
+     */
+    List<String> listTables();
+
+    /**
+     * Deletes a table with all its records.
+     *
+     * @param table a valid table name
+     * @return true if the table existed
+     * @throws dev.pikodb.PikoDBException when it cannot be deleted (the table is then unchanged)
+     */
+    boolean deleteTable(String table);
+
+    /**
+     * Removes a table's expired records.
+     *
+     * @param table a valid table name
+     * @return the number removed
+     */
+    int cleanupExpired(String table);
+
+    /**
+     * Removes the expired records of every table.
+     *
+     * @return the number removed
+     */
+    int cleanupAllExpired();
+
+    /**
+     * The dictionaries kept with the data, so that records written with them stay readable without
+     * the configuration that wrote them. Available from {@link #open} on.
+     *
+     * @return dictionary name to dictionary
+     */
+    Map<String, Dictionary> storedDictionaries();
+
+    /**
+     * Keeps a dictionary with the data before the first record that uses it is written. Returns only
+     * once the mapping is as persistent as the records will be. Keeping a name again with the same
+     * mapping does nothing.
+     *
+     * @param name the dictionary name
+     * @param dictionary the mapping
+     * @throws IllegalArgumentException when the name is already kept with a different mapping
+     * @throws dev.pikodb.PikoDBException when it cannot be persisted
+     */
+    void keepDictionary(String name, Dictionary dictionary);
+
+    /**
+     * Dictionary names that stored records use, as far as the engine knows them cheaply (the
+     * directory engine learns them when it loads its tables). Used at start to keep the configured
+     * dictionaries that records written elsewhere depend on.
+     *
+     * @return names; empty when unknown
+     */
+    default Set<String> dictionaryNamesInUse() {
+        return Set.of();
+    }
+
+    /**
+     * Cheap per-table figures for monitoring.
+     *
+     * @return one summary per table, by name
+     */
+    List<TableSummary> tableSummaries();
+
+    /**
+     * The summary of one table.
+     *
+     * @param table a valid table name
+     * @return its summary, or empty when it does not exist
+     */
+    Optional<TableSummary> tableSummary(String table);
+
+    /**
+     * Activity counters since {@link #open}. Like {@link #quarantinedFiles()} and
+     * {@link #failedTables()}, callable in every state, before {@link #open} and after {@link #close}.
+     *
+     * @return a snapshot
+     */
+    PikoDBStatistics statistics();
+
+    /**
+     * Files or entries found unreadable at open and set aside (never deleted).
+     *
+     * @return the list, oldest first; empty for engines that never set anything aside
+     */
+    default List<QuarantinedFile> quarantinedFiles() {
+        return List.of();
+    }
+
+    /**
+     * Tables that refuse writes after a storage failure, with the reason.
+     *
+     * @return table name to reason; empty when all is well
+     */
+    default Map<String, String> failedTables() {
+        return Map.of();
+    }
+}

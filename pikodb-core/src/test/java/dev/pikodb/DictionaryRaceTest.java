@@ -1,0 +1,90 @@
+package dev.pikodb;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A record is always stored with exactly the mapping that encoded it, even when a writer races a
+ * {@code removeDictionary} + {@code addDictionary} of the same name with another mapping.
+ */
+class DictionaryRaceTest extends PikoDBTestSupport {
+
+    private static final Dictionary ORIGINAL = Dictionary.deflate(Map.of("temperature", "t", "sensor", "s"));
+    private static final Dictionary OTHER = Dictionary.deflate(Map.of("temperature", "s", "sensor", "t"));
+
+    @Test
+    void aWriteRacingARemoveAndReAddNeverStoresBytesUnderAnotherMapping() throws Exception {
+        db.addDictionary("d", ORIGINAL);
+        AtomicBoolean done = new AtomicBoolean();
+        CountDownLatch started = new CountDownLatch(1);
+        Thread churner = new Thread(() -> {
+            started.countDown();
+            while (!done.get()) {
+                db.removeDictionary("d");
+                try {
+                    db.addDictionary("d", OTHER);
+                } catch (IllegalArgumentException expected) {
+                    // the name is bound to ORIGINAL once a record uses it
+                }
+                try {
+                    db.addDictionary("d", ORIGINAL);
+                } catch (IllegalArgumentException expected) {
+                    // OTHER got in before any record used the name
+                }
+            }
+        });
+        churner.start();
+        started.await();
+        List<String> written = new ArrayList<>();
+        try {
+            for (int i = 0; i < 2_000; i++) {
+                String key = "r" + i;
+                try {
+                    db.write("readings", key, Map.of("sensor", "s" + i, "temperature", i), null, "d");
+                    written.add(key);
+                } catch (IllegalArgumentException notRegisteredRightNow) {
+                    // removed by the churner at this instant: nothing stored
+                    assertThat(db.getRecord("readings", key)).isEmpty();
+                }
+            }
+        } finally {
+            done.set(true);
+            churner.join();
+        }
+        assertThat(written).isNotEmpty();
+        int refused = 0;
+        for (Dictionary mapping : List.of(ORIGINAL, OTHER)) {
+            try {
+                db.addDictionary("d", mapping);
+            } catch (IllegalArgumentException e) {
+                assertThat(e).hasMessageContaining("stored records use");
+                refused++;
+            }
+        }
+        assertThat(refused).as("the name is bound to the one mapping records were written with").isEqualTo(1);
+
+        reopen();
+        for (String key : written) {
+            int i = Integer.parseInt(key.substring(1));
+            assertThat(db.get("readings", key)).as(key).isEqualTo(Map.of("sensor", "s" + i, "temperature", i));
+        }
+    }
+
+    @Test
+    void aNameBoundByOneRecordCannotBeReAddedWithAnotherMappingEvenAfterRemoval() {
+        db.addDictionary("d", ORIGINAL);
+        db.write("readings", "r", Map.of("sensor", "x"), null, "d");
+        assertThat(db.removeDictionary("d")).isTrue();
+        assertThatThrownBy(() -> db.addDictionary("d", OTHER)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("'d'");
+        db.addDictionary("d", ORIGINAL);
+        assertThat(db.get("readings", "r")).isEqualTo(Map.of("sensor", "x"));
+    }
+}
