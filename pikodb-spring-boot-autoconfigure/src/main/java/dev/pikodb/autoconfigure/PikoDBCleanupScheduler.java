@@ -166,7 +166,7 @@ public class PikoDBCleanupScheduler implements SmartLifecycle {
         }
         catch (RuntimeException ex) {
             logger.warn("Scheduled cleanup of expired records in PikoDB '{}' ({}) failed; it runs again in {}", name,
-                    pikoDB.databaseDirectory().toAbsolutePath(), this.interval, ex);
+                    pikoDB.storageDescription(), this.interval, ex);
         }
     }
 }

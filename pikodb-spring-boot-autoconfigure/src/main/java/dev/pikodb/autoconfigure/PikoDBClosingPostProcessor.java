@@ -26,13 +26,14 @@ final class PikoDBClosingPostProcessor implements DestructionAwareBeanPostProces
             pikoDB.close();
         }
         catch (RuntimeException ex) {
-            logger.warn("Closing PikoDB '{}' over {} failed after {} ms; its journals keep every acknowledged"
-                    + " write and are replayed at the next start", beanName, pikoDB.databaseDirectory().toAbsolutePath(),
+            logger.warn("Closing PikoDB '{}' ({}) failed after {} ms; writes it acknowledged are kept by its"
+                    + " storage (in a directory, the journals are replayed at the next start)", beanName,
+                    pikoDB.storageDescription(),
                     TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start), ex);
             return;
         }
-        logger.info("Closed PikoDB '{}' over {} in {} ms (every table flushed)", beanName,
-                pikoDB.databaseDirectory().toAbsolutePath(), TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start));
+        logger.info("Closed PikoDB '{}' ({}) in {} ms (every table flushed)", beanName, pikoDB.storageDescription(),
+                TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start));
     }
 
     @Override

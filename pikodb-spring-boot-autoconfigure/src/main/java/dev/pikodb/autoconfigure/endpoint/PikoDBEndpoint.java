@@ -3,6 +3,7 @@ package dev.pikodb.autoconfigure.endpoint;
 import dev.pikodb.PikoDB;
 import dev.pikodb.QuarantinedFile;
 import dev.pikodb.TableSummary;
+import java.nio.file.Path;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -176,7 +177,8 @@ public class PikoDBEndpoint {
     /**
      * One store's summary.
      *
-     * @param directory the absolute database directory
+     * @param storage where the data lives, e.g. {@code directory /srv/data}
+     * @param directory the absolute database directory, or {@code null} for another storage engine
      * @param open whether the store is open; the figures below are 0 when it is not
      * @param durableWrites whether writes are forced to stable storage
      * @param tables the number of tables
@@ -185,11 +187,13 @@ public class PikoDBEndpoint {
      * @param failedTables tables refusing writes after an I/O failure, with the reason
      * @param quarantined files moved aside at startup because they could not be read
      */
-    public record StoreDescriptor(String directory, boolean open, boolean durableWrites, int tables, long records,
+    public record StoreDescriptor(String storage, @Nullable String directory, boolean open, boolean durableWrites, int tables, long records,
             long bytesOnDisk, Map<String, String> failedTables, List<QuarantinedFileDescriptor> quarantined) {
 
         static StoreDescriptor of(PikoDB pikoDB) {
-            String directory = pikoDB.databaseDirectory().toAbsolutePath().toString();
+            Path configured = pikoDB.databaseDirectory();
+            String directory = (configured != null) ? configured.toAbsolutePath().toString() : null;
+            String storage = pikoDB.storageDescription();
             List<QuarantinedFileDescriptor> quarantined = pikoDB.quarantinedFiles()
                 .stream()
                 .map(QuarantinedFileDescriptor::of)
@@ -197,7 +201,8 @@ public class PikoDBEndpoint {
             boolean durable = pikoDB.options().durableWrites();
             List<TableSummary> summaries = summaries(pikoDB);
             if (summaries == null) {
-                return new StoreDescriptor(directory, false, durable, 0, 0, 0, pikoDB.failedTables(), quarantined);
+                return new StoreDescriptor(storage, directory, false, durable, 0, 0, 0, pikoDB.failedTables(),
+                        quarantined);
             }
             long records = 0;
             long bytes = 0;
@@ -205,7 +210,7 @@ public class PikoDBEndpoint {
                 records += summary.records();
                 bytes += summary.bytesOnDisk();
             }
-            return new StoreDescriptor(directory, true, durable, summaries.size(), records, bytes,
+            return new StoreDescriptor(storage, directory, true, durable, summaries.size(), records, bytes,
                     pikoDB.failedTables(), quarantined);
         }
 

@@ -20,7 +20,9 @@ import org.springframework.util.unit.DataSize;
  * Health of one {@link PikoDB}.
  *
  * <p>The check is read-only and cheap: it uses the per-table summaries and the failed-table state the
- * store keeps in memory, and asks the file system about the directory; it never reads a value and never
+ * store keeps in memory, and asks the file system about the directory (for a store over another
+ * storage engine, which has no directory, the {@code storage} detail describes it and the directory
+ * checks are skipped); it never reads a value and never
  * creates, writes or deletes a file, so it is safe to poll every few seconds. Details: {@code directory},
  * {@code durableWrites}, {@code tables}, {@code records} (records held, which may include expired ones
  * not yet cleaned up), {@code freeDiskSpace} (usable bytes on the directory's file system),
@@ -68,8 +70,14 @@ public class PikoDBHealthIndicator extends AbstractHealthIndicator {
 
     @Override
     protected void doHealthCheck(Health.Builder builder) throws Exception {
-        Path directory = this.pikoDB.databaseDirectory().toAbsolutePath();
-        builder.withDetail("directory", directory.toString());
+        Path configured = this.pikoDB.databaseDirectory();
+        Path directory = (configured != null) ? configured.toAbsolutePath() : null;
+        if (directory != null) {
+            builder.withDetail("directory", directory.toString());
+        }
+        else {
+            builder.withDetail("storage", this.pikoDB.storageDescription());
+        }
         builder.withDetail("durableWrites", this.pikoDB.options().durableWrites());
         if (!this.pikoDB.isOpen()) {
             builder.down().withDetail("error", "PikoDB is closed");
@@ -83,7 +91,7 @@ public class PikoDBHealthIndicator extends AbstractHealthIndicator {
         builder.withDetail("tables", summaries.size());
         builder.withDetail("records", records);
         builder.up();
-        String problem = checkDirectory(directory, builder);
+        String problem = (directory != null) ? checkDirectory(directory, builder) : null;
         if (problem != null) {
             builder.down().withDetail("error", problem);
         }

@@ -234,10 +234,10 @@ public class PikoDBMetrics implements MeterBinder {
             }
             if (unmetered > 0 && !this.limitReported) {
                 this.limitReported = true;
-                logger.warn("PikoDB over {} has {} tables; per-table meters are limited to {} tables"
+                logger.warn("PikoDB ({}) has {} tables; per-table meters are limited to {} tables"
                         + " (pikodb.metrics.table-meters.max-tables), so {} tables have none."
                         + " The pikodb.records and pikodb.disk.usage totals count every table.",
-                        PikoDBMetrics.this.pikoDB.databaseDirectory().toAbsolutePath(), summaries.size(),
+                        PikoDBMetrics.this.pikoDB.storageDescription(), summaries.size(),
                         PikoDBMetrics.this.maxTableMeters, unmetered);
             }
         }
