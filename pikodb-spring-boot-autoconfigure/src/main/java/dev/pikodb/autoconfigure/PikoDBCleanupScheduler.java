@@ -3,9 +3,11 @@ package dev.pikodb.autoconfigure;
 import dev.pikodb.PikoDB;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.concurrent.ScheduledFuture;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -73,8 +75,8 @@ public class PikoDBCleanupScheduler implements SmartLifecycle {
      *
      * @return the bean names, in registration order
      */
-    public java.util.Set<String> getStoreNames() {
-        return java.util.Collections.unmodifiableSet(this.stores.keySet());
+    public Set<String> getStoreNames() {
+        return Collections.unmodifiableSet(this.stores.keySet());
     }
 
     @Override

@@ -1,5 +1,6 @@
 package dev.pikodb.autoconfigure;
 
+import java.nio.file.Path;
 import org.jspecify.annotations.Nullable;
 import org.springframework.boot.context.properties.source.ConfigurationProperty;
 import org.springframework.boot.context.properties.source.ConfigurationPropertyName;
@@ -54,7 +55,7 @@ class PikoDBConfigurationFailureAnalyzer extends AbstractFailureAnalyzer<PikoDBC
             return String.valueOf(used);
         }
         String written = configured.getValue().toString();
-        if (used instanceof java.nio.file.Path path && !written.equals(path.toString())) {
+        if (used instanceof Path path && !written.equals(path.toString())) {
             return written + " (resolved to " + path + ")";
         }
         return written;
