@@ -1,5 +1,6 @@
 package dev.pikodb;
 
+import dev.pikodb.internal.ChangeDispatcher;
 import dev.pikodb.internal.DictionaryRegistry;
 import dev.pikodb.internal.Validation;
 import dev.pikodb.internal.ValueCodec;
@@ -51,10 +52,14 @@ public final class PikoDB implements AutoCloseable {
 
     private enum State { NEW, OPEN, CLOSED }
 
+    /** How long {@link #close()} waits for listeners to take the changes still queued. */
+    private static final long LISTENER_DRAIN_MILLIS = 10_000;
+
     private final DatabaseOptions options;
     private final StorageEngine engine;
     private final DictionaryRegistry dictionaries;
     private final ValueCodec codec;
+    private final ChangeDispatcher changes;
     private volatile State state = State.NEW;
 
     /**
@@ -73,6 +78,7 @@ public final class PikoDB implements AutoCloseable {
         this.engine = options.storage() != null ? options.storage() : directoryEngine(options);
         this.dictionaries = new DictionaryRegistry(engine);
         this.codec = new ValueCodec(options.jsonMapper(), dictionaries);
+        this.changes = new ChangeDispatcher(engine.describe());
     }
 
     private static StorageEngine directoryEngine(DatabaseOptions options) {
@@ -112,7 +118,7 @@ public final class PikoDB implements AutoCloseable {
             throw new IllegalStateException("PikoDB over " + directory() + " was already "
                     + (state == State.OPEN ? "started" : "closed") + "; create a new instance to open it again");
         }
-        engine.open(new EngineContext(options.clock(), options.clockConfigured(), options.durableWrites()));
+        engine.open(new EngineContext(options.clock(), options.clockConfigured(), options.durableWrites(), changes));
         try {
             dictionaries.open(options.dictionaries());
         } catch (RuntimeException e) {
@@ -146,8 +152,12 @@ public final class PikoDB implements AutoCloseable {
     public synchronized void close() {
         State previous = state;
         state = State.CLOSED;
-        if (previous == State.OPEN) {
-            engine.close();
+        try {
+            if (previous == State.OPEN) {
+                engine.close();
+            }
+        } finally {
+            changes.close(LISTENER_DRAIN_MILLIS);
         }
     }
 
@@ -402,6 +412,32 @@ public final class PikoDB implements AutoCloseable {
     public List<String> listDictionaries() {
         checkOpen();
         return dictionaries.names();
+    }
+
+    /**
+     * Registers a listener for the changes made through this database: writes, successful
+     * compare-and-writes, deletes, expired records removed (by reads, size counts and cleanups) and
+     * deleted tables. See {@link ChangeListener} for the guarantees. Allowed before {@link #start()}.
+     *
+     * @param listener the listener
+     * @throws IllegalArgumentException when the listener is null
+     * @throws IllegalStateException after {@link #close()}
+     */
+    public void subscribe(ChangeListener listener) {
+        if (listener == null) {
+            throw new IllegalArgumentException("listener must not be null");
+        }
+        changes.subscribe(listener);
+    }
+
+    /**
+     * Removes a listener registered with {@link #subscribe}; it receives no change published after.
+     *
+     * @param listener the listener
+     * @return true if it was registered
+     */
+    public boolean unsubscribe(ChangeListener listener) {
+        return listener != null && changes.unsubscribe(listener);
     }
 
     /**
