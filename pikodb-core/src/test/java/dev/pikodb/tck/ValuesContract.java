@@ -1,7 +1,8 @@
-package dev.pikodb;
+package dev.pikodb.tck;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.pikodb.DatabaseRecord;
 import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.util.ArrayList;
@@ -20,7 +21,7 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ObjectNode;
 
 /** Every kind of value round-trips, reads return fresh objects, and typed reads convert as Jackson does. */
-class ValuesTest extends PikoDBTestSupport {
+public abstract class ValuesContract extends ContractSupport {
 
     public record Point(int x, int y) {
     }
