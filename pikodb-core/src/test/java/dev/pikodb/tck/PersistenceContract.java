@@ -16,7 +16,11 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
-/** Everything written survives restart; after flush()/close() the table files alone hold the data. */
+/**
+ * Everything written survives a restart: values, versions, timestamps, expirations, dictionaries,
+ * deletes and table deletes, with or without durable writes. (What the directory engine leaves on
+ * disk is checked by its own tests.)
+ */
 public abstract class PersistenceContract extends ContractSupport {
 
     static final Dictionary SENSORS = Dictionary.deflate(Map.of("sensor", "s", "temperature", "t"));
