@@ -30,6 +30,7 @@ public abstract class DictionaryContract extends ContractSupport {
 
     static final Dictionary USERS = Dictionary.inflate(Map.of("u", "username", "e", "email"));
 
+    /** A value written as a record and compressed with a dictionary. */
     public record Reading(String sensor, double temperature) {
     }
 

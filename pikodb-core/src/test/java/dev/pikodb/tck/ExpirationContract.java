@@ -113,7 +113,7 @@ public abstract class ExpirationContract extends ContractSupport {
     }
 
     @Test
-    void cleanupAllExpiredIncludesTablesLoadedFromDisk() {
+    void cleanupAllExpiredIncludesTablesFromBeforeARestart() {
         db.write("a", "1", 1, EXPIRES);
         db.write("b", "1", 1, EXPIRES);
         reopen();

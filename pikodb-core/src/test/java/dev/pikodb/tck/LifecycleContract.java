@@ -81,7 +81,7 @@ public abstract class LifecycleContract extends ContractSupport {
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("everyCall")
-    void failedCallsOnAClosedDatabaseChangeNothingOnDisk(Call call) {
+    void failedCallsOnAClosedDatabaseChangeNothingStored(Call call) {
         db.write("t", "k", "kept");
         db.close();
         List<String> before = storedTables();

@@ -14,6 +14,7 @@ public abstract class OptionsContract extends ContractSupport {
     static final Dictionary A = Dictionary.deflate(Map.of("alpha", "a"));
     static final Dictionary B = Dictionary.deflate(Map.of("beta", "b"));
 
+    /** A value whose property names a configured mapper renames. */
     public record Person(String firstName, String lastName) {
     }
 

@@ -133,7 +133,7 @@ public abstract class TablesContract extends ContractSupport {
     }
 
     @Test
-    void deleteTableOfATableOnlyOnDisk() {
+    void deleteTableOfATableNotReadSinceARestart() {
         db.write("t", "k", 1);
         reopen();
 

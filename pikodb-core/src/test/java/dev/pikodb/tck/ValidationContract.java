@@ -234,10 +234,12 @@ public abstract class ValidationContract extends ContractSupport {
         public SelfReferencing self = this;
     }
 
+    /** One half of an indirect cycle of beans. */
     public static class Parent {
         public Child child;
     }
 
+    /** The other half of an indirect cycle of beans. */
     public static class Child {
         public Parent parent;
     }

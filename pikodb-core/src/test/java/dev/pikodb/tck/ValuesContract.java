@@ -23,12 +23,15 @@ import tools.jackson.databind.node.ObjectNode;
 /** Every kind of value round-trips, reads return fresh objects, and typed reads convert as Jackson does. */
 public abstract class ValuesContract extends ContractSupport {
 
+    /** A small record value. */
     public record Point(int x, int y) {
     }
 
+    /** A record value with lists, a nested record and an enum. */
     public record Customer(String name, int age, List<String> tags, Point home, Level level) {
     }
 
+    /** An enum property, stored by name. */
     public enum Level { BRONZE, GOLD }
 
     /** A classic mutable JavaBean. */
