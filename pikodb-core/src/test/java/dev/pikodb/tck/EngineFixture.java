@@ -33,8 +33,8 @@ public interface EngineFixture extends AutoCloseable {
      * The tables that have any data in the storage, read from the storage itself rather than
      * through {@code PikoDB}: for the directory engine the visible files (one per table), for a
      * server engine the tables named by the keys under the database's prefix. The contracts call it
-     * after {@code flush()} (or {@code deleteTable}) to check that a refused or read-only call
-     * stored nothing.
+     * after {@code flush()} (or {@code deleteTable}), with or without an instance open, to check
+     * that a refused or read-only call stored nothing.
      *
      * @return table names, in any order
      */
