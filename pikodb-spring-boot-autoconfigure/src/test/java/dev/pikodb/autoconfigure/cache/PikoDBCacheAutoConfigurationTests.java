@@ -156,6 +156,36 @@ class PikoDBCacheAutoConfigurationTests {
     }
 
     @Test
+    void theMeterBinderProviderNeedsMicrometer() {
+        enabled().withClassLoader(new FilteredClassLoader(MeterRegistry.class.getPackageName() + "."))
+            .run((context) -> assertThat(context).hasSingleBean(PikoDBCacheManager.class)
+                .doesNotHaveBean(PikoDBCacheMeterBinderProvider.class));
+    }
+
+    @Configuration(proxyBeanMethods = false)
+    static class OwnCacheManagerConfiguration {
+
+        @Bean
+        PikoDBCacheManager cacheManager(PikoDB pikoDB) {
+            return PikoDBCacheManager.builder(pikoDB).initialCacheNames(List.of("own")).build();
+        }
+    }
+
+    @Test
+    void anApplicationPikoDBCacheManagerGetsMetersToo() {
+        runner.withPropertyValues("pikodb.database-directory=" + directory)
+            .withUserConfiguration(OwnCacheManagerConfiguration.class)
+            .withBean(MeterRegistry.class, SimpleMeterRegistry::new)
+            .withConfiguration(AutoConfigurations.of(CacheMetricsAutoConfiguration.class))
+            .run((context) -> {
+                assertThat(context).doesNotHaveBean(PikoDBCacheProperties.class);
+                context.getBean(CacheManager.class).getCache("own").get("k");
+                assertThat(context.getBean(MeterRegistry.class).get("cache.gets").tags("cache", "own", "result", "miss")
+                    .functionCounter().count()).isEqualTo(1);
+            });
+    }
+
+    @Test
     void anInvalidCacheNameNamesTheProperty() {
         enabled().withPropertyValues("pikodb.cache.caches[bad name].time-to-live=1m").run((context) -> {
             assertThat(context).hasFailed();
