@@ -267,6 +267,18 @@ class PikoDBCacheTests {
     }
 
     @Test
+    void retrievesAsynchronously() throws Exception {
+        PikoDBCache cache = cache("async", null);
+        assertThat(cache.retrieve("k")).isNull();
+        assertThat(cache.retrieve("k", () -> java.util.concurrent.CompletableFuture.completedFuture("loaded"))
+            .get(10, TimeUnit.SECONDS)).isEqualTo("loaded");
+        assertThat(((Cache.ValueWrapper) cache.retrieve("k").get(10, TimeUnit.SECONDS)).get()).isEqualTo("loaded");
+        assertThat(cache.retrieve("k", () -> {
+            throw new AssertionError("not called on a hit");
+        }).get(10, TimeUnit.SECONDS)).isEqualTo("loaded");
+    }
+
+    @Test
     void countsHitsMissesAndPuts() {
         PikoDBCache cache = cache("counted", null);
         cache.get("k");

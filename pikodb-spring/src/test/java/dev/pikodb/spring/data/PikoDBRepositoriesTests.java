@@ -114,6 +114,85 @@ class PikoDBRepositoriesTests {
     }
 
     @Test
+    void concurrentSavesOfOneVersionLetExactlyOneWin() throws Exception {
+        notes.save(new Note("n1", "alice", "Draft"));
+        int writers = 6;
+        java.util.concurrent.ExecutorService executor = java.util.concurrent.Executors.newFixedThreadPool(writers);
+        try {
+            java.util.concurrent.CountDownLatch start = new java.util.concurrent.CountDownLatch(1);
+            List<java.util.concurrent.Future<Boolean>> results = new java.util.ArrayList<>();
+            for (int i = 0; i < writers; i++) {
+                Note copy = notes.findById("n1").orElseThrow();
+                copy.setTitle("Edit " + i);
+                results.add(executor.submit(() -> {
+                    start.await();
+                    try {
+                        notes.save(copy);
+                        return true;
+                    }
+                    catch (OptimisticLockingFailureException ex) {
+                        return false;
+                    }
+                }));
+            }
+            start.countDown();
+            int wins = 0;
+            for (java.util.concurrent.Future<Boolean> result : results) {
+                wins += result.get(10, java.util.concurrent.TimeUnit.SECONDS) ? 1 : 0;
+            }
+            assertThat(wins).isEqualTo(1);
+            assertThat(notes.findById("n1").orElseThrow().getVersion()).isEqualTo(2);
+        }
+        finally {
+            executor.shutdownNow();
+        }
+    }
+
+    @Test
+    void savesPublishKeyValueEvents() {
+        List<Object> events = new java.util.concurrent.CopyOnWriteArrayList<>();
+        context.addApplicationListener((org.springframework.context.ApplicationListener<
+                org.springframework.data.keyvalue.core.event.KeyValueEvent<?>>) events::add);
+        Note saved = notes.save(new Note("n1", "alice", "Draft"));
+        notes.save(saved);
+        assertThat(events).extracting((event) -> event.getClass().getSimpleName())
+            .containsExactly("BeforeInsertEvent", "AfterInsertEvent", "BeforeUpdateEvent", "AfterUpdateEvent");
+        assertThat(((org.springframework.data.keyvalue.core.event.KeyValueEvent.AfterUpdateEvent<?>) events.get(3))
+            .after()).isSameAs(saved);
+    }
+
+    @Configuration(proxyBeanMethods = false)
+    @EnablePikoDBRepositories(pikoDBRef = "second")
+    static class TwoStoresConfiguration {
+
+        @Bean(destroyMethod = "close")
+        PikoDB first(Path directory) {
+            PikoDB pikoDB = new PikoDB(directory.resolve("first"));
+            pikoDB.start();
+            return pikoDB;
+        }
+
+        @Bean(destroyMethod = "close")
+        PikoDB second(Path directory) {
+            PikoDB pikoDB = new PikoDB(directory.resolve("second"));
+            pikoDB.start();
+            return pikoDB;
+        }
+    }
+
+    @Test
+    void pikoDBRefChoosesTheStore() {
+        try (AnnotationConfigApplicationContext twoStores = new AnnotationConfigApplicationContext()) {
+            twoStores.registerBean(Path.class, () -> directory.resolve("two"));
+            twoStores.register(TwoStoresConfiguration.class);
+            twoStores.refresh();
+            twoStores.getBean(NoteRepository.class).save(new Note("n1", "alice", "Where?"));
+            assertThat(twoStores.getBean("second", PikoDB.class).getRecord("notes", "n1")).isPresent();
+            assertThat(twoStores.getBean("first", PikoDB.class).getRecord("notes", "n1")).isEmpty();
+        }
+    }
+
+    @Test
     void aNewEntityMustNotExist() {
         notes.save(new Note("n1", "alice", "Original"));
         assertThatExceptionOfType(OptimisticLockingFailureException.class)
