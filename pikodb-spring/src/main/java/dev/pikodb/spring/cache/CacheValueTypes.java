@@ -28,8 +28,10 @@ import tools.jackson.databind.type.TypeFactory;
  * {@code TreeMap}, ...) are kept; any other (immutable JDK collections, views) is read back as a
  * mutable one of the same kind: a list as {@code ArrayList}, a set as {@code LinkedHashSet} (a sorted set
  * as {@code TreeSet}), a map as {@code LinkedHashMap} (a sorted map as {@code TreeMap}). Elements of different classes are read back as their closest
- * common superclass, which Jackson can only rebuild when that class carries {@code @JsonTypeInfo};
- * elements with nothing in common but {@code Object} come back in Jackson's natural mapping.
+ * common superclass, which Jackson can only rebuild when that class carries {@code @JsonTypeInfo}
+ * (numbers of mixed classes are read as {@code Number}, each as Jackson reads it: {@code 2L} comes back
+ * as {@code 2}); elements with nothing in common but {@code Object} come back in Jackson's natural
+ * mapping. An empty collection inside another takes the element type of its non-empty siblings.
  */
 final class CacheValueTypes {
 
@@ -82,26 +84,39 @@ final class CacheValueTypes {
 
     private static JavaType commonType(Collection<?> elements, TypeFactory types) {
         JavaType common = null;
-        Class<?> commonClass = null;
-        boolean mixed = false;
         for (Object element : elements) {
-            if (element == null) {
-                continue;
-            }
-            JavaType type = typeOf(element, types);
-            if (common == null) {
-                common = type;
-                commonClass = type.getRawClass();
-            }
-            else if (!common.equals(type)) {
-                mixed = true;
-                commonClass = commonSuperclass(commonClass, type.getRawClass());
+            if (element != null) {
+                JavaType type = typeOf(element, types);
+                common = (common != null) ? merge(common, type, types) : type;
             }
         }
-        if (common == null) {
-            return types.constructType(Object.class);
+        return (common != null) ? common : types.constructType(Object.class);
+    }
+
+    /**
+     * The most specific type both values can be read as: equal types stay, collections and maps of
+     * one kind merge their element types (an empty one, of unknown elements, takes the other's), other
+     * types meet at their closest common superclass.
+     */
+    @SuppressWarnings({ "unchecked", "rawtypes" })
+    private static JavaType merge(JavaType a, JavaType b, TypeFactory types) {
+        if (a.equals(b) || b.hasRawClass(Object.class)) {
+            return a;
         }
-        return mixed ? types.constructType(commonClass) : common;
+        if (a.hasRawClass(Object.class)) {
+            return b;
+        }
+        if (a.getRawClass() == b.getRawClass()) {
+            if (a.isCollectionLikeType() && Collection.class.isAssignableFrom(a.getRawClass())) {
+                return types.constructCollectionType((Class<? extends Collection>) a.getRawClass(),
+                        merge(a.getContentType(), b.getContentType(), types));
+            }
+            if (a.isMapLikeType() && Map.class.isAssignableFrom(a.getRawClass())) {
+                return types.constructMapType((Class<? extends Map>) a.getRawClass(),
+                        merge(a.getKeyType(), b.getKeyType(), types), merge(a.getContentType(), b.getContentType(), types));
+            }
+        }
+        return types.constructType(commonSuperclass(a.getRawClass(), b.getRawClass()));
     }
 
     private static Class<?> commonSuperclass(Class<?> a, Class<?> b) {

@@ -78,6 +78,12 @@ class PikoDBCacheTests {
         cache.put("sorted", new TreeMap<>(Map.of(2, "two", 1, "one")));
         cache.put("array", new Order[] { order });
         cache.put("empty", List.of());
+        cache.put("ints", new int[] { 1, 2 });
+        cache.put("bytes", new byte[] { 1, 2, 3 });
+        cache.put("enum", TimeUnit.SECONDS);
+        cache.put("nested", List.of(List.of(order), List.of()));
+        cache.put("instant", Instant.parse("2026-05-01T10:00:00Z"));
+        cache.put("numbers", List.of(1, 2L, 3.5));
 
         assertThat(cache.get("string").get()).isEqualTo("text");
         assertThat(cache.get("int").get()).isEqualTo(42);
@@ -90,6 +96,13 @@ class PikoDBCacheTests {
         assertThat(cache.get("sorted", TreeMap.class)).isEqualTo(Map.of(1, "one", 2, "two"));
         assertThat(cache.get("array", Order[].class)).containsExactly(order);
         assertThat(cache.get("empty", List.class)).isEmpty();
+        assertThat(cache.get("ints", int[].class)).containsExactly(1, 2);
+        assertThat(cache.get("bytes", byte[].class)).containsExactly(1, 2, 3);
+        assertThat(cache.get("enum")).extracting(Cache.ValueWrapper::get).isEqualTo(TimeUnit.SECONDS);
+        assertThat(cache.get("nested", List.class)).isEqualTo(List.of(List.of(order), List.of()));
+        assertThat(cache.get("instant").get()).isEqualTo(Instant.parse("2026-05-01T10:00:00Z"));
+        // Numbers of mixed classes are read as Number: each as Jackson reads it (a small long as an Integer).
+        assertThat((List<Object>) cache.get("numbers").get()).containsExactly(1, 2, 3.5);
         assertThat(cache.get("missing")).isNull();
     }
 
