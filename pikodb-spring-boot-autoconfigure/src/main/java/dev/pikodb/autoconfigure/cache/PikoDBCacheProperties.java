@@ -29,8 +29,9 @@ public class PikoDBCacheProperties {
 
     /**
      * Settings of individual caches, by cache name: 'pikodb.cache.caches.<name>.time-to-live' overrides the
-     * general time-to-live for that cache. Each cache listed is created at startup (and so is listed and
-     * has meters from then on).
+     * general time-to-live for that cache (a name with dots goes in brackets:
+     * 'pikodb.cache.caches[books.v2].time-to-live'). Each cache listed is created at startup (and so is
+     * listed and has meters from then on).
      */
     private Map<String, CacheSpec> caches = new LinkedHashMap<>();
 

@@ -120,16 +120,17 @@ class PikoDBCacheAutoConfigurationTests {
     @Test
     void createsACacheManagerWhenEnabled() {
         enabled().withPropertyValues("pikodb.cache.time-to-live=10m", "pikodb.cache.caches.prices.time-to-live=30s",
-                "pikodb.cache.cache-null-values=false")
+                "pikodb.cache.cache-null-values=false", "pikodb.cache.caches[books.v2].time-to-live=5m")
             .run((context) -> {
                 assertThat(context).hasSingleBean(CacheManager.class).hasSingleBean(PikoDBCacheManager.class);
                 PikoDBCacheManager manager = context.getBean(PikoDBCacheManager.class);
-                assertThat(manager.getCacheNames()).containsExactly("prices");
+                assertThat(manager.getCacheNames()).containsExactly("books.v2", "prices");
+                assertThat(manager.getTimeToLive("books.v2")).isEqualTo(Duration.ofMinutes(5));
                 assertThat(manager.getTimeToLive("prices")).isEqualTo(Duration.ofSeconds(30));
                 assertThat(manager.getTimeToLive("books")).isEqualTo(Duration.ofMinutes(10));
                 assertThat(((PikoDBCache) manager.getCache("books")).isAllowNullValues()).isFalse();
                 manager.getCache("books").put("isbn-1", "Dune");
-                assertThat(manager.getCacheNames()).containsExactly("books", "prices");
+                assertThat(manager.getCacheNames()).containsExactly("books", "books.v2", "prices");
                 assertThat(context.getBean(PikoDB.class).get("cache-books", "isbn-1")).isNotNull();
             });
     }
