@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.ReentrantLock;
@@ -190,7 +191,7 @@ public class PikoDBKeyValueAdapter extends AbstractKeyValueAdapter {
             }
         }
         finally {
-            if (!written && entity.versionOf(item) != previousVersion) {
+            if (!written && !Objects.equals(entity.versionOf(item), previousVersion)) {
                 entity.accessor(item).setProperty(entity.entity().getRequiredVersionProperty(), previousVersion);
             }
         }
