@@ -4,7 +4,9 @@ import dev.pikodb.DatabaseRecord;
 import dev.pikodb.PikoDB;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.LinkedHashSet;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -40,7 +42,8 @@ import tools.jackson.databind.node.ObjectNode;
  * <p><b>Values.</b> Anything Jackson can serialise and deserialise: POJOs, records, strings, numbers,
  * collections and maps of those (their element types are inferred from the elements), arrays,
  * {@code java.time} values. Not supported: values Jackson cannot rebuild (no creator, interface-typed
- * fields without {@code @JsonTypeInfo}), and collections mixing unrelated classes. An entry that cannot
+ * fields without {@code @JsonTypeInfo}), and collections mixing classes that share no supertype with
+ * {@code @JsonTypeInfo} (a warning is logged when such a value is stored). An entry that cannot
  * be read back (its class was removed or changed incompatibly since it was written) is a miss, logged
  * once at WARN, and is replaced by the next put.
  *
@@ -82,6 +85,8 @@ public class PikoDBCache extends AbstractValueAdaptingCache {
     private final LongAdder evictions = new LongAdder();
 
     private volatile boolean unreadableLogged;
+
+    private volatile boolean mixedLogged;
 
     /**
      * Creates a cache; {@link PikoDBCacheManager} is the usual way to get one.
@@ -298,8 +303,17 @@ public class PikoDBCache extends AbstractValueAdaptingCache {
     private ObjectNode entry(Object storeValue) {
         ObjectNode entry = jsonMapper.createObjectNode();
         if (storeValue != NullValue.INSTANCE) {
-            entry.put(TYPE, CacheValueTypes.typeOf(storeValue, jsonMapper.getTypeFactory()).toCanonical());
-            entry.set(VALUE, serialize(storeValue));
+            Set<String> mixed = new LinkedHashSet<>();
+            JavaType type = CacheValueTypes.typeOf(storeValue, jsonMapper.getTypeFactory(), mixed);
+            if (!mixed.isEmpty() && !mixedLogged) {
+                mixedLogged = true;
+                logger.warn("Cache '{}': a value of type {} mixes element classes ({}); they are read back as {}, which"
+                        + " Jackson rebuilds only when that type carries @JsonTypeInfo, else the entry is a miss."
+                        + " Logged once per cache.", name, storeValue.getClass().getName(), String.join(", ", mixed),
+                        type.toCanonical());
+            }
+            entry.put(TYPE, type.toCanonical());
+            entry.set(VALUE, serialize(storeValue, type));
         }
         if (timeToLive != null) {
             entry.put(EXPIRES_AT, clock.millis() + timeToLive.toMillis());
@@ -307,9 +321,22 @@ public class PikoDBCache extends AbstractValueAdaptingCache {
         return entry;
     }
 
-    private JsonNode serialize(Object value) {
+    /**
+     * Writes the value with the element types it is read back with, so that type ids of polymorphic
+     * elements are written; the root collection or map is declared by its interface, which the value's
+     * own class (an immutable JDK collection, say) always implements.
+     */
+    private JsonNode serialize(Object value, JavaType type) {
+        JavaType declared = type;
+        if (value instanceof java.util.Collection<?>) {
+            declared = jsonMapper.getTypeFactory().constructCollectionType(java.util.Collection.class, type.getContentType());
+        }
+        else if (value instanceof java.util.Map<?, ?>) {
+            declared = jsonMapper.getTypeFactory().constructMapType(java.util.Map.class, type.getKeyType(),
+                    type.getContentType());
+        }
         try {
-            return jsonMapper.valueToTree(value);
+            return jsonMapper.writerFor(declared).valueToTree(value);
         }
         catch (JacksonException ex) {
             throw new IllegalArgumentException("Cache '" + name + "' cannot store a value of type "

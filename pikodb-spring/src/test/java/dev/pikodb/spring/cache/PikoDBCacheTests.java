@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.fasterxml.jackson.annotation.JsonSubTypes;
+import com.fasterxml.jackson.annotation.JsonTypeInfo;
 import dev.pikodb.DatabaseOptions;
 import dev.pikodb.PikoDB;
 import dev.pikodb.spring.MutableClock;
@@ -35,6 +37,24 @@ import org.springframework.cache.interceptor.SimpleKey;
 class PikoDBCacheTests {
 
     record Order(String id, BigDecimal total, List<String> items) {
+    }
+
+    @JsonTypeInfo(use = JsonTypeInfo.Id.NAME)
+    @JsonSubTypes({ @JsonSubTypes.Type(value = Circle.class, name = "circle"),
+            @JsonSubTypes.Type(value = Square.class, name = "square") })
+    sealed interface Shape permits Circle, Square {
+    }
+
+    record Circle(double radius) implements Shape {
+    }
+
+    record Square(double side) implements Shape {
+    }
+
+    record Cat(String name) {
+    }
+
+    record Dog(String name) {
     }
 
     @TempDir
@@ -104,6 +124,22 @@ class PikoDBCacheTests {
         // Numbers of mixed classes are read as Number: each as Jackson reads it (a small long as an Integer).
         assertThat((List<Object>) cache.get("numbers").get()).containsExactly(1, 2, 3.5);
         assertThat(cache.get("missing")).isNull();
+    }
+
+    @Test
+    void mixedElementsRoundTripThroughTheirTypeInfoSupertype() {
+        PikoDBCache cache = cache("shapes", null);
+        cache.put("shapes", List.of(new Circle(1), new Square(2)));
+        assertThat(cache.get("shapes", List.class)).containsExactly(new Circle(1), new Square(2));
+        assertThat(pikoDB.get("cache-shapes", "shapes", Map.class).get("t"))
+            .isEqualTo("java.util.ArrayList<" + Shape.class.getName() + ">");
+        cache.put("nested", Map.of("a", List.of(new Circle(1), new Square(2)), "b", List.of(new Square(3))));
+        assertThat(cache.get("nested", Map.class)).isEqualTo(
+                Map.of("a", List.of(new Circle(1), new Square(2)), "b", List.of(new Square(3))));
+
+        // Unrelated classes cannot be rebuilt: the entry is a miss, never a wrong value.
+        cache.put("pets", List.of(new Cat("Tom"), new Dog("Rex")));
+        assertThat(cache.get("pets")).isNull();
     }
 
     @Test
