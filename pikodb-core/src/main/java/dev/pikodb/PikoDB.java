@@ -217,6 +217,22 @@ public final class PikoDB implements AutoCloseable {
      * @return true if written; false, changing nothing, if the version did not match
      */
     public boolean compareAndWrite(String table, String key, long expectedVersion, Object value) {
+        return compareAndWrite(table, key, expectedVersion, value, null);
+    }
+
+    /**
+     * Writes a value that expires at {@code expirationTimestamp}, only if the key's current version is
+     * {@code expectedVersion}: the check, the value and the expiration are one atomic step.
+     *
+     * @param table the table
+     * @param key the key
+     * @param expectedVersion the version last read, or 0 for "the key must not exist (or be expired)"
+     * @param value the value
+     * @param expirationTimestamp epoch milliseconds after which the record is expired, or {@code null}
+     * @return true if written; false, changing nothing, if the version did not match
+     */
+    public boolean compareAndWrite(String table, String key, long expectedVersion, Object value,
+            Long expirationTimestamp) {
         checkOpen();
         checkTableAndKey(table, key);
         if (expectedVersion < 0) {
@@ -224,7 +240,7 @@ public final class PikoDB implements AutoCloseable {
                     + expectedVersion + " (table '" + table + "', key '" + key + "')");
         }
         byte[] json = codec.encode(table, key, value, null);
-        return engine.write(table, key, json, null, null, expectedVersion) > 0;
+        return engine.write(table, key, json, expirationTimestamp, null, expectedVersion) > 0;
     }
 
     /**
@@ -288,6 +304,22 @@ public final class PikoDB implements AutoCloseable {
     }
 
     /**
+     * Reads every live record of a table with its metadata (version, timestamp, expiration,
+     * dictionary), in one pass.
+     *
+     * @param table the table
+     * @return key-record pairs in no particular order; empty for a missing table
+     */
+    public List<Map.Entry<String, DatabaseRecord>> getRecords(String table) {
+        checkOpen();
+        Validation.checkTable(table);
+        List<Map.Entry<String, DatabaseRecord>> records = new ArrayList<>();
+        engine.forEachLive(table, (key, record) -> records.add(
+                new AbstractMap.SimpleImmutableEntry<>(key, toDatabaseRecord(table, key, record))));
+        return records;
+    }
+
+    /**
      * Reads a record with its metadata; tells a stored JSON null from a missing key.
      *
      * @param table the table
@@ -301,8 +333,7 @@ public final class PikoDB implements AutoCloseable {
         if (record == null) {
             return Optional.empty();
         }
-        return Optional.of(new DatabaseRecord(codec.decode(table, key, record, Object.class), record.version(),
-                record.timestamp(), record.expiration(), record.dictionaryName()));
+        return Optional.of(toDatabaseRecord(table, key, record));
     }
 
     /**
@@ -524,6 +555,11 @@ public final class PikoDB implements AutoCloseable {
      */
     public Map<String, String> failedTables() {
         return engine.failedTables();
+    }
+
+    private DatabaseRecord toDatabaseRecord(String table, String key, EngineRecord record) {
+        return new DatabaseRecord(codec.decode(table, key, record, Object.class), record.version(),
+                record.timestamp(), record.expiration(), record.dictionaryName());
     }
 
     private void checkOpen() {

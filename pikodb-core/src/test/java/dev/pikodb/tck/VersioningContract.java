@@ -238,4 +238,41 @@ public abstract class VersioningContract extends ContractSupport {
         assertThat(db.compareAndWrite("t", "a", 2, "a3")).isTrue();
         assertThat(db.compareAndWrite("u", "a", 0, "other table")).isTrue();
     }
+
+    @Test
+    void compareAndWriteWithAnExpirationSetsBothInOneStep() {
+        assertThat(db.compareAndWrite("t", "k", 0, "first", T0 + 1_000)).isTrue();
+        assertThat(db.getRecord("t", "k")).get().satisfies(record -> {
+            assertThat(record.version()).isEqualTo(1);
+            assertThat(record.expiration()).isEqualTo(T0 + 1_000);
+        });
+        assertThat(db.compareAndWrite("t", "k", 0, "second", T0 + 5_000)).isFalse();
+        assertThat(db.compareAndWrite("t", "k", 1, "second", null)).isTrue();
+        assertThat(db.getRecord("t", "k").orElseThrow().expiration()).isNull();
+        assertThat(db.compareAndWrite("t", "k", 2, "third", T0 + 2_000)).isTrue();
+
+        clock.advance(2_001);
+        assertThat(db.get("t", "k")).isNull();
+        assertThat(db.compareAndWrite("t", "k", 3, "stale", null)).as("an expired key has no version").isFalse();
+        assertThat(db.compareAndWrite("t", "k", 0, "again", T0 + 10_000)).isTrue();
+        assertThat(db.getRecord("t", "k").orElseThrow().version()).isEqualTo(1);
+    }
+
+    @Test
+    void getRecordsReadsEveryLiveRecordWithItsMetadata() {
+        db.write("t", "a", Map.of("n", 1));
+        db.write("t", "a", Map.of("n", 2));
+        db.write("t", "b", null, T0 + 10);
+        db.write("t", "gone", "x", T0 + 5);
+        clock.advance(6);
+
+        Map<String, DatabaseRecord> records = new java.util.HashMap<>();
+        db.getRecords("t").forEach(entry -> records.put(entry.getKey(), entry.getValue()));
+
+        assertThat(records).containsOnlyKeys("a", "b");
+        assertThat(records.get("a")).isEqualTo(new DatabaseRecord(Map.of("n", 2), 2, T0, null, null));
+        assertThat(records.get("b")).isEqualTo(new DatabaseRecord(null, 1, T0, T0 + 10, null));
+        assertThat(db.getRecords("missing")).isEmpty();
+        assertThat(db.listTables()).doesNotContain("missing");
+    }
 }
