@@ -1,0 +1,69 @@
+package dev.pikodb.redis;
+
+import dev.pikodb.Dictionary;
+import dev.pikodb.PikoDBException;
+import io.lettuce.core.cluster.api.sync.RedisClusterCommands;
+import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.function.Supplier;
+import tools.jackson.core.type.TypeReference;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * The dictionaries kept with the data: one hash, field = dictionary name, value = its deflate mapping
+ * as a JSON object with sorted keys. A name is bound with {@code HSETNX}, so among instances keeping
+ * the same name at once exactly one mapping wins, and every other one is refused.
+ */
+final class DictionaryStore {
+
+    private static final JsonMapper JSON = JsonMapper.builder().build();
+    private static final TypeReference<Map<String, String>> MAPPING = new TypeReference<>() {
+    };
+
+    private final KeySpace keys;
+    private final Supplier<RedisClusterCommands<byte[], byte[]>> commands;
+    private final String where;
+
+    DictionaryStore(KeySpace keys, Supplier<RedisClusterCommands<byte[], byte[]>> commands, String where) {
+        this.keys = keys;
+        this.commands = commands;
+        this.where = where;
+    }
+
+    Map<String, Dictionary> all() {
+        Map<String, Dictionary> all = new LinkedHashMap<>();
+        commands.get().hgetall(keys.dictionariesKey()).forEach((name, mapping) -> {
+            String dictionaryName = new String(name, StandardCharsets.UTF_8);
+            all.put(dictionaryName, parse(dictionaryName, mapping));
+        });
+        return all;
+    }
+
+    void keep(String name, Dictionary dictionary) {
+        byte[] field = name.getBytes(StandardCharsets.UTF_8);
+        byte[] mapping = JSON.writeValueAsBytes(new TreeMap<>(dictionary.deflateMapping()));
+        if (commands.get().hsetnx(keys.dictionariesKey(), field, mapping)) {
+            return;
+        }
+        byte[] stored = commands.get().hget(keys.dictionariesKey(), field);
+        Dictionary kept = stored == null ? null : parse(name, stored);
+        if (kept == null) {
+            throw new PikoDBException("Dictionary '" + name + "' vanished from " + where + " while it was kept");
+        }
+        if (!kept.equals(dictionary)) {
+            throw new IllegalArgumentException("Dictionary '" + name + "' is already kept in " + where + " with "
+                    + kept + ", not " + dictionary + "; changing a mapping under stored data would corrupt it: "
+                    + "use a new name");
+        }
+    }
+
+    private Dictionary parse(String name, byte[] mapping) {
+        try {
+            return Dictionary.deflate(JSON.readValue(mapping, MAPPING));
+        } catch (RuntimeException e) {
+            throw new PikoDBException("Dictionary '" + name + "' kept in " + where + " is unreadable: " + e.getMessage(), e);
+        }
+    }
+}

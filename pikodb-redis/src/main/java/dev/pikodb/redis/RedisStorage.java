@@ -1,0 +1,640 @@
+package dev.pikodb.redis;
+
+import dev.pikodb.Dictionary;
+import dev.pikodb.PikoDBException;
+import dev.pikodb.PikoDBOutcomeUnknownException;
+import dev.pikodb.PikoDBStatistics;
+import dev.pikodb.TableSummary;
+import dev.pikodb.spi.EngineContext;
+import dev.pikodb.spi.EngineRecord;
+import dev.pikodb.spi.StorageEngine;
+import io.lettuce.core.MapScanCursor;
+import io.lettuce.core.RedisURI;
+import io.lettuce.core.ScanArgs;
+import io.lettuce.core.ScanCursor;
+import io.lettuce.core.ScriptOutputType;
+import io.lettuce.core.cluster.api.sync.RedisClusterCommands;
+import io.lettuce.core.resource.ClientResources;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
+import java.util.function.BiConsumer;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A {@link StorageEngine} over Redis or Redis Cluster, for applications that run as several instances
+ * sharing one database. Give it to {@link dev.pikodb.DatabaseOptions.Builder#storage}:
+ *
+ * <pre>{@code
+ * PikoDB db = new PikoDB(DatabaseOptions.builder()
+ *         .storage(RedisStorage.builder().uri("redis://localhost:6379").keyPrefix("orders").build())
+ *         .build());
+ * }</pre>
+ *
+ * <p><b>Layout.</b> Each table is one hash (field = key, value = the record in the Node.js PikoDB's
+ * record form, see {@link RecordFormat}) plus a sorted set of its expiring keys, both under the hash
+ * tag {@code {<prefix>:<escaped table>}}: a table lives in one cluster slot, and tables spread over the
+ * masters. A set of table names and a hash of dictionaries live under the tag {@code {<prefix>}}
+ * (one slot). Table names are escaped so that no name collides with another or with a tag
+ * ({@link KeySpace}). Different key prefixes never see each other's data.
+ *
+ * <p><b>Atomicity.</b> Each write, compare-and-write, delete and read is one Lua script on the table's
+ * master ({@code EVALSHA}, falling back to {@code EVAL}), so versions, expiry checks and conditional
+ * writes are atomic across every instance. A table is registered in the table set before its first
+ * write from an instance, and again when a write finds its hash missing; {@link #deleteTable} removes
+ * the name first and the data second, so a table with data is always listed (except after a crash
+ * between a write that recreated a table and its registration).
+ *
+ * <p><b>Time.</b> By default timestamps and expiry come from the {@code TIME} of the table's master
+ * (every instance agrees); when the application configured a clock, from that clock.
+ *
+ * <p><b>Whole-table reads</b> ({@link #forEachLive}) use {@code HSCAN} in slices of
+ * {@value #SCAN_COUNT}, so a large table never blocks its shard for long. The visit is not a snapshot:
+ * every record live for the whole visit is seen exactly once, at some version it had during the
+ * visit; records written, deleted or expiring during the visit may or may not be seen. Expiry is
+ * judged against the time at the start of the visit.
+ *
+ * <p><b>Durability.</b> A write is acknowledged once applied on the master, and persisted as the
+ * server's {@code appendonly}/{@code appendfsync} settings say. With
+ * {@link dev.pikodb.DatabaseOptions#durableWrites()} the engine refuses to open unless every master
+ * runs {@code appendonly yes} and {@code appendfsync always}. {@link Builder#waitForReplicas} makes
+ * each change wait ({@code WAIT}) for that many replicas; a change whose outcome is unknown (timeout,
+ * lost connection, too few replicas in time) throws {@link PikoDBOutcomeUnknownException}. Commands
+ * are never re-sent after a reconnect (see {@link Connection}). {@link #flush()} does nothing: every
+ * acknowledged write is already where the durability settings put it. There is no lock: any number of
+ * instances may share a prefix. {@link #close()} releases the client.
+ *
+ * <p><b>Summaries and statistics.</b> A {@link TableSummary} gives the hash's field count (expired
+ * records not yet removed included) as {@code records}, the server's {@code MEMORY USAGE} estimate of
+ * the hash as {@code fileBytes}, and 0 journal bytes. Statistics count this instance's calls;
+ * {@code journalBytesWritten} counts value bytes sent in writes; there are no compactions.
+ */
+public final class RedisStorage implements StorageEngine {
+
+    private static final Logger log = LoggerFactory.getLogger(RedisStorage.class);
+    static final int SCAN_COUNT = 1000;
+    private static final int CLEANUP_BATCH = 500;
+    private static final byte[] EMPTY = new byte[0];
+
+    private final Builder settings;
+    private final KeySpace keys;
+    private final String description;
+    private final RedisStats stats = new RedisStats();
+    private final Set<String> registered = ConcurrentHashMap.newKeySet();
+    private final ReentrantReadWriteLock lifecycle = new ReentrantReadWriteLock();
+    private final DictionaryStore dictionaries;
+    private volatile Connection connection;
+    private volatile EngineContext context;
+
+    private RedisStorage(Builder settings) {
+        this.settings = settings;
+        this.keys = new KeySpace(settings.keyPrefix);
+        this.description = settings.describe();
+        this.dictionaries = new DictionaryStore(keys, this::commands, description);
+    }
+
+    /**
+     * Starts a builder.
+     *
+     * @return a builder with the default key prefix {@code pikodb} and no server yet
+     */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    @Override
+    public String describe() {
+        return description;
+    }
+
+    @Override
+    public void open(EngineContext engineContext) {
+        lifecycle.writeLock().lock();
+        try {
+            if (connection != null) {
+                throw new IllegalStateException(description + " is already open");
+            }
+            Connection opened;
+            try {
+                opened = settings.connect();
+            } catch (RuntimeException e) {
+                throw new PikoDBException("Cannot connect to " + description + ": " + e.getMessage()
+                        + "; check that the server runs and the URI, credentials and TLS settings", e);
+            }
+            try {
+                if (engineContext.durableWrites()) {
+                    Durability.check(opened, description);
+                }
+            } catch (RuntimeException e) {
+                opened.close();
+                throw e;
+            }
+            context = engineContext;
+            connection = opened;
+            log.debug("Opened {}", description);
+        } finally {
+            lifecycle.writeLock().unlock();
+        }
+    }
+
+    @Override
+    public void flush() {
+        // Every acknowledged write is already applied on its master (and, with waitForReplicas, on the
+        // replicas); the servers persist it as their appendfsync setting says. Nothing is buffered here.
+    }
+
+    @Override
+    public void close() {
+        lifecycle.writeLock().lock();
+        try {
+            Connection open = connection;
+            connection = null;
+            if (open != null) {
+                open.close();
+            }
+        } catch (RuntimeException e) {
+            throw new PikoDBException("Closing the client of " + description + " failed: " + e, e);
+        } finally {
+            lifecycle.writeLock().unlock();
+        }
+    }
+
+    @Override
+    public long write(String table, String key, byte[] json, Long expiration, String dictionaryName,
+            long expectedVersion) {
+        long started = System.nanoTime();
+        byte[][] tableKeys = keys.table(table);
+        String operation = (expectedVersion >= 0 ? "compare-and-write" : "write") + " of key '" + key
+                + "' to table '" + table + "'";
+        return guarded(operation, true, () -> {
+            register(table);
+            byte[][] args = {now(), utf8(key), json, expiration == null ? EMPTY : utf8(expiration.toString()),
+                RecordFormat.dictionaryField(dictionaryName), utf8(Long.toString(expectedVersion))};
+            List<Object> reply = onMaster(tableKeys[0], commands -> {
+                List<Object> result = Scripts.run(commands, Scripts.WRITE, ScriptOutputType.MULTI, tableKeys, args);
+                if ((Long) result.get(0) > 0) {
+                    Replicas.await(commands, settings.replicas, settings.replicaTimeout, operation, description);
+                }
+                return result;
+            });
+            long version = (Long) reply.get(0);
+            if ((Long) reply.get(1) == 1) {
+                registerAgain(table);
+            }
+            stats.expiredRemoved.add((Long) reply.get(2));
+            if (version > 0) {
+                stats.writes.increment();
+                stats.bytesWritten.add(json.length);
+                stats.writeNanos.add(System.nanoTime() - started);
+            }
+            return version;
+        });
+    }
+
+    @Override
+    public EngineRecord read(String table, String key) {
+        byte[][] tableKeys = keys.table(table);
+        return guarded("read of key '" + key + "' from table '" + table + "'", false, () -> {
+            List<Object> reply = Scripts.run(commands(), Scripts.READ, ScriptOutputType.MULTI, tableKeys, now(),
+                    utf8(key));
+            stats.reads.increment();
+            if (reply.isEmpty()) {
+                return null;
+            }
+            if (reply.get(0) instanceof Long) {
+                stats.expiredRemoved.increment();
+                return null;
+            }
+            return RecordFormat.parse(table, key, (byte[]) reply.get(0));
+        });
+    }
+
+    @Override
+    public boolean delete(String table, String key) {
+        byte[][] tableKeys = keys.table(table);
+        String operation = "delete of key '" + key + "' from table '" + table + "'";
+        return guarded(operation, true, () -> {
+            long outcome = onMaster(tableKeys[0], commands -> {
+                Long result = Scripts.run(commands, Scripts.DELETE, ScriptOutputType.INTEGER, tableKeys, now(),
+                        utf8(key));
+                if (result > 0) {
+                    Replicas.await(commands, settings.replicas, settings.replicaTimeout, operation, description);
+                }
+                return result;
+            });
+            if (outcome == 2) {
+                stats.expiredRemoved.increment();
+            } else if (outcome == 1) {
+                stats.deletes.increment();
+            }
+            return outcome == 1;
+        });
+    }
+
+    @Override
+    public void forEachLive(String table, BiConsumer<String, EngineRecord> action) {
+        byte[][] tableKeys = keys.table(table);
+        guarded("read of table '" + table + "'", false, () -> {
+            long now = Scripts.<Long>run(commands(), Scripts.NOW, ScriptOutputType.INTEGER, tableKeys, now());
+            Set<String> seen = new HashSet<>();
+            ScanCursor cursor = ScanCursor.INITIAL;
+            ScanArgs slice = ScanArgs.Builder.limit(SCAN_COUNT);
+            MapScanCursor<byte[], byte[]> page;
+            do {
+                page = commands().hscan(tableKeys[0], cursor, slice);
+                for (Map.Entry<byte[], byte[]> entry : page.getMap().entrySet()) {
+                    String key = new String(entry.getKey(), StandardCharsets.UTF_8);
+                    if (seen.add(key)) {
+                        EngineRecord record = RecordFormat.parse(table, key, entry.getValue());
+                        if (record.expiration() == null || now <= record.expiration()) {
+                            action.accept(key, record);
+                        }
+                    }
+                }
+                cursor = page;
+            } while (!page.isFinished());
+            stats.reads.increment();
+            return null;
+        });
+    }
+
+    @Override
+    public int liveCount(String table) {
+        return (int) cleanup(table)[1];
+    }
+
+    @Override
+    public int cleanupExpired(String table) {
+        return (int) cleanup(table)[0];
+    }
+
+    /** Removes a table's expired records in batches; returns {removed, records left}. */
+    private long[] cleanup(String table) {
+        byte[][] tableKeys = keys.table(table);
+        return guarded("removal of expired records from table '" + table + "'", true, () -> {
+            long removed = 0;
+            List<Object> reply;
+            do {
+                reply = Scripts.run(commands(), Scripts.CLEANUP, ScriptOutputType.MULTI, tableKeys, now(),
+                        utf8(Integer.toString(CLEANUP_BATCH)));
+                removed += (Long) reply.get(0);
+            } while ((Long) reply.get(1) == 1);
+            stats.expiredRemoved.add(removed);
+            return new long[] {removed, (Long) reply.get(2)};
+        });
+    }
+
+    @Override
+    public int cleanupAllExpired() {
+        int removed = 0;
+        for (String table : listTables()) {
+            removed += cleanupExpired(table);
+        }
+        return removed;
+    }
+
+    @Override
+    public List<String> listTables() {
+        return guarded("listing of tables", false, () -> {
+            List<String> names = new ArrayList<>();
+            for (byte[] name : commands().smembers(keys.tablesKey())) {
+                names.add(new String(name, StandardCharsets.UTF_8));
+            }
+            names.sort(null);
+            return names;
+        });
+    }
+
+    @Override
+    public boolean deleteTable(String table) {
+        byte[][] tableKeys = keys.table(table);
+        String operation = "deletion of table '" + table + "'";
+        return guarded(operation, true, () -> {
+            registered.remove(table);
+            boolean listed = commands().srem(keys.tablesKey(), utf8(table)) > 0;
+            long deleted = onMaster(tableKeys[0], commands -> {
+                Long result = commands.del(tableKeys);
+                Replicas.await(commands, settings.replicas, settings.replicaTimeout, operation, description);
+                return result;
+            });
+            return listed || deleted > 0;
+        });
+    }
+
+    @Override
+    public Map<String, Dictionary> storedDictionaries() {
+        return guarded("reading of dictionaries", false, dictionaries::all);
+    }
+
+    @Override
+    public void keepDictionary(String name, Dictionary dictionary) {
+        guarded("keeping of dictionary '" + name + "'", true, () -> {
+            dictionaries.keep(name, dictionary);
+            return null;
+        });
+    }
+
+    @Override
+    public List<TableSummary> tableSummaries() {
+        List<TableSummary> summaries = new ArrayList<>();
+        for (String table : listTables()) {
+            tableSummary(table).ifPresent(summaries::add);
+        }
+        return summaries;
+    }
+
+    @Override
+    public Optional<TableSummary> tableSummary(String table) {
+        byte[][] tableKeys = keys.table(table);
+        return guarded("summary of table '" + table + "'", false, () -> {
+            RedisClusterCommands<byte[], byte[]> commands = commands();
+            long records = commands.hlen(tableKeys[0]);
+            if (records == 0 && !commands.sismember(keys.tablesKey(), utf8(table))) {
+                return Optional.empty();
+            }
+            Long bytes = records == 0 ? Long.valueOf(0) : commands.memoryUsage(tableKeys[0]);
+            return Optional.of(new TableSummary(table, (int) records, bytes == null ? 0 : bytes, 0));
+        });
+    }
+
+    @Override
+    public PikoDBStatistics statistics() {
+        return stats.snapshot();
+    }
+
+    /** Adds a table to the table set once per instance, before its first write from here. */
+    private void register(String table) {
+        if (!registered.contains(table)) {
+            registerAgain(table);
+        }
+    }
+
+    private void registerAgain(String table) {
+        commands().sadd(keys.tablesKey(), utf8(table));
+        registered.add(table);
+    }
+
+    /** Runs a change on the master of a key; with replicas to wait for, on its node's own connection. */
+    private <T> T onMaster(byte[] key, java.util.function.Function<RedisClusterCommands<byte[], byte[]>, T> change) {
+        if (settings.replicas == 0) {
+            return change.apply(commands());
+        }
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return change.apply(connection().commandsOnMasterOf(key));
+            } catch (RuntimeException e) {
+                if (!Failures.redirected(e) || attempt == 3) {
+                    throw e;
+                }
+                connection().refreshTopology();
+            }
+        }
+    }
+
+    private byte[] now() {
+        EngineContext current = context;
+        return current != null && current.clockConfigured() ? utf8(Long.toString(current.clock().millis())) : EMPTY;
+    }
+
+    private RedisClusterCommands<byte[], byte[]> commands() {
+        return connection().commands();
+    }
+
+    private Connection connection() {
+        Connection open = connection;
+        if (open == null) {
+            throw new IllegalStateException(description + " is not open");
+        }
+        return open;
+    }
+
+    /** Runs a call under the lifecycle lock, turning client failures into PikoDB's exceptions. */
+    private <T> T guarded(String operation, boolean changes, Supplier<T> call) {
+        lifecycle.readLock().lock();
+        try {
+            return call.get();
+        } catch (RuntimeException e) {
+            if (!changes) {
+                throw Failures.read(operation, description, e);
+            }
+            stats.failedWrites.increment();
+            throw e instanceof IllegalArgumentException ? e : Failures.change(operation, description, e);
+        } finally {
+            lifecycle.readLock().unlock();
+        }
+    }
+
+    private static byte[] utf8(String text) {
+        return text.getBytes(StandardCharsets.UTF_8);
+    }
+
+    @Override
+    public String toString() {
+        return "RedisStorage[" + description + "]";
+    }
+
+    /**
+     * Settings of a {@link RedisStorage}: where the server is, the key prefix, timeouts and how many
+     * replicas must confirm each change.
+     */
+    public static final class Builder {
+        private String uri;
+        private List<String> clusterNodes;
+        private String keyPrefix = "pikodb";
+        private Duration connectTimeout = Duration.ofSeconds(10);
+        private Duration commandTimeout = Duration.ofSeconds(5);
+        private Duration topologyRefreshPeriod = Duration.ofSeconds(10);
+        private int replicas;
+        private Duration replicaTimeout = Duration.ZERO;
+        private ClientResources clientResources;
+
+        private Builder() {
+        }
+
+        /**
+         * One Redis server: {@code redis://[user:password@]host:port[/database]}, or {@code rediss://...}
+         * for TLS. Exactly one of this and {@link #clusterNodes} must be given.
+         *
+         * @param uri the server's URI
+         * @return this builder
+         */
+        public Builder uri(String uri) {
+            this.uri = uri;
+            return this;
+        }
+
+        /**
+         * A Redis Cluster: the URIs of some of its nodes ({@code redis://host:port}, credentials and TLS
+         * as for {@link #uri}); the client discovers the rest. Topology refresh is on: periodic
+         * (see {@link #topologyRefreshPeriod}) and on every redirection or reconnection.
+         *
+         * @param seedUris one or more node URIs
+         * @return this builder
+         */
+        public Builder clusterNodes(List<String> seedUris) {
+            this.clusterNodes = seedUris == null ? null : List.copyOf(seedUris);
+            return this;
+        }
+
+        /**
+         * The prefix of every key this database uses (default {@code pikodb}). Databases with
+         * different prefixes on one server never see each other's data.
+         *
+         * @param keyPrefix a non-empty prefix without braces
+         * @return this builder
+         */
+        public Builder keyPrefix(String keyPrefix) {
+            KeySpace.checkPrefix(keyPrefix);
+            this.keyPrefix = keyPrefix;
+            return this;
+        }
+
+        /**
+         * How long to wait for a connection (default 10 s).
+         *
+         * @param timeout a positive duration
+         * @return this builder
+         */
+        public Builder connectTimeout(Duration timeout) {
+            this.connectTimeout = positive(timeout, "connectTimeout");
+            return this;
+        }
+
+        /**
+         * How long to wait for the answer to a command (default 5 s). A change that times out throws
+         * {@link PikoDBOutcomeUnknownException}.
+         *
+         * @param timeout a positive duration
+         * @return this builder
+         */
+        public Builder commandTimeout(Duration timeout) {
+            this.commandTimeout = positive(timeout, "commandTimeout");
+            return this;
+        }
+
+        /**
+         * How often a cluster client re-reads the cluster's topology (default 10 s); it also does so
+         * on redirections and reconnections.
+         *
+         * @param period a positive duration
+         * @return this builder
+         */
+        public Builder topologyRefreshPeriod(Duration period) {
+            this.topologyRefreshPeriod = positive(period, "topologyRefreshPeriod");
+            return this;
+        }
+
+        /**
+         * Makes every change wait until {@code replicas} replicas of the table's master confirm it
+         * ({@code WAIT}), at most {@code timeout}; when fewer confirm in time the call throws
+         * {@link PikoDBOutcomeUnknownException} (the change is applied on the master, and may be lost
+         * if it fails before the replicas catch up). Default 0: no waiting.
+         *
+         * @param replicas how many replicas must confirm, 0 for none
+         * @param timeout how long to wait, shorter than {@link #commandTimeout}
+         * @return this builder
+         */
+        public Builder waitForReplicas(int replicas, Duration timeout) {
+            if (replicas < 0) {
+                throw new IllegalArgumentException("waitForReplicas replicas must be >= 0, was " + replicas);
+            }
+            this.replicas = replicas;
+            this.replicaTimeout = replicas == 0 ? Duration.ZERO : positive(timeout, "waitForReplicas timeout");
+            return this;
+        }
+
+        /**
+         * Lettuce client resources (event loops, metrics) to share with other clients of the
+         * application; they are not shut down by {@link RedisStorage#close()}. By default the engine
+         * creates and releases its own.
+         *
+         * @param resources the resources
+         * @return this builder
+         */
+        public Builder clientResources(ClientResources resources) {
+            this.clientResources = resources;
+            return this;
+        }
+
+        /**
+         * Builds the engine; it connects when the database starts.
+         *
+         * @return the engine
+         * @throws IllegalArgumentException unless exactly one of {@link #uri} and {@link #clusterNodes}
+         *     is given and valid, or when the replica timeout is not shorter than the command timeout
+         */
+        public RedisStorage build() {
+            if ((uri == null) == (clusterNodes == null || clusterNodes.isEmpty())) {
+                throw new IllegalArgumentException("RedisStorage needs exactly one of uri(\"redis://host:port\") "
+                        + "and clusterNodes(List.of(\"redis://host:port\", ...))");
+            }
+            if (replicas > 0 && replicaTimeout.compareTo(commandTimeout) >= 0) {
+                throw new IllegalArgumentException("waitForReplicas timeout (" + replicaTimeout
+                        + ") must be shorter than commandTimeout (" + commandTimeout + ")");
+            }
+            Builder copy = copy();
+            copy.seeds().forEach(Objects::requireNonNull);
+            return new RedisStorage(copy);
+        }
+
+        private Builder copy() {
+            Builder copy = new Builder();
+            copy.uri = uri;
+            copy.clusterNodes = clusterNodes;
+            copy.keyPrefix = keyPrefix;
+            copy.connectTimeout = connectTimeout;
+            copy.commandTimeout = commandTimeout;
+            copy.topologyRefreshPeriod = topologyRefreshPeriod;
+            copy.replicas = replicas;
+            copy.replicaTimeout = replicaTimeout;
+            copy.clientResources = clientResources;
+            return copy;
+        }
+
+        /** Parsed URIs; a fresh list on every call, since the client changes them. */
+        private List<RedisURI> seeds() {
+            List<RedisURI> seeds = new ArrayList<>();
+            for (String text : uri != null ? List.of(uri) : clusterNodes) {
+                try {
+                    seeds.add(RedisURI.create(text));
+                } catch (RuntimeException e) {
+                    throw new IllegalArgumentException("Invalid Redis URI '" + Uris.withoutPassword(text)
+                            + "' given to RedisStorage." + (uri != null ? "uri" : "clusterNodes")
+                            + ": expected redis://[user:password@]host:port[/database] (" + e.getMessage() + ")", e);
+                }
+            }
+            return seeds;
+        }
+
+        private Connection connect() {
+            return uri != null
+                    ? new Connection.Standalone(seeds().get(0), clientResources, connectTimeout, commandTimeout)
+                    : new Connection.Cluster(seeds(), clientResources, connectTimeout, commandTimeout,
+                            topologyRefreshPeriod);
+        }
+
+        private String describe() {
+            List<RedisURI> seeds = seeds();
+            return (uri != null ? Uris.describe(seeds.get(0)) : "redis-cluster " + Uris.describeAll(seeds))
+                    + " prefix " + keyPrefix;
+        }
+
+        private static Duration positive(Duration duration, String name) {
+            if (duration == null || duration.isNegative() || duration.isZero()) {
+                throw new IllegalArgumentException(name + " must be a positive duration, was " + duration);
+            }
+            return duration;
+        }
+    }
+}
