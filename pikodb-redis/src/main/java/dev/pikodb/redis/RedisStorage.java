@@ -8,24 +8,13 @@ import dev.pikodb.TableSummary;
 import dev.pikodb.spi.EngineContext;
 import dev.pikodb.spi.EngineRecord;
 import dev.pikodb.spi.StorageEngine;
-import io.lettuce.core.MapScanCursor;
-import io.lettuce.core.RedisURI;
-import io.lettuce.core.ScanArgs;
-import io.lettuce.core.ScanCursor;
-import io.lettuce.core.ScriptOutputType;
-import io.lettuce.core.cluster.api.sync.RedisClusterCommands;
 import io.lettuce.core.resource.ClientResources;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Optional;
-import java.util.Set;
-import java.util.TreeMap;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.function.BiConsumer;
 import java.util.function.Supplier;
@@ -60,7 +49,7 @@ import org.slf4j.LoggerFactory;
  * (every instance agrees); when the application configured a clock, from that clock.
  *
  * <p><b>Whole-table reads</b> ({@link #forEachLive}) use {@code HSCAN} in slices of
- * {@value #SCAN_COUNT}, so a large table never blocks its shard for long. The visit is not a snapshot:
+ * 1000, so a large table never blocks its shard for long. The visit is not a snapshot:
  * every record live for the whole visit is seen exactly once, at some version it had during the
  * visit; records written, deleted or expiring during the visit may or may not be seen. Expiry is
  * judged against the time at the start of the visit.
@@ -83,25 +72,23 @@ import org.slf4j.LoggerFactory;
 public final class RedisStorage implements StorageEngine {
 
     private static final Logger log = LoggerFactory.getLogger(RedisStorage.class);
-    static final int SCAN_COUNT = 1000;
-    private static final int CLEANUP_BATCH = 500;
-    private static final byte[] EMPTY = new byte[0];
+    private static final byte[] SERVER_TIME = new byte[0];
 
-    private final Builder settings;
-    private final KeySpace keys;
+    private final Settings settings;
     private final String description;
     private final RedisStats stats = new RedisStats();
-    private final Set<String> registered = ConcurrentHashMap.newKeySet();
     private final ReentrantReadWriteLock lifecycle = new ReentrantReadWriteLock();
+    private final TableStore tables;
     private final DictionaryStore dictionaries;
     private volatile Connection connection;
     private volatile EngineContext context;
 
-    private RedisStorage(Builder settings) {
+    private RedisStorage(Settings settings) {
         this.settings = settings;
-        this.keys = new KeySpace(settings.keyPrefix);
         this.description = settings.describe();
-        this.dictionaries = new DictionaryStore(keys, this::commands, description);
+        KeySpace keys = new KeySpace(settings.keyPrefix());
+        this.tables = new TableStore(keys, settings, description, this::connection, this::now, stats);
+        this.dictionaries = new DictionaryStore(keys, () -> connection().commands(), description);
     }
 
     /**
@@ -118,6 +105,7 @@ public final class RedisStorage implements StorageEngine {
         return description;
     }
 
+    /** Connects; with {@code durableWrites}, first checks every master's persistence settings. */
     @Override
     public void open(EngineContext engineContext) {
         lifecycle.writeLock().lock();
@@ -148,12 +136,17 @@ public final class RedisStorage implements StorageEngine {
         }
     }
 
+    /**
+     * Does nothing: every acknowledged write is already applied on its master (and, with
+     * {@link Builder#waitForReplicas}, confirmed by the replicas), and the servers persist it as their
+     * {@code appendfsync} setting says. Nothing is buffered in the client.
+     */
     @Override
     public void flush() {
-        // Every acknowledged write is already applied on its master (and, with waitForReplicas, on the
-        // replicas); the servers persist it as their appendfsync setting says. Nothing is buffered here.
+        // nothing buffered here
     }
 
+    /** Waits for calls in flight and releases the client (shared client resources stay up). */
     @Override
     public void close() {
         lifecycle.writeLock().lock();
@@ -173,126 +166,43 @@ public final class RedisStorage implements StorageEngine {
     @Override
     public long write(String table, String key, byte[] json, Long expiration, String dictionaryName,
             long expectedVersion) {
-        long started = System.nanoTime();
-        byte[][] tableKeys = keys.table(table);
         String operation = (expectedVersion >= 0 ? "compare-and-write" : "write") + " of key '" + key
                 + "' to table '" + table + "'";
-        return guarded(operation, true, () -> {
-            register(table);
-            byte[][] args = {now(), utf8(key), json, expiration == null ? EMPTY : utf8(expiration.toString()),
-                RecordFormat.dictionaryField(dictionaryName), utf8(Long.toString(expectedVersion))};
-            List<Object> reply = onMaster(tableKeys[0], commands -> {
-                List<Object> result = Scripts.run(commands, Scripts.WRITE, ScriptOutputType.MULTI, tableKeys, args);
-                if ((Long) result.get(0) > 0) {
-                    Replicas.await(commands, settings.replicas, settings.replicaTimeout, operation, description);
-                }
-                return result;
-            });
-            long version = (Long) reply.get(0);
-            if ((Long) reply.get(1) == 1) {
-                registerAgain(table);
-            }
-            stats.expiredRemoved.add((Long) reply.get(2));
-            if (version > 0) {
-                stats.writes.increment();
-                stats.bytesWritten.add(json.length);
-                stats.writeNanos.add(System.nanoTime() - started);
-            }
-            return version;
-        });
+        return guarded(operation, true,
+                () -> tables.write(table, key, json, expiration, dictionaryName, expectedVersion, operation));
     }
 
     @Override
     public EngineRecord read(String table, String key) {
-        byte[][] tableKeys = keys.table(table);
-        return guarded("read of key '" + key + "' from table '" + table + "'", false, () -> {
-            List<Object> reply = Scripts.run(commands(), Scripts.READ, ScriptOutputType.MULTI, tableKeys, now(),
-                    utf8(key));
-            stats.reads.increment();
-            if (reply.isEmpty()) {
-                return null;
-            }
-            if (reply.get(0) instanceof Long) {
-                stats.expiredRemoved.increment();
-                return null;
-            }
-            return RecordFormat.parse(table, key, (byte[]) reply.get(0));
-        });
+        return guarded("read of key '" + key + "' from table '" + table + "'", false, () -> tables.read(table, key));
     }
 
     @Override
     public boolean delete(String table, String key) {
-        byte[][] tableKeys = keys.table(table);
         String operation = "delete of key '" + key + "' from table '" + table + "'";
-        return guarded(operation, true, () -> {
-            long outcome = onMaster(tableKeys[0], commands -> {
-                Long result = Scripts.run(commands, Scripts.DELETE, ScriptOutputType.INTEGER, tableKeys, now(),
-                        utf8(key));
-                if (result > 0) {
-                    Replicas.await(commands, settings.replicas, settings.replicaTimeout, operation, description);
-                }
-                return result;
-            });
-            if (outcome == 2) {
-                stats.expiredRemoved.increment();
-            } else if (outcome == 1) {
-                stats.deletes.increment();
-            }
-            return outcome == 1;
-        });
+        return guarded(operation, true, () -> tables.delete(table, key, operation));
     }
 
+    /**
+     * Visits the live records with {@code HSCAN} slices; see the class comment for the consistency.
+     */
     @Override
     public void forEachLive(String table, BiConsumer<String, EngineRecord> action) {
-        byte[][] tableKeys = keys.table(table);
         guarded("read of table '" + table + "'", false, () -> {
-            long now = Scripts.<Long>run(commands(), Scripts.NOW, ScriptOutputType.INTEGER, tableKeys, now());
-            Set<String> seen = new HashSet<>();
-            ScanCursor cursor = ScanCursor.INITIAL;
-            ScanArgs slice = ScanArgs.Builder.limit(SCAN_COUNT);
-            MapScanCursor<byte[], byte[]> page;
-            do {
-                page = commands().hscan(tableKeys[0], cursor, slice);
-                for (Map.Entry<byte[], byte[]> entry : page.getMap().entrySet()) {
-                    String key = new String(entry.getKey(), StandardCharsets.UTF_8);
-                    if (seen.add(key)) {
-                        EngineRecord record = RecordFormat.parse(table, key, entry.getValue());
-                        if (record.expiration() == null || now <= record.expiration()) {
-                            action.accept(key, record);
-                        }
-                    }
-                }
-                cursor = page;
-            } while (!page.isFinished());
-            stats.reads.increment();
+            tables.forEachLive(table, action);
             return null;
         });
     }
 
     @Override
     public int liveCount(String table) {
-        return (int) cleanup(table)[1];
+        return (int) guarded("count of table '" + table + "'", true, () -> tables.cleanup(table))[1];
     }
 
     @Override
     public int cleanupExpired(String table) {
-        return (int) cleanup(table)[0];
-    }
-
-    /** Removes a table's expired records in batches; returns {removed, records left}. */
-    private long[] cleanup(String table) {
-        byte[][] tableKeys = keys.table(table);
-        return guarded("removal of expired records from table '" + table + "'", true, () -> {
-            long removed = 0;
-            List<Object> reply;
-            do {
-                reply = Scripts.run(commands(), Scripts.CLEANUP, ScriptOutputType.MULTI, tableKeys, now(),
-                        utf8(Integer.toString(CLEANUP_BATCH)));
-                removed += (Long) reply.get(0);
-            } while ((Long) reply.get(1) == 1);
-            stats.expiredRemoved.add(removed);
-            return new long[] {removed, (Long) reply.get(2)};
-        });
+        return (int) guarded("removal of expired records from table '" + table + "'", true,
+                () -> tables.cleanup(table))[0];
     }
 
     @Override
@@ -306,30 +216,13 @@ public final class RedisStorage implements StorageEngine {
 
     @Override
     public List<String> listTables() {
-        return guarded("listing of tables", false, () -> {
-            List<String> names = new ArrayList<>();
-            for (byte[] name : commands().smembers(keys.tablesKey())) {
-                names.add(new String(name, StandardCharsets.UTF_8));
-            }
-            names.sort(null);
-            return names;
-        });
+        return guarded("listing of tables", false, tables::listTables);
     }
 
     @Override
     public boolean deleteTable(String table) {
-        byte[][] tableKeys = keys.table(table);
         String operation = "deletion of table '" + table + "'";
-        return guarded(operation, true, () -> {
-            registered.remove(table);
-            boolean listed = commands().srem(keys.tablesKey(), utf8(table)) > 0;
-            long deleted = onMaster(tableKeys[0], commands -> {
-                Long result = commands.del(tableKeys);
-                Replicas.await(commands, settings.replicas, settings.replicaTimeout, operation, description);
-                return result;
-            });
-            return listed || deleted > 0;
-        });
+        return guarded(operation, true, () -> tables.deleteTable(table, operation));
     }
 
     @Override
@@ -356,16 +249,7 @@ public final class RedisStorage implements StorageEngine {
 
     @Override
     public Optional<TableSummary> tableSummary(String table) {
-        byte[][] tableKeys = keys.table(table);
-        return guarded("summary of table '" + table + "'", false, () -> {
-            RedisClusterCommands<byte[], byte[]> commands = commands();
-            long records = commands.hlen(tableKeys[0]);
-            if (records == 0 && !commands.sismember(keys.tablesKey(), utf8(table))) {
-                return Optional.empty();
-            }
-            Long bytes = records == 0 ? Long.valueOf(0) : commands.memoryUsage(tableKeys[0]);
-            return Optional.of(new TableSummary(table, (int) records, bytes == null ? 0 : bytes, 0));
-        });
+        return guarded("summary of table '" + table + "'", false, () -> tables.tableSummary(table));
     }
 
     @Override
@@ -373,42 +257,12 @@ public final class RedisStorage implements StorageEngine {
         return stats.snapshot();
     }
 
-    /** Adds a table to the table set once per instance, before its first write from here. */
-    private void register(String table) {
-        if (!registered.contains(table)) {
-            registerAgain(table);
-        }
-    }
-
-    private void registerAgain(String table) {
-        commands().sadd(keys.tablesKey(), utf8(table));
-        registered.add(table);
-    }
-
-    /** Runs a change on the master of a key; with replicas to wait for, on its node's own connection. */
-    private <T> T onMaster(byte[] key, java.util.function.Function<RedisClusterCommands<byte[], byte[]>, T> change) {
-        if (settings.replicas == 0) {
-            return change.apply(commands());
-        }
-        for (int attempt = 1; ; attempt++) {
-            try {
-                return change.apply(connection().commandsOnMasterOf(key));
-            } catch (RuntimeException e) {
-                if (!Failures.redirected(e) || attempt == 3) {
-                    throw e;
-                }
-                connection().refreshTopology();
-            }
-        }
-    }
-
+    /** The time argument of the scripts: the configured clock's, or empty for the server's TIME. */
     private byte[] now() {
         EngineContext current = context;
-        return current != null && current.clockConfigured() ? utf8(Long.toString(current.clock().millis())) : EMPTY;
-    }
-
-    private RedisClusterCommands<byte[], byte[]> commands() {
-        return connection().commands();
+        return current != null && current.clockConfigured()
+                ? Long.toString(current.clock().millis()).getBytes(StandardCharsets.UTF_8)
+                : SERVER_TIME;
     }
 
     private Connection connection() {
@@ -424,19 +278,17 @@ public final class RedisStorage implements StorageEngine {
         lifecycle.readLock().lock();
         try {
             return call.get();
+        } catch (IllegalArgumentException | IllegalStateException e) {
+            throw e;
         } catch (RuntimeException e) {
             if (!changes) {
                 throw Failures.read(operation, description, e);
             }
             stats.failedWrites.increment();
-            throw e instanceof IllegalArgumentException ? e : Failures.change(operation, description, e);
+            throw Failures.change(operation, description, e);
         } finally {
             lifecycle.readLock().unlock();
         }
-    }
-
-    private static byte[] utf8(String text) {
-        return text.getBytes(StandardCharsets.UTF_8);
     }
 
     @Override
@@ -575,59 +427,10 @@ public final class RedisStorage implements StorageEngine {
          *     is given and valid, or when the replica timeout is not shorter than the command timeout
          */
         public RedisStorage build() {
-            if ((uri == null) == (clusterNodes == null || clusterNodes.isEmpty())) {
-                throw new IllegalArgumentException("RedisStorage needs exactly one of uri(\"redis://host:port\") "
-                        + "and clusterNodes(List.of(\"redis://host:port\", ...))");
-            }
-            if (replicas > 0 && replicaTimeout.compareTo(commandTimeout) >= 0) {
-                throw new IllegalArgumentException("waitForReplicas timeout (" + replicaTimeout
-                        + ") must be shorter than commandTimeout (" + commandTimeout + ")");
-            }
-            Builder copy = copy();
-            copy.seeds().forEach(Objects::requireNonNull);
-            return new RedisStorage(copy);
-        }
-
-        private Builder copy() {
-            Builder copy = new Builder();
-            copy.uri = uri;
-            copy.clusterNodes = clusterNodes;
-            copy.keyPrefix = keyPrefix;
-            copy.connectTimeout = connectTimeout;
-            copy.commandTimeout = commandTimeout;
-            copy.topologyRefreshPeriod = topologyRefreshPeriod;
-            copy.replicas = replicas;
-            copy.replicaTimeout = replicaTimeout;
-            copy.clientResources = clientResources;
-            return copy;
-        }
-
-        /** Parsed URIs; a fresh list on every call, since the client changes them. */
-        private List<RedisURI> seeds() {
-            List<RedisURI> seeds = new ArrayList<>();
-            for (String text : uri != null ? List.of(uri) : clusterNodes) {
-                try {
-                    seeds.add(RedisURI.create(text));
-                } catch (RuntimeException e) {
-                    throw new IllegalArgumentException("Invalid Redis URI '" + Uris.withoutPassword(text)
-                            + "' given to RedisStorage." + (uri != null ? "uri" : "clusterNodes")
-                            + ": expected redis://[user:password@]host:port[/database] (" + e.getMessage() + ")", e);
-                }
-            }
-            return seeds;
-        }
-
-        private Connection connect() {
-            return uri != null
-                    ? new Connection.Standalone(seeds().get(0), clientResources, connectTimeout, commandTimeout)
-                    : new Connection.Cluster(seeds(), clientResources, connectTimeout, commandTimeout,
-                            topologyRefreshPeriod);
-        }
-
-        private String describe() {
-            List<RedisURI> seeds = seeds();
-            return (uri != null ? Uris.describe(seeds.get(0)) : "redis-cluster " + Uris.describeAll(seeds))
-                    + " prefix " + keyPrefix;
+            Settings settings = new Settings(uri, clusterNodes, keyPrefix, connectTimeout, commandTimeout,
+                    topologyRefreshPeriod, replicas, replicaTimeout, clientResources);
+            settings.seeds();
+            return new RedisStorage(settings);
         }
 
         private static Duration positive(Duration duration, String name) {
