@@ -4,19 +4,47 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /** A {@code redis-server} process started by {@link RedisServers}, on 127.0.0.1. */
 public final class RedisServer {
 
-    private final Process process;
+    private final List<String> command;
     private final int port;
     private final Path directory;
+    private volatile Process process;
 
-    RedisServer(Process process, int port, Path directory) {
-        this.process = process;
+    RedisServer(List<String> command, int port, Path directory) {
+        this.command = List.copyOf(command);
         this.port = port;
         this.directory = directory;
+    }
+
+    /** Starts the process; {@link RedisServers} then waits for it to answer. */
+    void launch() {
+        try {
+            process = new ProcessBuilder(command).directory(directory.toFile()).redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.appendTo(directory.resolve("stdout.log").toFile())).start();
+        } catch (IOException e) {
+            throw new IllegalStateException("Cannot run " + command.get(0) + ": " + e, e);
+        }
+    }
+
+    Process process() {
+        return process;
+    }
+
+    /**
+     * Starts a stopped or killed server again, on the same port and in the same directory (so a
+     * cluster node rejoins with its node configuration); waits until it answers PING.
+     */
+    public void restart() {
+        if (process.isAlive()) {
+            throw new IllegalStateException(this + " is still running");
+        }
+        launch();
+        RedisServers.awaitPing(this);
     }
 
     /**
@@ -68,6 +96,30 @@ public final class RedisServer {
     public void kill() {
         process.destroyForcibly();
         waitGone();
+    }
+
+    /** Suspends the process (SIGSTOP), as a stalled machine would; {@link #resume()} continues it. */
+    public void suspend() {
+        signal("STOP");
+    }
+
+    /** Continues a suspended process (SIGCONT). */
+    public void resume() {
+        signal("CONT");
+    }
+
+    private void signal(String name) {
+        try {
+            Process kill = new ProcessBuilder("kill", "-" + name, Long.toString(process.pid())).inheritIO().start();
+            if (!kill.waitFor(5, TimeUnit.SECONDS) || kill.exitValue() != 0) {
+                throw new IllegalStateException("kill -" + name + " " + process.pid() + " failed");
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
     }
 
     /** Stops the process (SIGTERM, then SIGKILL after 5 s); waits until it is gone. Idempotent. */

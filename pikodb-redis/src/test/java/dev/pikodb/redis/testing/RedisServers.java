@@ -114,25 +114,26 @@ public final class RedisServers {
                 "--bind", "127.0.0.1", "--dir", directory.toString(), "--logfile", "redis.log",
                 "--save", "", "--appendonly", "no", "--daemonize", "no", "--protected-mode", "no"));
         command.addAll(List.of(extraArguments));
-        Process process;
-        try {
-            process = new ProcessBuilder(command).directory(directory.toFile())
-                    .redirectErrorStream(true).redirectOutput(directory.resolve("stdout.log").toFile()).start();
-        } catch (IOException e) {
-            throw new IllegalStateException("Cannot run " + binary() + ": " + e, e);
-        }
-        RedisServer server = new RedisServer(process, port, directory);
+        RedisServer server = new RedisServer(command, port, directory);
         started.add(server);
+        server.launch();
+        awaitPing(server);
+        log.info("Started {} in {}", server, directory);
+        return server;
+    }
+
+    /** Waits until a just launched server answers PING, at most 10 s. */
+    static void awaitPing(RedisServer server) {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
         while (System.nanoTime() < deadline) {
+            Process process = server.process();
             if (!process.isAlive()) {
                 throw new IllegalStateException(server + " exited at start with " + process.exitValue() + ": "
-                        + server.logTail() + readQuietly(directory.resolve("stdout.log")));
+                        + server.logTail() + readQuietly(server.directory().resolve("stdout.log")));
             }
-            try (Resp resp = new Resp(port, 1000)) {
+            try (Resp resp = new Resp(server.port(), 1000)) {
                 if ("PONG".equals(resp.text("PING"))) {
-                    log.info("Started {} in {}", server, directory);
-                    return server;
+                    return;
                 }
             } catch (RuntimeException notYet) {
                 // not listening yet
