@@ -14,7 +14,8 @@ import tools.jackson.databind.json.JsonMapper;
 /**
  * The dictionaries kept with the data: one hash, field = dictionary name, value = its deflate mapping
  * as a JSON object with sorted keys. A name is bound with {@code HSETNX}, so among instances keeping
- * the same name at once exactly one mapping wins, and every other one is refused.
+ * the same name at once exactly one mapping wins, and every other one is refused. A kept dictionary
+ * is never removed (records anywhere may use it), not even by deleting every table.
  */
 final class DictionaryStore {
 
@@ -24,11 +25,14 @@ final class DictionaryStore {
 
     private final KeySpace keys;
     private final Supplier<RedisClusterCommands<byte[], byte[]>> commands;
+    private final TableStore changes;
     private final String where;
 
-    DictionaryStore(KeySpace keys, Supplier<RedisClusterCommands<byte[], byte[]>> commands, String where) {
+    DictionaryStore(KeySpace keys, Supplier<RedisClusterCommands<byte[], byte[]>> commands, TableStore changes,
+            String where) {
         this.keys = keys;
         this.commands = commands;
+        this.changes = changes;
         this.where = where;
     }
 
@@ -44,17 +48,19 @@ final class DictionaryStore {
     void keep(String name, Dictionary dictionary) {
         byte[] field = name.getBytes(StandardCharsets.UTF_8);
         byte[] mapping = JSON.writeValueAsBytes(new TreeMap<>(dictionary.deflateMapping()));
-        if (commands.get().hsetnx(keys.dictionariesKey(), field, mapping)) {
+        boolean kept = changes.change(keys.dictionariesKey(), "keeping of dictionary '" + name + "'",
+                master -> master.hsetnx(keys.dictionariesKey(), field, mapping));
+        if (kept) {
             return;
         }
         byte[] stored = commands.get().hget(keys.dictionariesKey(), field);
-        Dictionary kept = stored == null ? null : parse(name, stored);
-        if (kept == null) {
+        Dictionary existing = stored == null ? null : parse(name, stored);
+        if (existing == null) {
             throw new PikoDBException("Dictionary '" + name + "' vanished from " + where + " while it was kept");
         }
-        if (!kept.equals(dictionary)) {
+        if (!existing.equals(dictionary)) {
             throw new IllegalArgumentException("Dictionary '" + name + "' is already kept in " + where + " with "
-                    + kept + ", not " + dictionary + "; changing a mapping under stored data would corrupt it: "
+                    + existing + ", not " + dictionary + "; changing a mapping under stored data would corrupt it: "
                     + "use a new name");
         }
     }

@@ -88,7 +88,7 @@ public final class RedisStorage implements StorageEngine {
         this.description = settings.describe();
         KeySpace keys = new KeySpace(settings.keyPrefix());
         this.tables = new TableStore(keys, settings, description, this::connection, this::now, stats);
-        this.dictionaries = new DictionaryStore(keys, () -> connection().commands(), description);
+        this.dictionaries = new DictionaryStore(keys, () -> connection().commands(), tables, description);
     }
 
     /**

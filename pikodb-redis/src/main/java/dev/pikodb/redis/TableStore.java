@@ -187,6 +187,18 @@ final class TableStore {
         registered.add(table);
     }
 
+    /**
+     * Runs a change on the master of a key and waits for the replicas to confirm it; with replicas to
+     * wait for, on that node's own connection, so that {@code WAIT} covers the change.
+     */
+    <T> T change(byte[] key, String operation, Function<RedisClusterCommands<byte[], byte[]>, T> change) {
+        return onMaster(key, commands -> {
+            T result = change.apply(commands);
+            Replicas.await(commands, settings.replicas(), settings.replicaTimeout(), operation, where);
+            return result;
+        });
+    }
+
     /** Runs a change on the master of a key; with replicas to wait for, on that node's own connection. */
     private <T> T onMaster(byte[] key, Function<RedisClusterCommands<byte[], byte[]>, T> change) {
         if (settings.replicas() == 0) {

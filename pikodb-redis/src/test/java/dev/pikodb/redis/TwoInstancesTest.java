@@ -7,9 +7,12 @@ import dev.pikodb.DatabaseRecord;
 import dev.pikodb.Dictionary;
 import dev.pikodb.PikoDB;
 import dev.pikodb.redis.testing.RedisServers;
+import dev.pikodb.spi.EngineContext;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -113,6 +116,47 @@ class TwoInstancesTest {
                 .hasMessageContaining("'d'");
         assertThat(second.get("t", "k2")).isNull();
         assertThat(second.get("t", "k")).isEqualTo(Map.of("long", 1));
+    }
+
+    @Test
+    void instancesKeepingOneNameAtOnceWithDifferentMappingsBindExactlyOne(TestInfo test) throws Exception {
+        String prefix = RedisServers.uniquePrefix(test.getTestMethod().orElseThrow().getName());
+        RedisStorage one = RedisStorage.builder().uri(RedisServers.shared().uri()).keyPrefix(prefix).build();
+        RedisStorage two = RedisStorage.builder().uri(RedisServers.shared().uri()).keyPrefix(prefix).build();
+        EngineContext context = new EngineContext(Clock.systemUTC(), false, false);
+        one.open(context);
+        two.open(context);
+        ExecutorService pool = Executors.newFixedThreadPool(2);
+        try {
+            for (int round = 0; round < 20; round++) {
+                String name = "d" + round;
+                Dictionary first = Dictionary.deflate(Map.of("long", "a"));
+                Dictionary second = Dictionary.deflate(Map.of("long", "b"));
+                CountDownLatch go = new CountDownLatch(1);
+                Future<Boolean> keptByOne = pool.submit(() -> keep(one, name, first, go));
+                Future<Boolean> keptByTwo = pool.submit(() -> keep(two, name, second, go));
+                go.countDown();
+
+                boolean oneWon = keptByOne.get(10, TimeUnit.SECONDS);
+                assertThat(keptByTwo.get(10, TimeUnit.SECONDS)).as(name).isNotEqualTo(oneWon);
+                assertThat(two.storedDictionaries().get(name)).isEqualTo(oneWon ? first : second);
+            }
+        } finally {
+            pool.shutdownNow();
+            one.close();
+            two.close();
+        }
+    }
+
+    private static boolean keep(RedisStorage engine, String name, Dictionary dictionary, CountDownLatch go)
+            throws InterruptedException {
+        go.await();
+        try {
+            engine.keepDictionary(name, dictionary);
+            return true;
+        } catch (IllegalArgumentException refused) {
+            return false;
+        }
     }
 
     @Test
