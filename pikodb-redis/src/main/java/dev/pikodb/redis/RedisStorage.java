@@ -31,19 +31,29 @@ import org.slf4j.LoggerFactory;
  *         .build());
  * }</pre>
  *
- * <p><b>Layout.</b> Each table is one hash (field = key, value = the record in the Node.js PikoDB's
- * record form, see {@link RecordFormat}) plus a sorted set of its expiring keys, both under the hash
- * tag {@code {<prefix>:<escaped table>}}: a table lives in one cluster slot, and tables spread over the
- * masters. A set of table names and a hash of dictionaries live under the tag {@code {<prefix>}}
- * (one slot). Table names are escaped so that no name collides with another or with a tag
- * ({@link KeySpace}). Different key prefixes never see each other's data.
+ * <p><b>Layout.</b> Each table is one hash plus a sorted set of its expiring keys (scored by
+ * expiration, for cleanup and counting), both under the hash tag {@code {<prefix>:<escaped table>}}:
+ * a table lives in one cluster slot, and tables spread over the masters. A hash field is a key, its
+ * value the record in the Node.js PikoDB's record form with the value last,
+ * {@code {"v":3,"t":1732400000000,"x":null,"n":"sensors","d":<value JSON>}}, so that scripts read the
+ * metadata without decoding the value, reads hand the value's bytes to the facade without copying, and
+ * the data stays readable with {@code redis-cli} (a binary header would save a few bytes per record;
+ * the value dominates a record's size anyway). A set of table names ({@code {<prefix>}:tables}) and a
+ * hash of dictionaries ({@code {<prefix>}:dictionaries}) live under the tag {@code {<prefix>}}, one
+ * slot, so listing tables is one command even on a cluster. In table names {@code %}, <code>{</code>,
+ * <code>}</code> and {@code :} are escaped as {@code %XX}, so that no name collides with another or
+ * ends a hash tag early; the prefix may not contain braces. Different prefixes never see each other's
+ * data.
  *
  * <p><b>Atomicity.</b> Each write, compare-and-write, delete and read is one Lua script on the table's
  * master ({@code EVALSHA}, falling back to {@code EVAL}), so versions, expiry checks and conditional
  * writes are atomic across every instance. A table is registered in the table set before its first
  * write from an instance, and again when a write finds its hash missing; {@link #deleteTable} removes
- * the name first and the data second, so a table with data is always listed (except after a crash
- * between a write that recreated a table and its registration).
+ * the name first and the data second, so a table with data is always listed (except when a process
+ * dies, or its connection fails, between a write that recreated a table and the registration that
+ * follows it). A dictionary name is bound with {@code HSETNX}: of instances binding one name with
+ * different mappings at once, exactly one wins, the others get {@link IllegalArgumentException}.
+ * Kept dictionaries are never removed.
  *
  * <p><b>Time.</b> By default timestamps and expiry come from the {@code TIME} of the table's master
  * (every instance agrees); when the application configured a clock, from that clock.
@@ -59,8 +69,10 @@ import org.slf4j.LoggerFactory;
  * {@link dev.pikodb.DatabaseOptions#durableWrites()} the engine refuses to open unless every master
  * runs {@code appendonly yes} and {@code appendfsync always}. {@link Builder#waitForReplicas} makes
  * each change wait ({@code WAIT}) for that many replicas; a change whose outcome is unknown (timeout,
- * lost connection, too few replicas in time) throws {@link PikoDBOutcomeUnknownException}. Commands
- * are never re-sent after a reconnect (see {@link Connection}). {@link #flush()} does nothing: every
+ * lost connection, too few replicas in time) throws {@link PikoDBOutcomeUnknownException}; a change
+ * the server refused throws {@link PikoDBException} with nothing changed. Commands that change data
+ * are never re-sent by the client after a reconnect (Lettuce's default would re-send them and could
+ * apply a write twice). {@link #flush()} does nothing: every
  * acknowledged write is already where the durability settings put it. There is no lock: any number of
  * instances may share a prefix. {@link #close()} releases the client.
  *

@@ -15,8 +15,7 @@ final class Databases implements AutoCloseable {
 
     /** A database over the shared server with its own fresh prefix. */
     PikoDB standalone(String name) {
-        return open(RedisStorage.builder().uri(RedisServers.shared().uri()).keyPrefix(RedisServers.uniquePrefix(name)),
-                options -> options);
+        return open(RedisServers.standaloneStorage(name), options -> options);
     }
 
     /** A database over the shared server with a given prefix and clock. */

@@ -141,6 +141,19 @@ class RedisStorageTest {
     }
 
     @Test
+    void unicodeTableNamesKeysAndDictionaryNamesRoundTrip(TestInfo test) {
+        PikoDB db = db(test);
+        db.addDictionary("wörter \"1\"", Dictionary.deflate(Map.of("température", "t")));
+
+        db.write("tä{b}le", "ключ 🔑", Map.of("température", "😀"), null, "wörter \"1\"");
+
+        assertThat(db.get("tä{b}le", "ключ 🔑")).isEqualTo(Map.of("température", "😀"));
+        assertThat(db.getRecord("tä{b}le", "ключ 🔑").orElseThrow().dictionaryName()).isEqualTo("wörter \"1\"");
+        assertThat(db.get("tä{b}le")).extracting(Map.Entry::getKey).containsExactly("ключ 🔑");
+        assertThat(db.listTables()).containsExactly("tä{b}le");
+    }
+
+    @Test
     void databasesWithDifferentPrefixesNeverSeeEachOther(TestInfo test) {
         String base = RedisServers.uniquePrefix(test.getDisplayName());
         PikoDB outer = databases.standalone(base, null);

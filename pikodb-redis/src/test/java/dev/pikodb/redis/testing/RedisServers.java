@@ -1,5 +1,6 @@
 package dev.pikodb.redis.testing;
 
+import dev.pikodb.redis.RedisStorage;
 import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
@@ -30,6 +31,10 @@ import org.slf4j.LoggerFactory;
  * ({@link #uniquePrefix}); {@link #start} starts a dedicated server that the caller stops. Every
  * process is stopped by its handle, and at JVM exit by a shutdown hook. A test that needs a server
  * fails, never skips, when none can be started.
+ *
+ * <p>Other modules can use these classes through the {@code tests} jar of {@code pikodb-redis}
+ * (type {@code test-jar}); they then also need the test dependency {@code org.signal:embedded-redis}
+ * for machines without a {@code redis-server}.
  */
 public final class RedisServers {
 
@@ -70,6 +75,27 @@ public final class RedisServers {
             sharedCluster = RedisCluster.start(3, 0);
         }
         return sharedCluster;
+    }
+
+    /**
+     * An engine over the shared server with a fresh key prefix, e.g. for a contract test:
+     * {@code DatabaseOptions.builder().storage(RedisServers.standaloneStorage("t").build())}.
+     *
+     * @param name a readable part of the prefix, e.g. the test's name
+     * @return a builder; add options or build it
+     */
+    public static RedisStorage.Builder standaloneStorage(String name) {
+        return RedisStorage.builder().uri(shared().uri()).keyPrefix(uniquePrefix(name));
+    }
+
+    /**
+     * An engine over the shared 3-master cluster with a fresh key prefix.
+     *
+     * @param name a readable part of the prefix, e.g. the test's name
+     * @return a builder; add options or build it
+     */
+    public static RedisStorage.Builder clusterStorage(String name) {
+        return RedisStorage.builder().clusterNodes(sharedCluster().seedUris()).keyPrefix(uniquePrefix(name));
     }
 
     /**
