@@ -32,10 +32,12 @@ import java.util.function.Predicate;
  * node, routed by key slot).
  *
  * <p><b>No command runs twice.</b> Lettuce by default re-sends, after a reconnect, the commands that
- * were in flight when a connection broke. For PikoDB's write scripts that would apply a write twice
- * (a version incremented twice, a compare-and-write reported as failed although it succeeded), so a
- * replay filter drops every data-changing command instead: its caller gets an error and reports the
- * outcome as unknown. Reads are replayed as usual.
+ * were in flight when a connection broke, and buffers the commands issued while it is disconnected.
+ * For PikoDB's write scripts a re-sent command would apply a write twice (a version incremented twice,
+ * a compare-and-write reported as failed although it succeeded). So commands are rejected while a
+ * connection is down ({@code REJECT_COMMANDS}: they fail at once, nothing sent, and the client keeps
+ * reconnecting in the background), the commands in flight when it broke fail instead of being re-sent
+ * (their outcome is unknown), and a replay filter keeps data-changing commands out of any replay.
  */
 abstract class Connection implements AutoCloseable {
 
@@ -70,6 +72,7 @@ abstract class Connection implements AutoCloseable {
     static ClientOptions.Builder commonOptions(ClientOptions.Builder builder, Duration connectTimeout,
             Duration commandTimeout) {
         return builder.replayFilter(REPLAY_FILTER)
+                .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
                 .socketOptions(SocketOptions.builder().connectTimeout(connectTimeout).build())
                 .timeoutOptions(TimeoutOptions.enabled(commandTimeout));
     }

@@ -38,7 +38,7 @@ final class DictionaryStore {
 
     Map<String, Dictionary> all() {
         Map<String, Dictionary> all = new LinkedHashMap<>();
-        commands.get().hgetall(keys.dictionariesKey()).forEach((name, mapping) -> {
+        changes.command(() -> commands.get().hgetall(keys.dictionariesKey())).forEach((name, mapping) -> {
             String dictionaryName = new String(name, StandardCharsets.UTF_8);
             all.put(dictionaryName, parse(dictionaryName, mapping));
         });
@@ -49,11 +49,11 @@ final class DictionaryStore {
         byte[] field = name.getBytes(StandardCharsets.UTF_8);
         byte[] mapping = JSON.writeValueAsBytes(new TreeMap<>(dictionary.deflateMapping()));
         boolean kept = changes.change(keys.dictionariesKey(), "keeping of dictionary '" + name + "'",
-                master -> master.hsetnx(keys.dictionariesKey(), field, mapping));
+                master -> changes.command(() -> master.hsetnx(keys.dictionariesKey(), field, mapping)));
         if (kept) {
             return;
         }
-        byte[] stored = commands.get().hget(keys.dictionariesKey(), field);
+        byte[] stored = changes.command(() -> commands.get().hget(keys.dictionariesKey(), field));
         Dictionary existing = stored == null ? null : parse(name, stored);
         if (existing == null) {
             throw new PikoDBException("Dictionary '" + name + "' vanished from " + where + " while it was kept");
@@ -69,7 +69,8 @@ final class DictionaryStore {
         try {
             return Dictionary.deflate(JSON.readValue(mapping, MAPPING));
         } catch (RuntimeException e) {
-            throw new PikoDBException("Dictionary '" + name + "' kept in " + where + " is unreadable: " + e.getMessage(), e);
+            throw new PikoDBException("Dictionary '" + name + "' kept in " + where + " is unreadable: "
+                    + e.getMessage(), e);
         }
     }
 }

@@ -8,16 +8,24 @@ import io.lettuce.core.RedisCommandExecutionException;
  * Turns client failures into PikoDB's exceptions. A command the server answered with an error
  * ({@link RedisCommandExecutionException}: {@code OOM}, {@code READONLY}, {@code MOVED}, ...) did not
  * run, and PikoDB's scripts check everything before they change anything, so such a failure changed
- * nothing. Any other failure of a data-changing command (a timeout, a connection lost or a command
- * dropped on reconnect) leaves its outcome unknown.
+ * nothing; nor did a command the client rejected because its connection was down. Any other failure
+ * of a data-changing command (a timeout, a connection lost with the command in flight) leaves its
+ * outcome unknown.
  */
 final class Failures {
 
     private Failures() {
     }
 
+    /** The message of Lettuce's rejection of a command issued while its connection is down (never sent). */
+    private static final String NOT_CONNECTED = "Currently not connected";
+
     static boolean rejectedByServer(Throwable e) {
         return e instanceof RedisCommandExecutionException;
+    }
+
+    static boolean neverSent(Throwable e) {
+        return e.getMessage() != null && e.getMessage().startsWith(NOT_CONNECTED);
     }
 
     static boolean redirected(Throwable e) {
@@ -40,6 +48,10 @@ final class Failures {
         if (rejectedByServer(e)) {
             return new PikoDBException("The " + operation + " failed on " + where + ": the server refused it ("
                     + e.getMessage() + "); nothing was changed", e);
+        }
+        if (neverSent(e)) {
+            return new PikoDBException("The " + operation + " failed: the connection to " + where
+                    + " is down (reconnecting); nothing was sent or changed", e);
         }
         return new PikoDBOutcomeUnknownException("The " + operation + " on " + where
                 + " may or may not have been applied: " + e + ". Read the record again before retrying", e);

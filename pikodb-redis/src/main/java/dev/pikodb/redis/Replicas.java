@@ -25,7 +25,14 @@ final class Replicas {
         if (replicas == 0) {
             return;
         }
-        long confirmed = commands.waitForReplication(replicas, timeout.toMillis());
+        long confirmed;
+        try {
+            confirmed = commands.waitForReplication(replicas, timeout.toMillis());
+        } catch (RuntimeException e) {
+            throw new PikoDBOutcomeUnknownException("The " + operation + " was applied on the master of " + where
+                    + " but waiting for its replicas failed (" + e + "): it may be lost if the master fails before they"
+                    + " catch up", e);
+        }
         if (confirmed < replicas) {
             throw new PikoDBOutcomeUnknownException("The " + operation + " was applied on the master of " + where
                     + " but only " + confirmed + " of the " + replicas + " replicas required confirmed it within "

@@ -60,7 +60,8 @@ final class TableStore {
         byte[][] args = {now.get(), utf8(key), json, expiration == null ? EMPTY : utf8(expiration.toString()),
             RecordFormat.dictionaryField(dictionaryName), utf8(Long.toString(expectedVersion))};
         List<Object> reply = onMaster(tableKeys[0], commands -> {
-            List<Object> result = Scripts.run(commands, Scripts.WRITE, ScriptOutputType.MULTI, tableKeys, args);
+            List<Object> result = command(
+                    () -> Scripts.run(commands, Scripts.WRITE, ScriptOutputType.MULTI, tableKeys, args));
             if ((Long) result.get(0) > 0) {
                 Replicas.await(commands, settings.replicas(), settings.replicaTimeout(), operation, where);
             }
@@ -80,8 +81,8 @@ final class TableStore {
     }
 
     EngineRecord read(String table, String key) {
-        List<Object> reply = Scripts.run(commands(), Scripts.READ, ScriptOutputType.MULTI, keys.table(table),
-                now.get(), utf8(key));
+        List<Object> reply = command(() -> Scripts.run(commands(), Scripts.READ, ScriptOutputType.MULTI,
+                keys.table(table), now.get(), utf8(key)));
         stats.reads.increment();
         if (reply.isEmpty()) {
             return null;
@@ -96,8 +97,8 @@ final class TableStore {
     boolean delete(String table, String key, String operation) {
         byte[][] tableKeys = keys.table(table);
         long outcome = onMaster(tableKeys[0], commands -> {
-            Long result = Scripts.run(commands, Scripts.DELETE, ScriptOutputType.INTEGER, tableKeys, now.get(),
-                    utf8(key));
+            Long result = command(() -> Scripts.run(commands, Scripts.DELETE, ScriptOutputType.INTEGER, tableKeys,
+                    now.get(), utf8(key)));
             if (result > 0) {
                 Replicas.await(commands, settings.replicas(), settings.replicaTimeout(), operation, where);
             }
@@ -114,13 +115,15 @@ final class TableStore {
     /** Visits live records with HSCAN slices; each key once, expiry judged at the start of the visit. */
     void forEachLive(String table, BiConsumer<String, EngineRecord> action) {
         byte[][] tableKeys = keys.table(table);
-        long start = Scripts.<Long>run(commands(), Scripts.NOW, ScriptOutputType.INTEGER, tableKeys, now.get());
+        long start = command(
+                () -> Scripts.<Long>run(commands(), Scripts.NOW, ScriptOutputType.INTEGER, tableKeys, now.get()));
         Set<String> seen = new HashSet<>();
         ScanCursor cursor = ScanCursor.INITIAL;
         ScanArgs slice = ScanArgs.Builder.limit(SCAN_COUNT);
         MapScanCursor<byte[], byte[]> page;
         do {
-            page = commands().hscan(tableKeys[0], cursor, slice);
+            ScanCursor from = cursor;
+            page = command(() -> commands().hscan(tableKeys[0], from, slice));
             for (Map.Entry<byte[], byte[]> entry : page.getMap().entrySet()) {
                 String key = new String(entry.getKey(), StandardCharsets.UTF_8);
                 if (seen.add(key)) {
@@ -141,8 +144,8 @@ final class TableStore {
         long removed = 0;
         List<Object> reply;
         do {
-            reply = Scripts.run(commands(), Scripts.CLEANUP, ScriptOutputType.MULTI, tableKeys, now.get(),
-                    utf8(Integer.toString(CLEANUP_BATCH)));
+            reply = command(() -> Scripts.run(commands(), Scripts.CLEANUP, ScriptOutputType.MULTI, tableKeys, now.get(),
+                    utf8(Integer.toString(CLEANUP_BATCH))));
             removed += (Long) reply.get(0);
         } while ((Long) reply.get(1) == 1);
         stats.expiredRemoved.add(removed);
@@ -151,7 +154,7 @@ final class TableStore {
 
     List<String> listTables() {
         List<String> names = new ArrayList<>();
-        for (byte[] name : commands().smembers(keys.tablesKey())) {
+        for (byte[] name : command(() -> commands().smembers(keys.tablesKey()))) {
             names.add(new String(name, StandardCharsets.UTF_8));
         }
         names.sort(null);
@@ -162,9 +165,9 @@ final class TableStore {
     boolean deleteTable(String table, String operation) {
         byte[][] tableKeys = keys.table(table);
         registered.remove(table);
-        boolean listed = commands().srem(keys.tablesKey(), utf8(table)) > 0;
+        boolean listed = command(() -> commands().srem(keys.tablesKey(), utf8(table))) > 0;
         long deleted = onMaster(tableKeys[0], commands -> {
-            Long result = commands.del(tableKeys);
+            Long result = command(() -> commands.del(tableKeys));
             Replicas.await(commands, settings.replicas(), settings.replicaTimeout(), operation, where);
             return result;
         });
@@ -174,16 +177,16 @@ final class TableStore {
     Optional<TableSummary> tableSummary(String table) {
         byte[][] tableKeys = keys.table(table);
         RedisClusterCommands<byte[], byte[]> commands = commands();
-        long records = commands.hlen(tableKeys[0]);
-        if (records == 0 && !commands.sismember(keys.tablesKey(), utf8(table))) {
+        long records = command(() -> commands.hlen(tableKeys[0]));
+        if (records == 0 && !command(() -> commands.sismember(keys.tablesKey(), utf8(table)))) {
             return Optional.empty();
         }
-        Long bytes = records == 0 ? Long.valueOf(0) : commands.memoryUsage(tableKeys[0]);
+        Long bytes = records == 0 ? Long.valueOf(0) : command(() -> commands.memoryUsage(tableKeys[0]));
         return Optional.of(new TableSummary(table, (int) records, bytes == null ? 0 : bytes, 0));
     }
 
     private void register(String table) {
-        commands().sadd(keys.tablesKey(), utf8(table));
+        command(() -> commands().sadd(keys.tablesKey(), utf8(table)));
         registered.add(table);
     }
 
@@ -214,6 +217,11 @@ final class TableStore {
                 connection.get().refreshTopology();
             }
         }
+    }
+
+    /** Runs one command, again while it is rejected unsent during a reconnect (see {@link Reconnecting}). */
+    <T> T command(Supplier<T> command) {
+        return Reconnecting.command(settings.commandTimeout(), command);
     }
 
     private RedisClusterCommands<byte[], byte[]> commands() {

@@ -4,13 +4,20 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.pikodb.DatabaseOptions;
+import dev.pikodb.Dictionary;
 import dev.pikodb.PikoDB;
 import dev.pikodb.PikoDBException;
 import dev.pikodb.PikoDBOutcomeUnknownException;
+import dev.pikodb.redis.testing.RedisCluster;
 import dev.pikodb.redis.testing.RedisServer;
 import dev.pikodb.redis.testing.RedisServers;
 import dev.pikodb.redis.testing.Resp;
 import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -79,6 +86,41 @@ class DurabilityTest {
 
         assertThat(db.get("t", "k")).as("applied on the master").isEqualTo("v");
         assertThat(db.statistics().failedWrites()).isEqualTo(1);
+    }
+
+    @Test
+    void keepingADictionaryWaitsForTheReplicasToo(TestInfo test) {
+        PikoDB db = databases.open(storage(test).waitForReplicas(1, Duration.ofMillis(100)), options -> options);
+        db.addDictionary("d", Dictionary.deflate(Map.of("long", "l")));
+
+        assertThatThrownBy(() -> db.write("t", "k", Map.of("long", 1), null, "d"))
+                .isInstanceOf(PikoDBOutcomeUnknownException.class)
+                .hasMessageContaining("keeping of dictionary 'd'");
+        assertThat(db.get("t", "k")).as("the record is not written when its dictionary is not confirmed").isNull();
+    }
+
+    @Test
+    void aWriteInFlightWhenTheConnectionDropsIsNotSentAgain(TestInfo test) throws Exception {
+        PikoDB db = databases.open(storage(test), options -> options);
+        db.write("t", "k", "first");
+        ExecutorService writer = Executors.newSingleThreadExecutor();
+        try (Resp admin = server.admin()) {
+            admin.call("CLIENT", "PAUSE", "5000", "WRITE");
+            Future<Long> write;
+            try {
+                write = writer.submit(() -> db.write("t", "k", "second"));
+                RedisCluster.await("the write to wait on the paused server",
+                        () -> admin.text("CLIENT", "LIST").contains("cmd=evalsha"));
+                admin.call("CLIENT", "KILL", "TYPE", "normal", "SKIPME", "yes");
+            } finally {
+                admin.call("CLIENT", "UNPAUSE");
+            }
+            assertThatThrownBy(() -> write.get(10, TimeUnit.SECONDS)).hasCauseInstanceOf(PikoDBOutcomeUnknownException.class);
+            assertThat(db.getRecord("t", "k").orElseThrow().version()).as("the dropped write was not re-sent")
+                    .isEqualTo(1);
+        } finally {
+            writer.shutdownNow();
+        }
     }
 
     @Test
