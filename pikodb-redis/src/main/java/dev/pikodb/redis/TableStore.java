@@ -18,6 +18,8 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.BiConsumer;
 import java.util.function.Function;
 import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The record and table operations of a {@link RedisStorage} on an open {@link Connection}: each one
@@ -25,6 +27,8 @@ import java.util.function.Supplier;
  * are thrown as the client throws them; {@link RedisStorage} turns them into PikoDB's exceptions.
  */
 final class TableStore {
+
+    private static final Logger log = LoggerFactory.getLogger(TableStore.class);
 
     /** How many fields one {@code HSCAN} call asks for. */
     static final int SCAN_COUNT = 1000;
@@ -69,7 +73,7 @@ final class TableStore {
         });
         long version = (Long) reply.get(0);
         if ((Long) reply.get(1) == 1) {
-            register(table);
+            registerAfterWrite(table);
         }
         stats.expiredRemoved.add((Long) reply.get(2));
         if (version > 0) {
@@ -183,6 +187,20 @@ final class TableStore {
         }
         Long bytes = records == 0 ? Long.valueOf(0) : command(() -> commands.memoryUsage(tableKeys[0]));
         return Optional.of(new TableSummary(table, (int) records, bytes == null ? 0 : bytes, 0));
+    }
+
+    /**
+     * Lists a table that a write just recreated. The write is applied whatever happens here, so a
+     * failure is logged, not thrown; the next write from this instance lists the table again.
+     */
+    private void registerAfterWrite(String table) {
+        try {
+            register(table);
+        } catch (RuntimeException e) {
+            registered.remove(table);
+            log.warn("Table '{}' of {} was written but could not be added to the list of tables ({}); the next write "
+                    + "to it adds it", table, where, e.toString());
+        }
     }
 
     private void register(String table) {
