@@ -1,9 +1,12 @@
 package dev.pikodb.redis;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.pikodb.DatabaseOptions;
 import dev.pikodb.Dictionary;
 import dev.pikodb.PikoDB;
+import dev.pikodb.PikoDBException;
 import dev.pikodb.TableSummary;
 import dev.pikodb.redis.testing.RedisCluster;
 import dev.pikodb.redis.testing.RedisServer;
@@ -96,6 +99,18 @@ class RedisClusterTest {
             count += ((List<?>) page.get(1)).size();
         } while (!"0".equals(cursor));
         return count;
+    }
+
+    @Test
+    void durableWritesChecksEveryMaster() {
+        PikoDB durable = new PikoDB(DatabaseOptions.builder()
+                .storage(RedisStorage.builder().clusterNodes(cluster.seedUris()).keyPrefix(prefix).build())
+                .durableWrites(true).build());
+
+        assertThatThrownBy(durable::start).isInstanceOf(PikoDBException.class)
+                .hasMessageContaining("redis-cluster")
+                .hasMessageContaining("appendonly no")
+                .hasMessageContaining("'appendonly yes' and 'appendfsync always'");
     }
 
     @Test
