@@ -328,7 +328,9 @@ public final class RedisStorage implements StorageEngine {
 
         /**
          * One Redis server: {@code redis://[user:password@]host:port[/database]}, or {@code rediss://...}
-         * for TLS. Exactly one of this and {@link #clusterNodes} must be given.
+         * for TLS. Exactly one of this and {@link #clusterNodes} must be given. Lettuce also accepts
+         * {@code redis-sentinel://host:port[,host:port]/database#masterId}: the master that the
+         * sentinels name (PikoDB's tests do not run sentinels).
          *
          * @param uri the server's URI
          * @return this builder

@@ -11,8 +11,12 @@ final class Uris {
     }
 
     static String describe(RedisURI uri) {
-        return (uri.isSsl() ? "rediss://" : "redis://") + uri.getHost() + ":" + uri.getPort()
-                + (uri.getDatabase() != 0 ? "/" + uri.getDatabase() : "");
+        String database = uri.getDatabase() != 0 ? "/" + uri.getDatabase() : "";
+        if (!uri.getSentinels().isEmpty()) {
+            return "redis-sentinel://" + uri.getSentinels().stream().map(s -> s.getHost() + ":" + s.getPort())
+                    .collect(Collectors.joining(",")) + database + " master " + uri.getSentinelMasterId();
+        }
+        return (uri.isSsl() ? "rediss://" : "redis://") + uri.getHost() + ":" + uri.getPort() + database;
     }
 
     static String describeAll(List<RedisURI> uris) {

@@ -156,6 +156,12 @@ class DurabilityTest {
         RedisStorage storage = RedisStorage.builder().uri("redis://user:s3cret@127.0.0.1:1/2").keyPrefix("app").build();
 
         assertThat(storage.describe()).isEqualTo("redis://127.0.0.1:1/2 prefix app");
+        assertThat(RedisStorage.builder().uri("rediss://:s3cret@example.org:6380").build().describe())
+                .isEqualTo("rediss://example.org:6380 prefix pikodb");
+        assertThat(RedisStorage.builder().uri("redis-sentinel://:s3cret@sentinel-a:26379,sentinel-b:26379/1#orders")
+                .build().describe()).isEqualTo("redis-sentinel://sentinel-a:26379,sentinel-b:26379/1 master orders prefix pikodb");
+        assertThat(RedisStorage.builder().clusterNodes(java.util.List.of("redis://u:s3cret@a:1", "redis://b:2"))
+                .build().describe()).isEqualTo("redis-cluster redis://a:1,redis://b:2 prefix pikodb");
         assertThatThrownBy(() -> RedisStorage.builder().uri("http://user:s3cret@host").build())
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("RedisStorage.uri")
