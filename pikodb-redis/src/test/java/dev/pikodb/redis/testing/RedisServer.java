@@ -98,30 +98,6 @@ public final class RedisServer {
         waitGone();
     }
 
-    /** Suspends the process (SIGSTOP), as a stalled machine would; {@link #resume()} continues it. */
-    public void suspend() {
-        signal("STOP");
-    }
-
-    /** Continues a suspended process (SIGCONT). */
-    public void resume() {
-        signal("CONT");
-    }
-
-    private void signal(String name) {
-        try {
-            Process kill = new ProcessBuilder("kill", "-" + name, Long.toString(process.pid())).inheritIO().start();
-            if (!kill.waitFor(5, TimeUnit.SECONDS) || kill.exitValue() != 0) {
-                throw new IllegalStateException("kill -" + name + " " + process.pid() + " failed");
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
-    }
-
     /** Stops the process (SIGTERM, then SIGKILL after 5 s); waits until it is gone. Idempotent. */
     public void stop() {
         if (!process.isAlive()) {
