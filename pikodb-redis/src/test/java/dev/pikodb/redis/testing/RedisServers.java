@@ -170,12 +170,21 @@ public final class RedisServers {
         throw new IllegalStateException(server + " did not answer PING within 10 s: " + server.logTail());
     }
 
-    /** Stops every server started in this JVM. */
+    /** Stops every server started in this JVM and deletes their working directories. */
     public static void stopAll() {
         for (RedisServer server : started) {
             server.stop();
+            deleteQuietly(server.directory());
         }
         started.clear();
+    }
+
+    private static void deleteQuietly(Path directory) {
+        try (var paths = Files.walk(directory)) {
+            paths.sorted(java.util.Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+        } catch (IOException | UncheckedIOException e) {
+            log.debug("Could not delete {}: {}", directory, e.toString());
+        }
     }
 
     static void pause() {
@@ -250,13 +259,13 @@ public final class RedisServers {
                         + " on the test class path (dependency org.signal:embedded-redis)");
             }
             Path directory = Files.createTempDirectory("pikodb-redis-bin-");
+            directory.toFile().deleteOnExit();
             Path target = directory.resolve("redis-server");
             Files.copy(in, target, StandardCopyOption.REPLACE_EXISTING);
+            target.toFile().deleteOnExit();
             if (!target.toFile().setExecutable(true)) {
                 throw new IllegalStateException("Cannot make " + target + " executable");
             }
-            target.toFile().deleteOnExit();
-            directory.toFile().deleteOnExit();
             return target;
         } catch (IOException e) {
             throw new UncheckedIOException("Cannot extract " + resource, e);
