@@ -1,5 +1,6 @@
 package dev.pikodb;
 
+import dev.pikodb.internal.ChangeDispatcher;
 import dev.pikodb.internal.DictionaryRegistry;
 import dev.pikodb.internal.Validation;
 import dev.pikodb.internal.ValueCodec;
@@ -51,10 +52,14 @@ public final class PikoDB implements AutoCloseable {
 
     private enum State { NEW, OPEN, CLOSED }
 
+    /** How long {@link #close()} waits for listeners to take the changes still queued. */
+    private static final long LISTENER_DRAIN_MILLIS = 10_000;
+
     private final DatabaseOptions options;
     private final StorageEngine engine;
     private final DictionaryRegistry dictionaries;
     private final ValueCodec codec;
+    private final ChangeDispatcher changes;
     private volatile State state = State.NEW;
 
     /**
@@ -73,6 +78,7 @@ public final class PikoDB implements AutoCloseable {
         this.engine = options.storage() != null ? options.storage() : directoryEngine(options);
         this.dictionaries = new DictionaryRegistry(engine);
         this.codec = new ValueCodec(options.jsonMapper(), dictionaries);
+        this.changes = new ChangeDispatcher(engine.describe());
     }
 
     private static StorageEngine directoryEngine(DatabaseOptions options) {
@@ -112,7 +118,7 @@ public final class PikoDB implements AutoCloseable {
             throw new IllegalStateException("PikoDB over " + directory() + " was already "
                     + (state == State.OPEN ? "started" : "closed") + "; create a new instance to open it again");
         }
-        engine.open(new EngineContext(options.clock(), options.clockConfigured(), options.durableWrites()));
+        engine.open(new EngineContext(options.clock(), options.clockConfigured(), options.durableWrites(), changes));
         try {
             dictionaries.open(options.dictionaries());
         } catch (RuntimeException e) {
@@ -146,8 +152,12 @@ public final class PikoDB implements AutoCloseable {
     public synchronized void close() {
         State previous = state;
         state = State.CLOSED;
-        if (previous == State.OPEN) {
-            engine.close();
+        try {
+            if (previous == State.OPEN) {
+                engine.close();
+            }
+        } finally {
+            changes.close(LISTENER_DRAIN_MILLIS);
         }
     }
 
@@ -207,6 +217,22 @@ public final class PikoDB implements AutoCloseable {
      * @return true if written; false, changing nothing, if the version did not match
      */
     public boolean compareAndWrite(String table, String key, long expectedVersion, Object value) {
+        return compareAndWrite(table, key, expectedVersion, value, null);
+    }
+
+    /**
+     * Writes a value that expires at {@code expirationTimestamp}, only if the key's current version is
+     * {@code expectedVersion}: the check, the value and the expiration are one atomic step.
+     *
+     * @param table the table
+     * @param key the key
+     * @param expectedVersion the version last read, or 0 for "the key must not exist (or be expired)"
+     * @param value the value
+     * @param expirationTimestamp epoch milliseconds after which the record is expired, or {@code null}
+     * @return true if written; false, changing nothing, if the version did not match
+     */
+    public boolean compareAndWrite(String table, String key, long expectedVersion, Object value,
+            Long expirationTimestamp) {
         checkOpen();
         checkTableAndKey(table, key);
         if (expectedVersion < 0) {
@@ -214,7 +240,7 @@ public final class PikoDB implements AutoCloseable {
                     + expectedVersion + " (table '" + table + "', key '" + key + "')");
         }
         byte[] json = codec.encode(table, key, value, null);
-        return engine.write(table, key, json, null, null, expectedVersion) > 0;
+        return engine.write(table, key, json, expirationTimestamp, null, expectedVersion) > 0;
     }
 
     /**
@@ -278,6 +304,22 @@ public final class PikoDB implements AutoCloseable {
     }
 
     /**
+     * Reads every live record of a table with its metadata (version, timestamp, expiration,
+     * dictionary), in one pass.
+     *
+     * @param table the table
+     * @return key-record pairs in no particular order; empty for a missing table
+     */
+    public List<Map.Entry<String, DatabaseRecord>> getRecords(String table) {
+        checkOpen();
+        Validation.checkTable(table);
+        List<Map.Entry<String, DatabaseRecord>> records = new ArrayList<>();
+        engine.forEachLive(table, (key, record) -> records.add(
+                new AbstractMap.SimpleImmutableEntry<>(key, toDatabaseRecord(table, key, record))));
+        return records;
+    }
+
+    /**
      * Reads a record with its metadata; tells a stored JSON null from a missing key.
      *
      * @param table the table
@@ -291,8 +333,7 @@ public final class PikoDB implements AutoCloseable {
         if (record == null) {
             return Optional.empty();
         }
-        return Optional.of(new DatabaseRecord(codec.decode(table, key, record, Object.class), record.version(),
-                record.timestamp(), record.expiration(), record.dictionaryName()));
+        return Optional.of(toDatabaseRecord(table, key, record));
     }
 
     /**
@@ -405,6 +446,32 @@ public final class PikoDB implements AutoCloseable {
     }
 
     /**
+     * Registers a listener for the changes made through this database: writes, successful
+     * compare-and-writes, deletes, expired records removed (by reads, size counts and cleanups) and
+     * deleted tables. See {@link ChangeListener} for the guarantees. Allowed before {@link #start()}.
+     *
+     * @param listener the listener
+     * @throws IllegalArgumentException when the listener is null
+     * @throws IllegalStateException after {@link #close()}
+     */
+    public void subscribe(ChangeListener listener) {
+        if (listener == null) {
+            throw new IllegalArgumentException("listener must not be null");
+        }
+        changes.subscribe(listener);
+    }
+
+    /**
+     * Removes a listener registered with {@link #subscribe}; it receives no change published after.
+     *
+     * @param listener the listener
+     * @return true if it was registered
+     */
+    public boolean unsubscribe(ChangeListener listener) {
+        return listener != null && changes.unsubscribe(listener);
+    }
+
+    /**
      * Whether the database is started and not yet closed.
      *
      * @return true while open
@@ -488,6 +555,11 @@ public final class PikoDB implements AutoCloseable {
      */
     public Map<String, String> failedTables() {
         return engine.failedTables();
+    }
+
+    private DatabaseRecord toDatabaseRecord(String table, String key, EngineRecord record) {
+        return new DatabaseRecord(codec.decode(table, key, record, Object.class), record.version(),
+                record.timestamp(), record.expiration(), record.dictionaryName());
     }
 
     private void checkOpen() {

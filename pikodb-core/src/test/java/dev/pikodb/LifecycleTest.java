@@ -15,7 +15,11 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 import tools.jackson.core.type.TypeReference;
 
-/** start/close rules: calls outside the open window fail, one open instance per directory. */
+/**
+ * The directory engine's lifecycle: one open instance per directory (the lock), the directory created
+ * by the constructor, and nothing on disk changed by refused calls (the rules on every engine:
+ * {@code LifecycleContract}).
+ */
 class LifecycleTest extends PikoDBTestSupport {
 
     record Call(String name, Consumer<PikoDB> call) {
@@ -56,28 +60,6 @@ class LifecycleTest extends PikoDBTestSupport {
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("everyCall")
-    void everyCallBeforeStartThrowsIllegalState(Call call) {
-        PikoDB fresh = unstarted(dir.resolve("other"));
-
-        assertThatThrownBy(() -> call.call().accept(fresh))
-                .isInstanceOf(IllegalStateException.class)
-                .hasMessageContaining("start");
-        fresh.close();
-    }
-
-    @ParameterizedTest(name = "{0}")
-    @MethodSource("everyCall")
-    void everyCallAfterCloseThrowsIllegalState(Call call) {
-        db.write("t", "k", 1);
-        db.close();
-
-        assertThatThrownBy(() -> call.call().accept(db))
-                .isInstanceOf(IllegalStateException.class)
-                .hasMessageContaining("closed");
-    }
-
-    @ParameterizedTest(name = "{0}")
-    @MethodSource("everyCall")
     void failedCallsOnAClosedDatabaseChangeNothingOnDisk(Call call) {
         db.write("t", "k", "kept");
         db.close();
@@ -106,39 +88,6 @@ class LifecycleTest extends PikoDBTestSupport {
         assertThat(fresh.quarantinedFiles()).isEmpty();
         assertThat(fresh.failedTables()).isEmpty();
         assertThat(fresh.databaseDirectory()).isEqualTo(dir.resolve("other"));
-    }
-
-    @Test
-    void closeIsIdempotent() {
-        db.write("t", "k", 1);
-        db.close();
-        assertThatCode(db::close).doesNotThrowAnyException();
-        assertThatCode(db::close).doesNotThrowAnyException();
-        assertThat(db.isOpen()).isFalse();
-
-        reopen();
-        assertThat(db.get("t", "k")).isEqualTo(1);
-    }
-
-    @Test
-    void closeWithoutStartDoesNothing() {
-        PikoDB fresh = unstarted(dir.resolve("other"));
-        assertThatCode(fresh::close).doesNotThrowAnyException();
-        assertThatCode(fresh::close).doesNotThrowAnyException();
-    }
-
-    @Test
-    void startTwiceThrowsIllegalState() {
-        assertThatThrownBy(db::start).isInstanceOf(IllegalStateException.class);
-        assertThat(db.isOpen()).isTrue();
-        db.write("t", "k", 1);
-        assertThat(db.get("t", "k")).isEqualTo(1);
-    }
-
-    @Test
-    void startAfterCloseThrowsIllegalState() {
-        db.close();
-        assertThatThrownBy(db::start).isInstanceOf(IllegalStateException.class);
     }
 
     @Test
@@ -237,12 +186,6 @@ class LifecycleTest extends PikoDBTestSupport {
     }
 
     @Test
-    void constructorRejectsNullOptions() {
-        assertThatThrownBy(() -> new PikoDB((DatabaseOptions) null))
-                .isInstanceOfAny(IllegalArgumentException.class, NullPointerException.class);
-    }
-
-    @Test
     void tryWithResourcesClosesAndReleasesTheDirectory() {
         Path other = dir.resolve("twr");
         try (PikoDB first = unstarted(other)) {
@@ -260,18 +203,5 @@ class LifecycleTest extends PikoDBTestSupport {
         assertThat(visibleFiles()).isEmpty();
         db.close();
         assertThat(visibleFiles()).isEmpty();
-    }
-
-    @Test
-    void startLoadsEveryExistingTable() {
-        db.write("a", "k", 1);
-        db.write("b", "k", 2);
-        db.write("c", "k", 3);
-
-        reopen();
-
-        assertThat(db.listTables()).containsExactlyInAnyOrder("a", "b", "c");
-        assertThat(db.tableSummaries()).extracting(TableSummary::name).containsExactlyInAnyOrder("a", "b", "c");
-        assertThat(db.tableSummaries()).allSatisfy(summary -> assertThat(summary.records()).isEqualTo(1));
     }
 }

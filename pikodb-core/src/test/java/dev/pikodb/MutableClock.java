@@ -6,13 +6,21 @@ import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.concurrent.atomic.AtomicLong;
 
-/** A clock whose time the test sets explicitly, so that expiration is tested without waiting. */
-final class MutableClock extends Clock {
+/**
+ * A clock whose time the test sets explicitly, so that expiration is tested without waiting. Public
+ * because the contract suite ({@code dev.pikodb.tck}) hands it to every engine under test.
+ */
+public final class MutableClock extends Clock {
 
     private final AtomicLong millis;
     private final ZoneId zone;
 
-    MutableClock(long epochMillis) {
+    /**
+     * Starts the clock at a fixed instant.
+     *
+     * @param epochMillis the initial time
+     */
+    public MutableClock(long epochMillis) {
         this(new AtomicLong(epochMillis), ZoneOffset.UTC);
     }
 
@@ -21,11 +29,21 @@ final class MutableClock extends Clock {
         this.zone = zone;
     }
 
-    void set(long epochMillis) {
+    /**
+     * Sets the time.
+     *
+     * @param epochMillis the new time
+     */
+    public void set(long epochMillis) {
         millis.set(epochMillis);
     }
 
-    void advance(long deltaMillis) {
+    /**
+     * Moves the time forward (or back, with a negative delta).
+     *
+     * @param deltaMillis milliseconds to add
+     */
+    public void advance(long deltaMillis) {
         millis.addAndGet(deltaMillis);
     }
 

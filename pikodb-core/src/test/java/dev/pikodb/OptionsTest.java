@@ -12,7 +12,10 @@ import org.junit.jupiter.api.Test;
 import tools.jackson.databind.PropertyNamingStrategies;
 import tools.jackson.databind.json.JsonMapper;
 
-/** DatabaseOptions: builder validation, defaults, immutability, and that the options take effect. */
+/**
+ * DatabaseOptions: builder validation, defaults, immutability, and the options' effect on the table files
+ * (their effect on every engine: {@code OptionsContract}).
+ */
 class OptionsTest extends PikoDBTestSupport {
 
     static final Dictionary A = Dictionary.deflate(Map.of("alpha", "a"));
@@ -136,28 +139,5 @@ class OptionsTest extends PikoDBTestSupport {
         db.close();
         assertThat(tableFileEntries("people").get("p").get("d").propertyNames())
                 .containsExactlyInAnyOrder("first_name", "last_name");
-    }
-
-    @Test
-    void defaultMapperKeepsJavaPropertyNames() {
-        db.write("people", "p", new Person("Ada", "Lovelace"));
-
-        assertThat(db.get("people", "p")).isEqualTo(map("firstName", "Ada", "lastName", "Lovelace"));
-    }
-
-    @Test
-    void configuredClockGivesTheTimestamps() {
-        clock.set(42_000L);
-        db.write("t", "k", 1);
-        assertThat(db.getRecord("t", "k").orElseThrow().timestamp()).isEqualTo(42_000L);
-    }
-
-    @Test
-    void durableWritesOptionWorks() {
-        reopen(b -> b.durableWrites(true));
-        assertThat(db.options().durableWrites()).isTrue();
-        db.write("t", "k", 1);
-        reopen(b -> b.durableWrites(true));
-        assertThat(db.get("t", "k")).isEqualTo(1);
     }
 }

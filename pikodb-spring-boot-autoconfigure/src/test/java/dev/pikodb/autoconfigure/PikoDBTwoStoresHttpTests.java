@@ -25,6 +25,7 @@ import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Primary;
 import org.springframework.test.annotation.DirtiesContext;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
@@ -137,7 +138,10 @@ class PikoDBTwoStoresHttpTests {
             SpringApplication.run(TwoStoresApplication.class, args);
         }
 
+        // Primary, as with several DataSources: what needs exactly one store (Spring Data repositories,
+        // the cache) uses this one.
         @Bean
+        @Primary
         PikoDB orders(@Value("${demo.directory}") Path directory) throws IOException {
             return started(directory.resolve("orders"));
         }

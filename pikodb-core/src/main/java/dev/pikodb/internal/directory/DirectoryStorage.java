@@ -1,5 +1,6 @@
 package dev.pikodb.internal.directory;
 
+import dev.pikodb.ChangeEvent;
 import dev.pikodb.Dictionary;
 import dev.pikodb.PikoDBException;
 import dev.pikodb.PikoDBStatistics;
@@ -71,7 +72,8 @@ public final class DirectoryStorage implements StorageEngine {
     /** Locks the directory and loads every table. */
     @Override
     public void open(EngineContext engineContext) {
-        context = new StoreContext(directory, io, engineContext.durableWrites(), engineContext.clock(), stats);
+        context = new StoreContext(directory, io, engineContext.durableWrites(), engineContext.clock(), stats,
+                engineContext.changes());
         lock = DirectoryLock.acquire(directory);
         try {
             String problem = dictionaryFile.load();
@@ -266,7 +268,11 @@ public final class DirectoryStorage implements StorageEngine {
                 return false;
             }
             try {
-                return target.drop();
+                boolean existed = target.drop();
+                if (existed && context.changes().active()) {
+                    context.changes().publish(ChangeEvent.tableDeleted(table));
+                }
+                return existed;
             } finally {
                 tables.remove(table, target);
             }

@@ -1,5 +1,7 @@
 package dev.pikodb.internal.directory;
 
+import dev.pikodb.ChangeEvent;
+import dev.pikodb.spi.ChangeSink;
 import java.util.Iterator;
 import java.util.Map;
 import java.util.Set;
@@ -17,6 +19,8 @@ final class Records {
     private final Map<String, Object> map = new ConcurrentHashMap<>();
     private final Stats stats;
     private volatile boolean expiredRemoved;
+    private String table;
+    private ChangeSink changes = ChangeSink.NONE;
 
     Records(Stats stats) {
         this.stats = stats;
@@ -28,12 +32,42 @@ final class Records {
         return held == null ? null : StoredRecord.of(held);
     }
 
+    /**
+     * Reports every later change of these records to {@code changes}, once the table is shared.
+     * While someone listens, each change and its report happen under this object's monitor, so the
+     * reports of one key are in the order of the changes.
+     */
+    void publishTo(String table, ChangeSink changes) {
+        this.table = table;
+        this.changes = changes;
+    }
+
     void put(String key, StoredRecord record) {
-        map.put(key, record.held());
+        if (!changes.active()) {
+            map.put(key, record.held());
+            return;
+        }
+        synchronized (this) {
+            Object previous = map.put(key, record.held());
+            if (previous != null && StoredRecord.canExpire(previous)
+                    && StoredRecord.of(previous).isExpired(record.timestamp)) {
+                changes.publish(ChangeEvent.expired(table, key, StoredRecord.of(previous).version));
+            }
+            changes.publish(ChangeEvent.written(table, key, record.version));
+        }
     }
 
     void remove(String key) {
-        map.remove(key);
+        if (!changes.active()) {
+            map.remove(key);
+            return;
+        }
+        synchronized (this) {
+            Object previous = map.remove(key);
+            if (previous != null) {
+                changes.publish(ChangeEvent.deleted(table, key, StoredRecord.of(previous).version));
+            }
+        }
     }
 
     void clear() {
@@ -131,11 +165,21 @@ final class Records {
     }
 
     private boolean removeIfExpired(String key, Object held, long now) {
-        if (StoredRecord.canExpire(held) && ((StoredRecord) held).isExpired(now) && map.remove(key, held)) {
-            expiredRemoved = true;
-            stats.expiredRemoved.increment();
-            return true;
+        if (!StoredRecord.canExpire(held) || !((StoredRecord) held).isExpired(now)) {
+            return false;
         }
-        return false;
+        if (changes.active()) {
+            synchronized (this) {
+                if (!map.remove(key, held)) {
+                    return false;
+                }
+                changes.publish(ChangeEvent.expired(table, key, ((StoredRecord) held).version));
+            }
+        } else if (!map.remove(key, held)) {
+            return false;
+        }
+        expiredRemoved = true;
+        stats.expiredRemoved.increment();
+        return true;
     }
 }

@@ -1,8 +1,9 @@
 package dev.pikodb.internal.directory;
 
+import dev.pikodb.spi.ChangeSink;
 import java.nio.file.Path;
 import java.time.Clock;
 
 /** What every table of one store shares. */
-record StoreContext(Path directory, FileIO io, boolean durable, Clock clock, Stats stats) {
+record StoreContext(Path directory, FileIO io, boolean durable, Clock clock, Stats stats, ChangeSink changes) {
 }

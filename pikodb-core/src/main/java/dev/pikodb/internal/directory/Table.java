@@ -83,6 +83,7 @@ final class Table {
         this.file = context.directory().resolve(name);
         this.journalPath = FileNames.journal(context.directory(), name);
         this.records = records;
+        records.publishTo(name, context.changes());
         this.fileExists = fileExists;
         this.fileBytes = fileBytes;
         this.journal = journal;

@@ -1,7 +1,8 @@
-package dev.pikodb;
+package dev.pikodb.tck;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.pikodb.DatabaseRecord;
 import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.util.ArrayList;
@@ -20,14 +21,17 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ObjectNode;
 
 /** Every kind of value round-trips, reads return fresh objects, and typed reads convert as Jackson does. */
-class ValuesTest extends PikoDBTestSupport {
+public abstract class ValuesContract extends ContractSupport {
 
+    /** A small record value. */
     public record Point(int x, int y) {
     }
 
+    /** A record value with lists, a nested record and an enum. */
     public record Customer(String name, int age, List<String> tags, Point home, Level level) {
     }
 
+    /** An enum property, stored by name. */
     public enum Level { BRONZE, GOLD }
 
     /** A classic mutable JavaBean. */

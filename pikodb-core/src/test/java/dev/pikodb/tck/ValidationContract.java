@@ -1,9 +1,12 @@
-package dev.pikodb;
+package dev.pikodb.tck;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
+import dev.pikodb.DatabaseRecord;
+import dev.pikodb.Dictionary;
+import dev.pikodb.PikoDB;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -19,7 +22,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 import tools.jackson.core.type.TypeReference;
 
 /** Table names, keys and values are validated before anything changes. */
-class ValidationTest extends PikoDBTestSupport {
+public abstract class ValidationContract extends ContractSupport {
 
     /** A named call of the API with one varying argument. */
     record Op(String name, BiConsumer<PikoDB, String> call) {
@@ -101,7 +104,7 @@ class ValidationTest extends PikoDBTestSupport {
         assertThat(thrown.getMessage()).isNotBlank().containsIgnoringCase("table");
         assertThat(db.listTables()).isEmpty();
         db.flush();
-        assertThat(visibleFiles()).isEmpty();
+        assertThat(storedTables()).isEmpty();
     }
 
     @Test
@@ -144,14 +147,14 @@ class ValidationTest extends PikoDBTestSupport {
         assertThat(db.getTableSize(table)).isEqualTo(1);
         assertThat(db.listTables()).contains(table);
         db.flush();
-        assertThat(visibleFiles()).containsExactly(table);
+        assertThat(storedTables()).containsExactly(table);
 
         reopen();
 
         assertThat(db.listTables()).containsExactly(table);
         assertThat(db.get(table, "k")).isEqualTo(map("v", 1));
         assertThat(db.deleteTable(table)).isTrue();
-        assertThat(visibleFiles()).isEmpty();
+        assertThat(storedTables()).isEmpty();
     }
 
     // ---- keys ----
@@ -231,10 +234,12 @@ class ValidationTest extends PikoDBTestSupport {
         public SelfReferencing self = this;
     }
 
+    /** One half of an indirect cycle of beans. */
     public static class Parent {
         public Child child;
     }
 
+    /** The other half of an indirect cycle of beans. */
     public static class Child {
         public Parent parent;
     }
@@ -315,7 +320,7 @@ class ValidationTest extends PikoDBTestSupport {
         assertThat(db.listTables()).doesNotContain("values");
         assertThat(db.getTableSize("values")).isZero();
         db.flush();
-        assertThat(visibleFiles()).isEmpty();
+        assertThat(storedTables()).isEmpty();
         reopen();
         assertThat(db.listTables()).isEmpty();
     }

@@ -1,8 +1,9 @@
-package dev.pikodb;
+package dev.pikodb.tck;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.pikodb.Dictionary;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -14,7 +15,7 @@ import org.junit.jupiter.api.Test;
  * A record is always stored with exactly the mapping that encoded it, even when a writer races a
  * {@code removeDictionary} + {@code addDictionary} of the same name with another mapping.
  */
-class DictionaryRaceTest extends PikoDBTestSupport {
+public abstract class DictionaryRaceContract extends ContractSupport {
 
     private static final Dictionary ORIGINAL = Dictionary.deflate(Map.of("temperature", "t", "sensor", "s"));
     private static final Dictionary OTHER = Dictionary.deflate(Map.of("temperature", "s", "sensor", "t"));

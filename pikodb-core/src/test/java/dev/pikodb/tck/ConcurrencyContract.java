@@ -1,7 +1,9 @@
-package dev.pikodb;
+package dev.pikodb.tck;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.pikodb.DatabaseRecord;
+import dev.pikodb.Dictionary;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
@@ -26,7 +28,7 @@ import org.junit.jupiter.api.Timeout;
 
 /** Every method is safe from many threads; no write is lost; per-key versions follow commit order. */
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
-class ConcurrencyTest extends PikoDBTestSupport {
+public abstract class ConcurrencyContract extends ContractSupport {
 
     private final ExecutorService pool = Executors.newFixedThreadPool(12);
 

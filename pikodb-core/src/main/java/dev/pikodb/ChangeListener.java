@@ -1,0 +1,23 @@
+package dev.pikodb;
+
+/**
+ * Receives the changes of a {@link PikoDB}: register one with {@link PikoDB#subscribe}.
+ *
+ * <p>Guarantees: a listener is called after the change is visible to reads, on the database's
+ * {@code pikodb-events} thread, never while the store holds a lock; changes of one key arrive in the
+ * order they were committed; a listener that throws is logged and never fails a write or stops
+ * delivery. Changes are those made through this {@code PikoDB} instance, in this JVM (another
+ * process sharing a Redis engine has its own listeners). Delivery is asynchronous: a listener runs
+ * shortly after the call that made the change has returned; {@link PikoDB#close()} delivers what is
+ * queued before it returns.
+ */
+@FunctionalInterface
+public interface ChangeListener {
+
+    /**
+     * Called once per change.
+     *
+     * @param event the change
+     */
+    void onChange(ChangeEvent event);
+}

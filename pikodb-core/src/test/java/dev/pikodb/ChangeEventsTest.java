@@ -1,0 +1,209 @@
+package dev.pikodb;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.pikodb.ChangeEvent.Kind;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.api.Test;
+
+/** Change listeners: what they receive, in which order, and that they never hurt a write. */
+class ChangeEventsTest extends PikoDBTestSupport {
+
+    private final BlockingQueue<ChangeEvent> received = new LinkedBlockingQueue<>();
+
+    private ChangeEvent next() throws InterruptedException {
+        ChangeEvent event = received.poll(10, TimeUnit.SECONDS);
+        assertThat(event).as("a change event within 10 s").isNotNull();
+        return event;
+    }
+
+    @ParameterizedTest
+    @ValueSource(booleans = {false, true})
+    void everyKindOfChangeIsReportedWithItsVersions(boolean durable) throws Exception {
+        if (durable) {
+            db = reopen(b -> b.durableWrites(true));
+        }
+        db.subscribe(received::add);
+
+        db.write("t", "k", "a");
+        db.write("t", "k", "b");
+        assertThat(db.compareAndWrite("t", "k", 2, "c")).isTrue();
+        assertThat(db.compareAndWrite("t", "k", 2, "stale")).isFalse();
+        assertThat(db.delete("t", "k")).isTrue();
+        assertThat(db.delete("t", "k")).isFalse();
+        db.write("t", "session", "s", T0 + 1_000);
+        db.write("t", "other", "o", T0 + 1_000);
+        clock.advance(1_001);
+        assertThat(db.get("t", "session")).isNull();
+        assertThat(db.cleanupExpired("t")).isEqualTo(1);
+        assertThat(db.deleteTable("t")).isTrue();
+
+        assertThat(next()).isEqualTo(new ChangeEvent(Kind.WRITTEN, "t", "k", 0, 1));
+        assertThat(next()).isEqualTo(new ChangeEvent(Kind.WRITTEN, "t", "k", 1, 2));
+        assertThat(next()).isEqualTo(new ChangeEvent(Kind.WRITTEN, "t", "k", 2, 3));
+        assertThat(next()).isEqualTo(new ChangeEvent(Kind.DELETED, "t", "k", 3, 0));
+        assertThat(next()).isEqualTo(new ChangeEvent(Kind.WRITTEN, "t", "session", 0, 1));
+        assertThat(next()).isEqualTo(new ChangeEvent(Kind.WRITTEN, "t", "other", 0, 1));
+        assertThat(next()).isEqualTo(new ChangeEvent(Kind.EXPIRED, "t", "session", 1, 0));
+        assertThat(next()).isEqualTo(new ChangeEvent(Kind.EXPIRED, "t", "other", 1, 0));
+        assertThat(next()).isEqualTo(new ChangeEvent(Kind.TABLE_DELETED, "t", null, 0, 0));
+        db.close();
+        assertThat(received).as("nothing else: no event for the refused compare-and-write or delete").isEmpty();
+    }
+
+    @Test
+    void aWriteOverAnExpiredRecordReportsTheExpiryFirst() throws Exception {
+        db.subscribe(received::add);
+        db.write("t", "k", "old", T0 + 10);
+        db.write("t", "k", "old2", T0 + 10);
+        clock.advance(11);
+        assertThat(db.write("t", "k", "new")).isEqualTo(1);
+
+        assertThat(next().version()).isEqualTo(1);
+        assertThat(next().version()).isEqualTo(2);
+        assertThat(next()).isEqualTo(new ChangeEvent(Kind.EXPIRED, "t", "k", 2, 0));
+        assertThat(next()).isEqualTo(new ChangeEvent(Kind.WRITTEN, "t", "k", 0, 1));
+    }
+
+    @Test
+    void aFailingListenerNeverFailsAWriteNorStopsDelivery() throws Exception {
+        db.subscribe(event -> {
+            throw new IllegalStateException("listener bug");
+        });
+        db.subscribe(received::add);
+
+        assertThat(db.write("t", "k", 1)).isEqualTo(1);
+        assertThat(db.write("t", "k", 2)).isEqualTo(2);
+
+        assertThat(next().version()).isEqualTo(1);
+        assertThat(next().version()).isEqualTo(2);
+    }
+
+    @Test
+    void listenersRunOutsideTheStoreSoTheyMayWriteToIt() throws Exception {
+        db.subscribe(event -> {
+            if (event.table().equals("orders")) {
+                db.write("audit", event.key() + "@" + event.version(), event.kind().name());
+                received.add(event);
+            }
+        });
+        for (int i = 0; i < 20; i++) {
+            db.write("orders", "o" + (i % 3), i);
+        }
+        for (int i = 0; i < 20; i++) {
+            next();
+        }
+        db.close();
+        db = reopen();
+        assertThat(db.getTableSize("audit")).isEqualTo(20);
+        assertThat(db.get("audit", "o0@1")).isEqualTo("WRITTEN");
+    }
+
+    @ParameterizedTest
+    @ValueSource(booleans = {false, true})
+    void changesOfOneKeyArriveInCommitOrderFromConcurrentWriters(boolean durable) throws Exception {
+        if (durable) {
+            db = reopen(b -> b.durableWrites(true));
+        }
+        ConcurrentLinkedQueue<Long> versions = new ConcurrentLinkedQueue<>();
+        db.subscribe(event -> versions.add(event.version()));
+        int threads = 4;
+        int writesEach = durable ? 50 : 500;
+        List<Thread> writers = new ArrayList<>();
+        CountDownLatch start = new CountDownLatch(1);
+        for (int t = 0; t < threads; t++) {
+            Thread writer = new Thread(() -> {
+                try {
+                    start.await();
+                } catch (InterruptedException e) {
+                    throw new IllegalStateException(e);
+                }
+                for (int i = 0; i < writesEach; i++) {
+                    db.write("t", "hot", i);
+                }
+            });
+            writer.start();
+            writers.add(writer);
+        }
+        start.countDown();
+        for (Thread writer : writers) {
+            writer.join();
+        }
+        db.close();
+
+        List<Long> expected = new ArrayList<>();
+        for (long v = 1; v <= (long) threads * writesEach; v++) {
+            expected.add(v);
+        }
+        assertThat(new ArrayList<>(versions)).isEqualTo(expected);
+    }
+
+    @Test
+    void closeDeliversWhatIsQueuedAndUnsubscribedListenersHearNothingMore() throws Exception {
+        CountDownLatch release = new CountDownLatch(1);
+        List<ChangeEvent> slow = new ArrayList<>();
+        ChangeListener slowListener = event -> {
+            try {
+                release.await(10, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            synchronized (slow) {
+                slow.add(event);
+            }
+        };
+        ChangeListener quick = received::add;
+        db.subscribe(slowListener);
+        db.subscribe(quick);
+        for (int i = 0; i < 5; i++) {
+            db.write("t", "k" + i, i);
+        }
+        release.countDown();
+        db.close();
+        synchronized (slow) {
+            assertThat(slow).hasSize(5);
+        }
+        assertThat(received).hasSize(5);
+
+        db = reopen();
+        db.subscribe(received::add);
+        assertThat(db.unsubscribe(quick)).isFalse();
+        received.clear();
+        ChangeListener listener = received::add;
+        db.subscribe(listener);
+        assertThat(db.unsubscribe(listener)).isTrue();
+        db.write("t", "after", 1);
+        assertThat(next().key()).isEqualTo("after");
+        db.close();
+        assertThat(received).as("the unsubscribed listener got nothing").isEmpty();
+        assertThatThrownBy(() -> db.subscribe(quick)).isInstanceOf(IllegalStateException.class);
+        assertThatThrownBy(() -> db.subscribe(null)).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void nothingIsReportedForTablesLoadedAtStart() throws Exception {
+        db.write("t", "k", Map.of("a", 1));
+        db.close();
+        PikoDB fresh = new PikoDB(DatabaseOptions.builder().databaseDirectory(dir).clock(clock).build());
+        fresh.subscribe(received::add);
+        fresh.start();
+        try {
+            assertThat(fresh.get("t", "k")).isEqualTo(Map.of("a", 1));
+            fresh.write("t", "k2", 1);
+            assertThat(next()).isEqualTo(new ChangeEvent(Kind.WRITTEN, "t", "k2", 0, 1));
+        } finally {
+            fresh.close();
+        }
+        assertThat(received).isEmpty();
+    }
+}

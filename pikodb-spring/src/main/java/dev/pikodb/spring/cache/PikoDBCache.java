@@ -1,0 +1,387 @@
+package dev.pikodb.spring.cache;
+
+import dev.pikodb.DatabaseRecord;
+import dev.pikodb.PikoDB;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.LinkedHashSet;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.cache.support.AbstractValueAdaptingCache;
+import org.springframework.cache.support.NullValue;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.JavaType;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * A Spring {@link org.springframework.cache.Cache} kept in one PikoDB table, so that its entries
+ * survive restarts (and, on a shared storage engine, are shared by every instance).
+ *
+ * <p><b>Storage.</b> The cache named {@code n} is the table {@code cache-n}; each entry is one record
+ * whose key is the cache key mapped as {@link CacheKeys} describes, and whose value is a small JSON
+ * document: {@code {"t": <type>, "v": <value>, "x": <expires at>}}. {@code t} is the Jackson canonical
+ * type the value is read back as (inferred from the value, see {@link CacheValueTypes}; absent for a
+ * cached {@code null}), {@code v} the value as JSON, {@code x} the epoch milliseconds after which the
+ * entry is expired (absent when the cache has no time-to-live).
+ *
+ * <p><b>Expiration.</b> {@link #put} writes the record with PikoDB's expiration, so expired entries are
+ * invisible and removed by PikoDB's cleanup. {@link #putIfAbsent} must be atomic and PikoDB's
+ * {@code compareAndWrite} takes no expiration: such an entry carries its expiry only in {@code x}, is a
+ * miss after it, and its record stays until the key is written again, evicted or the cache cleared.
+ *
+ * <p><b>Values.</b> Anything Jackson can serialise and deserialise: POJOs, records, strings, numbers,
+ * collections and maps of those (their element types are inferred from the elements), arrays,
+ * {@code java.time} values. Not supported: values Jackson cannot rebuild (no creator, interface-typed
+ * fields without {@code @JsonTypeInfo}), and collections mixing classes that share no supertype with
+ * {@code @JsonTypeInfo} (a warning is logged when such a value is stored). An entry that cannot
+ * be read back (its class was removed or changed incompatibly since it was written) is a miss, logged
+ * once at WARN, and is replaced by the next put.
+ *
+ * <p><b>Concurrency.</b> {@link #get(Object, Callable)} computes a missing value once per key among the
+ * callers in this JVM: concurrent callers wait for the first and then read its value.
+ */
+public class PikoDBCache extends AbstractValueAdaptingCache {
+
+    private static final Logger logger = LoggerFactory.getLogger(PikoDBCache.class);
+
+    private static final String TYPE = "t";
+
+    private static final String VALUE = "v";
+
+    private static final String EXPIRES_AT = "x";
+
+    private static final int PUT_IF_ABSENT_ATTEMPTS = 16;
+
+    private final String name;
+
+    private final String table;
+
+    private final PikoDB pikoDB;
+
+    private final Duration timeToLive;
+
+    private final JsonMapper jsonMapper;
+
+    private final Clock clock;
+
+    private final ConcurrentHashMap<String, ReentrantLock> loaderLocks = new ConcurrentHashMap<>();
+
+    private final LongAdder hits = new LongAdder();
+
+    private final LongAdder misses = new LongAdder();
+
+    private final LongAdder puts = new LongAdder();
+
+    private final LongAdder evictions = new LongAdder();
+
+    private volatile boolean unreadableLogged;
+
+    private volatile boolean mixedLogged;
+
+    /**
+     * Creates a cache; {@link PikoDBCacheManager} is the usual way to get one.
+     *
+     * @param name the cache name, valid as {@link PikoDBCacheManager#tableName(String)} describes
+     * @param pikoDB an open store
+     * @param timeToLive how long entries live after they are written, or {@code null} for ever
+     * @param allowNullValues whether {@code null} values are cached
+     * @param jsonMapper the mapper that turns values into JSON and back
+     * @param clock the clock that decides expiration; the store's clock
+     */
+    public PikoDBCache(String name, PikoDB pikoDB, Duration timeToLive, boolean allowNullValues, JsonMapper jsonMapper,
+            Clock clock) {
+        super(allowNullValues);
+        this.name = name;
+        this.table = PikoDBCacheManager.tableName(name);
+        this.pikoDB = pikoDB;
+        if (timeToLive != null && (timeToLive.isNegative() || timeToLive.isZero())) {
+            throw new IllegalArgumentException("The time-to-live of cache '" + name + "' must be positive, not "
+                    + timeToLive + "; leave it unset for entries that never expire");
+        }
+        this.timeToLive = timeToLive;
+        this.jsonMapper = jsonMapper;
+        this.clock = clock;
+    }
+
+    @Override
+    public String getName() {
+        return name;
+    }
+
+    /**
+     * The store that holds this cache.
+     *
+     * @return the {@link PikoDB}
+     */
+    @Override
+    public PikoDB getNativeCache() {
+        return pikoDB;
+    }
+
+    /**
+     * The table that holds this cache's entries.
+     *
+     * @return {@code cache-<name>}
+     */
+    public String getTable() {
+        return table;
+    }
+
+    /**
+     * How long entries live after they are written.
+     *
+     * @return the time-to-live, or {@code null} when entries never expire
+     */
+    public Duration getTimeToLive() {
+        return timeToLive;
+    }
+
+    /**
+     * The counters of this cache since it was created in this JVM.
+     *
+     * @return a snapshot of the counters
+     */
+    public PikoDBCacheStatistics getStatistics() {
+        return new PikoDBCacheStatistics(hits.sum(), misses.sum(), puts.sum(), evictions.sum());
+    }
+
+    /**
+     * The number of live entries (expired ones are removed on the way).
+     *
+     * @return the number of entries
+     */
+    public long size() {
+        return pikoDB.getTableSize(table);
+    }
+
+    @Override
+    protected Object lookup(Object key) {
+        Object stored = read(storeKey(key));
+        if (stored != null) {
+            hits.increment();
+        }
+        else {
+            misses.increment();
+        }
+        return stored;
+    }
+
+    @Override
+    @SuppressWarnings("unchecked")
+    public <T> T get(Object key, Callable<T> valueLoader) {
+        Object stored = lookup(key);
+        if (stored != null) {
+            return (T) fromStoreValue(stored);
+        }
+        String storeKey = storeKey(key);
+        ReentrantLock lock = loaderLocks.computeIfAbsent(storeKey, (k) -> new ReentrantLock());
+        lock.lock();
+        try {
+            stored = read(storeKey);
+            if (stored != null) {
+                return (T) fromStoreValue(stored);
+            }
+            T value;
+            try {
+                value = valueLoader.call();
+            }
+            catch (Throwable ex) {
+                throw new ValueRetrievalException(key, valueLoader, ex);
+            }
+            write(storeKey, toStoreValue(value));
+            return value;
+        }
+        finally {
+            lock.unlock();
+            if (!lock.hasQueuedThreads()) {
+                loaderLocks.remove(storeKey, lock);
+            }
+        }
+    }
+
+    @Override
+    public CompletableFuture<?> retrieve(Object key) {
+        Object stored = lookup(key);
+        if (stored == null) {
+            return null;
+        }
+        return CompletableFuture.completedFuture(isAllowNullValues() ? toValueWrapper(stored) : fromStoreValue(stored));
+    }
+
+    @Override
+    @SuppressWarnings("unchecked")
+    public <T> CompletableFuture<T> retrieve(Object key, Supplier<CompletableFuture<T>> valueLoader) {
+        Object stored = lookup(key);
+        if (stored != null) {
+            return CompletableFuture.completedFuture((T) fromStoreValue(stored));
+        }
+        return valueLoader.get().thenApply((value) -> {
+            put(key, value);
+            return value;
+        });
+    }
+
+    @Override
+    public void put(Object key, Object value) {
+        write(storeKey(key), toStoreValue(value));
+    }
+
+    @Override
+    public ValueWrapper putIfAbsent(Object key, Object value) {
+        String storeKey = storeKey(key);
+        ObjectNode entry = entry(toStoreValue(value));
+        for (int attempt = 0; attempt < PUT_IF_ABSENT_ATTEMPTS; attempt++) {
+            if (pikoDB.compareAndWrite(table, storeKey, 0, entry)) {
+                puts.increment();
+                return null;
+            }
+            Optional<DatabaseRecord> current = pikoDB.getRecord(table, storeKey);
+            if (current.isEmpty()) {
+                continue;
+            }
+            Object existing = decode(storeKey, jsonMapper.valueToTree(current.get().value()));
+            if (existing != null) {
+                return toValueWrapper(existing);
+            }
+            // Present but expired by its own expiry, or unreadable: replace it unless someone else did.
+            if (pikoDB.compareAndWrite(table, storeKey, current.get().version(), entry)) {
+                puts.increment();
+                return null;
+            }
+        }
+        throw new IllegalStateException("Cache '" + name + "': putIfAbsent for key '" + storeKey + "' lost "
+                + PUT_IF_ABSENT_ATTEMPTS + " races with concurrent writers of the same key in table '" + table + "'");
+    }
+
+    @Override
+    public void evict(Object key) {
+        evictIfPresent(key);
+    }
+
+    @Override
+    public boolean evictIfPresent(Object key) {
+        boolean removed = pikoDB.delete(table, storeKey(key));
+        if (removed) {
+            evictions.increment();
+        }
+        return removed;
+    }
+
+    @Override
+    public void clear() {
+        pikoDB.deleteTable(table);
+    }
+
+    @Override
+    public boolean invalidate() {
+        boolean hadEntries = pikoDB.getTableSize(table) > 0;
+        pikoDB.deleteTable(table);
+        return hadEntries;
+    }
+
+    private String storeKey(Object key) {
+        return CacheKeys.toStoreKey(name, key);
+    }
+
+    private void write(String storeKey, Object storeValue) {
+        ObjectNode entry = entry(storeValue);
+        JsonNode expiresAt = entry.get(EXPIRES_AT);
+        pikoDB.write(table, storeKey, entry, (expiresAt != null) ? expiresAt.asLong() : null);
+        puts.increment();
+    }
+
+    private ObjectNode entry(Object storeValue) {
+        ObjectNode entry = jsonMapper.createObjectNode();
+        if (storeValue != NullValue.INSTANCE) {
+            Set<String> mixed = new LinkedHashSet<>();
+            JavaType type = CacheValueTypes.typeOf(storeValue, jsonMapper.getTypeFactory(), mixed);
+            if (!mixed.isEmpty() && !mixedLogged) {
+                mixedLogged = true;
+                logger.warn("Cache '{}': a value of type {} mixes element classes ({}); they are read back as {}, which"
+                        + " Jackson rebuilds only when that type carries @JsonTypeInfo, else the entry is a miss."
+                        + " Logged once per cache.", name, storeValue.getClass().getName(), String.join(", ", mixed),
+                        type.toCanonical());
+            }
+            entry.put(TYPE, type.toCanonical());
+            entry.set(VALUE, serialize(storeValue, type));
+        }
+        if (timeToLive != null) {
+            entry.put(EXPIRES_AT, clock.millis() + timeToLive.toMillis());
+        }
+        return entry;
+    }
+
+    /**
+     * Writes the value with the element types it is read back with, so that type ids of polymorphic
+     * elements are written; the root collection or map is declared by its interface, which the value's
+     * own class (an immutable JDK collection, say) always implements.
+     */
+    private JsonNode serialize(Object value, JavaType type) {
+        JavaType declared = type;
+        if (value instanceof java.util.Collection<?>) {
+            declared = jsonMapper.getTypeFactory().constructCollectionType(java.util.Collection.class, type.getContentType());
+        }
+        else if (value instanceof java.util.Map<?, ?>) {
+            declared = jsonMapper.getTypeFactory().constructMapType(java.util.Map.class, type.getKeyType(),
+                    type.getContentType());
+        }
+        try {
+            return jsonMapper.writerFor(declared).valueToTree(value);
+        }
+        catch (JacksonException ex) {
+            throw new IllegalArgumentException("Cache '" + name + "' cannot store a value of type "
+                    + value.getClass().getName() + " as JSON: " + ex.getOriginalMessage(), ex);
+        }
+    }
+
+    private Object read(String storeKey) {
+        JsonNode entry = pikoDB.get(table, storeKey, JsonNode.class);
+        return (entry != null) ? decode(storeKey, entry) : null;
+    }
+
+    /** The stored value of an entry, {@link NullValue} for a cached null, or null for a miss. */
+    private Object decode(String storeKey, JsonNode entry) {
+        if (!entry.isObject()) {
+            logUnreadable(storeKey, "it is not a cache entry", null);
+            return null;
+        }
+        JsonNode expiresAt = entry.get(EXPIRES_AT);
+        if (expiresAt != null && clock.millis() > expiresAt.asLong()) {
+            return null;
+        }
+        JsonNode type = entry.get(TYPE);
+        if (type == null) {
+            return isAllowNullValues() ? NullValue.INSTANCE : null;
+        }
+        try {
+            JavaType javaType = jsonMapper.getTypeFactory().constructFromCanonical(type.asString());
+            return jsonMapper.treeToValue(entry.get(VALUE), javaType);
+        }
+        catch (JacksonException | IllegalArgumentException ex) {
+            logUnreadable(storeKey, "its value of type " + type.asString() + " cannot be read back", ex);
+            return null;
+        }
+    }
+
+    private void logUnreadable(String storeKey, String reason, Exception ex) {
+        if (!unreadableLogged) {
+            unreadableLogged = true;
+            logger.warn("Cache '{}' (table '{}'): entry '{}' is treated as a miss because {}; it is replaced on the next"
+                    + " put. Further unreadable entries of this cache are logged at DEBUG.", name, table, storeKey,
+                    reason, ex);
+        }
+        else if (logger.isDebugEnabled()) {
+            logger.debug("Cache '{}': entry '{}' is treated as a miss because {}", name, storeKey, reason, ex);
+        }
+    }
+}

@@ -1,0 +1,282 @@
+package dev.pikodb.spring.cache;
+
+import dev.pikodb.PikoDB;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Collection;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.regex.Pattern;
+import org.springframework.cache.Cache;
+import org.springframework.cache.CacheManager;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * A Spring {@link CacheManager} whose caches are PikoDB tables, so cached entries survive restarts.
+ *
+ * <pre>{@code
+ * @Bean
+ * PikoDBCacheManager cacheManager(PikoDB pikoDB) {
+ *     return PikoDBCacheManager.builder(pikoDB)
+ *         .defaultTimeToLive(Duration.ofMinutes(10))
+ *         .timeToLive("prices", Duration.ofSeconds(30))
+ *         .build();
+ * }
+ * }</pre>
+ *
+ * <p><b>Naming.</b> The cache {@code name} is the table {@code cache-<name>} (see {@link #tableName}).
+ * Cache names are 1 to 200 characters from {@code A-Z a-z 0-9 . _ -}, with no {@code ..} and not ending
+ * in {@code .tmp} nor containing {@code .tmp.}: every such name is a valid table on every storage
+ * engine and a portable file name. On a case-insensitive file system, names differing only in case
+ * share a table.
+ *
+ * <p><b>Cache names.</b> {@link #getCacheNames()} lists the caches created or configured in this
+ * manager and every cache already stored in the database (a {@code cache-} table), so caches kept from
+ * an earlier run are listed too. Unknown caches are created on first use unless
+ * {@link Builder#disableCreateOnMissingCache()} was called.
+ */
+public class PikoDBCacheManager implements CacheManager {
+
+    /** The prefix of every cache table: the cache {@code n} is kept in the table {@code cache-n}. */
+    public static final String TABLE_PREFIX = "cache-";
+
+    private static final Pattern VALID_NAME = Pattern.compile("[A-Za-z0-9._-]{1,200}");
+
+    private final PikoDB pikoDB;
+
+    private final Duration defaultTimeToLive;
+
+    private final Map<String, Duration> timeToLives;
+
+    private final boolean allowNullValues;
+
+    private final boolean createOnMissingCache;
+
+    private final JsonMapper jsonMapper;
+
+    private final Clock clock;
+
+    private final ConcurrentHashMap<String, PikoDBCache> caches = new ConcurrentHashMap<>();
+
+    private PikoDBCacheManager(Builder builder) {
+        this.pikoDB = builder.pikoDB;
+        this.defaultTimeToLive = builder.defaultTimeToLive;
+        this.timeToLives = Collections.unmodifiableMap(new LinkedHashMap<>(builder.timeToLives));
+        this.allowNullValues = builder.allowNullValues;
+        this.createOnMissingCache = builder.createOnMissingCache;
+        this.jsonMapper = (builder.jsonMapper != null) ? builder.jsonMapper : defaultMapper(pikoDB);
+        this.clock = (builder.clock != null) ? builder.clock : pikoDB.options().clock();
+        builder.initialCacheNames.forEach(this::getCache);
+        this.timeToLives.keySet().forEach(this::getCache);
+    }
+
+    /**
+     * Starts building a cache manager over an open store.
+     *
+     * @param pikoDB the store, started
+     * @return a builder
+     */
+    public static Builder builder(PikoDB pikoDB) {
+        return new Builder(pikoDB);
+    }
+
+    /**
+     * The table that holds a cache.
+     *
+     * @param cacheName the cache name
+     * @return {@code cache-<cacheName>}
+     * @throws IllegalArgumentException when the name is not a valid cache name (see the class comment)
+     */
+    public static String tableName(String cacheName) {
+        if (cacheName == null || !VALID_NAME.matcher(cacheName).matches() || cacheName.contains("..")
+                || cacheName.endsWith(".tmp") || cacheName.contains(".tmp.")) {
+            throw new IllegalArgumentException("Invalid cache name '" + cacheName + "': a cache name is 1 to 200"
+                    + " characters from A-Z a-z 0-9 . _ -, without '..', not ending in '.tmp' nor containing '.tmp.'"
+                    + " (the cache is stored in the table '" + TABLE_PREFIX + "<name>'). Rename the cache.");
+        }
+        return TABLE_PREFIX + cacheName;
+    }
+
+    @Override
+    public Cache getCache(String name) {
+        PikoDBCache cache = caches.get(name);
+        if (cache != null) {
+            return cache;
+        }
+        if (!createOnMissingCache && !timeToLives.containsKey(name) && !isStored(name)) {
+            return null;
+        }
+        return caches.computeIfAbsent(name, this::createCache);
+    }
+
+    @Override
+    public Collection<String> getCacheNames() {
+        Set<String> names = new TreeSet<>(caches.keySet());
+        for (String table : pikoDB.listTables()) {
+            if (table.startsWith(TABLE_PREFIX)) {
+                names.add(table.substring(TABLE_PREFIX.length()));
+            }
+        }
+        return Collections.unmodifiableSet(names);
+    }
+
+    /**
+     * The time-to-live a cache gets: its own, else the default.
+     *
+     * @param cacheName the cache name
+     * @return the time-to-live, or {@code null} for entries that never expire
+     */
+    public Duration getTimeToLive(String cacheName) {
+        return timeToLives.containsKey(cacheName) ? timeToLives.get(cacheName) : defaultTimeToLive;
+    }
+
+    /**
+     * The caches created so far in this manager.
+     *
+     * @return cache name to cache
+     */
+    public Map<String, PikoDBCache> getCaches() {
+        return Collections.unmodifiableMap(new LinkedHashMap<>(caches));
+    }
+
+    private boolean isStored(String name) {
+        return pikoDB.listTables().contains(TABLE_PREFIX + name);
+    }
+
+    private PikoDBCache createCache(String name) {
+        return new PikoDBCache(name, pikoDB, getTimeToLive(name), allowNullValues, jsonMapper, clock);
+    }
+
+    private static JsonMapper defaultMapper(PikoDB pikoDB) {
+        JsonMapper configured = pikoDB.options().jsonMapper();
+        return (configured != null) ? configured : JsonMapper.builder().build();
+    }
+
+    /** Builds a {@link PikoDBCacheManager}. Not thread-safe. */
+    public static final class Builder {
+
+        private final PikoDB pikoDB;
+
+        private Duration defaultTimeToLive;
+
+        private final Map<String, Duration> timeToLives = new LinkedHashMap<>();
+
+        private final Set<String> initialCacheNames = new LinkedHashSet<>();
+
+        private boolean allowNullValues = true;
+
+        private boolean createOnMissingCache = true;
+
+        private JsonMapper jsonMapper;
+
+        private Clock clock;
+
+        private Builder(PikoDB pikoDB) {
+            this.pikoDB = Objects.requireNonNull(pikoDB, "pikoDB must not be null");
+        }
+
+        /**
+         * Sets how long entries of every cache live after they are written (default: for ever).
+         *
+         * @param timeToLive a positive duration, or {@code null} for entries that never expire
+         * @return this builder
+         */
+        public Builder defaultTimeToLive(Duration timeToLive) {
+            this.defaultTimeToLive = checkTimeToLive("the default", timeToLive);
+            return this;
+        }
+
+        /**
+         * Sets the time-to-live of one cache, overriding the default, and creates that cache.
+         *
+         * @param cacheName the cache name
+         * @param timeToLive a positive duration, or {@code null} for entries that never expire
+         * @return this builder
+         */
+        public Builder timeToLive(String cacheName, Duration timeToLive) {
+            tableName(cacheName);
+            this.timeToLives.put(cacheName, checkTimeToLive("cache '" + cacheName + "'", timeToLive));
+            return this;
+        }
+
+        /**
+         * Names caches to create up front (they are listed even before first use).
+         *
+         * @param cacheNames the cache names
+         * @return this builder
+         */
+        public Builder initialCacheNames(Collection<String> cacheNames) {
+            cacheNames.forEach(PikoDBCacheManager::tableName);
+            this.initialCacheNames.addAll(cacheNames);
+            return this;
+        }
+
+        /**
+         * Stops caching {@code null} values: putting one then throws {@link IllegalArgumentException}.
+         *
+         * @return this builder
+         */
+        public Builder disableCachingNullValues() {
+            this.allowNullValues = false;
+            return this;
+        }
+
+        /**
+         * Makes {@link PikoDBCacheManager#getCache(String)} return {@code null} for a cache that is neither
+         * configured, created up front, nor stored in the database.
+         *
+         * @return this builder
+         */
+        public Builder disableCreateOnMissingCache() {
+            this.createOnMissingCache = false;
+            return this;
+        }
+
+        /**
+         * Sets the mapper that turns cached values into JSON and back (default: the store's configured
+         * mapper, else a default {@link JsonMapper}).
+         *
+         * @param jsonMapper the mapper
+         * @return this builder
+         */
+        public Builder jsonMapper(JsonMapper jsonMapper) {
+            this.jsonMapper = jsonMapper;
+            return this;
+        }
+
+        /**
+         * Sets the clock that stamps expirations (default: the store's clock, so that PikoDB's expiration
+         * and the cache agree).
+         *
+         * @param clock the clock
+         * @return this builder
+         */
+        public Builder clock(Clock clock) {
+            this.clock = clock;
+            return this;
+        }
+
+        /**
+         * Builds the cache manager, creating the configured caches.
+         *
+         * @return the cache manager
+         */
+        public PikoDBCacheManager build() {
+            return new PikoDBCacheManager(this);
+        }
+
+        private static Duration checkTimeToLive(String what, Duration timeToLive) {
+            if (timeToLive != null && (timeToLive.isNegative() || timeToLive.isZero())) {
+                throw new IllegalArgumentException("The time-to-live of " + what + " must be positive, not "
+                        + timeToLive + "; leave it unset for entries that never expire");
+            }
+            return timeToLive;
+        }
+    }
+}

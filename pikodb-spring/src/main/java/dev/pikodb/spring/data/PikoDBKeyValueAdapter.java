@@ -1,0 +1,358 @@
+package dev.pikodb.spring.data;
+
+import dev.pikodb.DatabaseRecord;
+import dev.pikodb.PikoDB;
+import java.time.Clock;
+import java.util.AbstractMap;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.locks.ReentrantLock;
+import org.springframework.core.convert.support.DefaultConversionService;
+import org.springframework.dao.DuplicateKeyException;
+import org.springframework.dao.OptimisticLockingFailureException;
+import org.springframework.data.keyvalue.core.AbstractKeyValueAdapter;
+import org.springframework.data.keyvalue.core.ForwardingCloseableIterator;
+import org.springframework.data.keyvalue.core.mapping.KeyValuePersistentEntity;
+import org.springframework.data.keyvalue.core.mapping.KeyValuePersistentProperty;
+import org.springframework.data.mapping.context.MappingContext;
+import org.springframework.data.util.CloseableIterator;
+import org.springframework.util.ClassUtils;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * A Spring Data KeyValue adapter over PikoDB's public API, so it works over every storage engine.
+ *
+ * <p><b>Mapping.</b> A keyspace is a table ({@code @KeySpace} on the type, else the type's fully
+ * qualified name); an id is a key (its string form); an entity is stored as the JSON PikoDB writes for
+ * it, so it is readable through the plain {@code PikoDB} API as well. Untyped reads (the ones Spring
+ * Data's query engine makes) find the type of a keyspace in the mapping context.
+ *
+ * <p><b>Versions.</b> A {@code @Version} property (a {@code long}, {@code int} or their wrappers) is the
+ * record's PikoDB version: it is set from the record on every read, every save of a versioned entity
+ * is a {@code compareAndWrite} expecting the version the entity carries (0, "must not exist", for a new
+ * one), a mismatch throws {@link OptimisticLockingFailureException}, and the saved entity carries the new
+ * version.
+ *
+ * <p><b>Expiration.</b> See {@link Expires}. Because {@code compareAndWrite} takes no expiration, saving
+ * an entity that is both versioned and expiring takes two steps: the version-checked write, then the
+ * same value written again with its expiration (the version then advances by two). The check is
+ * atomic against every writer; a writer of another process that slips between the two steps is
+ * overwritten (writers of this JVM going through this adapter are excluded by a lock), and a crash
+ * between them leaves the entity without expiration. Inserting an expiring entity that is not
+ * versioned checks for an existing one, then writes, under the same lock.
+ *
+ * <p>{@link #clear()} and {@link #destroy()} do nothing: the data is persistent and Spring Data calls
+ * them when the context shuts down. Delete a keyspace with {@link #deleteAllOf(String)}.
+ */
+public class PikoDBKeyValueAdapter extends AbstractKeyValueAdapter {
+
+    private static final int LOCK_STRIPES = 64;
+
+    private final PikoDB pikoDB;
+
+    private final MappingContext<? extends KeyValuePersistentEntity<?, ?>, ? extends KeyValuePersistentProperty<?>> mappingContext;
+
+    private final JsonMapper jsonMapper;
+
+    private final Clock clock;
+
+    private final Map<Class<?>, EntityMetadata> metadata = new ConcurrentHashMap<>();
+
+    private final Map<String, Class<?>> keyspaceTypes = new ConcurrentHashMap<>();
+
+    private final ReentrantLock[] locks = new ReentrantLock[LOCK_STRIPES];
+
+    /**
+     * Creates an adapter that reads values with the store's configured mapper (or a default one) and
+     * stamps expirations with the store's clock.
+     *
+     * @param pikoDB an open store
+     * @param mappingContext the mapping context shared with the template and the repositories
+     */
+    public PikoDBKeyValueAdapter(PikoDB pikoDB,
+            MappingContext<? extends KeyValuePersistentEntity<?, ?>, ? extends KeyValuePersistentProperty<?>> mappingContext) {
+        this.pikoDB = pikoDB;
+        this.mappingContext = mappingContext;
+        JsonMapper configured = pikoDB.options().jsonMapper();
+        this.jsonMapper = (configured != null) ? configured : JsonMapper.builder().build();
+        this.clock = pikoDB.options().clock();
+        for (int i = 0; i < LOCK_STRIPES; i++) {
+            locks[i] = new ReentrantLock();
+        }
+    }
+
+    /**
+     * The store this adapter works on.
+     *
+     * @return the store
+     */
+    public PikoDB getPikoDB() {
+        return pikoDB;
+    }
+
+    /**
+     * Saves an entity that must not exist yet: atomically for every entity that is not expiring.
+     *
+     * @param id the id
+     * @param item the entity
+     * @param keyspace the keyspace
+     * @param <T> the entity type
+     * @return the saved entity, carrying its new version when versioned
+     * @throws OptimisticLockingFailureException when a versioned entity with the id exists
+     * @throws DuplicateKeyException when an entity that is not versioned exists with the id
+     */
+    public <T> T insert(Object id, T item, String keyspace) {
+        EntityMetadata entity = metadata(item.getClass(), keyspace);
+        String key = key(id);
+        if (entity.isVersioned()) {
+            return versionedWrite(entity, keyspace, key, item, 0);
+        }
+        if (!entity.isExpiring()) {
+            if (!pikoDB.compareAndWrite(keyspace, key, 0, item)) {
+                throw duplicate(keyspace, key);
+            }
+            return item;
+        }
+        ReentrantLock lock = lock(keyspace, key);
+        lock.lock();
+        try {
+            if (pikoDB.getRecord(keyspace, key).isPresent()) {
+                throw duplicate(keyspace, key);
+            }
+            pikoDB.write(keyspace, key, item, entity.expiration(item, clock.millis()));
+            return item;
+        }
+        finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Saves an entity, checking its version when versioned.
+     *
+     * @param id the id
+     * @param item the entity
+     * @param keyspace the keyspace
+     * @param <T> the entity type
+     * @return the saved entity, carrying its new version when versioned
+     * @throws OptimisticLockingFailureException when the stored version is not the entity's
+     */
+    public <T> T update(Object id, T item, String keyspace) {
+        EntityMetadata entity = metadata(item.getClass(), keyspace);
+        String key = key(id);
+        if (entity.isVersioned()) {
+            return versionedWrite(entity, keyspace, key, item, entity.expectedVersion(item));
+        }
+        pikoDB.write(keyspace, key, item, entity.expiration(item, clock.millis()));
+        return item;
+    }
+
+    /**
+     * Saves an entity as {@link #update} does; a mutable versioned entity is given its new version.
+     *
+     * @return always {@code null}: the previous value is not read
+     */
+    @Override
+    public Object put(Object id, Object item, String keyspace) {
+        update(id, item, keyspace);
+        return null;
+    }
+
+    private <T> T versionedWrite(EntityMetadata entity, String keyspace, String key, T item, long expected) {
+        Object previousVersion = entity.versionOf(item);
+        boolean written = false;
+        try {
+            if (!entity.isExpiring()) {
+                T toStore = entity.withVersion(item, expected + 1);
+                written = pikoDB.compareAndWrite(keyspace, key, expected, toStore);
+                if (!written) {
+                    throw staleVersion(keyspace, key, expected);
+                }
+                return toStore;
+            }
+            ReentrantLock lock = lock(keyspace, key);
+            lock.lock();
+            try {
+                T toStore = entity.withVersion(item, expected + 2);
+                written = pikoDB.compareAndWrite(keyspace, key, expected, toStore);
+                if (!written) {
+                    throw staleVersion(keyspace, key, expected);
+                }
+                long version = pikoDB.write(keyspace, key, toStore, entity.expiration(toStore, clock.millis()));
+                return entity.withVersion(toStore, version);
+            }
+            finally {
+                lock.unlock();
+            }
+        }
+        finally {
+            if (!written && !Objects.equals(entity.versionOf(item), previousVersion)) {
+                entity.accessor(item).setProperty(entity.entity().getRequiredVersionProperty(), previousVersion);
+            }
+        }
+    }
+
+    private OptimisticLockingFailureException staleVersion(String keyspace, String key, long expected) {
+        Optional<DatabaseRecord> current = pikoDB.getRecord(keyspace, key);
+        String actual = current.map((record) -> "is at version " + record.version()).orElse("does not exist");
+        String message = (expected == 0)
+                ? "Cannot insert '" + key + "' into table '" + keyspace + "': it already exists (" + actual
+                        + "). Load it and save the loaded entity to update it."
+                : "Cannot save '" + key + "' in table '" + keyspace + "' with version " + expected + ": the record "
+                        + actual + ". Reload it and apply the change again.";
+        return new OptimisticLockingFailureException(message);
+    }
+
+    private static DuplicateKeyException duplicate(String keyspace, String key) {
+        return new DuplicateKeyException("Cannot insert '" + key + "' into table '" + keyspace
+                + "': it already exists. Use update (or save an entity with this id) to overwrite it.");
+    }
+
+    @Override
+    public boolean contains(Object id, String keyspace) {
+        return pikoDB.getRecord(keyspace, key(id)).isPresent();
+    }
+
+    @Override
+    @SuppressWarnings("unchecked")
+    public Object get(Object id, String keyspace) {
+        return get(id, keyspace, (Class<Object>) typeOf(keyspace));
+    }
+
+    @Override
+    public <T> T get(Object id, String keyspace, Class<T> type) {
+        return pikoDB.getRecord(keyspace, key(id)).map((record) -> read(record, keyspace, type)).orElse(null);
+    }
+
+    @Override
+    @SuppressWarnings("unchecked")
+    public Object delete(Object id, String keyspace) {
+        return delete(id, keyspace, (Class<Object>) typeOf(keyspace));
+    }
+
+    @Override
+    public <T> T delete(Object id, String keyspace, Class<T> type) {
+        String key = key(id);
+        T existing = get(key, keyspace, type);
+        return (pikoDB.delete(keyspace, key)) ? existing : null;
+    }
+
+    @Override
+    @SuppressWarnings("unchecked")
+    public Iterable<Object> getAllOf(String keyspace) {
+        return getAllOf(keyspace, (Class<Object>) typeOf(keyspace));
+    }
+
+    @Override
+    public <T> Iterable<T> getAllOf(String keyspace, Class<T> type) {
+        List<T> values = new ArrayList<>();
+        for (Map.Entry<Object, T> entry : readAll(keyspace, type)) {
+            values.add(entry.getValue());
+        }
+        return values;
+    }
+
+    @Override
+    @SuppressWarnings("unchecked")
+    public CloseableIterator<Map.Entry<Object, Object>> entries(String keyspace) {
+        return entries(keyspace, (Class<Object>) typeOf(keyspace));
+    }
+
+    @Override
+    public <T> CloseableIterator<Map.Entry<Object, T>> entries(String keyspace, Class<T> type) {
+        Iterator<Map.Entry<Object, T>> iterator = readAll(keyspace, type).iterator();
+        return new ForwardingCloseableIterator<>(iterator);
+    }
+
+    @Override
+    public void deleteAllOf(String keyspace) {
+        pikoDB.deleteTable(keyspace);
+    }
+
+    /** Does nothing: the data is persistent, and Spring Data calls this when the context closes. */
+    @Override
+    public void clear() {
+    }
+
+    @Override
+    public long count(String keyspace) {
+        return pikoDB.getTableSize(keyspace);
+    }
+
+    /** Does nothing: the store belongs to the application, which closes it. */
+    @Override
+    public void destroy() {
+    }
+
+    private <T> List<Map.Entry<Object, T>> readAll(String keyspace, Class<T> type) {
+        List<Map.Entry<Object, T>> result = new ArrayList<>();
+        boolean versioned = type != Object.class && metadata(type, keyspace).isVersioned();
+        for (Map.Entry<String, Object> entry : pikoDB.get(keyspace)) {
+            T value;
+            if (versioned) {
+                Optional<DatabaseRecord> record = pikoDB.getRecord(keyspace, entry.getKey());
+                if (record.isEmpty()) {
+                    continue;
+                }
+                value = read(record.get(), keyspace, type);
+            }
+            else {
+                value = convert(entry.getValue(), type);
+            }
+            result.add(new AbstractMap.SimpleImmutableEntry<>(entry.getKey(), value));
+        }
+        return result;
+    }
+
+    private <T> T read(DatabaseRecord record, String keyspace, Class<T> type) {
+        T value = convert(record.value(), type);
+        if (value == null || type == Object.class) {
+            return value;
+        }
+        return metadata(type, keyspace).withVersion(value, record.version());
+    }
+
+    private <T> T convert(Object natural, Class<T> type) {
+        if (natural == null || type == Object.class) {
+            return type.cast(natural);
+        }
+        return jsonMapper.convertValue(natural, type);
+    }
+
+    private EntityMetadata metadata(Class<?> type, String keyspace) {
+        Class<?> userType = ClassUtils.getUserClass(type);
+        keyspaceTypes.putIfAbsent(keyspace, userType);
+        return metadata.computeIfAbsent(userType,
+                (t) -> new EntityMetadata(mappingContext.getRequiredPersistentEntity(t)));
+    }
+
+    private Class<?> typeOf(String keyspace) {
+        Class<?> known = keyspaceTypes.get(keyspace);
+        if (known != null) {
+            return known;
+        }
+        for (KeyValuePersistentEntity<?, ?> entity : mappingContext.getPersistentEntities()) {
+            if (keyspace.equals(entity.getKeySpace())) {
+                keyspaceTypes.putIfAbsent(keyspace, entity.getType());
+                return entity.getType();
+            }
+        }
+        return Object.class;
+    }
+
+    private ReentrantLock lock(String keyspace, String key) {
+        return locks[Math.floorMod(31 * keyspace.hashCode() + key.hashCode(), LOCK_STRIPES)];
+    }
+
+    private static String key(Object id) {
+        if (id instanceof String string) {
+            return string;
+        }
+        return DefaultConversionService.getSharedInstance().convert(id, String.class);
+    }
+}

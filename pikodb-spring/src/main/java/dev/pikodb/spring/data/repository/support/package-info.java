@@ -1,0 +1,4 @@
+/**
+ * Support classes of PikoDB repositories.
+ */
+package dev.pikodb.spring.data.repository.support;
