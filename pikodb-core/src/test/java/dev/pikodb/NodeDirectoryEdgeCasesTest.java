@@ -91,6 +91,12 @@ class NodeDirectoryEdgeCasesTest extends PikoDBTestSupport {
         assertThat(depth(db.get("deep", "objects", JsonNode.class))).isEqualTo(levels);
         assertThat(depth(db.getRecord("deep", "arrays").orElseThrow().value())).isEqualTo(levels);
         assertThat(db.get("deep")).hasSize(3);
+        Throwable typed = org.assertj.core.api.Assertions.catchThrowable(() ->
+                assertThat(depth(db.get("deep", "arrays", List.class))).isEqualTo(levels));
+        if (typed != null) {
+            assertThat(typed).as("a typed read either works or says why").isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("nests too deeply");
+        }
 
         db.write("deep", "another", "value");
         db.close();
