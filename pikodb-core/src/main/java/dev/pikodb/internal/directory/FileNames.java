@@ -47,20 +47,11 @@ public final class FileNames {
     }
 
     /**
-     * Whether a file name in the database directory is a table.
+     * Whether a file name is of the kind temporary files have ({@code x.tmp} or {@code x.tmp.y}): such a
+     * file is never a table.
      *
      * @param fileName the file name
-     * @return true for a table file
-     */
-    public static boolean isTableFile(String fileName) {
-        return !fileName.startsWith(".") && !isTemporary(fileName);
-    }
-
-    /**
-     * Whether a file name is a temporary file of the Node.js PikoDB ({@code x.tmp} or {@code x.tmp.n.y}).
-     *
-     * @param fileName the file name
-     * @return true for a temporary file
+     * @return true for a name of a temporary file
      */
     public static boolean isTemporary(String fileName) {
         return fileName.endsWith(".tmp") || fileName.contains(".tmp.");
