@@ -166,6 +166,21 @@ class NodeDirectoryEdgeCasesTest extends PikoDBTestSupport {
         assertThat(db.get("plain", "k")).isEqualTo("fine");
     }
 
+    @Test
+    void aFileNestedBeyondAnyLimitIsMovedAsideAloneWithItsReason() {
+        db.close();
+        writeNodeTable("absurd", "[\"k\"," + record(nestedArrays(1_000_001)) + "]");
+        writeNodeTable("plain", "[\"k\"," + record("\"fine\"") + "]");
+
+        db = open(b -> { });
+
+        assertThat(db.quarantinedFiles()).singleElement().satisfies(file -> {
+            assertThat(file.table()).isEqualTo("absurd");
+            assertThat(file.reason()).contains("nesting depth");
+        });
+        assertThat(db.get("plain", "k")).isEqualTo("fine");
+    }
+
     // ---- keys with an unpaired surrogate ------------------------------------------------------
 
     /** As JavaScript's JSON.stringify writes a key holding a lone high surrogate. */

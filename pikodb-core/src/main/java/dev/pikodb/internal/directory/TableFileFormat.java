@@ -30,13 +30,15 @@ import tools.jackson.core.json.JsonFactory;
 final class TableFileFormat {
 
     /**
-     * No limit on nesting: values are skipped, never built, here (Jackson skips iteratively), so a deep
-     * value costs no stack. How deep a value can be read back is the value reader's limit, checked
-     * when the value is read, so one deep value never makes its whole table unreadable.
+     * Nesting far beyond what values may have: values are skipped, never built, here (Jackson skips
+     * iteratively), so a deep value costs no stack. How deep a value can be read back is the value
+     * reader's limit, checked when the value is read, so one deep value never makes its whole table
+     * unreadable. The bound only keeps a pathological file (a million levels, more than JavaScript can
+     * write) from costing memory out of proportion to its size: such a file is moved aside.
      */
     private static final JsonFactory FACTORY = JsonFactory.builder()
             .streamReadConstraints(StreamReadConstraints.builder()
-                    .maxNestingDepth(Integer.MAX_VALUE)
+                    .maxNestingDepth(1_000_000)
                     .maxDocumentLength(-1)
                     .maxStringLength(Integer.MAX_VALUE)
                     .maxNumberLength(Integer.MAX_VALUE)
