@@ -150,6 +150,27 @@ class NodeDirectoryEdgeCasesTest extends PikoDBTestSupport {
     }
 
     @Test
+    void aDeepValueWrittenWithADictionaryIsDeflatedAndInflatedAtEveryLevel() {
+        db.close();
+        db = open(b -> b.dictionary("sensors", SENSORS));
+        Map<String, Object> value = Map.of("sensor", "leaf");
+        for (int i = 1; i < 900; i++) {
+            value = Map.of("sensor", value);
+        }
+
+        db.write("t", "k", value, null, "sensors");
+        db.close();
+
+        JsonNode stored = DEEP_JSON.readTree(dir.resolve("t").toFile()).get(0).get(1).get("d");
+        assertThat(stored.propertyNames()).containsExactly("s");
+        assertThat(depth(stored)).isEqualTo(900);
+        db = open(b -> { });
+        Object read = db.get("t", "k");
+        assertThat(depth(read)).isEqualTo(900);
+        assertThat(read).isEqualTo(value);
+    }
+
+    @Test
     void anUnparseableTableIsMovedAsideAloneAndTheRestOpens() throws Exception {
         db.close();
         writeNodeTable("deep", "[\"k\"," + record(nestedArrays(2_000)) + "]");
