@@ -488,7 +488,9 @@ public final class PikoDB implements AutoCloseable {
      * Files found in the database directory at {@link #start()} that the store did not create and
      * does not load as tables, for example {@code notes.tmp} (temporary files' names are never tables)
      * or {@code CON} (not a valid table name). They are left exactly as they are, never deleted or
-     * changed, and logged once at start. Empty over storage engines that keep no files.
+     * changed, and logged once at start. Hidden files (names starting with {@code .}) are not listed:
+     * that namespace is the store's own, and both implementations skip it. Empty over storage engines
+     * that keep no files.
      *
      * @return the ignored files, in the order found
      */
