@@ -184,7 +184,9 @@ public final class DirectoryStorage implements StorageEngine {
                     }
                     return version;
                 } catch (Table.GoneException e) {
-                    tables.remove(table, target);
+                    if (!target.dropPending()) {
+                        tables.remove(table, target);
+                    }
                 }
             }
         } catch (PikoDBException e) {
@@ -212,7 +214,9 @@ public final class DirectoryStorage implements StorageEngine {
                     }
                     return deleted;
                 } catch (Table.GoneException e) {
-                    tables.remove(table, target);
+                    if (!target.dropPending()) {
+                        tables.remove(table, target);
+                    }
                 }
             }
         } catch (PikoDBException e) {
@@ -268,7 +272,10 @@ public final class DirectoryStorage implements StorageEngine {
             try {
                 return target.drop();
             } finally {
-                tables.remove(table, target);
+                // A table whose deletion failed stays: unchanged, or holding its name until its files are gone.
+                if (target.isGone()) {
+                    tables.remove(table, target);
+                }
             }
         } finally {
             lifecycle.readLock().unlock();

@@ -46,6 +46,12 @@ import org.slf4j.LoggerFactory;
  * last frame of every key is exactly the state the new file holds, so replay gives the same table,
  * neither losing nor duplicating anything. Steps 1-2 are forced even in default mode, so the
  * truncation can never reach the disk before the new table file does.
+ *
+ * <p><b>Deletion</b> goes through a marker ({@link DropMarker}, which holds its procedure and crash
+ * argument). A deletion that fails either leaves the table as it was or leaves it deleted in memory
+ * but pending: its name stays taken (writes first retry removing the files, and throw, storing
+ * nothing, while they cannot) until the marker's removal is forced, so no later table of that name
+ * can ever meet the old marker.
  */
 final class Table {
 
@@ -75,6 +81,8 @@ final class Table {
     private volatile boolean compactionDue;
     private volatile String failure;
     private volatile boolean gone;
+    // Deleted in memory, but the marker still stands (DropMarker): the name is not free yet.
+    private volatile boolean dropPending;
 
     Table(StoreContext context, String name, Records records, boolean fileExists, long fileBytes,
             Journal journal) {
@@ -112,6 +120,9 @@ final class Table {
      * @return the new version, or 0 when {@code expectedVersion} did not match
      */
     long put(String key, byte[] value, Long expiration, String dictionaryName, long expectedVersion) {
+        if (dropPending) {
+            retryPendingDrop();
+        }
         StoredRecord record;
         long sequence;
         appendLock.lock();
@@ -146,6 +157,9 @@ final class Table {
         long sequence;
         appendLock.lock();
         try {
+            if (dropPending) {
+                return false;
+            }
             checkWritable();
             long now = context.clock().millis();
             if (latest(key, now) == null) {
@@ -272,7 +286,7 @@ final class Table {
     }
 
     private void checkWritable() {
-        if (gone) {
+        if (gone || dropPending) {
             throw new GoneException();
         }
         if (failure != null) {
@@ -359,7 +373,7 @@ final class Table {
     void flush() {
         lockExclusive();
         try {
-            if (gone) {
+            if (gone || dropPending) {
                 return;
             }
             if (failure != null) {
@@ -382,6 +396,10 @@ final class Table {
         lockExclusive();
         try {
             if (gone) {
+                return;
+            }
+            if (dropPending) {
+                closePendingDrop();
                 return;
             }
             gone = true;
@@ -410,15 +428,21 @@ final class Table {
     }
 
     /**
-     * Deletes the table's files. A marker makes the deletion complete at the next start if it is cut
-     * short, so a table is never half-deleted.
+     * Deletes the table and its files; the procedure, its crash argument and what each failure
+     * leaves are in {@link DropMarker}.
      *
      * @return true if the table had data
+     * @throws PikoDBException when the deletion failed; the message says whether the table is
+     *     unchanged or deleted, with the deletion of its files to be completed
      */
     boolean drop() {
         lockExclusive();
         try {
             if (gone) {
+                return false;
+            }
+            if (dropPending) {
+                finishDrop("Deleting table '" + Validation.printable(name) + "' failed again");
                 return false;
             }
             boolean existed = exists();
@@ -429,27 +453,88 @@ final class Table {
                     log.debug("Pending writes of table '{}' failed before it was deleted", name, e);
                 }
             }
-            Path marker;
             try {
-                marker = DropMarker.place(context.io(), context.directory(), name);
-            } catch (IOException e) {
-                throw new PikoDBException("Cannot delete table '" + Validation.printable(name) + "': " + e
-                        + "; the table is unchanged", e);
+                DropMarker.place(context.io(), context.directory(), name);
+            } catch (DropMarker.PlacementException e) {
+                switch (e.outcome) {
+                    case UNCHANGED -> throw new PikoDBException("Cannot delete table '" + Validation.printable(name)
+                            + "': writing its deletion marker failed: " + e.getMessage() + "; the table is unchanged",
+                            e);
+                    case UNCHANGED_UNFORCED -> {
+                        fail("withdrawing the deletion marker of the table could not be forced to disk: "
+                                + e.getMessage(), e);
+                        throw new PikoDBException("Cannot delete table '" + Validation.printable(name)
+                                + "': writing its deletion marker failed: " + e.getMessage() + "; the table is"
+                                + " unchanged but refuses writes until the database is reopened", e);
+                    }
+                    case STANDING -> log.warn("The deletion marker of table '{}' could not be forced, nor removed"
+                            + " ({}); the deletion goes on", Validation.printable(name), e.getMessage());
+                    default -> throw new IllegalStateException(e.outcome.name());
+                }
             }
-            gone = true;
             closeJournalQuietly();
-            try {
-                DropMarker.complete(context.io(), context.directory(), name, marker);
-            } catch (IOException e) {
-                throw new PikoDBException("Deleting table '" + Validation.printable(name) + "' was cut short: " + e
-                        + "; it completes at the next start (marker " + marker + ")", e);
-            } finally {
-                records.clear();
-                pending.clear();
-            }
+            records.clear();
+            pending.clear();
+            fileExists = false;
+            fileBytes = 0;
+            journalBytes = 0;
+            dropPending = true;
+            finishDrop("Deleting table '" + Validation.printable(name) + "' was cut short");
             return existed;
         } finally {
             unlockExclusive();
+        }
+    }
+
+    /**
+     * Holding the journal exclusively, with the marker in place: removes the files and the marker,
+     * after which the name is free; throws, leaving the table pending deletion, when that fails.
+     */
+    private void finishDrop(String failureMessage) {
+        try {
+            DropMarker.complete(context.io(), context.directory(), name, FileNames.dropMarker(context.directory(), name));
+        } catch (IOException e) {
+            throw new PikoDBException(failureMessage + ": " + e + ". The table is deleted (it reads as empty), but"
+                    + " its name cannot be used again until its files are removed: the next write to it or"
+                    + " deleteTable retries, and the next start completes the deletion", e);
+        }
+        gone = true;
+        dropPending = false;
+    }
+
+    /**
+     * Before a write to a table whose deletion was cut short: completes it, then tells the store to
+     * write to a new table of that name; throws, storing nothing, when it still cannot be completed.
+     */
+    private void retryPendingDrop() {
+        lockExclusive();
+        try {
+            if (dropPending) {
+                finishDrop("Cannot write to table '" + Validation.printable(name) + "': completing its earlier"
+                        + " deletion failed");
+            }
+        } finally {
+            unlockExclusive();
+        }
+        throw new GoneException();
+    }
+
+    /** Whether the table was deleted or closed: it takes no more calls. */
+    boolean isGone() {
+        return gone;
+    }
+
+    /** Whether the table was deleted in memory but its files and marker are not all removed yet. */
+    boolean dropPending() {
+        return dropPending;
+    }
+
+    private void closePendingDrop() {
+        try {
+            finishDrop("Completing the deletion of table '" + Validation.printable(name) + "' failed");
+        } catch (PikoDBException e) {
+            gone = true;
+            log.warn("{}", e.getMessage());
         }
     }
 
