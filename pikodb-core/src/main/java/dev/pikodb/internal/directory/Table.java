@@ -29,7 +29,8 @@ import org.slf4j.LoggerFactory;
  * (after a failed fsync, Linux may have dropped the dirty pages and report success next time), so the
  * table enters a failed state: pending writes are dropped and their callers get
  * {@link PikoDBException}, later writes are refused, reads go on from memory, and only reopening the
- * database (which reloads the files) clears it.
+ * database (which reloads the files) clears it. A thread interrupt is no failure: the file layer
+ * completes the interrupted caller's operation and keeps its interrupt flag ({@link ChannelHandle}).
  *
  * <p><b>Compaction</b> rewrites the table file from memory and empties the journal, when the journal
  * outgrows the table file (so each write pays amortised O(1) of rewriting) and on flush and close:
