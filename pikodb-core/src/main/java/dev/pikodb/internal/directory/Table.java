@@ -22,7 +22,9 @@ import org.slf4j.LoggerFactory;
  * pending and waits for a force that covers it, shared with the other durable writers
  * ({@link GroupCommit}); the force makes the pending writes visible in append order.
  * Versions are computed against the latest appended state (pending included), so per key they
- * strictly increase in commit order. Work that needs the journal to itself (compaction, flush, close,
+ * strictly increase in commit order. Conditional writes and deletes decide against the visible
+ * state, which reads return: when a pending write of the key would change their answer, they wait
+ * for its force first ({@link #put}). Work that needs the journal to itself (compaction, flush, close,
  * delete) takes the group commit's exclusive lock, then {@code appendLock}: always in that order.
  *
  * <p><b>Failures.</b> When an append, a force or a journal reset fails, the file's state is unknown
@@ -117,6 +119,12 @@ final class Table {
     /**
      * Writes a record.
      *
+     * <p>A conditional write decides against the state reads return. In durable mode a write of the
+     * key may be appended but not yet forced: invisible to reads, and its force may still fail. When
+     * the answer against that pending state differs from the answer against the visible one, the
+     * write first waits for the pending write to be forced (and visible), then decides again; when
+     * both agree, the answer holds either way and nothing waits.
+     *
      * @param expectedVersion the version the key must have (0: absent), or -1 for any
      * @return the new version, or 0 when {@code expectedVersion} did not match
      */
@@ -124,60 +132,94 @@ final class Table {
         if (dropPending) {
             retryPendingDrop();
         }
-        StoredRecord record;
-        long sequence;
-        appendLock.lock();
-        try {
-            checkWritable();
-            long now = context.clock().millis();
-            StoredRecord current = latest(key, now);
-            long currentVersion = current == null ? 0 : current.version;
-            if (expectedVersion >= 0 && expectedVersion != currentVersion) {
-                return 0;
+        while (true) {
+            StoredRecord record;
+            long sequence;
+            long awaited = -1;
+            appendLock.lock();
+            try {
+                checkWritable();
+                long now = context.clock().millis();
+                StoredRecord current = latest(key, now);
+                long currentVersion = current == null ? 0 : current.version;
+                if (expectedVersion >= 0) {
+                    boolean matches = expectedVersion == currentVersion;
+                    if (pending.contains(key)) {
+                        StoredRecord visible = records.raw(key);
+                        long visibleVersion = visible == null || visible.isExpired(now) ? 0 : visible.version;
+                        if (matches != (expectedVersion == visibleVersion)) {
+                            awaited = pending.latestSequence(key);
+                        }
+                    }
+                    if (awaited < 0 && !matches) {
+                        return 0;
+                    }
+                }
+                if (awaited < 0) {
+                    record = StoredRecord.of(value, currentVersion + 1, now, expiration, dictionaryName);
+                    sequence = append(JournalFormat.setFrame(key, record));
+                    if (context.durable()) {
+                        pending.add(key, record, sequence);
+                    } else {
+                        records.put(key, record);
+                    }
+                } else {
+                    record = null;
+                    sequence = 0;
+                }
+            } finally {
+                appendLock.unlock();
             }
-            record = StoredRecord.of(value, currentVersion + 1, now, expiration, dictionaryName);
-            sequence = append(JournalFormat.setFrame(key, record));
-            if (context.durable()) {
-                pending.add(key, record, sequence);
-            } else {
-                records.put(key, record);
+            if (awaited >= 0) {
+                awaitForced(awaited);
+                continue;
             }
-        } finally {
-            appendLock.unlock();
+            finishWrite(sequence);
+            return record.version;
         }
-        finishWrite(sequence);
-        return record.version;
     }
 
     /**
-     * Deletes a key.
+     * Deletes a key; like a conditional write, its answer is decided against the state reads return.
      *
      * @return true if a live key was removed
      */
     boolean delete(String key) {
-        long sequence;
-        appendLock.lock();
-        try {
-            if (dropPending) {
-                return false;
+        while (true) {
+            long sequence;
+            long awaited = -1;
+            appendLock.lock();
+            try {
+                if (dropPending) {
+                    return false;
+                }
+                checkWritable();
+                long now = context.clock().millis();
+                boolean live = latest(key, now) != null;
+                if (pending.contains(key) && live != (records.live(key, now) != null)) {
+                    awaited = pending.latestSequence(key);
+                    sequence = 0;
+                } else if (!live) {
+                    records.live(key, now);
+                    return false;
+                } else {
+                    sequence = append(JournalFormat.deleteFrame(key));
+                    if (context.durable()) {
+                        pending.add(key, null, sequence);
+                    } else {
+                        records.remove(key);
+                    }
+                }
+            } finally {
+                appendLock.unlock();
             }
-            checkWritable();
-            long now = context.clock().millis();
-            if (latest(key, now) == null) {
-                records.live(key, now);
-                return false;
+            if (awaited >= 0) {
+                awaitForced(awaited);
+                continue;
             }
-            sequence = append(JournalFormat.deleteFrame(key));
-            if (context.durable()) {
-                pending.add(key, null, sequence);
-            } else {
-                records.remove(key);
-            }
-        } finally {
-            appendLock.unlock();
+            finishWrite(sequence);
+            return true;
         }
-        finishWrite(sequence);
-        return true;
     }
 
     private void finishWrite(long sequence) {
