@@ -40,6 +40,7 @@ public final class DirectoryStorage implements StorageEngine {
     private final Path directory;
     private final FileIO io;
     private final DictionaryFile dictionaryFile;
+    private final OpenJournals journals;
     private final Map<String, String> dictionaryNames = new ConcurrentHashMap<>();
     private final Map<String, Table> tables = new ConcurrentHashMap<>();
     private final List<QuarantinedFile> quarantined = new CopyOnWriteArrayList<>();
@@ -56,11 +57,14 @@ public final class DirectoryStorage implements StorageEngine {
      *
      * @param directory the database directory
      * @param io the file layer
+     * @param maxOpenJournals how many journal files may be open at once (at least 1); the journals of
+     *     the least recently written tables are closed beyond it
      */
-    public DirectoryStorage(Path directory, FileIO io) {
+    public DirectoryStorage(Path directory, FileIO io, int maxOpenJournals) {
         this.directory = directory.toAbsolutePath().normalize();
         this.io = io;
         this.dictionaryFile = new DictionaryFile(this.directory, io);
+        this.journals = new OpenJournals(maxOpenJournals);
     }
 
     @Override
@@ -71,7 +75,8 @@ public final class DirectoryStorage implements StorageEngine {
     /** Locks the directory and loads every table. */
     @Override
     public void open(EngineContext engineContext) {
-        context = new StoreContext(directory, io, engineContext.durableWrites(), engineContext.clock(), stats);
+        context = new StoreContext(directory, io, engineContext.durableWrites(), engineContext.clock(), stats,
+                journals);
         lock = DirectoryLock.acquire(directory);
         try {
             String problem = dictionaryFile.load();
@@ -148,14 +153,18 @@ public final class DirectoryStorage implements StorageEngine {
         lifecycle.writeLock().lock();
         try {
             closed = true;
+            List<Table> rewritten = new ArrayList<>();
             for (Table table : tables.values()) {
                 try {
-                    table.close();
+                    if (table.closeAndRewrite()) {
+                        rewritten.add(table);
+                    }
                 } catch (RuntimeException e) {
                     log.error("Closing table '{}' failed", Validation.printable(table.name), e);
                     failures.add(e.getMessage());
                 }
             }
+            deleteJournals(rewritten, failures);
         } finally {
             lock.close();
             lifecycle.writeLock().unlock();
@@ -163,6 +172,33 @@ public final class DirectoryStorage implements StorageEngine {
         if (!failures.isEmpty()) {
             throw new PikoDBException("Closing " + context.directory() + " failed for " + failures.size()
                     + " table(s): " + String.join("; ", failures));
+        }
+    }
+
+    /**
+     * Once every table file is rewritten: one directory force makes all their renames durable, then
+     * the journals they replace are deleted (see {@link Table#closeAndRewrite()}).
+     */
+    private void deleteJournals(List<Table> rewritten, List<String> failures) {
+        if (rewritten.isEmpty()) {
+            return;
+        }
+        try {
+            io.forceDirectory(directory);
+        } catch (IOException e) {
+            log.error("Forcing {} failed; every journal is kept and replayed at the next start", directory, e);
+            failures.add("forcing the directory failed: " + e + "; the journals are kept");
+            return;
+        }
+        for (Table table : rewritten) {
+            try {
+                table.deleteJournal();
+            } catch (IOException e) {
+                log.error("Deleting the journal of table '{}' failed", Validation.printable(table.name), e);
+                failures.add("Cannot close table '" + Validation.printable(table.name) + "' cleanly: deleting its"
+                        + " journal failed: " + e + "; it is replayed at the next start over the table file, which"
+                        + " already holds its writes");
+            }
         }
     }
 

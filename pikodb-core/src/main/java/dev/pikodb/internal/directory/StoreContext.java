@@ -4,5 +4,5 @@ import java.nio.file.Path;
 import java.time.Clock;
 
 /** What every table of one store shares. */
-record StoreContext(Path directory, FileIO io, boolean durable, Clock clock, Stats stats) {
+record StoreContext(Path directory, FileIO io, boolean durable, Clock clock, Stats stats, OpenJournals journals) {
 }

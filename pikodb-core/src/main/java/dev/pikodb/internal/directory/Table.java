@@ -49,6 +49,11 @@ import org.slf4j.LoggerFactory;
  * last frame of every key is exactly the state the new file holds, so replay gives the same table,
  * neither losing nor duplicating anything. Steps 1-2 are forced even in default mode, so the
  * truncation can never reach the disk before the new table file does.
+ * At close, step 3 deletes the journal instead, and the store forces the directory once for all
+ * tables between their step 2 and step 3 ({@link #closeAndRewrite()}): the same argument holds.
+ *
+ * <p><b>Open files.</b> The journal's file is open only while needed: {@link OpenJournals} closes the
+ * journals of idle tables beyond a budget, and the next write opens it again.
  *
  * <p><b>Deletion</b> goes through a marker ({@link DropMarker}, which holds its procedure and crash
  * argument). A deletion that fails either leaves the table as it was or leaves it deleted in memory
@@ -86,6 +91,8 @@ final class Table {
     private volatile boolean gone;
     // Deleted in memory, but the marker still stands (DropMarker): the name is not free yet.
     private volatile boolean dropPending;
+    // When the journal was last written (System.nanoTime), for releasing the least recently used.
+    private volatile long lastUsed;
 
     Table(StoreContext context, String name, Records records, boolean fileExists, long fileBytes,
             Journal journal) {
@@ -247,7 +254,18 @@ final class Table {
                 throw new PikoDBException("Cannot write to table '" + name + "': creating its journal " + journalPath
                         + " failed: " + e + ". Check that the database directory is writable and has free space", e);
             }
+            context.journals().opened(this);
+        } else {
+            try {
+                openJournal();
+            } catch (IOException e) {
+                // Nothing was written: the table stays as it was.
+                throw new PikoDBException("Cannot write to table '" + name + "': opening its journal " + journalPath
+                        + " failed: " + e + ". Check the process's open file limit and the directory's permissions",
+                        e);
+            }
         }
+        lastUsed = System.nanoTime();
         try {
             journal.append(frame);
         } catch (IOException e) {
@@ -306,6 +324,9 @@ final class Table {
         if (context.durable()) {
             try {
                 long started = System.nanoTime();
+                if (current.ensureOpen()) {
+                    context.journals().opened(this);
+                }
                 current.force();
                 commit.forced(frames, System.nanoTime() - started);
             } catch (IOException e) {
@@ -378,12 +399,9 @@ final class Table {
     /** Holding both locks, nothing pending: the procedure and its crash argument are in the class comment. */
     private void compact() throws IOException {
         long started = System.nanoTime();
-        long now = context.clock().millis();
-        records.rewritten();
-        fileBytes = AtomicFile.replace(context.io(), context.directory(), file,
-                FileNames.compactionTemp(context.directory(), name),
-                out -> TableFileFormat.write(out, records.all(), now));
-        fileExists = true;
+        // Before anything changes: the journal must be truncated at the end.
+        openJournal();
+        rewriteFile(true);
         if (journal != null) {
             try {
                 journal.reset();
@@ -397,6 +415,16 @@ final class Table {
         compactionDue = false;
         context.stats().compactions.increment();
         context.stats().compactionNanos.add(System.nanoTime() - started);
+    }
+
+    /** Steps 1-2 of a compaction; step 2's directory force may be left to the caller (close). */
+    private void rewriteFile(boolean forceDirectory) throws IOException {
+        long now = context.clock().millis();
+        records.rewritten();
+        fileBytes = AtomicFile.replace(context.io(), context.directory(), file,
+                FileNames.compactionTemp(context.directory(), name),
+                out -> TableFileFormat.write(out, records.all(), now), forceDirectory);
+        fileExists = true;
     }
 
     /** Whether the table file lacks something the table has (or has something it lost). */
@@ -434,33 +462,43 @@ final class Table {
         }
     }
 
-    /** Flushes the table, then closes and removes its journal. */
-    void close() {
+    /**
+     * Closes the table, first of two steps: makes the table file hold the whole table (steps 1-2 of a
+     * compaction, without forcing the directory) and closes the journal. The store then forces the
+     * directory once for every table and calls {@link #deleteJournal()}: a journal is deleted only
+     * once the table file that holds its writes is durably in place, and if that deletion is lost in
+     * a crash, replaying the journal over that file is harmless (see the class comment).
+     *
+     * @return true if the journal is to be deleted once the directory is forced
+     */
+    boolean closeAndRewrite() {
         lockExclusive();
         try {
             if (gone) {
-                return;
+                return false;
             }
             if (dropPending) {
                 closePendingDrop();
-                return;
+                return false;
             }
             gone = true;
             if (failure != null) {
                 log.warn("Table '{}' is closed in its failed state ({}); its files are kept as they are",
                         Validation.printable(name), failure);
                 closeJournalQuietly();
-                return;
+                return false;
             }
             forceAndApplyAll();
             if (isBehind()) {
-                compact();
+                rewriteFile(false);
             }
-            if (journal != null) {
+            boolean hadJournal = journal != null;
+            if (hadJournal) {
                 journal.close();
                 journal = null;
-                context.io().deleteIfExists(journalPath);
+                context.journals().closed(this);
             }
+            return hadJournal;
         } catch (IOException e) {
             closeJournalQuietly();
             throw new PikoDBException("Cannot close table '" + Validation.printable(name) + "' cleanly: " + e
@@ -468,6 +506,11 @@ final class Table {
         } finally {
             unlockExclusive();
         }
+    }
+
+    /** Closing, second step: the directory was forced after {@link #closeAndRewrite()}. */
+    void deleteJournal() throws IOException {
+        context.io().deleteIfExists(journalPath);
     }
 
     /**
@@ -600,7 +643,56 @@ final class Table {
                 log.debug("Closing {} failed", journalPath, e);
             }
             journal = null;
+            context.journals().closed(this);
         }
+    }
+
+    /** Opens the journal file again if it was released; the caller holds the append lock or the journal exclusively. */
+    private void openJournal() throws IOException {
+        if (journal != null && journal.ensureOpen()) {
+            context.journals().opened(this);
+        }
+    }
+
+    /**
+     * Closes the journal file if the table is idle: nobody appending or forcing, and in durable mode
+     * nothing waiting for a force. Never waits for a lock ({@link OpenJournals}).
+     *
+     * @return true if the journal is closed now
+     */
+    boolean releaseJournalIfIdle() {
+        if (appendLock.isHeldByCurrentThread() || !commit.tryLockExclusive()) {
+            return false;
+        }
+        try {
+            if (!appendLock.tryLock()) {
+                return false;
+            }
+            try {
+                Journal current = journal;
+                if (current != null && current.isOpen()) {
+                    if (context.durable() && failure == null && commit.forcedSequence() < appendedSequence) {
+                        return false;
+                    }
+                    try {
+                        current.release();
+                    } catch (IOException e) {
+                        log.debug("Closing {} failed", journalPath, e);
+                    }
+                }
+                context.journals().closed(this);
+                return true;
+            } finally {
+                appendLock.unlock();
+            }
+        } finally {
+            commit.unlockExclusive();
+        }
+    }
+
+    /** When the journal was last written, in {@link System#nanoTime()}. */
+    long lastUsed() {
+        return lastUsed;
     }
 
     // ---- reads --------------------------------------------------------------------------------
