@@ -13,6 +13,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Comparator;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -132,13 +133,7 @@ public final class DirectoryStorage implements StorageEngine {
         lifecycle.readLock().lock();
         try {
             checkNotClosed();
-            for (Table table : tables.values()) {
-                try {
-                    table.flush();
-                } catch (RuntimeException e) {
-                    failures.add(e.getMessage());
-                }
-            }
+            failures.addAll(EachTable.run(tables.values(), Table::flush));
         } finally {
             lifecycle.readLock().unlock();
         }
@@ -153,17 +148,17 @@ public final class DirectoryStorage implements StorageEngine {
         lifecycle.writeLock().lock();
         try {
             closed = true;
-            List<Table> rewritten = new ArrayList<>();
-            for (Table table : tables.values()) {
+            List<Table> rewritten = Collections.synchronizedList(new ArrayList<>());
+            failures.addAll(EachTable.run(tables.values(), table -> {
                 try {
                     if (table.closeAndRewrite()) {
                         rewritten.add(table);
                     }
                 } catch (RuntimeException e) {
                     log.error("Closing table '{}' failed", Validation.printable(table.name), e);
-                    failures.add(e.getMessage());
+                    throw e;
                 }
-            }
+            }));
             deleteJournals(rewritten, failures);
         } finally {
             lock.close();
