@@ -26,6 +26,13 @@ public final class ManyTablesMain {
     private ManyTablesMain() {
     }
 
+    /**
+     * Runs one phase.
+     *
+     * @param args the phase ({@code write}, {@code reopen} or {@code crash}), the database directory
+     *     and the number of tables
+     * @throws InterruptedException when interrupted while waiting to be killed
+     */
     public static void main(String[] args) throws InterruptedException {
         String phase = args[0];
         Path directory = Path.of(args[1]);
