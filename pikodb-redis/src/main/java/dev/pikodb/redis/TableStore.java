@@ -58,7 +58,9 @@ final class TableStore {
             String operation) {
         long started = System.nanoTime();
         byte[][] tableKeys = keys.table(table);
-        if (!registered.contains(table)) {
+        // A conditional write on version >= 1 can only succeed on a record that exists, in a table that
+        // is listed already: it must not list a table it leaves empty.
+        if (expectedVersion < 1 && !registered.contains(table)) {
             register(table);
         }
         byte[][] args = {now.get(), utf8(key), json, expiration == null ? EMPTY : utf8(expiration.toString()),
@@ -116,12 +118,16 @@ final class TableStore {
         return outcome == 1;
     }
 
-    /** Visits live records with HSCAN slices; each key once, expiry judged at the start of the visit. */
+    /**
+     * Visits live records with HSCAN slices; each key once, expiry judged at the start of the visit.
+     * Expired records met on the way are then removed, as every read removes them.
+     */
     void forEachLive(String table, BiConsumer<String, EngineRecord> action) {
         byte[][] tableKeys = keys.table(table);
         long start = command(
                 () -> Scripts.<Long>run(commands(), Scripts.NOW, ScriptOutputType.INTEGER, tableKeys, now.get()));
         Set<String> seen = new HashSet<>();
+        boolean expiredSeen = false;
         ScanCursor cursor = ScanCursor.INITIAL;
         ScanArgs slice = ScanArgs.Builder.limit(SCAN_COUNT);
         MapScanCursor<byte[], byte[]> page;
@@ -134,12 +140,17 @@ final class TableStore {
                     EngineRecord record = RecordFormat.parse(table, key, entry.getValue());
                     if (record.expiration() == null || start <= record.expiration()) {
                         action.accept(key, record);
+                    } else {
+                        expiredSeen = true;
                     }
                 }
             }
             cursor = page;
         } while (!page.isFinished());
         stats.reads.increment();
+        if (expiredSeen) {
+            cleanup(table);
+        }
     }
 
     /** Removes a table's expired records in batches; returns {removed, records left}. */

@@ -1,5 +1,6 @@
 package dev.pikodb.autoconfigure.endpoint;
 
+import dev.pikodb.IgnoredFile;
 import dev.pikodb.PikoDB;
 import dev.pikodb.QuarantinedFile;
 import dev.pikodb.TableSummary;
@@ -24,7 +25,8 @@ import org.springframework.boot.actuate.endpoint.annotation.Selector;
  *
  * <ul>
  * <li>{@code GET /actuator/pikodb}: a summary of every {@link PikoDB} bean, by bean name (directory,
- * whether open, durable writes, table, record and byte totals, failed tables, quarantined files), without
+ * whether open, durable writes, table, record and byte totals, failed tables, quarantined and ignored
+ * files), without
  * the per-table list, so it stays small whatever the number of tables;</li>
  * <li>{@code GET /actuator/pikodb/{store}?offset=0&limit=100}: one store's summary with a page of its
  * tables in alphabetical order ({@code limit} at most {@value #MAX_LIMIT});</li>
@@ -186,9 +188,12 @@ public class PikoDBEndpoint {
      * @param bytesOnDisk table files and journals together
      * @param failedTables tables refusing writes after an I/O failure, with the reason
      * @param quarantined files moved aside at startup because they could not be read
+     * @param ignored files in the directory that are not tables and that the store did not create (left
+     *     as they are)
      */
-    public record StoreDescriptor(String storage, @Nullable String directory, boolean open, boolean durableWrites, int tables, long records,
-            long bytesOnDisk, Map<String, String> failedTables, List<QuarantinedFileDescriptor> quarantined) {
+    public record StoreDescriptor(String storage, @Nullable String directory, boolean open, boolean durableWrites,
+            int tables, long records, long bytesOnDisk, Map<String, String> failedTables,
+            List<QuarantinedFileDescriptor> quarantined, List<IgnoredFileDescriptor> ignored) {
 
         static StoreDescriptor of(PikoDB pikoDB) {
             Path configured = pikoDB.databaseDirectory();
@@ -198,11 +203,12 @@ public class PikoDBEndpoint {
                 .stream()
                 .map(QuarantinedFileDescriptor::of)
                 .toList();
+            List<IgnoredFileDescriptor> ignored = pikoDB.ignoredFiles().stream().map(IgnoredFileDescriptor::of).toList();
             boolean durable = pikoDB.options().durableWrites();
             List<TableSummary> summaries = summaries(pikoDB);
             if (summaries == null) {
                 return new StoreDescriptor(storage, directory, false, durable, 0, 0, 0, pikoDB.failedTables(),
-                        quarantined);
+                        quarantined, ignored);
             }
             long records = 0;
             long bytes = 0;
@@ -211,7 +217,7 @@ public class PikoDBEndpoint {
                 bytes += summary.bytesOnDisk();
             }
             return new StoreDescriptor(storage, directory, true, durable, summaries.size(), records, bytes,
-                    pikoDB.failedTables(), quarantined);
+                    pikoDB.failedTables(), quarantined, ignored);
         }
 
         private static @Nullable List<TableSummary> summaries(PikoDB pikoDB) {
@@ -273,6 +279,19 @@ public class PikoDBEndpoint {
         static QuarantinedFileDescriptor of(QuarantinedFile file) {
             return new QuarantinedFileDescriptor(file.table(), String.valueOf(file.originalFile()),
                     String.valueOf(file.movedTo()), file.reason(), file.detectedAt());
+        }
+    }
+
+    /**
+     * A file in the database directory that is not a table and that the store did not create.
+     *
+     * @param file the file
+     * @param reason why it is not loaded as a table
+     */
+    public record IgnoredFileDescriptor(String file, String reason) {
+
+        static IgnoredFileDescriptor of(IgnoredFile file) {
+            return new IgnoredFileDescriptor(String.valueOf(file.file()), file.reason());
         }
     }
 

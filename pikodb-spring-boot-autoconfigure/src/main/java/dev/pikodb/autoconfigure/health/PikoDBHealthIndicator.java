@@ -1,5 +1,6 @@
 package dev.pikodb.autoconfigure.health;
 
+import dev.pikodb.IgnoredFile;
 import dev.pikodb.PikoDB;
 import dev.pikodb.QuarantinedFile;
 import dev.pikodb.TableSummary;
@@ -103,6 +104,10 @@ public class PikoDBHealthIndicator extends AbstractHealthIndicator {
         if (!quarantined.isEmpty()) {
             builder.withDetail("quarantined", quarantined.stream().map(PikoDBHealthIndicator::describe).toList());
         }
+        List<IgnoredFile> ignored = this.pikoDB.ignoredFiles();
+        if (!ignored.isEmpty()) {
+            builder.withDetail("ignored", ignored.stream().map(PikoDBHealthIndicator::describe).toList());
+        }
     }
 
     private @Nullable String checkDirectory(Path directory, Health.Builder builder) {
@@ -131,6 +136,13 @@ public class PikoDBHealthIndicator extends AbstractHealthIndicator {
                     + " threshold of " + this.diskSpaceThreshold.toBytes() + " bytes (pikodb.health.disk-space-threshold)";
         }
         return null;
+    }
+
+    static Map<String, Object> describe(IgnoredFile file) {
+        Map<String, Object> description = new LinkedHashMap<>();
+        description.put("file", String.valueOf(file.file()));
+        description.put("reason", file.reason());
+        return description;
     }
 
     static Map<String, Object> describe(QuarantinedFile file) {
