@@ -5,6 +5,7 @@ import dev.pikodb.PikoDBException;
 import dev.pikodb.PikoDBOutcomeUnknownException;
 import dev.pikodb.PikoDBStatistics;
 import dev.pikodb.TableSummary;
+import dev.pikodb.spi.ChangeSink;
 import dev.pikodb.spi.EngineContext;
 import dev.pikodb.spi.EngineRecord;
 import dev.pikodb.spi.StorageEngine;
@@ -99,7 +100,7 @@ public final class RedisStorage implements StorageEngine {
         this.settings = settings;
         this.description = settings.describe();
         KeySpace keys = new KeySpace(settings.keyPrefix());
-        this.tables = new TableStore(keys, settings, description, this::connection, this::now, stats);
+        this.tables = new TableStore(keys, settings, description, this::connection, this::now, stats, this::changes);
         this.dictionaries = new DictionaryStore(keys, () -> connection().commands(), tables, description);
     }
 
@@ -267,6 +268,12 @@ public final class RedisStorage implements StorageEngine {
     @Override
     public PikoDBStatistics statistics() {
         return stats.snapshot();
+    }
+
+    /** Where changes are reported: the opening facade's listeners. */
+    private ChangeSink changes() {
+        EngineContext current = context;
+        return current == null ? ChangeSink.NONE : current.changes();
     }
 
     /** The time argument of the scripts: the configured clock's, or empty for the server's TIME. */

@@ -46,19 +46,24 @@ final class Scripts {
             local function fmt(n) return string.format('%.0f', n) end
             """;
 
-    /** ARGV: now, key, json, expiration or '', dictionary fragment or '', expected version (-1: none). */
+    /**
+     * ARGV: now, key, json, expiration or '', dictionary fragment or '', expected version (-1: none).
+     * Returns {new version (0: the expected version did not match), 1 when the table was created,
+     * 1 when an expired record was replaced, that record's version}.
+     */
     static final Script WRITE = script("write", """
             local now = now_ms()
             local key = ARGV[2]
-            local created, current, removed = 0, 0, 0
+            local created, current, removed, replaced = 0, 0, 0, 0
             local old = redis.call('HGET', KEYS[1], key)
             if old then
-              if expired(old, now) then removed = 1 else current = tonumber(string.match(old, '^{"v":(%d+)')) end
+              local v = tonumber(string.match(old, '^{"v":(%d+)'))
+              if expired(old, now) then removed = 1; replaced = v else current = v end
             elseif redis.call('EXISTS', KEYS[1]) == 0 then
               created = 1
             end
             local expected = tonumber(ARGV[6])
-            if expected >= 0 and expected ~= current then return {0, 0, 0} end
+            if expected >= 0 and expected ~= current then return {0, 0, 0, 0} end
             local version = current + 1
             local x = ARGV[4]
             local shown = x
@@ -70,40 +75,48 @@ final class Scripts {
             elseif old then
               redis.call('ZREM', KEYS[2], key)
             end
-            return {version, created, removed}
+            return {version, created, removed, replaced}
             """);
 
-    /** ARGV: now, key. Returns {} when missing, {1} when it was expired (and is now removed), {record}. */
+    /**
+     * ARGV: now, key. Returns {} when missing, {1, its version} when it was expired (and is now
+     * removed), {record}.
+     */
     static final Script READ = script("read", """
             local rec = redis.call('HGET', KEYS[1], ARGV[2])
             if not rec then return {} end
             if expired(rec, nil) then
               redis.call('HDEL', KEYS[1], ARGV[2])
               redis.call('ZREM', KEYS[2], ARGV[2])
-              return {1}
+              return {1, tonumber(string.match(rec, '^{"v":(%d+)'))}
             end
             return {rec}
             """);
 
-    /** ARGV: now, key. Returns 0 when missing, 1 when a live record was removed, 2 when an expired one was. */
+    /**
+     * ARGV: now, key. Returns {0, 0} when missing, {1, version} when a live record was removed,
+     * {2, version} when an expired one was.
+     */
     static final Script DELETE = script("delete", """
             local rec = redis.call('HGET', KEYS[1], ARGV[2])
-            if not rec then return 0 end
+            if not rec then return {0, 0} end
             redis.call('HDEL', KEYS[1], ARGV[2])
             redis.call('ZREM', KEYS[2], ARGV[2])
-            if expired(rec, nil) then return 2 end
-            return 1
+            local v = tonumber(string.match(rec, '^{"v":(%d+)'))
+            if expired(rec, nil) then return {2, v} end
+            return {1, v}
             """);
 
     /**
      * ARGV: now, limit. Removes up to {@code limit} expired records; returns {removed, more (1 when
-     * the limit was reached), records left in the hash}.
+     * the limit was reached), records left in the hash, then each removed key and its version}.
      */
     static final Script CLEANUP = script("cleanup", """
             local now = now_ms()
             local limit = tonumber(ARGV[2])
             local due = redis.call('ZRANGEBYSCORE', KEYS[2], '-inf', '(' .. fmt(now), 'LIMIT', 0, limit)
             local removed = 0
+            local gone = {}
             for _, key in ipairs(due) do
               local rec = redis.call('HGET', KEYS[1], key)
               if not rec then
@@ -112,6 +125,8 @@ final class Scripts {
                 redis.call('HDEL', KEYS[1], key)
                 redis.call('ZREM', KEYS[2], key)
                 removed = removed + 1
+                gone[#gone + 1] = key
+                gone[#gone + 1] = tonumber(string.match(rec, '^{"v":(%d+)'))
               else
                 local x = expiration(rec)
                 if x then redis.call('ZADD', KEYS[2], x, key) else redis.call('ZREM', KEYS[2], key) end
@@ -119,7 +134,9 @@ final class Scripts {
             end
             local more = 0
             if #due == limit then more = 1 end
-            return {removed, more, redis.call('HLEN', KEYS[1])}
+            local reply = {removed, more, redis.call('HLEN', KEYS[1])}
+            for _, item in ipairs(gone) do reply[#reply + 1] = item end
+            return reply
             """);
 
     /** ARGV: now. Returns the time the scripts of this table use, in epoch milliseconds. */

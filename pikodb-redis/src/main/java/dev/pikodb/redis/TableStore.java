@@ -1,6 +1,8 @@
 package dev.pikodb.redis;
 
+import dev.pikodb.ChangeEvent;
 import dev.pikodb.TableSummary;
+import dev.pikodb.spi.ChangeSink;
 import dev.pikodb.spi.EngineRecord;
 import io.lettuce.core.MapScanCursor;
 import io.lettuce.core.ScanArgs;
@@ -43,9 +45,19 @@ final class TableStore {
     private final RedisStats stats;
     /** Tables this instance has registered in the table set (re-registered when a write recreates one). */
     private final Set<String> registered = ConcurrentHashMap.newKeySet();
+    private final Supplier<ChangeSink> changes;
+    /**
+     * While someone listens, a change of a key and its report happen under that key's stripe, so this
+     * instance reports the changes of one key in the order the server applied them.
+     */
+    private final Object[] stripes = new Object[64];
 
     TableStore(KeySpace keys, Settings settings, String where, Supplier<Connection> connection,
-            Supplier<byte[]> now, RedisStats stats) {
+            Supplier<byte[]> now, RedisStats stats, Supplier<ChangeSink> changes) {
+        this.changes = changes;
+        for (int i = 0; i < stripes.length; i++) {
+            stripes[i] = new Object();
+        }
         this.keys = keys;
         this.settings = settings;
         this.where = where;
@@ -56,6 +68,17 @@ final class TableStore {
 
     long write(String table, String key, byte[] json, Long expiration, String dictionaryName, long expectedVersion,
             String operation) {
+        ChangeSink sink = changes.get();
+        if (!sink.active()) {
+            return writeUnreported(table, key, json, expiration, dictionaryName, expectedVersion, operation, null);
+        }
+        synchronized (stripe(table, key)) {
+            return writeUnreported(table, key, json, expiration, dictionaryName, expectedVersion, operation, sink);
+        }
+    }
+
+    private long writeUnreported(String table, String key, byte[] json, Long expiration, String dictionaryName,
+            long expectedVersion, String operation, ChangeSink sink) {
         long started = System.nanoTime();
         byte[][] tableKeys = keys.table(table);
         // A conditional write on version >= 1 can only succeed on a record that exists, in a table that
@@ -78,6 +101,12 @@ final class TableStore {
             registerAfterWrite(table);
         }
         stats.expiredRemoved.add((Long) reply.get(2));
+        if (sink != null && version > 0) {
+            if ((Long) reply.get(2) == 1) {
+                sink.publish(ChangeEvent.expired(table, key, (Long) reply.get(3)));
+            }
+            sink.publish(ChangeEvent.written(table, key, version));
+        }
         if (version > 0) {
             stats.writes.increment();
             stats.bytesWritten.add(json.length);
@@ -87,6 +116,16 @@ final class TableStore {
     }
 
     EngineRecord read(String table, String key) {
+        ChangeSink sink = changes.get();
+        if (!sink.active()) {
+            return readUnreported(table, key, null);
+        }
+        synchronized (stripe(table, key)) {
+            return readUnreported(table, key, sink);
+        }
+    }
+
+    private EngineRecord readUnreported(String table, String key, ChangeSink sink) {
         List<Object> reply = command(() -> Scripts.run(commands(), Scripts.READ, ScriptOutputType.MULTI,
                 keys.table(table), now.get(), utf8(key)));
         stats.reads.increment();
@@ -95,25 +134,43 @@ final class TableStore {
         }
         if (reply.get(0) instanceof Long) {
             stats.expiredRemoved.increment();
+            if (sink != null) {
+                sink.publish(ChangeEvent.expired(table, key, (Long) reply.get(1)));
+            }
             return null;
         }
         return RecordFormat.parse(table, key, (byte[]) reply.get(0));
     }
 
     boolean delete(String table, String key, String operation) {
+        ChangeSink sink = changes.get();
+        if (!sink.active()) {
+            return deleteUnreported(table, key, operation, null);
+        }
+        synchronized (stripe(table, key)) {
+            return deleteUnreported(table, key, operation, sink);
+        }
+    }
+
+    private boolean deleteUnreported(String table, String key, String operation, ChangeSink sink) {
         byte[][] tableKeys = keys.table(table);
-        long outcome = onMaster(tableKeys[0], commands -> {
-            Long result = command(() -> Scripts.run(commands, Scripts.DELETE, ScriptOutputType.INTEGER, tableKeys,
-                    now.get(), utf8(key)));
-            if (result > 0) {
+        List<Object> reply = onMaster(tableKeys[0], commands -> {
+            List<Object> result = command(() -> Scripts.run(commands, Scripts.DELETE, ScriptOutputType.MULTI,
+                    tableKeys, now.get(), utf8(key)));
+            if ((Long) result.get(0) > 0) {
                 Replicas.await(commands, settings.replicas(), settings.replicaTimeout(), operation, where);
             }
             return result;
         });
+        long outcome = (Long) reply.get(0);
         if (outcome == 2) {
             stats.expiredRemoved.increment();
         } else if (outcome == 1) {
             stats.deletes.increment();
+        }
+        if (sink != null && outcome > 0) {
+            long version = (Long) reply.get(1);
+            sink.publish(outcome == 1 ? ChangeEvent.deleted(table, key, version) : ChangeEvent.expired(table, key, version));
         }
         return outcome == 1;
     }
@@ -162,6 +219,13 @@ final class TableStore {
             reply = command(() -> Scripts.run(commands(), Scripts.CLEANUP, ScriptOutputType.MULTI, tableKeys, now.get(),
                     utf8(Integer.toString(CLEANUP_BATCH))));
             removed += (Long) reply.get(0);
+            ChangeSink sink = changes.get();
+            for (int i = 3; i + 1 < reply.size() && sink.active(); i += 2) {
+                String key = new String((byte[]) reply.get(i), StandardCharsets.UTF_8);
+                synchronized (stripe(table, key)) {
+                    sink.publish(ChangeEvent.expired(table, key, (Long) reply.get(i + 1)));
+                }
+            }
         } while ((Long) reply.get(1) == 1);
         stats.expiredRemoved.add(removed);
         return new long[] {removed, (Long) reply.get(2)};
@@ -186,7 +250,12 @@ final class TableStore {
             Replicas.await(commands, settings.replicas(), settings.replicaTimeout(), operation, where);
             return result;
         });
-        return listed || deleted > 0;
+        boolean existed = listed || deleted > 0;
+        ChangeSink sink = changes.get();
+        if (existed && sink.active()) {
+            sink.publish(ChangeEvent.tableDeleted(table));
+        }
+        return existed;
     }
 
     Optional<TableSummary> tableSummary(String table) {
@@ -255,6 +324,10 @@ final class TableStore {
 
     private RedisClusterCommands<byte[], byte[]> commands() {
         return connection.get().commands();
+    }
+
+    private Object stripe(String table, String key) {
+        return stripes[Math.floorMod(31 * table.hashCode() + key.hashCode(), stripes.length)];
     }
 
     private static byte[] utf8(String text) {

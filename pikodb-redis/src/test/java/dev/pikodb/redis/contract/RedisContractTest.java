@@ -1,6 +1,7 @@
 package dev.pikodb.redis.contract;
 
 import dev.pikodb.tck.EngineFixture;
+import dev.pikodb.tck.ChangeEventsContract;
 import dev.pikodb.tck.ConcurrencyContract;
 import dev.pikodb.tck.DictionaryContract;
 import dev.pikodb.tck.DictionaryRaceContract;
@@ -19,6 +20,14 @@ import org.junit.jupiter.api.Nested;
  * The whole contract suite on one Redis server, each test under a fresh key prefix.
  */
 class RedisContractTest {
+
+    @Nested
+    class ChangeEvents extends ChangeEventsContract {
+        @Override
+        protected EngineFixture newFixture() {
+            return ContractServers.standalone("ChangeEvents");
+        }
+    }
 
     @Nested
     class Concurrency extends ConcurrencyContract {

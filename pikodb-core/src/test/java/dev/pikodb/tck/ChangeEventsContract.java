@@ -1,9 +1,12 @@
-package dev.pikodb;
+package dev.pikodb.tck;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.pikodb.ChangeEvent;
 import dev.pikodb.ChangeEvent.Kind;
+import dev.pikodb.ChangeListener;
+import dev.pikodb.PikoDB;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -17,7 +20,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.Test;
 
 /** Change listeners: what they receive, in which order, and that they never hurt a write. */
-class ChangeEventsTest extends PikoDBTestSupport {
+public abstract class ChangeEventsContract extends ContractSupport {
 
     private final BlockingQueue<ChangeEvent> received = new LinkedBlockingQueue<>();
 
@@ -191,10 +194,10 @@ class ChangeEventsTest extends PikoDBTestSupport {
     }
 
     @Test
-    void nothingIsReportedForTablesLoadedAtStart() throws Exception {
+    void nothingIsReportedForDataWrittenBeforeStart() throws Exception {
         db.write("t", "k", Map.of("a", 1));
         db.close();
-        PikoDB fresh = new PikoDB(DatabaseOptions.builder().databaseDirectory(dir).clock(clock).build());
+        PikoDB fresh = unstarted(b -> { });
         fresh.subscribe(received::add);
         fresh.start();
         try {
