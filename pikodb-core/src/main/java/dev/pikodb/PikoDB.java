@@ -123,7 +123,7 @@ public final class PikoDB implements AutoCloseable {
             dictionaries.open(options.dictionaries());
         } catch (RuntimeException e) {
             try {
-                engine.close();
+                engine.abandon();
             } catch (RuntimeException closing) {
                 e.addSuppressed(closing);
             }
@@ -262,12 +262,13 @@ public final class PikoDB implements AutoCloseable {
      * @param type the class to convert to
      * @param <T> the type
      * @return a fresh object, or {@code null} when missing, expired or JSON null
+     * @throws IllegalArgumentException for an invalid table, or a key that breaks the rules for new
+     *     keys and is not stored (a stored key, e.g. one the Node.js PikoDB accepted, is always readable)
      */
     public <T> T get(String table, String key, Class<T> type) {
         checkOpen();
-        checkTableAndKey(table, key);
         Objects.requireNonNull(type, "type must not be null");
-        EngineRecord record = engine.read(table, key);
+        EngineRecord record = readChecked(table, key);
         return record == null ? null : codec.decode(table, key, record, type);
     }
 
@@ -282,9 +283,8 @@ public final class PikoDB implements AutoCloseable {
      */
     public <T> T get(String table, String key, TypeReference<T> type) {
         checkOpen();
-        checkTableAndKey(table, key);
         Objects.requireNonNull(type, "type must not be null");
-        EngineRecord record = engine.read(table, key);
+        EngineRecord record = readChecked(table, key);
         return record == null ? null : codec.decode(table, key, record, type);
     }
 
@@ -328,8 +328,7 @@ public final class PikoDB implements AutoCloseable {
      */
     public Optional<DatabaseRecord> getRecord(String table, String key) {
         checkOpen();
-        checkTableAndKey(table, key);
-        EngineRecord record = engine.read(table, key);
+        EngineRecord record = readChecked(table, key);
         if (record == null) {
             return Optional.empty();
         }
@@ -342,11 +341,16 @@ public final class PikoDB implements AutoCloseable {
      * @param table the table
      * @param key the key
      * @return true if a live key was removed; false if it was missing or expired
+     * @throws IllegalArgumentException for an invalid table, or a key that breaks the rules for new
+     *     keys and is not stored (a stored key, e.g. one the Node.js PikoDB accepted, is always deletable)
      * @throws PikoDBException when the delete cannot be persisted
      */
     public boolean delete(String table, String key) {
         checkOpen();
-        checkTableAndKey(table, key);
+        Validation.checkTable(table);
+        if (Validation.keyProblem(table, key) != null) {
+            readChecked(table, key);
+        }
         return engine.delete(table, key);
     }
 
@@ -548,6 +552,20 @@ public final class PikoDB implements AutoCloseable {
     }
 
     /**
+     * Files found in the database directory at {@link #start()} that the store did not create and
+     * does not load as tables, for example {@code notes.tmp} (temporary files' names are never tables)
+     * or {@code CON} (not a valid table name). They are left exactly as they are, never deleted or
+     * changed, and logged once at start. Hidden files (names starting with {@code .}) are not listed:
+     * that namespace is the store's own, and both implementations skip it. Empty over storage engines
+     * that keep no files.
+     *
+     * @return the ignored files, in the order found
+     */
+    public List<IgnoredFile> ignoredFiles() {
+        return engine.ignoredFiles();
+    }
+
+    /**
      * Tables that refuse writes after an I/O failure, with the reason. Reopening the database clears
      * this state by reloading the tables from disk.
      *
@@ -569,6 +587,26 @@ public final class PikoDB implements AutoCloseable {
                     ? "PikoDB over " + directory() + " is not started: call start() first"
                     : "PikoDB over " + directory() + " is closed");
         }
+    }
+
+    /**
+     * Checks the arguments of a read or a delete and reads the record. A key that breaks the rules
+     * for new keys (empty, longer than 1,024 characters, with NUL or an unpaired surrogate) is still
+     * accepted when it is stored: the Node.js PikoDB accepted such keys, and its data must stay
+     * readable and deletable. Any other such key is refused as a bad argument, as for writes.
+     */
+    private EngineRecord readChecked(String table, String key) {
+        Validation.checkTable(table);
+        String problem = Validation.keyProblem(table, key);
+        if (problem == null) {
+            return engine.read(table, key);
+        }
+        EngineRecord record = key == null ? null : engine.read(table, key);
+        if (record == null) {
+            throw new IllegalArgumentException(problem + " (a key that breaks this rule can only be read or"
+                    + " deleted when it is already stored, as the Node.js PikoDB may have stored it)");
+        }
+        return record;
     }
 
     private static void checkTableAndKey(String table, String key) {

@@ -96,24 +96,38 @@ public final class Validation {
      * @throws IllegalArgumentException naming the rule it breaks
      */
     public static void checkKey(String table, String key) {
+        String problem = keyProblem(table, key);
+        if (problem != null) {
+            throw new IllegalArgumentException(problem);
+        }
+    }
+
+    /**
+     * Describes what is wrong with a key, by the rules for keys that are written.
+     *
+     * @param table the table, for the message
+     * @param key the key
+     * @return the problem, or {@code null} when the key is valid
+     */
+    public static String keyProblem(String table, String key) {
         if (key == null) {
-            throw new IllegalArgumentException("Key must not be null (table '" + table + "')");
+            return "Key must not be null (table '" + table + "')";
         }
         if (key.isEmpty()) {
-            throw new IllegalArgumentException("Key must not be empty (table '" + table + "')");
+            return "Key must not be empty (table '" + table + "')";
         }
         if (key.length() > MAX_KEY_LENGTH) {
-            throw new IllegalArgumentException("Key '" + printable(key.substring(0, 40)) + "...' in table '" + table
-                    + "' is " + key.length() + " characters long; the limit is " + MAX_KEY_LENGTH);
+            return "Key '" + printable(key.substring(0, 40)) + "...' in table '" + table
+                    + "' is " + key.length() + " characters long; the limit is " + MAX_KEY_LENGTH;
         }
         if (key.indexOf('\0') >= 0) {
-            throw new IllegalArgumentException("Key '" + printable(key) + "' in table '" + table
-                    + "' must not contain a NUL character");
+            return "Key '" + printable(key) + "' in table '" + table + "' must not contain a NUL character";
         }
         if (hasUnpairedSurrogate(key)) {
-            throw new IllegalArgumentException("Key '" + printable(key) + "' in table '" + table
-                    + "' is not valid Unicode (it has an unpaired surrogate character)");
+            return "Key '" + printable(key) + "' in table '" + table
+                    + "' is not valid Unicode (it has an unpaired surrogate character)";
         }
+        return null;
     }
 
     /**

@@ -5,7 +5,11 @@ import dev.pikodb.PikoDBException;
 import dev.pikodb.spi.EngineRecord;
 import java.util.Iterator;
 import java.util.Map;
+import java.util.ArrayDeque;
+import java.util.Deque;
 import tools.jackson.core.JacksonException;
+import tools.jackson.core.StreamReadConstraints;
+import tools.jackson.core.StreamWriteConstraints;
 import tools.jackson.core.json.JsonFactory;
 import tools.jackson.core.type.TypeReference;
 import tools.jackson.core.util.JsonRecyclerPools;
@@ -23,11 +27,28 @@ import tools.jackson.databind.node.ObjectNode;
 public final class ValueCodec {
 
     /**
+     * How deeply the store's own mapper lets values nest when reading: the Node.js PikoDB writes and
+     * reads values nested thousands of levels deep, and reading one into maps, lists or a
+     * {@code JsonNode} costs no stack per level in Jackson 3.
+     */
+    public static final int MAX_READ_DEPTH = 10_000;
+
+    /**
+     * How deeply the store's own mapper lets values nest when writing: Jackson's serialisers recurse,
+     * and at about 2,000 levels they run out of a default thread stack (1 MiB). Jackson 3's own
+     * default is 500.
+     */
+    public static final int MAX_WRITE_DEPTH = 1_000;
+
+    /**
      * The store's own mapper. Stored bytes are always exactly one JSON value, so the check for trailing
      * tokens is skipped; buffers are recycled per thread, cheaper than the default shared pool.
      */
     private static final JsonMapper DEFAULT_MAPPER = JsonMapper
-            .builder(JsonFactory.builder().recyclerPool(JsonRecyclerPools.threadLocalPool()).build())
+            .builder(JsonFactory.builder().recyclerPool(JsonRecyclerPools.threadLocalPool())
+                    .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(MAX_READ_DEPTH).build())
+                    .streamWriteConstraints(StreamWriteConstraints.builder().maxNestingDepth(MAX_WRITE_DEPTH).build())
+                    .build())
             .disable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
             .build();
 
@@ -73,7 +94,8 @@ public final class ValueCodec {
         } catch (JacksonException | StackOverflowError e) {
             throw new IllegalArgumentException("Value for key '" + Validation.printable(key) + "' in table '"
                     + Validation.printable(table) + "' cannot be serialised to JSON ("
-                    + (e instanceof StackOverflowError ? "it nests too deeply or refers to itself" : e.getMessage())
+                    + (e instanceof JacksonException jackson ? jackson.getOriginalMessage()
+                            : "it nests too deeply or refers to itself")
                     + "); store data Jackson can serialise, e.g. a record, a Map or a JsonNode", e);
         }
     }
@@ -102,6 +124,8 @@ public final class ValueCodec {
             return mapper.treeToValue(inflate(tree(record), dictionary), type);
         } catch (JacksonException e) {
             throw conversionFailure(table, key, type.getName(), e);
+        } catch (StackOverflowError e) {
+            throw tooDeep(table, key, type.getName(), e);
         }
     }
 
@@ -126,6 +150,8 @@ public final class ValueCodec {
             return mapper.convertValue(inflate(tree(record), dictionary), type);
         } catch (JacksonException e) {
             throw conversionFailure(table, key, type.getType().getTypeName(), e);
+        } catch (StackOverflowError e) {
+            throw tooDeep(table, key, type.getType().getTypeName(), e);
         }
     }
 
@@ -152,57 +178,91 @@ public final class ValueCodec {
                 + Validation.printable(table) + "' cannot be converted to " + type + ": " + e.getOriginalMessage(), e);
     }
 
+    private static IllegalArgumentException tooDeep(String table, String key, String type, StackOverflowError e) {
+        return new IllegalArgumentException("Value of key '" + Validation.printable(key) + "' in table '"
+                + Validation.printable(table) + "' nests too deeply to convert to " + type + " on this thread's"
+                + " stack; read it untyped (get(table, key)) or as a JsonNode, which have no such limit", e);
+    }
+
+    /** Renames object keys while copying a tree; returns the stored name of a key. */
+    @FunctionalInterface
+    private interface KeyRenamer {
+        String rename(String field, ObjectNode out);
+    }
+
+    /** One container being copied: its remaining children and the copy they go into. */
+    private record Level(Iterator<?> children, JsonNode out) {
+    }
+
+    /**
+     * Copies a tree, renaming every object key, without recursion: values nest as deep as the reader
+     * allows ({@link #MAX_READ_DEPTH}), deeper than a recursive copy has stack for.
+     */
+    private static JsonNode copyRenaming(JsonNode root, KeyRenamer renamer) {
+        if (!root.isContainer()) {
+            return root;
+        }
+        JsonNode rootCopy = emptyCopy(root);
+        Deque<Level> levels = new ArrayDeque<>();
+        levels.push(new Level(children(root), rootCopy));
+        while (!levels.isEmpty()) {
+            Level level = levels.peek();
+            if (!level.children().hasNext()) {
+                levels.pop();
+                continue;
+            }
+            Object next = level.children().next();
+            JsonNode child;
+            JsonNode childCopy;
+            if (level.out() instanceof ObjectNode out) {
+                @SuppressWarnings("unchecked")
+                Map.Entry<String, JsonNode> property = (Map.Entry<String, JsonNode>) next;
+                child = property.getValue();
+                childCopy = child.isContainer() ? emptyCopy(child) : child;
+                out.set(renamer.rename(property.getKey(), out), childCopy);
+            } else {
+                child = (JsonNode) next;
+                childCopy = child.isContainer() ? emptyCopy(child) : child;
+                ((ArrayNode) level.out()).add(childCopy);
+            }
+            if (child.isContainer()) {
+                levels.push(new Level(children(child), childCopy));
+            }
+        }
+        return rootCopy;
+    }
+
+    private static JsonNode emptyCopy(JsonNode container) {
+        return container instanceof ObjectNode object ? object.objectNode() : ((ArrayNode) container).arrayNode(container.size());
+    }
+
+    private static Iterator<?> children(JsonNode container) {
+        return container instanceof ObjectNode object ? object.properties().iterator() : container.values().iterator();
+    }
+
     private static JsonNode deflate(JsonNode node, Dictionary dictionary, String name, String table, String key) {
-        if (node instanceof ObjectNode object) {
-            Map<String, String> deflate = dictionary.deflateMapping();
-            Map<String, String> inflate = dictionary.inflateMapping();
-            ObjectNode out = object.objectNode();
-            for (Map.Entry<String, JsonNode> property : object.properties()) {
-                String field = property.getKey();
-                String shortName = deflate.get(field);
-                if (shortName == null) {
-                    String meaning = inflate.get(field);
-                    if (meaning != null && !meaning.equals(field)) {
-                        throw collision(name, table, key, "its key '" + field + "' is the short form of '" + meaning
-                                + "', so it would read back as '" + meaning + "'");
-                    }
-                    shortName = field;
+        Map<String, String> deflate = dictionary.deflateMapping();
+        Map<String, String> inflate = dictionary.inflateMapping();
+        return copyRenaming(node, (field, out) -> {
+            String shortName = deflate.get(field);
+            if (shortName == null) {
+                String meaning = inflate.get(field);
+                if (meaning != null && !meaning.equals(field)) {
+                    throw collision(name, table, key, "its key '" + field + "' is the short form of '" + meaning
+                            + "', so it would read back as '" + meaning + "'");
                 }
-                if (out.has(shortName)) {
-                    throw collision(name, table, key, "two keys would both be stored as '" + shortName + "'");
-                }
-                out.set(shortName, deflate(property.getValue(), dictionary, name, table, key));
+                shortName = field;
             }
-            return out;
-        }
-        if (node instanceof ArrayNode array) {
-            ArrayNode out = array.arrayNode(array.size());
-            for (JsonNode element : array) {
-                out.add(deflate(element, dictionary, name, table, key));
+            if (out.has(shortName)) {
+                throw collision(name, table, key, "two keys would both be stored as '" + shortName + "'");
             }
-            return out;
-        }
-        return node;
+            return shortName;
+        });
     }
 
     private static JsonNode inflate(JsonNode node, Dictionary dictionary) {
-        if (node instanceof ObjectNode object) {
-            Map<String, String> inflate = dictionary.inflateMapping();
-            ObjectNode out = object.objectNode();
-            for (Iterator<Map.Entry<String, JsonNode>> it = object.properties().iterator(); it.hasNext(); ) {
-                Map.Entry<String, JsonNode> property = it.next();
-                out.set(inflate.getOrDefault(property.getKey(), property.getKey()), inflate(property.getValue(), dictionary));
-            }
-            return out;
-        }
-        if (node instanceof ArrayNode array) {
-            ArrayNode out = array.arrayNode(array.size());
-            for (JsonNode element : array) {
-                out.add(inflate(element, dictionary));
-            }
-            return out;
-        }
-        return node;
+        Map<String, String> inflate = dictionary.inflateMapping();
+        return copyRenaming(node, (field, out) -> inflate.getOrDefault(field, field));
     }
 
     private static IllegalArgumentException collision(String dictionary, String table, String key, String problem) {

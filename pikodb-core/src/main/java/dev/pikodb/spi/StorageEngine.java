@@ -1,6 +1,7 @@
 package dev.pikodb.spi;
 
 import dev.pikodb.Dictionary;
+import dev.pikodb.IgnoredFile;
 import dev.pikodb.PikoDBStatistics;
 import dev.pikodb.QuarantinedFile;
 import dev.pikodb.TableSummary;
@@ -59,6 +60,16 @@ public interface StorageEngine {
      * @throws dev.pikodb.PikoDBException when it could not finish cleanly (resources are released anyway)
      */
     void close();
+
+    /**
+     * Releases every resource after {@link #open} succeeded but the start could not be completed (for
+     * example, the configured dictionaries conflict with the stored ones), changing nothing stored:
+     * unlike {@link #close()} it writes nothing. Called at most once, instead of {@link #close()}.
+     * The default closes.
+     */
+    default void abandon() {
+        close();
+    }
 
     /**
      * Where the data lives, for messages and monitoring, e.g. {@code directory /srv/data} or
@@ -211,6 +222,17 @@ public interface StorageEngine {
      * @return the list, oldest first; empty for engines that never set anything aside
      */
     default List<QuarantinedFile> quarantinedFiles() {
+        return List.of();
+    }
+
+    /**
+     * Files the engine found where it keeps its data, did not create and does not use (for the
+     * directory engine: files in the database directory that are not tables). Such files are left
+     * exactly as they are. Callable in every state, like {@link #quarantinedFiles()}.
+     *
+     * @return the list, in the order found; empty for engines that keep no files
+     */
+    default List<IgnoredFile> ignoredFiles() {
         return List.of();
     }
 

@@ -7,12 +7,14 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.util.EnumMap;
+import java.util.List;
 import java.util.Map;
 
 /**
  * A {@link FileIO} over the real file system that counts every call per kind of operation and can
  * make the N-th call of one kind fail, either once or from then on (a disk that stays full or
- * broken). A failing {@code append} first writes a prefix of the buffer, as a write that runs out of
+ * broken). Every operation can fail: file content (open, read, append, force, truncate) and the
+ * directory (create, rename, delete, list, force of the directory). A failing {@code append} first writes a prefix of the buffer, as a write that runs out of
  * space does, then throws {@code IOException("No space left on device")}.
  *
  * <p>The fault loops put it over {@link NoSyncFileIO}: forces are counted and can fail all the same,
@@ -22,7 +24,7 @@ final class FaultyFileIO extends ForwardingFileIO {
 
     /** The operations that can be made to fail. */
     enum Kind {
-        APPEND, FORCE, ATOMIC_MOVE, FORCE_DIRECTORY, OPEN_CREATE, OPEN_EXISTING, TRUNCATE
+        APPEND, FORCE, ATOMIC_MOVE, FORCE_DIRECTORY, OPEN_CREATE, OPEN_EXISTING, TRUNCATE, DELETE, LIST, READ
     }
 
     /** Whether an injected fault happens once or for every later call of its kind too. */
@@ -151,6 +153,30 @@ final class FaultyFileIO extends ForwardingFileIO {
             throw injected(Kind.FORCE_DIRECTORY, directory);
         }
         super.forceDirectory(directory);
+    }
+
+    @Override
+    public boolean deleteIfExists(Path path) throws IOException {
+        if (count(Kind.DELETE, path)) {
+            throw injected(Kind.DELETE, path);
+        }
+        return super.deleteIfExists(path);
+    }
+
+    @Override
+    public List<Path> list(Path directory) throws IOException {
+        if (count(Kind.LIST, directory)) {
+            throw injected(Kind.LIST, directory);
+        }
+        return super.list(directory);
+    }
+
+    @Override
+    public byte[] readAll(Path path) throws IOException {
+        if (count(Kind.READ, path)) {
+            throw injected(Kind.READ, path);
+        }
+        return super.readAll(path);
     }
 
     private final class FaultyHandle extends ForwardingHandle {

@@ -33,7 +33,13 @@ final class PowerLossFileIO extends ForwardingFileIO {
         /** The file keeps its length but the bytes written since the last force are zeros. */
         UNFORCED_ZEROED,
         /** Half of the bytes appended since the last force reached the disk (a torn write). */
-        HALF_OF_UNFORCED
+        HALF_OF_UNFORCED,
+        /**
+         * The later half of the bytes appended since the last force reached the disk, the earlier half
+         * did not (it reads as zeros): the page cache wrote back a later page before an earlier one, so
+         * a later frame survives while an earlier unforced one is lost.
+         */
+        LATER_SURVIVES_EARLIER_LOST
     }
 
     /** Which directory entries survive. */
@@ -82,6 +88,11 @@ final class PowerLossFileIO extends ForwardingFileIO {
             }
             if (content == Content.UNFORCED_ZEROED) {
                 return Arrays.copyOf(forced, written.length);
+            }
+            if (content == Content.LATER_SURVIVES_EARLIER_LOST) {
+                byte[] surviving = written.clone();
+                Arrays.fill(surviving, forced.length, forced.length + (written.length - forced.length) / 2, (byte) 0);
+                return surviving;
             }
             return Arrays.copyOf(written, forced.length + (written.length - forced.length) / 2);
         }

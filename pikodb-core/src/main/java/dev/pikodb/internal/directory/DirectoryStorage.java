@@ -2,6 +2,7 @@ package dev.pikodb.internal.directory;
 
 import dev.pikodb.ChangeEvent;
 import dev.pikodb.Dictionary;
+import dev.pikodb.IgnoredFile;
 import dev.pikodb.PikoDBException;
 import dev.pikodb.PikoDBStatistics;
 import dev.pikodb.QuarantinedFile;
@@ -12,7 +13,6 @@ import dev.pikodb.spi.EngineRecord;
 import dev.pikodb.spi.StorageEngine;
 import java.io.IOException;
 import java.nio.file.Path;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashSet;
@@ -44,6 +44,7 @@ public final class DirectoryStorage implements StorageEngine {
     private final Map<String, String> dictionaryNames = new ConcurrentHashMap<>();
     private final Map<String, Table> tables = new ConcurrentHashMap<>();
     private final List<QuarantinedFile> quarantined = new CopyOnWriteArrayList<>();
+    private final List<IgnoredFile> ignored = new CopyOnWriteArrayList<>();
     private final Set<String> dictionaryNamesInUse = new HashSet<>();
     /** Writers share it; close takes it alone, so it waits for writes in flight and none starts after. */
     private final ReentrantReadWriteLock lifecycle = new ReentrantReadWriteLock();
@@ -77,10 +78,10 @@ public final class DirectoryStorage implements StorageEngine {
         lock = DirectoryLock.acquire(directory);
         try {
             String problem = dictionaryFile.load();
-            if (problem != null) {
-                moveDictionariesAside(problem);
-            }
-            tables.putAll(new TableLoader(context, this::intern, quarantined::add).loadAll());
+            String unreadableDictionaries = problem == null ? null : problem
+                    + "; records written with its dictionaries cannot be read until they are added again";
+            tables.putAll(new TableLoader(context, this::intern, quarantined::add, ignored::add)
+                    .loadAll(dictionaryFile.path(), unreadableDictionaries));
             tables.values().forEach(table -> table.collectDictionaryNames(dictionaryNamesInUse));
             log.debug("Opened {} with {} tables", directory, tables.size());
         } catch (IOException | RuntimeException e) {
@@ -92,15 +93,6 @@ public final class DirectoryStorage implements StorageEngine {
             }
             throw new PikoDBException("Cannot open database directory " + directory + ": " + e, e);
         }
-    }
-
-    private void moveDictionariesAside(String problem) throws IOException {
-        Path file = dictionaryFile.path();
-        Path target = FileNames.quarantine(directory, file, Instant.now());
-        io.atomicMove(file, target);
-        log.error("{}; moved to {} (kept). Records written with its dictionaries cannot be read until they are added again",
-                problem, target);
-        quarantined.add(new QuarantinedFile(FileNames.DICTIONARIES, file, target, problem, Instant.now()));
     }
 
     /** One shared instance per dictionary name, so records do not each hold a copy. */
@@ -165,6 +157,19 @@ public final class DirectoryStorage implements StorageEngine {
         if (!failures.isEmpty()) {
             throw new PikoDBException("Closing " + context.directory() + " failed for " + failures.size()
                     + " table(s): " + String.join("; ", failures));
+        }
+    }
+
+    /** Releases the tables and the lock without compacting anything: the directory stays as it was found. */
+    @Override
+    public void abandon() {
+        lifecycle.writeLock().lock();
+        try {
+            closed = true;
+            tables.values().forEach(Table::abandon);
+        } finally {
+            lock.close();
+            lifecycle.writeLock().unlock();
         }
     }
 
@@ -317,6 +322,11 @@ public final class DirectoryStorage implements StorageEngine {
     @Override
     public List<QuarantinedFile> quarantinedFiles() {
         return List.copyOf(quarantined);
+    }
+
+    @Override
+    public List<IgnoredFile> ignoredFiles() {
+        return List.copyOf(ignored);
     }
 
     @Override

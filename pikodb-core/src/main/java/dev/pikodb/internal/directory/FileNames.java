@@ -8,6 +8,7 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.HexFormat;
+import java.util.regex.Pattern;
 
 /**
  * The names of the files in a database directory.
@@ -20,8 +21,11 @@ import java.util.HexFormat;
  *   .users.corrupt-&lt;time&gt;     an unreadable table file moved aside (never deleted)
  *   .dictionaries             the dictionaries that stored records use
  *   .lock                     held while a PikoDB has the directory open
- *   users.tmp, users.tmp.1.x  the Node.js PikoDB's temporary files: never tables
+ *   users.tmp.1732400000000.k3x9q   a temporary file of the Node.js PikoDB's atomic write, left by a crash
  * </pre>
+ *
+ * Any other name ending in {@code .tmp} or containing {@code .tmp.} is never loaded as a table, and,
+ * since the store did not create it, never deleted either.
  *
  * Every file of the store's own starts with '.', which both implementations skip as a table. Hidden
  * names are derived from the table name; a table name too long to fit in a file name with a prefix
@@ -35,6 +39,7 @@ public final class FileNames {
     public static final String DICTIONARIES = ".dictionaries";
 
     private static final int MAX_BASE_BYTES = 200;
+    private static final Pattern NODE_LEFTOVER = Pattern.compile(".+\\.tmp\\.[0-9]{13}\\.[0-9a-z]{0,16}");
     private static final DateTimeFormatter STAMP =
             DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss.SSS").withZone(ZoneOffset.UTC);
 
@@ -42,23 +47,26 @@ public final class FileNames {
     }
 
     /**
-     * Whether a file name in the database directory is a table.
+     * Whether a file name is of the kind temporary files have ({@code x.tmp} or {@code x.tmp.y}): such a
+     * file is never a table.
      *
      * @param fileName the file name
-     * @return true for a table file
-     */
-    public static boolean isTableFile(String fileName) {
-        return !fileName.startsWith(".") && !isTemporary(fileName);
-    }
-
-    /**
-     * Whether a file name is a temporary file of the Node.js PikoDB ({@code x.tmp} or {@code x.tmp.n.y}).
-     *
-     * @param fileName the file name
-     * @return true for a temporary file
+     * @return true for a name of a temporary file
      */
     public static boolean isTemporary(String fileName) {
         return fileName.endsWith(".tmp") || fileName.contains(".tmp.");
+    }
+
+    /**
+     * Whether a file name is exactly what the Node.js PikoDB's atomic write leaves when it is cut short:
+     * {@code <table>.tmp.<Date.now(), 13 digits>.<Math.random() in base 36, from its 8th character>}.
+     * Only such files are removed at start; any other file the store did not create is left alone.
+     *
+     * @param fileName the file name
+     * @return true for a leftover of the Node.js PikoDB
+     */
+    public static boolean isNodeLeftover(String fileName) {
+        return !fileName.startsWith(".") && NODE_LEFTOVER.matcher(fileName).matches();
     }
 
     static Path journal(Path directory, String table) {

@@ -1,5 +1,6 @@
 package dev.pikodb.internal.directory;
 
+import dev.pikodb.internal.Validation;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
@@ -19,7 +20,14 @@ import java.util.zip.CRC32C;
  *                          | [expiration i64 when flags bit 0] | dictionaryLength u16 | dictionary UTF-8
  *                          | value JSON (the rest of the payload)
  *           | DELETE 0x02 | keyLength u16 | key UTF-8
+ *           | SET    0x03 | keyChars u32 | key UTF-16BE | (the rest as for 0x01)
+ *           | DELETE 0x04 | keyChars u32 | key UTF-16BE
  * </pre>
+ *
+ * Keys are written in UTF-8 with a 16-bit length (types 0x01, 0x02) whenever they can be. A key that
+ * has no UTF-8 form (an unpaired surrogate) or whose UTF-8 form is longer than 65,535 bytes (keys the
+ * Node.js PikoDB accepted) is written as its exact UTF-16 code units instead (types 0x03, 0x04), so
+ * that every key reads back exactly as it was, never with a replacement character.
  *
  * All integers are big-endian. A frame carries the complete new state of its key (not a difference),
  * so replaying a frame twice gives the same table: this is what makes compaction crash-safe (see
@@ -33,6 +41,8 @@ final class JournalFormat {
     static final int MAX_PAYLOAD = 1 << 30;
     static final byte SET = 1;
     static final byte DELETE = 2;
+    static final byte SET_UTF16_KEY = 3;
+    static final byte DELETE_UTF16_KEY = 4;
     private static final byte FLAG_EXPIRES = 1;
 
     private JournalFormat() {
@@ -71,14 +81,15 @@ final class JournalFormat {
     }
 
     static ByteBuffer setFrame(String key, StoredRecord record) {
-        byte[] keyBytes = key.getBytes(StandardCharsets.UTF_8);
+        byte[] keyBytes = utf8Key(key);
         byte[] dictionary = record.dictionaryName == null ? new byte[0]
                 : record.dictionaryName.getBytes(StandardCharsets.UTF_8);
-        int payload = 1 + 2 + keyBytes.length + 8 + 8 + 1 + (record.expires ? 8 : 0) + 2 + dictionary.length
+        int keyField = keyBytes != null ? 2 + keyBytes.length : 4 + 2 * key.length();
+        int payload = 1 + keyField + 8 + 8 + 1 + (record.expires ? 8 : 0) + 2 + dictionary.length
                 + record.valueLength();
         ByteBuffer frame = ByteBuffer.allocate(FRAME_HEADER + payload);
         frame.putInt(payload).putInt(0);
-        frame.put(SET).putShort((short) keyBytes.length).put(keyBytes);
+        putKey(frame, keyBytes != null ? SET : SET_UTF16_KEY, key, keyBytes);
         frame.putLong(record.version).putLong(record.timestamp);
         frame.put(record.expires ? FLAG_EXPIRES : 0);
         if (record.expires) {
@@ -89,11 +100,33 @@ final class JournalFormat {
     }
 
     static ByteBuffer deleteFrame(String key) {
-        byte[] keyBytes = key.getBytes(StandardCharsets.UTF_8);
-        int payload = 1 + 2 + keyBytes.length;
+        byte[] keyBytes = utf8Key(key);
+        int payload = 1 + (keyBytes != null ? 2 + keyBytes.length : 4 + 2 * key.length());
         ByteBuffer frame = ByteBuffer.allocate(FRAME_HEADER + payload);
-        frame.putInt(payload).putInt(0).put(DELETE).putShort((short) keyBytes.length).put(keyBytes);
+        frame.putInt(payload).putInt(0);
+        putKey(frame, keyBytes != null ? DELETE : DELETE_UTF16_KEY, key, keyBytes);
         return seal(frame, payload);
+    }
+
+    /** The key's UTF-8 form when it has one that fits a 16-bit length, else {@code null}. */
+    private static byte[] utf8Key(String key) {
+        if (key.length() > 0xffff || Validation.hasUnpairedSurrogate(key)) {
+            return null;
+        }
+        byte[] bytes = key.getBytes(StandardCharsets.UTF_8);
+        return bytes.length <= 0xffff ? bytes : null;
+    }
+
+    private static void putKey(ByteBuffer frame, byte type, String key, byte[] utf8) {
+        frame.put(type);
+        if (utf8 != null) {
+            frame.putShort((short) utf8.length).put(utf8);
+        } else {
+            frame.putInt(key.length());
+            for (int i = 0; i < key.length(); i++) {
+                frame.putChar(key.charAt(i));
+            }
+        }
     }
 
     private static ByteBuffer seal(ByteBuffer frame, int payload) {
@@ -120,11 +153,12 @@ final class JournalFormat {
         ByteBuffer in = ByteBuffer.wrap(bytes, offset, length);
         try {
             byte type = in.get();
-            String key = string(in, in.getShort() & 0xffff);
-            if (type == DELETE && !in.hasRemaining()) {
+            boolean utf16 = type == SET_UTF16_KEY || type == DELETE_UTF16_KEY;
+            String key = utf16 ? utf16(in, in.getInt()) : string(in, in.getShort() & 0xffff);
+            if ((type == DELETE || type == DELETE_UTF16_KEY) && !in.hasRemaining()) {
                 return new Entry(key, null);
             }
-            if (type != SET) {
+            if (type != SET && type != SET_UTF16_KEY) {
                 throw new IllegalArgumentException("unknown frame type " + type);
             }
             long version = in.getLong();
@@ -142,6 +176,17 @@ final class JournalFormat {
         } catch (java.nio.BufferUnderflowException e) {
             throw new IllegalArgumentException("payload shorter than its fields", e);
         }
+    }
+
+    private static String utf16(ByteBuffer in, int chars) {
+        if (chars < 0 || chars > in.remaining() / 2) {
+            throw new IllegalArgumentException("key length " + chars + " beyond the payload");
+        }
+        char[] key = new char[chars];
+        for (int i = 0; i < chars; i++) {
+            key[i] = in.getChar();
+        }
+        return new String(key);
     }
 
     private static String string(ByteBuffer in, int length) {

@@ -10,6 +10,21 @@ import java.nio.ByteBuffer;
  * while appending) and the tail is cut off. If a valid frame does follow it, acknowledged data in the
  * middle of the journal is damaged: the caller keeps the file aside and reports it rather than
  * silently truncating.
+ *
+ * <p><b>A hole before valid frames after a power failure.</b> Without a force, the operating system
+ * may write a later page of the journal back before an earlier one; after a power failure the earlier
+ * one reads as zeros (or old bytes) while frames after it are intact. That case is handled like any
+ * damage in the middle, on purpose, in both modes:
+ * <ul>
+ * <li>Replay stops at the hole, so the table is the state after a prefix of its writes, never a
+ * state it never had (the frames after the hole may overwrite keys whose earlier frames were lost).</li>
+ * <li>With durable writes nothing acknowledged is lost by this: every acknowledged frame was forced,
+ * and a force makes every earlier byte durable, so a hole can only lie in never-acknowledged bytes.</li>
+ * <li>A copy of the whole journal is kept and reported, because the reader cannot tell a power-failure
+ * hole from a lost page of forced data (a disk fault), and because by default (no forces) the frames
+ * after the hole may be acknowledged writes: only an operator can decide to recover them. A report
+ * too many after a power failure costs a look at a file; truncating silently could hide lost data.</li>
+ * </ul>
  */
 final class JournalReader {
 

@@ -314,6 +314,12 @@ final class Table {
         } catch (PikoDBException e) {
             // The failure was reported to the writers concerned; the table is now failed.
             compactionDue = false;
+        } catch (RuntimeException e) {
+            // A record the table file cannot hold: the write that triggered this is stored, never fail it.
+            compactAt = journal.size() * 2;
+            compactionDue = false;
+            log.error("Compaction of table '{}' failed; its journal keeps every write, will retry later",
+                    Validation.printable(name), e);
         } finally {
             unlockExclusive();
         }

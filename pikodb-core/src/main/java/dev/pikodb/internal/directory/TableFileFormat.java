@@ -29,10 +29,17 @@ import tools.jackson.core.json.JsonFactory;
  */
 final class TableFileFormat {
 
-    /** Values may nest up to Jackson's default write depth (1000); the file adds three levels. */
+    /**
+     * Nesting far beyond what values may have: values are skipped, never built, here (Jackson skips
+     * iteratively), so a deep value costs no stack. How deep a value can be read back is the value
+     * reader's limit, checked when the value is read, so one deep value never makes its whole table
+     * unreadable. The bound only keeps a pathological file (a million levels, more than JavaScript can
+     * write) from costing memory out of proportion to its size: such a file is moved aside.
+     */
     private static final JsonFactory FACTORY = JsonFactory.builder()
             .streamReadConstraints(StreamReadConstraints.builder()
-                    .maxNestingDepth(2_000)
+                    .maxNestingDepth(1_000_000)
+                    .maxDocumentLength(-1)
                     .maxStringLength(Integer.MAX_VALUE)
                     .maxNumberLength(Integer.MAX_VALUE)
                     .maxNameLength(Integer.MAX_VALUE)
@@ -127,8 +134,9 @@ final class TableFileFormat {
                 throw malformed(parser, "there is content after the top-level array");
             }
         } catch (JacksonException e) {
-            throw new MalformedTableFileException("invalid JSON: " + e.getOriginalMessage()
-                    + " at byte " + e.getLocation().getByteOffset());
+            // Some failures (a stream constraint) carry no location.
+            String where = e.getLocation() == null ? "" : " at byte " + e.getLocation().getByteOffset();
+            throw new MalformedTableFileException("invalid JSON: " + e.getOriginalMessage() + where);
         }
     }
 
@@ -189,9 +197,32 @@ final class TableFileFormat {
         return new MalformedTableFileException(problem + " (at byte " + parser.currentTokenLocation().getByteOffset() + ")");
     }
 
-    private static void writeString(OutputStream out, String text) throws IOException {
+    /**
+     * Writes a JSON string. A string that is not valid Unicode (an unpaired surrogate, which the
+     * Node.js PikoDB accepts in keys and writes as {@code \ud800}) has no UTF-8 form: its unpaired
+     * surrogates are written as JSON escapes, exactly as JavaScript's {@code JSON.stringify} writes
+     * them, so that it reads back as the same string.
+     */
+    static void writeString(OutputStream out, String text) throws IOException {
         out.write('"');
-        out.write(JsonStringEncoder.getInstance().quoteAsUTF8(text));
+        if (!Validation.hasUnpairedSurrogate(text)) {
+            out.write(JsonStringEncoder.getInstance().quoteAsUTF8(text));
+        } else {
+            int start = 0;
+            for (int i = 0; i < text.length(); i++) {
+                char c = text.charAt(i);
+                boolean paired = Character.isHighSurrogate(c) && i + 1 < text.length()
+                        && Character.isLowSurrogate(text.charAt(i + 1));
+                if (paired) {
+                    i++;
+                } else if (Character.isSurrogate(c)) {
+                    out.write(JsonStringEncoder.getInstance().quoteAsUTF8(text.substring(start, i)));
+                    out.write(String.format("\\u%04x", (int) c).getBytes(StandardCharsets.US_ASCII));
+                    start = i + 1;
+                }
+            }
+            out.write(JsonStringEncoder.getInstance().quoteAsUTF8(text.substring(start)));
+        }
         out.write('"');
     }
 

@@ -1,16 +1,20 @@
 package dev.pikodb.internal.directory;
 
-import dev.pikodb.internal.Validation;
+import dev.pikodb.IgnoredFile;
 import dev.pikodb.QuarantinedFile;
+import dev.pikodb.internal.Validation;
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -19,13 +23,24 @@ import org.slf4j.LoggerFactory;
  * Opens the tables of a directory at start, recovering from whatever a crash left behind:
  * <ul>
  * <li>a table deletion cut short (a {@code .drop} marker) is completed;</li>
- * <li>temporary files of an interrupted compaction, ours or the Node.js PikoDB's, are removed
- * (the table file they were meant to replace is intact);</li>
+ * <li>temporary files of an interrupted rewrite, ours or exactly the Node.js PikoDB's
+ * ({@link FileNames#isNodeLeftover}), are removed (the file they were meant to replace is intact);</li>
  * <li>each table is its file plus the replay of its journal; a journal ending in a torn frame is cut
  * there; a journal damaged in the middle is kept aside and the table opens with its intact prefix;</li>
- * <li>a table file that cannot be parsed is moved aside with its journal, never overwritten or deleted.</li>
+ * <li>a table file that cannot be parsed is moved aside with its journal, never overwritten or deleted,
+ * and the other tables open;</li>
+ * <li>any other file the store did not create and cannot load as a table is left exactly where it is
+ * and reported as ignored.</li>
  * </ul>
- * Everything moved aside is reported through the quarantine callback.
+ *
+ * <p><b>A failed start changes nothing.</b> Loading runs in two phases. The first only reads: it
+ * lists the directory, reads and parses every file, and decides what to move aside, copy, cut or
+ * delete. Only when every table has been read does the second phase act; if it fails part way, the
+ * files it moved aside are moved back and the copies it made are removed. What it does not undo is
+ * harmless: cutting a torn journal tail (bytes of a write that was never acknowledged) and
+ * completing a table deletion whose marker was already in place (that deletion had been decided;
+ * the next start would complete it all the same). Temporary files are removed last, once the start
+ * can no longer fail; one that cannot be removed is left for a later start.
  */
 final class TableLoader {
 
@@ -34,82 +49,121 @@ final class TableLoader {
     private final StoreContext context;
     private final JournalFormat.Interner dictionaries;
     private final Consumer<QuarantinedFile> quarantine;
+    private final Consumer<IgnoredFile> ignore;
 
-    TableLoader(StoreContext context, JournalFormat.Interner dictionaries, Consumer<QuarantinedFile> quarantine) {
+    TableLoader(StoreContext context, JournalFormat.Interner dictionaries, Consumer<QuarantinedFile> quarantine,
+            Consumer<IgnoredFile> ignore) {
         this.context = context;
         this.dictionaries = dictionaries;
         this.quarantine = quarantine;
+        this.ignore = ignore;
     }
 
-    Map<String, Table> loadAll() throws IOException {
+    /** A table read in the first phase, opened in the second. */
+    private record Loaded(String table, Records records, boolean hasFile, long fileBytes, long journalLength) {
+    }
+
+    /** A file to move aside (or, with {@code copy}, to keep a copy of) in the second phase. */
+    private record Aside(String table, Path file, String reason, byte[] copy) {
+    }
+
+    /** A file set aside in the second phase. */
+    private record Done(Aside aside, QuarantinedFile file) {
+    }
+
+    /** What the first phase decided. */
+    private static final class Plan {
+        final List<Path> dropMarkers = new ArrayList<>();
+        final Set<String> dropped = new HashSet<>();
+        final List<Path> leftovers = new ArrayList<>();
+        final List<Aside> aside = new ArrayList<>();
+        final List<IgnoredFile> ignored = new ArrayList<>();
+        final List<Loaded> tables = new ArrayList<>();
+    }
+
+    /**
+     * Loads every table.
+     *
+     * @param dictionaries the dictionaries file
+     * @param dictionariesProblem why the dictionaries file cannot be read, or {@code null} when it can:
+     *     it is then moved aside with the rest, once every table has been read
+     * @return the tables by name
+     * @throws IOException when the directory cannot be read or acted on; nothing was changed then
+     */
+    Map<String, Table> loadAll(Path dictionaries, String dictionariesProblem) throws IOException {
+        Plan plan = read();
+        if (dictionariesProblem != null) {
+            plan.aside.add(0, new Aside(FileNames.DICTIONARIES, dictionaries, dictionariesProblem, null));
+        }
+        return act(plan);
+    }
+
+    // ---- first phase: read only --------------------------------------------------------------
+
+    private Plan read() throws IOException {
         FileIO io = context.io();
         Path directory = context.directory();
-        completeDrops(io.list(directory));
-        List<String> tableFiles = new ArrayList<>();
-        Map<String, byte[]> journals = new LinkedHashMap<>();
-        for (Path path : io.list(directory)) {
-            String fileName = path.getFileName().toString();
-            if (FileNames.isCompactionTemp(fileName) || fileName.equals(FileNames.DICTIONARIES + ".new")) {
-                log.info("Removing {}, left by an interrupted rewrite; the file it was to replace is intact", path);
-                io.deleteIfExists(path);
-            } else if (!fileName.startsWith(".") && FileNames.isTemporary(fileName)) {
-                log.info("Removing {}, a temporary file left by an interrupted write of the Node.js PikoDB", path);
-                io.deleteIfExists(path);
-            } else if (FileNames.isJournal(fileName)) {
-                readJournalOwner(path, journals);
-            } else if (FileNames.isTableFile(fileName)) {
-                String problem = Validation.tableNameProblem(fileName);
-                if (problem == null) {
-                    tableFiles.add(fileName);
-                } else {
-                    log.warn("Ignoring {}: not a valid table name ({})", path, problem);
-                }
-            }
-        }
-        Map<String, Table> tables = new LinkedHashMap<>();
-        try {
-            for (String table : tableFiles) {
-                Table loaded = load(table, true, journals.remove(table));
-                if (loaded != null) {
-                    tables.put(table, loaded);
-                }
-            }
-            for (Map.Entry<String, byte[]> orphan : journals.entrySet()) {
-                Table loaded = load(orphan.getKey(), false, orphan.getValue());
-                if (loaded != null) {
-                    tables.put(orphan.getKey(), loaded);
-                }
-            }
-        } catch (IOException | RuntimeException e) {
-            tables.values().forEach(Table::abandon);
-            throw e;
-        }
-        return tables;
-    }
-
-    private void completeDrops(List<Path> files) throws IOException {
+        Plan plan = new Plan();
+        List<Path> files = io.list(directory);
         for (Path path : files) {
             if (FileNames.isDropMarker(path.getFileName().toString())) {
-                DropMarker.recover(context.io(), context.directory(), path);
+                plan.dropMarkers.add(path);
+                String table = new String(io.readAll(path), StandardCharsets.UTF_8);
+                if (Validation.tableNameProblem(table) == null) {
+                    plan.dropped.add(table);
+                }
             }
         }
+        List<String> tableFiles = new ArrayList<>();
+        Map<String, byte[]> journals = new LinkedHashMap<>();
+        for (Path path : files) {
+            String fileName = path.getFileName().toString();
+            if (FileNames.isDropMarker(fileName)) {
+                continue;
+            }
+            if (FileNames.isCompactionTemp(fileName) || fileName.equals(FileNames.DICTIONARIES + ".new")
+                    || FileNames.isNodeLeftover(fileName)) {
+                plan.leftovers.add(path);
+            } else if (FileNames.isJournal(fileName)) {
+                readJournalOwner(path, journals, plan);
+            } else if (!fileName.startsWith(".")) {
+                String problem = FileNames.isTemporary(fileName)
+                        ? "its name ends in '.tmp' or contains '.tmp.', as temporary files' names do"
+                        : Validation.tableNameProblem(fileName);
+                if (problem != null) {
+                    plan.ignored.add(new IgnoredFile(path, problem));
+                } else if (!plan.dropped.contains(fileName)) {
+                    tableFiles.add(fileName);
+                }
+            }
+        }
+        for (String table : tableFiles) {
+            readTable(table, true, journals.remove(table), plan);
+        }
+        for (Map.Entry<String, byte[]> orphan : journals.entrySet()) {
+            readTable(orphan.getKey(), false, orphan.getValue(), plan);
+        }
+        return plan;
     }
 
-    private void readJournalOwner(Path path, Map<String, byte[]> journals) throws IOException {
+    private void readJournalOwner(Path path, Map<String, byte[]> journals, Plan plan) throws IOException {
         byte[] bytes = context.io().readAll(path);
         JournalFormat.Header header = JournalFormat.readHeader(bytes);
         if (header == null) {
             if (isTornHeader(bytes, path.getFileName().toString())) {
                 log.warn("Removing {}: its header was never completely written (a crash while creating it)", path);
-                context.io().deleteIfExists(path);
+                plan.leftovers.add(path);
             } else {
-                moveAside(path.getFileName().toString(), path, "the journal header is damaged");
+                plan.aside.add(new Aside(path.getFileName().toString(), path, "the journal header is damaged", null));
             }
+            return;
+        }
+        if (plan.dropped.contains(header.table())) {
             return;
         }
         if (Validation.tableNameProblem(header.table()) != null
                 || !FileNames.journal(context.directory(), header.table()).equals(path)) {
-            moveAside(header.table(), path, "the journal does not belong to a valid table name");
+            plan.aside.add(new Aside(header.table(), path, "the journal does not belong to a valid table name", null));
             return;
         }
         journals.put(header.table(), bytes);
@@ -145,26 +199,33 @@ final class TableLoader {
         return true;
     }
 
-    private Table load(String table, boolean hasFile, byte[] journalBytes) throws IOException {
-        FileIO io = context.io();
+    private void readTable(String table, boolean hasFile, byte[] journalBytes, Plan plan) throws IOException {
         Path file = context.directory().resolve(table);
         Path journalPath = FileNames.journal(context.directory(), table);
         Records records = new Records(context.stats());
         long fileBytes = 0;
         if (hasFile) {
-            byte[] bytes = io.readAll(file);
+            byte[] bytes = context.io().readAll(file);
+            String problem = null;
             try {
                 TableFileFormat.read(bytes, records, dictionaries);
             } catch (TableFileFormat.MalformedTableFileException e) {
-                moveAside(table, file, "the table file cannot be parsed: " + e.getMessage());
+                problem = e.getMessage();
+            } catch (RuntimeException e) {
+                // Whatever the parser throws, it concerns this file alone: the other tables open.
+                problem = e.toString();
+            }
+            if (problem != null) {
+                plan.aside.add(new Aside(table, file, "the table file cannot be parsed: " + problem, null));
                 if (journalBytes != null) {
-                    moveAside(table, journalPath, "its table file cannot be parsed, so its journal has no base");
+                    plan.aside.add(new Aside(table, journalPath,
+                            "its table file cannot be parsed, so its journal has no base", null));
                 }
-                return null;
+                return;
             }
             fileBytes = bytes.length;
         }
-        Journal journal = null;
+        long journalLength = -1;
         if (journalBytes != null) {
             JournalReader.Result result = JournalReader.replay(journalBytes, records, dictionaries);
             switch (result.ending()) {
@@ -174,38 +235,111 @@ final class TableLoader {
                         + " writing); cutting off the last {} bytes, which were never acknowledged", journalPath,
                         Validation.printable(table), result.validLength(), journalBytes.length - result.validLength());
                 case DAMAGED -> {
-                    Path copy = keepCopy(journalPath, journalBytes);
                     String reason = "journal damaged at byte " + result.validLength() + " with valid writes after it;"
                             + " the table opened with the " + result.frames() + " writes before the damage";
                     log.error("Journal {} of table '{}' is damaged at byte {} and valid frames follow: this is not a"
-                            + " torn write. A copy is kept at {}; the table opens with the {} writes before the damage",
-                            journalPath, Validation.printable(table), result.validLength(), copy, result.frames());
-                    quarantine.accept(new QuarantinedFile(table, journalPath, copy, reason, Instant.now()));
+                            + " torn write. A copy is kept; the table opens with the {} writes before the damage",
+                            journalPath, Validation.printable(table), result.validLength(), result.frames());
+                    plan.aside.add(new Aside(table, journalPath, reason, journalBytes));
                 }
                 case BAD_HEADER -> throw new IllegalStateException("journal header was checked before");
             }
-            journal = Journal.open(io, journalPath, table, result.validLength());
+            journalLength = result.validLength();
         }
-        return new Table(context, table, records, hasFile, fileBytes, journal);
+        plan.tables.add(new Loaded(table, records, hasFile, fileBytes, journalLength));
     }
 
-    private Path keepCopy(Path journalPath, byte[] bytes) throws IOException {
-        Path copy = FileNames.quarantine(context.directory(), journalPath, Instant.now());
+    // ---- second phase: act -------------------------------------------------------------------
+
+    private Map<String, Table> act(Plan plan) throws IOException {
+        FileIO io = context.io();
+        Path directory = context.directory();
+        List<Done> done = new ArrayList<>();
+        Map<String, Table> tables = new LinkedHashMap<>();
+        try {
+            for (Path marker : plan.dropMarkers) {
+                DropMarker.recover(io, directory, marker);
+            }
+            for (Aside aside : plan.aside) {
+                done.add(new Done(aside, aside.copy() == null ? moveAside(aside) : keepCopy(aside)));
+            }
+            if (!plan.aside.isEmpty()) {
+                io.forceDirectory(directory);
+            }
+            for (Loaded loaded : plan.tables) {
+                Journal journal = loaded.journalLength() < 0 ? null
+                        : Journal.open(io, FileNames.journal(directory, loaded.table()), loaded.table(),
+                                loaded.journalLength());
+                tables.put(loaded.table(), new Table(context, loaded.table(), loaded.records(), loaded.hasFile(),
+                        loaded.fileBytes(), journal));
+            }
+        } catch (IOException | RuntimeException e) {
+            tables.values().forEach(Table::abandon);
+            undo(done, e);
+            throw e;
+        }
+        for (Path leftover : plan.leftovers) {
+            removeLeftover(leftover);
+        }
+        for (Done each : done) {
+            QuarantinedFile file = each.file();
+            log.error("Table '{}': {}. The file {} was {} {} (kept, not deleted); the rest of the database opens",
+                    Validation.printable(file.table()), file.reason(), file.originalFile(),
+                    each.aside().copy() != null ? "copied to" : "moved to", file.movedTo());
+            quarantine.accept(file);
+        }
+        for (IgnoredFile file : plan.ignored) {
+            log.warn("Ignoring {}: not loaded as a table ({}). It is left as it is; rename or remove it if it"
+                    + " should not be in the database directory", file.file(), file.reason());
+            ignore.accept(file);
+        }
+        return tables;
+    }
+
+    /** A leftover that cannot be removed does no harm (it is never loaded): the start goes on. */
+    private void removeLeftover(Path leftover) {
+        log.info("Removing {}, left by an interrupted rewrite; the file it was to replace is intact", leftover);
+        try {
+            context.io().deleteIfExists(leftover);
+        } catch (IOException e) {
+            log.warn("Could not remove {} ({}); it is left in place and will be removed at a later start",
+                    leftover, e.toString());
+        }
+    }
+
+    private QuarantinedFile moveAside(Aside aside) throws IOException {
+        Instant now = Instant.now();
+        Path target = FileNames.quarantine(context.directory(), aside.file(), now);
+        context.io().atomicMove(aside.file(), target);
+        return new QuarantinedFile(aside.table(), aside.file(), target, aside.reason(), now);
+    }
+
+    /** Keeps a copy of a damaged journal; the journal itself is then cut after its intact prefix. */
+    private QuarantinedFile keepCopy(Aside aside) throws IOException {
+        Instant now = Instant.now();
+        Path copy = FileNames.quarantine(context.directory(), aside.file(), now);
         try (FileIO.Handle handle = context.io().open(copy, true, true)) {
-            handle.append(ByteBuffer.wrap(bytes));
+            handle.append(ByteBuffer.wrap(aside.copy()));
             handle.force();
         }
-        context.io().forceDirectory(context.directory());
-        return copy;
+        return new QuarantinedFile(aside.table(), aside.file(), copy, aside.reason(), now);
     }
 
-    private void moveAside(String table, Path file, String reason) throws IOException {
-        Instant now = Instant.now();
-        Path target = FileNames.quarantine(context.directory(), file, now);
-        context.io().atomicMove(file, target);
-        context.io().forceDirectory(context.directory());
-        log.error("Table '{}': {}. The file {} was moved to {} (kept, not deleted); the rest of the database opens",
-                Validation.printable(table), reason, file, target);
-        quarantine.accept(new QuarantinedFile(table, file, target, reason, now));
+    /** After a failed second phase: puts moved files back and removes copies, newest first. */
+    private void undo(List<Done> done, Exception failure) {
+        for (int i = done.size() - 1; i >= 0; i--) {
+            QuarantinedFile file = done.get(i).file();
+            try {
+                if (done.get(i).aside().copy() != null) {
+                    context.io().deleteIfExists(file.movedTo());
+                } else {
+                    context.io().atomicMove(file.movedTo(), file.originalFile());
+                }
+            } catch (IOException | RuntimeException e) {
+                failure.addSuppressed(e);
+                log.error("Start failed and {} could not be put back as {}: {}", file.movedTo(), file.originalFile(),
+                        e.toString());
+            }
+        }
     }
 }

@@ -1,5 +1,6 @@
 package dev.pikodb.autoconfigure.endpoint;
 
+import dev.pikodb.IgnoredFile;
 import dev.pikodb.PikoDB;
 import dev.pikodb.QuarantinedFile;
 import dev.pikodb.TableSummary;
@@ -48,8 +49,12 @@ public class PikoDBEndpoint {
             .stream()
             .map(QuarantinedFileDescriptor::of)
             .toList();
+        List<IgnoredFileDescriptor> ignored = this.pikoDB.ignoredFiles()
+            .stream()
+            .map(IgnoredFileDescriptor::of)
+            .toList();
         return new PikoDBDescriptor(this.pikoDB.databaseDirectory().toAbsolutePath().toString(), open,
-                this.pikoDB.options().durableWrites(), tables, quarantined, this.pikoDB.failedTables());
+                this.pikoDB.options().durableWrites(), tables, quarantined, ignored, this.pikoDB.failedTables());
     }
 
     /**
@@ -91,10 +96,12 @@ public class PikoDBEndpoint {
      * @param durableWrites whether writes are forced to stable storage
      * @param tables the tables, in alphabetical order
      * @param quarantined files moved aside at startup because they could not be read
+     * @param ignored files in the directory that are not tables and that the store did not create (left as they are)
      * @param failedTables tables refusing writes after an I/O failure, with the reason
      */
     public record PikoDBDescriptor(String directory, boolean open, boolean durableWrites, List<TableDescriptor> tables,
-            List<QuarantinedFileDescriptor> quarantined, Map<String, String> failedTables)
+            List<QuarantinedFileDescriptor> quarantined, List<IgnoredFileDescriptor> ignored,
+            Map<String, String> failedTables)
             implements OperationResponseBody {
     }
 
@@ -131,6 +138,19 @@ public class PikoDBEndpoint {
         static QuarantinedFileDescriptor of(QuarantinedFile file) {
             return new QuarantinedFileDescriptor(file.table(), String.valueOf(file.originalFile()),
                     String.valueOf(file.movedTo()), file.reason(), file.detectedAt());
+        }
+    }
+
+    /**
+     * A file in the database directory that is not a table and that the store did not create.
+     *
+     * @param file the file
+     * @param reason why it is not loaded as a table
+     */
+    public record IgnoredFileDescriptor(String file, String reason) {
+
+        static IgnoredFileDescriptor of(IgnoredFile file) {
+            return new IgnoredFileDescriptor(String.valueOf(file.file()), file.reason());
         }
     }
 

@@ -1,5 +1,6 @@
 package dev.pikodb.autoconfigure.health;
 
+import dev.pikodb.IgnoredFile;
 import dev.pikodb.PikoDB;
 import dev.pikodb.QuarantinedFile;
 import dev.pikodb.TableSummary;
@@ -76,6 +77,10 @@ public class PikoDBHealthIndicator extends AbstractHealthIndicator {
         if (!quarantined.isEmpty()) {
             builder.withDetail("quarantined", quarantined.stream().map(PikoDBHealthIndicator::describe).toList());
         }
+        List<IgnoredFile> ignored = this.pikoDB.ignoredFiles();
+        if (!ignored.isEmpty()) {
+            builder.withDetail("ignored", ignored.stream().map(PikoDBHealthIndicator::describe).toList());
+        }
     }
 
     private static String checkWritable(Path directory) {
@@ -93,6 +98,13 @@ public class PikoDBHealthIndicator extends AbstractHealthIndicator {
         catch (IOException ex) {
             return "Cannot create a file in database directory " + directory + ": " + ex;
         }
+    }
+
+    static Map<String, Object> describe(IgnoredFile file) {
+        Map<String, Object> description = new LinkedHashMap<>();
+        description.put("file", String.valueOf(file.file()));
+        description.put("reason", file.reason());
+        return description;
     }
 
     static Map<String, Object> describe(QuarantinedFile file) {

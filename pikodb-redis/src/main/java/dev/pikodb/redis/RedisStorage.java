@@ -1,0 +1,457 @@
+package dev.pikodb.redis;
+
+import dev.pikodb.Dictionary;
+import dev.pikodb.PikoDBException;
+import dev.pikodb.PikoDBOutcomeUnknownException;
+import dev.pikodb.PikoDBStatistics;
+import dev.pikodb.TableSummary;
+import dev.pikodb.spi.EngineContext;
+import dev.pikodb.spi.EngineRecord;
+import dev.pikodb.spi.StorageEngine;
+import io.lettuce.core.resource.ClientResources;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
+import java.util.function.BiConsumer;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A {@link StorageEngine} over Redis or Redis Cluster, for applications that run as several instances
+ * sharing one database. Give it to {@link dev.pikodb.DatabaseOptions.Builder#storage}:
+ *
+ * <pre>{@code
+ * PikoDB db = new PikoDB(DatabaseOptions.builder()
+ *         .storage(RedisStorage.builder().uri("redis://localhost:6379").keyPrefix("orders").build())
+ *         .build());
+ * }</pre>
+ *
+ * <p><b>Layout.</b> Each table is one hash plus a sorted set of its expiring keys (scored by
+ * expiration, for cleanup and counting), both under the hash tag {@code {<prefix>:<escaped table>}}:
+ * a table lives in one cluster slot, and tables spread over the masters. A hash field is a key, its
+ * value the record in the Node.js PikoDB's record form with the value last,
+ * {@code {"v":3,"t":1732400000000,"x":null,"n":"sensors","d":<value JSON>}}, so that scripts read the
+ * metadata without decoding the value, reads hand the value's bytes to the facade without copying, and
+ * the data stays readable with {@code redis-cli} (a binary header would save a few bytes per record;
+ * the value dominates a record's size anyway). A set of table names ({@code {<prefix>}:tables}) and a
+ * hash of dictionaries ({@code {<prefix>}:dictionaries}) live under the tag {@code {<prefix>}}, one
+ * slot, so listing tables is one command even on a cluster. In table names {@code %}, <code>{</code>,
+ * <code>}</code> and {@code :} are escaped as {@code %XX}, so that no name collides with another or
+ * ends a hash tag early; the prefix may not contain braces. Different prefixes never see each other's
+ * data.
+ *
+ * <p><b>Atomicity.</b> Each write, compare-and-write, delete and read is one Lua script on the table's
+ * master ({@code EVALSHA}, falling back to {@code EVAL}), so versions, expiry checks and conditional
+ * writes are atomic across every instance. A table is registered in the table set before its first
+ * write from an instance, and again when a write finds its hash missing; {@link #deleteTable} removes
+ * the name first and the data second, so a table with data is always listed (except when a process
+ * dies, or its connection fails, between a write that recreated a table and the registration that
+ * follows it). A dictionary name is bound with {@code HSETNX}: of instances binding one name with
+ * different mappings at once, exactly one wins, the others get {@link IllegalArgumentException}.
+ * Kept dictionaries are never removed.
+ *
+ * <p><b>Time.</b> By default timestamps and expiry come from the {@code TIME} of the table's master
+ * (every instance agrees); when the application configured a clock, from that clock.
+ *
+ * <p><b>Whole-table reads</b> ({@link #forEachLive}) use {@code HSCAN} in slices of
+ * 1000, so a large table never blocks its shard for long. The visit is not a snapshot:
+ * every record live for the whole visit is seen exactly once, at some version it had during the
+ * visit; records written, deleted or expiring during the visit may or may not be seen. Expiry is
+ * judged against the time at the start of the visit.
+ *
+ * <p><b>Durability.</b> A write is acknowledged once applied on the master, and persisted as the
+ * server's {@code appendonly}/{@code appendfsync} settings say. With
+ * {@link dev.pikodb.DatabaseOptions#durableWrites()} the engine refuses to open unless every master
+ * runs {@code appendonly yes} and {@code appendfsync always}. {@link Builder#waitForReplicas} makes
+ * each change wait ({@code WAIT}) for that many replicas; a change whose outcome is unknown (timeout,
+ * lost connection, too few replicas in time) throws {@link PikoDBOutcomeUnknownException}; a change
+ * the server refused throws {@link PikoDBException} with nothing changed. Commands that change data
+ * are never re-sent by the client after a reconnect (Lettuce's default would re-send them and could
+ * apply a write twice). {@link #flush()} does nothing: every
+ * acknowledged write is already where the durability settings put it. There is no lock: any number of
+ * instances may share a prefix. {@link #close()} releases the client.
+ *
+ * <p><b>Summaries and statistics.</b> A {@link TableSummary} gives the hash's field count (expired
+ * records not yet removed included) as {@code records}, the server's {@code MEMORY USAGE} estimate of
+ * the hash as {@code fileBytes}, and 0 journal bytes. Statistics count this instance's calls;
+ * {@code journalBytesWritten} counts value bytes sent in writes; there are no compactions.
+ */
+public final class RedisStorage implements StorageEngine {
+
+    private static final Logger log = LoggerFactory.getLogger(RedisStorage.class);
+    private static final byte[] SERVER_TIME = new byte[0];
+
+    private final Settings settings;
+    private final String description;
+    private final RedisStats stats = new RedisStats();
+    private final ReentrantReadWriteLock lifecycle = new ReentrantReadWriteLock();
+    private final TableStore tables;
+    private final DictionaryStore dictionaries;
+    private volatile Connection connection;
+    private volatile EngineContext context;
+
+    private RedisStorage(Settings settings) {
+        this.settings = settings;
+        this.description = settings.describe();
+        KeySpace keys = new KeySpace(settings.keyPrefix());
+        this.tables = new TableStore(keys, settings, description, this::connection, this::now, stats);
+        this.dictionaries = new DictionaryStore(keys, () -> connection().commands(), tables, description);
+    }
+
+    /**
+     * Starts a builder.
+     *
+     * @return a builder with the default key prefix {@code pikodb} and no server yet
+     */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    @Override
+    public String describe() {
+        return description;
+    }
+
+    /** Connects; with {@code durableWrites}, first checks every master's persistence settings. */
+    @Override
+    public void open(EngineContext engineContext) {
+        lifecycle.writeLock().lock();
+        try {
+            if (connection != null) {
+                throw new IllegalStateException(description + " is already open");
+            }
+            Connection opened;
+            try {
+                opened = settings.connect();
+            } catch (RuntimeException e) {
+                throw new PikoDBException("Cannot connect to " + description + ": " + e.getMessage()
+                        + "; check that the server runs and the URI, credentials and TLS settings", e);
+            }
+            try {
+                if (engineContext.durableWrites()) {
+                    Durability.check(opened, description);
+                }
+            } catch (RuntimeException e) {
+                opened.close();
+                throw e;
+            }
+            context = engineContext;
+            connection = opened;
+            log.debug("Opened {}", description);
+        } finally {
+            lifecycle.writeLock().unlock();
+        }
+    }
+
+    /**
+     * Does nothing: every acknowledged write is already applied on its master (and, with
+     * {@link Builder#waitForReplicas}, confirmed by the replicas), and the servers persist it as their
+     * {@code appendfsync} setting says. Nothing is buffered in the client.
+     */
+    @Override
+    public void flush() {
+        // nothing buffered here
+    }
+
+    /** Waits for calls in flight and releases the client (shared client resources stay up). */
+    @Override
+    public void close() {
+        lifecycle.writeLock().lock();
+        try {
+            Connection open = connection;
+            connection = null;
+            if (open != null) {
+                open.close();
+            }
+        } catch (RuntimeException e) {
+            throw new PikoDBException("Closing the client of " + description + " failed: " + e, e);
+        } finally {
+            lifecycle.writeLock().unlock();
+        }
+    }
+
+    @Override
+    public long write(String table, String key, byte[] json, Long expiration, String dictionaryName,
+            long expectedVersion) {
+        String operation = (expectedVersion >= 0 ? "compare-and-write" : "write") + " of key '" + key
+                + "' to table '" + table + "'";
+        return guarded(operation, true,
+                () -> tables.write(table, key, json, expiration, dictionaryName, expectedVersion, operation));
+    }
+
+    @Override
+    public EngineRecord read(String table, String key) {
+        return guarded("read of key '" + key + "' from table '" + table + "'", false, () -> tables.read(table, key));
+    }
+
+    @Override
+    public boolean delete(String table, String key) {
+        String operation = "delete of key '" + key + "' from table '" + table + "'";
+        return guarded(operation, true, () -> tables.delete(table, key, operation));
+    }
+
+    /**
+     * Visits the live records with {@code HSCAN} slices; see the class comment for the consistency.
+     */
+    @Override
+    public void forEachLive(String table, BiConsumer<String, EngineRecord> action) {
+        guarded("read of table '" + table + "'", false, () -> {
+            tables.forEachLive(table, action);
+            return null;
+        });
+    }
+
+    @Override
+    public int liveCount(String table) {
+        return (int) guarded("count of table '" + table + "'", true, () -> tables.cleanup(table))[1];
+    }
+
+    @Override
+    public int cleanupExpired(String table) {
+        return (int) guarded("removal of expired records from table '" + table + "'", true,
+                () -> tables.cleanup(table))[0];
+    }
+
+    @Override
+    public int cleanupAllExpired() {
+        int removed = 0;
+        for (String table : listTables()) {
+            removed += cleanupExpired(table);
+        }
+        return removed;
+    }
+
+    @Override
+    public List<String> listTables() {
+        return guarded("listing of tables", false, tables::listTables);
+    }
+
+    @Override
+    public boolean deleteTable(String table) {
+        String operation = "deletion of table '" + table + "'";
+        return guarded(operation, true, () -> tables.deleteTable(table, operation));
+    }
+
+    @Override
+    public Map<String, Dictionary> storedDictionaries() {
+        return guarded("reading of dictionaries", false, dictionaries::all);
+    }
+
+    @Override
+    public void keepDictionary(String name, Dictionary dictionary) {
+        guarded("keeping of dictionary '" + name + "'", true, () -> {
+            dictionaries.keep(name, dictionary);
+            return null;
+        });
+    }
+
+    @Override
+    public List<TableSummary> tableSummaries() {
+        List<TableSummary> summaries = new ArrayList<>();
+        for (String table : listTables()) {
+            tableSummary(table).ifPresent(summaries::add);
+        }
+        return summaries;
+    }
+
+    @Override
+    public Optional<TableSummary> tableSummary(String table) {
+        return guarded("summary of table '" + table + "'", false, () -> tables.tableSummary(table));
+    }
+
+    @Override
+    public PikoDBStatistics statistics() {
+        return stats.snapshot();
+    }
+
+    /** The time argument of the scripts: the configured clock's, or empty for the server's TIME. */
+    private byte[] now() {
+        EngineContext current = context;
+        return current != null && current.clockConfigured()
+                ? Long.toString(current.clock().millis()).getBytes(StandardCharsets.UTF_8)
+                : SERVER_TIME;
+    }
+
+    private Connection connection() {
+        Connection open = connection;
+        if (open == null) {
+            throw new IllegalStateException(description + " is not open");
+        }
+        return open;
+    }
+
+    /** Runs a call under the lifecycle lock, turning client failures into PikoDB's exceptions. */
+    private <T> T guarded(String operation, boolean changes, Supplier<T> call) {
+        lifecycle.readLock().lock();
+        try {
+            return call.get();
+        } catch (IllegalArgumentException | IllegalStateException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            if (!changes) {
+                throw Failures.read(operation, description, e);
+            }
+            stats.failedWrites.increment();
+            throw Failures.change(operation, description, e);
+        } finally {
+            lifecycle.readLock().unlock();
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "RedisStorage[" + description + "]";
+    }
+
+    /**
+     * Settings of a {@link RedisStorage}: where the server is, the key prefix, timeouts and how many
+     * replicas must confirm each change.
+     */
+    public static final class Builder {
+        private String uri;
+        private List<String> clusterNodes;
+        private String keyPrefix = "pikodb";
+        private Duration connectTimeout = Duration.ofSeconds(10);
+        private Duration commandTimeout = Duration.ofSeconds(5);
+        private Duration topologyRefreshPeriod = Duration.ofSeconds(10);
+        private int replicas;
+        private Duration replicaTimeout = Duration.ZERO;
+        private ClientResources clientResources;
+
+        private Builder() {
+        }
+
+        /**
+         * One Redis server: {@code redis://[user:password@]host:port[/database]}, or {@code rediss://...}
+         * for TLS. Exactly one of this and {@link #clusterNodes} must be given. Lettuce also accepts
+         * {@code redis-sentinel://host:port[,host:port]/database#masterId}: the master that the
+         * sentinels name (PikoDB's tests do not run sentinels).
+         *
+         * @param uri the server's URI
+         * @return this builder
+         */
+        public Builder uri(String uri) {
+            this.uri = uri;
+            return this;
+        }
+
+        /**
+         * A Redis Cluster: the URIs of some of its nodes ({@code redis://host:port}, credentials and TLS
+         * as for {@link #uri}); the client discovers the rest. Topology refresh is on: periodic
+         * (see {@link #topologyRefreshPeriod}) and on every redirection or reconnection.
+         *
+         * @param seedUris one or more node URIs
+         * @return this builder
+         */
+        public Builder clusterNodes(List<String> seedUris) {
+            this.clusterNodes = seedUris == null ? null : List.copyOf(seedUris);
+            return this;
+        }
+
+        /**
+         * The prefix of every key this database uses (default {@code pikodb}). Databases with
+         * different prefixes on one server never see each other's data.
+         *
+         * @param keyPrefix a non-empty prefix without braces
+         * @return this builder
+         */
+        public Builder keyPrefix(String keyPrefix) {
+            KeySpace.checkPrefix(keyPrefix);
+            this.keyPrefix = keyPrefix;
+            return this;
+        }
+
+        /**
+         * How long to wait for a connection (default 10 s).
+         *
+         * @param timeout a positive duration
+         * @return this builder
+         */
+        public Builder connectTimeout(Duration timeout) {
+            this.connectTimeout = positive(timeout, "connectTimeout");
+            return this;
+        }
+
+        /**
+         * How long to wait for the answer to a command (default 5 s). A change that times out throws
+         * {@link PikoDBOutcomeUnknownException}.
+         *
+         * @param timeout a positive duration
+         * @return this builder
+         */
+        public Builder commandTimeout(Duration timeout) {
+            this.commandTimeout = positive(timeout, "commandTimeout");
+            return this;
+        }
+
+        /**
+         * How often a cluster client re-reads the cluster's topology (default 10 s); it also does so
+         * on redirections and reconnections.
+         *
+         * @param period a positive duration
+         * @return this builder
+         */
+        public Builder topologyRefreshPeriod(Duration period) {
+            this.topologyRefreshPeriod = positive(period, "topologyRefreshPeriod");
+            return this;
+        }
+
+        /**
+         * Makes every change wait until {@code replicas} replicas of the table's master confirm it
+         * ({@code WAIT}), at most {@code timeout}; when fewer confirm in time the call throws
+         * {@link PikoDBOutcomeUnknownException} (the change is applied on the master, and may be lost
+         * if it fails before the replicas catch up). Default 0: no waiting.
+         *
+         * @param replicas how many replicas must confirm, 0 for none
+         * @param timeout how long to wait, shorter than {@link #commandTimeout}
+         * @return this builder
+         */
+        public Builder waitForReplicas(int replicas, Duration timeout) {
+            if (replicas < 0) {
+                throw new IllegalArgumentException("waitForReplicas replicas must be >= 0, was " + replicas);
+            }
+            this.replicas = replicas;
+            this.replicaTimeout = replicas == 0 ? Duration.ZERO : positive(timeout, "waitForReplicas timeout");
+            return this;
+        }
+
+        /**
+         * Lettuce client resources (event loops, metrics) to share with other clients of the
+         * application; they are not shut down by {@link RedisStorage#close()}. By default the engine
+         * creates and releases its own.
+         *
+         * @param resources the resources
+         * @return this builder
+         */
+        public Builder clientResources(ClientResources resources) {
+            this.clientResources = resources;
+            return this;
+        }
+
+        /**
+         * Builds the engine; it connects when the database starts.
+         *
+         * @return the engine
+         * @throws IllegalArgumentException unless exactly one of {@link #uri} and {@link #clusterNodes}
+         *     is given and valid, or when the replica timeout is not shorter than the command timeout
+         */
+        public RedisStorage build() {
+            Settings settings = new Settings(uri, clusterNodes, keyPrefix, connectTimeout, commandTimeout,
+                    topologyRefreshPeriod, replicas, replicaTimeout, clientResources);
+            settings.seeds();
+            return new RedisStorage(settings);
+        }
+
+        private static Duration positive(Duration duration, String name) {
+            if (duration == null || duration.isNegative() || duration.isZero()) {
+                throw new IllegalArgumentException(name + " must be a positive duration, was " + duration);
+            }
+            return duration;
+        }
+    }
+}

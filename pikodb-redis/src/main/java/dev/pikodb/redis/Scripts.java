@@ -1,0 +1,162 @@
+package dev.pikodb.redis;
+
+import io.lettuce.core.RedisNoScriptException;
+import io.lettuce.core.ScriptOutputType;
+import io.lettuce.core.cluster.api.sync.RedisClusterCommands;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+
+/**
+ * The Lua scripts that make each record operation atomic on the table's master, run with
+ * {@code EVALSHA} and, when the server does not have a script cached yet ({@code NOSCRIPT}: a new,
+ * restarted or failed-over server), with {@code EVAL}, which caches it. A {@code NOSCRIPT} reply
+ * means nothing ran, so the fallback never applies a write twice.
+ *
+ * <p>Every script takes the table's keys ({@code KEYS[1]} the records hash, {@code KEYS[2]} the
+ * sorted set of expirations) and, as {@code ARGV[1]}, the current time in epoch milliseconds, or an
+ * empty string for "the server's {@code TIME}". Records are parsed only in their header
+ * ({@code {"v":..,"t":..,"x":..}}, see {@link RecordFormat}); the value's JSON is never decoded.
+ */
+final class Scripts {
+
+    /** A script's source and its SHA-1 digest. */
+    record Script(String name, byte[] source, String sha) {
+    }
+
+    private static final String COMMON = """
+            if redis.replicate_commands then redis.replicate_commands() end
+            local function now_ms()
+              if ARGV[1] ~= '' then return tonumber(ARGV[1]) end
+              local t = redis.call('TIME')
+              return tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+            end
+            local function expiration(rec)
+              local x = string.match(rec, '^{"v":%d+,"t":%-?%d+,"x":(%-?%d+)')
+              if x then return tonumber(x) end
+              return nil
+            end
+            local function expired(rec, now)
+              local x = expiration(rec)
+              if x == nil then return false end
+              if now == nil then now = now_ms() end
+              return now > x
+            end
+            local function fmt(n) return string.format('%.0f', n) end
+            """;
+
+    /** ARGV: now, key, json, expiration or '', dictionary fragment or '', expected version (-1: none). */
+    static final Script WRITE = script("write", """
+            local now = now_ms()
+            local key = ARGV[2]
+            local created, current, removed = 0, 0, 0
+            local old = redis.call('HGET', KEYS[1], key)
+            if old then
+              if expired(old, now) then removed = 1 else current = tonumber(string.match(old, '^{"v":(%d+)')) end
+            elseif redis.call('EXISTS', KEYS[1]) == 0 then
+              created = 1
+            end
+            local expected = tonumber(ARGV[6])
+            if expected >= 0 and expected ~= current then return {0, 0, 0} end
+            local version = current + 1
+            local x = ARGV[4]
+            local shown = x
+            if x == '' then shown = 'null' end
+            redis.call('HSET', KEYS[1], key,
+              '{"v":' .. fmt(version) .. ',"t":' .. fmt(now) .. ',"x":' .. shown .. ARGV[5] .. ',"d":' .. ARGV[3] .. '}')
+            if x ~= '' then
+              redis.call('ZADD', KEYS[2], x, key)
+            elseif old then
+              redis.call('ZREM', KEYS[2], key)
+            end
+            return {version, created, removed}
+            """);
+
+    /** ARGV: now, key. Returns {} when missing, {1} when it was expired (and is now removed), {record}. */
+    static final Script READ = script("read", """
+            local rec = redis.call('HGET', KEYS[1], ARGV[2])
+            if not rec then return {} end
+            if expired(rec, nil) then
+              redis.call('HDEL', KEYS[1], ARGV[2])
+              redis.call('ZREM', KEYS[2], ARGV[2])
+              return {1}
+            end
+            return {rec}
+            """);
+
+    /** ARGV: now, key. Returns 0 when missing, 1 when a live record was removed, 2 when an expired one was. */
+    static final Script DELETE = script("delete", """
+            local rec = redis.call('HGET', KEYS[1], ARGV[2])
+            if not rec then return 0 end
+            redis.call('HDEL', KEYS[1], ARGV[2])
+            redis.call('ZREM', KEYS[2], ARGV[2])
+            if expired(rec, nil) then return 2 end
+            return 1
+            """);
+
+    /**
+     * ARGV: now, limit. Removes up to {@code limit} expired records; returns {removed, more (1 when
+     * the limit was reached), records left in the hash}.
+     */
+    static final Script CLEANUP = script("cleanup", """
+            local now = now_ms()
+            local limit = tonumber(ARGV[2])
+            local due = redis.call('ZRANGEBYSCORE', KEYS[2], '-inf', '(' .. fmt(now), 'LIMIT', 0, limit)
+            local removed = 0
+            for _, key in ipairs(due) do
+              local rec = redis.call('HGET', KEYS[1], key)
+              if not rec then
+                redis.call('ZREM', KEYS[2], key)
+              elseif expired(rec, now) then
+                redis.call('HDEL', KEYS[1], key)
+                redis.call('ZREM', KEYS[2], key)
+                removed = removed + 1
+              else
+                local x = expiration(rec)
+                if x then redis.call('ZADD', KEYS[2], x, key) else redis.call('ZREM', KEYS[2], key) end
+              end
+            end
+            local more = 0
+            if #due == limit then more = 1 end
+            return {removed, more, redis.call('HLEN', KEYS[1])}
+            """);
+
+    /** ARGV: now. Returns the time the scripts of this table use, in epoch milliseconds. */
+    static final Script NOW = script("now", """
+            return now_ms()
+            """);
+
+    private Scripts() {
+    }
+
+    private static Script script(String name, String body) {
+        byte[] source = (COMMON + body).getBytes(StandardCharsets.UTF_8);
+        try {
+            byte[] digest = MessageDigest.getInstance("SHA-1").digest(source);
+            return new Script(name, source, HexFormat.of().formatHex(digest));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-1 is not available", e);
+        }
+    }
+
+    /**
+     * Runs a script by its digest, or by its source when the server does not know the digest.
+     *
+     * @param commands where to run it
+     * @param script the script
+     * @param type the reply type
+     * @param keys the table's keys
+     * @param args the arguments
+     * @param <T> the reply type
+     * @return the reply
+     */
+    static <T> T run(RedisClusterCommands<byte[], byte[]> commands, Script script, ScriptOutputType type,
+            byte[][] keys, byte[]... args) {
+        try {
+            return commands.evalsha(script.sha(), type, keys, args);
+        } catch (RedisNoScriptException e) {
+            return commands.eval(script.source(), type, keys, args);
+        }
+    }
+}
