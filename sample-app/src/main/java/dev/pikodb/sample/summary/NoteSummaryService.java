@@ -4,6 +4,7 @@ import dev.pikodb.sample.notes.Note;
 import dev.pikodb.sample.notes.NoteRepository;
 import java.time.Clock;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -66,7 +67,7 @@ public class NoteSummaryService {
         Instant lastUpdatedAt = all.stream().map(Note::updatedAt).filter(Objects::nonNull)
             .max(Comparator.naturalOrder()).orElse(null);
         logger.info("Note summary computed (computation #{} in this process, {} notes)", computation, all.size());
-        return new NoteSummary(all.size(), words, tags, lastUpdatedAt, clock.instant());
+        return new NoteSummary(all.size(), words, tags, lastUpdatedAt, clock.instant().truncatedTo(ChronoUnit.MILLIS));
     }
 
     /**
