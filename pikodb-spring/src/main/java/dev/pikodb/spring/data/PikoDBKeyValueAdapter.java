@@ -28,7 +28,8 @@ import tools.jackson.databind.json.JsonMapper;
  *
  * <p><b>Mapping.</b> A keyspace is a table ({@code @KeySpace} on the type, else the type's fully
  * qualified name); an id is a key (its string form); an entity is stored as the JSON PikoDB writes for
- * it, so it is readable through the plain {@code PikoDB} API as well. Untyped reads (the ones Spring
+ * it, so it is readable through the plain {@code PikoDB} API as well; a value written without its id
+ * (through the plain API, say) is read with the key as its id. Untyped reads (the ones Spring
  * Data's query engine makes) find the type of a keyspace in the mapping context.
  *
  * <p><b>Versions.</b> A {@code @Version} property (a {@code long}, {@code int} or their wrappers) is the
@@ -189,7 +190,8 @@ public class PikoDBKeyValueAdapter extends AbstractKeyValueAdapter {
 
     @Override
     public <T> T get(Object id, String keyspace, Class<T> type) {
-        return pikoDB.getRecord(keyspace, key(id)).map((record) -> read(record, keyspace, type)).orElse(null);
+        String key = key(id);
+        return pikoDB.getRecord(keyspace, key).map((record) -> read(key, record, keyspace, type)).orElse(null);
     }
 
     @Override
@@ -255,17 +257,18 @@ public class PikoDBKeyValueAdapter extends AbstractKeyValueAdapter {
     private <T> List<Map.Entry<Object, T>> readAll(String keyspace, Class<T> type) {
         List<Map.Entry<Object, T>> result = new ArrayList<>();
         for (Map.Entry<String, DatabaseRecord> entry : pikoDB.getRecords(keyspace)) {
-            result.add(new AbstractMap.SimpleImmutableEntry<>(entry.getKey(), read(entry.getValue(), keyspace, type)));
+            result.add(new AbstractMap.SimpleImmutableEntry<>(entry.getKey(), read(entry.getKey(), entry.getValue(), keyspace, type)));
         }
         return result;
     }
 
-    private <T> T read(DatabaseRecord record, String keyspace, Class<T> type) {
+    private <T> T read(String key, DatabaseRecord record, String keyspace, Class<T> type) {
         T value = convert(record.value(), type);
         if (value == null || type == Object.class) {
             return value;
         }
-        return metadata(type, keyspace).withVersion(value, record.version());
+        EntityMetadata entity = metadata(type, keyspace);
+        return entity.withVersion(entity.withIdIfMissing(value, key), record.version());
     }
 
     private <T> T convert(Object natural, Class<T> type) {

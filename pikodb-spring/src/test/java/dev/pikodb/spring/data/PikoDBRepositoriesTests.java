@@ -293,6 +293,18 @@ class PikoDBRepositoriesTests {
     }
 
     @Test
+    void valuesWrittenWithoutTheirIdAreReadWithTheKeyAsId() {
+        pikoDB.write("notes", "plain", java.util.Map.of("owner", "alice", "title", "Written through the plain API"));
+        Note loaded = notes.findById("plain").orElseThrow();
+        assertThat(loaded.getId()).isEqualTo("plain");
+        assertThat(loaded.getVersion()).isEqualTo(1);
+        assertThat(notes.findAll()).extracting(Note::getId).containsExactly("plain");
+        TokenRepository tokens = context.getBean(TokenRepository.class);
+        pikoDB.write("tokens", "t9", java.util.Map.of("value", "v", "ttl", 60));
+        assertThat(tokens.findById("t9")).contains(new Token("t9", "v", 60, 1L));
+    }
+
+    @Test
     void entitiesSurviveARestartOfTheContext() {
         notes.save(new Note("n1", "alice", "Kept"));
         context.close();

@@ -64,6 +64,19 @@ class NoteRepositoryTests {
     }
 
     @Test
+    void notesStoredByEarlierVersionsOfTheSampleAreRead() {
+        // Earlier versions stored the note without its id and version, which are the record's key and version.
+        db.write("notes", "old", java.util.Map.of("title", "From before", "tags", List.of("home"),
+                "createdAt", T0.toString(), "updatedAt", T0.toString()));
+        Note old = notes.findById("old").orElseThrow();
+        assertThat(old.id()).isEqualTo("old");
+        assertThat(old.version()).isEqualTo(1);
+        assertThat(old.title()).isEqualTo("From before");
+        assertThat(notes.save(new Note("old", "Edited", null, old.tags(), old.createdAt(), T0, old.version())).version())
+            .isEqualTo(2);
+    }
+
+    @Test
     void findsByTagInOrder() {
         notes.save(note("b", "Second", List.of("work", "todo"), T0.plusSeconds(2), null));
         notes.save(note("a", "First", List.of("todo"), T0.plusSeconds(1), null));
