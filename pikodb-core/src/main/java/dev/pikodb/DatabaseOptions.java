@@ -23,6 +23,9 @@ import tools.jackson.databind.json.JsonMapper;
  */
 public final class DatabaseOptions {
 
+    /** The default of {@link Builder#maxOpenJournals(int)}. */
+    public static final int DEFAULT_MAX_OPEN_JOURNALS = 256;
+
     private final Path databaseDirectory;
     private final boolean durableWrites;
     private final Map<String, Dictionary> dictionaries;
@@ -31,6 +34,7 @@ public final class DatabaseOptions {
     private final boolean clockConfigured;
     private final StorageEngine storage;
     private final FileIO fileIO;
+    private final int maxOpenJournals;
 
     private DatabaseOptions(Builder builder) {
         this.databaseDirectory = builder.databaseDirectory;
@@ -41,6 +45,7 @@ public final class DatabaseOptions {
         this.clockConfigured = builder.clockConfigured;
         this.storage = builder.storage;
         this.fileIO = builder.fileIO;
+        this.maxOpenJournals = builder.maxOpenJournals;
     }
 
     /**
@@ -120,6 +125,16 @@ public final class DatabaseOptions {
         return storage;
     }
 
+    /**
+     * How many journal files the directory engine keeps open at once; see
+     * {@link Builder#maxOpenJournals(int)}.
+     *
+     * @return the budget, {@value #DEFAULT_MAX_OPEN_JOURNALS} by default
+     */
+    public int maxOpenJournals() {
+        return maxOpenJournals;
+    }
+
     FileIO fileIO() {
         return fileIO;
     }
@@ -135,6 +150,7 @@ public final class DatabaseOptions {
         private boolean clockConfigured;
         private StorageEngine storage;
         private FileIO fileIO = FileIO.DEFAULT;
+        private int maxOpenJournals = DEFAULT_MAX_OPEN_JOURNALS;
 
         private Builder() {
         }
@@ -224,6 +240,29 @@ public final class DatabaseOptions {
          */
         public Builder storage(StorageEngine engine) {
             this.storage = engine;
+            return this;
+        }
+
+        /**
+         * Sets how many journal files the directory engine keeps open at once (default
+         * {@value DatabaseOptions#DEFAULT_MAX_OPEN_JOURNALS}). Every table written since its file was
+         * last rewritten has a journal; beyond this many, the journals of the least recently written
+         * tables are closed, and opened again when those tables are next written. So the files the
+         * database holds open stay within this budget (plus the lock file and a few files while
+         * tables are rewritten) however many tables exist. Raise it when more tables than this are
+         * written all the time, since reopening costs a little on each such write; keep it well below
+         * the process's open file limit ({@code ulimit -n}). Ignored by other storage engines.
+         *
+         * @param maxOpenJournals at least 1
+         * @return this builder
+         * @throws IllegalArgumentException when less than 1
+         */
+        public Builder maxOpenJournals(int maxOpenJournals) {
+            if (maxOpenJournals < 1) {
+                throw new IllegalArgumentException("maxOpenJournals must be at least 1, not " + maxOpenJournals
+                        + "; it is how many journal files the database may keep open at once");
+            }
+            this.maxOpenJournals = maxOpenJournals;
             return this;
         }
 

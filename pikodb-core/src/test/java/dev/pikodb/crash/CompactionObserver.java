@@ -4,6 +4,10 @@ import dev.pikodb.ForwardingFileIO;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
 
 /**
  * A file layer that recognises the steps of a compaction and calls {@link Listener#at} at each:
@@ -12,7 +16,7 @@ import java.nio.file.Path;
  * <li>{@link Point#TEMP_FORCED_BEFORE_RENAME}: the temp file is complete and forced, not yet renamed;</li>
  * <li>{@link Point#RENAMED_BEFORE_DIRECTORY_FORCE}: renamed over the table file, directory not forced;</li>
  * <li>{@link Point#DIRECTORY_FORCED_BEFORE_TRUNCATION}: directory forced, journal not yet emptied;</li>
- * <li>{@link Point#JOURNAL_TRUNCATED}: the journal is cut back to its header.</li>
+ * <li>{@link Point#JOURNAL_TRUNCATED}: the journal is cut back to its header, or, at close, deleted.</li>
  * </ol>
  * The listener may copy the directory (a crash at that instant) and may throw an {@link IOException},
  * which the store then sees as the failure of that file operation.
@@ -37,7 +41,9 @@ class CompactionObserver extends ForwardingFileIO {
     private final Listener listener;
     private String compacting;
     private boolean partlyWrittenSeen;
-    private boolean renamed;
+    // Tables whose new file is renamed in place, before and after the directory force that follows.
+    private final Set<String> renamed = new LinkedHashSet<>();
+    private final Set<String> directoryForced = new LinkedHashSet<>();
 
     CompactionObserver(Listener listener) {
         this.listener = listener;
@@ -50,7 +56,8 @@ class CompactionObserver extends ForwardingFileIO {
         } catch (IOException | RuntimeException e) {
             synchronized (this) {
                 compacting = null;
-                renamed = false;
+                renamed.clear();
+                directoryForced.clear();
             }
             throw e;
         }
@@ -63,7 +70,6 @@ class CompactionObserver extends ForwardingFileIO {
             synchronized (this) {
                 compacting = name.substring(1, name.length() - ".compact".length());
                 partlyWrittenSeen = false;
-                renamed = false;
             }
             return new ForwardingHandle(handle) {
                 @Override
@@ -86,21 +92,32 @@ class CompactionObserver extends ForwardingFileIO {
                 @Override
                 public void truncate(long size) throws IOException {
                     super.truncate(size);
-                    boolean afterCompaction;
-                    synchronized (CompactionObserver.this) {
-                        afterCompaction = renamed && journalOf.equals(compacting);
-                        if (afterCompaction) {
-                            compacting = null;
-                            renamed = false;
-                        }
-                    }
-                    if (afterCompaction) {
-                        fire(Point.JOURNAL_TRUNCATED, journalOf);
-                    }
+                    journalEmptied(journalOf);
                 }
             };
         }
         return handle;
+    }
+
+    /** A compaction ends by emptying the journal: truncated (growth, flush), or deleted (close). */
+    private void journalEmptied(String table) throws IOException {
+        boolean afterCompaction;
+        synchronized (this) {
+            afterCompaction = directoryForced.remove(table) | renamed.remove(table);
+        }
+        if (afterCompaction) {
+            fire(Point.JOURNAL_TRUNCATED, table);
+        }
+    }
+
+    @Override
+    public boolean deleteIfExists(Path path) throws IOException {
+        boolean deleted = super.deleteIfExists(path);
+        String name = path.getFileName().toString();
+        if (name.startsWith(".") && name.endsWith(".journal")) {
+            journalEmptied(name.substring(1, name.length() - ".journal".length()));
+        }
+        return deleted;
     }
 
     @Override
@@ -114,19 +131,22 @@ class CompactionObserver extends ForwardingFileIO {
         fire(Point.TEMP_FORCED_BEFORE_RENAME, table);
         super.atomicMove(source, target);
         synchronized (this) {
-            renamed = true;
+            renamed.add(table);
         }
         fire(Point.RENAMED_BEFORE_DIRECTORY_FORCE, table);
     }
 
+    /** One directory force may cover the renames of several tables (close rewrites them all first). */
     @Override
     public void forceDirectory(Path directory) throws IOException {
         super.forceDirectory(directory);
-        String table;
+        List<String> tables;
         synchronized (this) {
-            table = renamed ? compacting : null;
+            tables = new ArrayList<>(renamed);
+            renamed.clear();
+            directoryForced.addAll(tables);
         }
-        if (table != null) {
+        for (String table : tables) {
             fire(Point.DIRECTORY_FORCED_BEFORE_TRUNCATION, table);
         }
     }

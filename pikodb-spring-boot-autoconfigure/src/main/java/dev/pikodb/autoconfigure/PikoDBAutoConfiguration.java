@@ -12,12 +12,14 @@ import org.springframework.context.annotation.Bean;
 
 /**
  * {@link org.springframework.boot.autoconfigure.EnableAutoConfiguration Auto-configuration} for a
- * {@link PikoDB} store configured from {@code pikodb.*}.
+ * {@link PikoDB} store, bean {@code pikodb}, configured from {@code pikodb.*}.
  *
  * <p>The store is started when the bean is created, so every bean it is injected into gets an open
- * store, and it is closed (which flushes every table) when the context shuts down. It backs off when
- * the application defines its own {@code PikoDB} bean, and nothing is created when
- * {@code pikodb.enabled=false}. {@link PikoDBOptionsCustomizer} beans may adjust the options.
+ * store, and it is closed (which flushes every table) when the context shuts down. It needs
+ * {@code pikodb.database-directory}: there is no default directory. It backs off when the application
+ * defines its own {@code PikoDB} bean or beans, and with {@code pikodb.enabled=false}; the scheduled
+ * cleanup, health, meters and endpoint serve whatever {@code PikoDB} beans there are either way.
+ * {@link PikoDBOptionsCustomizer} beans may adjust the options.
  */
 @AutoConfiguration
 @ConditionalOnClass(PikoDB.class)
@@ -30,7 +32,7 @@ public final class PikoDBAutoConfiguration {
 
     @Bean(destroyMethod = "close")
     @ConditionalOnMissingBean
-    PikoDB pikoDB(PikoDBProperties properties, ObjectProvider<PikoDBOptionsCustomizer> customizers) {
+    PikoDB pikodb(PikoDBProperties properties, ObjectProvider<PikoDBOptionsCustomizer> customizers) {
         DatabaseOptions options = PikoDBFactory.options(properties, customizers.orderedStream());
         return PikoDBFactory.createAndStart(options);
     }

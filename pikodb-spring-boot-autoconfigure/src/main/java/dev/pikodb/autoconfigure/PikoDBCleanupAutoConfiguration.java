@@ -2,24 +2,24 @@ package dev.pikodb.autoconfigure;
 
 import dev.pikodb.PikoDB;
 import java.time.Duration;
+import java.util.Map;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
-import org.springframework.boot.autoconfigure.condition.ConditionalOnSingleCandidate;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
 
 /**
  * {@link org.springframework.boot.autoconfigure.EnableAutoConfiguration Auto-configuration} for the
- * scheduled removal of expired records ({@code pikodb.cleanup.*}) from the {@link PikoDB} bean. It uses
- * its own single daemon thread; it needs no task scheduler and does not enable Spring's scheduling.
+ * scheduled removal of expired records ({@code pikodb.cleanup.*}) from every {@link PikoDB} bean, on
+ * the {@link PikoDBScheduler}.
  */
-@AutoConfiguration(after = PikoDBAutoConfiguration.class)
+@AutoConfiguration(after = { PikoDBAutoConfiguration.class, PikoDBSchedulingAutoConfiguration.class })
 @ConditionalOnClass(PikoDB.class)
-@ConditionalOnBooleanProperty(name = "pikodb.enabled", matchIfMissing = true)
 @ConditionalOnBooleanProperty(name = "pikodb.cleanup.enabled", matchIfMissing = true)
-@ConditionalOnSingleCandidate(PikoDB.class)
+@ConditionalOnBean({ PikoDB.class, PikoDBScheduler.class })
 @EnableConfigurationProperties(PikoDBProperties.class)
 public final class PikoDBCleanupAutoConfiguration {
 
@@ -30,7 +30,8 @@ public final class PikoDBCleanupAutoConfiguration {
 
     @Bean
     @ConditionalOnMissingBean
-    PikoDBCleanupScheduler pikoDBCleanupScheduler(PikoDB pikoDB, PikoDBProperties properties) {
+    PikoDBCleanupScheduler pikodbCleanupScheduler(Map<String, PikoDB> stores, PikoDBScheduler scheduler,
+            PikoDBProperties properties) {
         Duration interval = properties.getCleanup().getInterval();
         if (interval == null || interval.isNegative() || interval.isZero()) {
             throw new PikoDBConfigurationException(INTERVAL_PROPERTY, interval, "the cleanup interval must be positive",
@@ -38,6 +39,6 @@ public final class PikoDBCleanupAutoConfiguration {
                             + " pikodb.cleanup.enabled=false to turn the scheduled cleanup off.",
                     null);
         }
-        return new PikoDBCleanupScheduler(pikoDB, interval);
+        return new PikoDBCleanupScheduler(stores, scheduler.getTaskScheduler(), interval);
     }
 }

@@ -1,22 +1,17 @@
 package dev.pikodb.autoconfigure;
 
+import org.jspecify.annotations.Nullable;
+import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
+
 /**
  * Thrown at startup when the {@code pikodb.*} configuration cannot be used: it names the property,
  * the value, what is wrong and what to do. {@link PikoDBConfigurationFailureAnalyzer} turns it into
- * Spring Boot's startup failure report.
+ * Spring Boot's startup failure report, with the value as written and where it was written (file and
+ * line) when the property comes from the environment.
  */
-public class PikoDBConfigurationException extends RuntimeException {
+public class PikoDBConfigurationException extends InvalidConfigurationPropertyValueException {
 
     private static final long serialVersionUID = 1L;
-
-    /** The property at fault, e.g. {@code pikodb.database-directory}. */
-    private final String property;
-
-    /** The value it had, as text, or {@code null}. */
-    private final String value;
-
-    /** What is wrong with it. */
-    private final String reason;
 
     /** What to do about it. */
     private final String action;
@@ -25,45 +20,24 @@ public class PikoDBConfigurationException extends RuntimeException {
      * Creates an exception for one property.
      *
      * @param property the property name, for example {@code pikodb.database-directory}
-     * @param value the offending value as configured (may be {@code null})
+     * @param value the offending value as used (may be {@code null})
      * @param reason what is wrong with it
      * @param action what to do about it
      * @param cause the underlying failure, or {@code null}
      */
-    public PikoDBConfigurationException(String property, Object value, String reason, String action,
-            Throwable cause) {
-        super("Invalid value '" + value + "' for property '" + property + "': " + reason, cause);
-        this.property = property;
-        this.value = (value != null) ? value.toString() : null;
-        this.reason = reason;
+    public PikoDBConfigurationException(String property, @Nullable Object value, String reason, String action,
+            @Nullable Throwable cause) {
+        super(property, value, reason, cause);
         this.action = action;
     }
 
     /**
-     * The property at fault.
+     * The property at fault; the same as {@link #getName()}.
      *
      * @return the property name
      */
     public String getProperty() {
-        return this.property;
-    }
-
-    /**
-     * The offending value.
-     *
-     * @return the value as text, or {@code null}
-     */
-    public String getValue() {
-        return this.value;
-    }
-
-    /**
-     * What is wrong with the value.
-     *
-     * @return the reason
-     */
-    public String getReason() {
-        return this.reason;
+        return getName();
     }
 
     /**

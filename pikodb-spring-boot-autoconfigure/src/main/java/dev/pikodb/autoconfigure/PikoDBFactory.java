@@ -29,12 +29,18 @@ final class PikoDBFactory {
      * Builds the options from the properties, then applies the customizers in order.
      */
     static DatabaseOptions options(PikoDBProperties properties, Stream<PikoDBOptionsCustomizer> customizers) {
-        if (properties.getDatabaseDirectory() == null) {
-            throw new PikoDBConfigurationException(DIRECTORY_PROPERTY, null, "no database directory is set",
-                    "Set " + DIRECTORY_PROPERTY + " to the directory that should hold the database.", null);
+        Path directory = properties.getDatabaseDirectory();
+        if (directory == null) {
+            throw new PikoDBConfigurationException(DIRECTORY_PROPERTY, null,
+                    "no database directory is set, and PikoDB has no default: a relative default would land"
+                            + " wherever the JVM was started, which in a container is a layer lost on restart",
+                    "Set " + DIRECTORY_PROPERTY + " to a directory on persistent storage, for example"
+                            + " /var/lib/<your-app>/pikodb (or the environment variable PIKODB_DATABASE_DIRECTORY)."
+                            + " To define your own PikoDB bean instead, set pikodb.enabled=false.",
+                    null);
         }
         DatabaseOptions.Builder builder = DatabaseOptions.builder()
-            .databaseDirectory(properties.getDatabaseDirectory())
+            .databaseDirectory(directory)
             .durableWrites(properties.isDurableWrites());
         properties.getDictionaries().forEach((name, dictionary) -> builder.dictionary(name, dictionary(name, dictionary)));
         customizers.forEach((customizer) -> customizer.customize(builder));
@@ -107,14 +113,23 @@ final class PikoDBFactory {
     }
 
     private static void checkDirectory(Path directory) {
+        Path absolute = directory.toAbsolutePath();
+        for (Path path = absolute; path != null; path = path.getParent()) {
+            if (Files.exists(path) && !Files.isDirectory(path)) {
+                String what = path.equals(absolute) ? "the path " + absolute
+                        : "the path " + path + " (a parent of " + absolute + ")";
+                throw new PikoDBConfigurationException(DIRECTORY_PROPERTY, absolute,
+                        what + " exists but is a regular file, not a directory",
+                        "Set " + DIRECTORY_PROPERTY + " to a directory, or to a path that does not exist yet (it is"
+                                + " created); PikoDB never deletes or replaces the existing file " + path + ".",
+                        null);
+            }
+        }
         try {
             Files.createDirectories(directory);
         }
         catch (IOException ex) {
             throw directoryFailure(directory, "the directory cannot be created (" + ex + ")", ex);
-        }
-        if (!Files.isDirectory(directory)) {
-            throw directoryFailure(directory, "the path exists but is not a directory", null);
         }
         if (!Files.isWritable(directory)) {
             throw directoryFailure(directory, "the directory is not writable", null);

@@ -4,7 +4,9 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.util.unit.DataSize;
 
 /**
  * Configuration of the auto-configured {@link dev.pikodb.PikoDB} bean, bound from {@code pikodb.*}.
@@ -24,17 +26,20 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
 public class PikoDBProperties {
 
     /**
-     * Whether to auto-configure the PikoDB store, and with it scheduled cleanup, the health
-     * indicator, the meters and the pikodb endpoint.
+     * Whether to auto-configure the PikoDB store. When false only the auto-configured store goes away:
+     * stores the application defines itself keep their scheduled cleanup, health, meters and endpoint.
      */
     private boolean enabled = true;
 
     /**
      * Directory that holds the database: one JSON file per table plus hidden bookkeeping files. It is
      * created when missing and locked while the application runs, so only one application can use it
-     * at a time. A relative path is resolved against the working directory.
+     * at a time. Required: there is no default, because a relative default would land wherever the JVM
+     * happens to start (a module folder, an IDE's project root, a container's writable layer that
+     * vanishes on restart). Use an absolute path on persistent storage; a relative path is resolved
+     * against the working directory and the resolved path is logged at startup.
      */
-    private Path databaseDirectory = Path.of("./pikodb-data");
+    private @Nullable Path databaseDirectory;
 
     /**
      * Whether every write waits until its data is on stable storage (fsync) before returning. When
@@ -55,6 +60,9 @@ public class PikoDBProperties {
 
     /** Micrometer meters. */
     private final Metrics metrics = new Metrics();
+
+    /** The health indicator. */
+    private final Health health = new Health();
 
     /**
      * Whether to auto-configure the PikoDB store.
@@ -77,9 +85,10 @@ public class PikoDBProperties {
     /**
      * The database directory.
      *
-     * @return the directory, {@code ./pikodb-data} by default
+     * @return the directory, or {@code null} when not configured (the auto-configured store then fails
+     *     to start with a message naming this property)
      */
-    public Path getDatabaseDirectory() {
+    public @Nullable Path getDatabaseDirectory() {
         return this.databaseDirectory;
     }
 
@@ -88,7 +97,7 @@ public class PikoDBProperties {
      *
      * @param databaseDirectory the directory, created when missing
      */
-    public void setDatabaseDirectory(Path databaseDirectory) {
+    public void setDatabaseDirectory(@Nullable Path databaseDirectory) {
         this.databaseDirectory = databaseDirectory;
     }
 
@@ -147,6 +156,15 @@ public class PikoDBProperties {
     }
 
     /**
+     * The health indicator settings.
+     *
+     * @return the health settings
+     */
+    public Health getHealth() {
+        return this.health;
+    }
+
+    /**
      * One named key dictionary: exactly one of {@code deflate} or {@code inflate} must be given; the
      * other direction is derived.
      */
@@ -155,19 +173,19 @@ public class PikoDBProperties {
         /**
          * Long key to short key, for example 'temperature' to 't'. Mutually exclusive with 'inflate'.
          */
-        private Map<String, String> deflate;
+        private @Nullable Map<String, String> deflate;
 
         /**
          * Short key to long key, for example 't' to 'temperature'. Mutually exclusive with 'deflate'.
          */
-        private Map<String, String> inflate;
+        private @Nullable Map<String, String> inflate;
 
         /**
          * The long-to-short mapping.
          *
          * @return the mapping, or {@code null} when not given
          */
-        public Map<String, String> getDeflate() {
+        public @Nullable Map<String, String> getDeflate() {
             return this.deflate;
         }
 
@@ -176,7 +194,7 @@ public class PikoDBProperties {
          *
          * @param deflate long key to short key
          */
-        public void setDeflate(Map<String, String> deflate) {
+        public void setDeflate(@Nullable Map<String, String> deflate) {
             this.deflate = deflate;
         }
 
@@ -185,7 +203,7 @@ public class PikoDBProperties {
          *
          * @return the mapping, or {@code null} when not given
          */
-        public Map<String, String> getInflate() {
+        public @Nullable Map<String, String> getInflate() {
             return this.inflate;
         }
 
@@ -194,7 +212,7 @@ public class PikoDBProperties {
          *
          * @param inflate short key to long key
          */
-        public void setInflate(Map<String, String> inflate) {
+        public void setInflate(@Nullable Map<String, String> inflate) {
             this.inflate = inflate;
         }
     }
@@ -254,11 +272,15 @@ public class PikoDBProperties {
     public static class Metrics {
 
         /**
-         * How often the per-table meters (pikodb.records, pikodb.disk.usage) are brought in line with the
-         * tables that exist: tables created since the last refresh get meters, deleted ones lose them.
-         * Meter values themselves are always current. Must be positive.
+         * How often the per-table meters (pikodb.table.records, pikodb.table.disk.usage) are brought in
+         * line with the tables that exist: tables created since the last refresh get meters, deleted ones
+         * lose them. Meter values themselves are always current, and the store-wide totals never wait
+         * for a refresh. Must be positive.
          */
         private Duration tableRefreshInterval = Duration.ofSeconds(30);
+
+        /** The per-table meters. */
+        private final TableMeters tableMeters = new TableMeters();
 
         /**
          * How often the per-table meters are refreshed.
@@ -276,6 +298,96 @@ public class PikoDBProperties {
          */
         public void setTableRefreshInterval(Duration tableRefreshInterval) {
             this.tableRefreshInterval = tableRefreshInterval;
+        }
+
+        /**
+         * The per-table meter settings.
+         *
+         * @return the per-table meter settings
+         */
+        public TableMeters getTableMeters() {
+            return this.tableMeters;
+        }
+    }
+
+    /** Settings of the per-table meters. */
+    public static class TableMeters {
+
+        /**
+         * Whether to register the per-table meters pikodb.table.records and pikodb.table.disk.usage
+         * (tagged with the table name). The store-wide totals are registered either way.
+         */
+        private boolean enabled = true;
+
+        /**
+         * Most tables per store that get per-table meters, to bound the number of time series. Tables
+         * keep their meters once they have them; tables beyond the limit get none (logged once at WARN),
+         * and the store-wide totals still count them. Must not be negative.
+         */
+        private int maxTables = 100;
+
+        /**
+         * Whether the per-table meters are registered.
+         *
+         * @return true by default
+         */
+        public boolean isEnabled() {
+            return this.enabled;
+        }
+
+        /**
+         * Sets whether the per-table meters are registered.
+         *
+         * @param enabled false for the store-wide totals only
+         */
+        public void setEnabled(boolean enabled) {
+            this.enabled = enabled;
+        }
+
+        /**
+         * The most tables per store with per-table meters.
+         *
+         * @return the limit, 100 by default
+         */
+        public int getMaxTables() {
+            return this.maxTables;
+        }
+
+        /**
+         * Sets the most tables per store with per-table meters.
+         *
+         * @param maxTables the limit, zero or more
+         */
+        public void setMaxTables(int maxTables) {
+            this.maxTables = maxTables;
+        }
+    }
+
+    /** Settings of the health indicator. */
+    public static class Health {
+
+        /**
+         * Free space on the database directory's file system below which the health indicator reports
+         * DOWN, because writes are about to fail.
+         */
+        private DataSize diskSpaceThreshold = DataSize.ofMegabytes(10);
+
+        /**
+         * The free-space threshold.
+         *
+         * @return the threshold, 10MB by default
+         */
+        public DataSize getDiskSpaceThreshold() {
+            return this.diskSpaceThreshold;
+        }
+
+        /**
+         * Sets the free-space threshold.
+         *
+         * @param diskSpaceThreshold the threshold, zero or more
+         */
+        public void setDiskSpaceThreshold(DataSize diskSpaceThreshold) {
+            this.diskSpaceThreshold = diskSpaceThreshold;
         }
     }
 }

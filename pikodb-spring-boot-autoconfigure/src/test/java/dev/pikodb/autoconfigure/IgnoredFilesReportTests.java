@@ -37,7 +37,7 @@ class IgnoredFilesReportTests {
         Files.writeString(notes, "my notes", StandardCharsets.UTF_8);
         this.runner.withPropertyValues("pikodb.database-directory=" + this.directory,
                 "management.endpoints.web.exposure.include=health,pikodb").run((context) -> {
-            Health health = context.getBean("pikodbHealthIndicator", HealthIndicator.class).health();
+            Health health = context.getBean("pikodbHealthContributor", HealthIndicator.class).health();
             assertThat(health.getStatus()).isEqualTo(Status.UP);
             @SuppressWarnings("unchecked")
             List<Map<String, Object>> ignored = (List<Map<String, Object>>) health.getDetails().get("ignored");
@@ -46,7 +46,10 @@ class IgnoredFilesReportTests {
                 assertThat((String) file.get("reason")).isNotBlank();
             });
 
-            PikoDBEndpoint.PikoDBDescriptor description = context.getBean(PikoDBEndpoint.class).pikodb();
+            PikoDBEndpoint.StoreDescriptor description = context.getBean(PikoDBEndpoint.class)
+                .stores()
+                .stores()
+                .get("pikodb");
             assertThat(description.ignored()).singleElement()
                 .satisfies((file) -> assertThat(file.file()).isEqualTo(notes.toAbsolutePath().normalize().toString()));
         });

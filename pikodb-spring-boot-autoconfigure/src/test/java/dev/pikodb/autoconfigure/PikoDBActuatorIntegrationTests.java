@@ -38,7 +38,8 @@ import tools.jackson.databind.json.JsonMapper;
 @SpringBootTest(classes = PikoDBActuatorIntegrationTests.TestApplication.class,
         webEnvironment = WebEnvironment.RANDOM_PORT,
         properties = { "management.endpoints.web.exposure.include=health,pikodb,metrics",
-                "management.endpoint.health.show-details=always", "pikodb.metrics.table-refresh-interval=100ms",
+                "management.endpoint.health.show-details=always", "management.endpoint.pikodb.access=unrestricted",
+                "pikodb.metrics.table-refresh-interval=100ms",
                 "spring.jackson.property-naming-strategy=SNAKE_CASE" })
 @DirtiesContext
 class PikoDBActuatorIntegrationTests {
@@ -84,6 +85,7 @@ class PikoDBActuatorIntegrationTests {
         assertThat(overall.path("components").path("pikodb").path("status").asString()).isEqualTo("UP");
 
         JsonNode health = get("/actuator/health/pikodb", 200);
+        assertThat(health.path("details").path("diskSpaceThreshold").asLong()).isEqualTo(10L * 1024 * 1024);
         assertThat(health.path("status").asString()).isEqualTo("UP");
         JsonNode details = health.path("details");
         assertThat(details.path("directory").asString()).isEqualTo(directory.toAbsolutePath().toString());
@@ -96,59 +98,86 @@ class PikoDBActuatorIntegrationTests {
     }
 
     @Test
-    void endpointListsTablesAndCleansUp() throws Exception {
+    void endpointSummarisesListsTablesAndCleansUp() throws Exception {
         JsonNode body = get("/actuator/pikodb", 200);
-        assertThat(body.path("directory").asString()).isEqualTo(directory.toAbsolutePath().toString());
-        assertThat(body.path("durableWrites").asBoolean()).isFalse();
-        assertThat(body.path("quarantined").isArray()).isTrue();
-        assertThat(body.path("quarantined")).isEmpty();
-        assertThat(body.path("failedTables").isObject()).isTrue();
-        assertThat(body.path("tables").findValuesAsString("name")).containsExactly("orders", "sessions", "users");
-        for (JsonNode table : body.path("tables")) {
+        JsonNode store = body.path("stores").path("pikodb");
+        assertThat(store.path("directory").asString()).isEqualTo(directory.toAbsolutePath().toString());
+        assertThat(store.path("open").asBoolean()).isTrue();
+        assertThat(store.path("durableWrites").asBoolean()).isFalse();
+        assertThat(store.path("tables").asInt()).isEqualTo(3);
+        assertThat(store.path("records").asLong()).isEqualTo(6);
+        assertThat(store.path("quarantined").isArray()).isTrue();
+        assertThat(store.path("quarantined")).isEmpty();
+        assertThat(store.path("failedTables").isObject()).isTrue();
+        assertThat(body.toString()).doesNotContain("alice@example.com", "token");
+
+        JsonNode listing = get("/actuator/pikodb/pikodb?limit=2", 200);
+        assertThat(listing.path("store").path("tables").asInt()).isEqualTo(3);
+        assertThat(listing.path("tables").findValuesAsString("name")).containsExactly("orders", "sessions");
+        assertThat(get("/actuator/pikodb/pikodb?offset=2", 200).path("tables").findValuesAsString("name"))
+            .containsExactly("users");
+        for (JsonNode table : get("/actuator/pikodb/pikodb", 200).path("tables")) {
             TableSummary summary = this.pikoDB.tableSummary(table.path("name").asString()).orElseThrow();
             assertThat(table.path("records").asInt()).isEqualTo(summary.records());
             assertThat(table.path("fileBytes").asLong()).isEqualTo(summary.fileBytes());
             assertThat(table.path("journalBytes").asLong()).isEqualTo(summary.journalBytes());
             assertThat(table.path("bytesOnDisk").asLong()).isEqualTo(summary.bytesOnDisk());
         }
-        assertThat(body.toString()).doesNotContain("alice@example.com", "token");
+        get("/actuator/pikodb/pikodb?limit=5000", 400);
 
-        JsonNode users = get("/actuator/pikodb/users", 200);
+        JsonNode users = get("/actuator/pikodb/pikodb/users", 200);
         assertThat(users.path("name").asString()).isEqualTo("users");
         assertThat(users.path("records").asInt()).isEqualTo(3);
-        get("/actuator/pikodb/missing", 404);
+        get("/actuator/pikodb/pikodb/missing", 404);
+        get("/actuator/pikodb/nosuchstore", 404);
+        get("/actuator/pikodb/nosuchstore/users", 404);
 
-        HttpResponse<String> cleanup = send(HttpRequest.newBuilder(uri("/actuator/pikodb"))
+        HttpResponse<String> post = send(HttpRequest.newBuilder(uri("/actuator/pikodb"))
             .POST(HttpRequest.BodyPublishers.noBody())
             .build());
+        assertThat(post.statusCode()).as("cleanup is a DELETE, not a POST").isEqualTo(405);
+        HttpResponse<String> cleanup = send(HttpRequest.newBuilder(uri("/actuator/pikodb")).DELETE().build());
         assertThat(cleanup.statusCode()).isEqualTo(200);
-        assertThat(this.json.readTree(cleanup.body()).path("removed").asInt()).isEqualTo(1);
-        assertThat(get("/actuator/pikodb/sessions", 200).path("records").asInt()).isEqualTo(1);
+        assertThat(this.json.readTree(cleanup.body()).path("removed").path("pikodb").asInt()).isEqualTo(1);
+        assertThat(get("/actuator/pikodb/pikodb/sessions", 200).path("records").asInt()).isEqualTo(1);
+        // the store-wide meter agrees at once, without waiting for a refresh of the per-table meters
+        assertThat(value(get("/actuator/metrics/pikodb.records", 200), "VALUE")).isEqualTo(5);
     }
 
     @Test
     void metricsMatchTheStore() throws Exception {
         this.pikoDB.get("users", "alice");
         await().atMost(Duration.ofSeconds(10))
-            .untilAsserted(() -> assertThat(statusOf("/actuator/metrics/pikodb.records?tag=table:users")).isEqualTo(200));
-        assertThat(value(get("/actuator/metrics/pikodb.records?tag=table:users", 200), "VALUE")).isEqualTo(3);
-        assertThat(value(get("/actuator/metrics/pikodb.records?tag=table:sessions", 200), "VALUE")).isEqualTo(2);
-        JsonNode records = get("/actuator/metrics/pikodb.records", 200);
-        assertThat(records.path("baseUnit").asString()).isEqualTo("records");
-        assertThat(records.path("availableTags").findValues("values").get(0).valueStream().map(JsonNode::asString))
-            .containsExactlyInAnyOrder("orders", "sessions", "users");
+            .untilAsserted(() -> assertThat(statusOf("/actuator/metrics/pikodb.table.records?tag=table:users"))
+                .isEqualTo(200));
+        assertThat(value(get("/actuator/metrics/pikodb.table.records?tag=table:users", 200), "VALUE")).isEqualTo(3);
+        assertThat(value(get("/actuator/metrics/pikodb.table.records?tag=table:sessions", 200), "VALUE"))
+            .isEqualTo(2);
+        JsonNode tableRecords = get("/actuator/metrics/pikodb.table.records", 200);
+        assertThat(tableRecords.path("baseUnit").asString()).isEqualTo("records");
+        assertThat(tagValues(tableRecords, "table")).containsExactlyInAnyOrder("orders", "sessions", "users");
+        assertThat(tagValues(tableRecords, "store")).containsExactly("pikodb");
+        assertThat(value(get("/actuator/metrics/pikodb.records", 200), "VALUE")).isEqualTo(6);
         assertThat(value(get("/actuator/metrics/pikodb.tables", 200), "VALUE")).isEqualTo(3);
-        assertThat(value(get("/actuator/metrics/pikodb.writes", 200), "COUNT"))
-            .isEqualTo(this.pikoDB.statistics().writes());
+        JsonNode writes = get("/actuator/metrics/pikodb.writes?tag=result:success", 200);
+        assertThat(value(writes, "COUNT")).isEqualTo(this.pikoDB.statistics().writes());
+        assertThat(value(writes, "TOTAL_TIME")).isPositive();
         assertThat(value(get("/actuator/metrics/pikodb.reads", 200), "COUNT"))
             .isEqualTo(this.pikoDB.statistics().reads());
         assertThat(value(get("/actuator/metrics/pikodb.journal.written", 200), "COUNT"))
             .isEqualTo(this.pikoDB.statistics().journalBytesWritten());
-        assertThat(value(get("/actuator/metrics/pikodb.disk.usage?tag=table:users", 200), "VALUE"))
+        assertThat(value(get("/actuator/metrics/pikodb.table.disk.usage?tag=table:users", 200), "VALUE"))
             .isEqualTo(this.pikoDB.tableSummary("users").orElseThrow().bytesOnDisk());
-        JsonNode writeTimer = get("/actuator/metrics/pikodb.write", 200);
-        assertThat(value(writeTimer, "COUNT")).isEqualTo(this.pikoDB.statistics().writes());
-        assertThat(value(writeTimer, "TOTAL_TIME")).isPositive();
+        get("/actuator/metrics/pikodb.write", 404);
+    }
+
+    private static List<String> tagValues(JsonNode metric, String tag) {
+        for (JsonNode available : metric.path("availableTags")) {
+            if (tag.equals(available.path("tag").asString())) {
+                return available.path("values").valueStream().map(JsonNode::asString).toList();
+            }
+        }
+        return List.of();
     }
 
     @Test

@@ -30,6 +30,7 @@ import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.annotation.Order;
+import org.springframework.util.unit.DataSize;
 import tools.jackson.databind.json.JsonMapper;
 
 class PikoDBAutoConfigurationTests {
@@ -38,7 +39,8 @@ class PikoDBAutoConfigurationTests {
     Path directory;
 
     private final ApplicationContextRunner runner = new ApplicationContextRunner()
-        .withConfiguration(AutoConfigurations.of(PikoDBAutoConfiguration.class, PikoDBCleanupAutoConfiguration.class));
+        .withConfiguration(AutoConfigurations.of(PikoDBAutoConfiguration.class, PikoDBSchedulingAutoConfiguration.class,
+                PikoDBCleanupAutoConfiguration.class));
 
     private ApplicationContextRunner inDirectory() {
         return this.runner.withPropertyValues("pikodb.database-directory=" + this.directory);
@@ -65,12 +67,15 @@ class PikoDBAutoConfigurationTests {
     void propertiesHaveDocumentedDefaults() {
         PikoDBProperties properties = new PikoDBProperties();
         assertThat(properties.isEnabled()).isTrue();
-        assertThat(properties.getDatabaseDirectory()).isEqualTo(Path.of("./pikodb-data"));
+        assertThat(properties.getDatabaseDirectory()).isNull();
         assertThat(properties.isDurableWrites()).isFalse();
         assertThat(properties.getDictionaries()).isEmpty();
         assertThat(properties.getCleanup().isEnabled()).isTrue();
         assertThat(properties.getCleanup().getInterval()).isEqualTo(Duration.ofMinutes(1));
         assertThat(properties.getMetrics().getTableRefreshInterval()).isEqualTo(Duration.ofSeconds(30));
+        assertThat(properties.getMetrics().getTableMeters().isEnabled()).isTrue();
+        assertThat(properties.getMetrics().getTableMeters().getMaxTables()).isEqualTo(100);
+        assertThat(properties.getHealth().getDiskSpaceThreshold()).isEqualTo(DataSize.ofMegabytes(10));
     }
 
     @Test
@@ -119,7 +124,7 @@ class PikoDBAutoConfigurationTests {
             pikoDB.start();
             return pikoDB;
         }).run((context) -> {
-            assertThat(context).hasSingleBean(PikoDB.class).hasBean("ownPikoDB").doesNotHaveBean("pikoDB");
+            assertThat(context).hasSingleBean(PikoDB.class).hasBean("ownPikoDB").doesNotHaveBean("pikodb");
             assertThat(context.getBean(PikoDB.class).databaseDirectory()).isEqualTo(own);
             // the scheduled cleanup serves the application's store
             assertThat(context).hasSingleBean(PikoDBCleanupScheduler.class);
@@ -140,7 +145,8 @@ class PikoDBAutoConfigurationTests {
     @Test
     void registersEveryAutoConfiguration() {
         assertThat(ImportCandidates.load(AutoConfiguration.class, getClass().getClassLoader()).getCandidates())
-            .contains(PikoDBAutoConfiguration.class.getName(), PikoDBCleanupAutoConfiguration.class.getName(),
+            .contains(PikoDBAutoConfiguration.class.getName(), PikoDBSchedulingAutoConfiguration.class.getName(),
+                    PikoDBCleanupAutoConfiguration.class.getName(),
                     PikoDBHealthContributorAutoConfiguration.class.getName(),
                     PikoDBMetricsAutoConfiguration.class.getName(), PikoDBEndpointAutoConfiguration.class.getName());
     }

@@ -13,6 +13,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.scheduling.concurrent.ThreadPoolTaskScheduler;
 
 class PikoDBCleanupSchedulerTests {
 
@@ -20,7 +21,8 @@ class PikoDBCleanupSchedulerTests {
     Path directory;
 
     private final ApplicationContextRunner runner = new ApplicationContextRunner()
-        .withConfiguration(AutoConfigurations.of(PikoDBAutoConfiguration.class, PikoDBCleanupAutoConfiguration.class));
+        .withConfiguration(AutoConfigurations.of(PikoDBAutoConfiguration.class, PikoDBSchedulingAutoConfiguration.class,
+                PikoDBCleanupAutoConfiguration.class));
 
     @Test
     void removesExpiredRecordsOnSchedule() {
@@ -40,27 +42,30 @@ class PikoDBCleanupSchedulerTests {
     }
 
     @Test
-    void runsOnItsOwnDaemonThreadAndStopsWithTheContext() {
+    void runsOnPikoDBsOwnDaemonThreadAndStopsWithTheContext() {
         this.runner.withPropertyValues("pikodb.database-directory=" + this.directory, "pikodb.cleanup.interval=20ms")
             .run((context) -> {
                 PikoDBCleanupScheduler scheduler = context.getBean(PikoDBCleanupScheduler.class);
                 assertThat(scheduler.isRunning()).isTrue();
-                await().atMost(Duration.ofSeconds(10)).until(() -> cleanupThread() != null);
-                assertThat(cleanupThread().isDaemon()).isTrue();
+                assertThat(context.getBean(PikoDBScheduler.class).isApplicationScheduler()).isFalse();
+                await().atMost(Duration.ofSeconds(10)).until(() -> schedulingThread() != null);
+                assertThat(schedulingThread().isDaemon()).isTrue();
                 context.stop();
                 assertThat(scheduler.isRunning()).isFalse();
-                await().atMost(Duration.ofSeconds(10)).until(() -> cleanupThread() == null);
                 assertThat(context.getBean(PikoDB.class).isOpen()).isTrue();
                 context.start();
                 assertThat(scheduler.isRunning()).isTrue();
             });
+        await().atMost(Duration.ofSeconds(10)).until(() -> schedulingThread() == null);
     }
 
     @Test
     void skipsRunsOnceTheStoreIsClosed() {
+        ThreadPoolTaskScheduler taskScheduler = new ThreadPoolTaskScheduler();
         try (PikoDB pikoDB = new PikoDB(this.directory)) {
             pikoDB.start();
-            PikoDBCleanupScheduler scheduler = new PikoDBCleanupScheduler(pikoDB, Duration.ofMinutes(1));
+            PikoDBCleanupScheduler scheduler = new PikoDBCleanupScheduler(Map.of("pikodb", pikoDB), taskScheduler,
+                    Duration.ofMinutes(1));
             pikoDB.write("sessions", "expired", "x", System.currentTimeMillis() - 1000);
             scheduler.runCleanup();
             assertThat(pikoDB.statistics().expiredRemoved()).isEqualTo(1);
@@ -73,16 +78,18 @@ class PikoDBCleanupSchedulerTests {
     @Test
     void rejectsANonPositiveInterval() {
         try (PikoDB pikoDB = new PikoDB(this.directory)) {
-            assertThatIllegalArgumentException().isThrownBy(() -> new PikoDBCleanupScheduler(pikoDB, Duration.ZERO))
+            assertThatIllegalArgumentException()
+                .isThrownBy(() -> new PikoDBCleanupScheduler(Map.of("pikodb", pikoDB), new ThreadPoolTaskScheduler(),
+                        Duration.ZERO))
                 .withMessageContaining("positive");
         }
     }
 
-    private static Thread cleanupThread() {
+    private static Thread schedulingThread() {
         return Thread.getAllStackTraces()
             .keySet()
             .stream()
-            .filter((thread) -> thread.getName().equals("pikodb-cleanup"))
+            .filter((thread) -> thread.getName().startsWith(PikoDBScheduler.THREAD_NAME_PREFIX))
             .findFirst()
             .orElse(null);
     }

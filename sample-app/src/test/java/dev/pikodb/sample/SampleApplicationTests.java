@@ -131,7 +131,9 @@ class SampleApplicationTests {
             .exchange()
             .expectStatus().isEqualTo(HttpStatus.PRECONDITION_REQUIRED)
             .expectBody(String.class).returnResult());
-        assertThat(missingPrecondition.get("detail").asString()).contains("If-Match");
+        assertThat(missingPrecondition.get("detail").asString())
+            .contains("now at version 2", "If-Match: \"2\"")
+            .doesNotContain("\"3\"");
 
         client.put().uri("/api/notes/{id}", id)
             .header("If-Match", "2")
@@ -272,7 +274,7 @@ class SampleApplicationTests {
 
         // Nobody reads the other one again: the scheduled cleanup removes it from the store.
         await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
-            client.get().uri("/actuator/pikodb/sessions").exchange()
+            client.get().uri("/actuator/pikodb/pikodb/sessions").exchange()
                 .expectStatus().isOk()
                 .expectBody().jsonPath("$.records").isEqualTo(0));
         assertThat(db.getRecord("sessions", neverRead)).isEmpty();
@@ -351,20 +353,29 @@ class SampleApplicationTests {
         client.get().uri("/actuator/pikodb").exchange()
             .expectStatus().isOk()
             .expectBody()
-            .jsonPath("$.open").isEqualTo(true)
-            .jsonPath("$.tables[?(@.name == 'notes')].records").exists();
-        client.get().uri("/actuator/pikodb/{table}", "no-such-table").exchange().expectStatus().isNotFound();
-        client.post().uri("/actuator/pikodb").exchange()
+            .jsonPath("$.stores.pikodb.open").isEqualTo(true)
+            .jsonPath("$.stores.pikodb.tables").isNumber();
+        client.get().uri("/actuator/pikodb/pikodb").exchange()
             .expectStatus().isOk()
-            .expectBody().jsonPath("$.removed").isNumber();
+            .expectBody()
+            .jsonPath("$.tables[?(@.name == 'notes')].records").exists();
+        client.get().uri("/actuator/pikodb/pikodb/{table}", "no-such-table").exchange().expectStatus().isNotFound();
+        client.delete().uri("/actuator/pikodb").exchange()
+            .expectStatus().isOk()
+            .expectBody().jsonPath("$.removed.pikodb").isNumber();
 
-        // Per-table gauges follow new tables on the next refresh (100ms here).
+        // The store-wide figure is exact at once; per-table gauges follow new tables on the next refresh.
+        client.get().uri("/actuator/metrics/pikodb.records").exchange()
+            .expectStatus().isOk()
+            .expectBody().jsonPath("$.measurements[0].value").value(
+                    value -> assertThat(((Number) value).longValue()).isEqualTo(
+                            db.tableSummaries().stream().mapToLong(summary -> summary.records()).sum()));
         await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
-            client.get().uri("/actuator/metrics/pikodb.records").exchange()
+            client.get().uri("/actuator/metrics/pikodb.table.records").exchange()
                 .expectStatus().isOk()
                 .expectBody().jsonPath("$.availableTags[?(@.tag == 'table')].values[*]").value(
                         values -> assertThat(values.toString()).contains("notes")));
-        client.get().uri("/actuator/metrics/pikodb.writes").exchange()
+        client.get().uri("/actuator/metrics/pikodb.writes?tag=result:success").exchange()
             .expectStatus().isOk()
             .expectBody().jsonPath("$.measurements[0].value").value(
                     value -> assertThat(((Number) value).doubleValue()).isPositive());

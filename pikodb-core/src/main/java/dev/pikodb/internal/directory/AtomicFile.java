@@ -28,6 +28,19 @@ final class AtomicFile {
      * @throws IOException when any step fails; the target is then unchanged or fully replaced
      */
     static long replace(FileIO io, Path directory, Path target, Path temp, Content content) throws IOException {
+        return replace(io, directory, target, temp, content, true);
+    }
+
+    /**
+     * Replaces {@code target} with {@code content}, going through {@code temp}; the directory force
+     * may be left to the caller, who then forces it once for several replacements before relying on
+     * any of them.
+     *
+     * @return the number of bytes written
+     * @throws IOException when any step fails; the target is then unchanged or fully replaced
+     */
+    static long replace(FileIO io, Path directory, Path target, Path temp, Content content, boolean forceDirectory)
+            throws IOException {
         long written;
         try (FileIO.Handle handle = io.open(temp, true, true)) {
             HandleOutputStream out = new HandleOutputStream(handle);
@@ -44,7 +57,9 @@ final class AtomicFile {
             throw e;
         }
         io.atomicMove(temp, target);
-        io.forceDirectory(directory);
+        if (forceDirectory) {
+            io.forceDirectory(directory);
+        }
         return written;
     }
 }

@@ -14,6 +14,7 @@ import dev.pikodb.spi.StorageEngine;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Comparator;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -41,6 +42,7 @@ public final class DirectoryStorage implements StorageEngine {
     private final Path directory;
     private final FileIO io;
     private final DictionaryFile dictionaryFile;
+    private final OpenJournals journals;
     private final Map<String, String> dictionaryNames = new ConcurrentHashMap<>();
     private final Map<String, Table> tables = new ConcurrentHashMap<>();
     private final List<QuarantinedFile> quarantined = new CopyOnWriteArrayList<>();
@@ -58,11 +60,14 @@ public final class DirectoryStorage implements StorageEngine {
      *
      * @param directory the database directory
      * @param io the file layer
+     * @param maxOpenJournals how many journal files may be open at once (at least 1); the journals of
+     *     the least recently written tables are closed beyond it
      */
-    public DirectoryStorage(Path directory, FileIO io) {
+    public DirectoryStorage(Path directory, FileIO io, int maxOpenJournals) {
         this.directory = directory.toAbsolutePath().normalize();
         this.io = io;
         this.dictionaryFile = new DictionaryFile(this.directory, io);
+        this.journals = new OpenJournals(maxOpenJournals);
     }
 
     @Override
@@ -74,7 +79,7 @@ public final class DirectoryStorage implements StorageEngine {
     @Override
     public void open(EngineContext engineContext) {
         context = new StoreContext(directory, io, engineContext.durableWrites(), engineContext.clock(), stats,
-                engineContext.changes());
+                journals, engineContext.changes());
         lock = DirectoryLock.acquire(directory);
         try {
             String problem = dictionaryFile.load();
@@ -121,13 +126,7 @@ public final class DirectoryStorage implements StorageEngine {
         lifecycle.readLock().lock();
         try {
             checkNotClosed();
-            for (Table table : tables.values()) {
-                try {
-                    table.flush();
-                } catch (RuntimeException e) {
-                    failures.add(e.getMessage());
-                }
-            }
+            failures.addAll(EachTable.run(tables.values(), Table::flush));
         } finally {
             lifecycle.readLock().unlock();
         }
@@ -142,14 +141,18 @@ public final class DirectoryStorage implements StorageEngine {
         lifecycle.writeLock().lock();
         try {
             closed = true;
-            for (Table table : tables.values()) {
+            List<Table> rewritten = Collections.synchronizedList(new ArrayList<>());
+            failures.addAll(EachTable.run(tables.values(), table -> {
                 try {
-                    table.close();
+                    if (table.closeAndRewrite()) {
+                        rewritten.add(table);
+                    }
                 } catch (RuntimeException e) {
                     log.error("Closing table '{}' failed", Validation.printable(table.name), e);
-                    failures.add(e.getMessage());
+                    throw e;
                 }
-            }
+            }));
+            deleteJournals(rewritten, failures);
         } finally {
             lock.close();
             lifecycle.writeLock().unlock();
@@ -173,6 +176,33 @@ public final class DirectoryStorage implements StorageEngine {
         }
     }
 
+    /**
+     * Once every table file is rewritten: one directory force makes all their renames durable, then
+     * the journals they replace are deleted (see {@link Table#closeAndRewrite()}).
+     */
+    private void deleteJournals(List<Table> rewritten, List<String> failures) {
+        if (rewritten.isEmpty()) {
+            return;
+        }
+        try {
+            io.forceDirectory(directory);
+        } catch (IOException e) {
+            log.error("Forcing {} failed; every journal is kept and replayed at the next start", directory, e);
+            failures.add("forcing the directory failed: " + e + "; the journals are kept");
+            return;
+        }
+        for (Table table : rewritten) {
+            try {
+                table.deleteJournal();
+            } catch (IOException e) {
+                log.error("Deleting the journal of table '{}' failed", Validation.printable(table.name), e);
+                failures.add("Cannot close table '" + Validation.printable(table.name) + "' cleanly: deleting its"
+                        + " journal failed: " + e + "; it is replayed at the next start over the table file, which"
+                        + " already holds its writes");
+            }
+        }
+    }
+
     @Override
     public long write(String table, String key, byte[] json, Long expiration, String dictionaryName,
             long expectedVersion) {
@@ -191,7 +221,9 @@ public final class DirectoryStorage implements StorageEngine {
                     }
                     return version;
                 } catch (Table.GoneException e) {
-                    tables.remove(table, target);
+                    if (!target.dropPending()) {
+                        tables.remove(table, target);
+                    }
                 }
             }
         } catch (PikoDBException e) {
@@ -219,7 +251,9 @@ public final class DirectoryStorage implements StorageEngine {
                     }
                     return deleted;
                 } catch (Table.GoneException e) {
-                    tables.remove(table, target);
+                    if (!target.dropPending()) {
+                        tables.remove(table, target);
+                    }
                 }
             }
         } catch (PikoDBException e) {
@@ -279,7 +313,10 @@ public final class DirectoryStorage implements StorageEngine {
                 }
                 return existed;
             } finally {
-                tables.remove(table, target);
+                // A table whose deletion failed stays: unchanged, or holding its name until its files are gone.
+                if (target.isGone()) {
+                    tables.remove(table, target);
+                }
             }
         } finally {
             lifecycle.readLock().unlock();

@@ -9,7 +9,6 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
@@ -21,7 +20,7 @@ import org.slf4j.LoggerFactory;
  */
 public interface FileIO {
 
-    /** The real file system, through {@link FileChannel}. */
+    /** The real file system, through {@link FileChannel}; thread interrupts do not break its operations. */
     FileIO DEFAULT = new NioFileIO();
 
     /**
@@ -132,21 +131,12 @@ public interface FileIO {
 
         @Override
         public Handle open(Path path, boolean create, boolean truncate) throws IOException {
-            List<StandardOpenOption> options = new ArrayList<>(List.of(StandardOpenOption.READ, StandardOpenOption.WRITE));
-            if (create) {
-                options.add(StandardOpenOption.CREATE);
-            }
-            if (truncate) {
-                options.add(StandardOpenOption.TRUNCATE_EXISTING);
-            }
-            FileChannel channel = FileChannel.open(path, options.toArray(StandardOpenOption[]::new));
-            channel.position(channel.size());
-            return new ChannelHandle(channel);
+            return ChannelHandle.open(path, create, truncate);
         }
 
         @Override
         public byte[] readAll(Path path) throws IOException {
-            return Files.readAllBytes(path);
+            return ChannelHandle.uninterruptibly(path, () -> Files.readAllBytes(path));
         }
 
         @Override
@@ -159,8 +149,13 @@ public interface FileIO {
             if (directoryForceUnsupported) {
                 return;
             }
-            try (FileChannel channel = FileChannel.open(directory, StandardOpenOption.READ)) {
-                channel.force(true);
+            try {
+                ChannelHandle.uninterruptibly(directory, () -> {
+                    try (FileChannel channel = FileChannel.open(directory, StandardOpenOption.READ)) {
+                        channel.force(true);
+                    }
+                    return null;
+                });
             } catch (UnsupportedOperationException | java.nio.file.AccessDeniedException e) {
                 // Some platforms (Windows) cannot open or force a directory: the rename is still atomic there.
                 directoryForceUnsupported = true;
@@ -199,44 +194,6 @@ public interface FileIO {
             } catch (NoSuchFileException e) {
                 return 0;
             }
-        }
-    }
-
-    /** A {@link Handle} over a {@link FileChannel} positioned at its end. */
-    final class ChannelHandle implements Handle {
-
-        private final FileChannel channel;
-
-        ChannelHandle(FileChannel channel) {
-            this.channel = channel;
-        }
-
-        @Override
-        public void append(ByteBuffer source) throws IOException {
-            while (source.hasRemaining()) {
-                channel.write(source);
-            }
-        }
-
-        @Override
-        public void force() throws IOException {
-            channel.force(false);
-        }
-
-        @Override
-        public void truncate(long size) throws IOException {
-            channel.truncate(size);
-            channel.position(size);
-        }
-
-        @Override
-        public long size() throws IOException {
-            return channel.size();
-        }
-
-        @Override
-        public void close() throws IOException {
-            channel.close();
         }
     }
 }

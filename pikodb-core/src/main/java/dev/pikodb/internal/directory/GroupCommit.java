@@ -122,6 +122,18 @@ final class GroupCommit {
         }
     }
 
+    /** Takes the journal exclusively if that needs no waiting; returns whether it did. */
+    boolean tryLockExclusive() {
+        if (!lock.tryLock()) {
+            return false;
+        }
+        if (forcing) {
+            lock.unlock();
+            return false;
+        }
+        return true;
+    }
+
     void unlockExclusive() {
         lock.unlock();
     }

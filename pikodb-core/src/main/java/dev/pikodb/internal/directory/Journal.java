@@ -6,22 +6,30 @@ import java.nio.ByteBuffer;
 import java.nio.file.Path;
 
 /**
- * The open, append-only journal of one table (format: {@link JournalFormat}). Not thread-safe: the
- * owning {@link Table} serialises access.
+ * The append-only journal of one table (format: {@link JournalFormat}). Its file is open only while
+ * the table uses it: {@link OpenJournals} releases the journals of idle tables, so that open files
+ * stay within a budget however many tables exist, and {@link #ensureOpen()} opens the file again.
+ * Not thread-safe: the owning {@link Table} serialises appends, truncations and releases; a force
+ * may run beside an append.
  */
 final class Journal implements Closeable {
 
-    private final FileIO.Handle handle;
+    private final FileIO io;
+    private final Path path;
     private final long headerLength;
-    private long size;
+    // Null while released.
+    private volatile FileIO.Handle handle;
+    private volatile long size;
 
-    private Journal(FileIO.Handle handle, long headerLength, long size) {
+    private Journal(FileIO io, Path path, FileIO.Handle handle, long headerLength, long size) {
+        this.io = io;
+        this.path = path;
         this.handle = handle;
         this.headerLength = headerLength;
         this.size = size;
     }
 
-    /** Creates a new, empty journal (replacing any file at {@code path}). */
+    /** Creates a new, empty journal (replacing any file at {@code path}); it is left open. */
     static Journal create(FileIO io, Path directory, Path path, String table, boolean durable) throws IOException {
         byte[] header = JournalFormat.header(table);
         FileIO.Handle handle = io.open(path, true, true);
@@ -35,39 +43,85 @@ final class Journal implements Closeable {
             handle.close();
             throw e;
         }
-        return new Journal(handle, header.length, header.length);
+        return new Journal(io, path, handle, header.length, header.length);
     }
 
-    /** Opens an existing journal whose valid content ends at {@code validLength}, cutting anything after. */
+    /**
+     * Takes over an existing journal whose valid content ends at {@code validLength}, cutting anything
+     * after; it is left released (closed), to be opened when the table is written.
+     */
     static Journal open(FileIO io, Path path, String table, long validLength) throws IOException {
-        FileIO.Handle handle = io.open(path, false, false);
-        try {
+        try (FileIO.Handle handle = io.open(path, false, false)) {
             if (handle.size() != validLength) {
                 handle.truncate(validLength);
                 handle.force();
             }
+        }
+        return new Journal(io, path, null, JournalFormat.header(table).length, validLength);
+    }
+
+    /**
+     * Opens the file again if it was released.
+     *
+     * @return true if it was opened now
+     * @throws IOException when it cannot be opened, or no longer has the length this journal wrote
+     */
+    synchronized boolean ensureOpen() throws IOException {
+        if (handle != null) {
+            return false;
+        }
+        FileIO.Handle opened = io.open(path, false, false);
+        try {
+            long actual = opened.size();
+            if (actual != size) {
+                throw new IOException("Journal " + path + " is " + actual + " bytes long instead of the " + size
+                        + " written to it: another program changed it");
+            }
         } catch (IOException e) {
-            handle.close();
+            opened.close();
             throw e;
         }
-        return new Journal(handle, JournalFormat.header(table).length, validLength);
+        handle = opened;
+        return true;
+    }
+
+    boolean isOpen() {
+        return handle != null;
+    }
+
+    /** Closes the file until {@link #ensureOpen()}; nothing may be using it. */
+    synchronized void release() throws IOException {
+        FileIO.Handle open = handle;
+        if (open != null) {
+            handle = null;
+            open.close();
+        }
     }
 
     void append(ByteBuffer frame) throws IOException {
         int length = frame.remaining();
-        handle.append(frame);
+        open().append(frame);
         size += length;
     }
 
     void force() throws IOException {
-        handle.force();
+        open().force();
     }
 
     /** Empties the journal after its content has been written to the table file. */
     void reset() throws IOException {
-        handle.truncate(headerLength);
-        handle.force();
+        FileIO.Handle open = open();
+        open.truncate(headerLength);
+        open.force();
         size = headerLength;
+    }
+
+    private FileIO.Handle open() throws IOException {
+        FileIO.Handle open = handle;
+        if (open == null) {
+            throw new IOException("Journal " + path + " is not open");
+        }
+        return open;
     }
 
     boolean hasFrames() {
@@ -78,9 +132,8 @@ final class Journal implements Closeable {
         return size;
     }
 
-
     @Override
     public void close() throws IOException {
-        handle.close();
+        release();
     }
 }

@@ -37,6 +37,11 @@ final class PendingWrites {
         return latestByKey.get(key).record();
     }
 
+    /** The journal position just after the latest pending write of a key; see {@link #contains}. */
+    long latestSequence(String key) {
+        return latestByKey.get(key).sequence();
+    }
+
     /** Makes every write up to {@code sequence} visible, in append order. */
     void applyUpTo(long sequence, Records records) {
         while (!queue.isEmpty() && queue.peekFirst().sequence() <= sequence) {

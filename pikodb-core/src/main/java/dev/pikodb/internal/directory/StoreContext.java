@@ -5,5 +5,6 @@ import java.nio.file.Path;
 import java.time.Clock;
 
 /** What every table of one store shares. */
-record StoreContext(Path directory, FileIO io, boolean durable, Clock clock, Stats stats, ChangeSink changes) {
+record StoreContext(Path directory, FileIO io, boolean durable, Clock clock, Stats stats, OpenJournals journals,
+        ChangeSink changes) {
 }

@@ -22,14 +22,17 @@ import org.slf4j.LoggerFactory;
  * pending and waits for a force that covers it, shared with the other durable writers
  * ({@link GroupCommit}); the force makes the pending writes visible in append order.
  * Versions are computed against the latest appended state (pending included), so per key they
- * strictly increase in commit order. Work that needs the journal to itself (compaction, flush, close,
+ * strictly increase in commit order. Conditional writes and deletes decide against the visible
+ * state, which reads return: when a pending write of the key would change their answer, they wait
+ * for its force first ({@link #put}). Work that needs the journal to itself (compaction, flush, close,
  * delete) takes the group commit's exclusive lock, then {@code appendLock}: always in that order.
  *
  * <p><b>Failures.</b> When an append, a force or a journal reset fails, the file's state is unknown
  * (after a failed fsync, Linux may have dropped the dirty pages and report success next time), so the
  * table enters a failed state: pending writes are dropped and their callers get
  * {@link PikoDBException}, later writes are refused, reads go on from memory, and only reopening the
- * database (which reloads the files) clears it.
+ * database (which reloads the files) clears it. A thread interrupt is no failure: the file layer
+ * completes the interrupted caller's operation and keeps its interrupt flag ({@link ChannelHandle}).
  *
  * <p><b>Compaction</b> rewrites the table file from memory and empties the journal, when the journal
  * outgrows the table file (so each write pays amortised O(1) of rewriting) and on flush and close:
@@ -46,6 +49,17 @@ import org.slf4j.LoggerFactory;
  * last frame of every key is exactly the state the new file holds, so replay gives the same table,
  * neither losing nor duplicating anything. Steps 1-2 are forced even in default mode, so the
  * truncation can never reach the disk before the new table file does.
+ * At close, step 3 deletes the journal instead, and the store forces the directory once for all
+ * tables between their step 2 and step 3 ({@link #closeAndRewrite()}): the same argument holds.
+ *
+ * <p><b>Open files.</b> The journal's file is open only while needed: {@link OpenJournals} closes the
+ * journals of idle tables beyond a budget, and the next write opens it again.
+ *
+ * <p><b>Deletion</b> goes through a marker ({@link DropMarker}, which holds its procedure and crash
+ * argument). A deletion that fails either leaves the table as it was or leaves it deleted in memory
+ * but pending: its name stays taken (writes first retry removing the files, and throw, storing
+ * nothing, while they cannot) until the marker's removal is forced, so no later table of that name
+ * can ever meet the old marker.
  */
 final class Table {
 
@@ -75,6 +89,10 @@ final class Table {
     private volatile boolean compactionDue;
     private volatile String failure;
     private volatile boolean gone;
+    // Deleted in memory, but the marker still stands (DropMarker): the name is not free yet.
+    private volatile boolean dropPending;
+    // When the journal was last written (System.nanoTime), for releasing the least recently used.
+    private volatile long lastUsed;
 
     Table(StoreContext context, String name, Records records, boolean fileExists, long fileBytes,
             Journal journal) {
@@ -109,61 +127,107 @@ final class Table {
     /**
      * Writes a record.
      *
+     * <p>A conditional write decides against the state reads return. In durable mode a write of the
+     * key may be appended but not yet forced: invisible to reads, and its force may still fail. When
+     * the answer against that pending state differs from the answer against the visible one, the
+     * write first waits for the pending write to be forced (and visible), then decides again; when
+     * both agree, the answer holds either way and nothing waits.
+     *
      * @param expectedVersion the version the key must have (0: absent), or -1 for any
      * @return the new version, or 0 when {@code expectedVersion} did not match
      */
     long put(String key, byte[] value, Long expiration, String dictionaryName, long expectedVersion) {
-        StoredRecord record;
-        long sequence;
-        appendLock.lock();
-        try {
-            checkWritable();
-            long now = context.clock().millis();
-            StoredRecord current = latest(key, now);
-            long currentVersion = current == null ? 0 : current.version;
-            if (expectedVersion >= 0 && expectedVersion != currentVersion) {
-                return 0;
-            }
-            record = StoredRecord.of(value, currentVersion + 1, now, expiration, dictionaryName);
-            sequence = append(JournalFormat.setFrame(key, record));
-            if (context.durable()) {
-                pending.add(key, record, sequence);
-            } else {
-                records.put(key, record);
-            }
-        } finally {
-            appendLock.unlock();
+        if (dropPending) {
+            retryPendingDrop();
         }
-        finishWrite(sequence);
-        return record.version;
+        while (true) {
+            StoredRecord record;
+            long sequence;
+            long awaited = -1;
+            appendLock.lock();
+            try {
+                checkWritable();
+                long now = context.clock().millis();
+                StoredRecord current = latest(key, now);
+                long currentVersion = current == null ? 0 : current.version;
+                if (expectedVersion >= 0) {
+                    boolean matches = expectedVersion == currentVersion;
+                    if (pending.contains(key)) {
+                        StoredRecord visible = records.raw(key);
+                        long visibleVersion = visible == null || visible.isExpired(now) ? 0 : visible.version;
+                        if (matches != (expectedVersion == visibleVersion)) {
+                            awaited = pending.latestSequence(key);
+                        }
+                    }
+                    if (awaited < 0 && !matches) {
+                        return 0;
+                    }
+                }
+                if (awaited < 0) {
+                    record = StoredRecord.of(value, currentVersion + 1, now, expiration, dictionaryName);
+                    sequence = append(JournalFormat.setFrame(key, record));
+                    if (context.durable()) {
+                        pending.add(key, record, sequence);
+                    } else {
+                        records.put(key, record);
+                    }
+                } else {
+                    record = null;
+                    sequence = 0;
+                }
+            } finally {
+                appendLock.unlock();
+            }
+            if (awaited >= 0) {
+                awaitForced(awaited);
+                continue;
+            }
+            finishWrite(sequence);
+            return record.version;
+        }
     }
 
     /**
-     * Deletes a key.
+     * Deletes a key; like a conditional write, its answer is decided against the state reads return.
      *
      * @return true if a live key was removed
      */
     boolean delete(String key) {
-        long sequence;
-        appendLock.lock();
-        try {
-            checkWritable();
-            long now = context.clock().millis();
-            if (latest(key, now) == null) {
-                records.live(key, now);
-                return false;
+        while (true) {
+            long sequence;
+            long awaited = -1;
+            appendLock.lock();
+            try {
+                if (dropPending) {
+                    return false;
+                }
+                checkWritable();
+                long now = context.clock().millis();
+                boolean live = latest(key, now) != null;
+                if (pending.contains(key) && live != (records.live(key, now) != null)) {
+                    awaited = pending.latestSequence(key);
+                    sequence = 0;
+                } else if (!live) {
+                    records.live(key, now);
+                    return false;
+                } else {
+                    sequence = append(JournalFormat.deleteFrame(key));
+                    if (context.durable()) {
+                        pending.add(key, null, sequence);
+                    } else {
+                        records.remove(key);
+                    }
+                }
+            } finally {
+                appendLock.unlock();
             }
-            sequence = append(JournalFormat.deleteFrame(key));
-            if (context.durable()) {
-                pending.add(key, null, sequence);
-            } else {
-                records.remove(key);
+            if (awaited >= 0) {
+                awaitForced(awaited);
+                continue;
             }
-        } finally {
-            appendLock.unlock();
+            finishWrite(sequence);
+            return true;
         }
-        finishWrite(sequence);
-        return true;
     }
 
     private void finishWrite(long sequence) {
@@ -191,7 +255,18 @@ final class Table {
                 throw new PikoDBException("Cannot write to table '" + name + "': creating its journal " + journalPath
                         + " failed: " + e + ". Check that the database directory is writable and has free space", e);
             }
+            context.journals().opened(this);
+        } else {
+            try {
+                openJournal();
+            } catch (IOException e) {
+                // Nothing was written: the table stays as it was.
+                throw new PikoDBException("Cannot write to table '" + name + "': opening its journal " + journalPath
+                        + " failed: " + e + ". Check the process's open file limit and the directory's permissions",
+                        e);
+            }
         }
+        lastUsed = System.nanoTime();
         try {
             journal.append(frame);
         } catch (IOException e) {
@@ -250,6 +325,9 @@ final class Table {
         if (context.durable()) {
             try {
                 long started = System.nanoTime();
+                if (current.ensureOpen()) {
+                    context.journals().opened(this);
+                }
                 current.force();
                 commit.forced(frames, System.nanoTime() - started);
             } catch (IOException e) {
@@ -273,7 +351,7 @@ final class Table {
     }
 
     private void checkWritable() {
-        if (gone) {
+        if (gone || dropPending) {
             throw new GoneException();
         }
         if (failure != null) {
@@ -328,12 +406,9 @@ final class Table {
     /** Holding both locks, nothing pending: the procedure and its crash argument are in the class comment. */
     private void compact() throws IOException {
         long started = System.nanoTime();
-        long now = context.clock().millis();
-        records.rewritten();
-        fileBytes = AtomicFile.replace(context.io(), context.directory(), file,
-                FileNames.compactionTemp(context.directory(), name),
-                out -> TableFileFormat.write(out, records.all(), now));
-        fileExists = true;
+        // Before anything changes: the journal must be truncated at the end.
+        openJournal();
+        rewriteFile(true);
         if (journal != null) {
             try {
                 journal.reset();
@@ -347,6 +422,16 @@ final class Table {
         compactionDue = false;
         context.stats().compactions.increment();
         context.stats().compactionNanos.add(System.nanoTime() - started);
+    }
+
+    /** Steps 1-2 of a compaction; step 2's directory force may be left to the caller (close). */
+    private void rewriteFile(boolean forceDirectory) throws IOException {
+        long now = context.clock().millis();
+        records.rewritten();
+        fileBytes = AtomicFile.replace(context.io(), context.directory(), file,
+                FileNames.compactionTemp(context.directory(), name),
+                out -> TableFileFormat.write(out, records.all(), now), forceDirectory);
+        fileExists = true;
     }
 
     /** Whether the table file lacks something the table has (or has something it lost). */
@@ -366,7 +451,7 @@ final class Table {
     void flush() {
         lockExclusive();
         try {
-            if (gone) {
+            if (gone || dropPending) {
                 return;
             }
             if (failure != null) {
@@ -384,29 +469,43 @@ final class Table {
         }
     }
 
-    /** Flushes the table, then closes and removes its journal. */
-    void close() {
+    /**
+     * Closes the table, first of two steps: makes the table file hold the whole table (steps 1-2 of a
+     * compaction, without forcing the directory) and closes the journal. The store then forces the
+     * directory once for every table and calls {@link #deleteJournal()}: a journal is deleted only
+     * once the table file that holds its writes is durably in place, and if that deletion is lost in
+     * a crash, replaying the journal over that file is harmless (see the class comment).
+     *
+     * @return true if the journal is to be deleted once the directory is forced
+     */
+    boolean closeAndRewrite() {
         lockExclusive();
         try {
             if (gone) {
-                return;
+                return false;
+            }
+            if (dropPending) {
+                closePendingDrop();
+                return false;
             }
             gone = true;
             if (failure != null) {
                 log.warn("Table '{}' is closed in its failed state ({}); its files are kept as they are",
                         Validation.printable(name), failure);
                 closeJournalQuietly();
-                return;
+                return false;
             }
             forceAndApplyAll();
             if (isBehind()) {
-                compact();
+                rewriteFile(false);
             }
-            if (journal != null) {
+            boolean hadJournal = journal != null;
+            if (hadJournal) {
                 journal.close();
                 journal = null;
-                context.io().deleteIfExists(journalPath);
+                context.journals().closed(this);
             }
+            return hadJournal;
         } catch (IOException e) {
             closeJournalQuietly();
             throw new PikoDBException("Cannot close table '" + Validation.printable(name) + "' cleanly: " + e
@@ -416,16 +515,27 @@ final class Table {
         }
     }
 
+    /** Closing, second step: the directory was forced after {@link #closeAndRewrite()}. */
+    void deleteJournal() throws IOException {
+        context.io().deleteIfExists(journalPath);
+    }
+
     /**
-     * Deletes the table's files. A marker makes the deletion complete at the next start if it is cut
-     * short, so a table is never half-deleted.
+     * Deletes the table and its files; the procedure, its crash argument and what each failure
+     * leaves are in {@link DropMarker}.
      *
      * @return true if the table had data
+     * @throws PikoDBException when the deletion failed; the message says whether the table is
+     *     unchanged or deleted, with the deletion of its files to be completed
      */
     boolean drop() {
         lockExclusive();
         try {
             if (gone) {
+                return false;
+            }
+            if (dropPending) {
+                finishDrop("Deleting table '" + Validation.printable(name) + "' failed again");
                 return false;
             }
             boolean existed = exists();
@@ -436,27 +546,88 @@ final class Table {
                     log.debug("Pending writes of table '{}' failed before it was deleted", name, e);
                 }
             }
-            Path marker;
             try {
-                marker = DropMarker.place(context.io(), context.directory(), name);
-            } catch (IOException e) {
-                throw new PikoDBException("Cannot delete table '" + Validation.printable(name) + "': " + e
-                        + "; the table is unchanged", e);
+                DropMarker.place(context.io(), context.directory(), name);
+            } catch (DropMarker.PlacementException e) {
+                switch (e.outcome) {
+                    case UNCHANGED -> throw new PikoDBException("Cannot delete table '" + Validation.printable(name)
+                            + "': writing its deletion marker failed: " + e.getMessage() + "; the table is unchanged",
+                            e);
+                    case UNCHANGED_UNFORCED -> {
+                        fail("withdrawing the deletion marker of the table could not be forced to disk: "
+                                + e.getMessage(), e);
+                        throw new PikoDBException("Cannot delete table '" + Validation.printable(name)
+                                + "': writing its deletion marker failed: " + e.getMessage() + "; the table is"
+                                + " unchanged but refuses writes until the database is reopened", e);
+                    }
+                    case STANDING -> log.warn("The deletion marker of table '{}' could not be forced, nor removed"
+                            + " ({}); the deletion goes on", Validation.printable(name), e.getMessage());
+                    default -> throw new IllegalStateException(e.outcome.name());
+                }
             }
-            gone = true;
             closeJournalQuietly();
-            try {
-                DropMarker.complete(context.io(), context.directory(), name, marker);
-            } catch (IOException e) {
-                throw new PikoDBException("Deleting table '" + Validation.printable(name) + "' was cut short: " + e
-                        + "; it completes at the next start (marker " + marker + ")", e);
-            } finally {
-                records.clear();
-                pending.clear();
-            }
+            records.clear();
+            pending.clear();
+            fileExists = false;
+            fileBytes = 0;
+            journalBytes = 0;
+            dropPending = true;
+            finishDrop("Deleting table '" + Validation.printable(name) + "' was cut short");
             return existed;
         } finally {
             unlockExclusive();
+        }
+    }
+
+    /**
+     * Holding the journal exclusively, with the marker in place: removes the files and the marker,
+     * after which the name is free; throws, leaving the table pending deletion, when that fails.
+     */
+    private void finishDrop(String failureMessage) {
+        try {
+            DropMarker.complete(context.io(), context.directory(), name, FileNames.dropMarker(context.directory(), name));
+        } catch (IOException e) {
+            throw new PikoDBException(failureMessage + ": " + e + ". The table is deleted (it reads as empty), but"
+                    + " its name cannot be used again until its files are removed: the next write to it or"
+                    + " deleteTable retries, and the next start completes the deletion", e);
+        }
+        gone = true;
+        dropPending = false;
+    }
+
+    /**
+     * Before a write to a table whose deletion was cut short: completes it, then tells the store to
+     * write to a new table of that name; throws, storing nothing, when it still cannot be completed.
+     */
+    private void retryPendingDrop() {
+        lockExclusive();
+        try {
+            if (dropPending) {
+                finishDrop("Cannot write to table '" + Validation.printable(name) + "': completing its earlier"
+                        + " deletion failed");
+            }
+        } finally {
+            unlockExclusive();
+        }
+        throw new GoneException();
+    }
+
+    /** Whether the table was deleted or closed: it takes no more calls. */
+    boolean isGone() {
+        return gone;
+    }
+
+    /** Whether the table was deleted in memory but its files and marker are not all removed yet. */
+    boolean dropPending() {
+        return dropPending;
+    }
+
+    private void closePendingDrop() {
+        try {
+            finishDrop("Completing the deletion of table '" + Validation.printable(name) + "' failed");
+        } catch (PikoDBException e) {
+            gone = true;
+            log.warn("{}", e.getMessage());
         }
     }
 
@@ -479,7 +650,56 @@ final class Table {
                 log.debug("Closing {} failed", journalPath, e);
             }
             journal = null;
+            context.journals().closed(this);
         }
+    }
+
+    /** Opens the journal file again if it was released; the caller holds the append lock or the journal exclusively. */
+    private void openJournal() throws IOException {
+        if (journal != null && journal.ensureOpen()) {
+            context.journals().opened(this);
+        }
+    }
+
+    /**
+     * Closes the journal file if the table is idle: nobody appending or forcing, and in durable mode
+     * nothing waiting for a force. Never waits for a lock ({@link OpenJournals}).
+     *
+     * @return true if the journal is closed now
+     */
+    boolean releaseJournalIfIdle() {
+        if (appendLock.isHeldByCurrentThread() || !commit.tryLockExclusive()) {
+            return false;
+        }
+        try {
+            if (!appendLock.tryLock()) {
+                return false;
+            }
+            try {
+                Journal current = journal;
+                if (current != null && current.isOpen()) {
+                    if (context.durable() && failure == null && commit.forcedSequence() < appendedSequence) {
+                        return false;
+                    }
+                    try {
+                        current.release();
+                    } catch (IOException e) {
+                        log.debug("Closing {} failed", journalPath, e);
+                    }
+                }
+                context.journals().closed(this);
+                return true;
+            } finally {
+                appendLock.unlock();
+            }
+        } finally {
+            commit.unlockExclusive();
+        }
+    }
+
+    /** When the journal was last written, in {@link System#nanoTime()}. */
+    long lastUsed() {
+        return lastUsed;
     }
 
     // ---- reads --------------------------------------------------------------------------------

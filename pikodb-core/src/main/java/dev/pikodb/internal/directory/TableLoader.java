@@ -108,8 +108,8 @@ final class TableLoader {
         for (Path path : files) {
             if (FileNames.isDropMarker(path.getFileName().toString())) {
                 plan.dropMarkers.add(path);
-                String table = new String(io.readAll(path), StandardCharsets.UTF_8);
-                if (Validation.tableNameProblem(table) == null) {
+                String table = DropMarker.tableOf(io, directory, path);
+                if (table != null) {
                     plan.dropped.add(table);
                 }
             }

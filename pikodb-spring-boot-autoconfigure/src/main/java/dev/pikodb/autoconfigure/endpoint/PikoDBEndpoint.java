@@ -4,73 +4,117 @@ import dev.pikodb.IgnoredFile;
 import dev.pikodb.PikoDB;
 import dev.pikodb.QuarantinedFile;
 import dev.pikodb.TableSummary;
+import java.nio.file.Path;
 import java.time.Instant;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import org.jspecify.annotations.Nullable;
+import org.springframework.boot.actuate.endpoint.Access;
 import org.springframework.boot.actuate.endpoint.InvalidEndpointRequestException;
 import org.springframework.boot.actuate.endpoint.OperationResponseBody;
+import org.springframework.boot.actuate.endpoint.annotation.DeleteOperation;
 import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
 import org.springframework.boot.actuate.endpoint.annotation.ReadOperation;
 import org.springframework.boot.actuate.endpoint.annotation.Selector;
-import org.springframework.boot.actuate.endpoint.annotation.WriteOperation;
 
 /**
- * The {@code pikodb} actuator endpoint ({@code /actuator/pikodb}): the store's tables with their sizes,
- * one table's summary ({@code /actuator/pikodb/{table}}), and a write operation that removes expired
- * records now. It never returns stored values.
+ * The {@code pikodb} actuator endpoint. It never returns stored values.
+ *
+ * <ul>
+ * <li>{@code GET /actuator/pikodb}: a summary of every {@link PikoDB} bean, by bean name (directory,
+ * whether open, durable writes, table, record and byte totals, failed tables, quarantined and ignored
+ * files), without
+ * the per-table list, so it stays small whatever the number of tables;</li>
+ * <li>{@code GET /actuator/pikodb/{store}?offset=0&limit=100}: one store's summary with a page of its
+ * tables in alphabetical order ({@code limit} at most {@value #MAX_LIMIT});</li>
+ * <li>{@code GET /actuator/pikodb/{store}/{table}}: one table;</li>
+ * <li>{@code DELETE /actuator/pikodb}: removes the expired records of every open store now;
+ * {@code DELETE /actuator/pikodb/{store}}: of one store.</li>
+ * </ul>
+ *
+ * <p>Its default access is read-only: the {@code DELETE} operations need
+ * {@code management.endpoint.pikodb.access=unrestricted}. Over HTTP an unknown store or table answers 404
+ * and a closed store 503 ({@link PikoDBEndpointWebExtension}).
  */
-@Endpoint(id = "pikodb")
+@Endpoint(id = "pikodb", defaultAccess = Access.READ_ONLY)
 public class PikoDBEndpoint {
 
-    private final PikoDB pikoDB;
+    /** The page size of the table list when the request names none. */
+    public static final int DEFAULT_LIMIT = 100;
+
+    /** The largest page of the table list. */
+    public static final int MAX_LIMIT = 1000;
+
+    private final Map<String, PikoDB> stores;
 
     /**
-     * Creates the endpoint for a store.
+     * Creates the endpoint for one or more stores.
      *
-     * @param pikoDB the store
+     * @param stores the stores by bean name, in the order to list them
      */
-    public PikoDBEndpoint(PikoDB pikoDB) {
-        this.pikoDB = Objects.requireNonNull(pikoDB, "pikoDB must not be null");
+    public PikoDBEndpoint(Map<String, PikoDB> stores) {
+        this.stores = new LinkedHashMap<>(Objects.requireNonNull(stores, "stores must not be null"));
     }
 
     /**
-     * Describes the store and lists its tables.
+     * Summarises every store.
      *
-     * @return the description
+     * @return the summaries by bean name
      */
     @ReadOperation
-    public PikoDBDescriptor pikodb() {
-        boolean open = this.pikoDB.isOpen();
-        List<TableDescriptor> tables = open
-                ? this.pikoDB.tableSummaries().stream().map(TableDescriptor::of).toList() : List.of();
-        List<QuarantinedFileDescriptor> quarantined = this.pikoDB.quarantinedFiles()
-            .stream()
-            .map(QuarantinedFileDescriptor::of)
-            .toList();
-        List<IgnoredFileDescriptor> ignored = this.pikoDB.ignoredFiles()
-            .stream()
-            .map(IgnoredFileDescriptor::of)
-            .toList();
-        return new PikoDBDescriptor(this.pikoDB.databaseDirectory().toAbsolutePath().toString(), open,
-                this.pikoDB.options().durableWrites(), tables, quarantined, ignored, this.pikoDB.failedTables());
+    public StoresDescriptor stores() {
+        Map<String, StoreDescriptor> summaries = new LinkedHashMap<>();
+        this.stores.forEach((name, pikoDB) -> summaries.put(name, StoreDescriptor.of(pikoDB)));
+        return new StoresDescriptor(summaries);
+    }
+
+    /**
+     * Summarises one store and lists a page of its tables.
+     *
+     * @param store the store's bean name
+     * @param offset the first table to list, 0 when not given
+     * @param limit how many tables to list, {@value #DEFAULT_LIMIT} when not given, at most {@value #MAX_LIMIT}
+     * @return the store with a page of its tables, or {@code null} when there is no such store or it is
+     *     closed
+     */
+    @ReadOperation
+    public @Nullable StoreTablesDescriptor store(@Selector String store, @Nullable Integer offset,
+            @Nullable Integer limit) {
+        PikoDB pikoDB = openStore(store);
+        if (pikoDB == null) {
+            return null;
+        }
+        int from = (offset != null) ? offset : 0;
+        int size = (limit != null) ? limit : DEFAULT_LIMIT;
+        if (from < 0 || size < 1 || size > MAX_LIMIT) {
+            throw new InvalidEndpointRequestException("offset must be 0 or more and limit between 1 and " + MAX_LIMIT
+                    + ", got offset=" + from + ", limit=" + size, "Invalid page");
+        }
+        List<TableSummary> summaries = pikoDB.tableSummaries();
+        List<TableDescriptor> page = summaries.stream().skip(from).limit(size).map(TableDescriptor::of).toList();
+        return new StoreTablesDescriptor(StoreDescriptor.of(pikoDB), from, size, page);
     }
 
     /**
      * Describes one table.
      *
+     * @param store the store's bean name
      * @param table the table name
-     * @return the table's summary, or {@code null} (HTTP 404) when there is no such table
+     * @return the table's summary, or {@code null} when there is no such store or table, or the store is
+     *     closed
      */
     @ReadOperation
-    public TableDescriptor table(@Selector String table) {
-        if (!this.pikoDB.isOpen()) {
+    public @Nullable TableDescriptor table(@Selector String store, @Selector String table) {
+        PikoDB pikoDB = openStore(store);
+        if (pikoDB == null) {
             return null;
         }
         Optional<TableSummary> summary;
         try {
-            summary = this.pikoDB.tableSummary(table);
+            summary = pikoDB.tableSummary(table);
         }
         catch (IllegalArgumentException ex) {
             throw new InvalidEndpointRequestException(ex.getMessage(), "Invalid table name");
@@ -79,29 +123,126 @@ public class PikoDBEndpoint {
     }
 
     /**
-     * Removes the expired records of every table now.
+     * Removes the expired records of every table of every open store now.
      *
-     * @return the number of records removed
+     * @return the number of records removed, by store; closed stores are left out
      */
-    @WriteOperation
+    @DeleteOperation
     public CleanupDescriptor cleanup() {
-        return new CleanupDescriptor(this.pikoDB.cleanupAllExpired());
+        Map<String, Integer> removed = new LinkedHashMap<>();
+        this.stores.forEach((name, pikoDB) -> {
+            if (pikoDB.isOpen()) {
+                removed.put(name, pikoDB.cleanupAllExpired());
+            }
+        });
+        return new CleanupDescriptor(removed);
     }
 
     /**
-     * The store and its tables.
+     * Removes the expired records of every table of one store now.
      *
-     * @param directory the absolute database directory
-     * @param open whether the store is open
-     * @param durableWrites whether writes are forced to stable storage
-     * @param tables the tables, in alphabetical order
-     * @param quarantined files moved aside at startup because they could not be read
-     * @param ignored files in the directory that are not tables and that the store did not create (left as they are)
-     * @param failedTables tables refusing writes after an I/O failure, with the reason
+     * @param store the store's bean name
+     * @return the number of records removed, or {@code null} when there is no such store or it is closed
      */
-    public record PikoDBDescriptor(String directory, boolean open, boolean durableWrites, List<TableDescriptor> tables,
-            List<QuarantinedFileDescriptor> quarantined, List<IgnoredFileDescriptor> ignored,
-            Map<String, String> failedTables)
+    @DeleteOperation
+    public @Nullable CleanupDescriptor cleanupStore(@Selector String store) {
+        PikoDB pikoDB = openStore(store);
+        if (pikoDB == null) {
+            return null;
+        }
+        return new CleanupDescriptor(Map.of(store, pikoDB.cleanupAllExpired()));
+    }
+
+    /**
+     * The store with the given bean name, open or not.
+     *
+     * @param store the bean name
+     * @return the store, or {@code null} when there is none of that name
+     */
+    @Nullable PikoDB findStore(String store) {
+        return this.stores.get(store);
+    }
+
+    private @Nullable PikoDB openStore(String store) {
+        PikoDB pikoDB = this.stores.get(store);
+        return (pikoDB != null && pikoDB.isOpen()) ? pikoDB : null;
+    }
+
+    /**
+     * Every store's summary.
+     *
+     * @param stores the summaries by bean name
+     */
+    public record StoresDescriptor(Map<String, StoreDescriptor> stores) implements OperationResponseBody {
+    }
+
+    /**
+     * One store's summary.
+     *
+     * @param storage where the data lives, e.g. {@code directory /srv/data}
+     * @param directory the absolute database directory, or {@code null} for another storage engine
+     * @param open whether the store is open; the figures below are 0 when it is not
+     * @param durableWrites whether writes are forced to stable storage
+     * @param tables the number of tables
+     * @param records records held in every table, which may include expired records not yet removed
+     * @param bytesOnDisk table files and journals together
+     * @param failedTables tables refusing writes after an I/O failure, with the reason
+     * @param quarantined files moved aside at startup because they could not be read
+     * @param ignored files in the directory that are not tables and that the store did not create (left
+     *     as they are)
+     */
+    public record StoreDescriptor(String storage, @Nullable String directory, boolean open, boolean durableWrites,
+            int tables, long records, long bytesOnDisk, Map<String, String> failedTables,
+            List<QuarantinedFileDescriptor> quarantined, List<IgnoredFileDescriptor> ignored) {
+
+        static StoreDescriptor of(PikoDB pikoDB) {
+            Path configured = pikoDB.databaseDirectory();
+            String directory = (configured != null) ? configured.toAbsolutePath().toString() : null;
+            String storage = pikoDB.storageDescription();
+            List<QuarantinedFileDescriptor> quarantined = pikoDB.quarantinedFiles()
+                .stream()
+                .map(QuarantinedFileDescriptor::of)
+                .toList();
+            List<IgnoredFileDescriptor> ignored = pikoDB.ignoredFiles().stream().map(IgnoredFileDescriptor::of).toList();
+            boolean durable = pikoDB.options().durableWrites();
+            List<TableSummary> summaries = summaries(pikoDB);
+            if (summaries == null) {
+                return new StoreDescriptor(storage, directory, false, durable, 0, 0, 0, pikoDB.failedTables(),
+                        quarantined, ignored);
+            }
+            long records = 0;
+            long bytes = 0;
+            for (TableSummary summary : summaries) {
+                records += summary.records();
+                bytes += summary.bytesOnDisk();
+            }
+            return new StoreDescriptor(storage, directory, true, durable, summaries.size(), records, bytes,
+                    pikoDB.failedTables(), quarantined, ignored);
+        }
+
+        private static @Nullable List<TableSummary> summaries(PikoDB pikoDB) {
+            if (!pikoDB.isOpen()) {
+                return null;
+            }
+            try {
+                return pikoDB.tableSummaries();
+            }
+            catch (IllegalStateException ex) {
+                // closed concurrently
+                return null;
+            }
+        }
+    }
+
+    /**
+     * One store's summary with a page of its tables.
+     *
+     * @param store the store's summary; {@code store.tables()} is the total number of tables
+     * @param offset the position of the first table listed
+     * @param limit the page size asked for
+     * @param tables the page of tables, in alphabetical order
+     */
+    public record StoreTablesDescriptor(StoreDescriptor store, int offset, int limit, List<TableDescriptor> tables)
             implements OperationResponseBody {
     }
 
@@ -157,8 +298,8 @@ public class PikoDBEndpoint {
     /**
      * The result of a cleanup.
      *
-     * @param removed the number of expired records removed
+     * @param removed the number of expired records removed, by store
      */
-    public record CleanupDescriptor(int removed) implements OperationResponseBody {
+    public record CleanupDescriptor(Map<String, Integer> removed) implements OperationResponseBody {
     }
 }

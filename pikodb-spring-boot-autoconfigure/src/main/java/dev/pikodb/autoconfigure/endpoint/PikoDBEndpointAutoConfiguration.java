@@ -2,25 +2,24 @@ package dev.pikodb.autoconfigure.endpoint;
 
 import dev.pikodb.PikoDB;
 import dev.pikodb.autoconfigure.PikoDBAutoConfiguration;
+import java.util.Map;
 import org.springframework.boot.actuate.autoconfigure.endpoint.condition.ConditionalOnAvailableEndpoint;
 import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
-import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
-import org.springframework.boot.autoconfigure.condition.ConditionalOnSingleCandidate;
 import org.springframework.context.annotation.Bean;
 
 /**
  * {@link org.springframework.boot.autoconfigure.EnableAutoConfiguration Auto-configuration} for the
- * {@link PikoDBEndpoint pikodb endpoint}. Active with actuator on the classpath when the endpoint is
- * available: accessible and exposed, for example with
- * {@code management.endpoints.web.exposure.include=health,pikodb}.
+ * {@link PikoDBEndpoint pikodb endpoint} over every {@link PikoDB} bean. Active with actuator on the
+ * classpath when the endpoint is available: accessible and exposed, for example with
+ * {@code management.endpoints.web.exposure.include=health,pikodb}. Its default access is read-only.
  */
 @AutoConfiguration(after = PikoDBAutoConfiguration.class)
 @ConditionalOnClass({ PikoDB.class, Endpoint.class, ConditionalOnAvailableEndpoint.class })
-@ConditionalOnBooleanProperty(name = "pikodb.enabled", matchIfMissing = true)
-@ConditionalOnSingleCandidate(PikoDB.class)
+@ConditionalOnBean(PikoDB.class)
 public final class PikoDBEndpointAutoConfiguration {
 
     PikoDBEndpointAutoConfiguration() {
@@ -29,7 +28,15 @@ public final class PikoDBEndpointAutoConfiguration {
     @Bean
     @ConditionalOnMissingBean
     @ConditionalOnAvailableEndpoint
-    PikoDBEndpoint pikoDBEndpoint(PikoDB pikoDB) {
-        return new PikoDBEndpoint(pikoDB);
+    PikoDBEndpoint pikodbEndpoint(Map<String, PikoDB> stores) {
+        return new PikoDBEndpoint(stores);
+    }
+
+    @Bean
+    @ConditionalOnMissingBean
+    @ConditionalOnBean(PikoDBEndpoint.class)
+    @ConditionalOnAvailableEndpoint(exposure = org.springframework.boot.actuate.autoconfigure.endpoint.expose.EndpointExposure.WEB)
+    PikoDBEndpointWebExtension pikodbEndpointWebExtension(PikoDBEndpoint endpoint) {
+        return new PikoDBEndpointWebExtension(endpoint);
     }
 }

@@ -5,28 +5,37 @@ import dev.pikodb.PikoDB;
 import dev.pikodb.QuarantinedFile;
 import dev.pikodb.TableSummary;
 import java.io.IOException;
+import java.nio.file.FileStore;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 import org.springframework.boot.health.contributor.AbstractHealthIndicator;
 import org.springframework.boot.health.contributor.Health;
+import org.springframework.util.unit.DataSize;
 
 /**
- * Health of a {@link PikoDB}, reported as {@code pikodb}.
+ * Health of one {@link PikoDB}.
  *
- * <p>The check is cheap: it uses the per-table summaries the store keeps in memory and never reads a
- * value. Details: {@code directory}, {@code durableWrites}, {@code tables}, {@code records} (records
- * held, which may include expired ones not yet cleaned up), {@code freeDiskSpace} (usable bytes on
- * the directory's file store), and when present {@code failedTables} and {@code quarantined}.
+ * <p>The check is read-only and cheap: it uses the per-table summaries and the failed-table state the
+ * store keeps in memory, and asks the file system about the directory (for a store over another
+ * storage engine, which has no directory, the {@code storage} detail describes it and the directory
+ * checks are skipped); it never reads a value and never
+ * creates, writes or deletes a file, so it is safe to poll every few seconds. Details: {@code directory},
+ * {@code durableWrites}, {@code tables}, {@code records} (records held, which may include expired ones
+ * not yet cleaned up), {@code freeDiskSpace} (usable bytes on the directory's file system),
+ * {@code diskSpaceThreshold}, and when present {@code failedTables}, {@code quarantined} and
+ * {@code error}.
  *
  * <p>Status:
  * <ul>
- * <li>{@code DOWN} when the store is closed, when its directory is not writable (checked by creating
- * and deleting a small hidden probe file), or when a table refuses writes after an I/O failure
- * ({@code failedTables}; reopening the store clears that state);</li>
+ * <li>{@code DOWN} when the store is closed; when its directory is missing, not writable for this
+ * process or on a read-only file system; when its free disk space is below the threshold; or when a
+ * table refuses writes after an I/O failure ({@code failedTables}; reopening the store clears that
+ * state);</li>
  * <li>{@code UP} otherwise. Quarantined files (table files that could not be read at startup and were
  * moved aside, intact) are listed in the {@code quarantined} detail but leave the status {@code UP}:
  * the store serves every other table normally, and the files need a person to inspect or restore
@@ -37,20 +46,39 @@ public class PikoDBHealthIndicator extends AbstractHealthIndicator {
 
     private final PikoDB pikoDB;
 
+    private final DataSize diskSpaceThreshold;
+
     /**
-     * Creates an indicator for a store.
+     * Creates an indicator for a store that reports DOWN below 10MB of free disk space.
      *
      * @param pikoDB the store
      */
     public PikoDBHealthIndicator(PikoDB pikoDB) {
+        this(pikoDB, DataSize.ofMegabytes(10));
+    }
+
+    /**
+     * Creates an indicator for a store.
+     *
+     * @param pikoDB the store
+     * @param diskSpaceThreshold free space on the directory's file system below which it reports DOWN
+     */
+    public PikoDBHealthIndicator(PikoDB pikoDB, DataSize diskSpaceThreshold) {
         super("PikoDB health check failed");
         this.pikoDB = Objects.requireNonNull(pikoDB, "pikoDB must not be null");
+        this.diskSpaceThreshold = Objects.requireNonNull(diskSpaceThreshold, "diskSpaceThreshold must not be null");
     }
 
     @Override
     protected void doHealthCheck(Health.Builder builder) throws Exception {
-        Path directory = this.pikoDB.databaseDirectory().toAbsolutePath();
-        builder.withDetail("directory", directory.toString());
+        Path configured = this.pikoDB.databaseDirectory();
+        Path directory = (configured != null) ? configured.toAbsolutePath() : null;
+        if (directory != null) {
+            builder.withDetail("directory", directory.toString());
+        }
+        else {
+            builder.withDetail("storage", this.pikoDB.storageDescription());
+        }
         builder.withDetail("durableWrites", this.pikoDB.options().durableWrites());
         if (!this.pikoDB.isOpen()) {
             builder.down().withDetail("error", "PikoDB is closed");
@@ -63,11 +91,10 @@ public class PikoDBHealthIndicator extends AbstractHealthIndicator {
         }
         builder.withDetail("tables", summaries.size());
         builder.withDetail("records", records);
-        builder.withDetail("freeDiskSpace", Files.getFileStore(directory).getUsableSpace());
         builder.up();
-        String notWritable = checkWritable(directory);
-        if (notWritable != null) {
-            builder.down().withDetail("error", notWritable);
+        String problem = (directory != null) ? checkDirectory(directory, builder) : null;
+        if (problem != null) {
+            builder.down().withDetail("error", problem);
         }
         Map<String, String> failedTables = this.pikoDB.failedTables();
         if (!failedTables.isEmpty()) {
@@ -83,21 +110,32 @@ public class PikoDBHealthIndicator extends AbstractHealthIndicator {
         }
     }
 
-    private static String checkWritable(Path directory) {
+    private @Nullable String checkDirectory(Path directory, Health.Builder builder) {
         if (!Files.isDirectory(directory)) {
             return "Database directory " + directory + " does not exist";
+        }
+        FileStore store;
+        long free;
+        try {
+            store = Files.getFileStore(directory);
+            free = store.getUsableSpace();
+        }
+        catch (IOException ex) {
+            return "Cannot query the file system of database directory " + directory + ": " + ex;
+        }
+        builder.withDetail("freeDiskSpace", free);
+        builder.withDetail("diskSpaceThreshold", this.diskSpaceThreshold.toBytes());
+        if (store.isReadOnly()) {
+            return "Database directory " + directory + " is on a read-only file system";
         }
         if (!Files.isWritable(directory)) {
             return "Database directory " + directory + " is not writable";
         }
-        try {
-            Path probe = Files.createTempFile(directory, ".health-probe-", ".tmp");
-            Files.delete(probe);
-            return null;
+        if (free < this.diskSpaceThreshold.toBytes()) {
+            return "Free disk space for database directory " + directory + " is " + free + " bytes, below the"
+                    + " threshold of " + this.diskSpaceThreshold.toBytes() + " bytes (pikodb.health.disk-space-threshold)";
         }
-        catch (IOException ex) {
-            return "Cannot create a file in database directory " + directory + ": " + ex;
-        }
+        return null;
     }
 
     static Map<String, Object> describe(IgnoredFile file) {

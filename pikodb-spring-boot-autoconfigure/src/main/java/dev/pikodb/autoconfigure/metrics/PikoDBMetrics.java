@@ -6,195 +6,155 @@ import dev.pikodb.TableSummary;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.FunctionTimer;
 import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.MultiGauge;
 import io.micrometer.core.instrument.Tag;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.binder.BaseUnits;
 import io.micrometer.core.instrument.binder.MeterBinder;
-import java.time.Duration;
-import java.util.ArrayList;
-import java.util.Collections;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.ToDoubleFunction;
 import java.util.function.ToLongFunction;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Micrometer meters for a {@link PikoDB}. Every value is read from {@link PikoDB#statistics()} and
+ * Micrometer meters for one {@link PikoDB}. Every value is read from {@link PikoDB#statistics()} and
  * {@link PikoDB#tableSummaries()} when a registry asks for it; nothing is recorded on the write path.
  *
  * <table>
  * <caption>Meters</caption>
- * <tr><th>Name</th><th>Type</th><th>Base unit</th><th>Tags</th></tr>
+ * <tr><th>Name</th><th>Type</th><th>Base unit</th><th>Extra tags</th></tr>
  * <tr><td>{@code pikodb.tables}</td><td>gauge</td><td>tables</td><td></td></tr>
- * <tr><td>{@code pikodb.records}</td><td>gauge</td><td>records</td><td>{@code table}</td></tr>
- * <tr><td>{@code pikodb.disk.usage}</td><td>gauge</td><td>bytes</td><td>{@code table}</td></tr>
+ * <tr><td>{@code pikodb.records}</td><td>gauge</td><td>records</td><td></td></tr>
+ * <tr><td>{@code pikodb.disk.usage}</td><td>gauge</td><td>bytes</td><td></td></tr>
  * <tr><td>{@code pikodb.reads}</td><td>function counter</td><td>operations</td><td></td></tr>
- * <tr><td>{@code pikodb.writes}</td><td>function counter</td><td>operations</td><td></td></tr>
+ * <tr><td>{@code pikodb.writes}</td><td>function timer</td><td>time</td><td>{@code result}
+ * ({@code success}, {@code failure})</td></tr>
  * <tr><td>{@code pikodb.deletes}</td><td>function counter</td><td>operations</td><td></td></tr>
- * <tr><td>{@code pikodb.write.failures}</td><td>function counter</td><td>operations</td><td></td></tr>
- * <tr><td>{@code pikodb.expired.removed}</td><td>function counter</td><td>records</td><td></td></tr>
+ * <tr><td>{@code pikodb.expirations}</td><td>function counter</td><td>records</td><td></td></tr>
  * <tr><td>{@code pikodb.journal.written}</td><td>function counter</td><td>bytes</td><td></td></tr>
- * <tr><td>{@code pikodb.write}</td><td>function timer</td><td>time</td><td></td></tr>
  * <tr><td>{@code pikodb.compactions}</td><td>function timer</td><td>time</td><td></td></tr>
+ * <tr><td>{@code pikodb.table.records}</td><td>gauge</td><td>records</td><td>{@code table}</td></tr>
+ * <tr><td>{@code pikodb.table.disk.usage}</td><td>gauge</td><td>bytes</td><td>{@code table}</td></tr>
  * </table>
  *
- * <p>The per-table gauges ({@code pikodb.records}, {@code pikodb.disk.usage}) follow the tables that
- * exist: they are brought up to date when bound, every {@code tableRefreshInterval} on a daemon
- * thread named {@code pikodb-metrics}, and on {@link #refreshTableMeters()}. Their values are always
- * read live. {@link #close()} stops the refresh.
+ * <p>The store-wide meters are always exact and need no refresh. The per-table gauges exist for at most
+ * {@code maxTableMeters} tables (none when it is 0): they are created for new tables and removed for
+ * deleted ones when bound and on every {@link #refreshTableMeters()}; a table keeps its gauges from one
+ * refresh to the next (they are never removed and registered again), and their values are always read
+ * live.
  */
-public class PikoDBMetrics implements MeterBinder, AutoCloseable {
+public class PikoDBMetrics implements MeterBinder {
 
     private static final Logger logger = LoggerFactory.getLogger(PikoDBMetrics.class);
 
-    private static final String TABLE_TAG = "table";
+    static final String TABLE_TAG = "table";
 
     private final PikoDB pikoDB;
 
-    private final Iterable<Tag> tags;
+    private final Tags tags;
 
-    private final Duration tableRefreshInterval;
+    private final int maxTableMeters;
 
-    private final List<TableGauges> tableGauges = new CopyOnWriteArrayList<>();
-
-    private final Object monitor = new Object();
-
-    private ScheduledExecutorService refresher;
-
-    private boolean closed;
+    private final List<TableMeters> tableMeters = new CopyOnWriteArrayList<>();
 
     /**
-     * Creates meters for a store with no extra tags, refreshing the per-table gauges every 30 seconds.
+     * Creates meters for a store with no extra tags and per-table gauges for up to 100 tables.
      *
      * @param pikoDB the store
      */
     public PikoDBMetrics(PikoDB pikoDB) {
-        this(pikoDB, Collections.emptyList(), Duration.ofSeconds(30));
+        this(pikoDB, Tags.empty(), 100);
     }
 
     /**
      * Creates meters for a store.
      *
      * @param pikoDB the store
-     * @param tags tags added to every meter
-     * @param tableRefreshInterval how often the per-table gauges follow tables created or deleted;
-     *     positive
+     * @param tags tags added to every meter, for example the store's bean name
+     * @param maxTableMeters the most tables that get per-table gauges; 0 for none
      */
-    public PikoDBMetrics(PikoDB pikoDB, Iterable<Tag> tags, Duration tableRefreshInterval) {
+    public PikoDBMetrics(PikoDB pikoDB, Iterable<Tag> tags, int maxTableMeters) {
         this.pikoDB = Objects.requireNonNull(pikoDB, "pikoDB must not be null");
-        this.tags = Objects.requireNonNull(tags, "tags must not be null");
-        Objects.requireNonNull(tableRefreshInterval, "tableRefreshInterval must not be null");
-        if (tableRefreshInterval.isNegative() || tableRefreshInterval.isZero()) {
-            throw new IllegalArgumentException("tableRefreshInterval must be positive, got " + tableRefreshInterval);
+        this.tags = Tags.of(Objects.requireNonNull(tags, "tags must not be null"));
+        if (maxTableMeters < 0) {
+            throw new IllegalArgumentException("maxTableMeters must not be negative, got " + maxTableMeters);
         }
-        this.tableRefreshInterval = tableRefreshInterval;
+        this.maxTableMeters = maxTableMeters;
     }
 
     @Override
     public void bindTo(MeterRegistry registry) {
-        Gauge.builder("pikodb.tables", this.pikoDB, PikoDBMetrics::tableCount)
-            .tags(this.tags)
-            .description("The number of tables in the database")
-            .baseUnit("tables")
-            .register(registry);
+        gauge(registry, "pikodb.tables", "The number of tables in the store", "tables", List::size);
+        gauge(registry, "pikodb.records",
+                "The number of records held in every table of the store, including expired records not yet removed",
+                "records", (summaries) -> summaries.stream().mapToLong(TableSummary::records).sum());
+        gauge(registry, "pikodb.disk.usage", "The bytes the store's tables take on disk, table files and journals",
+                BaseUnits.BYTES, (summaries) -> summaries.stream().mapToLong(TableSummary::bytesOnDisk).sum());
         counter(registry, "pikodb.reads", "The number of reads served (point, whole-table and record reads)",
                 "operations", PikoDBStatistics::reads);
-        counter(registry, "pikodb.writes", "The number of successful writes", "operations",
-                PikoDBStatistics::writes);
-        counter(registry, "pikodb.deletes", "The number of deletes that removed a live key", "operations",
-                PikoDBStatistics::deletes);
-        counter(registry, "pikodb.write.failures",
-                "The number of writes and deletes that failed because they could not be persisted", "operations",
-                PikoDBStatistics::failedWrites);
-        counter(registry, "pikodb.expired.removed",
-                "The number of expired records removed, on read or by cleanup", "records",
-                PikoDBStatistics::expiredRemoved);
-        counter(registry, "pikodb.journal.written", "The number of bytes appended to table journals",
-                BaseUnits.BYTES, PikoDBStatistics::journalBytesWritten);
         FunctionTimer
-            .builder("pikodb.write", this.pikoDB, (db) -> db.statistics().writes(),
+            .builder("pikodb.writes", this.pikoDB, (db) -> db.statistics().writes(),
                     (db) -> db.statistics().writeTimeNanos(), TimeUnit.NANOSECONDS)
             .tags(this.tags)
-            .description("Time spent in successful writes, including persisting them")
+            .tag("result", "success")
+            .description("Writes: successful ones with the time spent persisting them; failed writes and deletes"
+                    + " (result=failure) are counted, their time is not measured")
             .register(registry);
+        FunctionTimer
+            .builder("pikodb.writes", this.pikoDB, (db) -> db.statistics().failedWrites(), (db) -> 0,
+                    TimeUnit.NANOSECONDS)
+            .tags(this.tags)
+            .tag("result", "failure")
+            .description("Writes: successful ones with the time spent persisting them; failed writes and deletes"
+                    + " (result=failure) are counted, their time is not measured")
+            .register(registry);
+        counter(registry, "pikodb.deletes", "The number of deletes that removed a live key", "operations",
+                PikoDBStatistics::deletes);
+        counter(registry, "pikodb.expirations", "The number of expired records removed, on read or by cleanup",
+                "records", PikoDBStatistics::expiredRemoved);
+        counter(registry, "pikodb.journal.written", "The number of bytes appended to table journals",
+                BaseUnits.BYTES, PikoDBStatistics::journalBytesWritten);
         FunctionTimer
             .builder("pikodb.compactions", this.pikoDB, (db) -> db.statistics().compactions(),
                     (db) -> db.statistics().compactionTimeNanos(), TimeUnit.NANOSECONDS)
             .tags(this.tags)
             .description("Time spent rewriting table files from memory (compactions)")
             .register(registry);
-        MultiGauge records = MultiGauge.builder("pikodb.records")
-            .tags(this.tags)
-            .description("The number of records held in a table, including expired records not yet removed")
-            .baseUnit("records")
-            .register(registry);
-        MultiGauge diskUsage = MultiGauge.builder("pikodb.disk.usage")
-            .tags(this.tags)
-            .description("The bytes a table takes on disk, table file and journal together")
-            .baseUnit(BaseUnits.BYTES)
-            .register(registry);
-        TableGauges gauges = new TableGauges(records, diskUsage);
-        this.tableGauges.add(gauges);
-        gauges.refresh(this.pikoDB);
-        startRefresher();
+        if (this.maxTableMeters > 0) {
+            TableMeters meters = new TableMeters(registry);
+            this.tableMeters.add(meters);
+            meters.refresh();
+        }
     }
 
     /**
-     * Brings the per-table gauges in line with the tables that exist now: new tables get gauges,
-     * deleted tables lose them. Called periodically; safe to call from any thread.
+     * Brings the per-table gauges in line with the tables that exist now: new tables get gauges (up to
+     * the limit), deleted tables lose them, every other gauge stays registered as it is. Safe to call
+     * from any thread.
      */
     public void refreshTableMeters() {
-        for (TableGauges gauges : this.tableGauges) {
-            gauges.refresh(this.pikoDB);
+        for (TableMeters meters : this.tableMeters) {
+            meters.refresh();
         }
     }
 
-    /** Stops the periodic refresh of the per-table gauges. The meters stay registered. */
-    @Override
-    public void close() {
-        ScheduledExecutorService stopping;
-        synchronized (this.monitor) {
-            this.closed = true;
-            stopping = this.refresher;
-            this.refresher = null;
-        }
-        if (stopping != null) {
-            stopping.shutdownNow();
-        }
-    }
-
-    private void startRefresher() {
-        synchronized (this.monitor) {
-            if (this.refresher != null || this.closed) {
-                return;
-            }
-            this.refresher = Executors.newSingleThreadScheduledExecutor((runnable) -> {
-                Thread thread = new Thread(runnable, "pikodb-metrics");
-                thread.setDaemon(true);
-                return thread;
-            });
-            long nanos = this.tableRefreshInterval.toNanos();
-            this.refresher.scheduleWithFixedDelay(this::refreshQuietly, nanos, nanos, TimeUnit.NANOSECONDS);
-        }
-    }
-
-    private void refreshQuietly() {
-        try {
-            refreshTableMeters();
-        }
-        catch (RuntimeException ex) {
-            logger.warn("Refreshing the per-table PikoDB meters failed; retrying in {}", this.tableRefreshInterval,
-                    ex);
-        }
+    private void gauge(MeterRegistry registry, String name, String description, String baseUnit,
+            ToDoubleFunction<List<TableSummary>> figure) {
+        Gauge.builder(name, this.pikoDB, (db) -> {
+            List<TableSummary> summaries = summaries(db);
+            return (summaries != null) ? figure.applyAsDouble(summaries) : Double.NaN;
+        }).tags(this.tags).description(description).baseUnit(baseUnit).register(registry);
     }
 
     private void counter(MeterRegistry registry, String name, String description, String baseUnit,
@@ -206,12 +166,7 @@ public class PikoDBMetrics implements MeterBinder, AutoCloseable {
             .register(registry);
     }
 
-    private static double tableCount(PikoDB db) {
-        List<TableSummary> summaries = summaries(db);
-        return (summaries != null) ? summaries.size() : Double.NaN;
-    }
-
-    private static List<TableSummary> summaries(PikoDB db) {
+    private static @Nullable List<TableSummary> summaries(PikoDB db) {
         if (!db.isOpen()) {
             return null;
         }
@@ -238,32 +193,70 @@ public class PikoDBMetrics implements MeterBinder, AutoCloseable {
     }
 
     /** The per-table gauges bound to one registry. */
-    private static final class TableGauges {
+    private final class TableMeters {
 
-        private final MultiGauge records;
+        private final MeterRegistry registry;
 
-        private final MultiGauge diskUsage;
+        private final Map<String, List<Meter>> byTable = new LinkedHashMap<>();
 
-        TableGauges(MultiGauge records, MultiGauge diskUsage) {
-            this.records = records;
-            this.diskUsage = diskUsage;
+        private boolean limitReported;
+
+        TableMeters(MeterRegistry registry) {
+            this.registry = registry;
         }
 
-        synchronized void refresh(PikoDB db) {
-            List<TableSummary> summaries = summaries(db);
+        synchronized void refresh() {
+            List<TableSummary> summaries = summaries(PikoDBMetrics.this.pikoDB);
             if (summaries == null) {
                 return;
             }
-            List<MultiGauge.Row<?>> recordRows = new ArrayList<>(summaries.size());
-            List<MultiGauge.Row<?>> diskRows = new ArrayList<>(summaries.size());
+            Set<String> tables = new HashSet<>(summaries.size() * 2);
             for (TableSummary summary : summaries) {
-                String table = summary.name();
-                Tags tableTags = Tags.of(TABLE_TAG, table);
-                recordRows.add(MultiGauge.Row.of(tableTags, db, (d) -> tableFigure(d, table, TableSummary::records)));
-                diskRows.add(MultiGauge.Row.of(tableTags, db, (d) -> tableFigure(d, table, TableSummary::bytesOnDisk)));
+                tables.add(summary.name());
             }
-            this.records.register(recordRows, true);
-            this.diskUsage.register(diskRows, true);
+            this.byTable.entrySet().removeIf((entry) -> {
+                if (tables.contains(entry.getKey())) {
+                    return false;
+                }
+                entry.getValue().forEach(this.registry::remove);
+                return true;
+            });
+            int unmetered = 0;
+            for (TableSummary summary : summaries) {
+                if (this.byTable.containsKey(summary.name())) {
+                    continue;
+                }
+                if (this.byTable.size() >= PikoDBMetrics.this.maxTableMeters) {
+                    unmetered++;
+                    continue;
+                }
+                this.byTable.put(summary.name(), register(summary.name()));
+            }
+            if (unmetered > 0 && !this.limitReported) {
+                this.limitReported = true;
+                logger.warn("PikoDB ({}) has {} tables; per-table meters are limited to {} tables"
+                        + " (pikodb.metrics.table-meters.max-tables), so {} tables have none."
+                        + " The pikodb.records and pikodb.disk.usage totals count every table.",
+                        PikoDBMetrics.this.pikoDB.storageDescription(), summaries.size(),
+                        PikoDBMetrics.this.maxTableMeters, unmetered);
+            }
+        }
+
+        private List<Meter> register(String table) {
+            PikoDB db = PikoDBMetrics.this.pikoDB;
+            Tags tableTags = PikoDBMetrics.this.tags.and(TABLE_TAG, table);
+            Gauge records = Gauge.builder("pikodb.table.records", db, (d) -> tableFigure(d, table, TableSummary::records))
+                .tags(tableTags)
+                .description("The number of records held in a table, including expired records not yet removed")
+                .baseUnit("records")
+                .register(this.registry);
+            Gauge diskUsage = Gauge
+                .builder("pikodb.table.disk.usage", db, (d) -> tableFigure(d, table, TableSummary::bytesOnDisk))
+                .tags(tableTags)
+                .description("The bytes a table takes on disk, table file and journal together")
+                .baseUnit(BaseUnits.BYTES)
+                .register(this.registry);
+            return List.of(records, diskUsage);
         }
     }
 }

@@ -10,6 +10,8 @@ import dev.pikodb.autoconfigure.PikoDBAutoConfiguration;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import org.assertj.core.api.InstanceOfAssertFactories;
@@ -22,6 +24,7 @@ import org.springframework.boot.health.contributor.Status;
 import org.springframework.boot.test.context.FilteredClassLoader;
 import org.springframework.boot.test.context.assertj.AssertableApplicationContext;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.util.unit.DataSize;
 
 class PikoDBHealthContributorAutoConfigurationTests {
 
@@ -38,7 +41,7 @@ class PikoDBHealthContributorAutoConfigurationTests {
     @Test
     void upWithDetails() {
         inDirectory().withPropertyValues("pikodb.durable-writes=true").run((context) -> {
-            assertThat(context).hasSingleBean(PikoDBHealthIndicator.class).hasBean("pikodbHealthIndicator");
+            assertThat(context).hasSingleBean(PikoDBHealthIndicator.class).hasBean("pikodbHealthContributor");
             PikoDB pikoDB = context.getBean(PikoDB.class);
             pikoDB.write("users", "alice", Map.of("name", "Alice"));
             pikoDB.write("users", "bob", Map.of("name", "Bob"));
@@ -50,12 +53,39 @@ class PikoDBHealthContributorAutoConfigurationTests {
                 .containsEntry("records", 3L)
                 .containsEntry("durableWrites", true)
                 .containsKey("freeDiskSpace")
+                .containsEntry("diskSpaceThreshold", DataSize.ofMegabytes(10).toBytes())
                 .doesNotContainKeys("failedTables", "quarantined", "error");
             assertThat((Long) health.getDetails().get("freeDiskSpace")).isPositive();
             try (var files = Files.list(this.directory)) {
                 assertThat(files.map((file) -> file.getFileName().toString()))
                     .noneMatch((name) -> name.startsWith(".health-probe"));
             }
+        });
+    }
+
+    @Test
+    void checkingHealthWritesNothingToTheDirectory() throws Exception {
+        inDirectory().run((context) -> {
+            context.getBean(PikoDB.class).write("users", "alice", Map.of("name", "Alice"));
+            // Creating or deleting any entry in a directory updates its modification time.
+            FileTime longAgo = FileTime.from(Instant.parse("2001-01-01T00:00:00Z"));
+            Files.setLastModifiedTime(this.directory, longAgo);
+            for (int i = 0; i < 3; i++) {
+                assertThat(health(context).getStatus()).isEqualTo(Status.UP);
+            }
+            assertThat(Files.getLastModifiedTime(this.directory)).isEqualTo(longAgo);
+        });
+    }
+
+    @Test
+    void downWhenFreeDiskSpaceIsBelowTheThreshold() {
+        inDirectory().withPropertyValues("pikodb.health.disk-space-threshold=100000TB").run((context) -> {
+            Health health = health(context);
+            assertThat(health.getStatus()).isEqualTo(Status.DOWN);
+            assertThat(health.getDetails()).containsEntry("diskSpaceThreshold", DataSize.ofTerabytes(100000).toBytes())
+                .containsKey("freeDiskSpace");
+            assertThat((String) health.getDetails().get("error")).contains("below the threshold",
+                    "pikodb.health.disk-space-threshold");
         });
     }
 
@@ -168,9 +198,10 @@ class PikoDBHealthContributorAutoConfigurationTests {
     }
 
     @Test
-    void backsOffWhenPikoDBIsDisabled() {
+    void backsOffWhenThereIsNoStore() {
         inDirectory().withPropertyValues("pikodb.enabled=false")
-            .run((context) -> assertThat(context).doesNotHaveBean(PikoDBHealthIndicator.class));
+            .run((context) -> assertThat(context).doesNotHaveBean(PikoDBHealthIndicator.class)
+                .doesNotHaveBean("pikodbHealthContributor"));
     }
 
     @Test
@@ -181,6 +212,6 @@ class PikoDBHealthContributorAutoConfigurationTests {
     }
 
     private static Health health(AssertableApplicationContext context) {
-        return context.getBean("pikodbHealthIndicator", HealthIndicator.class).health();
+        return context.getBean("pikodbHealthContributor", HealthIndicator.class).health();
     }
 }

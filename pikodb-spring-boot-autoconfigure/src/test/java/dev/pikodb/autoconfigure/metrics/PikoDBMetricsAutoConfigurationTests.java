@@ -7,7 +7,9 @@ import dev.pikodb.PikoDB;
 import dev.pikodb.PikoDBStatistics;
 import dev.pikodb.TableSummary;
 import dev.pikodb.autoconfigure.PikoDBAutoConfiguration;
+import dev.pikodb.autoconfigure.PikoDBSchedulingAutoConfiguration;
 import io.micrometer.core.instrument.FunctionTimer;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.BaseUnits;
@@ -16,6 +18,7 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.micrometer.metrics.autoconfigure.CompositeMeterRegistryAutoConfiguration;
@@ -23,16 +26,19 @@ import org.springframework.boot.micrometer.metrics.autoconfigure.MetricsAutoConf
 import org.springframework.boot.micrometer.metrics.autoconfigure.export.simple.SimpleMetricsExportAutoConfiguration;
 import org.springframework.boot.test.context.FilteredClassLoader;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 
+@ExtendWith(OutputCaptureExtension.class)
 class PikoDBMetricsAutoConfigurationTests {
 
     @TempDir
     Path directory;
 
     private final ApplicationContextRunner runner = new ApplicationContextRunner()
-        .withConfiguration(AutoConfigurations.of(PikoDBAutoConfiguration.class, PikoDBMetricsAutoConfiguration.class,
-                MetricsAutoConfiguration.class, SimpleMetricsExportAutoConfiguration.class,
-                CompositeMeterRegistryAutoConfiguration.class));
+        .withConfiguration(AutoConfigurations.of(PikoDBAutoConfiguration.class, PikoDBSchedulingAutoConfiguration.class,
+                PikoDBMetricsAutoConfiguration.class, MetricsAutoConfiguration.class,
+                SimpleMetricsExportAutoConfiguration.class, CompositeMeterRegistryAutoConfiguration.class));
 
     private ApplicationContextRunner inDirectory() {
         return this.runner.withPropertyValues("pikodb.database-directory=" + this.directory);
@@ -41,7 +47,7 @@ class PikoDBMetricsAutoConfigurationTests {
     @Test
     void bindsMetersReadFromTheStore() {
         inDirectory().run((context) -> {
-            assertThat(context).hasSingleBean(PikoDBMetrics.class);
+            assertThat(context).hasSingleBean(PikoDBMeterBinder.class).hasBean("pikodbMeterBinder");
             MeterRegistry registry = context.getBean(MeterRegistry.class);
             PikoDB pikoDB = context.getBean(PikoDB.class);
             pikoDB.write("users", "alice", Map.of("name", "Alice"));
@@ -53,49 +59,136 @@ class PikoDBMetricsAutoConfigurationTests {
             pikoDB.write("sessions", "old", "x", System.currentTimeMillis() - 60_000);
             pikoDB.cleanupAllExpired();
             pikoDB.flush();
-            context.getBean(PikoDBMetrics.class).refreshTableMeters();
+            context.getBean(PikoDBMeterBinder.class).refreshTableMeters();
 
             PikoDBStatistics statistics = pikoDB.statistics();
-            assertThat(registry.get("pikodb.tables").gauge().value()).isEqualTo(pikoDB.tableSummaries().size());
+            assertThat(registry.get("pikodb.tables").tag("store", "pikodb").gauge().value())
+                .isEqualTo(pikoDB.tableSummaries().size());
             assertThat(registry.get("pikodb.reads").functionCounter().count()).isEqualTo(statistics.reads());
-            assertThat(registry.get("pikodb.writes").functionCounter().count()).isEqualTo(5);
+            FunctionTimer writes = registry.get("pikodb.writes").tag("result", "success").functionTimer();
+            assertThat(writes.count()).isEqualTo(5);
+            assertThat(writes.totalTime(TimeUnit.NANOSECONDS)).isPositive();
+            assertThat(registry.get("pikodb.writes").tag("result", "failure").functionTimer().count()).isZero();
             assertThat(registry.get("pikodb.deletes").functionCounter().count()).isEqualTo(1);
-            assertThat(registry.get("pikodb.write.failures").functionCounter().count()).isZero();
-            assertThat(registry.get("pikodb.expired.removed").functionCounter().count()).isEqualTo(1);
+            assertThat(registry.get("pikodb.expirations").functionCounter().count()).isEqualTo(1);
             assertThat(registry.get("pikodb.journal.written").functionCounter().count())
                 .isEqualTo(statistics.journalBytesWritten())
                 .isPositive();
-            FunctionTimer writeTimer = registry.get("pikodb.write").functionTimer();
-            assertThat(writeTimer.count()).isEqualTo(5);
-            assertThat(writeTimer.totalTime(TimeUnit.NANOSECONDS)).isPositive();
             FunctionTimer compactions = registry.get("pikodb.compactions").functionTimer();
             assertThat(compactions.count()).isEqualTo(pikoDB.statistics().compactions());
 
             TableSummary users = pikoDB.tableSummary("users").orElseThrow();
-            assertThat(registry.get("pikodb.records").tag("table", "users").gauge().value()).isEqualTo(users.records());
-            assertThat(registry.get("pikodb.records").tag("table", "orders").gauge().value()).isEqualTo(1);
-            assertThat(registry.get("pikodb.disk.usage").tag("table", "users").gauge().value())
+            assertThat(registry.get("pikodb.table.records").tag("table", "users").gauge().value())
+                .isEqualTo(users.records());
+            assertThat(registry.get("pikodb.table.records").tag("table", "orders").gauge().value()).isEqualTo(1);
+            assertThat(registry.get("pikodb.table.disk.usage").tag("table", "users").gauge().value())
                 .isEqualTo(users.bytesOnDisk())
                 .isPositive();
 
             // values are live between refreshes
             pikoDB.write("orders", "o2", 43);
-            assertThat(registry.get("pikodb.records").tag("table", "orders").gauge().value()).isEqualTo(2);
+            assertThat(registry.get("pikodb.table.records").tag("table", "orders").gauge().value()).isEqualTo(2);
         });
     }
 
     @Test
-    void followsCodingConventions() {
+    void followsNamingConventions() {
         inDirectory().run((context) -> {
             MeterRegistry registry = context.getBean(MeterRegistry.class);
             context.getBean(PikoDB.class).write("users", "alice", "A");
-            context.getBean(PikoDBMetrics.class).refreshTableMeters();
+            context.getBean(PikoDBMeterBinder.class).refreshTableMeters();
             assertThat(registry.get("pikodb.disk.usage").meter().getId().getBaseUnit()).isEqualTo(BaseUnits.BYTES);
+            assertThat(registry.get("pikodb.table.disk.usage").meter().getId().getBaseUnit())
+                .isEqualTo(BaseUnits.BYTES);
             assertThat(registry.get("pikodb.journal.written").meter().getId().getBaseUnit()).isEqualTo(BaseUnits.BYTES);
             assertThat(registry.get("pikodb.records").meter().getId().getBaseUnit()).isEqualTo("records");
             assertThat(registry.getMeters()).filteredOn((meter) -> meter.getId().getName().startsWith("pikodb."))
-                .hasSize(11)
-                .allSatisfy((meter) -> assertThat(meter.getId().getDescription()).isNotBlank());
+                .allSatisfy((meter) -> {
+                    assertThat(meter.getId().getDescription()).isNotBlank();
+                    assertThat(meter.getId().getTag("store")).isEqualTo("pikodb");
+                })
+                .extracting((meter) -> meter.getId().getName())
+                .containsExactlyInAnyOrder("pikodb.tables", "pikodb.records", "pikodb.disk.usage", "pikodb.reads",
+                        "pikodb.writes", "pikodb.writes", "pikodb.deletes", "pikodb.expirations",
+                        "pikodb.journal.written", "pikodb.compactions", "pikodb.table.records",
+                        "pikodb.table.disk.usage");
+            assertThat(registry.find("pikodb.write").meters()).as("no separate write timer").isEmpty();
+        });
+    }
+
+    @Test
+    void totalsAreExactWithoutWaitingForARefresh() {
+        inDirectory().withPropertyValues("pikodb.metrics.table-refresh-interval=1h").run((context) -> {
+            MeterRegistry registry = context.getBean(MeterRegistry.class);
+            PikoDB pikoDB = context.getBean(PikoDB.class);
+            pikoDB.write("users", "alice", "A");
+            pikoDB.write("sessions", "s1", "x", System.currentTimeMillis() + 60_000);
+            pikoDB.write("sessions", "s2", "y", System.currentTimeMillis() - 60_000);
+            // tables created after binding have no per-table meter until the next refresh ...
+            assertThat(registry.find("pikodb.table.records").gauges()).isEmpty();
+            // ... but the totals count them at once
+            assertThat(registry.get("pikodb.records").gauge().value()).isEqualTo(3);
+            assertThat(registry.get("pikodb.tables").gauge().value()).isEqualTo(2);
+            pikoDB.cleanupAllExpired();
+            assertThat(registry.get("pikodb.records").gauge().value()).isEqualTo(2);
+            assertThat(registry.get("pikodb.disk.usage").gauge().value())
+                .isEqualTo(pikoDB.tableSummaries().stream().mapToLong(TableSummary::bytesOnDisk).sum());
+        });
+    }
+
+    @Test
+    void perTableMetersAreCappedAndTheLimitIsLoggedOnce(CapturedOutput output) {
+        inDirectory().withPropertyValues("pikodb.metrics.table-meters.max-tables=2").run((context) -> {
+            MeterRegistry registry = context.getBean(MeterRegistry.class);
+            PikoDB pikoDB = context.getBean(PikoDB.class);
+            for (String table : new String[] { "a", "b", "c", "d", "e" }) {
+                pikoDB.write(table, "k", 1);
+            }
+            PikoDBMeterBinder binder = context.getBean(PikoDBMeterBinder.class);
+            binder.refreshTableMeters();
+            binder.refreshTableMeters();
+            assertThat(registry.find("pikodb.table.records").gauges()).extracting((gauge) -> gauge.getId().getTag("table"))
+                .containsExactlyInAnyOrder("a", "b");
+            assertThat(registry.find("pikodb.table.disk.usage").gauges()).hasSize(2);
+            assertThat(registry.get("pikodb.records").gauge().value()).isEqualTo(5);
+            // a freed slot goes to a table without meters; a table keeps its meters
+            pikoDB.deleteTable("a");
+            binder.refreshTableMeters();
+            assertThat(registry.find("pikodb.table.records").gauges()).extracting((gauge) -> gauge.getId().getTag("table"))
+                .containsExactlyInAnyOrder("b", "c");
+        });
+        assertThat(output.toString().split("per-table meters are limited to 2 tables", -1)).hasSize(2);
+        assertThat(output).contains("pikodb.metrics.table-meters.max-tables");
+    }
+
+    @Test
+    void perTableMetersCanBeTurnedOff() {
+        inDirectory().withPropertyValues("pikodb.metrics.table-meters.enabled=false").run((context) -> {
+            MeterRegistry registry = context.getBean(MeterRegistry.class);
+            PikoDB pikoDB = context.getBean(PikoDB.class);
+            pikoDB.write("users", "alice", "A");
+            context.getBean(PikoDBMeterBinder.class).refreshTableMeters();
+            assertThat(registry.find("pikodb.table.records").meters()).isEmpty();
+            assertThat(registry.find("pikodb.table.disk.usage").meters()).isEmpty();
+            assertThat(registry.get("pikodb.records").gauge().value()).isEqualTo(1);
+            assertThat(context.getBean(PikoDBMeterBinder.class).isRunning()).as("nothing to refresh").isFalse();
+        });
+    }
+
+    @Test
+    void refreshKeepsTheMetersOfExistingTablesRegistered() {
+        inDirectory().run((context) -> {
+            MeterRegistry registry = context.getBean(MeterRegistry.class);
+            PikoDB pikoDB = context.getBean(PikoDB.class);
+            pikoDB.write("users", "alice", "A");
+            PikoDBMeterBinder binder = context.getBean(PikoDBMeterBinder.class);
+            binder.refreshTableMeters();
+            Gauge users = registry.get("pikodb.table.records").tag("table", "users").gauge();
+            pikoDB.write("orders", "o1", 1);
+            binder.refreshTableMeters();
+            binder.refreshTableMeters();
+            assertThat(registry.get("pikodb.table.records").tag("table", "users").gauge()).isSameAs(users);
+            assertThat(registry.getMeters()).contains(users);
         });
     }
 
@@ -104,17 +197,17 @@ class PikoDBMetricsAutoConfigurationTests {
         inDirectory().withPropertyValues("pikodb.metrics.table-refresh-interval=50ms").run((context) -> {
             MeterRegistry registry = context.getBean(MeterRegistry.class);
             PikoDB pikoDB = context.getBean(PikoDB.class);
-            assertThat(registry.find("pikodb.records").gauges()).isEmpty();
+            assertThat(registry.find("pikodb.table.records").gauges()).isEmpty();
             pikoDB.write("users", "alice", "A");
             pikoDB.write("orders", "o1", 1);
             await().atMost(Duration.ofSeconds(10))
-                .untilAsserted(() -> assertThat(registry.find("pikodb.records").gauges()).hasSize(2));
+                .untilAsserted(() -> assertThat(registry.find("pikodb.table.records").gauges()).hasSize(2));
             pikoDB.deleteTable("orders");
             await().atMost(Duration.ofSeconds(10))
-                .untilAsserted(() -> assertThat(registry.find("pikodb.records").gauges())
+                .untilAsserted(() -> assertThat(registry.find("pikodb.table.records").gauges())
                     .extracting((gauge) -> gauge.getId().getTag("table"))
                     .containsExactly("users"));
-            assertThat(registry.find("pikodb.disk.usage").gauges()).extracting(Meter::getId)
+            assertThat(registry.find("pikodb.table.disk.usage").gauges()).extracting(Meter::getId)
                 .extracting((id) -> id.getTag("table"))
                 .containsExactly("users");
         });
@@ -126,11 +219,12 @@ class PikoDBMetricsAutoConfigurationTests {
             MeterRegistry registry = context.getBean(MeterRegistry.class);
             PikoDB pikoDB = context.getBean(PikoDB.class);
             pikoDB.write("users", "alice", "A");
-            context.getBean(PikoDBMetrics.class).refreshTableMeters();
+            context.getBean(PikoDBMeterBinder.class).refreshTableMeters();
             pikoDB.close();
             assertThat(registry.get("pikodb.tables").gauge().value()).isNaN();
-            assertThat(registry.get("pikodb.records").tag("table", "users").gauge().value()).isNaN();
-            assertThat(registry.get("pikodb.writes").functionCounter().count()).isEqualTo(1);
+            assertThat(registry.get("pikodb.records").gauge().value()).isNaN();
+            assertThat(registry.get("pikodb.table.records").tag("table", "users").gauge().value()).isNaN();
+            assertThat(registry.get("pikodb.writes").tag("result", "success").functionTimer().count()).isEqualTo(1);
         });
     }
 
@@ -139,21 +233,22 @@ class PikoDBMetricsAutoConfigurationTests {
         inDirectory().withClassLoader(new FilteredClassLoader("io.micrometer"))
             .run((context) -> assertThat(context).hasNotFailed()
                 .hasSingleBean(PikoDB.class)
-                .doesNotHaveBean(PikoDBMetrics.class));
+                .doesNotHaveBean(PikoDBMeterBinder.class));
     }
 
     @Test
     void backsOffWithoutAMeterRegistry() {
         new ApplicationContextRunner()
-            .withConfiguration(AutoConfigurations.of(PikoDBAutoConfiguration.class, PikoDBMetricsAutoConfiguration.class))
+            .withConfiguration(AutoConfigurations.of(PikoDBAutoConfiguration.class,
+                    PikoDBSchedulingAutoConfiguration.class, PikoDBMetricsAutoConfiguration.class))
             .withPropertyValues("pikodb.database-directory=" + this.directory)
-            .run((context) -> assertThat(context).hasSingleBean(PikoDB.class).doesNotHaveBean(PikoDBMetrics.class));
+            .run((context) -> assertThat(context).hasSingleBean(PikoDB.class).doesNotHaveBean(PikoDBMeterBinder.class));
     }
 
     @Test
-    void backsOffWhenPikoDBIsDisabled() {
+    void backsOffWhenThereIsNoStore() {
         inDirectory().withPropertyValues("pikodb.enabled=false")
-            .run((context) -> assertThat(context).doesNotHaveBean(PikoDBMetrics.class));
+            .run((context) -> assertThat(context).doesNotHaveBean(PikoDBMeterBinder.class));
     }
 
     @Test
@@ -165,13 +260,20 @@ class PikoDBMetricsAutoConfigurationTests {
     }
 
     @Test
-    void stopsRefreshingWhenTheContextCloses() {
-        inDirectory().withPropertyValues("pikodb.metrics.table-refresh-interval=20ms")
-            .run((context) -> await().atMost(Duration.ofSeconds(10)).until(() -> metricsThreadAlive()));
-        await().atMost(Duration.ofSeconds(10)).until(() -> !metricsThreadAlive());
+    void failsOnANegativeTableLimit() {
+        inDirectory().withPropertyValues("pikodb.metrics.table-meters.max-tables=-1")
+            .run((context) -> assertThat(context).getFailure()
+                .rootCause()
+                .hasMessageContaining("pikodb.metrics.table-meters.max-tables"));
     }
 
-    private static boolean metricsThreadAlive() {
-        return Thread.getAllStackTraces().keySet().stream().anyMatch((thread) -> thread.getName().equals("pikodb-metrics"));
+    @Test
+    void stopsRefreshingWhenTheContextStops() {
+        inDirectory().withPropertyValues("pikodb.metrics.table-refresh-interval=20ms").run((context) -> {
+            PikoDBMeterBinder binder = context.getBean(PikoDBMeterBinder.class);
+            assertThat(binder.isRunning()).isTrue();
+            context.stop();
+            assertThat(binder.isRunning()).isFalse();
+        });
     }
 }

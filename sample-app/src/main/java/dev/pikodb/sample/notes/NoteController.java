@@ -97,8 +97,11 @@ public class NoteController {
             @RequestHeader(name = "If-Match", required = false) String ifMatch,
             @Valid @RequestBody NoteRequest request) {
         if (ifMatch == null || ifMatch.isBlank()) {
+            StoredNote current = notes.find(id).orElseThrow(() -> NoteRepository.notFound(id));
             throw Problems.preconditionRequired("Updating note '" + id + "' requires an If-Match header with the"
-                    + " ETag of the version you read, e.g. If-Match: \"3\" (or If-Match: * to overwrite any version)");
+                    + " ETag of the version you read; the note is now at version " + current.version() + ", so send"
+                    + " If-Match: " + EntityTags.of(current.version()) + " if that is the version you read"
+                    + " (or If-Match: * to overwrite any version)");
         }
         Note stored = notes.update(id, EntityTags.parseIfMatch(ifMatch), request);
         return ResponseEntity.ok().eTag(EntityTags.of(stored.version())).body(NoteResponse.of(stored));

@@ -1,0 +1,70 @@
+package dev.pikodb.internal.directory;
+
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Collections;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
+
+/**
+ * Runs one piece of work (a flush, a close) on every table of a store. Rewriting a table file ends
+ * in an fsync, and a disk completes concurrent fsyncs together (one journal commit of the file
+ * system for many files), so with many tables the work runs on a few short-lived threads: closing
+ * 100,000 tables then takes a fraction of the time one fsync after another would.
+ */
+final class EachTable {
+
+    /** Below this many tables the work runs on the caller's thread. */
+    static final int PARALLEL_FROM = 32;
+    static final int THREADS = 8;
+
+    private EachTable() {
+    }
+
+    /**
+     * Runs {@code work} on every table; returns the messages of the {@link RuntimeException}s it threw.
+     * Each table is worked on by one thread; several tables at once.
+     */
+    static List<String> run(Collection<Table> tables, Consumer<Table> work) {
+        List<Table> list = new ArrayList<>(tables);
+        List<String> failures = Collections.synchronizedList(new ArrayList<>());
+        AtomicInteger next = new AtomicInteger();
+        Runnable worker = () -> {
+            for (int i = next.getAndIncrement(); i < list.size(); i = next.getAndIncrement()) {
+                try {
+                    work.accept(list.get(i));
+                } catch (RuntimeException e) {
+                    failures.add(e.getMessage());
+                }
+            }
+        };
+        if (list.size() < PARALLEL_FROM) {
+            worker.run();
+            return failures;
+        }
+        List<Thread> threads = new ArrayList<>();
+        for (int t = 0; t < THREADS; t++) {
+            Thread thread = new Thread(worker, "pikodb-tables-" + t);
+            thread.setDaemon(true);
+            thread.start();
+            threads.add(thread);
+        }
+        boolean interrupted = false;
+        for (Thread thread : threads) {
+            while (true) {
+                try {
+                    thread.join();
+                    break;
+                } catch (InterruptedException e) {
+                    // The tables must be left consistent: finish, and keep the caller's interrupt.
+                    interrupted = true;
+                }
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
+        return new ArrayList<>(failures);
+    }
+}
