@@ -71,7 +71,7 @@ class PikoDBEventsAutoConfigurationTests {
                 .containsExactly(org.assertj.core.groups.Tuple.tuple("n1", false),
                         org.assertj.core.groups.Tuple.tuple("n1", true));
             assertThat(changes.received).allSatisfy((event) -> {
-                assertThat(event.getPikoDBName()).isEqualTo("pikoDB");
+                assertThat(event.getPikoDBName()).isEqualTo("pikodb");
                 assertThat(event.getSource()).isSameAs(pikoDB);
             });
         });

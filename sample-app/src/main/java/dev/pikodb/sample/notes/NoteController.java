@@ -97,7 +97,7 @@ public class NoteController {
             @RequestHeader(name = "If-Match", required = false) String ifMatch,
             @Valid @RequestBody NoteRequest request) {
         if (ifMatch == null || ifMatch.isBlank()) {
-            StoredNote current = notes.find(id).orElseThrow(() -> NoteRepository.notFound(id));
+            Note current = notes.find(id).orElseThrow(() -> NoteService.notFound(id));
             throw Problems.preconditionRequired("Updating note '" + id + "' requires an If-Match header with the"
                     + " ETag of the version you read; the note is now at version " + current.version() + ", so send"
                     + " If-Match: " + EntityTags.of(current.version()) + " if that is the version you read"
