@@ -5,12 +5,16 @@ import java.time.Clock;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
+import org.springframework.cache.annotation.EnableCaching;
 import org.springframework.context.annotation.Bean;
 
 /**
  * A small web application that keeps its data in PikoDB through the PikoDB Spring Boot starter:
- * notes with optimistic locking ({@code /api/notes}), expiring sessions ({@code /api/sessions}) and
- * sensor readings stored with a key dictionary ({@code /api/readings}).
+ * notes in a Spring Data repository with optimistic locking ({@code /api/notes}), a cached summary of
+ * them ({@code /api/summary}, a {@code @Cacheable} method backed by a PikoDB cache with a
+ * time-to-live), the store's changes as received by an {@code @EventListener} ({@code /api/changes}),
+ * expiring sessions ({@code /api/sessions}) and sensor readings stored with a key dictionary
+ * ({@code /api/readings}).
  *
  * <p>The store itself is configured in {@code application.yml} ({@code pikodb.*}); the only code-level
  * customization is the {@link Clock}, shared by the application and the store so that "now" means the
@@ -18,6 +22,7 @@ import org.springframework.context.annotation.Bean;
  */
 @SpringBootApplication
 @ConfigurationPropertiesScan
+@EnableCaching
 public class SampleApplication {
 
     /**

@@ -10,15 +10,25 @@ import java.util.concurrent.atomic.AtomicReference;
 /**
  * A UTC clock that stands still until a test moves it forward.
  */
-final class MutableClock extends Clock {
+public final class MutableClock extends Clock {
 
     private final AtomicReference<Instant> now;
 
-    MutableClock(Instant start) {
+    /**
+     * Creates a clock standing at {@code start}.
+     *
+     * @param start the instant it shows until moved
+     */
+    public MutableClock(Instant start) {
         this.now = new AtomicReference<>(start);
     }
 
-    void advance(Duration duration) {
+    /**
+     * Moves the clock forward.
+     *
+     * @param duration how far
+     */
+    public void advance(Duration duration) {
         now.updateAndGet(instant -> instant.plus(duration));
     }
 

@@ -4,16 +4,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.pikodb.PikoDB;
+import dev.pikodb.test.autoconfigure.AutoConfigurePikoDB;
+import dev.pikodb.test.autoconfigure.TemporaryDatabaseDirectory;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.StreamSupport;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.resttestclient.autoconfigure.AutoConfigureRestTestClient;
 import org.springframework.boot.test.context.SpringBootTest;
@@ -32,22 +32,19 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * Runs the application on a random port over a fresh database directory and drives every endpoint over
- * real HTTP, the way a client would.
+ * Runs the application on a random port over a fresh temporary database directory (given by
+ * {@link AutoConfigurePikoDB}) and drives every endpoint over real HTTP, the way a client would.
  */
 @SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT)
 @AutoConfigureRestTestClient
+@AutoConfigurePikoDB
 @DirtiesContext
 class SampleApplicationTests {
 
     private static final Instant START = Instant.parse("2026-01-01T09:00:00Z");
 
-    @TempDir
-    static Path databaseDirectory;
-
     @DynamicPropertySource
     static void pikodbProperties(DynamicPropertyRegistry registry) {
-        registry.add("pikodb.database-directory", () -> databaseDirectory.toString());
         registry.add("pikodb.cleanup.interval", () -> "100ms");
         registry.add("pikodb.metrics.table-refresh-interval", () -> "100ms");
     }
@@ -72,6 +69,9 @@ class SampleApplicationTests {
 
     @Autowired
     private PikoDB db;
+
+    @Autowired
+    private TemporaryDatabaseDirectory databaseDirectory;
 
     @Test
     void noteLifecycleWithEntityTags() {
@@ -323,7 +323,7 @@ class SampleApplicationTests {
 
         // On disk the record keeps the short keys and names its dictionary.
         db.flush();
-        String tableFile = Files.readString(databaseDirectory.resolve("readings"), StandardCharsets.UTF_8);
+        String tableFile = Files.readString(databaseDirectory.getPath().resolve("readings"), StandardCharsets.UTF_8);
         JsonNode stored = StreamSupport.stream(json.readTree(tableFile).spliterator(), false)
             .filter(entry -> entry.get(0).asString().equals(id))
             .findFirst().orElseThrow().get(1);
@@ -347,7 +347,7 @@ class SampleApplicationTests {
             .expectBody()
             .jsonPath("$.status").isEqualTo("UP")
             .jsonPath("$.components.pikodb.status").isEqualTo("UP")
-            .jsonPath("$.components.pikodb.details.directory").isEqualTo(databaseDirectory.toAbsolutePath().toString())
+            .jsonPath("$.components.pikodb.details.directory").isEqualTo(databaseDirectory.getPath().toString())
             .jsonPath("$.components.pikodb.details.durableWrites").isEqualTo(false);
 
         client.get().uri("/actuator/pikodb").exchange()

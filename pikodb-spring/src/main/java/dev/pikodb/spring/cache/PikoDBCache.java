@@ -29,15 +29,15 @@ import tools.jackson.databind.node.ObjectNode;
  *
  * <p><b>Storage.</b> The cache named {@code n} is the table {@code cache-n}; each entry is one record
  * whose key is the cache key mapped as {@link CacheKeys} describes, and whose value is a small JSON
- * document: {@code {"t": <type>, "v": <value>, "x": <expires at>}}. {@code t} is the Jackson canonical
- * type the value is read back as (inferred from the value, see {@link CacheValueTypes}; absent for a
- * cached {@code null}), {@code v} the value as JSON, {@code x} the epoch milliseconds after which the
- * entry is expired (absent when the cache has no time-to-live).
+ * document: {@code {"t": <type>, "v": <value>}}. {@code t} is the Jackson canonical type the value is
+ * read back as (inferred from the value, see {@link CacheValueTypes}; absent for a cached {@code null}),
+ * {@code v} the value as JSON. Entries written by earlier versions may also carry {@code "x"}, the
+ * epoch milliseconds after which the entry is expired: they stay readable, and are a miss after that
+ * instant. New entries no longer carry it.
  *
- * <p><b>Expiration.</b> {@link #put} writes the record with PikoDB's expiration, so expired entries are
- * invisible and removed by PikoDB's cleanup. {@link #putIfAbsent} must be atomic and PikoDB's
- * {@code compareAndWrite} takes no expiration: such an entry carries its expiry only in {@code x}, is a
- * miss after it, and its record stays until the key is written again, evicted or the cache cleared.
+ * <p><b>Expiration.</b> Every entry of a cache with a time-to-live is written with PikoDB's expiration
+ * ({@link #put} with a write, {@link #putIfAbsent} with one atomic {@code compareAndWrite} that carries
+ * the expiration), so expired entries are invisible and removed by PikoDB's cleanup.
  *
  * <p><b>Values.</b> Anything Jackson can serialise and deserialise: POJOs, records, strings, numbers,
  * collections and maps of those (their element types are inferred from the elements), arrays,
@@ -58,6 +58,7 @@ public class PikoDBCache extends AbstractValueAdaptingCache {
 
     private static final String VALUE = "v";
 
+    /** The expiry instant that entries written by earlier versions carry; honoured, no longer written. */
     private static final String EXPIRES_AT = "x";
 
     private static final int PUT_IF_ABSENT_ATTEMPTS = 16;
@@ -240,24 +241,25 @@ public class PikoDBCache extends AbstractValueAdaptingCache {
     public ValueWrapper putIfAbsent(Object key, Object value) {
         String storeKey = storeKey(key);
         ObjectNode entry = entry(toStoreValue(value));
+        Long expiresAt = expiresAt();
+        long expected = 0;
         for (int attempt = 0; attempt < PUT_IF_ABSENT_ATTEMPTS; attempt++) {
-            if (pikoDB.compareAndWrite(table, storeKey, 0, entry)) {
+            if (pikoDB.compareAndWrite(table, storeKey, expected, entry, expiresAt)) {
                 puts.increment();
                 return null;
             }
             Optional<DatabaseRecord> current = pikoDB.getRecord(table, storeKey);
             if (current.isEmpty()) {
+                expected = 0;
                 continue;
             }
             Object existing = decode(storeKey, jsonMapper.valueToTree(current.get().value()));
             if (existing != null) {
                 return toValueWrapper(existing);
             }
-            // Present but expired by its own expiry, or unreadable: replace it unless someone else did.
-            if (pikoDB.compareAndWrite(table, storeKey, current.get().version(), entry)) {
-                puts.increment();
-                return null;
-            }
+            // Unreadable, or expired by the "x" of an entry written by an earlier version: replace
+            // exactly this record unless someone else did.
+            expected = current.get().version();
         }
         throw new IllegalStateException("Cache '" + name + "': putIfAbsent for key '" + storeKey + "' lost "
                 + PUT_IF_ABSENT_ATTEMPTS + " races with concurrent writers of the same key in table '" + table + "'");
@@ -294,10 +296,13 @@ public class PikoDBCache extends AbstractValueAdaptingCache {
     }
 
     private void write(String storeKey, Object storeValue) {
-        ObjectNode entry = entry(storeValue);
-        JsonNode expiresAt = entry.get(EXPIRES_AT);
-        pikoDB.write(table, storeKey, entry, (expiresAt != null) ? expiresAt.asLong() : null);
+        pikoDB.write(table, storeKey, entry(storeValue), expiresAt());
         puts.increment();
+    }
+
+    /** The PikoDB expiration of an entry written now, or null when the cache has no time-to-live. */
+    private Long expiresAt() {
+        return (timeToLive != null) ? clock.millis() + timeToLive.toMillis() : null;
     }
 
     private ObjectNode entry(Object storeValue) {
@@ -314,9 +319,6 @@ public class PikoDBCache extends AbstractValueAdaptingCache {
             }
             entry.put(TYPE, type.toCanonical());
             entry.set(VALUE, serialize(storeValue, type));
-        }
-        if (timeToLive != null) {
-            entry.put(EXPIRES_AT, clock.millis() + timeToLive.toMillis());
         }
         return entry;
     }

@@ -89,6 +89,17 @@ final class EntityMetadata {
         return accessor.getBean();
     }
 
+    /** Returns the bean carrying {@code key} as its id when it has none: the same bean when mutable, else a copy. */
+    <T> T withIdIfMissing(T bean, String key) {
+        KeyValuePersistentProperty<?> idProperty = entity.getIdProperty();
+        if (idProperty == null || entity.getPropertyAccessor(bean).getProperty(idProperty) != null) {
+            return bean;
+        }
+        PersistentPropertyAccessor<T> accessor = accessor(bean);
+        accessor.setProperty(idProperty, key);
+        return accessor.getBean();
+    }
+
     Object versionOf(Object bean) {
         return isVersioned() ? entity.getPropertyAccessor(bean).getProperty(versionProperty) : null;
     }

@@ -11,7 +11,6 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.locks.ReentrantLock;
 import org.springframework.core.convert.support.DefaultConversionService;
 import org.springframework.dao.DuplicateKeyException;
 import org.springframework.dao.OptimisticLockingFailureException;
@@ -29,7 +28,8 @@ import tools.jackson.databind.json.JsonMapper;
  *
  * <p><b>Mapping.</b> A keyspace is a table ({@code @KeySpace} on the type, else the type's fully
  * qualified name); an id is a key (its string form); an entity is stored as the JSON PikoDB writes for
- * it, so it is readable through the plain {@code PikoDB} API as well. Untyped reads (the ones Spring
+ * it, so it is readable through the plain {@code PikoDB} API as well; a value written without its id
+ * (through the plain API, say) is read with the key as its id. Untyped reads (the ones Spring
  * Data's query engine makes) find the type of a keyspace in the mapping context.
  *
  * <p><b>Versions.</b> A {@code @Version} property (a {@code long}, {@code int} or their wrappers) is the
@@ -38,20 +38,18 @@ import tools.jackson.databind.json.JsonMapper;
  * one), a mismatch throws {@link OptimisticLockingFailureException}, and the saved entity carries the new
  * version.
  *
- * <p><b>Expiration.</b> See {@link Expires}. Because {@code compareAndWrite} takes no expiration, saving
- * an entity that is both versioned and expiring takes two steps: the version-checked write, then the
- * same value written again with its expiration (the version then advances by two). The check is
- * atomic against every writer; a writer of another process that slips between the two steps is
- * overwritten (writers of this JVM going through this adapter are excluded by a lock), and a crash
- * between them leaves the entity without expiration. Inserting an expiring entity that is not
- * versioned checks for an existing one, then writes, under the same lock.
+ * <p><b>Expiration.</b> See {@link Expires}. Every save is one atomic step, expiring or not: a
+ * versioned save is a {@code compareAndWrite} that carries the entity's expiration (the version
+ * advances by one), an insert of an entity that is not versioned is a {@code compareAndWrite}
+ * expecting "must not exist", and an update of such an entity is a plain write.
+ *
+ * <p><b>Reads.</b> Reading a whole keyspace ({@code findAll}, and every query, which Spring Data runs
+ * over all entries) is one pass over the table that yields each value with its version.
  *
  * <p>{@link #clear()} and {@link #destroy()} do nothing: the data is persistent and Spring Data calls
  * them when the context shuts down. Delete a keyspace with {@link #deleteAllOf(String)}.
  */
 public class PikoDBKeyValueAdapter extends AbstractKeyValueAdapter {
-
-    private static final int LOCK_STRIPES = 64;
 
     private final PikoDB pikoDB;
 
@@ -64,8 +62,6 @@ public class PikoDBKeyValueAdapter extends AbstractKeyValueAdapter {
     private final Map<Class<?>, EntityMetadata> metadata = new ConcurrentHashMap<>();
 
     private final Map<String, Class<?>> keyspaceTypes = new ConcurrentHashMap<>();
-
-    private final ReentrantLock[] locks = new ReentrantLock[LOCK_STRIPES];
 
     /**
      * Creates an adapter that reads values with the store's configured mapper (or a default one) and
@@ -81,9 +77,6 @@ public class PikoDBKeyValueAdapter extends AbstractKeyValueAdapter {
         JsonMapper configured = pikoDB.options().jsonMapper();
         this.jsonMapper = (configured != null) ? configured : JsonMapper.builder().build();
         this.clock = pikoDB.options().clock();
-        for (int i = 0; i < LOCK_STRIPES; i++) {
-            locks[i] = new ReentrantLock();
-        }
     }
 
     /**
@@ -96,7 +89,7 @@ public class PikoDBKeyValueAdapter extends AbstractKeyValueAdapter {
     }
 
     /**
-     * Saves an entity that must not exist yet: atomically for every entity that is not expiring.
+     * Saves an entity that must not exist yet, atomically.
      *
      * @param id the id
      * @param item the entity
@@ -112,24 +105,10 @@ public class PikoDBKeyValueAdapter extends AbstractKeyValueAdapter {
         if (entity.isVersioned()) {
             return versionedWrite(entity, keyspace, key, item, 0);
         }
-        if (!entity.isExpiring()) {
-            if (!pikoDB.compareAndWrite(keyspace, key, 0, item)) {
-                throw duplicate(keyspace, key);
-            }
-            return item;
+        if (!pikoDB.compareAndWrite(keyspace, key, 0, item, entity.expiration(item, clock.millis()))) {
+            throw duplicate(keyspace, key);
         }
-        ReentrantLock lock = lock(keyspace, key);
-        lock.lock();
-        try {
-            if (pikoDB.getRecord(keyspace, key).isPresent()) {
-                throw duplicate(keyspace, key);
-            }
-            pikoDB.write(keyspace, key, item, entity.expiration(item, clock.millis()));
-            return item;
-        }
-        finally {
-            lock.unlock();
-        }
+        return item;
     }
 
     /**
@@ -167,28 +146,13 @@ public class PikoDBKeyValueAdapter extends AbstractKeyValueAdapter {
         Object previousVersion = entity.versionOf(item);
         boolean written = false;
         try {
-            if (!entity.isExpiring()) {
-                T toStore = entity.withVersion(item, expected + 1);
-                written = pikoDB.compareAndWrite(keyspace, key, expected, toStore);
-                if (!written) {
-                    throw staleVersion(keyspace, key, expected);
-                }
-                return toStore;
+            T toStore = entity.withVersion(item, expected + 1);
+            written = pikoDB.compareAndWrite(keyspace, key, expected, toStore,
+                    entity.expiration(toStore, clock.millis()));
+            if (!written) {
+                throw staleVersion(keyspace, key, expected);
             }
-            ReentrantLock lock = lock(keyspace, key);
-            lock.lock();
-            try {
-                T toStore = entity.withVersion(item, expected + 2);
-                written = pikoDB.compareAndWrite(keyspace, key, expected, toStore);
-                if (!written) {
-                    throw staleVersion(keyspace, key, expected);
-                }
-                long version = pikoDB.write(keyspace, key, toStore, entity.expiration(toStore, clock.millis()));
-                return entity.withVersion(toStore, version);
-            }
-            finally {
-                lock.unlock();
-            }
+            return toStore;
         }
         finally {
             if (!written && !Objects.equals(entity.versionOf(item), previousVersion)) {
@@ -226,7 +190,8 @@ public class PikoDBKeyValueAdapter extends AbstractKeyValueAdapter {
 
     @Override
     public <T> T get(Object id, String keyspace, Class<T> type) {
-        return pikoDB.getRecord(keyspace, key(id)).map((record) -> read(record, keyspace, type)).orElse(null);
+        String key = key(id);
+        return pikoDB.getRecord(keyspace, key).map((record) -> read(key, record, keyspace, type)).orElse(null);
     }
 
     @Override
@@ -291,30 +256,19 @@ public class PikoDBKeyValueAdapter extends AbstractKeyValueAdapter {
 
     private <T> List<Map.Entry<Object, T>> readAll(String keyspace, Class<T> type) {
         List<Map.Entry<Object, T>> result = new ArrayList<>();
-        boolean versioned = type != Object.class && metadata(type, keyspace).isVersioned();
-        for (Map.Entry<String, Object> entry : pikoDB.get(keyspace)) {
-            T value;
-            if (versioned) {
-                Optional<DatabaseRecord> record = pikoDB.getRecord(keyspace, entry.getKey());
-                if (record.isEmpty()) {
-                    continue;
-                }
-                value = read(record.get(), keyspace, type);
-            }
-            else {
-                value = convert(entry.getValue(), type);
-            }
-            result.add(new AbstractMap.SimpleImmutableEntry<>(entry.getKey(), value));
+        for (Map.Entry<String, DatabaseRecord> entry : pikoDB.getRecords(keyspace)) {
+            result.add(new AbstractMap.SimpleImmutableEntry<>(entry.getKey(), read(entry.getKey(), entry.getValue(), keyspace, type)));
         }
         return result;
     }
 
-    private <T> T read(DatabaseRecord record, String keyspace, Class<T> type) {
+    private <T> T read(String key, DatabaseRecord record, String keyspace, Class<T> type) {
         T value = convert(record.value(), type);
         if (value == null || type == Object.class) {
             return value;
         }
-        return metadata(type, keyspace).withVersion(value, record.version());
+        EntityMetadata entity = metadata(type, keyspace);
+        return entity.withVersion(entity.withIdIfMissing(value, key), record.version());
     }
 
     private <T> T convert(Object natural, Class<T> type) {
@@ -343,10 +297,6 @@ public class PikoDBKeyValueAdapter extends AbstractKeyValueAdapter {
             }
         }
         return Object.class;
-    }
-
-    private ReentrantLock lock(String keyspace, String key) {
-        return locks[Math.floorMod(31 * keyspace.hashCode() + key.hashCode(), LOCK_STRIPES)];
     }
 
     private static String key(Object id) {

@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.fasterxml.jackson.annotation.JsonSubTypes;
 import com.fasterxml.jackson.annotation.JsonTypeInfo;
 import dev.pikodb.DatabaseOptions;
+import dev.pikodb.DatabaseRecord;
 import dev.pikodb.PikoDB;
 import dev.pikodb.spring.MutableClock;
 import java.math.BigDecimal;
@@ -186,10 +187,14 @@ class PikoDBCacheTests {
     void putIfAbsentStoresOnlyWhenAbsentAndHonoursTheTimeToLive() {
         PikoDBCache cache = cache("once", Duration.ofMinutes(1));
         assertThat(cache.putIfAbsent("k", "first")).isNull();
+        DatabaseRecord record = pikoDB.getRecord("cache-once", "k").orElseThrow();
+        assertThat(record.version()).isEqualTo(1);
+        assertThat(record.expiration()).isEqualTo(clock.millis() + Duration.ofMinutes(1).toMillis());
         assertThat(cache.putIfAbsent("k", "second").get()).isEqualTo("first");
         assertThat(cache.get("k").get()).isEqualTo("first");
 
         clock.advance(Duration.ofMinutes(2));
+        assertThat(pikoDB.getTableSize("cache-once")).isZero();
         assertThat(cache.get("k")).isNull();
         assertThat(cache.putIfAbsent("k", "third")).isNull();
         assertThat(cache.get("k").get()).isEqualTo("third");
@@ -291,6 +296,21 @@ class PikoDBCacheTests {
             .filteredOn((key) -> key.startsWith("#")).hasSize(3).allMatch((key) -> key.startsWith("#sha256:"));
         assertThatIllegalArgumentException().isThrownBy(() -> cache.put(new Object(), "v"))
             .withMessageContaining("'keys'").withMessageContaining("java.lang.Object").withMessageContaining("toString()");
+    }
+
+    @Test
+    void entriesWithTheirOwnExpiryFromEarlierVersionsStayReadable() {
+        PikoDBCache cache = cache("legacy", Duration.ofMinutes(1));
+        pikoDB.write("cache-legacy", "k", Map.of("t", "java.lang.String", "v", "old", "x", clock.millis() + 1_000));
+        assertThat(cache.get("k").get()).isEqualTo("old");
+        assertThat(cache.putIfAbsent("k", "new").get()).isEqualTo("old");
+        clock.advance(Duration.ofMillis(1_001));
+        assertThat(cache.get("k")).isNull();
+        assertThat(cache.putIfAbsent("k", "new")).isNull();
+        DatabaseRecord record = pikoDB.getRecord("cache-legacy", "k").orElseThrow();
+        assertThat(record.version()).isEqualTo(2);
+        assertThat(record.expiration()).isEqualTo(clock.millis() + Duration.ofMinutes(1).toMillis());
+        assertThat(cache.get("k").get()).isEqualTo("new");
     }
 
     @Test

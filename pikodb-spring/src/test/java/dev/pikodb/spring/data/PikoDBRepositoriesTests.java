@@ -93,6 +93,11 @@ class PikoDBRepositoriesTests {
         assertThat(updated.getVersion()).isEqualTo(2);
         assertThat(notes.findById("n1").orElseThrow().getTitle()).isEqualTo("Groceries for Sunday");
         assertThat(pikoDB.getRecord("notes", "n1").orElseThrow().version()).isEqualTo(2);
+
+        notes.save(new Note("n2", "bob", "Other"));
+        assertThat(notes.findAll()).extracting(Note::getId, Note::getVersion)
+            .containsExactlyInAnyOrder(org.assertj.core.groups.Tuple.tuple("n1", 2L),
+                    org.assertj.core.groups.Tuple.tuple("n2", 1L));
     }
 
     @Test
@@ -270,18 +275,33 @@ class PikoDBRepositoriesTests {
         Token saved = tokens.save(original);
         assertThat(original.version()).isNull();
         DatabaseRecord record = pikoDB.getRecord("tokens", "t1").orElseThrow();
-        assertThat(saved.version()).isEqualTo(record.version());
+        assertThat(saved.version()).isEqualTo(1).isEqualTo(record.version());
         assertThat(record.expiration()).isEqualTo(clock.millis() + 60_000);
 
+        // One atomic step per save: the version advances by one.
         Token renewed = tokens.save(new Token("t1", "rotated", 120, saved.version()));
-        assertThat(renewed.version()).isGreaterThan(saved.version());
-        assertThat(pikoDB.getRecord("tokens", "t1").orElseThrow().expiration()).isEqualTo(clock.millis() + 120_000);
+        assertThat(renewed.version()).isEqualTo(2);
+        DatabaseRecord renewedRecord = pikoDB.getRecord("tokens", "t1").orElseThrow();
+        assertThat(renewedRecord.version()).isEqualTo(2);
+        assertThat(renewedRecord.expiration()).isEqualTo(clock.millis() + 120_000);
         assertThatExceptionOfType(OptimisticLockingFailureException.class)
             .isThrownBy(() -> tokens.save(new Token("t1", "stale", 60, saved.version())));
         assertThat(tokens.findById("t1").orElseThrow()).isEqualTo(renewed);
 
         clock.advance(Duration.ofSeconds(121));
         assertThat(tokens.findById("t1")).isEmpty();
+    }
+
+    @Test
+    void valuesWrittenWithoutTheirIdAreReadWithTheKeyAsId() {
+        pikoDB.write("notes", "plain", java.util.Map.of("owner", "alice", "title", "Written through the plain API"));
+        Note loaded = notes.findById("plain").orElseThrow();
+        assertThat(loaded.getId()).isEqualTo("plain");
+        assertThat(loaded.getVersion()).isEqualTo(1);
+        assertThat(notes.findAll()).extracting(Note::getId).containsExactly("plain");
+        TokenRepository tokens = context.getBean(TokenRepository.class);
+        pikoDB.write("tokens", "t9", java.util.Map.of("value", "v", "ttl", 60));
+        assertThat(tokens.findById("t9")).contains(new Token("t9", "v", 60, 1L));
     }
 
     @Test

@@ -30,14 +30,14 @@ import org.springframework.web.servlet.support.ServletUriComponentsBuilder;
 @RequestMapping("/api/notes")
 public class NoteController {
 
-    private final NoteRepository notes;
+    private final NoteService notes;
 
     /**
      * Creates the controller.
      *
-     * @param notes the repository
+     * @param notes the notes' use cases
      */
-    public NoteController(NoteRepository notes) {
+    public NoteController(NoteService notes) {
         this.notes = notes;
     }
 
@@ -49,7 +49,7 @@ public class NoteController {
      */
     @PostMapping
     public ResponseEntity<NoteResponse> create(@Valid @RequestBody NoteRequest request) {
-        StoredNote stored = notes.create(request);
+        Note stored = notes.create(request);
         return ResponseEntity.created(location(stored.id()))
             .eTag(EntityTags.of(stored.version()))
             .body(NoteResponse.of(stored));
@@ -76,7 +76,7 @@ public class NoteController {
     @GetMapping("/{id}")
     public ResponseEntity<NoteResponse> get(@PathVariable String id,
             @RequestHeader(name = "If-None-Match", required = false) String ifNoneMatch) {
-        StoredNote stored = notes.find(id).orElseThrow(() -> NoteRepository.notFound(id));
+        Note stored = notes.find(id).orElseThrow(() -> NoteService.notFound(id));
         String etag = EntityTags.of(stored.version());
         if (ifNoneMatch != null && (ifNoneMatch.trim().equals("*") || ifNoneMatch.contains(etag))) {
             return ResponseEntity.status(HttpStatus.NOT_MODIFIED).eTag(etag).build();
@@ -97,13 +97,13 @@ public class NoteController {
             @RequestHeader(name = "If-Match", required = false) String ifMatch,
             @Valid @RequestBody NoteRequest request) {
         if (ifMatch == null || ifMatch.isBlank()) {
-            StoredNote current = notes.find(id).orElseThrow(() -> NoteRepository.notFound(id));
+            Note current = notes.find(id).orElseThrow(() -> NoteService.notFound(id));
             throw Problems.preconditionRequired("Updating note '" + id + "' requires an If-Match header with the"
                     + " ETag of the version you read; the note is now at version " + current.version() + ", so send"
                     + " If-Match: " + EntityTags.of(current.version()) + " if that is the version you read"
                     + " (or If-Match: * to overwrite any version)");
         }
-        StoredNote stored = notes.update(id, EntityTags.parseIfMatch(ifMatch), request);
+        Note stored = notes.update(id, EntityTags.parseIfMatch(ifMatch), request);
         return ResponseEntity.ok().eTag(EntityTags.of(stored.version())).body(NoteResponse.of(stored));
     }
 
@@ -116,7 +116,7 @@ public class NoteController {
     @DeleteMapping("/{id}")
     public ResponseEntity<Void> delete(@PathVariable String id) {
         if (!notes.delete(id)) {
-            throw NoteRepository.notFound(id);
+            throw NoteService.notFound(id);
         }
         return ResponseEntity.noContent().build();
     }

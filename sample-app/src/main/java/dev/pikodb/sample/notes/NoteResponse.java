@@ -17,9 +17,8 @@ import java.util.List;
 public record NoteResponse(String id, long version, String title, String body, List<String> tags, Instant createdAt,
         Instant updatedAt) {
 
-    static NoteResponse of(StoredNote stored) {
-        Note note = stored.note();
-        return new NoteResponse(stored.id(), stored.version(), note.title(), note.body(), note.tags(),
-                note.createdAt(), note.updatedAt());
+    static NoteResponse of(Note note) {
+        return new NoteResponse(note.id(), note.version(), note.title(), note.body(), note.tags(), note.createdAt(),
+                note.updatedAt());
     }
 }

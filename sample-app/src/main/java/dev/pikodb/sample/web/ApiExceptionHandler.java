@@ -19,6 +19,8 @@ import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.RestControllerAdvice;
 import org.springframework.web.context.request.WebRequest;
 import org.springframework.web.servlet.mvc.method.annotation.ResponseEntityExceptionHandler;
+import org.springframework.dao.DataAccessResourceFailureException;
+import org.springframework.dao.InvalidDataAccessApiUsageException;
 import tools.jackson.core.JacksonException;
 
 /**
@@ -30,7 +32,10 @@ import tools.jackson.core.JacksonException;
  * errors;</li>
  * <li>{@link IllegalArgumentException}, which PikoDB throws for an invalid table name, key or value
  * before changing anything, becomes 400 Bad Request with the store's message;</li>
- * <li>{@link PikoDBException} (the store could not persist or read) becomes 503 Service Unavailable.</li>
+ * <li>{@link PikoDBException} (the store could not persist or read) becomes 503 Service Unavailable;</li>
+ * <li>the same failures met through a Spring Data repository, which reports them as
+ * {@link InvalidDataAccessApiUsageException} and {@link DataAccessResourceFailureException}, become 400
+ * and 503 as well.</li>
  * </ul>
  */
 @RestControllerAdvice
@@ -60,6 +65,35 @@ public class ApiExceptionHandler extends ResponseEntityExceptionHandler {
      */
     @ExceptionHandler(PikoDBException.class)
     ProblemDetail handleStorageFailure(PikoDBException exception) {
+        logger.error("Storage failure while serving a request", exception);
+        ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.SERVICE_UNAVAILABLE,
+                "The data could not be stored or read; nothing was changed. Try again later.");
+        problem.setTitle("Storage unavailable");
+        return problem;
+    }
+
+    /**
+     * An argument the store rejected, met through a repository (an invalid id, say).
+     *
+     * @param exception the translated exception
+     * @return 400 with the store's message as detail
+     */
+    @ExceptionHandler(InvalidDataAccessApiUsageException.class)
+    ProblemDetail handleInvalidUsage(InvalidDataAccessApiUsageException exception) {
+        ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.BAD_REQUEST,
+                exception.getMostSpecificCause().getMessage());
+        problem.setTitle("Bad request");
+        return problem;
+    }
+
+    /**
+     * The store failed to persist or read, met through a repository; the request changed nothing.
+     *
+     * @param exception the translated exception
+     * @return 503
+     */
+    @ExceptionHandler(DataAccessResourceFailureException.class)
+    ProblemDetail handleResourceFailure(DataAccessResourceFailureException exception) {
         logger.error("Storage failure while serving a request", exception);
         ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.SERVICE_UNAVAILABLE,
                 "The data could not be stored or read; nothing was changed. Try again later.");
