@@ -1,5 +1,6 @@
 package dev.pikodb.redis;
 
+import dev.pikodb.MutableClock;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.pikodb.PikoDB;
