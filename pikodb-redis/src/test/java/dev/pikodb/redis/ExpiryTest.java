@@ -1,8 +1,8 @@
 package dev.pikodb.redis;
 
-import dev.pikodb.MutableClock;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.pikodb.MutableClock;
 import dev.pikodb.PikoDB;
 import dev.pikodb.TableSummary;
 import dev.pikodb.redis.testing.RedisServers;
