@@ -122,54 +122,44 @@ final class ChannelHandle implements FileIO.Handle {
 
     @Override
     public void force() throws IOException {
-        boolean interrupted = Thread.interrupted();
-        try {
-            for (int attempt = 0; ; attempt++) {
-                FileChannel current = channel;
-                try {
-                    current.force(false);
-                    return;
-                } catch (ClosedChannelException e) {
-                    interrupted |= Thread.interrupted();
-                    checkAttempts(attempt, path, e);
-                    // fsync of the file through a new descriptor covers what was written through the old one.
-                    reopen(current, e);
-                }
-            }
-        } finally {
-            restore(interrupted);
-        }
+        // fsync of the file through a new descriptor covers what was written through the old one.
+        uninterruptibly(current -> {
+            current.force(false);
+            return null;
+        });
     }
 
     @Override
     public void truncate(long size) throws IOException {
-        boolean interrupted = Thread.interrupted();
-        try {
-            for (int attempt = 0; ; attempt++) {
-                FileChannel current = channel;
-                try {
-                    current.truncate(size);
-                    end = size;
-                    return;
-                } catch (ClosedChannelException e) {
-                    interrupted |= Thread.interrupted();
-                    checkAttempts(attempt, path, e);
-                    reopen(current, e);
-                }
-            }
-        } finally {
-            restore(interrupted);
-        }
+        uninterruptibly(current -> {
+            current.truncate(size);
+            end = size;
+            return null;
+        });
     }
 
     @Override
     public long size() throws IOException {
+        return uninterruptibly(FileChannel::size);
+    }
+
+    /** One operation on the channel, as {@link #uninterruptibly} runs it. */
+    @FunctionalInterface
+    private interface ChannelCall<T> {
+        T apply(FileChannel channel) throws IOException;
+    }
+
+    /**
+     * Runs an operation that is safe to repeat with the caller's interrupt flag cleared, on a reopened
+     * channel when an interrupt closed it anyway, and restores the flag afterwards.
+     */
+    private <T> T uninterruptibly(ChannelCall<T> call) throws IOException {
         boolean interrupted = Thread.interrupted();
         try {
             for (int attempt = 0; ; attempt++) {
                 FileChannel current = channel;
                 try {
-                    return current.size();
+                    return call.apply(current);
                 } catch (ClosedChannelException e) {
                     interrupted |= Thread.interrupted();
                     checkAttempts(attempt, path, e);
