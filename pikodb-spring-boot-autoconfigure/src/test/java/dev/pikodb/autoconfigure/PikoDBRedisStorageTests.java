@@ -176,6 +176,14 @@ class PikoDBRedisStorageTests {
     }
 
     @Test
+    void anEmptyDirectoryCountsAsUnsetSoAProfileCanSwitchToRedis() {
+        onSharedServer(RedisServers.uniquePrefix("profile")).withPropertyValues("pikodb.database-directory=")
+            .run((context) -> assertThat(context.getBean(PikoDB.class).databaseDirectory()).isNull());
+        this.runner.withPropertyValues("pikodb.database-directory=")
+            .run((context) -> assertFailure(context, "pikodb.database-directory", "no database directory is set"));
+    }
+
+    @Test
     void directoryStorageNeedsNoRedisAndIsTheDefault() {
         this.runner.withPropertyValues("pikodb.database-directory=" + this.directory, "pikodb.cleanup.enabled=false")
             .run((context) -> {
