@@ -5,6 +5,7 @@ import dev.pikodb.PikoDB;
 import dev.pikodb.redis.RedisStorage;
 import io.lettuce.core.resource.ClientResources;
 import java.time.Duration;
+import org.jspecify.annotations.Nullable;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
@@ -49,7 +50,7 @@ class PikoDBRedisStorageConfiguration {
     }
 
     static RedisStorage storage(PikoDBProperties.Redis redis, DataRedisConnectionDetails details,
-            ClientResources clientResources) {
+            @Nullable ClientResources clientResources) {
         RedisStorage.Builder builder = RedisConnection.builder(details);
         set("pikodb.redis.key-prefix", redis.getKeyPrefix(), "a non-empty prefix without braces, e.g. myapp",
                 () -> builder.keyPrefix(redis.getKeyPrefix()));
