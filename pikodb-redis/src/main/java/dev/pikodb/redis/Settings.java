@@ -47,7 +47,7 @@ record Settings(String uri, List<String> clusterNodes, String keyPrefix, Duratio
     List<RedisURI> seeds() {
         List<RedisURI> seeds = new ArrayList<>();
         if (redisUris != null) {
-            redisUris.forEach(given -> seeds.add(RedisURI.builder(given).build()));
+            redisUris.forEach(given -> seeds.add(copy(given)));
             return seeds;
         }
         for (String text : uri != null ? List.of(uri) : clusterNodes) {
@@ -60,6 +60,24 @@ record Settings(String uri, List<String> clusterNodes, String keyPrefix, Duratio
             }
         }
         return seeds;
+    }
+
+    /** A copy of a given URI; Lettuce's copying builder leaves out sentinels, so those are copied here. */
+    private static RedisURI copy(RedisURI given) {
+        if (given.getSentinels().isEmpty()) {
+            return RedisURI.builder(given).build();
+        }
+        RedisURI.Builder copy = RedisURI.builder();
+        given.getSentinels().forEach(sentinel -> copy.withSentinel(RedisURI.builder(sentinel).build()));
+        copy.withSentinelMasterId(given.getSentinelMasterId())
+                .withDatabase(given.getDatabase())
+                .withAuthentication(given)
+                .withSsl(given)
+                .withTimeout(given.getTimeout());
+        if (given.getClientName() != null) {
+            copy.withClientName(given.getClientName());
+        }
+        return copy.build();
     }
 
     Connection connect() {

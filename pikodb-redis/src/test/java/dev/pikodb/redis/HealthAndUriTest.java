@@ -74,6 +74,28 @@ class HealthAndUriTest {
     }
 
     @Test
+    void aSentinelRedisUriFindsTheMaster() {
+        RedisServer master = RedisServers.start();
+        RedisServer sentinel = RedisServers.startSentinel("main", master);
+        try {
+            RedisURI uri = RedisURI.Builder.sentinel("127.0.0.1", sentinel.port(), "main").withDatabase(2).build();
+            try (PikoDB db = open(RedisStorage.builder().uri(uri).keyPrefix("viaSentinel").build())) {
+                assertThat(db.storageDescription())
+                    .isEqualTo("redis-sentinel://127.0.0.1:" + sentinel.port() + "/2 master main prefix viaSentinel");
+                db.write("t", "k", "v");
+                assertThat(db.storageHealth()).containsEntry("ping", "PONG");
+            }
+            try (Resp admin = master.admin()) {
+                admin.call("SELECT", "2");
+                assertThat((Long) admin.call("HEXISTS", "{viaSentinel:t}", "k")).isEqualTo(1L);
+            }
+        } finally {
+            sentinel.stop();
+            master.stop();
+        }
+    }
+
+    @Test
     void clusterUrisFormAClusterEngine() {
         List<RedisURI> seeds = RedisServers.sharedCluster().seedUris().stream().map(RedisURI::create).toList();
         try (PikoDB db = open(RedisStorage.builder().clusterUris(seeds)

@@ -129,6 +129,33 @@ class PikoDBRedisStorageTests {
     }
 
     @Test
+    void findsTheMasterThroughASentinel() {
+        RedisServer master = RedisServers.start();
+        RedisServer sentinel = RedisServers.startSentinel("orders", master);
+        try {
+            this.runner
+                .withPropertyValues("pikodb.storage=redis", "pikodb.cleanup.enabled=false",
+                        "spring.data.redis.sentinel.master=orders",
+                        "spring.data.redis.sentinel.nodes=127.0.0.1:" + sentinel.port(),
+                        "spring.data.redis.database=1")
+                .run((context) -> {
+                    PikoDB pikoDB = context.getBean(PikoDB.class);
+                    assertThat(pikoDB.storageDescription())
+                        .isEqualTo("redis-sentinel://127.0.0.1:" + sentinel.port() + "/1 master orders prefix pikodb");
+                    pikoDB.write("t", "k", "v");
+                });
+            try (Resp admin = master.admin()) {
+                admin.call("SELECT", "1");
+                assertThat((Long) admin.call("EXISTS", "{pikodb:t}")).isEqualTo(1L);
+            }
+        }
+        finally {
+            sentinel.stop();
+            master.stop();
+        }
+    }
+
+    @Test
     void usesConnectionDetailsTheApplicationDefines() {
         int port = RedisServers.shared().port();
         new ApplicationContextRunner().withConfiguration(AutoConfigurations.of(PikoDBAutoConfiguration.class))
