@@ -503,6 +503,20 @@ public final class PikoDB implements AutoCloseable {
     }
 
     /**
+     * Asks the storage engine whether it can serve, for health checks: for Redis a {@code PING} (and on a
+     * cluster its {@code cluster_state}); nothing for the directory engine, whose health is its
+     * directory. Read-only and cheap.
+     *
+     * @return details to show, empty when the engine has none
+     * @throws PikoDBException when the storage cannot serve, saying why
+     * @throws IllegalStateException when the database is not open
+     */
+    public Map<String, Object> storageHealth() {
+        checkOpen();
+        return engine.healthDetails();
+    }
+
+    /**
      * The options this database was created with.
      *
      * @return the options

@@ -244,4 +244,16 @@ public interface StorageEngine {
     default Map<String, String> failedTables() {
         return Map.of();
     }
+
+    /**
+     * Asks the storage whether it can serve, for health checks: cheap, read-only, safe to call every few
+     * seconds while the engine is open. An engine over a server checks that the server answers.
+     *
+     * @return details to show (e.g. {@code ping: PONG}); empty for engines with nothing to report (the
+     *     default)
+     * @throws RuntimeException when the storage cannot serve, with a message saying why
+     */
+    default Map<String, Object> healthDetails() {
+        return Map.of();
+    }
 }

@@ -4,6 +4,7 @@ import io.lettuce.core.ClientOptions;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.SocketOptions;
+import io.lettuce.core.SslOptions;
 import io.lettuce.core.TimeoutOptions;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.cluster.ClusterClientOptions;
@@ -69,8 +70,11 @@ abstract class Connection implements AutoCloseable {
     @Override
     public abstract void close();
 
-    static ClientOptions.Builder commonOptions(ClientOptions.Builder builder, Duration connectTimeout,
-            Duration commandTimeout) {
+    static ClientOptions.Builder commonOptions(ClientOptions.Builder builder, SslOptions sslOptions,
+            Duration connectTimeout, Duration commandTimeout) {
+        if (sslOptions != null) {
+            builder.sslOptions(sslOptions);
+        }
         return builder.replayFilter(REPLAY_FILTER)
                 .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
                 .socketOptions(SocketOptions.builder().connectTimeout(connectTimeout).build())
@@ -82,10 +86,11 @@ abstract class Connection implements AutoCloseable {
         private final RedisClient client;
         private final StatefulRedisConnection<byte[], byte[]> connection;
 
-        Standalone(RedisURI uri, ClientResources resources, Duration connectTimeout, Duration commandTimeout) {
+        Standalone(RedisURI uri, ClientResources resources, SslOptions sslOptions, Duration connectTimeout,
+                Duration commandTimeout) {
             uri.setTimeout(commandTimeout);
             client = resources == null ? RedisClient.create(uri) : RedisClient.create(resources, uri);
-            client.setOptions(commonOptions(ClientOptions.builder(), connectTimeout, commandTimeout).build());
+            client.setOptions(commonOptions(ClientOptions.builder(), sslOptions, connectTimeout, commandTimeout).build());
             try {
                 connection = client.connect(ByteArrayCodec.INSTANCE);
             } catch (RuntimeException e) {
@@ -130,8 +135,8 @@ abstract class Connection implements AutoCloseable {
 
         // Lettuce 7 deprecates the adaptive-trigger switches without a replacement; they still work.
         @SuppressWarnings("deprecation")
-        Cluster(List<RedisURI> seeds, ClientResources resources, Duration connectTimeout, Duration commandTimeout,
-                Duration refreshPeriod) {
+        Cluster(List<RedisURI> seeds, ClientResources resources, SslOptions sslOptions, Duration connectTimeout,
+                Duration commandTimeout, Duration refreshPeriod) {
             seeds.forEach(uri -> uri.setTimeout(commandTimeout));
             client = resources == null ? RedisClusterClient.create(seeds) : RedisClusterClient.create(resources, seeds);
             ClusterTopologyRefreshOptions refresh = ClusterTopologyRefreshOptions.builder()
@@ -140,7 +145,7 @@ abstract class Connection implements AutoCloseable {
                     .adaptiveRefreshTriggersTimeout(Duration.ofSeconds(1))
                     .build();
             ClusterClientOptions.Builder options = ClusterClientOptions.builder().topologyRefreshOptions(refresh);
-            commonOptions(options, connectTimeout, commandTimeout);
+            commonOptions(options, sslOptions, connectTimeout, commandTimeout);
             client.setOptions(options.build());
             try {
                 connection = client.connect(ByteArrayCodec.INSTANCE);

@@ -9,10 +9,13 @@ import dev.pikodb.spi.ChangeSink;
 import dev.pikodb.spi.EngineContext;
 import dev.pikodb.spi.EngineRecord;
 import dev.pikodb.spi.StorageEngine;
+import io.lettuce.core.RedisURI;
+import io.lettuce.core.SslOptions;
 import io.lettuce.core.resource.ClientResources;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -265,6 +268,43 @@ public final class RedisStorage implements StorageEngine {
         return guarded("summary of table '" + table + "'", false, () -> tables.tableSummary(table));
     }
 
+    /**
+     * {@code PING} to the server (on a cluster, to a node), and on a cluster the {@code cluster_state}
+     * of {@code CLUSTER INFO}.
+     *
+     * @return {@code mode} ({@code standalone} or {@code cluster}), {@code ping} (the server's answer) and
+     *     on a cluster {@code clusterState}
+     * @throws PikoDBException when the server does not answer, or the cluster state is not {@code ok}
+     */
+    @Override
+    public Map<String, Object> healthDetails() {
+        Map<String, Object> details = guarded("health check", false, () -> {
+            Connection open = connection();
+            Map<String, Object> found = new LinkedHashMap<>();
+            found.put("mode", settings.cluster() ? "cluster" : "standalone");
+            found.put("ping", open.commands().ping());
+            if (settings.cluster()) {
+                found.put("clusterState", clusterState(open.commands().clusterInfo()));
+            }
+            return found;
+        });
+        Object state = details.get("clusterState");
+        if (state != null && !"ok".equals(state)) {
+            throw new PikoDBException(description + " reports cluster_state:" + state
+                    + ": some slots have no reachable master, so writes to their tables fail");
+        }
+        return details;
+    }
+
+    private static String clusterState(String clusterInfo) {
+        for (String line : clusterInfo.split("\\r?\\n")) {
+            if (line.startsWith("cluster_state:")) {
+                return line.substring("cluster_state:".length()).trim();
+            }
+        }
+        return "unknown";
+    }
+
     @Override
     public PikoDBStatistics statistics() {
         return stats.snapshot();
@@ -329,6 +369,9 @@ public final class RedisStorage implements StorageEngine {
         private int replicas;
         private Duration replicaTimeout = Duration.ZERO;
         private ClientResources clientResources;
+        private List<RedisURI> redisUris;
+        private boolean cluster;
+        private SslOptions sslOptions;
 
         private Builder() {
         }
@@ -357,6 +400,48 @@ public final class RedisStorage implements StorageEngine {
          */
         public Builder clusterNodes(List<String> seedUris) {
             this.clusterNodes = seedUris == null ? null : List.copyOf(seedUris);
+            return this;
+        }
+
+        /**
+         * One server (or the master that sentinels name) as a Lettuce {@link RedisURI}, for settings a URI
+         * string cannot carry: credentials with any characters, sentinel credentials, client name.
+         * Give exactly one of this, {@link #uri(String)}, {@link #clusterNodes} and {@link #clusterUris};
+         * the URI is copied.
+         *
+         * @param redisUri the server
+         * @return this builder
+         */
+        public Builder uri(RedisURI redisUri) {
+            this.redisUris = redisUri == null ? null : List.of(redisUri);
+            this.cluster = false;
+            return this;
+        }
+
+        /**
+         * A Redis Cluster as Lettuce {@link RedisURI}s of some of its nodes, for settings a URI string
+         * cannot carry. Give exactly one of this, {@link #uri(String)}, {@link #clusterNodes} and
+         * {@link #uri(RedisURI)}; the URIs are copied.
+         * Topology refresh is on, as for {@link #clusterNodes}.
+         *
+         * @param seedUris one or more node URIs
+         * @return this builder
+         */
+        public Builder clusterUris(List<RedisURI> seedUris) {
+            this.redisUris = seedUris == null ? null : List.copyOf(seedUris);
+            this.cluster = true;
+            return this;
+        }
+
+        /**
+         * TLS settings (trusted certificates, client key, protocols) for {@code rediss://} servers; by
+         * default the JVM's trust store.
+         *
+         * @param sslOptions Lettuce's TLS settings
+         * @return this builder
+         */
+        public Builder sslOptions(SslOptions sslOptions) {
+            this.sslOptions = sslOptions;
             return this;
         }
 
@@ -449,7 +534,7 @@ public final class RedisStorage implements StorageEngine {
          */
         public RedisStorage build() {
             Settings settings = new Settings(uri, clusterNodes, keyPrefix, connectTimeout, commandTimeout,
-                    topologyRefreshPeriod, replicas, replicaTimeout, clientResources);
+                    topologyRefreshPeriod, replicas, replicaTimeout, clientResources, redisUris, cluster, sslOptions);
             settings.seeds();
             return new RedisStorage(settings);
         }

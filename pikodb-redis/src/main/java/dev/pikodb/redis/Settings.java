@@ -1,6 +1,7 @@
 package dev.pikodb.redis;
 
 import io.lettuce.core.RedisURI;
+import io.lettuce.core.SslOptions;
 import io.lettuce.core.resource.ClientResources;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -18,26 +19,37 @@ import java.util.List;
  * @param replicas replicas that must confirm each change
  * @param replicaTimeout how long to wait for them
  * @param clientResources shared client resources, or {@code null}
+ * @param redisUris parsed URIs given instead of {@code uri} or {@code clusterNodes}, or {@code null}
+ * @param cluster whether {@code redisUris} are the seeds of a cluster
+ * @param sslOptions TLS settings for {@code rediss} URIs, or {@code null} for Lettuce's defaults
  */
 record Settings(String uri, List<String> clusterNodes, String keyPrefix, Duration connectTimeout,
         Duration commandTimeout, Duration topologyRefreshPeriod, int replicas, Duration replicaTimeout,
-        ClientResources clientResources) {
+        ClientResources clientResources, List<RedisURI> redisUris, boolean cluster, SslOptions sslOptions) {
 
     Settings {
-        if ((uri == null) == (clusterNodes == null || clusterNodes.isEmpty())) {
-            throw new IllegalArgumentException("RedisStorage needs exactly one of uri(\"redis://host:port\") "
-                    + "and clusterNodes(List.of(\"redis://host:port\", ...))");
+        int given = (uri != null ? 1 : 0) + (clusterNodes != null && !clusterNodes.isEmpty() ? 1 : 0)
+                + (redisUris != null && !redisUris.isEmpty() ? 1 : 0);
+        if (given != 1) {
+            throw new IllegalArgumentException("RedisStorage needs exactly one of uri(\"redis://host:port\"), "
+                    + "clusterNodes(List.of(\"redis://host:port\", ...)), uri(RedisURI) and clusterUris(List<RedisURI>)");
         }
         if (replicas > 0 && replicaTimeout.compareTo(commandTimeout) >= 0) {
             throw new IllegalArgumentException("waitForReplicas timeout (" + replicaTimeout
                     + ") must be shorter than commandTimeout (" + commandTimeout + ")");
         }
         clusterNodes = clusterNodes == null ? null : List.copyOf(clusterNodes);
+        redisUris = redisUris == null ? null : List.copyOf(redisUris);
+        cluster = clusterNodes != null || cluster;
     }
 
     /** Parsed URIs; a fresh list on every call, since the client changes them. */
     List<RedisURI> seeds() {
         List<RedisURI> seeds = new ArrayList<>();
+        if (redisUris != null) {
+            redisUris.forEach(given -> seeds.add(copy(given)));
+            return seeds;
+        }
         for (String text : uri != null ? List.of(uri) : clusterNodes) {
             try {
                 seeds.add(RedisURI.create(text));
@@ -50,16 +62,35 @@ record Settings(String uri, List<String> clusterNodes, String keyPrefix, Duratio
         return seeds;
     }
 
+    /** A copy of a given URI; Lettuce's copying builder leaves out sentinels, so those are copied here. */
+    private static RedisURI copy(RedisURI given) {
+        if (given.getSentinels().isEmpty()) {
+            return RedisURI.builder(given).build();
+        }
+        RedisURI.Builder copy = RedisURI.builder();
+        given.getSentinels().forEach(sentinel -> copy.withSentinel(RedisURI.builder(sentinel).build()));
+        copy.withSentinelMasterId(given.getSentinelMasterId())
+                .withDatabase(given.getDatabase())
+                .withAuthentication(given)
+                .withSsl(given)
+                .withTimeout(given.getTimeout());
+        if (given.getClientName() != null) {
+            copy.withClientName(given.getClientName());
+        }
+        return copy.build();
+    }
+
     Connection connect() {
-        return uri != null
-                ? new Connection.Standalone(seeds().get(0), clientResources, connectTimeout, commandTimeout)
-                : new Connection.Cluster(seeds(), clientResources, connectTimeout, commandTimeout,
+        return !cluster
+                ? new Connection.Standalone(seeds().get(0), clientResources, sslOptions, connectTimeout,
+                        commandTimeout)
+                : new Connection.Cluster(seeds(), clientResources, sslOptions, connectTimeout, commandTimeout,
                         topologyRefreshPeriod);
     }
 
     String describe() {
         List<RedisURI> seeds = seeds();
-        return (uri != null ? Uris.describe(seeds.get(0)) : "redis-cluster " + Uris.describeAll(seeds))
+        return (!cluster ? Uris.describe(seeds.get(0)) : "redis-cluster " + Uris.describeAll(seeds))
                 + " prefix " + keyPrefix;
     }
 }

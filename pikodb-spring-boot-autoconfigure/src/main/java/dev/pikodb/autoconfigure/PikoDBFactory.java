@@ -22,6 +22,10 @@ final class PikoDBFactory {
 
     static final String DIRECTORY_PROPERTY = "pikodb.database-directory";
 
+    static final String STORAGE_PROPERTY = "pikodb.storage";
+
+    static final String MAX_OPEN_JOURNALS_PROPERTY = "pikodb.max-open-journals";
+
     private PikoDBFactory() {
     }
 
@@ -36,15 +40,73 @@ final class PikoDBFactory {
                             + " wherever the JVM was started, which in a container is a layer lost on restart",
                     "Set " + DIRECTORY_PROPERTY + " to a directory on persistent storage, for example"
                             + " /var/lib/<your-app>/pikodb (or the environment variable PIKODB_DATABASE_DIRECTORY)."
-                            + " To define your own PikoDB bean instead, set pikodb.enabled=false.",
+                            + " To keep the data in Redis instead, set " + STORAGE_PROPERTY + "=redis; to define your own"
+                            + " PikoDB bean, set pikodb.enabled=false.",
                     null);
         }
-        DatabaseOptions.Builder builder = DatabaseOptions.builder()
-            .databaseDirectory(directory)
-            .durableWrites(properties.isDurableWrites());
+        DatabaseOptions.Builder builder = DatabaseOptions.builder().databaseDirectory(directory);
+        Integer maxOpenJournals = properties.getMaxOpenJournals();
+        if (maxOpenJournals != null) {
+            try {
+                builder.maxOpenJournals(maxOpenJournals);
+            }
+            catch (IllegalArgumentException ex) {
+                throw new PikoDBConfigurationException(MAX_OPEN_JOURNALS_PROPERTY, maxOpenJournals, ex.getMessage(),
+                        "Set " + MAX_OPEN_JOURNALS_PROPERTY + " to at least 1, well below the process's open file"
+                                + " limit, or remove it for the default.",
+                        ex);
+            }
+        }
+        return finish(builder, properties, customizers);
+    }
+
+    /**
+     * Builds the options of a store over another storage engine (Redis): everything but the directory,
+     * which must not be set.
+     */
+    static DatabaseOptions options(PikoDBProperties properties, dev.pikodb.spi.StorageEngine engine,
+            Stream<PikoDBOptionsCustomizer> customizers) {
+        Path directory = properties.getDatabaseDirectory();
+        if (directory != null) {
+            throw new PikoDBConfigurationException(DIRECTORY_PROPERTY, directory,
+                    "it is set together with " + STORAGE_PROPERTY + "=" + properties.getStorage().name().toLowerCase(
+                            java.util.Locale.ROOT) + ", which keeps the data in " + engine.describe()
+                            + ", not in a directory",
+                    "Remove " + DIRECTORY_PROPERTY + " to use " + STORAGE_PROPERTY + "="
+                            + properties.getStorage().name().toLowerCase(java.util.Locale.ROOT) + ", or set "
+                            + STORAGE_PROPERTY + "=directory (the default) to keep the data in that directory.",
+                    null);
+        }
+        return finish(DatabaseOptions.builder().storage(engine), properties, customizers);
+    }
+
+    private static DatabaseOptions finish(DatabaseOptions.Builder builder, PikoDBProperties properties,
+            Stream<PikoDBOptionsCustomizer> customizers) {
+        builder.durableWrites(properties.isDurableWrites());
         properties.getDictionaries().forEach((name, dictionary) -> builder.dictionary(name, dictionary(name, dictionary)));
         customizers.forEach((customizer) -> customizer.customize(builder));
         return builder.build();
+    }
+
+    /**
+     * Creates and starts a store over another storage engine (Redis), whose connection problems are
+     * reported against {@code property} (the settings that say where the server is).
+     */
+    static PikoDB createAndStart(DatabaseOptions options, String property, String action) {
+        PikoDB pikoDB = new PikoDB(options);
+        try {
+            pikoDB.start();
+        }
+        catch (PikoDBException ex) {
+            pikoDB.close();
+            throw new PikoDBConfigurationException(property, options.storage().describe(),
+                    "the database could not be opened: " + ex.getMessage(), action, ex);
+        }
+        if (logger.isInfoEnabled()) {
+            logger.info("PikoDB started over {} ({} tables, durable writes {})", pikoDB.storageDescription(),
+                    pikoDB.listTables().size(), options.durableWrites() ? "on" : "off");
+        }
+        return pikoDB;
     }
 
     /**

@@ -13,6 +13,7 @@ import org.springframework.util.unit.DataSize;
  *
  * <pre>{@code
  * pikodb:
+ *   storage: directory            # or redis, configured from spring.data.redis.*
  *   database-directory: /var/lib/myapp/pikodb
  *   durable-writes: true
  *   dictionaries:
@@ -30,6 +31,25 @@ public class PikoDBProperties {
      * stores the application defines itself keep their scheduled cleanup, health, meters and endpoint.
      */
     private boolean enabled = true;
+
+    /**
+     * Where the auto-configured store keeps its data: 'directory' (the default; needs
+     * pikodb.database-directory) or 'redis' (a Redis server, sentinel-managed master or Redis Cluster,
+     * configured once with Spring Boot's spring.data.redis.* settings; needs pikodb-redis and
+     * spring-boot-starter-data-redis on the classpath). With 'redis', several application instances
+     * share one database.
+     */
+    private Storage storage = Storage.DIRECTORY;
+
+    /**
+     * Most table journals the directory engine keeps open at once; beyond this, the journals of the
+     * least recently written tables are closed and reopened on their next write. Keep it well below the
+     * process's open file limit. Unset: the engine's default (256). Ignored with pikodb.storage=redis.
+     */
+    private @Nullable Integer maxOpenJournals;
+
+    /** Settings of PikoDB on Redis (pikodb.storage=redis). */
+    private final Redis redis = new Redis();
 
     /**
      * Directory that holds the database: one JSON file per table plus hidden bookkeeping files. It is
@@ -80,6 +100,51 @@ public class PikoDBProperties {
      */
     public void setEnabled(boolean enabled) {
         this.enabled = enabled;
+    }
+
+    /**
+     * Where the auto-configured store keeps its data.
+     *
+     * @return {@link Storage#DIRECTORY} unless configured
+     */
+    public Storage getStorage() {
+        return this.storage;
+    }
+
+    /**
+     * Sets where the auto-configured store keeps its data.
+     *
+     * @param storage the storage
+     */
+    public void setStorage(Storage storage) {
+        this.storage = storage;
+    }
+
+    /**
+     * The most journals the directory engine keeps open.
+     *
+     * @return the limit, or {@code null} for the engine's default
+     */
+    public @Nullable Integer getMaxOpenJournals() {
+        return this.maxOpenJournals;
+    }
+
+    /**
+     * Sets the most journals the directory engine keeps open.
+     *
+     * @param maxOpenJournals at least 1, or {@code null} for the engine's default
+     */
+    public void setMaxOpenJournals(@Nullable Integer maxOpenJournals) {
+        this.maxOpenJournals = maxOpenJournals;
+    }
+
+    /**
+     * The settings of PikoDB on Redis.
+     *
+     * @return the Redis settings
+     */
+    public Redis getRedis() {
+        return this.redis;
     }
 
     /**
@@ -162,6 +227,143 @@ public class PikoDBProperties {
      */
     public Health getHealth() {
         return this.health;
+    }
+
+    /** Where the auto-configured store keeps its data. */
+    public enum Storage {
+
+        /** A directory on the local file system, locked by one application: pikodb.database-directory. */
+        DIRECTORY,
+
+        /** Redis or Redis Cluster, from Spring Boot's spring.data.redis.* settings; shared by instances. */
+        REDIS
+    }
+
+    /**
+     * Settings of PikoDB on Redis. Where the server is, credentials and TLS come from Spring Boot's
+     * spring.data.redis.* settings (its DataRedisConnectionDetails); PikoDB runs its own Lettuce client
+     * with topology refresh on in cluster mode.
+     */
+    public static class Redis {
+
+        /**
+         * Prefix of every Redis key the store uses. Applications or environments sharing one Redis with
+         * different prefixes never see each other's data; instances of one application share a prefix.
+         * Must not contain braces.
+         */
+        private String keyPrefix = "pikodb";
+
+        /** How long to wait for a connection to a Redis node. Unset: 10 seconds. */
+        private @Nullable Duration connectTimeout;
+
+        /**
+         * How long to wait for the answer to a command. A write that times out fails with
+         * PikoDBOutcomeUnknownException (it may have been applied). Unset: 5 seconds.
+         */
+        private @Nullable Duration commandTimeout;
+
+        /**
+         * Replicas of a table's master that must confirm each change (Redis WAIT) before it is
+         * acknowledged; a change fewer replicas confirm in time fails with PikoDBOutcomeUnknownException.
+         * 0 (the default): acknowledged once applied on the master.
+         */
+        private int waitForReplicas = 0;
+
+        /**
+         * How long a change waits for pikodb.redis.wait-for-replicas replicas. Must be shorter than the
+         * command timeout.
+         */
+        private Duration waitForReplicasTimeout = Duration.ofSeconds(1);
+
+        /**
+         * The key prefix.
+         *
+         * @return the prefix, "pikodb" by default
+         */
+        public String getKeyPrefix() {
+            return this.keyPrefix;
+        }
+
+        /**
+         * Sets the key prefix.
+         *
+         * @param keyPrefix a non-empty prefix without braces
+         */
+        public void setKeyPrefix(String keyPrefix) {
+            this.keyPrefix = keyPrefix;
+        }
+
+        /**
+         * The connect timeout.
+         *
+         * @return the timeout, or {@code null} for the engine's default
+         */
+        public @Nullable Duration getConnectTimeout() {
+            return this.connectTimeout;
+        }
+
+        /**
+         * Sets the connect timeout.
+         *
+         * @param connectTimeout a positive duration, or {@code null} for the default
+         */
+        public void setConnectTimeout(@Nullable Duration connectTimeout) {
+            this.connectTimeout = connectTimeout;
+        }
+
+        /**
+         * The command timeout.
+         *
+         * @return the timeout, or {@code null} for the engine's default
+         */
+        public @Nullable Duration getCommandTimeout() {
+            return this.commandTimeout;
+        }
+
+        /**
+         * Sets the command timeout.
+         *
+         * @param commandTimeout a positive duration, or {@code null} for the default
+         */
+        public void setCommandTimeout(@Nullable Duration commandTimeout) {
+            this.commandTimeout = commandTimeout;
+        }
+
+        /**
+         * Replicas that must confirm each change.
+         *
+         * @return the count, 0 by default
+         */
+        public int getWaitForReplicas() {
+            return this.waitForReplicas;
+        }
+
+        /**
+         * Sets how many replicas must confirm each change.
+         *
+         * @param waitForReplicas 0 or more
+         */
+        public void setWaitForReplicas(int waitForReplicas) {
+            this.waitForReplicas = waitForReplicas;
+        }
+
+        /**
+         * How long a change waits for its replicas.
+         *
+         * @return the timeout, 1 second by default
+         */
+        public Duration getWaitForReplicasTimeout() {
+            return this.waitForReplicasTimeout;
+        }
+
+        /**
+         * Sets how long a change waits for its replicas.
+         *
+         * @param waitForReplicasTimeout a positive duration shorter than the command timeout
+         */
+        public void setWaitForReplicasTimeout(Duration waitForReplicasTimeout) {
+            this.waitForReplicasTimeout = waitForReplicasTimeout;
+        }
     }
 
     /**

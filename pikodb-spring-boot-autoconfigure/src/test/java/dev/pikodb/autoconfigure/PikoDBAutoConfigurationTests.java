@@ -68,6 +68,13 @@ class PikoDBAutoConfigurationTests {
         PikoDBProperties properties = new PikoDBProperties();
         assertThat(properties.isEnabled()).isTrue();
         assertThat(properties.getDatabaseDirectory()).isNull();
+        assertThat(properties.getStorage()).isEqualTo(PikoDBProperties.Storage.DIRECTORY);
+        assertThat(properties.getMaxOpenJournals()).isNull();
+        assertThat(properties.getRedis().getKeyPrefix()).isEqualTo("pikodb");
+        assertThat(properties.getRedis().getWaitForReplicas()).isZero();
+        assertThat(properties.getRedis().getWaitForReplicasTimeout()).isEqualTo(Duration.ofSeconds(1));
+        assertThat(properties.getRedis().getConnectTimeout()).isNull();
+        assertThat(properties.getRedis().getCommandTimeout()).isNull();
         assertThat(properties.isDurableWrites()).isFalse();
         assertThat(properties.getDictionaries()).isEmpty();
         assertThat(properties.getCleanup().isEnabled()).isTrue();
@@ -243,6 +250,20 @@ class PikoDBAutoConfigurationTests {
             PikoDB pikoDB = context.getBean(PikoDB.class);
             assertThat(pikoDB.get("users", "alice")).isEqualTo(Map.of("name", "Alice", "age", 30));
             assertThat(pikoDB.write("users", "alice", Map.of("name", "Alice", "age", 31))).isEqualTo(3);
+        });
+    }
+
+    @Test
+    void maxOpenJournalsReachesTheOptions() {
+        inDirectory().run((context) -> assertThat(context.getBean(PikoDB.class).options().maxOpenJournals())
+            .isEqualTo(DatabaseOptions.DEFAULT_MAX_OPEN_JOURNALS));
+        inDirectory().withPropertyValues("pikodb.max-open-journals=7")
+            .run((context) -> assertThat(context.getBean(PikoDB.class).options().maxOpenJournals()).isEqualTo(7));
+        inDirectory().withPropertyValues("pikodb.max-open-journals=0").run((context) -> {
+            assertThat(context).hasFailed();
+            PikoDBConfigurationException failure = findConfigurationException(context.getStartupFailure());
+            assertThat(failure.getProperty()).isEqualTo("pikodb.max-open-journals");
+            assertThat(failure.getAction()).contains("at least 1");
         });
     }
 

@@ -111,6 +111,13 @@ class PikoDBConventionsTests {
         }
         assertThat(properties.get("pikodb.database-directory").path("description").asString())
             .contains("no default");
+        assertThat(properties.get("pikodb.storage").path("type").asString()).endsWith("PikoDBProperties$Storage");
+        assertThat(properties.get("pikodb.storage").path("description").asString()).contains("spring.data.redis");
+        assertThat(properties.get("pikodb.max-open-journals").path("description").asString())
+            .contains("open file limit");
+        assertThat(properties.get("pikodb.redis.key-prefix").path("defaultValue").asString()).isEqualTo("pikodb");
+        assertThat(properties).containsKeys("pikodb.redis.connect-timeout", "pikodb.redis.command-timeout",
+                "pikodb.redis.wait-for-replicas", "pikodb.redis.wait-for-replicas-timeout");
     }
 
     @Test

@@ -128,6 +128,35 @@ public final class RedisServers {
         throw failure;
     }
 
+    /**
+     * Starts a Redis Sentinel (the same binary, in sentinel mode) that monitors {@code master} under
+     * {@code masterName} with a quorum of 1; the caller stops it.
+     *
+     * @param masterName the name clients ask the sentinel for, e.g. {@code mymaster}
+     * @param master the server it names as master
+     * @return the running sentinel, answering PING
+     */
+    public static RedisServer startSentinel(String masterName, RedisServer master) {
+        int port = freePort();
+        Path directory;
+        Path config;
+        try {
+            directory = Files.createTempDirectory("pikodb-sentinel-" + port + "-");
+            config = directory.resolve("sentinel.conf");
+            Files.writeString(config, "port " + port + "\nbind 127.0.0.1\nprotected-mode no\ndir " + directory
+                    + "\nlogfile redis.log\nsentinel monitor " + masterName + " 127.0.0.1 " + master.port() + " 1\n");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        RedisServer sentinel = new RedisServer(List.of(binary().toString(), config.toString(), "--sentinel"), port,
+                directory);
+        started.add(sentinel);
+        sentinel.launch();
+        awaitPing(sentinel);
+        log.info("Started sentinel {} for {}", sentinel, master);
+        return sentinel;
+    }
+
     private static RedisServer startOnce(String... extraArguments) {
         int port = freePort();
         Path directory;

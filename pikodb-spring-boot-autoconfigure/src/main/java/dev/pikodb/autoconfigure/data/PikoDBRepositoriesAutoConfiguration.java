@@ -5,10 +5,10 @@ import dev.pikodb.autoconfigure.PikoDBAutoConfiguration;
 import dev.pikodb.spring.data.repository.config.EnablePikoDBRepositories;
 import dev.pikodb.spring.data.repository.support.PikoDBRepositoryFactoryBean;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
-import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnSingleCandidate;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Import;
 import org.springframework.data.keyvalue.core.KeyValueTemplate;
@@ -20,11 +20,14 @@ import org.springframework.data.keyvalue.core.KeyValueTemplate;
  * {@link EnablePikoDBRepositories @EnablePikoDBRepositories} would do.
  *
  * <p>Switched off with {@code pikodb.repositories.enabled=false}; backs off when the application
- * configures PikoDB repositories itself.
+ * configures PikoDB repositories itself, and, as Spring Boot's own data modules do, when there is no
+ * single {@link PikoDB} to use: with several {@code PikoDB} beans and none of them {@code @Primary},
+ * the application says which store backs which repositories with
+ * {@link EnablePikoDBRepositories @EnablePikoDBRepositories}.
  */
 @AutoConfiguration(after = PikoDBAutoConfiguration.class)
 @ConditionalOnClass({ KeyValueTemplate.class, EnablePikoDBRepositories.class })
-@ConditionalOnBean(PikoDB.class)
+@ConditionalOnSingleCandidate(PikoDB.class)
 @ConditionalOnBooleanProperty(name = "pikodb.repositories.enabled", matchIfMissing = true)
 @ConditionalOnMissingBean(PikoDBRepositoryFactoryBean.class)
 @EnableConfigurationProperties(PikoDBRepositoriesProperties.class)

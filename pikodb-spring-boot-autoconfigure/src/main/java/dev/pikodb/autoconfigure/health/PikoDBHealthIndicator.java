@@ -21,18 +21,20 @@ import org.springframework.util.unit.DataSize;
  * Health of one {@link PikoDB}.
  *
  * <p>The check is read-only and cheap: it uses the per-table summaries and the failed-table state the
- * store keeps in memory, and asks the file system about the directory (for a store over another
- * storage engine, which has no directory, the {@code storage} detail describes it and the directory
- * checks are skipped); it never reads a value and never
- * creates, writes or deletes a file, so it is safe to poll every few seconds. Details: {@code directory},
- * {@code durableWrites}, {@code tables}, {@code records} (records held, which may include expired ones
- * not yet cleaned up), {@code freeDiskSpace} (usable bytes on the directory's file system),
- * {@code diskSpaceThreshold}, and when present {@code failedTables}, {@code quarantined} and
- * {@code error}.
+ * store keeps, and, for a directory store, asks the file system about the directory; it never reads a
+ * value and never creates, writes or deletes a file, so it is safe to poll every few seconds. Details:
+ * {@code directory} (a directory store) or {@code storage} (another engine, e.g.
+ * {@code redis://host:6379 prefix pikodb}), {@code durableWrites}, {@code tables}, {@code records}
+ * (records held, which may include expired ones not yet cleaned up), and when present
+ * {@code failedTables}, {@code quarantined} and {@code error}. A directory store adds
+ * {@code freeDiskSpace} (usable bytes on the directory's file system) and {@code diskSpaceThreshold};
+ * a store over Redis adds what {@link PikoDB#storageHealth()} reports: {@code mode} ({@code standalone}
+ * or {@code cluster}), {@code ping} and on a cluster {@code clusterState}.
  *
  * <p>Status:
  * <ul>
- * <li>{@code DOWN} when the store is closed; when its directory is missing, not writable for this
+ * <li>{@code DOWN} when the store is closed; when its storage engine reports it cannot serve (Redis does
+ * not answer {@code PING}, or a cluster's state is not {@code ok}); when its directory is missing, not writable for this
  * process or on a read-only file system; when its free disk space is below the threshold; or when a
  * table refuses writes after an I/O failure ({@code failedTables}; reopening the store clears that
  * state);</li>
@@ -83,6 +85,15 @@ public class PikoDBHealthIndicator extends AbstractHealthIndicator {
         if (!this.pikoDB.isOpen()) {
             builder.down().withDetail("error", "PikoDB is closed");
             return;
+        }
+        if (directory == null) {
+            try {
+                this.pikoDB.storageHealth().forEach(builder::withDetail);
+            }
+            catch (RuntimeException ex) {
+                builder.down().withDetail("error", String.valueOf(ex.getMessage()));
+                return;
+            }
         }
         List<TableSummary> summaries = this.pikoDB.tableSummaries();
         long records = 0;

@@ -36,6 +36,7 @@ class PikoDBRepositoriesAutoConfigurationTests {
     }
 
     private final ApplicationContextRunner runner = new ApplicationContextRunner()
+        .withBean(PikoDBRepositoriesAutoConfigurationTests.class, () -> this)
         .withConfiguration(AutoConfigurations.of(PikoDBAutoConfiguration.class, PikoDBRepositoriesAutoConfiguration.class))
         .withUserConfiguration(ApplicationConfiguration.class);
 
@@ -60,6 +61,55 @@ class PikoDBRepositoriesAutoConfigurationTests {
             assertThatExceptionOfType(OptimisticLockingFailureException.class)
                 .isThrownBy(() -> books.save(new Book("isbn-1", "Stale", "Herbert", dune.version())));
         });
+    }
+
+    @Test
+    void backsOffWithSeveralStoresAndNoPrimary() {
+        runner.withUserConfiguration(TwoStores.class).run((context) -> {
+            assertThat(context).hasNotFailed().getBeans(PikoDB.class).hasSize(2);
+            assertThat(context).doesNotHaveBean(BookRepository.class).doesNotHaveBean(KeyValueOperations.class);
+        });
+    }
+
+    @Test
+    void usesThePrimaryOfSeveralStores() {
+        runner.withUserConfiguration(TwoStores.class, PrimaryStore.class).run((context) -> {
+            assertThat(context).getBeans(PikoDB.class).hasSize(3);
+            context.getBean(BookRepository.class).save(new Book("isbn-1", "Dune", "Herbert", null));
+            assertThat(context.getBean("primaryStore", PikoDB.class).getRecord("books", "isbn-1")).isPresent();
+            assertThat(context.getBean("first", PikoDB.class).listTables()).isEmpty();
+            assertThat(context.getBean("second", PikoDB.class).listTables()).isEmpty();
+        });
+    }
+
+    private PikoDB store(String name) {
+        PikoDB pikoDB = new PikoDB(dev.pikodb.DatabaseOptions.builder().databaseDirectory(directory.resolve(name)).build());
+        pikoDB.start();
+        return pikoDB;
+    }
+
+    @Configuration(proxyBeanMethods = false)
+    static class TwoStores {
+
+        @org.springframework.context.annotation.Bean(destroyMethod = "close")
+        PikoDB first(PikoDBRepositoriesAutoConfigurationTests test) {
+            return test.store("first");
+        }
+
+        @org.springframework.context.annotation.Bean(destroyMethod = "close")
+        PikoDB second(PikoDBRepositoriesAutoConfigurationTests test) {
+            return test.store("second");
+        }
+    }
+
+    @Configuration(proxyBeanMethods = false)
+    static class PrimaryStore {
+
+        @org.springframework.context.annotation.Bean(destroyMethod = "close")
+        @org.springframework.context.annotation.Primary
+        PikoDB primaryStore(PikoDBRepositoriesAutoConfigurationTests test) {
+            return test.store("primary");
+        }
     }
 
     @Test
