@@ -5,6 +5,7 @@ import dev.pikodb.benchmarks.store.StoreKind;
 import dev.pikodb.benchmarks.workload.ColdStartWorkload;
 import dev.pikodb.benchmarks.workload.MachineLimits;
 import dev.pikodb.benchmarks.workload.MemoryWorkload;
+import dev.pikodb.benchmarks.workload.MixedWorkload;
 import dev.pikodb.benchmarks.workload.ReadWorkloads;
 import dev.pikodb.benchmarks.workload.WriteWorkloads;
 import java.io.IOException;
@@ -81,7 +82,7 @@ public final class BenchmarkMain {
     }
 
     private void run() {
-        if (config.includesAny("W1", "W2", "W3", "W4", "W6")) {
+        if (config.includesAny("W1", "W2", "W3", "W4", "W6", "W11")) {
             runDefaultMode();
             if (config.includesAny("W2", "W6")) {
                 runDurableMode();
@@ -93,6 +94,7 @@ public final class BenchmarkMain {
         if (config.includesAny("W5", "W7")) {
             runStartupAndMemory();
         }
+        new OperationalRuns(config, profiles, report, root).run();
         LOG.debug("Sinks: {} {}", limits.sink(), reads.sink());
     }
 
@@ -127,9 +129,27 @@ public final class BenchmarkMain {
                     .add(WriteWorkloads.concurrentName(false, config.threads()), Result.Unit.OPS_PER_SECOND, false,
                             stores, (kind, store) -> writes.concurrent(store, false, SMALL, small))
                     .measure(sampler);
+            runMixed(stores, large);
         } finally {
             closeAll(stores, false);
         }
+    }
+
+    /** W11 on the large table, with the reads' p99 of the same repetitions as a row of its own. */
+    private void runMixed(Map<StoreKind, KeyValueStore> stores, int large) {
+        MixedWorkload mixed = new MixedWorkload(config, profiles);
+        String name = mixed.name(large);
+        new Round(config, report)
+                .add(name, Result.Unit.OPS_PER_SECOND, false, stores,
+                        (kind, store) -> mixed.repetition(kind, store, LARGE, large))
+                .measure(sampler);
+        for (StoreKind kind : stores.keySet()) {
+            if (report.find(name, kind.label(false)).isPresent()) {
+                report.add(new Result(mixed.readLatencyName(large), kind.label(false), Result.Unit.MICROSECONDS,
+                        mixed.readP99(kind)));
+            }
+        }
+        LOG.debug("Sink: {}", mixed.sink());
     }
 
     /**
