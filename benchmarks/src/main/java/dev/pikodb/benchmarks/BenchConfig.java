@@ -6,8 +6,9 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * How much work one run does. {@code quick} is a smoke run (under two minutes on two cores),
- * {@code full} gives stable medians (under twenty minutes).
+ * How much work one run does. {@code quick} is a short run (a few minutes on two cores),
+ * {@code full} gives stable medians (under twenty minutes), {@code smoke} only checks that every
+ * workload runs (tiny sizes, one repetition; its figures mean nothing).
  *
  * @param mode {@code quick} or {@code full}
  * @param warmups unmeasured repetitions before the measured ones
@@ -49,7 +50,8 @@ public record BenchConfig(String mode, int warmups, int repetitions, int smallTa
     }
 
     /**
-     * Reads {@code bench.mode} ({@code quick}, the default, or {@code full}), {@code bench.workDir}
+     * Reads {@code bench.mode} ({@code quick}, the default, {@code full}, or {@code smoke}: tiny sizes
+     * that only show the harness works, figures meaningless), {@code bench.workDir}
      * (default: {@code java.io.tmpdir}) and {@code bench.only} (comma-separated workload prefixes such
      * as {@code W3,W4}, to profile a few workloads; default: all).
      *
@@ -67,11 +69,13 @@ public record BenchConfig(String mode, int warmups, int repetitions, int smallTa
             case "quick" -> new BenchConfig(mode, 1, 3, 1_000, 100_000, 2_000, 200, 20_000, 8, 500, 50,
                     work, only, new Sizes(List.of(100_000), 30_000, 300, List.of(10_000), 10, 100_000,
                             4, 5_000, 4, 100));
+            case "smoke" -> new BenchConfig(mode, 0, 1, 1_000, 5_000, 200, 20, 1_000, 8, 50, 5,
+                    work, only, new Sizes(List.of(5_000), 2_000, 20, List.of(200), 10, 5_000, 4, 500, 4, 10));
             case "full" -> new BenchConfig(mode, 2, 7, 1_000, 100_000, 5_000, 1_000, 100_000, 8, 2_500, 250,
                     work, only, new Sizes(List.of(100_000, 1_000_000), 120_000, 1_500, List.of(10_000, 100_000), 10,
                             1_000_000, 4, 25_000, 4, 100));
             default -> throw new IllegalArgumentException("Unknown bench.mode '" + mode
-                    + "'; use -Dbench.mode=quick or -Dbench.mode=full");
+                    + "'; use -Dbench.mode=quick, -Dbench.mode=full or -Dbench.mode=smoke");
         };
     }
 

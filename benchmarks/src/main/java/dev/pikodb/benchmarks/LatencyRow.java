@@ -24,7 +24,7 @@ public record LatencyRow(String workload, String store, long operations, double 
                          GcMonitor.Stats gc) {
 
     /** The header matching {@link #format}. */
-    public static final String HEADER = String.format(Locale.ROOT, "%-34s %-24s %9s %8s %8s %9s %9s %9s %6s %6s %9s  %s",
+    public static final String HEADER = String.format(Locale.ROOT, "%-40s %-24s %9s %8s %8s %9s %9s %9s %6s %6s %9s  %s",
             "Workload (latency in us)", "Store", "ops", "p50", "p99", "p99.9", "p99.99", "max", ">10ms", ">50ms",
             ">50ms noGC", "GC during the measured turns");
 
@@ -35,7 +35,7 @@ public record LatencyRow(String workload, String store, long operations, double 
      * @return the line
      */
     public String format(boolean firstOfWorkload) {
-        return String.format(Locale.ROOT, "%-34s %-24s %,9d %,8.0f %,8.0f %,9.0f %,9.0f %,9.0f %6d %6d %9d  %s",
+        return String.format(Locale.ROOT, "%-40s %-24s %,9d %,8.0f %,8.0f %,9.0f %,9.0f %,9.0f %6d %6d %9d  %s",
                 firstOfWorkload ? workload : "", store, operations, p50, p99, p999, p9999, max, over10ms, over50ms,
                 over50msWithoutGc, gc);
     }

@@ -18,7 +18,7 @@ import org.slf4j.LoggerFactory;
 public final class Report {
 
     private static final Logger LOG = LoggerFactory.getLogger(Report.class);
-    private static final String ROW = "%-36s %-24s %16s %27s %9s%n";
+    private static final String ROW = "%-48s %-24s %16s %27s %9s%n";
 
     private final Map<String, List<Result>> byWorkload = new LinkedHashMap<>();
     private final List<String> failures = new ArrayList<>();
@@ -103,7 +103,7 @@ public final class Report {
      */
     public synchronized void printTable(PrintStream out) {
         out.printf(ROW, "Workload", "Store", "Median", "Range (min-max)", "PikoDB x");
-        out.println("-".repeat(116));
+        out.println("-".repeat(128));
         List<Map.Entry<String, List<Result>>> rows = new ArrayList<>(byWorkload.entrySet());
         // rows without a PikoDB result (the machine's limits) go last
         rows.sort(Comparator.comparing(row -> row.getValue().stream().noneMatch(Report::isPikodb)));
@@ -129,7 +129,7 @@ public final class Report {
         if (!latencies.isEmpty()) {
             out.println();
             out.println(LatencyRow.HEADER);
-            out.println("-".repeat(150));
+            out.println("-".repeat(156));
             String previous = null;
             for (LatencyRow row : latencies) {
                 out.println(row.format(!row.workload().equals(previous)));
