@@ -39,6 +39,8 @@ public final class LatencyWorkload {
     private final Profiles profiles;
     private final Report report;
     private final GcMonitor gc = GcMonitor.get();
+    /** The table size each store's files already hold, so that the durable run reuses the default run's. */
+    private final Map<StoreKind, Integer> filled = new EnumMap<>(StoreKind.class);
 
     /**
      * Creates the workload.
@@ -105,8 +107,6 @@ public final class LatencyWorkload {
             directories.values().forEach(Directories::delete);
         }
     }
-
-    private final Map<StoreKind, Integer> filled = new EnumMap<>(StoreKind.class);
 
     /** Fills the table unless an earlier mode already did (the durable run reuses the files). */
     private void fillOnce(StoreKind kind, KeyValueStore store, int tableSize) {
