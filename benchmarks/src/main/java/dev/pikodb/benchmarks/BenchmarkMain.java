@@ -69,6 +69,8 @@ public final class BenchmarkMain {
         Files.createDirectories(config.workDirectory());
         Path root = Files.createTempDirectory(config.workDirectory(), "pikodb-bench-");
         LOG.info("Benchmark mode {} in {}", config.mode(), root);
+        GcMonitor gc = GcMonitor.get();
+        double gcFrom = gc.now();
         long start = System.nanoTime();
         BenchmarkMain main = new BenchmarkMain(config, root);
         try {
@@ -78,7 +80,7 @@ public final class BenchmarkMain {
         }
         double seconds = (System.nanoTime() - start) / 1e9;
         PrintStream out = new PrintStream(System.out, true, StandardCharsets.UTF_8);
-        main.print(out, seconds);
+        main.print(out, seconds, gc.during(java.util.List.of(new double[] {gcFrom, gc.now()})));
     }
 
     private void run() {
@@ -278,13 +280,14 @@ public final class BenchmarkMain {
         }
     }
 
-    private void print(PrintStream out, double seconds) {
+    private void print(PrintStream out, double seconds, GcMonitor.Stats gc) {
         Runtime runtime = Runtime.getRuntime();
         out.println();
         out.printf(Locale.ROOT, "PikoDB benchmarks, mode %s: %d warm-up + %d measured repetitions per cell; "
                         + "%d CPUs, Java %s, max heap %d MiB; wall time %.0f s%n",
                 config.mode(), config.warmups(), config.repetitions(), runtime.availableProcessors(),
                 System.getProperty("java.version"), runtime.maxMemory() >> 20, seconds);
+        out.printf(Locale.ROOT, "Garbage collection over the whole run (every store and workload): %s%n", gc);
         out.println("\"PikoDB x\" = PikoDB median throughput / peer median throughput, or peer median time (size) "
                 + "/ PikoDB median time (size): above 1 means PikoDB is better.");
         out.println();
