@@ -15,6 +15,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.EnumMap;
 import java.util.Iterator;
+import java.util.List;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
@@ -80,7 +81,7 @@ public final class BenchmarkMain {
         }
         double seconds = (System.nanoTime() - start) / 1e9;
         PrintStream out = new PrintStream(System.out, true, StandardCharsets.UTF_8);
-        main.print(out, seconds, gc.during(java.util.List.of(new double[] {gcFrom, gc.now()})));
+        main.print(out, seconds, gc.during(List.of(new double[] {gcFrom, gc.now()})));
     }
 
     private void run() {

@@ -7,6 +7,7 @@ import dev.pikodb.benchmarks.workload.LoadingWorkload;
 import dev.pikodb.benchmarks.workload.ManyTablesWorkload;
 import java.nio.file.Path;
 import java.util.EnumMap;
+import java.util.Locale;
 import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -67,7 +68,7 @@ final class OperationalRuns {
                 return;
             }
             String name = LoadingWorkload.name(config.sizes().loadRecords());
-            report.note(String.format(java.util.Locale.ROOT, "W10 table file: %,d records, %,d bytes (%.0f B/record)",
+            report.note(String.format(Locale.ROOT, "W10 table file: %,d records, %,d bytes (%.0f B/record)",
                     config.sizes().loadRecords(), Directories.size(directory),
                     Directories.size(directory) / (double) config.sizes().loadRecords()));
             new Round(config, report)

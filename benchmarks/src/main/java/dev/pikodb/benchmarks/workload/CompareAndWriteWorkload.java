@@ -4,6 +4,7 @@ import dev.pikodb.DatabaseOptions;
 import dev.pikodb.DatabaseRecord;
 import dev.pikodb.PikoDB;
 import dev.pikodb.benchmarks.BenchConfig;
+import dev.pikodb.benchmarks.Directories;
 import dev.pikodb.benchmarks.Profiles;
 import dev.pikodb.benchmarks.Sampler;
 import dev.pikodb.benchmarks.store.StoreKind;
@@ -113,7 +114,7 @@ public final class CompareAndWriteWorkload {
                 perIncrement.add(tries.get() / (double) total);
                 return perSecond;
             } finally {
-                dev.pikodb.benchmarks.Directories.delete(directory);
+                Directories.delete(directory);
             }
         };
     }
