@@ -110,20 +110,23 @@ public final class GcMonitor {
     }
 
     /**
-     * Whether a collection overlapped a time span, with one millisecond of slack for the clocks'
-     * resolution.
+     * How much of a time span garbage collections took (their overlap with it, summed), with one
+     * millisecond of slack on each side for the clocks' resolution.
      *
      * @param start the span's start on the {@link #now()} clock
      * @param end its end
-     * @return true when some collection ran during it
+     * @return milliseconds of the span during which a collection ran
      */
-    public boolean overlaps(double start, double end) {
+    public double collectingDuring(double start, double end) {
+        double total = 0;
         for (Collection collection : snapshot()) {
-            if (collection.startMillis() <= end + 1 && collection.endMillis() >= start - 1) {
-                return true;
+            double from = Math.max(start - 1, collection.startMillis());
+            double to = Math.min(end + 1, collection.endMillis());
+            if (to > from) {
+                total += to - from;
             }
         }
-        return false;
+        return total;
     }
 
     private List<Collection> snapshot() {

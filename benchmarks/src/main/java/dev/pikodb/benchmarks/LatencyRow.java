@@ -16,7 +16,8 @@ import java.util.Locale;
  * @param max the slowest operation, microseconds
  * @param over10ms operations slower than 10 ms
  * @param over50ms operations slower than 50 ms
- * @param over50msWithoutGc operations slower than 50 ms during which no garbage collection ran
+ * @param over50msWithoutGc operations still slower than 50 ms once the garbage collections during them
+ *        are subtracted
  * @param gc the collections during the measured repetitions
  */
 public record LatencyRow(String workload, String store, long operations, double p50, double p99, double p999,
@@ -26,7 +27,7 @@ public record LatencyRow(String workload, String store, long operations, double 
     /** The header matching {@link #format}. */
     public static final String HEADER = String.format(Locale.ROOT, "%-40s %-24s %9s %8s %8s %9s %9s %9s %6s %6s %9s  %s",
             "Workload (latency in us)", "Store", "ops", "p50", "p99", "p99.9", "p99.99", "max", ">10ms", ">50ms",
-            ">50ms noGC", "GC during the measured turns");
+            ">50ms exGC", "GC during the measured turns");
 
     /**
      * One line of the latency table.

@@ -178,7 +178,9 @@ public final class LatencyWorkload {
         }
 
         LatencyRow row(String workload, String store) {
-            long withoutGc = slow.stream().filter(span -> !gc.overlaps(span[0], span[1])).count();
+            long withoutGc = slow.stream()
+                    .filter(span -> span[1] - span[0] - gc.collectingDuring(span[0], span[1]) > 50)
+                    .count();
             return new LatencyRow(workload, store, histogram.getTotalCount(),
                     micros(histogram.getValueAtPercentile(50)), micros(histogram.getValueAtPercentile(99)),
                     micros(histogram.getValueAtPercentile(99.9)), micros(histogram.getValueAtPercentile(99.99)),
