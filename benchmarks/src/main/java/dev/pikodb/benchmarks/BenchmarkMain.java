@@ -5,6 +5,7 @@ import dev.pikodb.benchmarks.store.StoreKind;
 import dev.pikodb.benchmarks.workload.ColdStartWorkload;
 import dev.pikodb.benchmarks.workload.MachineLimits;
 import dev.pikodb.benchmarks.workload.MemoryWorkload;
+import dev.pikodb.benchmarks.workload.MixedWorkload;
 import dev.pikodb.benchmarks.workload.ReadWorkloads;
 import dev.pikodb.benchmarks.workload.WriteWorkloads;
 import java.io.IOException;
@@ -14,6 +15,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.EnumMap;
 import java.util.Iterator;
+import java.util.List;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
@@ -68,6 +70,8 @@ public final class BenchmarkMain {
         Files.createDirectories(config.workDirectory());
         Path root = Files.createTempDirectory(config.workDirectory(), "pikodb-bench-");
         LOG.info("Benchmark mode {} in {}", config.mode(), root);
+        GcMonitor gc = GcMonitor.get();
+        double gcFrom = gc.now();
         long start = System.nanoTime();
         BenchmarkMain main = new BenchmarkMain(config, root);
         try {
@@ -77,11 +81,11 @@ public final class BenchmarkMain {
         }
         double seconds = (System.nanoTime() - start) / 1e9;
         PrintStream out = new PrintStream(System.out, true, StandardCharsets.UTF_8);
-        main.print(out, seconds);
+        main.print(out, seconds, gc.during(List.of(new double[] {gcFrom, gc.now()})));
     }
 
     private void run() {
-        if (config.includesAny("W1", "W2", "W3", "W4", "W6")) {
+        if (config.includesAny("W1", "W2", "W3", "W4", "W6", "W11")) {
             runDefaultMode();
             if (config.includesAny("W2", "W6")) {
                 runDurableMode();
@@ -93,6 +97,7 @@ public final class BenchmarkMain {
         if (config.includesAny("W5", "W7")) {
             runStartupAndMemory();
         }
+        new OperationalRuns(config, profiles, report, root).run();
         LOG.debug("Sinks: {} {}", limits.sink(), reads.sink());
     }
 
@@ -127,9 +132,27 @@ public final class BenchmarkMain {
                     .add(WriteWorkloads.concurrentName(false, config.threads()), Result.Unit.OPS_PER_SECOND, false,
                             stores, (kind, store) -> writes.concurrent(store, false, SMALL, small))
                     .measure(sampler);
+            runMixed(stores, large);
         } finally {
             closeAll(stores, false);
         }
+    }
+
+    /** W11 on the large table, with the reads' p99 of the same repetitions as a row of its own. */
+    private void runMixed(Map<StoreKind, KeyValueStore> stores, int large) {
+        MixedWorkload mixed = new MixedWorkload(config, profiles);
+        String name = mixed.name(large);
+        new Round(config, report)
+                .add(name, Result.Unit.OPS_PER_SECOND, false, stores,
+                        (kind, store) -> mixed.repetition(kind, store, LARGE, large))
+                .measure(sampler);
+        for (StoreKind kind : stores.keySet()) {
+            if (report.find(name, kind.label(false)).isPresent()) {
+                report.add(new Result(mixed.readLatencyName(large), kind.label(false), Result.Unit.MICROSECONDS,
+                        mixed.readP99(kind)));
+            }
+        }
+        LOG.debug("Sink: {}", mixed.sink());
     }
 
     /**
@@ -258,13 +281,14 @@ public final class BenchmarkMain {
         }
     }
 
-    private void print(PrintStream out, double seconds) {
+    private void print(PrintStream out, double seconds, GcMonitor.Stats gc) {
         Runtime runtime = Runtime.getRuntime();
         out.println();
         out.printf(Locale.ROOT, "PikoDB benchmarks, mode %s: %d warm-up + %d measured repetitions per cell; "
                         + "%d CPUs, Java %s, max heap %d MiB; wall time %.0f s%n",
                 config.mode(), config.warmups(), config.repetitions(), runtime.availableProcessors(),
                 System.getProperty("java.version"), runtime.maxMemory() >> 20, seconds);
+        out.printf(Locale.ROOT, "Garbage collection over the whole run (every store and workload): %s%n", gc);
         out.println("\"PikoDB x\" = PikoDB median throughput / peer median throughput, or peer median time (size) "
                 + "/ PikoDB median time (size): above 1 means PikoDB is better.");
         out.println();

@@ -18,10 +18,12 @@ import org.slf4j.LoggerFactory;
 public final class Report {
 
     private static final Logger LOG = LoggerFactory.getLogger(Report.class);
-    private static final String ROW = "%-36s %-24s %16s %27s %9s%n";
+    private static final String ROW = "%-48s %-24s %16s %27s %9s%n";
 
     private final Map<String, List<Result>> byWorkload = new LinkedHashMap<>();
     private final List<String> failures = new ArrayList<>();
+    private final List<LatencyRow> latencies = new ArrayList<>();
+    private final List<String> notes = new ArrayList<>();
 
     /**
      * Adds a result and logs its median.
@@ -32,6 +34,41 @@ public final class Report {
         byWorkload.computeIfAbsent(result.workload(), w -> new ArrayList<>()).add(result);
         LOG.info("{} | {}: median {} {}", result.workload(), result.store(), format(result.median(), result.unit()),
                 result.unit().symbol());
+    }
+
+    /**
+     * Adds a latency distribution and logs its tail.
+     *
+     * @param row the distribution
+     */
+    public synchronized void addLatency(LatencyRow row) {
+        latencies.add(row);
+        LOG.info("{} | {}: p99.99 {} us, max {} us, {} over 50 ms; {}", row.workload(), row.store(),
+                String.format(Locale.ROOT, "%,.0f", row.p9999()), String.format(Locale.ROOT, "%,.0f", row.max()),
+                row.over50ms(), row.gc());
+    }
+
+    /**
+     * Looks up a latency distribution.
+     *
+     * @param workload the workload's row name
+     * @param store the store's label
+     * @return the distribution, if it was measured
+     */
+    public synchronized Optional<LatencyRow> findLatency(String workload, String store) {
+        return latencies.stream()
+                .filter(row -> row.workload().equals(workload) && row.store().equals(store))
+                .findFirst();
+    }
+
+    /**
+     * Adds a line printed under the tables, e.g. what a workload observed besides its figures.
+     *
+     * @param note the line
+     */
+    public synchronized void note(String note) {
+        notes.add(note);
+        LOG.info("{}", note);
     }
 
     /**
@@ -66,7 +103,7 @@ public final class Report {
      */
     public synchronized void printTable(PrintStream out) {
         out.printf(ROW, "Workload", "Store", "Median", "Range (min-max)", "PikoDB x");
-        out.println("-".repeat(116));
+        out.println("-".repeat(128));
         List<Map.Entry<String, List<Result>>> rows = new ArrayList<>(byWorkload.entrySet());
         // rows without a PikoDB result (the machine's limits) go last
         rows.sort(Comparator.comparing(row -> row.getValue().stream().noneMatch(Report::isPikodb)));
@@ -89,6 +126,20 @@ public final class Report {
                 first = false;
             }
         }
+        if (!latencies.isEmpty()) {
+            out.println();
+            out.println(LatencyRow.HEADER);
+            out.println("-".repeat(156));
+            String previous = null;
+            for (LatencyRow row : latencies) {
+                out.println(row.format(!row.workload().equals(previous)));
+                previous = row.workload();
+            }
+        }
+        if (!notes.isEmpty()) {
+            out.println();
+            notes.forEach(out::println);
+        }
         for (String failure : failures) {
             out.println("NOT MEASURED: " + failure);
         }
@@ -106,8 +157,12 @@ public final class Report {
      * @return the text
      */
     public static String format(double value, Result.Unit unit) {
-        if (unit == Result.Unit.MILLISECONDS) {
+        if (unit == Result.Unit.MILLISECONDS || unit == Result.Unit.MICROSECONDS
+                || unit == Result.Unit.MEGABYTES_PER_SECOND) {
             return String.format(Locale.ROOT, "%,.1f", value);
+        }
+        if (unit == Result.Unit.ATTEMPTS) {
+            return String.format(Locale.ROOT, "%,.2f", value);
         }
         return String.format(Locale.ROOT, "%,.0f", value);
     }

@@ -19,7 +19,15 @@ public record Result(String workload, String store, Unit unit, double[] samples)
         /** Elapsed milliseconds; lower is better. */
         MILLISECONDS("ms", false),
         /** Bytes per record; lower is better. */
-        BYTES_PER_RECORD("B/rec", false);
+        BYTES_PER_RECORD("B/rec", false),
+        /** Elapsed microseconds (a latency); lower is better. */
+        MICROSECONDS("us", false),
+        /** Megabytes (10^6 bytes) of a file processed per second; higher is better. */
+        MEGABYTES_PER_SECOND("MB/s", true),
+        /** Open file descriptors of the process; fewer is better. */
+        OPEN_FILES("fds", false),
+        /** Attempts per successful operation; fewer is better. */
+        ATTEMPTS("att/op", false);
 
         private final String symbol;
         private final boolean higherIsBetter;

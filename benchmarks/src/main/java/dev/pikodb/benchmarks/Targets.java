@@ -2,6 +2,9 @@ package dev.pikodb.benchmarks;
 
 import dev.pikodb.benchmarks.store.StoreKind;
 import dev.pikodb.benchmarks.workload.ColdStartWorkload;
+import dev.pikodb.benchmarks.workload.LatencyWorkload;
+import dev.pikodb.benchmarks.workload.LoadingWorkload;
+import dev.pikodb.benchmarks.workload.ManyTablesWorkload;
 import dev.pikodb.benchmarks.workload.MachineLimits;
 import dev.pikodb.benchmarks.workload.MemoryWorkload;
 import dev.pikodb.benchmarks.workload.ReadWorkloads;
@@ -72,10 +75,57 @@ public final class Targets {
         }
         atMost("W7 heap per record / table file bytes per record", 1.5,
                 ratio(MemoryWorkload.HEAP, PIKODB, MemoryWorkload.FILE, PIKODB));
+        atMostValue("W7 heap per record (~150-byte values), bytes", 295,
+                report.find(MemoryWorkload.HEAP, PIKODB).map(Result::median));
+        latencyTargets();
+        for (int tables : config.sizes().tableCounts()) {
+            for (ManyTablesWorkload.Phase phase : new ManyTablesWorkload.Phase[] {ManyTablesWorkload.Phase.WRITE,
+                    ManyTablesWorkload.Phase.CLOSE, ManyTablesWorkload.Phase.REOPEN,
+                    ManyTablesWorkload.Phase.REOPEN_AFTER_KILL}) {
+                String w9 = ManyTablesWorkload.name(tables, phase);
+                atLeast(w9 + ": SQLite time / PikoDB time", 1, ratio(w9, sqliteNormal, w9, PIKODB));
+            }
+        }
+        String w10 = LoadingWorkload.name(config.sizes().loadRecords());
+        atLeast("W10 load rate vs Jackson tokenizing the same file", 0.7,
+                ratio(w10, PIKODB, LoadingWorkload.PARSE_ONLY, MachineLimits.MACHINE));
 
         out.println("Targets (ratios of medians; PASS when the ratio meets the target)");
         lines.forEach(out::println);
         return missed;
+    }
+
+    /** W8: PikoDB's p99.99 below each peer's, and no default-mode write over 50 ms once GC time is subtracted. */
+    private void latencyTargets() {
+        for (int tableSize : config.sizes().latencyTables()) {
+            for (boolean durable : new boolean[] {false, true}) {
+                String w8 = LatencyWorkload.name(durable, tableSize);
+                Optional<LatencyRow> pikodb = report.findLatency(w8, StoreKind.PIKODB.label(durable));
+                for (StoreKind peer : new StoreKind[] {StoreKind.SQLITE, StoreKind.MVSTORE}) {
+                    Optional<Double> ratio = pikodb.flatMap(own -> report.findLatency(w8, peer.label(durable))
+                            .map(other -> other.p9999() / own.p9999()));
+                    above(w8 + ": p99.99 " + peer.label(durable) + " / PikoDB", 1, ratio);
+                }
+                if (!durable) {
+                    atMostValue(w8 + ": PikoDB writes > 50 ms, GC time subtracted", 0,
+                            pikodb.map(row -> (double) row.over50msWithoutGc()));
+                }
+            }
+        }
+    }
+
+    private void above(String name, double target, Optional<Double> ratio) {
+        evaluate(name, ">", target, ratio, ratio.map(r -> r > target).orElse(false));
+    }
+
+    private void atMostValue(String name, double target, Optional<Double> value) {
+        boolean pass = value.map(v -> v <= target).orElse(false);
+        if (!pass) {
+            missed++;
+        }
+        String verdict = value.isEmpty() ? "N/A " : pass ? "PASS" : "MISS";
+        String measured = value.map(v -> String.format(Locale.ROOT, "%7.0f", v)).orElse("    n/a");
+        lines.add(String.format(Locale.ROOT, "  %s  %-80s %s  (target <= %s)", verdict, name, measured, trim(target)));
     }
 
     private void atLeast(String name, double target, Optional<Double> ratio) {
@@ -94,7 +144,7 @@ public final class Targets {
         String measured = ratio.map(r -> String.format(Locale.ROOT, "%6.2fx", r)).orElse("   n/a");
         String shortBy = pass || ratio.isEmpty() ? ""
                 : String.format(Locale.ROOT, "  (off by %.0f%%)", Math.abs(1 - ratio.get() / target) * 100);
-        lines.add(String.format(Locale.ROOT, "  %s  %-58s %s  (target %s %sx)%s", verdict, name, measured,
+        lines.add(String.format(Locale.ROOT, "  %s  %-80s %s  (target %s %sx)%s", verdict, name, measured,
                 comparison, trim(target), shortBy));
     }
 

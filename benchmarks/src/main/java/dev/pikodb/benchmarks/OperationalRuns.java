@@ -1,0 +1,101 @@
+package dev.pikodb.benchmarks;
+
+import dev.pikodb.benchmarks.store.StoreKind;
+import dev.pikodb.benchmarks.workload.CompareAndWriteWorkload;
+import dev.pikodb.benchmarks.workload.LatencyWorkload;
+import dev.pikodb.benchmarks.workload.LoadingWorkload;
+import dev.pikodb.benchmarks.workload.ManyTablesWorkload;
+import java.nio.file.Path;
+import java.util.EnumMap;
+import java.util.Locale;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The workloads that open stores of their own rather than the shared, pre-filled ones: W8 (write
+ * latency), W9 (many tables), W10 (loading against the parser) and W12 (read and compare-and-write).
+ * Each keeps the harness's rule: the stores compared take turns in the same rounds.
+ */
+final class OperationalRuns {
+
+    private static final Logger LOG = LoggerFactory.getLogger(OperationalRuns.class);
+
+    private final BenchConfig config;
+    private final Profiles profiles;
+    private final Report report;
+    private final Path root;
+
+    OperationalRuns(BenchConfig config, Profiles profiles, Report report, Path root) {
+        this.config = config;
+        this.profiles = profiles;
+        this.report = report;
+        this.root = root;
+    }
+
+    /** Runs whichever of W8, W9, W10 and W12 {@code bench.only} selects. */
+    void run() {
+        if (config.includes("W8")) {
+            LatencyWorkload latency = new LatencyWorkload(config, profiles, report);
+            for (int tableSize : config.sizes().latencyTables()) {
+                latency.run(root, tableSize);
+            }
+        }
+        if (config.includes("W9")) {
+            ManyTablesWorkload manyTables = new ManyTablesWorkload(config, profiles, report);
+            for (int tables : config.sizes().tableCounts()) {
+                manyTables.run(root, tables);
+            }
+        }
+        if (config.includesAny("W10", LoadingWorkload.PARSE_ONLY)) {
+            runLoading();
+        }
+        if (config.includes("W12")) {
+            runCompareAndWrite();
+        }
+    }
+
+    private void runLoading() {
+        LoadingWorkload loading = new LoadingWorkload(config, profiles);
+        Path directory = root.resolve("load-pikodb");
+        try {
+            LOG.info("Writing the {}-record table of the load workload", config.sizes().loadRecords());
+            Path file;
+            try {
+                file = loading.prepare(directory);
+            } catch (RuntimeException e) {
+                report.failed(LoadingWorkload.name(config.sizes().loadRecords()), StoreKind.PIKODB.label(false), e);
+                return;
+            }
+            String name = LoadingWorkload.name(config.sizes().loadRecords());
+            report.note(String.format(Locale.ROOT, "W10 table file: %,d records, %,d bytes (%.0f B/record)",
+                    config.sizes().loadRecords(), Directories.size(directory),
+                    Directories.size(directory) / (double) config.sizes().loadRecords()));
+            new Round(config, report)
+                    .add(name, Result.Unit.MEGABYTES_PER_SECOND, false, Map.of(StoreKind.PIKODB, file),
+                            (kind, image) -> loading.start(image))
+                    .add(new Round.Cell(LoadingWorkload.PARSE_ONLY, "machine", Result.Unit.MEGABYTES_PER_SECOND),
+                            name, loading.parseOnly(file))
+                    .measure(new Sampler(config.warmups(), config.repetitions()));
+            LOG.debug("Sink: {}", loading.sink());
+        } finally {
+            Directories.delete(directory);
+        }
+    }
+
+    private void runCompareAndWrite() {
+        CompareAndWriteWorkload cas = new CompareAndWriteWorkload(config);
+        Map<StoreKind, Path> stores = new EnumMap<>(StoreKind.class);
+        stores.put(StoreKind.PIKODB, root);
+        stores.put(StoreKind.SQLITE, root);
+        new Round(config, report)
+                .add(cas.name(), Result.Unit.OPS_PER_SECOND, true, stores, cas::repetition)
+                .measure(new Sampler(config.warmups(), config.repetitions()));
+        for (StoreKind kind : stores.keySet()) {
+            if (report.find(cas.name(), kind.label(true)).isPresent()) {
+                report.add(new Result(cas.attemptsName(), kind.label(true), Result.Unit.ATTEMPTS,
+                        cas.attemptsPerIncrement(kind)));
+            }
+        }
+    }
+}
