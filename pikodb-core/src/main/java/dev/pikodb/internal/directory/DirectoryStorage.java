@@ -26,6 +26,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.function.BiConsumer;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -208,48 +209,42 @@ public final class DirectoryStorage implements StorageEngine {
             long expectedVersion) {
         long started = System.nanoTime();
         String sharedName = dictionaryName == null ? null : intern(dictionaryName);
-        lifecycle.readLock().lock();
-        try {
-            checkNotClosed();
-            while (true) {
-                Table target = tables.computeIfAbsent(table, name -> Table.empty(context, name));
-                try {
-                    long version = target.put(key, json, expiration, sharedName, expectedVersion);
-                    if (version > 0) {
-                        context.stats().writes.increment();
-                        context.stats().writeNanos.add(System.nanoTime() - started);
-                    }
-                    return version;
-                } catch (Table.GoneException e) {
-                    if (!target.dropPending()) {
-                        tables.remove(table, target);
-                    }
-                }
-            }
-        } catch (PikoDBException e) {
-            context.stats().failedWrites.increment();
-            throw e;
-        } finally {
-            lifecycle.readLock().unlock();
+        long version = change(table, true, 0L,
+                target -> target.put(key, json, expiration, sharedName, expectedVersion));
+        if (version > 0) {
+            context.stats().writes.increment();
+            context.stats().writeNanos.add(System.nanoTime() - started);
         }
+        return version;
     }
 
     @Override
     public boolean delete(String table, String key) {
+        boolean deleted = change(table, false, false, target -> target.delete(key));
+        if (deleted) {
+            context.stats().deletes.increment();
+        }
+        return deleted;
+    }
+
+    /**
+     * Runs a change on a table while the store is open, again on the table that replaces it when a
+     * deletion or a close took it away meanwhile; a failed change counts as a failed write.
+     *
+     * @param create whether a missing table is created (a write) or the change answers {@code missing}
+     */
+    private <T> T change(String table, boolean create, T missing, Function<Table, T> change) {
         lifecycle.readLock().lock();
         try {
             checkNotClosed();
             while (true) {
-                Table target = tables.get(table);
+                Table target = create ? tables.computeIfAbsent(table, name -> Table.empty(context, name))
+                        : tables.get(table);
                 if (target == null) {
-                    return false;
+                    return missing;
                 }
                 try {
-                    boolean deleted = target.delete(key);
-                    if (deleted) {
-                        context.stats().deletes.increment();
-                    }
-                    return deleted;
+                    return change.apply(target);
                 } catch (Table.GoneException e) {
                     if (!target.dropPending()) {
                         tables.remove(table, target);
