@@ -1,6 +1,7 @@
 package dev.pikodb;
 
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
@@ -24,6 +25,15 @@ public final class MutableClock extends Clock {
         this(new AtomicLong(epochMillis), ZoneOffset.UTC);
     }
 
+    /**
+     * Starts the clock at a fixed instant.
+     *
+     * @param start the initial time
+     */
+    public MutableClock(Instant start) {
+        this(start.toEpochMilli());
+    }
+
     private MutableClock(AtomicLong millis, ZoneId zone) {
         this.millis = millis;
         this.zone = zone;
@@ -45,6 +55,15 @@ public final class MutableClock extends Clock {
      */
     public void advance(long deltaMillis) {
         millis.addAndGet(deltaMillis);
+    }
+
+    /**
+     * Moves the time forward (or back, with a negative duration).
+     *
+     * @param duration how far
+     */
+    public void advance(Duration duration) {
+        advance(duration.toMillis());
     }
 
     @Override

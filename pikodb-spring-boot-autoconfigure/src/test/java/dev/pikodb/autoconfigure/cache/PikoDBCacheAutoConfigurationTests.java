@@ -2,6 +2,7 @@ package dev.pikodb.autoconfigure.cache;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.pikodb.MutableClock;
 import dev.pikodb.PikoDB;
 import dev.pikodb.autoconfigure.PikoDBAutoConfiguration;
 import dev.pikodb.autoconfigure.PikoDBConfigurationException;
@@ -11,14 +12,10 @@ import dev.pikodb.spring.cache.PikoDBCacheManager;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.slf4j.Logger;
@@ -52,32 +49,6 @@ class PikoDBCacheAutoConfigurationTests {
         return runner.withPropertyValues("pikodb.database-directory=" + directory, "pikodb.cache.enabled=true");
     }
 
-    /** A clock shared by the contexts of one test, moved by hand. */
-    static final class TestClock extends Clock {
-
-        final AtomicLong millis = new AtomicLong(Instant.parse("2026-01-01T00:00:00Z").toEpochMilli());
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public long millis() {
-            return millis.get();
-        }
-
-        @Override
-        public Instant instant() {
-            return Instant.ofEpochMilli(millis());
-        }
-    }
-
     /** An expensive computation, counted. */
     static class SummaryService {
 
@@ -104,7 +75,7 @@ class PikoDBCacheAutoConfigurationTests {
         }
 
         @Bean
-        PikoDBOptionsCustomizer testClock(TestClock clock) {
+        PikoDBOptionsCustomizer testClock(MutableClock clock) {
             return (options) -> options.clock(clock);
         }
     }
@@ -209,10 +180,10 @@ class PikoDBCacheAutoConfigurationTests {
     @Test
     void cachedResultsSurviveARestartAndExpireAfterTheTimeToLive() {
         AtomicInteger calls = new AtomicInteger();
-        TestClock clock = new TestClock();
+        MutableClock clock = new MutableClock(Instant.parse("2026-01-01T00:00:00Z"));
         ApplicationContextRunner application = enabled().withPropertyValues("pikodb.cache.time-to-live=10m")
             .withBean(AtomicInteger.class, () -> calls)
-            .withBean(TestClock.class, () -> clock)
+            .withBean(MutableClock.class, () -> clock)
             .withUserConfiguration(CachingConfiguration.class);
 
         application.run((context) -> {
@@ -229,7 +200,7 @@ class PikoDBCacheAutoConfigurationTests {
             assertThat(calls).hasValue(1);
             logger.info("New context on the same directory: summary(alice) = {}, method called {} time(s) in all",
                     service.summary("alice"), calls.get());
-            clock.millis.addAndGet(Duration.ofMinutes(10).toMillis() + 1);
+            clock.advance(Duration.ofMinutes(10).plusMillis(1));
             assertThat(service.summary("alice")).containsExactly("alice: 3 notes", "computed #2");
             assertThat(calls).hasValue(2);
             logger.info("After the 10m time-to-live: summary(alice) = {}, method called {} time(s) in all",

@@ -5,8 +5,8 @@ import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
 import dev.pikodb.DatabaseOptions;
 import dev.pikodb.DatabaseRecord;
+import dev.pikodb.MutableClock;
 import dev.pikodb.PikoDB;
-import dev.pikodb.spring.MutableClock;
 import dev.pikodb.spring.data.repository.config.EnablePikoDBRepositories;
 import java.nio.file.Path;
 import java.time.Duration;
