@@ -8,6 +8,7 @@ import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.BiConsumer;
 import java.util.concurrent.locks.ReentrantLock;
 import org.slf4j.Logger;
@@ -25,7 +26,8 @@ import org.slf4j.LoggerFactory;
  * strictly increase in commit order. Conditional writes and deletes decide against the visible
  * state, which reads return: when a pending write of the key would change their answer, they wait
  * for its force first ({@link #put}). Work that needs the journal to itself (compaction, flush, close,
- * delete) takes the group commit's exclusive lock, then {@code appendLock}: always in that order.
+ * delete) takes the group commit's exclusive lock, then {@code appendLock}: always in that order,
+ * and after {@code compactionLock} when it takes that too; writers never take {@code compactionLock}.
  *
  * <p><b>Failures.</b> When an append, a force or a journal reset fails, the file's state is unknown
  * (after a failed fsync, Linux may have dropped the dirty pages and report success next time), so the
@@ -34,23 +36,44 @@ import org.slf4j.LoggerFactory;
  * database (which reloads the files) clears it. A thread interrupt is no failure: the file layer
  * completes the interrupted caller's operation and keeps its interrupt flag ({@link ChannelHandle}).
  *
- * <p><b>Compaction</b> rewrites the table file from memory and empties the journal, when the journal
- * outgrows the table file (so each write pays amortised O(1) of rewriting) and on flush and close:
+ * <p><b>Compaction</b> rewrites the table file from memory so that the journal stays short. It runs
+ * when the journal outgrows the table file (so each write pays amortised O(1) of rewriting), off the
+ * writers' path: the writer that crosses the threshold only schedules it ({@link Compactor}), and a
+ * background thread runs {@link #compactInBackground()}, holding {@code compactionLock} throughout:
  * <ol>
- * <li>write every live record to {@code .<table>.compact} and force it;</li>
- * <li>rename it over the table file and force the directory;</li>
- * <li>truncate the journal to its header and force it.</li>
+ * <li><i>retire</i>: holding the journal exclusively for a moment (in durable mode, after forcing the
+ * pending writes, so that memory holds every appended write): rename the journal to
+ * {@code .<table>.retired} and force the directory. The next write creates a new journal. This rename
+ * is all that writers ever wait for;</li>
+ * <li>while writers append to the new journal, write every record in memory to
+ * {@code .<table>.compact}, force it, rename it over the table file and force the directory;</li>
+ * <li>delete the retired journal.</li>
  * </ol>
- * Crash at any instant: before the rename completes, the old table file and the full journal are on
- * disk, and the temporary file is deleted at the next start; the old state plus the journal is every
- * acknowledged write. After the rename and before the truncation is on disk, the new table file holds
- * every acknowledged write and the journal still holds frames already in it: replaying them is
- * harmless because each frame carries its key's complete state (version, timestamp, value), and the
- * last frame of every key is exactly the state the new file holds, so replay gives the same table,
- * neither losing nor duplicating anything. Steps 1-2 are forced even in default mode, so the
- * truncation can never reach the disk before the new table file does.
- * At close, step 3 deletes the journal instead, and the store forces the directory once for all
- * tables between their step 2 and step 3 ({@link #closeAndRewrite()}): the same argument holds.
+ * Start replays the table file, then the retired journal, then the journal ({@link TableLoader}).
+ *
+ * <p><b>Why a crash at any instant loses and duplicates nothing.</b> Each frame carries its key's
+ * complete state (version, timestamp, value, or its deletion), so replaying a frame sets the key to
+ * exactly what that write made it, whatever the key held before; and records in memory only ever hold
+ * appended writes. Before the rename of step 2 is durable, the disk holds the old table file, the
+ * retired journal (every write since that file) and the new journal (every write since the
+ * retirement): replayed in that order, they are every write in order. Once the rename is durable,
+ * the new table file holds each key at its state at the retirement or at a later write, and each such
+ * later write is in the new journal. Replaying the retired journal over it may set a key back to an
+ * older state, but the new journal then replays every write since the retirement in order, so each
+ * key ends at its last write; a key the new journal does not touch ends at its last frame in the
+ * retired journal or, with none, at its state in the old file, which is exactly what the new file
+ * holds. Step 3 waits for step 2's directory force, so the retired journal is gone only once the file
+ * that replaces it is durably in place; if its deletion is lost in a crash, the replay above is
+ * harmless. Step 1 forces the directory after its rename, even in default mode, so that the new
+ * journal, created under the same name, can never be on disk where the rename is not.
+ *
+ * <p><b>Flush and close</b> compact in place, holding the journal exclusively with nothing pending:
+ * write the table file from memory as in step 2, then delete the retired journal (if a background
+ * compaction left one) and empty the journal (truncated at flush; deleted at close, where the store
+ * forces the directory once for all tables between the renames and the deletions,
+ * {@link #closeAndRewrite()}). The same argument holds: the journals lose their frames only once a
+ * durable table file holds every write they held. Flush, close and deletion take
+ * {@code compactionLock} first, so none of them overlaps a background compaction.
  *
  * <p><b>Open files.</b> The journal's file is open only while needed: {@link OpenJournals} closes the
  * journals of idle tables beyond a budget, and the next write opens it again.
@@ -72,10 +95,14 @@ final class Table {
     private final StoreContext context;
     private final Path file;
     private final Path journalPath;
+    private final Path retiredPath;
     private final Records records;
 
     private final ReentrantLock appendLock = new ReentrantLock();
     private final GroupCommit commit = new GroupCommit();
+    // Held by a compaction from its first step to its last, and by flush, close and deletion.
+    private final ReentrantLock compactionLock = new ReentrantLock();
+    private final AtomicBoolean compactionQueued = new AtomicBoolean();
 
     // Guarded by appendLock (changed only while both locks are held, except by an append).
     private volatile Journal journal;
@@ -87,6 +114,8 @@ final class Table {
     private volatile long fileBytes;
     private volatile long journalBytes;
     private volatile boolean compactionDue;
+    // A retired journal is on disk (step 1 of a compaction done, step 3 not yet); changed under compactionLock.
+    private volatile boolean retired;
     private volatile String failure;
     private volatile boolean gone;
     // Deleted in memory, but the marker still stands (DropMarker): the name is not free yet.
@@ -95,11 +124,13 @@ final class Table {
     private volatile long lastUsed;
 
     Table(StoreContext context, String name, Records records, boolean fileExists, long fileBytes,
-            Journal journal) {
+            Journal journal, boolean retired) {
         this.context = context;
         this.name = name;
         this.file = context.directory().resolve(name);
         this.journalPath = FileNames.journal(context.directory(), name);
+        this.retiredPath = FileNames.retiredJournal(context.directory(), name);
+        this.retired = retired;
         this.records = records;
         records.publishTo(name, context.changes());
         this.fileExists = fileExists;
@@ -110,7 +141,7 @@ final class Table {
     }
 
     static Table empty(StoreContext context, String name) {
-        return new Table(context, name, new Records(context.stats()), false, 0, null);
+        return new Table(context, name, new Records(context.stats()), false, 0, null, false);
     }
 
     /** Thrown to the store when this table was deleted or closed under a writer: it retries elsewhere. */
@@ -235,7 +266,14 @@ final class Table {
             awaitForced(sequence);
         }
         if (compactionDue) {
-            compactIfDue();
+            scheduleCompaction();
+        }
+    }
+
+    /** Queues a compaction unless one is queued already. */
+    void scheduleCompaction() {
+        if (compactionQueued.compareAndSet(false, true)) {
+            context.compactor().schedule(this);
         }
     }
 
@@ -374,41 +412,163 @@ final class Table {
 
     // ---- compaction ---------------------------------------------------------------------------
 
-    private void compactIfDue() {
+    /**
+     * A background compaction: the three steps and their crash argument are in the class comment.
+     * Failures are absorbed: whatever step fails, the journals still hold every write, and the
+     * compaction is tried again once the journal has grown past the threshold again.
+     */
+    void compactInBackground() {
+        compactionQueued.set(false);
+        compactionLock.lock();
+        try {
+            if (retireJournal()) {
+                rewriteFromMemory();
+            }
+        } finally {
+            compactionLock.unlock();
+        }
+        if (compactionDue) {
+            scheduleCompaction();
+        }
+    }
+
+    /**
+     * Step 1, holding the journal exclusively: renames the journal aside. Skipped when a retired
+     * journal is still on disk from a compaction that failed later: the rewrite then covers both.
+     *
+     * @return whether to go on with the rewrite
+     */
+    private boolean retireJournal() {
         lockExclusive();
         try {
-            if (gone || failure != null || journal == null || journal.size() <= compactAt) {
+            if (gone || dropPending || failure != null) {
                 compactionDue = false;
-                return;
+                return false;
             }
-            forceAndApplyAll();
-            compact();
+            if (!retired) {
+                if (journal == null || journal.size() <= compactAt) {
+                    compactionDue = false;
+                    return false;
+                }
+                forceAndApplyAll();
+                journal.release();
+                context.journals().closed(this);
+                moveJournalAside();
+                journal = null;
+                journalBytes = 0;
+                retired = true;
+                try {
+                    context.io().forceDirectory(context.directory());
+                } catch (IOException e) {
+                    // Whether the rename is on disk is unknown: a new journal of that name must not follow it.
+                    fail("forcing the directory after setting the journal aside as " + retiredPath + " failed: " + e,
+                            e);
+                    return false;
+                }
+            }
+            compactionDue = false;
+            compactAt = compactionThreshold();
+            return true;
         } catch (IOException e) {
-            // The journal still holds everything; try again once it has grown as much again.
-            compactAt = journal.size() * 2;
-            compactionDue = false;
-            log.warn("Compaction of table '{}' failed: {}; its journal keeps every write, will retry later",
-                    Validation.printable(name), e.toString());
+            // The rename did not happen: the journal is still in place and is opened again by the next write.
+            retryCompactionLater();
+            log.warn("Compaction of table '{}' could not set its journal aside: {}; it keeps every write, will retry"
+                    + " later", Validation.printable(name), e.toString());
+            return false;
         } catch (PikoDBException e) {
-            // The failure was reported to the writers concerned; the table is now failed.
+            // A force of pending writes failed: reported to their writers; the table is now failed.
             compactionDue = false;
-        } catch (RuntimeException e) {
-            // A record the table file cannot hold: the write that triggered this is stored, never fail it.
-            compactAt = journal.size() * 2;
-            compactionDue = false;
-            log.error("Compaction of table '{}' failed; its journal keeps every write, will retry later",
-                    Validation.printable(name), e);
+            return false;
         } finally {
             unlockExclusive();
         }
     }
 
-    /** Holding both locks, nothing pending: the procedure and its crash argument are in the class comment. */
+    /**
+     * Renames the journal to the retired journal's name. When the rename reports a failure, whether
+     * it happened is found out from the file system: the table goes on from the state on disk.
+     *
+     * @throws IOException when the journal is still in place
+     */
+    private void moveJournalAside() throws IOException {
+        try {
+            context.io().atomicMove(journalPath, retiredPath);
+        } catch (IOException e) {
+            long size;
+            try {
+                size = context.io().size(retiredPath);
+            } catch (IOException unknown) {
+                e.addSuppressed(unknown);
+                fail("setting the journal aside as " + retiredPath + " failed, and whether it moved is unknown: " + e,
+                        e);
+                throw e;
+            }
+            // A retired journal is never empty (it has a header): no size means no such file.
+            if (size == 0) {
+                throw e;
+            }
+            log.warn("Setting the journal of table '{}' aside reported {}, but it was moved; the compaction goes on",
+                    Validation.printable(name), e.toString());
+        }
+    }
+
+    /** Steps 2 and 3, while writers append to the new journal. */
+    private void rewriteFromMemory() {
+        long started = System.nanoTime();
+        try {
+            rewriteFile(true);
+            context.io().deleteIfExists(retiredPath);
+            retired = false;
+        } catch (IOException | RuntimeException e) {
+            // The retired journal and the journal keep every write.
+            retryCompactionLater();
+            if (e instanceof IOException) {
+                log.warn("Compaction of table '{}' failed: {}; its journals keep every write, will retry later",
+                        Validation.printable(name), e.toString());
+            } else {
+                log.error("Compaction of table '{}' failed; its journals keep every write, will retry later",
+                        Validation.printable(name), e);
+            }
+            return;
+        }
+        appendLock.lock();
+        try {
+            compactAt = compactionThreshold();
+            if (journal != null && journal.size() > compactAt) {
+                compactionDue = true;
+            }
+        } finally {
+            appendLock.unlock();
+        }
+        context.stats().compactions.increment();
+        context.stats().compactionNanos.add(System.nanoTime() - started);
+    }
+
+    /** After a failed compaction: the next one waits until the journal has grown as much again. */
+    private void retryCompactionLater() {
+        appendLock.lock();
+        try {
+            long size = journal == null ? 0 : journal.size();
+            compactAt = size + compactionThreshold();
+            compactionDue = false;
+        } finally {
+            appendLock.unlock();
+        }
+    }
+
+    /**
+     * Compacts in place for flush: holding both locks and {@code compactionLock}, nothing pending; the
+     * procedure and its crash argument are in the class comment.
+     */
     private void compact() throws IOException {
         long started = System.nanoTime();
         // Before anything changes: the journal must be truncated at the end.
         openJournal();
         rewriteFile(true);
+        if (retired) {
+            context.io().deleteIfExists(retiredPath);
+            retired = false;
+        }
         if (journal != null) {
             try {
                 journal.reset();
@@ -436,7 +596,7 @@ final class Table {
 
     /** Whether the table file lacks something the table has (or has something it lost). */
     private boolean isBehind() {
-        return journal != null && (journal.hasFrames() || !fileExists)
+        return retired || journal != null && (journal.hasFrames() || !fileExists)
                 || fileExists && records.expiredRemovedSinceRewrite();
     }
 
@@ -449,6 +609,7 @@ final class Table {
 
     /** Makes the table file hold the whole table. */
     void flush() {
+        compactionLock.lock();
         lockExclusive();
         try {
             if (gone || dropPending) {
@@ -466,6 +627,7 @@ final class Table {
                     + "; its journal keeps every write", e);
         } finally {
             unlockExclusive();
+            compactionLock.unlock();
         }
     }
 
@@ -479,6 +641,7 @@ final class Table {
      * @return true if the journal is to be deleted once the directory is forced
      */
     boolean closeAndRewrite() {
+        compactionLock.lock();
         lockExclusive();
         try {
             if (gone) {
@@ -499,8 +662,8 @@ final class Table {
             if (isBehind()) {
                 rewriteFile(false);
             }
-            boolean hadJournal = journal != null;
-            if (hadJournal) {
+            boolean hadJournal = journal != null || retired;
+            if (journal != null) {
                 journal.close();
                 journal = null;
                 context.journals().closed(this);
@@ -512,11 +675,13 @@ final class Table {
                     + "; its journal " + journalPath + " is kept and replayed at the next start", e);
         } finally {
             unlockExclusive();
+            compactionLock.unlock();
         }
     }
 
     /** Closing, second step: the directory was forced after {@link #closeAndRewrite()}. */
     void deleteJournal() throws IOException {
+        context.io().deleteIfExists(retiredPath);
         context.io().deleteIfExists(journalPath);
     }
 
@@ -529,6 +694,7 @@ final class Table {
      *     unchanged or deleted, with the deletion of its files to be completed
      */
     boolean drop() {
+        compactionLock.lock();
         lockExclusive();
         try {
             if (gone) {
@@ -571,11 +737,13 @@ final class Table {
             fileExists = false;
             fileBytes = 0;
             journalBytes = 0;
+            retired = false;
             dropPending = true;
             finishDrop("Deleting table '" + Validation.printable(name) + "' was cut short");
             return existed;
         } finally {
             unlockExclusive();
+            compactionLock.unlock();
         }
     }
 
@@ -633,12 +801,14 @@ final class Table {
 
     /** Releases the table's files without writing anything: for a start that fails half-way. */
     void abandon() {
+        compactionLock.lock();
         lockExclusive();
         try {
             gone = true;
             closeJournalQuietly();
         } finally {
             unlockExclusive();
+            compactionLock.unlock();
         }
     }
 
@@ -729,7 +899,12 @@ final class Table {
     }
 
     boolean exists() {
-        return fileExists || journal != null;
+        return fileExists || journal != null || retired;
+    }
+
+    /** Whether a compaction cut short left a retired journal, which the next compaction removes. */
+    boolean hasRetiredJournal() {
+        return retired;
     }
 
 
