@@ -41,10 +41,11 @@ import org.slf4j.LoggerFactory;
  * writers' path: the writer that crosses the threshold only schedules it ({@link Compactor}), and a
  * background thread runs {@link #compactInBackground()}, holding {@code compactionLock} throughout:
  * <ol>
- * <li><i>retire</i>: holding the journal exclusively for a moment (in durable mode, after forcing the
- * pending writes, so that memory holds every appended write): rename the journal to
- * {@code .<table>.retired} and force the directory. The next write creates a new journal. This rename
- * is all that writers ever wait for;</li>
+ * <li><i>retire</i>: rename the journal to {@code .<table>.retired} and force the directory, while
+ * writers go on appending to the renamed file through its open handle; then, holding the journal
+ * exclusively for a moment, force the pending writes (durable mode, so that memory holds every
+ * appended write) and close the handle. The next write creates a new journal. That moment is all
+ * that writers ever wait for ({@link #retireJournal()});</li>
  * <li>while writers append to the new journal, write every record in memory to
  * {@code .<table>.compact}, force it, rename it over the table file and force the directory;</li>
  * <li>delete the retired journal.</li>
@@ -64,8 +65,10 @@ import org.slf4j.LoggerFactory;
  * retired journal or, with none, at its state in the old file, which is exactly what the new file
  * holds. Step 3 waits for step 2's directory force, so the retired journal is gone only once the file
  * that replaces it is durably in place; if its deletion is lost in a crash, the replay above is
- * harmless. Step 1 forces the directory after its rename, even in default mode, so that the new
- * journal, created under the same name, can never be on disk where the rename is not.
+ * harmless. Frames appended to the renamed file before its handle closes are in the retired journal,
+ * in order, before every frame of the new journal. Step 1 forces the directory after its rename, even
+ * in default mode, and before any new journal exists, so that the new journal, created under the old
+ * name, can never be on disk where the rename is not.
  *
  * <p><b>Flush and close</b> compact in place, holding the journal exclusively with nothing pending:
  * write the table file from memory as in step 2, then delete the retired journal (if a background
@@ -419,62 +422,84 @@ final class Table {
      */
     void compactInBackground() {
         compactionQueued.set(false);
+        boolean done = false;
         compactionLock.lock();
         try {
+            // A write that outgrows the threshold set below makes it due again.
+            compactionDue = false;
             if (retireJournal()) {
-                rewriteFromMemory();
+                done = rewriteFromMemory();
             }
         } finally {
             compactionLock.unlock();
         }
-        if (compactionDue) {
+        // The journal outgrew the new threshold during the rewrite (after a failure, writes make it due).
+        if (done && compactionDue) {
             scheduleCompaction();
         }
     }
 
     /**
-     * Step 1, holding the journal exclusively: renames the journal aside. Skipped when a retired
-     * journal is still on disk from a compaction that failed later: the rewrite then covers both.
+     * Step 1: sets the journal aside. Skipped when a retired journal is still on disk from a
+     * compaction that failed later: the rewrite then covers both.
+     *
+     * <p>The slow part runs without holding the table: the file is renamed while writers go on
+     * appending to it through its open handle (their frames land in the retired journal, in order),
+     * and the directory is forced (by default the journal's data is forced first, so that this force
+     * has little to write). Only then is the journal taken exclusively, for a moment: pending writes
+     * are forced (durable mode) and the handle is closed; the next write creates a new journal.
      *
      * @return whether to go on with the rewrite
      */
     private boolean retireJournal() {
+        if (retired) {
+            return !(gone || dropPending || failure != null);
+        }
+        Journal current = journal;
+        if (gone || dropPending || failure != null || current == null || current.size() <= compactAt) {
+            compactionDue = false;
+            return false;
+        }
+        try {
+            if (!context.durable()) {
+                current.forceIfOpen();
+            }
+            current.renameTo(retiredPath);
+        } catch (Journal.UnknownNameException e) {
+            fail(e.getMessage(), e);
+            return false;
+        } catch (IOException e) {
+            // The journal is still in place, under its name: it keeps every write.
+            retryCompactionLater();
+            log.warn("Compaction of table '{}' could not set its journal aside: {}; it keeps every write, will retry"
+                    + " later", Validation.printable(name), e.toString());
+            return false;
+        }
+        retired = true;
+        try {
+            context.io().forceDirectory(context.directory());
+        } catch (IOException e) {
+            // Whether the rename is on disk is unknown: a new journal under the old name must not follow it.
+            fail("forcing the directory after setting the journal aside as " + retiredPath + " failed: " + e, e);
+            return false;
+        }
         lockExclusive();
         try {
-            if (gone || dropPending || failure != null) {
-                compactionDue = false;
-                return false;
-            }
-            if (!retired) {
-                if (journal == null || journal.size() <= compactAt) {
-                    compactionDue = false;
-                    return false;
+            if (journal == current) {
+                if (failure == null) {
+                    forceAndApplyAll();
                 }
-                forceAndApplyAll();
-                journal.release();
-                context.journals().closed(this);
-                moveJournalAside();
                 journal = null;
                 journalBytes = 0;
-                retired = true;
-                try {
-                    context.io().forceDirectory(context.directory());
-                } catch (IOException e) {
-                    // Whether the rename is on disk is unknown: a new journal of that name must not follow it.
-                    fail("forcing the directory after setting the journal aside as " + retiredPath + " failed: " + e,
-                            e);
-                    return false;
-                }
+                current.release();
+                context.journals().closed(this);
             }
             compactionDue = false;
             compactAt = compactionThreshold();
             return true;
         } catch (IOException e) {
-            // The rename did not happen: the journal is still in place and is opened again by the next write.
-            retryCompactionLater();
-            log.warn("Compaction of table '{}' could not set its journal aside: {}; it keeps every write, will retry"
-                    + " later", Validation.printable(name), e.toString());
-            return false;
+            log.debug("Closing {} failed", retiredPath, e);
+            return true;
         } catch (PikoDBException e) {
             // A force of pending writes failed: reported to their writers; the table is now failed.
             compactionDue = false;
@@ -484,36 +509,8 @@ final class Table {
         }
     }
 
-    /**
-     * Renames the journal to the retired journal's name. When the rename reports a failure, whether
-     * it happened is found out from the file system: the table goes on from the state on disk.
-     *
-     * @throws IOException when the journal is still in place
-     */
-    private void moveJournalAside() throws IOException {
-        try {
-            context.io().atomicMove(journalPath, retiredPath);
-        } catch (IOException e) {
-            long size;
-            try {
-                size = context.io().size(retiredPath);
-            } catch (IOException unknown) {
-                e.addSuppressed(unknown);
-                fail("setting the journal aside as " + retiredPath + " failed, and whether it moved is unknown: " + e,
-                        e);
-                throw e;
-            }
-            // A retired journal is never empty (it has a header): no size means no such file.
-            if (size == 0) {
-                throw e;
-            }
-            log.warn("Setting the journal of table '{}' aside reported {}, but it was moved; the compaction goes on",
-                    Validation.printable(name), e.toString());
-        }
-    }
-
-    /** Steps 2 and 3, while writers append to the new journal. */
-    private void rewriteFromMemory() {
+    /** Steps 2 and 3, while writers append to the new journal; returns whether they succeeded. */
+    private boolean rewriteFromMemory() {
         long started = System.nanoTime();
         try {
             rewriteFile(true);
@@ -529,7 +526,7 @@ final class Table {
                 log.error("Compaction of table '{}' failed; its journals keep every write, will retry later",
                         Validation.printable(name), e);
             }
-            return;
+            return false;
         }
         appendLock.lock();
         try {
@@ -542,6 +539,7 @@ final class Table {
         }
         context.stats().compactions.increment();
         context.stats().compactionNanos.add(System.nanoTime() - started);
+        return true;
     }
 
     /** After a failed compaction: the next one waits until the journal has grown as much again. */
