@@ -421,7 +421,6 @@ final class Table {
      * compaction is tried again once the journal has grown past the threshold again.
      */
     void compactInBackground() {
-        compactionQueued.set(false);
         boolean done = false;
         compactionLock.lock();
         try {
@@ -432,6 +431,8 @@ final class Table {
             }
         } finally {
             compactionLock.unlock();
+            // Queued or running until here: a write that finds it due meanwhile schedules nothing more.
+            compactionQueued.set(false);
         }
         // The journal outgrew the new threshold during the rewrite (after a failure, writes make it due).
         if (done && compactionDue) {
@@ -446,8 +447,9 @@ final class Table {
      * <p>The slow part runs without holding the table: the file is renamed while writers go on
      * appending to it through its open handle (their frames land in the retired journal, in order),
      * and the directory is forced (by default the journal's data is forced first, so that this force
-     * has little to write). Only then is the journal taken exclusively, for a moment: pending writes
-     * are forced (durable mode) and the handle is closed; the next write creates a new journal.
+     * has little to write), and the new journal is created (and, in durable mode, forced with the
+     * directory). Only then is the journal taken exclusively, for a moment: pending writes are forced
+     * (durable mode), the handle is closed and the new journal takes its place.
      *
      * @return whether to go on with the rewrite
      */
@@ -483,22 +485,36 @@ final class Table {
             fail("forcing the directory after setting the journal aside as " + retiredPath + " failed: " + e, e);
             return false;
         }
+        Journal next;
+        try {
+            next = Journal.create(context.io(), context.directory(), journalPath, name, context.durable());
+        } catch (IOException e) {
+            // The next write tries again to create it.
+            log.debug("Creating a new journal {} ahead of the writes failed", journalPath, e);
+            next = null;
+        }
         lockExclusive();
         try {
             if (journal == current) {
                 if (failure == null) {
                     forceAndApplyAll();
                 }
-                journal = null;
-                journalBytes = 0;
-                current.release();
-                context.journals().closed(this);
+                try {
+                    current.release();
+                } catch (IOException e) {
+                    log.debug("Closing {} failed", retiredPath, e);
+                }
+                journal = next;
+                journalBytes = next == null ? 0 : next.size();
+                if (next == null) {
+                    context.journals().closed(this);
+                } else {
+                    context.journals().opened(this);
+                }
+                next = null;
             }
             compactionDue = false;
             compactAt = compactionThreshold();
-            return true;
-        } catch (IOException e) {
-            log.debug("Closing {} failed", retiredPath, e);
             return true;
         } catch (PikoDBException e) {
             // A force of pending writes failed: reported to their writers; the table is now failed.
@@ -506,6 +522,13 @@ final class Table {
             return false;
         } finally {
             unlockExclusive();
+            if (next != null) {
+                try {
+                    next.close();
+                } catch (IOException e) {
+                    log.debug("Closing {} failed", journalPath, e);
+                }
+            }
         }
     }
 
