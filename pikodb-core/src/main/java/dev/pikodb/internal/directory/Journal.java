@@ -67,7 +67,12 @@ final class Journal implements Closeable {
      * @return true if it was opened now
      * @throws IOException when it cannot be opened, or no longer has the length this journal wrote
      */
-    synchronized boolean ensureOpen() throws IOException {
+    boolean ensureOpen() throws IOException {
+        // Every append comes here: an open journal costs no lock (a rename may hold it meanwhile).
+        return handle == null && reopen();
+    }
+
+    private synchronized boolean reopen() throws IOException {
         if (handle != null) {
             return false;
         }
@@ -118,14 +123,6 @@ final class Journal implements Closeable {
 
         UnknownNameException(Path from, Path to, IOException cause) {
             super("renaming " + from + " to " + to + " failed, and whether it moved is unknown: " + cause, cause);
-        }
-    }
-
-    /** Forces what was appended so far if the file is open; never opens it. */
-    void forceIfOpen() throws IOException {
-        FileIO.Handle open = handle;
-        if (open != null) {
-            open.force();
         }
     }
 

@@ -446,8 +446,7 @@ final class Table {
      *
      * <p>The slow part runs without holding the table: the file is renamed while writers go on
      * appending to it through its open handle (their frames land in the retired journal, in order),
-     * and the directory is forced (by default the journal's data is forced first, so that this force
-     * has little to write), and the new journal is created (and, in durable mode, forced with the
+     * the directory is forced, and the new journal is created (and, in durable mode, forced with the
      * directory). Only then is the journal taken exclusively, for a moment: pending writes are forced
      * (durable mode), the handle is closed and the new journal takes its place.
      *
@@ -463,9 +462,6 @@ final class Table {
             return false;
         }
         try {
-            if (!context.durable()) {
-                current.forceIfOpen();
-            }
             current.renameTo(retiredPath);
         } catch (Journal.UnknownNameException e) {
             fail(e.getMessage(), e);
