@@ -34,6 +34,7 @@ public final class DatabaseOptions {
     private final boolean clockConfigured;
     private final StorageEngine storage;
     private final FileIO fileIO;
+    private final boolean inlineCompaction;
     private final int maxOpenJournals;
 
     private DatabaseOptions(Builder builder) {
@@ -45,6 +46,7 @@ public final class DatabaseOptions {
         this.clockConfigured = builder.clockConfigured;
         this.storage = builder.storage;
         this.fileIO = builder.fileIO;
+        this.inlineCompaction = builder.inlineCompaction;
         this.maxOpenJournals = builder.maxOpenJournals;
     }
 
@@ -139,6 +141,10 @@ public final class DatabaseOptions {
         return fileIO;
     }
 
+    boolean inlineCompaction() {
+        return inlineCompaction;
+    }
+
     /** Builds {@link DatabaseOptions}. Not thread-safe. */
     public static final class Builder {
 
@@ -150,6 +156,7 @@ public final class DatabaseOptions {
         private boolean clockConfigured;
         private StorageEngine storage;
         private FileIO fileIO = FileIO.DEFAULT;
+        private boolean inlineCompaction;
         private int maxOpenJournals = DEFAULT_MAX_OPEN_JOURNALS;
 
         private Builder() {
@@ -263,6 +270,12 @@ public final class DatabaseOptions {
                         + "; it is how many journal files the database may keep open at once");
             }
             this.maxOpenJournals = maxOpenJournals;
+            return this;
+        }
+
+        /** For tests: compactions run on the writing thread, so file operations come in one order. */
+        Builder inlineCompaction() {
+            this.inlineCompaction = true;
             return this;
         }
 

@@ -92,7 +92,8 @@ public final class PikoDB implements AutoCloseable {
         if (!Files.isDirectory(directory)) {
             throw new PikoDBException("Database directory " + directory + " is not a directory");
         }
-        return new DirectoryStorage(directory, options.fileIO(), options.maxOpenJournals());
+        return new DirectoryStorage(directory, options.fileIO(), options.maxOpenJournals(),
+                options.inlineCompaction());
     }
 
     /**

@@ -184,6 +184,11 @@ class PersistenceTest extends PikoDBTestSupport {
             }
             i++;
         }
+        // Compactions run in the background: wait for one (bounded).
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (db.statistics().compactions() == 0 && System.nanoTime() < deadline) {
+            java.util.concurrent.locks.LockSupport.parkNanos(1_000_000);
+        }
         assertThat(db.statistics().compactions()).as("compactions during %d writes", i).isPositive();
         assertThat(asMap(db.get("heavy"))).isEqualTo(expected);
 

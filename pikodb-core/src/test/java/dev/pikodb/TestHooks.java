@@ -22,4 +22,16 @@ public final class TestHooks {
     public static DatabaseOptions.Builder withFileIO(DatabaseOptions.Builder builder, FileIO io) {
         return builder.fileIO(io);
     }
+
+    /**
+     * Makes the database built from {@code builder} run its compactions on the writing thread, right
+     * after the write that made one due, instead of in the background: the file operations of a
+     * workload then come in one deterministic order, for tests that stop or fail at each of them.
+     *
+     * @param builder the options builder
+     * @return the builder
+     */
+    public static DatabaseOptions.Builder withInlineCompaction(DatabaseOptions.Builder builder) {
+        return builder.inlineCompaction();
+    }
 }

@@ -12,11 +12,14 @@ import java.util.Set;
 /**
  * A file layer that recognises the steps of a compaction and calls {@link Listener#at} at each:
  * <ol>
+ * <li>{@link Point#JOURNAL_RETIRED}: a compaction due to the journal's growth has renamed the journal
+ * to {@code .<t>.retired}, the directory not yet forced (flush and close have no such step);</li>
  * <li>{@link Point#TEMP_PARTLY_WRITTEN}: the first bytes of {@code .<t>.compact} are written;</li>
  * <li>{@link Point#TEMP_FORCED_BEFORE_RENAME}: the temp file is complete and forced, not yet renamed;</li>
  * <li>{@link Point#RENAMED_BEFORE_DIRECTORY_FORCE}: renamed over the table file, directory not forced;</li>
  * <li>{@link Point#DIRECTORY_FORCED_BEFORE_TRUNCATION}: directory forced, journal not yet emptied;</li>
- * <li>{@link Point#JOURNAL_TRUNCATED}: the journal is cut back to its header, or, at close, deleted.</li>
+ * <li>{@link Point#JOURNAL_TRUNCATED}: the journal is cut back to its header (flush), deleted (close),
+ * or the retired journal is deleted (growth).</li>
  * </ol>
  * The listener may copy the directory (a crash at that instant) and may throw an {@link IOException},
  * which the store then sees as the failure of that file operation.
@@ -25,6 +28,7 @@ class CompactionObserver extends ForwardingFileIO {
 
     /** The instants of a compaction. */
     enum Point {
+        JOURNAL_RETIRED,
         TEMP_PARTLY_WRITTEN,
         TEMP_FORCED_BEFORE_RENAME,
         RENAMED_BEFORE_DIRECTORY_FORCE,
@@ -117,12 +121,20 @@ class CompactionObserver extends ForwardingFileIO {
         if (name.startsWith(".") && name.endsWith(".journal")) {
             journalEmptied(name.substring(1, name.length() - ".journal".length()));
         }
+        if (name.startsWith(".") && name.endsWith(".retired")) {
+            journalEmptied(name.substring(1, name.length() - ".retired".length()));
+        }
         return deleted;
     }
 
     @Override
     public void atomicMove(Path source, Path target) throws IOException {
         String name = source.getFileName().toString();
+        if (name.startsWith(".") && name.endsWith(".journal") && target.getFileName().toString().endsWith(".retired")) {
+            super.atomicMove(source, target);
+            fire(Point.JOURNAL_RETIRED, name.substring(1, name.length() - ".journal".length()));
+            return;
+        }
         if (!(name.startsWith(".") && name.endsWith(".compact"))) {
             super.atomicMove(source, target);
             return;

@@ -406,8 +406,8 @@ class FaultTest {
     }
 
     private static PikoDB open(Path directory, boolean durable, FileIO io) {
-        PikoDB db = new PikoDB(TestHooks.withFileIO(
-                DatabaseOptions.builder().databaseDirectory(directory).durableWrites(durable), io).build());
+        PikoDB db = new PikoDB(TestHooks.withInlineCompaction(TestHooks.withFileIO(
+                DatabaseOptions.builder().databaseDirectory(directory).durableWrites(durable), io)).build());
         db.start();
         return db;
     }

@@ -53,7 +53,7 @@ class FaultInjectionTest {
         if (withDictionary) {
             builder.dictionary(Workload.DICTIONARY, Workload.SENSORS);
         }
-        return TestHooks.withFileIO(builder, io);
+        return TestHooks.withInlineCompaction(TestHooks.withFileIO(builder, io));
     }
 
     @ParameterizedTest(name = "durableWrites={0}")
@@ -143,6 +143,7 @@ class FaultInjectionTest {
                 State after = acknowledged.copy();
                 Object expected = op.apply(after);
                 int faultsBefore = io.faults();
+                long compactionsBefore = db.statistics().compactions();
                 Object result;
                 try {
                     result = op.run(db, before);
@@ -161,6 +162,10 @@ class FaultInjectionTest {
                     assertThat(db.listTables()).as("tables after %s", op).doesNotContain(op.table());
                 } else if (op.type() != Type.FLUSH && !Boolean.FALSE.equals(result)) {
                     journalOpen.add(op.table());
+                    if (db.statistics().compactions() > compactionsBefore) {
+                        // The compaction its write made due set the journal aside: the next write creates one.
+                        journalOpen.remove(op.table());
+                    }
                 }
                 if (io.faults() > faultsBefore) {
                     assertThat(op.big()).as("%s returned normally although an injected %s failed inside it; only a"

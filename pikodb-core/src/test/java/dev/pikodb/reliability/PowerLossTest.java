@@ -107,7 +107,7 @@ class PowerLossTest {
         io.onChange(call -> points.add(new CrashPoint(call, acknowledged[0], inProgress[0], io.image())));
         DatabaseOptions.Builder builder = DatabaseOptions.builder().databaseDirectory(dir).clock(Workload.CLOCK)
                 .durableWrites(durable).dictionary(Workload.DICTIONARY, Workload.SENSORS);
-        PikoDB db = new PikoDB(TestHooks.withFileIO(builder, io).build());
+        PikoDB db = new PikoDB(TestHooks.withInlineCompaction(TestHooks.withFileIO(builder, io)).build());
         db.start();
         for (Op op : workload.ops) {
             inProgress[0] = true;

@@ -44,6 +44,7 @@ public final class DirectoryStorage implements StorageEngine {
     private final FileIO io;
     private final DictionaryFile dictionaryFile;
     private final OpenJournals journals;
+    private final Compactor compactor;
     private final Map<String, String> dictionaryNames = new ConcurrentHashMap<>();
     private final Map<String, Table> tables = new ConcurrentHashMap<>();
     private final List<QuarantinedFile> quarantined = new CopyOnWriteArrayList<>();
@@ -65,10 +66,24 @@ public final class DirectoryStorage implements StorageEngine {
      *     the least recently written tables are closed beyond it
      */
     public DirectoryStorage(Path directory, FileIO io, int maxOpenJournals) {
+        this(directory, io, maxOpenJournals, false);
+    }
+
+    /**
+     * Creates the engine over a directory that exists; nothing is read until {@link #open}.
+     *
+     * @param directory the database directory
+     * @param io the file layer
+     * @param maxOpenJournals how many journal files may be open at once (at least 1)
+     * @param inlineCompaction whether compactions run on the writing thread, after its write, instead
+     *     of in the background: only for tests that need the file operations in one deterministic order
+     */
+    public DirectoryStorage(Path directory, FileIO io, int maxOpenJournals, boolean inlineCompaction) {
         this.directory = directory.toAbsolutePath().normalize();
         this.io = io;
         this.dictionaryFile = new DictionaryFile(this.directory, io);
         this.journals = new OpenJournals(maxOpenJournals);
+        this.compactor = inlineCompaction ? Compactor.inline() : Compactor.background();
     }
 
     @Override
@@ -80,7 +95,7 @@ public final class DirectoryStorage implements StorageEngine {
     @Override
     public void open(EngineContext engineContext) {
         context = new StoreContext(directory, io, engineContext.durableWrites(), engineContext.clock(), stats,
-                journals, engineContext.changes());
+                journals, engineContext.changes(), compactor);
         lock = DirectoryLock.acquire(directory);
         try {
             String problem = dictionaryFile.load();
@@ -89,6 +104,8 @@ public final class DirectoryStorage implements StorageEngine {
             tables.putAll(new TableLoader(context, this::intern, quarantined::add, ignored::add)
                     .loadAll(dictionaryFile.path(), unreadableDictionaries));
             tables.values().forEach(table -> table.collectDictionaryNames(dictionaryNamesInUse));
+            // A compaction cut short by a crash left a retired journal: finish it in the background.
+            tables.values().stream().filter(Table::hasRetiredJournal).forEach(Table::scheduleCompaction);
             log.debug("Opened {} with {} tables", directory, tables.size());
         } catch (IOException | RuntimeException e) {
             tables.values().forEach(Table::abandon);
@@ -155,6 +172,7 @@ public final class DirectoryStorage implements StorageEngine {
             }));
             deleteJournals(rewritten, failures);
         } finally {
+            compactor.shutdown();
             lock.close();
             lifecycle.writeLock().unlock();
         }
@@ -172,6 +190,7 @@ public final class DirectoryStorage implements StorageEngine {
             closed = true;
             tables.values().forEach(Table::abandon);
         } finally {
+            compactor.shutdown();
             lock.close();
             lifecycle.writeLock().unlock();
         }

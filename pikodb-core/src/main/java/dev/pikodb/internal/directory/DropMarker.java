@@ -19,7 +19,7 @@ import org.slf4j.LoggerFactory;
  * from, so a marker whose writing was cut short (a crash, a failed or partial write) counts for
  * nothing and is removed at the next start.</li>
  * <li>The table is emptied in memory and its journal closed.</li>
- * <li>{@link #complete}: delete the journal and the table file, force the directory, delete the
+ * <li>{@link #complete}: delete the journal (and a retired journal) and the table file, force the directory, delete the
  * marker, force the directory.</li>
  * <li>Only then is the name free: the next write to it creates a new table (a new journal).</li>
  * </ol>
@@ -119,6 +119,7 @@ final class DropMarker {
     /** Removes the table's files, then the marker; idempotent, so it can be retried after a failure. */
     static void complete(FileIO io, Path directory, String table, Path marker) throws IOException {
         io.deleteIfExists(FileNames.journal(directory, table));
+        io.deleteIfExists(FileNames.retiredJournal(directory, table));
         io.deleteIfExists(directory.resolve(table));
         io.forceDirectory(directory);
         io.deleteIfExists(marker);

@@ -16,6 +16,8 @@ import java.util.regex.Pattern;
  * <pre>
  *   users                     table file: the whole table as JSON (see {@link TableFileFormat})
  *   .users.journal            the table's journal: writes since the table file was last rewritten
+ *   .users.retired            a journal set aside by a compaction in progress: its writes are in
+ *                             memory and being written to a new table file, after which it is deleted
  *   .users.compact            a table file being rewritten (renamed over "users" when complete)
  *   .users.drop               marker of a table deletion in progress, completed at the next start
  *   .users.corrupt-&lt;time&gt;     an unreadable table file moved aside (never deleted)
@@ -75,6 +77,14 @@ public final class FileNames {
 
     static boolean isJournal(String fileName) {
         return fileName.startsWith(".") && fileName.endsWith(".journal");
+    }
+
+    static Path retiredJournal(Path directory, String table) {
+        return directory.resolve("." + base(table) + ".retired");
+    }
+
+    static boolean isRetiredJournal(String fileName) {
+        return fileName.startsWith(".") && fileName.endsWith(".retired");
     }
 
     static Path compactionTemp(Path directory, String table) {

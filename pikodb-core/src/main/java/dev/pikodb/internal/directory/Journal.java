@@ -15,7 +15,8 @@ import java.nio.file.Path;
 final class Journal implements Closeable {
 
     private final FileIO io;
-    private final Path path;
+    // Changes once, when a compaction sets the journal aside (renameTo).
+    private volatile Path path;
     private final long headerLength;
     // Null while released.
     private volatile FileIO.Handle handle;
@@ -66,7 +67,12 @@ final class Journal implements Closeable {
      * @return true if it was opened now
      * @throws IOException when it cannot be opened, or no longer has the length this journal wrote
      */
-    synchronized boolean ensureOpen() throws IOException {
+    boolean ensureOpen() throws IOException {
+        // Every append comes here: an open journal costs no lock (a rename may hold it meanwhile).
+        return handle == null && reopen();
+    }
+
+    private synchronized boolean reopen() throws IOException {
         if (handle != null) {
             return false;
         }
@@ -83,6 +89,41 @@ final class Journal implements Closeable {
         }
         handle = opened;
         return true;
+    }
+
+    /**
+     * Renames the file while it stays in use: an open handle keeps appending to it under its new
+     * name, and a released one is opened again under that name. When the rename reports a failure,
+     * whether it happened is found out from the file system.
+     *
+     * @throws IOException when the file is still under its old name, or its name is unknown
+     */
+    synchronized void renameTo(Path target) throws IOException {
+        try {
+            io.atomicMove(path, target);
+        } catch (IOException e) {
+            long moved;
+            try {
+                // A journal is never empty (its header): no size at the target means no such file.
+                moved = io.size(target);
+            } catch (IOException unknown) {
+                e.addSuppressed(unknown);
+                throw new UnknownNameException(path, target, e);
+            }
+            if (moved == 0) {
+                throw e;
+            }
+        }
+        path = target;
+    }
+
+    /** A rename reported a failure and the file system could not tell whether it happened. */
+    static final class UnknownNameException extends IOException {
+        private static final long serialVersionUID = 1L;
+
+        UnknownNameException(Path from, Path to, IOException cause) {
+            super("renaming " + from + " to " + to + " failed, and whether it moved is unknown: " + cause, cause);
+        }
     }
 
     boolean isOpen() {

@@ -6,5 +6,5 @@ import java.time.Clock;
 
 /** What every table of one store shares. */
 record StoreContext(Path directory, FileIO io, boolean durable, Clock clock, Stats stats, OpenJournals journals,
-        ChangeSink changes) {
+        ChangeSink changes, Compactor compactor) {
 }

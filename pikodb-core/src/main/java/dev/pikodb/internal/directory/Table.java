@@ -8,6 +8,7 @@ import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.BiConsumer;
 import java.util.concurrent.locks.ReentrantLock;
 import org.slf4j.Logger;
@@ -25,7 +26,8 @@ import org.slf4j.LoggerFactory;
  * strictly increase in commit order. Conditional writes and deletes decide against the visible
  * state, which reads return: when a pending write of the key would change their answer, they wait
  * for its force first ({@link #put}). Work that needs the journal to itself (compaction, flush, close,
- * delete) takes the group commit's exclusive lock, then {@code appendLock}: always in that order.
+ * delete) takes the group commit's exclusive lock, then {@code appendLock}: always in that order,
+ * and after {@code compactionLock} when it takes that too; writers never take {@code compactionLock}.
  *
  * <p><b>Failures.</b> When an append, a force or a journal reset fails, the file's state is unknown
  * (after a failed fsync, Linux may have dropped the dirty pages and report success next time), so the
@@ -34,23 +36,47 @@ import org.slf4j.LoggerFactory;
  * database (which reloads the files) clears it. A thread interrupt is no failure: the file layer
  * completes the interrupted caller's operation and keeps its interrupt flag ({@link ChannelHandle}).
  *
- * <p><b>Compaction</b> rewrites the table file from memory and empties the journal, when the journal
- * outgrows the table file (so each write pays amortised O(1) of rewriting) and on flush and close:
+ * <p><b>Compaction</b> rewrites the table file from memory so that the journal stays short. It runs
+ * when the journal outgrows the table file (so each write pays amortised O(1) of rewriting), off the
+ * writers' path: the writer that crosses the threshold only schedules it ({@link Compactor}), and a
+ * background thread runs {@link #compactInBackground()}, holding {@code compactionLock} throughout:
  * <ol>
- * <li>write every live record to {@code .<table>.compact} and force it;</li>
- * <li>rename it over the table file and force the directory;</li>
- * <li>truncate the journal to its header and force it.</li>
+ * <li><i>retire</i>: rename the journal to {@code .<table>.retired} and force the directory, while
+ * writers go on appending to the renamed file through its open handle; then, holding the journal
+ * exclusively for a moment, force the pending writes (durable mode, so that memory holds every
+ * appended write) and close the handle. The next write creates a new journal. That moment is all
+ * that writers ever wait for ({@link #retireJournal()});</li>
+ * <li>while writers append to the new journal, write every record in memory to
+ * {@code .<table>.compact}, force it, rename it over the table file and force the directory;</li>
+ * <li>delete the retired journal.</li>
  * </ol>
- * Crash at any instant: before the rename completes, the old table file and the full journal are on
- * disk, and the temporary file is deleted at the next start; the old state plus the journal is every
- * acknowledged write. After the rename and before the truncation is on disk, the new table file holds
- * every acknowledged write and the journal still holds frames already in it: replaying them is
- * harmless because each frame carries its key's complete state (version, timestamp, value), and the
- * last frame of every key is exactly the state the new file holds, so replay gives the same table,
- * neither losing nor duplicating anything. Steps 1-2 are forced even in default mode, so the
- * truncation can never reach the disk before the new table file does.
- * At close, step 3 deletes the journal instead, and the store forces the directory once for all
- * tables between their step 2 and step 3 ({@link #closeAndRewrite()}): the same argument holds.
+ * Start replays the table file, then the retired journal, then the journal ({@link TableLoader}).
+ *
+ * <p><b>Why a crash at any instant loses and duplicates nothing.</b> Each frame carries its key's
+ * complete state (version, timestamp, value, or its deletion), so replaying a frame sets the key to
+ * exactly what that write made it, whatever the key held before; and records in memory only ever hold
+ * appended writes. Before the rename of step 2 is durable, the disk holds the old table file, the
+ * retired journal (every write since that file) and the new journal (every write since the
+ * retirement): replayed in that order, they are every write in order. Once the rename is durable,
+ * the new table file holds each key at its state at the retirement or at a later write, and each such
+ * later write is in the new journal. Replaying the retired journal over it may set a key back to an
+ * older state, but the new journal then replays every write since the retirement in order, so each
+ * key ends at its last write; a key the new journal does not touch ends at its last frame in the
+ * retired journal or, with none, at its state in the old file, which is exactly what the new file
+ * holds. Step 3 waits for step 2's directory force, so the retired journal is gone only once the file
+ * that replaces it is durably in place; if its deletion is lost in a crash, the replay above is
+ * harmless. Frames appended to the renamed file before its handle closes are in the retired journal,
+ * in order, before every frame of the new journal. Step 1 forces the directory after its rename, even
+ * in default mode, and before any new journal exists, so that the new journal, created under the old
+ * name, can never be on disk where the rename is not.
+ *
+ * <p><b>Flush and close</b> compact in place, holding the journal exclusively with nothing pending:
+ * write the table file from memory as in step 2, then delete the retired journal (if a background
+ * compaction left one) and empty the journal (truncated at flush; deleted at close, where the store
+ * forces the directory once for all tables between the renames and the deletions,
+ * {@link #closeAndRewrite()}). The same argument holds: the journals lose their frames only once a
+ * durable table file holds every write they held. Flush, close and deletion take
+ * {@code compactionLock} first, so none of them overlaps a background compaction.
  *
  * <p><b>Open files.</b> The journal's file is open only while needed: {@link OpenJournals} closes the
  * journals of idle tables beyond a budget, and the next write opens it again.
@@ -72,10 +98,14 @@ final class Table {
     private final StoreContext context;
     private final Path file;
     private final Path journalPath;
+    private final Path retiredPath;
     private final Records records;
 
     private final ReentrantLock appendLock = new ReentrantLock();
     private final GroupCommit commit = new GroupCommit();
+    // Held by a compaction from its first step to its last, and by flush, close and deletion.
+    private final ReentrantLock compactionLock = new ReentrantLock();
+    private final AtomicBoolean compactionQueued = new AtomicBoolean();
 
     // Guarded by appendLock (changed only while both locks are held, except by an append).
     private volatile Journal journal;
@@ -87,6 +117,8 @@ final class Table {
     private volatile long fileBytes;
     private volatile long journalBytes;
     private volatile boolean compactionDue;
+    // A retired journal is on disk (step 1 of a compaction done, step 3 not yet); changed under compactionLock.
+    private volatile boolean retired;
     private volatile String failure;
     private volatile boolean gone;
     // Deleted in memory, but the marker still stands (DropMarker): the name is not free yet.
@@ -95,11 +127,13 @@ final class Table {
     private volatile long lastUsed;
 
     Table(StoreContext context, String name, Records records, boolean fileExists, long fileBytes,
-            Journal journal) {
+            Journal journal, boolean retired) {
         this.context = context;
         this.name = name;
         this.file = context.directory().resolve(name);
         this.journalPath = FileNames.journal(context.directory(), name);
+        this.retiredPath = FileNames.retiredJournal(context.directory(), name);
+        this.retired = retired;
         this.records = records;
         records.publishTo(name, context.changes());
         this.fileExists = fileExists;
@@ -110,7 +144,7 @@ final class Table {
     }
 
     static Table empty(StoreContext context, String name) {
-        return new Table(context, name, new Records(context.stats()), false, 0, null);
+        return new Table(context, name, new Records(context.stats()), false, 0, null, false);
     }
 
     /** Thrown to the store when this table was deleted or closed under a writer: it retries elsewhere. */
@@ -235,7 +269,14 @@ final class Table {
             awaitForced(sequence);
         }
         if (compactionDue) {
-            compactIfDue();
+            scheduleCompaction();
+        }
+    }
+
+    /** Queues a compaction unless one is queued already. */
+    void scheduleCompaction() {
+        if (compactionQueued.compareAndSet(false, true)) {
+            context.compactor().schedule(this);
         }
     }
 
@@ -374,41 +415,177 @@ final class Table {
 
     // ---- compaction ---------------------------------------------------------------------------
 
-    private void compactIfDue() {
-        lockExclusive();
+    /**
+     * A background compaction: the three steps and their crash argument are in the class comment.
+     * Failures are absorbed: whatever step fails, the journals still hold every write, and the
+     * compaction is tried again once the journal has grown past the threshold again.
+     */
+    void compactInBackground() {
+        boolean done = false;
+        compactionLock.lock();
         try {
-            if (gone || failure != null || journal == null || journal.size() <= compactAt) {
-                compactionDue = false;
-                return;
+            // A write that outgrows the threshold set below makes it due again.
+            compactionDue = false;
+            if (retireJournal()) {
+                done = rewriteFromMemory();
             }
-            forceAndApplyAll();
-            compact();
-        } catch (IOException e) {
-            // The journal still holds everything; try again once it has grown as much again.
-            compactAt = journal.size() * 2;
-            compactionDue = false;
-            log.warn("Compaction of table '{}' failed: {}; its journal keeps every write, will retry later",
-                    Validation.printable(name), e.toString());
-        } catch (PikoDBException e) {
-            // The failure was reported to the writers concerned; the table is now failed.
-            compactionDue = false;
-        } catch (RuntimeException e) {
-            // A record the table file cannot hold: the write that triggered this is stored, never fail it.
-            compactAt = journal.size() * 2;
-            compactionDue = false;
-            log.error("Compaction of table '{}' failed; its journal keeps every write, will retry later",
-                    Validation.printable(name), e);
         } finally {
-            unlockExclusive();
+            compactionLock.unlock();
+            // Queued or running until here: a write that finds it due meanwhile schedules nothing more.
+            compactionQueued.set(false);
+        }
+        // The journal outgrew the new threshold during the rewrite (after a failure, writes make it due).
+        if (done && compactionDue) {
+            scheduleCompaction();
         }
     }
 
-    /** Holding both locks, nothing pending: the procedure and its crash argument are in the class comment. */
+    /**
+     * Step 1: sets the journal aside. Skipped when a retired journal is still on disk from a
+     * compaction that failed later: the rewrite then covers both.
+     *
+     * <p>The slow part runs without holding the table: the file is renamed while writers go on
+     * appending to it through its open handle (their frames land in the retired journal, in order),
+     * the directory is forced, and the new journal is created (and, in durable mode, forced with the
+     * directory). Only then is the journal taken exclusively, for a moment: pending writes are forced
+     * (durable mode), the handle is closed and the new journal takes its place.
+     *
+     * @return whether to go on with the rewrite
+     */
+    private boolean retireJournal() {
+        if (retired) {
+            return !(gone || dropPending || failure != null);
+        }
+        Journal current = journal;
+        if (gone || dropPending || failure != null || current == null || current.size() <= compactAt) {
+            compactionDue = false;
+            return false;
+        }
+        try {
+            current.renameTo(retiredPath);
+        } catch (Journal.UnknownNameException e) {
+            fail(e.getMessage(), e);
+            return false;
+        } catch (IOException e) {
+            // The journal is still in place, under its name: it keeps every write.
+            retryCompactionLater();
+            log.warn("Compaction of table '{}' could not set its journal aside: {}; it keeps every write, will retry"
+                    + " later", Validation.printable(name), e.toString());
+            return false;
+        }
+        retired = true;
+        try {
+            context.io().forceDirectory(context.directory());
+        } catch (IOException e) {
+            // Whether the rename is on disk is unknown: a new journal under the old name must not follow it.
+            fail("forcing the directory after setting the journal aside as " + retiredPath + " failed: " + e, e);
+            return false;
+        }
+        Journal next;
+        try {
+            next = Journal.create(context.io(), context.directory(), journalPath, name, context.durable());
+        } catch (IOException e) {
+            // The next write tries again to create it.
+            log.debug("Creating a new journal {} ahead of the writes failed", journalPath, e);
+            next = null;
+        }
+        lockExclusive();
+        try {
+            if (journal == current) {
+                if (failure == null) {
+                    forceAndApplyAll();
+                }
+                try {
+                    current.release();
+                } catch (IOException e) {
+                    log.debug("Closing {} failed", retiredPath, e);
+                }
+                journal = next;
+                journalBytes = next == null ? 0 : next.size();
+                if (next == null) {
+                    context.journals().closed(this);
+                } else {
+                    context.journals().opened(this);
+                }
+                next = null;
+            }
+            compactionDue = false;
+            compactAt = compactionThreshold();
+            return true;
+        } catch (PikoDBException e) {
+            // A force of pending writes failed: reported to their writers; the table is now failed.
+            compactionDue = false;
+            return false;
+        } finally {
+            unlockExclusive();
+            if (next != null) {
+                try {
+                    next.close();
+                } catch (IOException e) {
+                    log.debug("Closing {} failed", journalPath, e);
+                }
+            }
+        }
+    }
+
+    /** Steps 2 and 3, while writers append to the new journal; returns whether they succeeded. */
+    private boolean rewriteFromMemory() {
+        long started = System.nanoTime();
+        try {
+            rewriteFile(true);
+            context.io().deleteIfExists(retiredPath);
+            retired = false;
+        } catch (IOException | RuntimeException e) {
+            // The retired journal and the journal keep every write.
+            retryCompactionLater();
+            if (e instanceof IOException) {
+                log.warn("Compaction of table '{}' failed: {}; its journals keep every write, will retry later",
+                        Validation.printable(name), e.toString());
+            } else {
+                log.error("Compaction of table '{}' failed; its journals keep every write, will retry later",
+                        Validation.printable(name), e);
+            }
+            return false;
+        }
+        appendLock.lock();
+        try {
+            compactAt = compactionThreshold();
+            if (journal != null && journal.size() > compactAt) {
+                compactionDue = true;
+            }
+        } finally {
+            appendLock.unlock();
+        }
+        context.stats().compactions.increment();
+        context.stats().compactionNanos.add(System.nanoTime() - started);
+        return true;
+    }
+
+    /** After a failed compaction: the next one waits until the journal has grown as much again. */
+    private void retryCompactionLater() {
+        appendLock.lock();
+        try {
+            long size = journal == null ? 0 : journal.size();
+            compactAt = size + compactionThreshold();
+            compactionDue = false;
+        } finally {
+            appendLock.unlock();
+        }
+    }
+
+    /**
+     * Compacts in place for flush: holding both locks and {@code compactionLock}, nothing pending; the
+     * procedure and its crash argument are in the class comment.
+     */
     private void compact() throws IOException {
         long started = System.nanoTime();
         // Before anything changes: the journal must be truncated at the end.
         openJournal();
         rewriteFile(true);
+        if (retired) {
+            context.io().deleteIfExists(retiredPath);
+            retired = false;
+        }
         if (journal != null) {
             try {
                 journal.reset();
@@ -436,7 +613,7 @@ final class Table {
 
     /** Whether the table file lacks something the table has (or has something it lost). */
     private boolean isBehind() {
-        return journal != null && (journal.hasFrames() || !fileExists)
+        return retired || journal != null && (journal.hasFrames() || !fileExists)
                 || fileExists && records.expiredRemovedSinceRewrite();
     }
 
@@ -449,6 +626,7 @@ final class Table {
 
     /** Makes the table file hold the whole table. */
     void flush() {
+        compactionLock.lock();
         lockExclusive();
         try {
             if (gone || dropPending) {
@@ -466,6 +644,7 @@ final class Table {
                     + "; its journal keeps every write", e);
         } finally {
             unlockExclusive();
+            compactionLock.unlock();
         }
     }
 
@@ -479,6 +658,7 @@ final class Table {
      * @return true if the journal is to be deleted once the directory is forced
      */
     boolean closeAndRewrite() {
+        compactionLock.lock();
         lockExclusive();
         try {
             if (gone) {
@@ -499,8 +679,8 @@ final class Table {
             if (isBehind()) {
                 rewriteFile(false);
             }
-            boolean hadJournal = journal != null;
-            if (hadJournal) {
+            boolean hadJournal = journal != null || retired;
+            if (journal != null) {
                 journal.close();
                 journal = null;
                 context.journals().closed(this);
@@ -512,11 +692,13 @@ final class Table {
                     + "; its journal " + journalPath + " is kept and replayed at the next start", e);
         } finally {
             unlockExclusive();
+            compactionLock.unlock();
         }
     }
 
     /** Closing, second step: the directory was forced after {@link #closeAndRewrite()}. */
     void deleteJournal() throws IOException {
+        context.io().deleteIfExists(retiredPath);
         context.io().deleteIfExists(journalPath);
     }
 
@@ -529,6 +711,7 @@ final class Table {
      *     unchanged or deleted, with the deletion of its files to be completed
      */
     boolean drop() {
+        compactionLock.lock();
         lockExclusive();
         try {
             if (gone) {
@@ -571,11 +754,13 @@ final class Table {
             fileExists = false;
             fileBytes = 0;
             journalBytes = 0;
+            retired = false;
             dropPending = true;
             finishDrop("Deleting table '" + Validation.printable(name) + "' was cut short");
             return existed;
         } finally {
             unlockExclusive();
+            compactionLock.unlock();
         }
     }
 
@@ -633,12 +818,14 @@ final class Table {
 
     /** Releases the table's files without writing anything: for a start that fails half-way. */
     void abandon() {
+        compactionLock.lock();
         lockExclusive();
         try {
             gone = true;
             closeJournalQuietly();
         } finally {
             unlockExclusive();
+            compactionLock.unlock();
         }
     }
 
@@ -729,7 +916,12 @@ final class Table {
     }
 
     boolean exists() {
-        return fileExists || journal != null;
+        return fileExists || journal != null || retired;
+    }
+
+    /** Whether a compaction cut short left a retired journal, which the next compaction removes. */
+    boolean hasRetiredJournal() {
+        return retired;
     }
 
 

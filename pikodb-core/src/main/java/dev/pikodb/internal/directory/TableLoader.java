@@ -27,6 +27,11 @@ import org.slf4j.LoggerFactory;
  * ({@link FileNames#isNodeLeftover}), are removed (the file they were meant to replace is intact);</li>
  * <li>each table is its file plus the replay of its journal; a journal ending in a torn frame is cut
  * there; a journal damaged in the middle is kept aside and the table opens with its intact prefix;</li>
+ * <li>a journal retired by a compaction that was cut short ({@code .<table>.retired}, see {@link Table})
+ * is replayed between the table file and the journal, the two being one journal in two files: if the
+ * retired one does not end cleanly and the journal holds writes, those writes follow a gap, so the
+ * table opens with the intact prefix, a copy of the retired journal is kept and the journal is moved
+ * aside, both reported; the next compaction removes the retired journal;</li>
  * <li>a table file that cannot be parsed is moved aside with its journal, never overwritten or deleted,
  * and the other tables open;</li>
  * <li>any other file the store did not create and cannot load as a table is left exactly where it is
@@ -60,7 +65,8 @@ final class TableLoader {
     }
 
     /** A table read in the first phase, opened in the second. */
-    private record Loaded(String table, Records records, boolean hasFile, long fileBytes, long journalLength) {
+    private record Loaded(String table, Records records, boolean hasFile, long fileBytes, long journalLength,
+            long retiredLength) {
     }
 
     /** A file to move aside (or, with {@code copy}, to keep a copy of) in the second phase. */
@@ -116,6 +122,7 @@ final class TableLoader {
         }
         List<String> tableFiles = new ArrayList<>();
         Map<String, byte[]> journals = new LinkedHashMap<>();
+        Map<String, byte[]> retiredJournals = new LinkedHashMap<>();
         for (Path path : files) {
             String fileName = path.getFileName().toString();
             if (FileNames.isDropMarker(fileName)) {
@@ -125,7 +132,9 @@ final class TableLoader {
                     || FileNames.isNodeLeftover(fileName)) {
                 plan.leftovers.add(path);
             } else if (FileNames.isJournal(fileName)) {
-                readJournalOwner(path, journals, plan);
+                readJournalOwner(path, journals, plan, false);
+            } else if (FileNames.isRetiredJournal(fileName)) {
+                readJournalOwner(path, retiredJournals, plan, true);
             } else if (!fileName.startsWith(".")) {
                 String problem = FileNames.isTemporary(fileName)
                         ? "its name ends in '.tmp' or contains '.tmp.', as temporary files' names do"
@@ -138,19 +147,24 @@ final class TableLoader {
             }
         }
         for (String table : tableFiles) {
-            readTable(table, true, journals.remove(table), plan);
+            readTable(table, true, retiredJournals.remove(table), journals.remove(table), plan);
+        }
+        for (Map.Entry<String, byte[]> orphan : retiredJournals.entrySet()) {
+            readTable(orphan.getKey(), false, orphan.getValue(), journals.remove(orphan.getKey()), plan);
         }
         for (Map.Entry<String, byte[]> orphan : journals.entrySet()) {
-            readTable(orphan.getKey(), false, orphan.getValue(), plan);
+            readTable(orphan.getKey(), false, null, orphan.getValue(), plan);
         }
         return plan;
     }
 
-    private void readJournalOwner(Path path, Map<String, byte[]> journals, Plan plan) throws IOException {
+    private void readJournalOwner(Path path, Map<String, byte[]> journals, Plan plan, boolean retired)
+            throws IOException {
         byte[] bytes = context.io().readAll(path);
         JournalFormat.Header header = JournalFormat.readHeader(bytes);
         if (header == null) {
-            if (isTornHeader(bytes, path.getFileName().toString())) {
+            // A retired journal was a complete journal when it was renamed: its header cannot be torn.
+            if (!retired && isTornHeader(bytes, path.getFileName().toString())) {
                 log.warn("Removing {}: its header was never completely written (a crash while creating it)", path);
                 plan.leftovers.add(path);
             } else {
@@ -161,8 +175,9 @@ final class TableLoader {
         if (plan.dropped.contains(header.table())) {
             return;
         }
-        if (Validation.tableNameProblem(header.table()) != null
-                || !FileNames.journal(context.directory(), header.table()).equals(path)) {
+        Path expected = retired ? FileNames.retiredJournal(context.directory(), header.table())
+                : FileNames.journal(context.directory(), header.table());
+        if (Validation.tableNameProblem(header.table()) != null || !expected.equals(path)) {
             plan.aside.add(new Aside(header.table(), path, "the journal does not belong to a valid table name", null));
             return;
         }
@@ -199,9 +214,11 @@ final class TableLoader {
         return true;
     }
 
-    private void readTable(String table, boolean hasFile, byte[] journalBytes, Plan plan) throws IOException {
+    private void readTable(String table, boolean hasFile, byte[] retiredBytes, byte[] journalBytes, Plan plan)
+            throws IOException {
         Path file = context.directory().resolve(table);
         Path journalPath = FileNames.journal(context.directory(), table);
+        Path retiredPath = FileNames.retiredJournal(context.directory(), table);
         Records records = new Records(context.stats());
         long fileBytes = 0;
         if (hasFile) {
@@ -217,6 +234,10 @@ final class TableLoader {
             }
             if (problem != null) {
                 plan.aside.add(new Aside(table, file, "the table file cannot be parsed: " + problem, null));
+                if (retiredBytes != null) {
+                    plan.aside.add(new Aside(table, retiredPath,
+                            "its table file cannot be parsed, so its retired journal has no base", null));
+                }
                 if (journalBytes != null) {
                     plan.aside.add(new Aside(table, journalPath,
                             "its table file cannot be parsed, so its journal has no base", null));
@@ -224,6 +245,35 @@ final class TableLoader {
                 return;
             }
             fileBytes = bytes.length;
+        }
+        long retiredLength = -1;
+        if (retiredBytes != null) {
+            JournalReader.Result result = JournalReader.replay(retiredBytes, records, dictionaries);
+            if (result.ending() != JournalReader.Ending.CLEAN && journalBytes != null
+                    && journalBytes.length > JournalFormat.header(table).length) {
+                String reason = "retired journal " + (result.ending() == JournalReader.Ending.TORN ? "cut" : "damaged")
+                        + " at byte " + result.validLength() + " while the journal after it holds writes; the table"
+                        + " opened with the " + result.frames() + " writes of the retired journal before that point";
+                log.error("Retired journal {} of table '{}' does not end cleanly (byte {}) and the journal {} holds"
+                        + " later writes, which follow a gap: a copy of the retired journal is kept, the journal is"
+                        + " moved aside, and the table opens with the {} writes before the gap", retiredPath,
+                        Validation.printable(table), result.validLength(), journalPath, result.frames());
+                plan.aside.add(new Aside(table, retiredPath, reason, retiredBytes));
+                plan.aside.add(new Aside(table, journalPath, "it follows a gap in the retired journal " + retiredPath,
+                        null));
+                plan.tables.add(new Loaded(table, records, hasFile, fileBytes, -1, result.validLength()));
+                return;
+            }
+            if (result.ending() == JournalReader.Ending.DAMAGED) {
+                plan.aside.add(new Aside(table, retiredPath, "retired journal damaged at byte " + result.validLength()
+                        + "; the table opened with the " + result.frames() + " writes before the damage",
+                        retiredBytes));
+            } else if (result.ending() == JournalReader.Ending.TORN) {
+                log.warn("Retired journal {} of table '{}' ends in an incomplete write at byte {}; the {} bytes after"
+                        + " it were never acknowledged", retiredPath, Validation.printable(table),
+                        result.validLength(), retiredBytes.length - result.validLength());
+            }
+            retiredLength = result.validLength();
         }
         long journalLength = -1;
         if (journalBytes != null) {
@@ -246,7 +296,7 @@ final class TableLoader {
             }
             journalLength = result.validLength();
         }
-        plan.tables.add(new Loaded(table, records, hasFile, fileBytes, journalLength));
+        plan.tables.add(new Loaded(table, records, hasFile, fileBytes, journalLength, retiredLength));
     }
 
     // ---- second phase: act -------------------------------------------------------------------
@@ -270,8 +320,13 @@ final class TableLoader {
                 Journal journal = loaded.journalLength() < 0 ? null
                         : Journal.open(io, FileNames.journal(directory, loaded.table()), loaded.table(),
                                 loaded.journalLength());
+                if (loaded.retiredLength() >= 0) {
+                    // Cut what follows its valid frames, so that new writes never follow a gap in it.
+                    Journal.open(io, FileNames.retiredJournal(directory, loaded.table()), loaded.table(),
+                            loaded.retiredLength()).close();
+                }
                 tables.put(loaded.table(), new Table(context, loaded.table(), loaded.records(), loaded.hasFile(),
-                        loaded.fileBytes(), journal));
+                        loaded.fileBytes(), journal, loaded.retiredLength() >= 0));
             }
         } catch (IOException | RuntimeException e) {
             tables.values().forEach(Table::abandon);
