@@ -18,16 +18,20 @@ import java.util.Locale;
  * @param over50ms operations slower than 50 ms
  * @param over50msWithoutGc operations still slower than 50 ms once the garbage collections during them
  *        are subtracted
+ * @param lockWaits times the writing thread waited at least 10 ms for a lock ({@link LockWaits})
+ * @param longestLockWaitMs the longest of those waits, milliseconds
+ * @param over50msWaiting operations slower than 50 ms during which the writing thread waited for a lock
  * @param gc the collections during the measured repetitions
  */
 public record LatencyRow(String workload, String store, long operations, double p50, double p99, double p999,
                          double p9999, double max, long over10ms, long over50ms, long over50msWithoutGc,
-                         GcMonitor.Stats gc) {
+                         long lockWaits, double longestLockWaitMs, long over50msWaiting, GcMonitor.Stats gc) {
 
     /** The header matching {@link #format}. */
-    public static final String HEADER = String.format(Locale.ROOT, "%-40s %-24s %9s %8s %8s %9s %9s %9s %6s %6s %9s  %s",
+    public static final String HEADER = String.format(Locale.ROOT,
+            "%-40s %-24s %9s %8s %8s %9s %9s %9s %6s %6s %10s %8s %8s %10s  %s",
             "Workload (latency in us)", "Store", "ops", "p50", "p99", "p99.9", "p99.99", "max", ">10ms", ">50ms",
-            ">50ms exGC", "GC during the measured turns");
+            ">50ms exGC", "waits", "max wait", ">50ms wait", "GC during the measured turns");
 
     /**
      * One line of the latency table.
@@ -36,8 +40,9 @@ public record LatencyRow(String workload, String store, long operations, double 
      * @return the line
      */
     public String format(boolean firstOfWorkload) {
-        return String.format(Locale.ROOT, "%-40s %-24s %,9d %,8.0f %,8.0f %,9.0f %,9.0f %,9.0f %6d %6d %9d  %s",
+        return String.format(Locale.ROOT,
+                "%-40s %-24s %,9d %,8.0f %,8.0f %,9.0f %,9.0f %,9.0f %6d %6d %10d %8d %6.0fms %10d  %s",
                 firstOfWorkload ? workload : "", store, operations, p50, p99, p999, p9999, max, over10ms, over50ms,
-                over50msWithoutGc, gc);
+                over50msWithoutGc, lockWaits, longestLockWaitMs, over50msWaiting, gc);
     }
 }

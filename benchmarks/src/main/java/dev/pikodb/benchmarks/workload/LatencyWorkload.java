@@ -17,6 +17,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import dev.pikodb.benchmarks.LockWaits;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.concurrent.TimeUnit;
 import java.util.function.DoubleSupplier;
 import org.HdrHistogram.Histogram;
@@ -34,6 +37,8 @@ public final class LatencyWorkload {
     private static final Logger LOG = LoggerFactory.getLogger(LatencyWorkload.class);
     private static final String TABLE = "latency";
     private static final long MS = TimeUnit.MILLISECONDS.toNanos(1);
+    /** Lock waits of the writing thread at least this long are recorded. */
+    static final long LOCK_WAIT_MS = 10;
 
     private final BenchConfig config;
     private final Profiles profiles;
@@ -137,10 +142,13 @@ public final class LatencyWorkload {
             runs.put(kind, () -> recording.repetition(store, writes, tableSize));
         });
         LOG.info("Measuring side by side: {}", workload);
-        Sampler.Outcome<StoreKind> outcome = new Sampler(config.warmups(), config.repetitions()).compare(runs);
-        outcome.failures().forEach((kind, error) -> report.failed(workload, kind.label(durable), error));
-        outcome.samples().keySet().forEach(kind -> report.addLatency(recordings.get(kind).row(workload,
-                kind.label(durable))));
+        try (LockWaits locks = new LockWaits(Duration.ofMillis(LOCK_WAIT_MS))) {
+            Sampler.Outcome<StoreKind> outcome = new Sampler(config.warmups(), config.repetitions()).compare(runs);
+            locks.stop();
+            outcome.failures().forEach((kind, error) -> report.failed(workload, kind.label(durable), error));
+            outcome.samples().keySet().forEach(kind -> report.addLatency(recordings.get(kind).row(workload,
+                    kind.label(durable), locks)));
+        }
     }
 
     /** One store's writes in one mode: a histogram over the measured repetitions. */
@@ -148,6 +156,9 @@ public final class LatencyWorkload {
         private final Histogram histogram = new Histogram(TimeUnit.SECONDS.toNanos(120), 3);
         private final List<double[]> windows = new ArrayList<>();
         private final List<double[]> slow = new ArrayList<>();
+        private final List<Instant[]> turns = new ArrayList<>();
+        private final List<Instant[]> slowSpans = new ArrayList<>();
+        private long writerThread;
         private int calls;
         private int next;
 
@@ -156,7 +167,11 @@ public final class LatencyWorkload {
                 histogram.reset();
                 windows.clear();
                 slow.clear();
+                turns.clear();
+                slowSpans.clear();
             }
+            writerThread = Thread.currentThread().getId();
+            Instant turnStart = Instant.now();
             double windowStart = gc.now();
             long first = System.nanoTime();
             for (int i = 0; i < writes; i++) {
@@ -170,22 +185,30 @@ public final class LatencyWorkload {
                 if (nanos > 50 * MS) {
                     double end = gc.now();
                     slow.add(new double[] {end - nanos / 1e6, end});
+                    Instant ended = Instant.now();
+                    slowSpans.add(new Instant[] {ended.minusNanos(nanos), ended});
                 }
             }
             double perSecond = Sampler.perSecond(writes, first);
             windows.add(new double[] {windowStart, gc.now()});
+            turns.add(new Instant[] {turnStart, Instant.now()});
             return perSecond;
         }
 
-        LatencyRow row(String workload, String store) {
+        LatencyRow row(String workload, String store, LockWaits locks) {
             long withoutGc = slow.stream()
                     .filter(span -> span[1] - span[0] - gc.collectingDuring(span[0], span[1]) > 50)
                     .count();
+            List<LockWaits.Wait> waits = turns.stream()
+                    .flatMap(turn -> locks.of(writerThread, turn[0], turn[1]).stream()).distinct().toList();
+            long slowWaiting = slowSpans.stream()
+                    .filter(span -> !locks.of(writerThread, span[0], span[1]).isEmpty()).count();
+            double longestWait = waits.stream().mapToDouble(w -> w.duration().toNanos() / 1e6).max().orElse(0);
             return new LatencyRow(workload, store, histogram.getTotalCount(),
                     micros(histogram.getValueAtPercentile(50)), micros(histogram.getValueAtPercentile(99)),
                     micros(histogram.getValueAtPercentile(99.9)), micros(histogram.getValueAtPercentile(99.99)),
                     micros(histogram.getMaxValue()), countAbove(10 * MS), countAbove(50 * MS), withoutGc,
-                    gc.during(windows));
+                    waits.size(), longestWait, slowWaiting, gc.during(windows));
         }
 
         private long countAbove(long nanos) {
