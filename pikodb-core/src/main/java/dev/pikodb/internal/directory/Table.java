@@ -51,6 +51,10 @@ import org.slf4j.LoggerFactory;
  * truncation can never reach the disk before the new table file does.
  * At close, step 3 deletes the journal instead, and the store forces the directory once for all
  * tables between their step 2 and step 3 ({@link #closeAndRewrite()}): the same argument holds.
+ * A flush of the store does the same with step 3 itself ({@link #flushRewrite()},
+ * {@link #flushEmptyJournal(long)}), releasing the table in between: step 3 then runs only if no
+ * frame was appended since step 1 read the records, so the truncation still cuts only frames the
+ * durable new file holds.
  *
  * <p><b>Open files.</b> The journal's file is open only while needed: {@link OpenJournals} closes the
  * journals of idle tables beyond a budget, and the next write opens it again.
@@ -447,23 +451,63 @@ final class Table {
 
     // ---- flush, close, drop -------------------------------------------------------------------
 
-    /** Makes the table file hold the whole table. */
-    void flush() {
+    /**
+     * Flushing, first of two steps: makes the table file hold the whole table (steps 1-2 of a
+     * compaction, without forcing the directory). The store then forces the directory once for every
+     * table and calls {@link #flushEmptyJournal(long)} with the returned mark.
+     *
+     * @return the journal's append mark at the rewrite, or -1 when there is no journal to empty
+     */
+    long flushRewrite() {
         lockExclusive();
         try {
             if (gone || dropPending) {
-                return;
+                return -1;
             }
             if (failure != null) {
                 throw failedException();
             }
             forceAndApplyAll();
-            if (isBehind()) {
-                compact();
+            if (!isBehind()) {
+                return -1;
             }
+            // The journal is opened again only in the second step, which may find it cannot be emptied.
+            rewriteFile(false);
+            return journal == null ? -1 : appendedSequence;
         } catch (IOException e) {
             throw new PikoDBException("Cannot flush table '" + Validation.printable(name) + "' to " + file + ": " + e
                     + "; its journal keeps every write", e);
+        } finally {
+            unlockExclusive();
+        }
+    }
+
+    /**
+     * Flushing, second step, once the directory was forced after {@link #flushRewrite()}: empties the
+     * journal if nothing was appended to it since the rewrite (the mark is unchanged), so it holds
+     * only frames whose state the table file, now durably in place, holds. A journal written to
+     * meanwhile is kept whole: its older frames replay harmlessly over the file, its newer ones are
+     * the writes the file lacks, and a later compaction or flush empties it.
+     */
+    void flushEmptyJournal(long mark) {
+        lockExclusive();
+        try {
+            if (gone || dropPending || failure != null || journal == null || appendedSequence != mark) {
+                return;
+            }
+            openJournal();
+            try {
+                journal.reset();
+            } catch (IOException e) {
+                fail("emptying " + journalPath + " after a flush failed: " + e, e);
+                throw e;
+            }
+            journalBytes = journal.size();
+            compactAt = compactionThreshold();
+            compactionDue = false;
+        } catch (IOException e) {
+            throw new PikoDBException("Cannot flush table '" + Validation.printable(name) + "': emptying its journal "
+                    + journalPath + " failed: " + e + "; the table file holds every write", e);
         } finally {
             unlockExclusive();
         }
