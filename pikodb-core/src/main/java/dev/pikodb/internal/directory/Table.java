@@ -472,7 +472,10 @@ final class Table {
                 return -1;
             }
             // The journal is opened again only in the second step, which may find it cannot be emptied.
+            long started = System.nanoTime();
             rewriteFile(false);
+            context.stats().compactions.increment();
+            context.stats().compactionNanos.add(System.nanoTime() - started);
             return journal == null ? -1 : appendedSequence;
         } catch (IOException e) {
             throw new PikoDBException("Cannot flush table '" + Validation.printable(name) + "' to " + file + ": " + e
