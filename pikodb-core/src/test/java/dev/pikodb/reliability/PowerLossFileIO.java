@@ -74,8 +74,15 @@ final class PowerLossFileIO extends ForwardingFileIO {
             } catch (IOException e) {
                 throw new java.io.UncheckedIOException(e);
             }
+            surviving(names, content).forEach((name, bytes) -> TestFiles.write(target.resolve(name), bytes));
+        }
+
+        /** The files a power failure would leave under the given model, by name, without writing them. */
+        Map<String, byte[]> surviving(Names names, Content content) {
             Map<String, FileImage> entries = names == Names.CURRENT ? current : durable;
-            entries.forEach((name, file) -> TestFiles.write(target.resolve(name), surviving(file, content)));
+            Map<String, byte[]> files = new TreeMap<>();
+            entries.forEach((name, file) -> files.put(name, surviving(file, content)));
+            return files;
         }
 
         private static byte[] surviving(FileImage file, Content content) {

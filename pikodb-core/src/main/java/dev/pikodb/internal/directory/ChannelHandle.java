@@ -52,7 +52,8 @@ final class ChannelHandle implements FileIO.Handle {
             for (int attempt = 0; ; attempt++) {
                 FileChannel channel = FileChannel.open(path, options(create, truncate));
                 try {
-                    return new ChannelHandle(path, channel, channel.size());
+                    // A file just cut is empty: no need to ask its size.
+                    return new ChannelHandle(path, channel, truncate ? 0 : channel.size());
                 } catch (ClosedChannelException e) {
                     interrupted |= Thread.interrupted();
                     checkAttempts(attempt, path, e);

@@ -138,13 +138,39 @@ public final class DirectoryStorage implements StorageEngine {
         return Set.copyOf(dictionaryNamesInUse);
     }
 
+    /**
+     * Flushes every table in two steps, each on several threads, with one directory force between
+     * them: first each table that lacks something rewrites its file (written and forced, renamed
+     * into place); then the directory is forced, making every rename durable; only then does each
+     * table empty its journal, and only if nothing was appended to it since its rewrite. A journal
+     * is thus emptied only once the table file holding its writes is durably in place: a crash
+     * before the directory force leaves each table's old or new file with its full journal, and
+     * replaying a journal over the new file is harmless ({@link Table}).
+     */
     @Override
     public void flush() {
         List<String> failures = new ArrayList<>();
         lifecycle.readLock().lock();
         try {
             checkNotClosed();
-            failures.addAll(EachTable.run(tables.values(), Table::flush));
+            Map<Table, Long> rewritten = new ConcurrentHashMap<>();
+            failures.addAll(EachTable.run(tables.values(), table -> {
+                long mark = table.flushRewrite();
+                if (mark >= 0) {
+                    rewritten.put(table, mark);
+                }
+            }));
+            if (!rewritten.isEmpty()) {
+                try {
+                    io.forceDirectory(directory);
+                    failures.addAll(EachTable.run(rewritten.keySet(),
+                            table -> table.flushEmptyJournal(rewritten.get(table))));
+                } catch (IOException e) {
+                    log.error("Forcing {} failed; the journals of the flushed tables are kept", directory, e);
+                    failures.add("forcing the directory " + directory + " failed: " + e + "; the journals of "
+                            + rewritten.size() + " table(s) keep every write");
+                }
+            }
         } finally {
             lifecycle.readLock().unlock();
         }
@@ -198,7 +224,9 @@ public final class DirectoryStorage implements StorageEngine {
 
     /**
      * Once every table file is rewritten: one directory force makes all their renames durable, then
-     * the journals they replace are deleted (see {@link Table#closeAndRewrite()}).
+     * the journals they replace are deleted, on several threads (see {@link Table#closeAndRewrite()}).
+     * No journal is deleted before that force has succeeded: a crash until then leaves each table's
+     * old or new file with its full journal, and replaying a journal over the new file is harmless.
      */
     private void deleteJournals(List<Table> rewritten, List<String> failures) {
         if (rewritten.isEmpty()) {
@@ -211,16 +239,17 @@ public final class DirectoryStorage implements StorageEngine {
             failures.add("forcing the directory failed: " + e + "; the journals are kept");
             return;
         }
-        for (Table table : rewritten) {
+        // Unlinking is file system metadata work that waits on the disk: overlapped, it costs a fraction.
+        failures.addAll(EachTable.run(rewritten, table -> {
             try {
                 table.deleteJournal();
             } catch (IOException e) {
                 log.error("Deleting the journal of table '{}' failed", Validation.printable(table.name), e);
-                failures.add("Cannot close table '" + Validation.printable(table.name) + "' cleanly: deleting its"
-                        + " journal failed: " + e + "; it is replayed at the next start over the table file, which"
-                        + " already holds its writes");
+                throw new PikoDBException("Cannot close table '" + Validation.printable(table.name) + "' cleanly:"
+                        + " deleting its journal failed: " + e + "; it is replayed at the next start over the table"
+                        + " file, which already holds its writes", e);
             }
-        }
+        }));
     }
 
     @Override

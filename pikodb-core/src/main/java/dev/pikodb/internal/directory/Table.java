@@ -71,12 +71,14 @@ import org.slf4j.LoggerFactory;
  * name, can never be on disk where the rename is not.
  *
  * <p><b>Flush and close</b> compact in place, holding the journal exclusively with nothing pending:
- * write the table file from memory as in step 2, then delete the retired journal (if a background
- * compaction left one) and empty the journal (truncated at flush; deleted at close, where the store
- * forces the directory once for all tables between the renames and the deletions,
- * {@link #closeAndRewrite()}). The same argument holds: the journals lose their frames only once a
+ * write the table file from memory as in step 2 without forcing the directory; the store then forces
+ * the directory once for all tables; then delete the retired journal (if a background compaction left
+ * one) and empty the journal: deleted at close ({@link #closeAndRewrite()}, {@link #deleteJournal()}),
+ * truncated at flush ({@link #flushRewrite()}, {@link #flushEmptyJournal(long)}). A flush releases
+ * the table between its two steps, so its second step acts only if no frame was appended since the
+ * first read the records. The same argument holds: the journals lose their frames only once a
  * durable table file holds every write they held. Flush, close and deletion take
- * {@code compactionLock} first, so none of them overlaps a background compaction.
+ * {@code compactionLock} first, so none of them overlaps a background compaction's steps.
  *
  * <p><b>Open files.</b> The journal's file is open only while needed: {@link OpenJournals} closes the
  * journals of idle tables beyond a budget, and the next write opens it again.
@@ -573,34 +575,6 @@ final class Table {
         }
     }
 
-    /**
-     * Compacts in place for flush: holding both locks and {@code compactionLock}, nothing pending; the
-     * procedure and its crash argument are in the class comment.
-     */
-    private void compact() throws IOException {
-        long started = System.nanoTime();
-        // Before anything changes: the journal must be truncated at the end.
-        openJournal();
-        rewriteFile(true);
-        if (retired) {
-            context.io().deleteIfExists(retiredPath);
-            retired = false;
-        }
-        if (journal != null) {
-            try {
-                journal.reset();
-            } catch (IOException e) {
-                fail("emptying " + journalPath + " after compaction failed: " + e, e);
-                throw e;
-            }
-            journalBytes = journal.size();
-        }
-        compactAt = compactionThreshold();
-        compactionDue = false;
-        context.stats().compactions.increment();
-        context.stats().compactionNanos.add(System.nanoTime() - started);
-    }
-
     /** Steps 1-2 of a compaction; step 2's directory force may be left to the caller (close). */
     private void rewriteFile(boolean forceDirectory) throws IOException {
         long now = context.clock().millis();
@@ -624,24 +598,76 @@ final class Table {
 
     // ---- flush, close, drop -------------------------------------------------------------------
 
-    /** Makes the table file hold the whole table. */
-    void flush() {
+    /**
+     * Flushing, first of two steps: makes the table file hold the whole table (steps 1-2 of a
+     * compaction, without forcing the directory). The store then forces the directory once for every
+     * table and calls {@link #flushEmptyJournal(long)} with the returned mark.
+     *
+     * @return the journal's append mark at the rewrite, or -1 when there is no journal to empty
+     */
+    long flushRewrite() {
         compactionLock.lock();
         lockExclusive();
         try {
             if (gone || dropPending) {
-                return;
+                return -1;
             }
             if (failure != null) {
                 throw failedException();
             }
             forceAndApplyAll();
-            if (isBehind()) {
-                compact();
+            if (!isBehind()) {
+                return -1;
             }
+            // The journal is opened again only in the second step, which may find it cannot be emptied.
+            long started = System.nanoTime();
+            rewriteFile(false);
+            context.stats().compactions.increment();
+            context.stats().compactionNanos.add(System.nanoTime() - started);
+            return journal == null && !retired ? -1 : appendedSequence;
         } catch (IOException e) {
             throw new PikoDBException("Cannot flush table '" + Validation.printable(name) + "' to " + file + ": " + e
                     + "; its journal keeps every write", e);
+        } finally {
+            unlockExclusive();
+            compactionLock.unlock();
+        }
+    }
+
+    /**
+     * Flushing, second step, once the directory was forced after {@link #flushRewrite()}: empties the
+     * journal if nothing was appended to it since the rewrite (the mark is unchanged), so it holds
+     * only frames whose state the table file, now durably in place, holds. A journal written to
+     * meanwhile is kept whole: its older frames replay harmlessly over the file, its newer ones are
+     * the writes the file lacks, and a later compaction or flush empties it.
+     */
+    void flushEmptyJournal(long mark) {
+        compactionLock.lock();
+        lockExclusive();
+        try {
+            if (gone || dropPending || failure != null || appendedSequence != mark) {
+                return;
+            }
+            if (retired) {
+                context.io().deleteIfExists(retiredPath);
+                retired = false;
+            }
+            if (journal == null) {
+                return;
+            }
+            openJournal();
+            try {
+                journal.reset();
+            } catch (IOException e) {
+                fail("emptying " + journalPath + " after a flush failed: " + e, e);
+                throw e;
+            }
+            journalBytes = journal.size();
+            compactAt = compactionThreshold();
+            compactionDue = false;
+        } catch (IOException e) {
+            throw new PikoDBException("Cannot flush table '" + Validation.printable(name) + "': emptying its journals "
+                    + journalPath + " failed: " + e + "; the table file holds every write", e);
         } finally {
             unlockExclusive();
             compactionLock.unlock();
