@@ -97,6 +97,17 @@ class UntypedValuesTest extends PikoDBTestSupport {
     }
 
     @Test
+    void aPlainApplicationMapperReadsTheSameAsTheStoresOwn() {
+        db.close();
+        db = open(b -> b.jsonMapper(JsonMapper.builder().build()));
+        db.write("values", "k", sample());
+        db.write("values", "deep", deeplyNested(100));
+
+        ExactValues.assertSameValueAndTypes("get k", db.get("values", "k"), jacksonReads(sample()));
+        ExactValues.assertSameValueAndTypes("get deep", db.get("values", "deep"), jacksonReads(deeplyNested(100)));
+    }
+
+    @Test
     void anApplicationMapperKeepsItsOwnSettings() {
         db.close();
         JsonMapper mapper = JsonMapper.builder().enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)

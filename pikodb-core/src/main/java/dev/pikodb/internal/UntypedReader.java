@@ -6,12 +6,19 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import tools.jackson.core.JacksonException;
+import tools.jackson.core.StreamReadConstraints;
+import tools.jackson.core.StreamReadFeature;
+import tools.jackson.databind.DeserializationConfig;
+import tools.jackson.databind.DeserializationFeature;
+import tools.jackson.databind.ObjectReader;
+import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Reads the common shape of stored JSON straight from its bytes into Jackson's natural mapping,
  * without a parser or a deserialization context per call. It builds exactly what a mapper with
- * Jackson's default features builds for {@code Object.class} (and is used only with such a mapper):
- * objects become {@link LinkedHashMap}s (a repeated key keeps its first position and its last
+ * Jackson's default untyped mapping builds for {@code Object.class} (and is used only with such a
+ * mapper, see {@link #suits}): objects become {@link LinkedHashMap}s (a repeated key keeps its first position and its last
  * value), arrays {@link ArrayList}s, strings {@link String}s, integers {@link Integer} when they fit,
  * else {@link Long}, numbers with a fraction {@link Double}, {@code true}/{@code false}
  * {@link Boolean}s and {@code null} null.
@@ -20,9 +27,10 @@ import java.util.Map;
  * and keys of printable ASCII without escapes, integers of up to 18 digits, numbers with a fraction
  * and no exponent with at most 15 significant and 22 fractional digits, nesting up to
  * {@value #MAX_DEPTH} levels. For anything else (a longer number, an exponent, an escape, a
- * non-ASCII character, a root scalar, malformed input) {@link #read} returns {@link #UNREADABLE} and the caller reads the value with the mapper,
- * which gives the same result or fails with its own exception. Like the store's mapper, it ignores
- * whatever follows the root value.
+ * non-ASCII character, a root scalar, malformed input) {@link #read} returns {@link #UNREADABLE}
+ * and the caller reads the value with the mapper, which gives the same result or fails with its own
+ * exception. Like the store's reader for {@code Object.class}, it ignores whatever follows the root
+ * value.
  */
 final class UntypedReader {
 
@@ -51,8 +59,80 @@ final class UntypedReader {
         }
     }
 
+    /** A value of every kind the reader builds, to check that a mapper builds the same. */
+    private static final byte[] PROBE = ("{\"s\":\" text \",\"i\":-1,\"l\":12345678901,\"d\":2.5,\"z\":-0.0,\"t\":true,"
+            + "\"f\":false,\"n\":null,\"o\":{},\"a\":[],\"s\":{\"list\":[1,\"x\",{\"k\":[0.125,[]]},null]}}")
+            .getBytes(StandardCharsets.US_ASCII);
+
     /** Keys seen recently, so that the same key is not built as a new string on every read. */
     private final KeyCache keys = new KeyCache();
+
+    /**
+     * Whether this reader builds exactly what {@code untyped} builds from every JSON value it reads.
+     * That holds for a plain {@link JsonMapper} with Jackson's default untyped mapping: no module
+     * (which could change how maps, lists, strings or numbers are read), no default typing, none of
+     * the features that change the types of numbers or arrays, no strict duplicate detection, and
+     * limits that let the parser read everything this reader reads. A probe value read both ways
+     * must also come out the same, class by class.
+     *
+     * @param mapper the mapper
+     * @param untyped the mapper's reader for {@code Object.class}
+     * @return whether this reader can stand in for {@code untyped}
+     */
+    static boolean suits(JsonMapper mapper, ObjectReader untyped) {
+        if (mapper.getClass() != JsonMapper.class || !mapper.registeredModules().isEmpty()
+                || mapper.isEnabled(StreamReadFeature.STRICT_DUPLICATE_DETECTION)) {
+            return false;
+        }
+        DeserializationConfig config = mapper.deserializationConfig();
+        if (config.getDefaultTyper(config.constructType(Object.class)) != null) {
+            return false;
+        }
+        for (DeserializationFeature feature : List.of(DeserializationFeature.USE_BIG_INTEGER_FOR_INTS,
+                DeserializationFeature.USE_LONG_FOR_INTS, DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS,
+                DeserializationFeature.USE_JAVA_ARRAY_FOR_JSON_ARRAY)) {
+            if (config.isEnabled(feature)) {
+                return false;
+            }
+        }
+        StreamReadConstraints limits = mapper.tokenStreamFactory().streamReadConstraints();
+        if (limits.getMaxNestingDepth() < MAX_DEPTH || limits.getMaxStringLength() < MAX_STRING
+                || limits.getMaxNameLength() < MAX_NAME || limits.getMaxNumberLength() <= MAX_INTEGER_DIGITS
+                || limits.getMaxDocumentLength() > 0 || limits.getMaxTokenCount() > 0) {
+            return false;
+        }
+        try {
+            return sameClassesAndValues(new UntypedReader().read(PROBE, 0, PROBE.length), untyped.readValue(PROBE));
+        } catch (JacksonException e) {
+            return false;
+        }
+    }
+
+    private static boolean sameClassesAndValues(Object mine, Object theirs) {
+        if (mine == null || theirs == null || mine.getClass() != theirs.getClass()) {
+            return mine == null && theirs == null;
+        }
+        if (mine instanceof Map<?, ?> map) {
+            Map<?, ?> other = (Map<?, ?>) theirs;
+            if (!new ArrayList<>(map.keySet()).equals(new ArrayList<>(other.keySet()))) {
+                return false;
+            }
+            return map.entrySet().stream().allMatch(e -> sameClassesAndValues(e.getValue(), other.get(e.getKey())));
+        }
+        if (mine instanceof List<?> list) {
+            List<?> other = (List<?>) theirs;
+            if (list.size() != other.size()) {
+                return false;
+            }
+            for (int i = 0; i < list.size(); i++) {
+                if (!sameClassesAndValues(list.get(i), other.get(i))) {
+                    return false;
+                }
+            }
+            return true;
+        }
+        return mine.equals(theirs);
+    }
 
     /**
      * Reads one JSON value.

@@ -56,7 +56,7 @@ public final class ValueCodec {
     private final DictionaryRegistry dictionaries;
     /** Untyped reads are the most common: a reader built once skips the per-call type and deserializer lookups. */
     private final ObjectReader untyped;
-    /** Reads untyped values faster than {@link #untyped}, with the same result; only for the store's own mapper. */
+    /** Reads untyped values faster than {@link #untyped}, with the same result; null when the mapper's settings could differ. */
     private final UntypedReader fastUntyped;
 
     /**
@@ -69,7 +69,7 @@ public final class ValueCodec {
         this.mapper = mapper == null ? DEFAULT_MAPPER : mapper;
         this.dictionaries = dictionaries;
         this.untyped = this.mapper.readerFor(Object.class).without(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
-        this.fastUntyped = this.mapper == DEFAULT_MAPPER ? new UntypedReader() : null;
+        this.fastUntyped = UntypedReader.suits(this.mapper, untyped) ? new UntypedReader() : null;
     }
 
     /**

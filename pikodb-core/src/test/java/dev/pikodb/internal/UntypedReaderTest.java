@@ -16,6 +16,11 @@ import net.jqwik.api.Tuple;
 import net.jqwik.api.EdgeCasesMode;
 import org.junit.jupiter.api.Test;
 import tools.jackson.core.JacksonException;
+import tools.jackson.core.StreamReadConstraints;
+import tools.jackson.core.StreamReadFeature;
+import tools.jackson.core.json.JsonFactory;
+import tools.jackson.databind.jsontype.BasicPolymorphicTypeValidator;
+import tools.jackson.databind.module.SimpleModule;
 import tools.jackson.databind.DeserializationFeature;
 import tools.jackson.databind.ObjectReader;
 import tools.jackson.databind.json.JsonMapper;
@@ -143,6 +148,34 @@ class UntypedReaderTest {
         if (direct != UntypedReader.UNREADABLE) {
             ExactValues.assertSameValueAndTypes(new String(damaged, StandardCharsets.ISO_8859_1), direct, expected);
         }
+    }
+
+    @Test
+    void standsInOnlyForMappersWithJacksonsDefaultUntypedMapping() {
+        assertThat(suits(JsonMapper.builder().build())).isTrue();
+        assertThat(suits(MAPPER)).isTrue();
+        assertThat(suits(JsonMapper.builder().enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS).build()))
+                .isFalse();
+        assertThat(suits(JsonMapper.builder().enable(DeserializationFeature.USE_BIG_INTEGER_FOR_INTS).build()))
+                .isFalse();
+        assertThat(suits(JsonMapper.builder().enable(DeserializationFeature.USE_LONG_FOR_INTS).build())).isFalse();
+        assertThat(suits(JsonMapper.builder().enable(DeserializationFeature.USE_JAVA_ARRAY_FOR_JSON_ARRAY).build()))
+                .isFalse();
+        assertThat(suits(JsonMapper.builder().enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION).build()))
+                .isFalse();
+        assertThat(suits(JsonMapper.builder().addModule(new SimpleModule("any")).build())).isFalse();
+        assertThat(suits(JsonMapper.builder().activateDefaultTyping(
+                BasicPolymorphicTypeValidator.builder().allowIfBaseType(Object.class).build()).build())).isFalse();
+        assertThat(suits(JsonMapper.builder(JsonFactory.builder()
+                .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(10).build()).build())
+                .build())).isFalse();
+        assertThat(suits(JsonMapper.builder(JsonFactory.builder()
+                .streamReadConstraints(StreamReadConstraints.builder().maxDocumentLength(1000).build()).build())
+                .build())).isFalse();
+    }
+
+    private static boolean suits(JsonMapper mapper) {
+        return UntypedReader.suits(mapper, mapper.readerFor(Object.class));
     }
 
     @Test
