@@ -56,6 +56,8 @@ public final class ValueCodec {
     private final DictionaryRegistry dictionaries;
     /** Untyped reads are the most common: a reader built once skips the per-call type and deserializer lookups. */
     private final ObjectReader untyped;
+    /** Reads untyped values faster than {@link #untyped}, with the same result; null when the mapper's settings could differ. */
+    private final UntypedReader fastUntyped;
 
     /**
      * Creates a codec.
@@ -67,6 +69,7 @@ public final class ValueCodec {
         this.mapper = mapper == null ? DEFAULT_MAPPER : mapper;
         this.dictionaries = dictionaries;
         this.untyped = this.mapper.readerFor(Object.class).without(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+        this.fastUntyped = UntypedReader.suits(this.mapper, untyped) ? new UntypedReader() : null;
     }
 
     /**
@@ -116,7 +119,7 @@ public final class ValueCodec {
         Dictionary dictionary = dictionaryFor(table, key, record);
         try {
             if (dictionary == null && type == Object.class) {
-                return type.cast(untyped.readValue(record.jsonArray(), record.jsonOffset(), record.jsonLength()));
+                return type.cast(readUntyped(record.jsonArray(), record.jsonOffset(), record.jsonLength()));
             }
             if (dictionary == null) {
                 return mapper.readValue(record.jsonArray(), record.jsonOffset(), record.jsonLength(), type);
@@ -153,6 +156,16 @@ public final class ValueCodec {
         } catch (StackOverflowError e) {
             throw tooDeep(table, key, type.getType().getTypeName(), e);
         }
+    }
+
+    private Object readUntyped(byte[] json, int offset, int length) {
+        if (fastUntyped != null) {
+            Object value = fastUntyped.read(json, offset, length);
+            if (value != UntypedReader.UNREADABLE) {
+                return value;
+            }
+        }
+        return untyped.readValue(json, offset, length);
     }
 
     private JsonNode tree(EngineRecord record) {
