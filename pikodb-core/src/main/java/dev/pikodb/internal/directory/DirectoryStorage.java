@@ -86,9 +86,9 @@ public final class DirectoryStorage implements StorageEngine {
             String problem = dictionaryFile.load();
             String unreadableDictionaries = problem == null ? null : problem
                     + "; records written with its dictionaries cannot be read until they are added again";
-            tables.putAll(new TableLoader(context, this::intern, quarantined::add, ignored::add)
-                    .loadAll(dictionaryFile.path(), unreadableDictionaries));
-            tables.values().forEach(table -> table.collectDictionaryNames(dictionaryNamesInUse));
+            TableLoader loader = new TableLoader(context, this::intern, quarantined::add, ignored::add);
+            tables.putAll(loader.loadAll(dictionaryFile.path(), unreadableDictionaries));
+            dictionaryNamesInUse.addAll(loader.dictionaryNamesInUse());
             log.debug("Opened {} with {} tables", directory, tables.size());
         } catch (IOException | RuntimeException e) {
             tables.values().forEach(Table::abandon);

@@ -60,7 +60,8 @@ final class TableLoader {
     }
 
     /** A table read in the first phase, opened in the second. */
-    private record Loaded(String table, Records records, boolean hasFile, long fileBytes, long journalLength) {
+    private record Loaded(String table, Records records, boolean hasFile, long fileBytes, long journalLength,
+            long journalFileLength) {
     }
 
     /** A file to move aside (or, with {@code copy}, to keep a copy of) in the second phase. */
@@ -79,7 +80,17 @@ final class TableLoader {
         final List<Aside> aside = new ArrayList<>();
         final List<IgnoredFile> ignored = new ArrayList<>();
         final List<Loaded> tables = new ArrayList<>();
+        final Set<String> dictionaryNamesInUse = new HashSet<>();
+
+        /** Takes what the reading of one table decided, in the order the tables are listed. */
+        void add(Plan table) {
+            aside.addAll(table.aside);
+            tables.addAll(table.tables);
+            dictionaryNamesInUse.addAll(table.dictionaryNamesInUse);
+        }
     }
+
+    private final Set<String> dictionaryNamesInUse = new HashSet<>();
 
     /**
      * Loads every table.
@@ -92,13 +103,25 @@ final class TableLoader {
      */
     Map<String, Table> loadAll(Path dictionaries, String dictionariesProblem) throws IOException {
         Plan plan = read();
+        dictionaryNamesInUse.addAll(plan.dictionaryNamesInUse);
         if (dictionariesProblem != null) {
             plan.aside.add(0, new Aside(FileNames.DICTIONARIES, dictionaries, dictionariesProblem, null));
         }
         return act(plan);
     }
 
+    /** The dictionaries that the loaded records use; known once {@link #loadAll} returned. */
+    Set<String> dictionaryNamesInUse() {
+        return dictionaryNamesInUse;
+    }
+
     // ---- first phase: read only --------------------------------------------------------------
+
+    /**
+     * Lists the directory, then reads the journals and the tables, several at a time
+     * ({@link ParallelReads}): every file is read on its own, and what is decided from it is taken
+     * in listing order, so the plan does not depend on which read finished first.
+     */
 
     private Plan read() throws IOException {
         FileIO io = context.io();
@@ -115,6 +138,7 @@ final class TableLoader {
             }
         }
         List<String> tableFiles = new ArrayList<>();
+        List<Path> journalFiles = new ArrayList<>();
         Map<String, byte[]> journals = new LinkedHashMap<>();
         for (Path path : files) {
             String fileName = path.getFileName().toString();
@@ -125,7 +149,7 @@ final class TableLoader {
                     || FileNames.isNodeLeftover(fileName)) {
                 plan.leftovers.add(path);
             } else if (FileNames.isJournal(fileName)) {
-                readJournalOwner(path, journals, plan);
+                journalFiles.add(path);
             } else if (!fileName.startsWith(".")) {
                 String problem = FileNames.isTemporary(fileName)
                         ? "its name ends in '.tmp' or contains '.tmp.', as temporary files' names do"
@@ -137,17 +161,36 @@ final class TableLoader {
                 }
             }
         }
+        byte[][] journalBytes = new byte[journalFiles.size()][];
+        ParallelReads.run(journalFiles.size(), "pikodb-start",
+                i -> journalBytes[i] = context.io().readAll(journalFiles.get(i)));
+        for (int i = 0; i < journalFiles.size(); i++) {
+            readJournalOwner(journalFiles.get(i), journalBytes[i], journals, plan);
+            journalBytes[i] = null;
+        }
+        record TableFiles(String table, boolean hasFile, byte[] journal) {
+        }
+        List<TableFiles> tables = new ArrayList<>();
         for (String table : tableFiles) {
-            readTable(table, true, journals.remove(table), plan);
+            tables.add(new TableFiles(table, true, journals.remove(table)));
         }
         for (Map.Entry<String, byte[]> orphan : journals.entrySet()) {
-            readTable(orphan.getKey(), false, orphan.getValue(), plan);
+            tables.add(new TableFiles(orphan.getKey(), false, orphan.getValue()));
+        }
+        journals.clear();
+        Plan[] read = new Plan[tables.size()];
+        ParallelReads.run(tables.size(), "pikodb-start", i -> {
+            TableFiles table = tables.get(i);
+            read[i] = new Plan();
+            readTable(table.table(), table.hasFile(), table.journal(), read[i]);
+        });
+        for (Plan table : read) {
+            plan.add(table);
         }
         return plan;
     }
 
-    private void readJournalOwner(Path path, Map<String, byte[]> journals, Plan plan) throws IOException {
-        byte[] bytes = context.io().readAll(path);
+    private void readJournalOwner(Path path, byte[] bytes, Map<String, byte[]> journals, Plan plan) {
         JournalFormat.Header header = JournalFormat.readHeader(bytes);
         if (header == null) {
             if (isTornHeader(bytes, path.getFileName().toString())) {
@@ -199,16 +242,22 @@ final class TableLoader {
         return true;
     }
 
+    /** Reads one table into {@code plan}; runs beside the reading of other tables, each with its own plan. */
     private void readTable(String table, boolean hasFile, byte[] journalBytes, Plan plan) throws IOException {
+        boolean[] usesDictionaries = {false};
+        JournalFormat.Interner dictionaries = name -> {
+            usesDictionaries[0] = true;
+            return this.dictionaries.intern(name);
+        };
         Path file = context.directory().resolve(table);
         Path journalPath = FileNames.journal(context.directory(), table);
-        Records records = new Records(context.stats());
+        Records records = null;
         long fileBytes = 0;
         if (hasFile) {
             byte[] bytes = context.io().readAll(file);
             String problem = null;
             try {
-                TableFileFormat.read(bytes, records, dictionaries);
+                records = TableFileFormat.read(bytes, context.stats(), dictionaries);
             } catch (TableFileFormat.MalformedTableFileException e) {
                 problem = e.getMessage();
             } catch (RuntimeException e) {
@@ -224,6 +273,9 @@ final class TableLoader {
                 return;
             }
             fileBytes = bytes.length;
+        }
+        if (records == null) {
+            records = new Records(context.stats());
         }
         long journalLength = -1;
         if (journalBytes != null) {
@@ -246,7 +298,11 @@ final class TableLoader {
             }
             journalLength = result.validLength();
         }
-        plan.tables.add(new Loaded(table, records, hasFile, fileBytes, journalLength));
+        if (usesDictionaries[0]) {
+            records.collectDictionaryNames(plan.dictionaryNamesInUse);
+        }
+        plan.tables.add(new Loaded(table, records, hasFile, fileBytes, journalLength,
+                journalBytes == null ? -1 : journalBytes.length));
     }
 
     // ---- second phase: act -------------------------------------------------------------------
@@ -269,7 +325,7 @@ final class TableLoader {
             for (Loaded loaded : plan.tables) {
                 Journal journal = loaded.journalLength() < 0 ? null
                         : Journal.open(io, FileNames.journal(directory, loaded.table()), loaded.table(),
-                                loaded.journalLength());
+                                loaded.journalLength(), loaded.journalFileLength());
                 tables.put(loaded.table(), new Table(context, loaded.table(), loaded.records(), loaded.hasFile(),
                         loaded.fileBytes(), journal));
             }
