@@ -107,6 +107,22 @@ class TableFileScannerTest {
         }
     }
 
+    /** Strings are checked eight bytes at a time: a special byte at every offset within and across words. */
+    @Test
+    void aSpecialByteIsFoundAtEveryOffsetOfAString() {
+        for (int before = 0; before <= 20; before++) {
+            for (String special : List.of("\\\"", "\\\\", "\\u00e9", "é", "漢", "😀", "\u007f", " ")) {
+                String text = "a".repeat(before) + special + "b".repeat(20 - before);
+                String json = "[[\"" + text + "\",{\"d\":[\"" + text + "\",{\"" + text + "\":\"" + text + "\"}]}]]";
+                assertFastAndSame(utf8(json));
+            }
+            String tab = "a".repeat(before) + "\t" + "b".repeat(3);
+            assertLeftToGeneralReader(utf8("[[\"k\",{\"d\":\"" + tab + "\"}]]"));
+            String cut = "a".repeat(before);
+            assertLeftToGeneralReader(utf8("[[\"k\",{\"d\":\"" + cut));
+        }
+    }
+
     @Test
     void keysWithEscapesAndUnicodeComeBackAsTheSameStrings() {
         Map<String, String> keys = Map.of(
