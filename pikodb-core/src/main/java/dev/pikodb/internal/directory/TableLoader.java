@@ -34,8 +34,8 @@ import org.slf4j.LoggerFactory;
  * </ul>
  *
  * <p><b>A failed start changes nothing.</b> Loading runs in two phases. The first only reads: it
- * lists the directory, reads and parses every file, and decides what to move aside, copy, cut or
- * delete. Only when every table has been read does the second phase act; if it fails part way, the
+ * lists the directory, reads and parses every file (the files of different tables on a few threads at
+ * once, {@link ParallelReads}), and decides what to move aside, copy, cut or delete. Only when every table has been read does the second phase act; if it fails part way, the
  * files it moved aside are moved back and the copies it made are removed. What it does not undo is
  * harmless: cutting a torn journal tail (bytes of a write that was never acknowledged) and
  * completing a table deletion whose marker was already in place (that deletion had been decided;
