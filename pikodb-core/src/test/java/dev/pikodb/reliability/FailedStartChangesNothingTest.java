@@ -16,6 +16,7 @@ import dev.pikodb.reliability.FaultyFileIO.Mode;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -129,6 +130,8 @@ class FailedStartChangesNothingTest {
     @Test
     void aStartThatFailsPutsBackTheUnreadableTableItHadMovedAside() throws Exception {
         Path dir = TestFiles.copyDirectory(template(), tmp.resolve("dir"));
+        // A torn write at the end of a journal: the start opens the journal to cut it, after moving "broken" aside.
+        Files.write(dir.resolve(".a.journal"), new byte[] {0, 0, 0, 9, 1}, StandardOpenOption.APPEND);
         Map<String, String> found = snapshot(dir);
         FaultyFileIO io = new FaultyFileIO(NoSyncFileIO.INSTANCE);
         io.failAt(Kind.OPEN_EXISTING, 1, Mode.ONCE, 0);

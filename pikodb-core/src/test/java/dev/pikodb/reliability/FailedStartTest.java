@@ -12,7 +12,11 @@ import dev.pikodb.TestHooks;
 import dev.pikodb.internal.directory.FileIO;
 import dev.pikodb.reliability.FaultyFileIO.Kind;
 import dev.pikodb.reliability.FaultyFileIO.Mode;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -66,17 +70,15 @@ class FailedStartTest {
     }
 
     /**
-     * Two tables with journals (as a killed process leaves them); opening the second journal fails.
-     * The first journal, already opened, must be closed again and the directory released.
+     * Two tables with journals (as a killed process leaves them), each ending in a torn write, so that
+     * the start opens them to cut it; opening the second journal fails. The first journal, already
+     * opened, must be closed again and the directory released.
      */
     @Test
-    void anIoErrorWhileLoadingTablesLeaksNoFiles() {
-        Path crashed = dir.resolve("crashed");
-        try (PikoDB db = new PikoDB(dir.resolve("live"))) {
-            db.start();
-            db.write("a", "k", 1);
-            db.write("b", "k", 2);
-            TestFiles.copyDirectory(dir.resolve("live"), crashed);
+    void anIoErrorWhileLoadingTablesLeaksNoFiles() throws IOException {
+        Path crashed = crashedWithTwoJournals();
+        for (String journal : List.of(".a.journal", ".b.journal")) {
+            Files.write(crashed.resolve(journal), new byte[] {0, 0, 0, 9, 1}, StandardOpenOption.APPEND);
         }
         FaultyFileIO io = new FaultyFileIO(FileIO.DEFAULT);
         io.failAt(Kind.OPEN_EXISTING, 2, Mode.ONCE, 0);
@@ -93,5 +95,58 @@ class FailedStartTest {
             assertThat(db.get("a", "k")).isEqualTo(1);
             assertThat(db.get("b", "k")).isEqualTo(2);
         }
+    }
+
+    /**
+     * Tables are read several at a time: whichever read fails, the start fails naming the file, and
+     * no file read by the other readers stays open.
+     */
+    @Test
+    void aFailedReadAmongTablesReadInParallelLeaksNoFiles() {
+        Path crashed = crashedWithTwoJournals();
+        try (PikoDB db = new PikoDB(crashed)) {
+            db.start();
+            for (int table = 0; table < 20; table++) {
+                db.write("t" + table, "k", table);
+            }
+        }
+        int reads = 0;
+        for (int n = 1; n <= 24; n++) {
+            FaultyFileIO io = new FaultyFileIO(FileIO.DEFAULT);
+            io.failAt(Kind.READ, n, Mode.ONCE, 0);
+            PikoDB failing = new PikoDB(TestHooks.withFileIO(DatabaseOptions.builder().databaseDirectory(crashed), io)
+                    .build());
+            boolean failed = QuietLogs.quietly(() -> {
+                try {
+                    failing.start();
+                    return false;
+                } catch (PikoDBException e) {
+                    assertThat(e).hasMessageContaining(io.firstFault().path().getFileName().toString());
+                    return true;
+                }
+            });
+            if (!failed) {
+                failing.close();
+                break;
+            }
+            reads++;
+            assertThat(TestFiles.openFilesUnder(crashed)).as("files left open after read %d failed", n).isEmpty();
+        }
+        assertThat(reads).as("reads that failed the start").isGreaterThanOrEqualTo(22);
+        try (PikoDB db = new PikoDB(crashed)) {
+            db.start();
+            assertThat(db.get("t19", "k")).isEqualTo(19);
+        }
+    }
+
+    private Path crashedWithTwoJournals() {
+        Path crashed = dir.resolve("crashed");
+        try (PikoDB db = new PikoDB(dir.resolve("live"))) {
+            db.start();
+            db.write("a", "k", 1);
+            db.write("b", "k", 2);
+            TestFiles.copyDirectory(dir.resolve("live"), crashed);
+        }
+        return crashed;
     }
 }

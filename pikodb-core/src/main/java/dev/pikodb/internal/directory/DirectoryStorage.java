@@ -101,9 +101,9 @@ public final class DirectoryStorage implements StorageEngine {
             String problem = dictionaryFile.load();
             String unreadableDictionaries = problem == null ? null : problem
                     + "; records written with its dictionaries cannot be read until they are added again";
-            tables.putAll(new TableLoader(context, this::intern, quarantined::add, ignored::add)
-                    .loadAll(dictionaryFile.path(), unreadableDictionaries));
-            tables.values().forEach(table -> table.collectDictionaryNames(dictionaryNamesInUse));
+            TableLoader loader = new TableLoader(context, this::intern, quarantined::add, ignored::add);
+            tables.putAll(loader.loadAll(dictionaryFile.path(), unreadableDictionaries));
+            dictionaryNamesInUse.addAll(loader.dictionaryNamesInUse());
             // A compaction cut short by a crash left a retired journal: finish it in the background.
             tables.values().stream().filter(Table::hasRetiredJournal).forEach(Table::scheduleCompaction);
             log.debug("Opened {} with {} tables", directory, tables.size());

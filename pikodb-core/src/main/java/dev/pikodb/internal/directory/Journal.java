@@ -50,12 +50,18 @@ final class Journal implements Closeable {
     /**
      * Takes over an existing journal whose valid content ends at {@code validLength}, cutting anything
      * after; it is left released (closed), to be opened when the table is written.
+     *
+     * @param length the file's length as it was just read: when it is {@code validLength}, there is
+     *     nothing to cut and the file is not even opened (a start over many tables opens each journal
+     *     only once, to read it)
      */
-    static Journal open(FileIO io, Path path, String table, long validLength) throws IOException {
-        try (FileIO.Handle handle = io.open(path, false, false)) {
-            if (handle.size() != validLength) {
-                handle.truncate(validLength);
-                handle.force();
+    static Journal open(FileIO io, Path path, String table, long validLength, long length) throws IOException {
+        if (length != validLength) {
+            try (FileIO.Handle handle = io.open(path, false, false)) {
+                if (handle.size() != validLength) {
+                    handle.truncate(validLength);
+                    handle.force();
+                }
             }
         }
         return new Journal(io, path, null, JournalFormat.header(table).length, validLength);

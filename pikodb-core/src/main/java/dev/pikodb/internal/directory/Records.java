@@ -16,14 +16,20 @@ import java.util.function.BiConsumer;
  */
 final class Records {
 
-    private final Map<String, Object> map = new ConcurrentHashMap<>();
+    private final Map<String, Object> map;
     private final Stats stats;
     private volatile boolean expiredRemoved;
     private String table;
     private ChangeSink changes = ChangeSink.NONE;
 
     Records(Stats stats) {
+        this(stats, 0);
+    }
+
+    /** Records sized for {@code expected} keys, so that adding them does not grow the map step by step. */
+    Records(Stats stats, int expected) {
         this.stats = stats;
+        this.map = expected <= 0 ? new ConcurrentHashMap<>() : new ConcurrentHashMap<>(expected);
     }
 
     /** The record of a key, expired or not. */

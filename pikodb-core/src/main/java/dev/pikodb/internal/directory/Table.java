@@ -958,9 +958,4 @@ final class Table {
     TableSummary summary() {
         return new TableSummary(name, records.size(), fileBytes, journalBytes);
     }
-
-    /** Every dictionary name the records use (for the registry at start). */
-    void collectDictionaryNames(Set<String> into) {
-        records.collectDictionaryNames(into);
-    }
 }

@@ -4,6 +4,7 @@ import dev.pikodb.internal.Validation;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.Map;
 import tools.jackson.core.JacksonException;
 import tools.jackson.core.JsonParser;
@@ -50,7 +51,7 @@ final class TableFileFormat {
     private static final byte[] T = bytes(",\"t\":");
     private static final byte[] X = bytes(",\"x\":");
     private static final byte[] N = bytes(",\"n\":");
-    private static final byte[] NULL = bytes("null");
+    static final byte[] NULL = bytes("null");
 
     private TableFileFormat() {
     }
@@ -101,12 +102,71 @@ final class TableFileFormat {
     }
 
     /**
-     * Reads a table file into {@code records}. Expired records are loaded too: they are invisible to
-     * reads and removed like any other expired record.
+     * The entries of a table file in file order, later entries of a key replacing earlier ones, as
+     * they are read; gathered first so that the table's map is made at its final size at once
+     * (growing it entry by entry costs a good part of a load).
+     */
+    static final class Entries {
+        private String[] keys = new String[64];
+        // In the compact form that Records keeps (StoredRecord#held): no object per record meanwhile.
+        private Object[] records = new Object[64];
+        private int size;
+
+        void add(String key, StoredRecord record) {
+            if (size == keys.length) {
+                keys = Arrays.copyOf(keys, size * 2);
+                records = Arrays.copyOf(records, size * 2);
+            }
+            keys[size] = key;
+            records[size] = record.held();
+            size++;
+        }
+
+        void clear() {
+            Arrays.fill(keys, 0, size, null);
+            Arrays.fill(records, 0, size, null);
+            size = 0;
+        }
+
+        int size() {
+            return size;
+        }
+
+        /** Puts every entry into {@code into}, in file order. */
+        void putAll(Records into) {
+            for (int i = 0; i < size; i++) {
+                into.put(keys[i], StoredRecord.of(records[i]));
+            }
+        }
+    }
+
+    /**
+     * Reads a table file. Expired records are loaded too: they are invisible to reads and removed like
+     * any other expired record.
+     *
+     * @return the file's records
+     * @throws MalformedTableFileException naming the problem and its byte offset
+     */
+    static Records read(byte[] bytes, Stats stats, JournalFormat.Interner dictionaries)
+            throws MalformedTableFileException {
+        Entries entries = new Entries();
+        if (!TableFileScanner.read(bytes, entries, dictionaries)) {
+            entries.clear();
+            readWithParser(bytes, entries, dictionaries);
+        }
+        Records records = new Records(stats, entries.size());
+        entries.putAll(records);
+        return records;
+    }
+
+    /**
+     * Reads a table file with Jackson's streaming parser: the general reader, which defines what the
+     * format accepts and reports every problem. {@link #read} takes a faster path first
+     * ({@link TableFileScanner}) and comes here for any file that path does not take.
      *
      * @throws MalformedTableFileException naming the problem and its byte offset
      */
-    static void read(byte[] bytes, Records records, JournalFormat.Interner dictionaries)
+    static void readWithParser(byte[] bytes, Entries records, JournalFormat.Interner dictionaries)
             throws MalformedTableFileException {
         try (JsonParser parser = FACTORY.createParser(ObjectReadContext.empty(), bytes)) {
             if (parser.nextToken() != JsonToken.START_ARRAY) {
@@ -125,7 +185,7 @@ final class TableFileFormat {
                 if (parser.nextToken() != JsonToken.END_ARRAY) {
                     throw malformed(parser, "the entry of key '" + Validation.printable(key) + "' has more than two elements");
                 }
-                records.put(key, record);
+                records.add(key, record);
             }
             if (token != JsonToken.END_ARRAY) {
                 throw malformed(parser, "an element of the top-level array is not a [key, record] pair");

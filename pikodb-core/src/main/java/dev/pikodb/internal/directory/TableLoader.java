@@ -39,8 +39,8 @@ import org.slf4j.LoggerFactory;
  * </ul>
  *
  * <p><b>A failed start changes nothing.</b> Loading runs in two phases. The first only reads: it
- * lists the directory, reads and parses every file, and decides what to move aside, copy, cut or
- * delete. Only when every table has been read does the second phase act; if it fails part way, the
+ * lists the directory, reads and parses every file (the files of different tables on a few threads at
+ * once, {@link ParallelReads}), and decides what to move aside, copy, cut or delete. Only when every table has been read does the second phase act; if it fails part way, the
  * files it moved aside are moved back and the copies it made are removed. What it does not undo is
  * harmless: cutting a torn journal tail (bytes of a write that was never acknowledged) and
  * completing a table deletion whose marker was already in place (that deletion had been decided;
@@ -66,7 +66,7 @@ final class TableLoader {
 
     /** A table read in the first phase, opened in the second. */
     private record Loaded(String table, Records records, boolean hasFile, long fileBytes, long journalLength,
-            long retiredLength) {
+            long journalFileLength, long retiredLength, long retiredFileLength) {
     }
 
     /** A file to move aside (or, with {@code copy}, to keep a copy of) in the second phase. */
@@ -85,7 +85,17 @@ final class TableLoader {
         final List<Aside> aside = new ArrayList<>();
         final List<IgnoredFile> ignored = new ArrayList<>();
         final List<Loaded> tables = new ArrayList<>();
+        final Set<String> dictionaryNamesInUse = new HashSet<>();
+
+        /** Takes what the reading of one table decided, in the order the tables are listed. */
+        void add(Plan table) {
+            aside.addAll(table.aside);
+            tables.addAll(table.tables);
+            dictionaryNamesInUse.addAll(table.dictionaryNamesInUse);
+        }
     }
+
+    private final Set<String> dictionaryNamesInUse = new HashSet<>();
 
     /**
      * Loads every table.
@@ -98,13 +108,25 @@ final class TableLoader {
      */
     Map<String, Table> loadAll(Path dictionaries, String dictionariesProblem) throws IOException {
         Plan plan = read();
+        dictionaryNamesInUse.addAll(plan.dictionaryNamesInUse);
         if (dictionariesProblem != null) {
             plan.aside.add(0, new Aside(FileNames.DICTIONARIES, dictionaries, dictionariesProblem, null));
         }
         return act(plan);
     }
 
+    /** The dictionaries that the loaded records use; known once {@link #loadAll} returned. */
+    Set<String> dictionaryNamesInUse() {
+        return dictionaryNamesInUse;
+    }
+
     // ---- first phase: read only --------------------------------------------------------------
+
+    /**
+     * Lists the directory, then reads the journals and the tables, several at a time
+     * ({@link ParallelReads}): every file is read on its own, and what is decided from it is taken
+     * in listing order, so the plan does not depend on which read finished first.
+     */
 
     private Plan read() throws IOException {
         FileIO io = context.io();
@@ -121,6 +143,7 @@ final class TableLoader {
             }
         }
         List<String> tableFiles = new ArrayList<>();
+        List<Path> journalFiles = new ArrayList<>();
         Map<String, byte[]> journals = new LinkedHashMap<>();
         Map<String, byte[]> retiredJournals = new LinkedHashMap<>();
         for (Path path : files) {
@@ -131,10 +154,8 @@ final class TableLoader {
             if (FileNames.isCompactionTemp(fileName) || fileName.equals(FileNames.DICTIONARIES + ".new")
                     || FileNames.isNodeLeftover(fileName)) {
                 plan.leftovers.add(path);
-            } else if (FileNames.isJournal(fileName)) {
-                readJournalOwner(path, journals, plan, false);
-            } else if (FileNames.isRetiredJournal(fileName)) {
-                readJournalOwner(path, retiredJournals, plan, true);
+            } else if (FileNames.isJournal(fileName) || FileNames.isRetiredJournal(fileName)) {
+                journalFiles.add(path);
             } else if (!fileName.startsWith(".")) {
                 String problem = FileNames.isTemporary(fileName)
                         ? "its name ends in '.tmp' or contains '.tmp.', as temporary files' names do"
@@ -146,21 +167,42 @@ final class TableLoader {
                 }
             }
         }
+        byte[][] journalBytes = new byte[journalFiles.size()][];
+        ParallelReads.run(journalFiles.size(), "pikodb-start",
+                i -> journalBytes[i] = context.io().readAll(journalFiles.get(i)));
+        for (int i = 0; i < journalFiles.size(); i++) {
+            Path path = journalFiles.get(i);
+            boolean retired = FileNames.isRetiredJournal(path.getFileName().toString());
+            readJournalOwner(path, journalBytes[i], retired ? retiredJournals : journals, plan, retired);
+            journalBytes[i] = null;
+        }
+        record TableFiles(String table, boolean hasFile, byte[] retired, byte[] journal) {
+        }
+        List<TableFiles> tables = new ArrayList<>();
         for (String table : tableFiles) {
-            readTable(table, true, retiredJournals.remove(table), journals.remove(table), plan);
+            tables.add(new TableFiles(table, true, retiredJournals.remove(table), journals.remove(table)));
         }
         for (Map.Entry<String, byte[]> orphan : retiredJournals.entrySet()) {
-            readTable(orphan.getKey(), false, orphan.getValue(), journals.remove(orphan.getKey()), plan);
+            tables.add(new TableFiles(orphan.getKey(), false, orphan.getValue(), journals.remove(orphan.getKey())));
         }
         for (Map.Entry<String, byte[]> orphan : journals.entrySet()) {
-            readTable(orphan.getKey(), false, null, orphan.getValue(), plan);
+            tables.add(new TableFiles(orphan.getKey(), false, null, orphan.getValue()));
+        }
+        journals.clear();
+        retiredJournals.clear();
+        Plan[] read = new Plan[tables.size()];
+        ParallelReads.run(tables.size(), "pikodb-start", i -> {
+            TableFiles table = tables.get(i);
+            read[i] = new Plan();
+            readTable(table.table(), table.hasFile(), table.retired(), table.journal(), read[i]);
+        });
+        for (Plan table : read) {
+            plan.add(table);
         }
         return plan;
     }
 
-    private void readJournalOwner(Path path, Map<String, byte[]> journals, Plan plan, boolean retired)
-            throws IOException {
-        byte[] bytes = context.io().readAll(path);
+    private void readJournalOwner(Path path, byte[] bytes, Map<String, byte[]> journals, Plan plan, boolean retired) {
         JournalFormat.Header header = JournalFormat.readHeader(bytes);
         if (header == null) {
             // A retired journal was a complete journal when it was renamed: its header cannot be torn.
@@ -214,18 +256,24 @@ final class TableLoader {
         return true;
     }
 
+    /** Reads one table into {@code plan}; runs beside the reading of other tables, each with its own plan. */
     private void readTable(String table, boolean hasFile, byte[] retiredBytes, byte[] journalBytes, Plan plan)
             throws IOException {
+        boolean[] usesDictionaries = {false};
+        JournalFormat.Interner dictionaries = name -> {
+            usesDictionaries[0] = true;
+            return this.dictionaries.intern(name);
+        };
         Path file = context.directory().resolve(table);
         Path journalPath = FileNames.journal(context.directory(), table);
         Path retiredPath = FileNames.retiredJournal(context.directory(), table);
-        Records records = new Records(context.stats());
+        Records records = null;
         long fileBytes = 0;
         if (hasFile) {
             byte[] bytes = context.io().readAll(file);
             String problem = null;
             try {
-                TableFileFormat.read(bytes, records, dictionaries);
+                records = TableFileFormat.read(bytes, context.stats(), dictionaries);
             } catch (TableFileFormat.MalformedTableFileException e) {
                 problem = e.getMessage();
             } catch (RuntimeException e) {
@@ -246,6 +294,9 @@ final class TableLoader {
             }
             fileBytes = bytes.length;
         }
+        if (records == null) {
+            records = new Records(context.stats());
+        }
         long retiredLength = -1;
         if (retiredBytes != null) {
             JournalReader.Result result = JournalReader.replay(retiredBytes, records, dictionaries);
@@ -261,7 +312,11 @@ final class TableLoader {
                 plan.aside.add(new Aside(table, retiredPath, reason, retiredBytes));
                 plan.aside.add(new Aside(table, journalPath, "it follows a gap in the retired journal " + retiredPath,
                         null));
-                plan.tables.add(new Loaded(table, records, hasFile, fileBytes, -1, result.validLength()));
+                if (usesDictionaries[0]) {
+                    records.collectDictionaryNames(plan.dictionaryNamesInUse);
+                }
+                plan.tables.add(new Loaded(table, records, hasFile, fileBytes, -1, -1, result.validLength(),
+                        retiredBytes.length));
                 return;
             }
             if (result.ending() == JournalReader.Ending.DAMAGED) {
@@ -296,7 +351,12 @@ final class TableLoader {
             }
             journalLength = result.validLength();
         }
-        plan.tables.add(new Loaded(table, records, hasFile, fileBytes, journalLength, retiredLength));
+        if (usesDictionaries[0]) {
+            records.collectDictionaryNames(plan.dictionaryNamesInUse);
+        }
+        plan.tables.add(new Loaded(table, records, hasFile, fileBytes, journalLength,
+                journalBytes == null ? -1 : journalBytes.length, retiredLength,
+                retiredBytes == null ? -1 : retiredBytes.length));
     }
 
     // ---- second phase: act -------------------------------------------------------------------
@@ -319,11 +379,11 @@ final class TableLoader {
             for (Loaded loaded : plan.tables) {
                 Journal journal = loaded.journalLength() < 0 ? null
                         : Journal.open(io, FileNames.journal(directory, loaded.table()), loaded.table(),
-                                loaded.journalLength());
+                                loaded.journalLength(), loaded.journalFileLength());
                 if (loaded.retiredLength() >= 0) {
                     // Cut what follows its valid frames, so that new writes never follow a gap in it.
                     Journal.open(io, FileNames.retiredJournal(directory, loaded.table()), loaded.table(),
-                            loaded.retiredLength()).close();
+                            loaded.retiredLength(), loaded.retiredFileLength()).close();
                 }
                 tables.put(loaded.table(), new Table(context, loaded.table(), loaded.records(), loaded.hasFile(),
                         loaded.fileBytes(), journal, loaded.retiredLength() >= 0));
