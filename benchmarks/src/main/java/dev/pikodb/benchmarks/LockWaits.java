@@ -37,6 +37,7 @@ public final class LockWaits implements AutoCloseable {
     }
 
     private final Recording recording = new Recording();
+    private final Duration threshold;
     private List<Wait> waits;
 
     /**
@@ -45,6 +46,7 @@ public final class LockWaits implements AutoCloseable {
      * @param threshold the shortest wait recorded
      */
     public LockWaits(Duration threshold) {
+        this.threshold = threshold;
         recording.enable("jdk.ThreadPark").withThreshold(threshold);
         recording.enable("jdk.JavaMonitorEnter").withThreshold(threshold);
         recording.setToDisk(true);
@@ -67,7 +69,9 @@ public final class LockWaits implements AutoCloseable {
                     // A park without a blocker object is a sleep (LockSupport.parkNanos), not a lock wait.
                     boolean lock = !event.getEventType().getName().equals("jdk.ThreadPark")
                             || event.getClass("parkedClass") != null;
-                    if (thread != null && lock) {
+                    // Another recording in the JVM (-XX:StartFlightRecording) may lower the threshold for all.
+                    boolean longEnough = event.getDuration().compareTo(threshold) >= 0;
+                    if (thread != null && lock && longEnough) {
                         waits.add(new Wait(thread.getJavaThreadId(), event.getStartTime(), event.getEndTime()));
                     }
                 }
