@@ -178,22 +178,7 @@ class BackgroundCompactionTest {
 
     @Test
     void aRetiredJournalCutShortWithWritesAfterItOpensItsIntactPrefixAndKeepsBothFilesAside() throws Exception {
-        Path directory = work.resolve("db");
-        GatedFileIO io = new GatedFileIO();
-        Model model = new Model();
-        Path image = work.resolve("image");
-        try (PikoDB db = open(directory, false, io)) {
-            while (io.rewriting.reached.getCount() > 0 && model.counter < 1_000) {
-                model.step(db, 8_000);
-            }
-            io.rewriting.awaitReached();
-            for (int i = 0; i < 20; i++) {
-                model.step(db, 100);
-            }
-            TestFiles.copyDirectory(directory, image);
-            io.rewriting.released.countDown();
-            io.retiring.released.countDown();
-        }
+        Path image = crashImageDuringRewrite(new Model(), 20);
         // The crash image loses the last bytes of the retired journal (a page never written back),
         // while the journal after it holds writes.
         Path retired = image.resolve("." + TABLE + ".retired");
@@ -218,19 +203,8 @@ class BackgroundCompactionTest {
 
     @Test
     void aRetiredJournalCutShortWithNothingAfterItIsReplayedUpToTheCut() throws Exception {
-        Path directory = work.resolve("db");
-        GatedFileIO io = new GatedFileIO();
         Model model = new Model();
-        Path image = work.resolve("image");
-        try (PikoDB db = open(directory, false, io)) {
-            while (io.rewriting.reached.getCount() > 0 && model.counter < 1_000) {
-                model.step(db, 8_000);
-            }
-            io.rewriting.awaitReached();
-            TestFiles.copyDirectory(directory, image);
-            io.rewriting.released.countDown();
-            io.retiring.released.countDown();
-        }
+        Path image = crashImageDuringRewrite(model, 0);
         Path retired = image.resolve("." + TABLE + ".retired");
         try (RandomAccessFile file = new RandomAccessFile(retired.toFile(), "rw")) {
             file.setLength(Files.size(retired) - 3);
@@ -246,6 +220,29 @@ class BackgroundCompactionTest {
         try (PikoDB db = NoSyncFileIO.open(image)) {
             assertThat(db.quarantinedFiles()).as("the cut was made once").isEmpty();
         }
+    }
+
+    /**
+     * Writes until a background compaction starts rewriting the table file, stops it there, makes
+     * {@code writesAfter} more small writes, and returns a copy of the directory at that instant.
+     */
+    private Path crashImageDuringRewrite(Model model, int writesAfter) throws Exception {
+        Path directory = work.resolve("db");
+        GatedFileIO io = new GatedFileIO();
+        Path image = work.resolve("image");
+        try (PikoDB db = open(directory, false, io)) {
+            while (io.rewriting.reached.getCount() > 0 && model.counter < 1_000) {
+                model.step(db, 8_000);
+            }
+            io.rewriting.awaitReached();
+            for (int i = 0; i < writesAfter; i++) {
+                model.step(db, 100);
+            }
+            TestFiles.copyDirectory(directory, image);
+            io.rewriting.released.countDown();
+            io.retiring.released.countDown();
+        }
+        return image;
     }
 
     private static void assertRecovers(Path image, Map<String, TableState.Entry> acknowledged) {
