@@ -298,10 +298,12 @@ final class TableLoader {
             records = new Records(context.stats());
         }
         long retiredLength = -1;
+        boolean gap = false;
         if (retiredBytes != null) {
             JournalReader.Result result = JournalReader.replay(retiredBytes, records, dictionaries);
-            if (result.ending() != JournalReader.Ending.CLEAN && journalBytes != null
-                    && journalBytes.length > JournalFormat.header(table).length) {
+            gap = result.ending() != JournalReader.Ending.CLEAN && journalBytes != null
+                    && journalBytes.length > JournalFormat.header(table).length;
+            if (gap) {
                 String reason = "retired journal " + (result.ending() == JournalReader.Ending.TORN ? "cut" : "damaged")
                         + " at byte " + result.validLength() + " while the journal after it holds writes; the table"
                         + " opened with the " + result.frames() + " writes of the retired journal before that point";
@@ -312,43 +314,16 @@ final class TableLoader {
                 plan.aside.add(new Aside(table, retiredPath, reason, retiredBytes));
                 plan.aside.add(new Aside(table, journalPath, "it follows a gap in the retired journal " + retiredPath,
                         null));
-                if (usesDictionaries[0]) {
-                    records.collectDictionaryNames(plan.dictionaryNamesInUse);
-                }
-                plan.tables.add(new Loaded(table, records, hasFile, fileBytes, -1, -1, result.validLength(),
-                        retiredBytes.length));
-                return;
-            }
-            if (result.ending() == JournalReader.Ending.DAMAGED) {
-                plan.aside.add(new Aside(table, retiredPath, "retired journal damaged at byte " + result.validLength()
-                        + "; the table opened with the " + result.frames() + " writes before the damage",
-                        retiredBytes));
-            } else if (result.ending() == JournalReader.Ending.TORN) {
-                log.warn("Retired journal {} of table '{}' ends in an incomplete write at byte {}; the {} bytes after"
-                        + " it were never acknowledged", retiredPath, Validation.printable(table),
-                        result.validLength(), retiredBytes.length - result.validLength());
+            } else {
+                reportEnding("retired journal", retiredPath, retiredBytes, result, table, plan);
             }
             retiredLength = result.validLength();
         }
         long journalLength = -1;
-        if (journalBytes != null) {
+        // After a gap the journal is moved aside, not replayed.
+        if (journalBytes != null && !gap) {
             JournalReader.Result result = JournalReader.replay(journalBytes, records, dictionaries);
-            switch (result.ending()) {
-                case CLEAN -> {
-                }
-                case TORN -> log.warn("Journal {} of table '{}' ends in an incomplete write at byte {} (a crash while"
-                        + " writing); cutting off the last {} bytes, which were never acknowledged", journalPath,
-                        Validation.printable(table), result.validLength(), journalBytes.length - result.validLength());
-                case DAMAGED -> {
-                    String reason = "journal damaged at byte " + result.validLength() + " with valid writes after it;"
-                            + " the table opened with the " + result.frames() + " writes before the damage";
-                    log.error("Journal {} of table '{}' is damaged at byte {} and valid frames follow: this is not a"
-                            + " torn write. A copy is kept; the table opens with the {} writes before the damage",
-                            journalPath, Validation.printable(table), result.validLength(), result.frames());
-                    plan.aside.add(new Aside(table, journalPath, reason, journalBytes));
-                }
-                case BAD_HEADER -> throw new IllegalStateException("journal header was checked before");
-            }
+            reportEnding("journal", journalPath, journalBytes, result, table, plan);
             journalLength = result.validLength();
         }
         if (usesDictionaries[0]) {
@@ -357,6 +332,33 @@ final class TableLoader {
         plan.tables.add(new Loaded(table, records, hasFile, fileBytes, journalLength,
                 journalBytes == null ? -1 : journalBytes.length, retiredLength,
                 retiredBytes == null ? -1 : retiredBytes.length));
+    }
+
+    /**
+     * Reports how a replayed journal ends: a torn tail is logged (it is cut in the second phase), and
+     * damage before valid frames is logged and a copy of the whole journal kept aside.
+     *
+     * @param label "journal" or "retired journal", for the messages
+     */
+    private static void reportEnding(String label, Path path, byte[] bytes, JournalReader.Result result, String table,
+            Plan plan) {
+        String name = Character.toUpperCase(label.charAt(0)) + label.substring(1);
+        switch (result.ending()) {
+            case CLEAN -> {
+            }
+            case TORN -> log.warn("{} {} of table '{}' ends in an incomplete write at byte {} (a crash while writing);"
+                    + " cutting off the last {} bytes, which were never acknowledged", name, path,
+                    Validation.printable(table), result.validLength(), bytes.length - result.validLength());
+            case DAMAGED -> {
+                String reason = label + " damaged at byte " + result.validLength() + " with valid writes after it;"
+                        + " the table opened with the " + result.frames() + " writes before the damage";
+                log.error("{} {} of table '{}' is damaged at byte {} and valid frames follow: this is not a torn"
+                        + " write. A copy is kept; the table opens with the {} writes before the damage", name, path,
+                        Validation.printable(table), result.validLength(), result.frames());
+                plan.aside.add(new Aside(table, path, reason, bytes));
+            }
+            case BAD_HEADER -> throw new IllegalStateException("journal header was checked before");
+        }
     }
 
     // ---- second phase: act -------------------------------------------------------------------
