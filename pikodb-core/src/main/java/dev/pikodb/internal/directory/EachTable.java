@@ -43,28 +43,8 @@ final class EachTable {
             worker.run();
             return failures;
         }
-        List<Thread> threads = new ArrayList<>();
-        for (int t = 0; t < THREADS; t++) {
-            Thread thread = new Thread(worker, "pikodb-tables-" + t);
-            thread.setDaemon(true);
-            thread.start();
-            threads.add(thread);
-        }
-        boolean interrupted = false;
-        for (Thread thread : threads) {
-            while (true) {
-                try {
-                    thread.join();
-                    break;
-                } catch (InterruptedException e) {
-                    // The tables must be left consistent: finish, and keep the caller's interrupt.
-                    interrupted = true;
-                }
-            }
-        }
-        if (interrupted) {
-            Thread.currentThread().interrupt();
-        }
+        // The tables must be left consistent: every thread finishes, and the caller's interrupt is kept.
+        HelperThreads.run(worker, THREADS - 1, "pikodb-tables");
         return new ArrayList<>(failures);
     }
 }

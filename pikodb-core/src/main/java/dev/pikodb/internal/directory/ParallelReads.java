@@ -51,28 +51,8 @@ final class ParallelReads {
             return;
         }
         ParallelReads reads = new ParallelReads(count, task);
-        Thread[] helpers = new Thread[threads - 1];
-        for (int i = 0; i < helpers.length; i++) {
-            helpers[i] = new Thread(reads::work, threadName + "-" + (i + 1));
-            helpers[i].setDaemon(true);
-            helpers[i].start();
-        }
-        reads.work();
-        boolean interrupted = false;
-        for (Thread helper : helpers) {
-            while (true) {
-                try {
-                    helper.join();
-                    break;
-                } catch (InterruptedException e) {
-                    // The helpers finish their file reads (a few at most) whatever happens: wait for them.
-                    interrupted = true;
-                }
-            }
-        }
-        if (interrupted) {
-            Thread.currentThread().interrupt();
-        }
+        // The helpers finish their file reads (a few at most) whatever happens: the caller waits for them.
+        HelperThreads.run(reads::work, threads - 1, threadName);
         reads.rethrow();
     }
 
