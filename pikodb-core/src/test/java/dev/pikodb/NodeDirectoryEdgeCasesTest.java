@@ -225,11 +225,8 @@ class NodeDirectoryEdgeCasesTest extends PikoDBTestSupport {
             assertThat(db.write("t", "bulk-" + (i % 50), big)).as("write %d past the compaction threshold", i)
                     .isPositive();
         }
-        // Compactions run in the background: wait for one (bounded), then close.
-        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(30);
-        while (db.statistics().compactions() == 0 && System.nanoTime() < deadline) {
-            java.util.concurrent.locks.LockSupport.parkNanos(1_000_000);
-        }
+        // Compactions run in the background: wait for one.
+        Eventually.await(() -> db.statistics().compactions() > 0);
         assertThat(db.statistics().compactions()).as("compactions").isPositive();
         assertThat(db.failedTables()).isEmpty();
         db.close();

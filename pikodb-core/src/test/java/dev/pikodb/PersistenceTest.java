@@ -184,11 +184,8 @@ class PersistenceTest extends PikoDBTestSupport {
             }
             i++;
         }
-        // Compactions run in the background: wait for one (bounded).
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        while (db.statistics().compactions() == 0 && System.nanoTime() < deadline) {
-            java.util.concurrent.locks.LockSupport.parkNanos(1_000_000);
-        }
+        // Compactions run in the background: wait for one.
+        Eventually.await(() -> db.statistics().compactions() > 0);
         assertThat(db.statistics().compactions()).as("compactions during %d writes", i).isPositive();
         assertThat(asMap(db.get("heavy"))).isEqualTo(expected);
 

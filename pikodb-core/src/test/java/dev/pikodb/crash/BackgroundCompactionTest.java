@@ -3,6 +3,7 @@ package dev.pikodb.crash;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.pikodb.DatabaseOptions;
+import dev.pikodb.Eventually;
 import dev.pikodb.ForwardingFileIO;
 import dev.pikodb.NoSyncFileIO;
 import dev.pikodb.PikoDB;
@@ -259,11 +260,9 @@ class BackgroundCompactionTest {
     }
 
     private static void awaitNoRetiredJournal(Path directory) {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(GATE_SECONDS);
-        while (TestFiles.fileNames(directory).contains("." + TABLE + ".retired")) {
-            assertThat(System.nanoTime()).as("retired journal removed in time").isLessThan(deadline);
-            java.util.concurrent.locks.LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(5));
-        }
+        Eventually.await(() -> !TestFiles.fileNames(directory).contains("." + TABLE + ".retired"));
+        assertThat(TestFiles.fileNames(directory)).as("retired journal removed in time")
+                .doesNotContain("." + TABLE + ".retired");
     }
 
     private static PikoDB open(Path directory, boolean durable, dev.pikodb.internal.directory.FileIO io) {
