@@ -1,11 +1,13 @@
 package dev.pikodb.redis;
 
+import io.lettuce.core.AbstractRedisClient;
 import io.lettuce.core.ClientOptions;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.SocketOptions;
 import io.lettuce.core.SslOptions;
 import io.lettuce.core.TimeoutOptions;
+import io.lettuce.core.api.StatefulConnection;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.cluster.ClusterClientOptions;
 import io.lettuce.core.cluster.ClusterTopologyRefreshOptions;
@@ -26,6 +28,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Predicate;
+import java.util.function.Supplier;
 
 /**
  * PikoDB's Lettuce client and connection, to one server or to a cluster. Commands go through one
@@ -43,6 +46,8 @@ import java.util.function.Predicate;
 abstract class Connection implements AutoCloseable {
 
     /** Commands never re-sent after a reconnect, because they change data. */
+    /** How long closing waits for the client's threads to end. */
+    private static final Duration SHUTDOWN_TIMEOUT = Duration.ofSeconds(2);
     private static final Set<CommandType> NOT_REPLAYED = EnumSet.of(CommandType.EVAL, CommandType.EVALSHA,
             CommandType.HSETNX, CommandType.SADD, CommandType.SREM, CommandType.DEL, CommandType.UNLINK,
             CommandType.WAIT);
@@ -82,6 +87,24 @@ abstract class Connection implements AutoCloseable {
     }
 
     /** One server. */
+    /** Connects with a new client; a client whose connection fails is shut down before the failure is thrown. */
+    private static <C> C connectOrShutDown(AbstractRedisClient client, Supplier<C> connect) {
+        try {
+            return connect.get();
+        } catch (RuntimeException e) {
+            client.shutdown(Duration.ZERO, SHUTDOWN_TIMEOUT);
+            throw e;
+        }
+    }
+
+    private static void closeAndShutDown(StatefulConnection<?, ?> connection, AbstractRedisClient client) {
+        try {
+            connection.close();
+        } finally {
+            client.shutdown(Duration.ZERO, SHUTDOWN_TIMEOUT);
+        }
+    }
+
     static final class Standalone extends Connection {
         private final RedisClient client;
         private final StatefulRedisConnection<byte[], byte[]> connection;
@@ -91,12 +114,7 @@ abstract class Connection implements AutoCloseable {
             uri.setTimeout(commandTimeout);
             client = resources == null ? RedisClient.create(uri) : RedisClient.create(resources, uri);
             client.setOptions(commonOptions(ClientOptions.builder(), sslOptions, connectTimeout, commandTimeout).build());
-            try {
-                connection = client.connect(ByteArrayCodec.INSTANCE);
-            } catch (RuntimeException e) {
-                client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
-                throw e;
-            }
+            connection = connectOrShutDown(client, () -> client.connect(ByteArrayCodec.INSTANCE));
         }
 
         @Override
@@ -120,11 +138,7 @@ abstract class Connection implements AutoCloseable {
 
         @Override
         public void close() {
-            try {
-                connection.close();
-            } finally {
-                client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
-            }
+            closeAndShutDown(connection, client);
         }
     }
 
@@ -147,12 +161,7 @@ abstract class Connection implements AutoCloseable {
             ClusterClientOptions.Builder options = ClusterClientOptions.builder().topologyRefreshOptions(refresh);
             commonOptions(options, sslOptions, connectTimeout, commandTimeout);
             client.setOptions(options.build());
-            try {
-                connection = client.connect(ByteArrayCodec.INSTANCE);
-            } catch (RuntimeException e) {
-                client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
-                throw e;
-            }
+            connection = connectOrShutDown(client, () -> client.connect(ByteArrayCodec.INSTANCE));
         }
 
         @Override
@@ -183,11 +192,7 @@ abstract class Connection implements AutoCloseable {
 
         @Override
         public void close() {
-            try {
-                connection.close();
-            } finally {
-                client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
-            }
+            closeAndShutDown(connection, client);
         }
     }
 }
