@@ -1,5 +1,8 @@
 package dev.pikodb.benchmarks;
 
+import dev.pikodb.DatabaseOptions;
+import dev.pikodb.PikoDB;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
 import java.util.SplittableRandom;
@@ -13,6 +16,24 @@ public final class Profiles {
 
     /** The mapper used by every store, so each pays the same serialisation cost. */
     public static final JsonMapper MAPPER = JsonMapper.builder().build();
+
+    /**
+     * Starts a PikoDB over {@code directory} that maps values with {@link #MAPPER}, as every workload
+     * opens it.
+     *
+     * @param directory the database directory
+     * @param durable whether writes are durable
+     * @return the started database
+     */
+    public static PikoDB startPikoDB(Path directory, boolean durable) {
+        PikoDB db = new PikoDB(DatabaseOptions.builder()
+                .databaseDirectory(directory)
+                .durableWrites(durable)
+                .jsonMapper(MAPPER)
+                .build());
+        db.start();
+        return db;
+    }
 
     private static final String[] FIRST = {"Alice", "Bruno", "Chiara", "Dmitri", "Elena", "Farid", "Grace", "Hiro"};
     private static final String[] LAST = {"Johnson", "Okafor", "Rossi", "Ivanova", "Nakamura", "Schmidt", "Silva"};

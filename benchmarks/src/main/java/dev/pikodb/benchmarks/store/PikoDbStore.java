@@ -1,6 +1,5 @@
 package dev.pikodb.benchmarks.store;
 
-import dev.pikodb.DatabaseOptions;
 import dev.pikodb.PikoDB;
 import dev.pikodb.benchmarks.Profiles;
 import dev.pikodb.benchmarks.UserProfile;
@@ -13,12 +12,7 @@ final class PikoDbStore implements KeyValueStore {
     private final PikoDB db;
 
     PikoDbStore(Path directory, boolean durable) {
-        db = new PikoDB(DatabaseOptions.builder()
-                .databaseDirectory(directory)
-                .durableWrites(durable)
-                .jsonMapper(Profiles.MAPPER)
-                .build());
-        db.start();
+        db = Profiles.startPikoDB(directory, durable);
     }
 
     @Override

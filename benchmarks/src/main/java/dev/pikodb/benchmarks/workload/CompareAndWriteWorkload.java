@@ -1,6 +1,5 @@
 package dev.pikodb.benchmarks.workload;
 
-import dev.pikodb.DatabaseOptions;
 import dev.pikodb.DatabaseRecord;
 import dev.pikodb.PikoDB;
 import dev.pikodb.benchmarks.BenchConfig;
@@ -178,12 +177,7 @@ public final class CompareAndWriteWorkload {
     }
 
     private static Counter pikodb(Path directory) {
-        PikoDB db = new PikoDB(DatabaseOptions.builder()
-                .databaseDirectory(directory)
-                .durableWrites(true)
-                .jsonMapper(Profiles.MAPPER)
-                .build());
-        db.start();
+        PikoDB db = Profiles.startPikoDB(directory, true);
         db.write(TABLE, KEY, Map.of("n", 0));
         return new Counter() {
             @Override

@@ -1,6 +1,5 @@
 package dev.pikodb.benchmarks.workload;
 
-import dev.pikodb.DatabaseOptions;
 import dev.pikodb.PikoDB;
 import dev.pikodb.benchmarks.BenchConfig;
 import dev.pikodb.benchmarks.Profiles;
@@ -138,11 +137,6 @@ public final class LoadingWorkload {
     }
 
     private static PikoDB open(Path directory) {
-        PikoDB db = new PikoDB(DatabaseOptions.builder()
-                .databaseDirectory(directory)
-                .jsonMapper(Profiles.MAPPER)
-                .build());
-        db.start();
-        return db;
+        return Profiles.startPikoDB(directory, false);
     }
 }

@@ -1,6 +1,5 @@
 package dev.pikodb.benchmarks.workload;
 
-import dev.pikodb.DatabaseOptions;
 import dev.pikodb.PikoDB;
 import dev.pikodb.benchmarks.Profiles;
 import dev.pikodb.benchmarks.store.StoreKind;
@@ -178,12 +177,7 @@ public final class ManyTables {
     }
 
     private static PikoDB pikodb(Path directory) {
-        PikoDB db = new PikoDB(DatabaseOptions.builder()
-                .databaseDirectory(directory)
-                .jsonMapper(Profiles.MAPPER)
-                .build());
-        db.start();
-        return db;
+        return Profiles.startPikoDB(directory, false);
     }
 
     private static Connection sqlite(Path directory) {
