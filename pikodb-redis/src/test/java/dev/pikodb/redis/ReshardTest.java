@@ -131,9 +131,12 @@ class ReshardTest {
         }
     }
 
+    /** A failure's cause, for counting: PikoDB's exception type and the client's failure, e.g. TRYAGAIN. */
     private static String cause(Exception e) {
-        String message = String.valueOf(e.getMessage());
-        return message.length() > 120 ? message.substring(0, 120) : message;
+        Throwable root = e.getCause() != null ? e.getCause() : e;
+        String message = String.valueOf(root.getMessage());
+        return e.getClass().getSimpleName() + " <- " + root.getClass().getSimpleName() + " "
+                + (message.length() > 40 ? message.substring(0, 40) : message);
     }
 
     private static List<Integer> bucketSlots() {
