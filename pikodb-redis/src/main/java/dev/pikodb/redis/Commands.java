@@ -104,13 +104,11 @@ final class Commands {
      */
     <T> List<T> fanOut(int count, IntFunction<RedisFuture<T>> async, IntFunction<T> sync) {
         List<RedisFuture<T>> sent = new ArrayList<>(count);
-        RuntimeException notSent = null;
         for (int i = 0; i < count; i++) {
             try {
                 sent.add(async.apply(i));
             } catch (RuntimeException e) {
-                sent.add(null);
-                notSent = e;
+                sent.add(null); // not sent: run on its own below
             }
         }
         List<T> replies = new ArrayList<>(count);
@@ -137,9 +135,6 @@ final class Commands {
                     throw new io.lettuce.core.RedisException(cause);
                 }
             }
-        }
-        if (notSent != null && replies.size() < count) {
-            throw notSent;
         }
         return replies;
     }
