@@ -27,7 +27,8 @@ import tools.jackson.databind.node.ObjectNode;
  * A Spring {@link org.springframework.cache.Cache} kept in one PikoDB table, so that its entries
  * survive restarts (and, on a shared storage engine, are shared by every instance).
  *
- * <p><b>Storage.</b> The cache named {@code n} is the table {@code cache-n}; each entry is one record
+ * <p><b>Storage.</b> The cache named {@code n} is the table {@code cache-n} (with the characters a table
+ * name cannot hold percent-encoded, see {@link PikoDBCacheManager#tableName}); each entry is one record
  * whose key is the cache key mapped as {@link CacheKeys} describes, and whose value is a small JSON
  * document: {@code {"t": <type>, "v": <value>}}. {@code t} is the Jackson canonical type the value is
  * read back as (inferred from the value, see {@link CacheValueTypes}; absent for a cached {@code null}),
@@ -47,8 +48,13 @@ import tools.jackson.databind.node.ObjectNode;
  * be read back (its class was removed or changed incompatibly since it was written) is a miss, logged
  * once at WARN, and is replaced by the next put.
  *
- * <p><b>Concurrency.</b> {@link #get(Object, Callable)} computes a missing value once per key among the
- * callers in this JVM: concurrent callers wait for the first and then read its value.
+ * <p><b>Concurrency.</b> {@link #get(Object, Callable)} computes a missing value once per key among all
+ * callers of every instance that shares the store: in this JVM, concurrent callers wait for the first;
+ * across instances, the first takes a short lease record ({@code #lease:<key>} in the same table, see
+ * {@link PikoDBCacheManager.Builder#loadLease}), the others poll for its value with a growing pause
+ * and compute it themselves only if the lease expires (its holder died) or after twice the lease.
+ * Every caller gets the value stored first. While a value is being computed, its lease counts in
+ * {@link #size()}.
  */
 public class PikoDBCache extends AbstractValueAdaptingCache {
 
@@ -74,6 +80,8 @@ public class PikoDBCache extends AbstractValueAdaptingCache {
     private final JsonMapper jsonMapper;
 
     private final Clock clock;
+
+    private final LoadLeases leases;
 
     private final ConcurrentHashMap<String, ReentrantLock> loaderLocks = new ConcurrentHashMap<>();
 
@@ -101,6 +109,23 @@ public class PikoDBCache extends AbstractValueAdaptingCache {
      */
     public PikoDBCache(String name, PikoDB pikoDB, Duration timeToLive, boolean allowNullValues, JsonMapper jsonMapper,
             Clock clock) {
+        this(name, pikoDB, timeToLive, allowNullValues, jsonMapper, clock, PikoDBCacheManager.DEFAULT_LOAD_LEASE);
+    }
+
+    /**
+     * Creates a cache; {@link PikoDBCacheManager} is the usual way to get one.
+     *
+     * @param name the cache name, any non-empty text (see {@link PikoDBCacheManager#tableName(String)})
+     * @param pikoDB an open store
+     * @param timeToLive how long entries live after they are written, or {@code null} for ever
+     * @param allowNullValues whether {@code null} values are cached
+     * @param jsonMapper the mapper that turns values into JSON and back
+     * @param clock the clock that decides expiration; the store's clock
+     * @param loadLease how long a computation of {@link #get(Object, Callable)} holds its key against
+     *     other instances (see {@link PikoDBCacheManager.Builder#loadLease})
+     */
+    public PikoDBCache(String name, PikoDB pikoDB, Duration timeToLive, boolean allowNullValues, JsonMapper jsonMapper,
+            Clock clock, Duration loadLease) {
         super(allowNullValues);
         this.name = name;
         this.table = PikoDBCacheManager.tableName(name);
@@ -112,6 +137,7 @@ public class PikoDBCache extends AbstractValueAdaptingCache {
         this.timeToLive = timeToLive;
         this.jsonMapper = jsonMapper;
         this.clock = clock;
+        this.leases = new LoadLeases(name, table, pikoDB, clock, loadLease);
     }
 
     @Override
@@ -132,7 +158,7 @@ public class PikoDBCache extends AbstractValueAdaptingCache {
     /**
      * The table that holds this cache's entries.
      *
-     * @return {@code cache-<name>}
+     * @return {@code cache-<name>}, as {@link PikoDBCacheManager#tableName(String)} maps the name
      */
     public String getTable() {
         return table;
@@ -153,7 +179,7 @@ public class PikoDBCache extends AbstractValueAdaptingCache {
      * @return a snapshot of the counters
      */
     public PikoDBCacheStatistics getStatistics() {
-        return new PikoDBCacheStatistics(hits.sum(), misses.sum(), puts.sum(), evictions.sum());
+        return new PikoDBCacheStatistics(hits.sum(), misses.sum(), puts.sum(), evictions.sum(), leases.waits());
     }
 
     /**
@@ -192,15 +218,14 @@ public class PikoDBCache extends AbstractValueAdaptingCache {
             if (stored != null) {
                 return (T) fromStoreValue(stored);
             }
-            T value;
             try {
-                value = valueLoader.call();
+                return (T) fromStoreValue(leases.computeOnce(storeKey, () -> read(storeKey),
+                        () -> loadAndStore(key, storeKey, valueLoader)));
             }
-            catch (Throwable ex) {
+            catch (InterruptedException ex) {
+                Thread.currentThread().interrupt();
                 throw new ValueRetrievalException(key, valueLoader, ex);
             }
-            write(storeKey, toStoreValue(value));
-            return value;
         }
         finally {
             lock.unlock();
@@ -208,6 +233,23 @@ public class PikoDBCache extends AbstractValueAdaptingCache {
                 loaderLocks.remove(storeKey, lock);
             }
         }
+    }
+
+    /**
+     * Runs the loader and stores its value unless another caller stored one first; returns the store
+     * value every caller gets.
+     */
+    private Object loadAndStore(Object key, String storeKey, Callable<?> valueLoader) {
+        Object value;
+        try {
+            value = valueLoader.call();
+        }
+        catch (Throwable ex) {
+            throw new ValueRetrievalException(key, valueLoader, ex);
+        }
+        Object storeValue = toStoreValue(value);
+        Object existing = storeIfAbsent(storeKey, storeValue);
+        return (existing != null) ? existing : storeValue;
     }
 
     @Override
@@ -239,8 +281,17 @@ public class PikoDBCache extends AbstractValueAdaptingCache {
 
     @Override
     public ValueWrapper putIfAbsent(Object key, Object value) {
-        String storeKey = storeKey(key);
-        ObjectNode entry = entry(toStoreValue(value));
+        Object existing = storeIfAbsent(storeKey(key), toStoreValue(value));
+        return (existing != null) ? toValueWrapper(existing) : null;
+    }
+
+    /**
+     * Stores an entry with one atomic compare-and-write unless a readable live entry exists.
+     *
+     * @return the existing entry's store value, or {@code null} when this one was stored
+     */
+    private Object storeIfAbsent(String storeKey, Object storeValue) {
+        ObjectNode entry = entry(storeValue);
         Long expiresAt = expiresAt();
         long expected = 0;
         for (int attempt = 0; attempt < PUT_IF_ABSENT_ATTEMPTS; attempt++) {
@@ -255,13 +306,13 @@ public class PikoDBCache extends AbstractValueAdaptingCache {
             }
             Object existing = decode(storeKey, jsonMapper.valueToTree(current.get().value()));
             if (existing != null) {
-                return toValueWrapper(existing);
+                return existing;
             }
             // Unreadable, or expired by the "x" of an entry written by an earlier version: replace
             // exactly this record unless someone else did.
             expected = current.get().version();
         }
-        throw new IllegalStateException("Cache '" + name + "': putIfAbsent for key '" + storeKey + "' lost "
+        throw new IllegalStateException("Cache '" + name + "': storing key '" + storeKey + "' lost "
                 + PUT_IF_ABSENT_ATTEMPTS + " races with concurrent writers of the same key in table '" + table + "'");
     }
 
