@@ -265,6 +265,9 @@ class PikoDBCacheAutoConfigurationTests {
                     .isEqualTo(1);
                 assertThat(registry.get("cache.size").tags("cache", "books", "cache.manager", "cacheManager").gauge()
                     .value()).isZero();
+                assertThat(registry.get("cache.load.waits").tags("cache", "books").functionCounter().count())
+                    .isEqualTo(books.getStatistics().loadWaits())
+                    .isZero();
             });
     }
 }
