@@ -60,7 +60,9 @@ class PikoDBCacheTwoInstancesTests {
     }
 
     private PikoDB open(String prefix) {
-        RedisStorage storage = RedisStorage.builder().uri(RedisServers.shared().uri()).keyPrefix(prefix).build();
+        // generous timeouts: the tests share a small machine with other builds
+        RedisStorage storage = RedisStorage.builder().uri(RedisServers.shared().uri()).keyPrefix(prefix)
+            .connectTimeout(Duration.ofSeconds(30)).commandTimeout(Duration.ofSeconds(30)).build();
         PikoDB pikoDB = new PikoDB(DatabaseOptions.builder().storage(storage).clock(this.clock).build());
         pikoDB.start();
         return pikoDB;
