@@ -35,6 +35,9 @@ import org.slf4j.LoggerFactory;
  * expired. It waits at most twice the lease in all (by the cache's clock), then computes the value
  * without a lease.
  *
+ * <p><b>Directory engine.</b> A directory is open in one process only, whose callers the cache already
+ * serialises per key: no lease is taken there, so a computed entry costs one write, as before.
+ *
  * <p><b>One value.</b> The holder stores its value with {@code compareAndWrite(version 0)}: if another
  * caller stored one first (after taking over an expired lease, or with a put), the holder returns that
  * value instead of its own, so every caller gets the same value.
@@ -65,6 +68,9 @@ final class LoadLeases {
 
     private final long leaseMillis;
 
+    /** Whether other processes may share the store: any engine but the directory, which one process locks. */
+    private final boolean shared;
+
     private final LongAdder waits = new LongAdder();
 
     LoadLeases(String cacheName, String table, PikoDB pikoDB, Clock clock, Duration lease) {
@@ -73,6 +79,7 @@ final class LoadLeases {
         this.pikoDB = pikoDB;
         this.clock = clock;
         this.leaseMillis = lease.toMillis();
+        this.shared = pikoDB.databaseDirectory() == null;
     }
 
     /**
@@ -85,6 +92,9 @@ final class LoadLeases {
      * @throws InterruptedException when interrupted while waiting for another instance
      */
     Object computeOnce(String storeKey, Supplier<Object> read, Supplier<Object> load) throws InterruptedException {
+        if (!shared) {
+            return load.get();
+        }
         String leaseKey = leaseKey(storeKey);
         long giveUpAt = clock.millis() + 2 * leaseMillis;
         long pause = 1;

@@ -43,7 +43,7 @@ import tools.jackson.databind.node.ObjectNode;
  * {@link PikoDBCacheManager.Builder#loadLease}), the others poll for its value with a growing pause
  * and compute it themselves only if the lease expires (its holder died) or after twice the lease.
  * Every caller gets the value stored first. While a value is being computed, its lease counts in
- * {@link #size()}.
+ * {@link #size()}. On the directory engine, held by one process, no lease is taken.
  */
 public class PikoDBCache extends AbstractValueAdaptingCache {
 

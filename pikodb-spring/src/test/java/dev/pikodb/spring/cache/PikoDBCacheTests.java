@@ -270,6 +270,17 @@ class PikoDBCacheTests {
     }
 
     @Test
+    void onTheDirectoryEngineAComputedEntryIsOneWriteWithoutALease() {
+        PikoDBCache cache = cache("computed", null);
+        long writes = pikoDB.statistics().writes();
+        long deletes = pikoDB.statistics().deletes();
+        assertThat(cache.get("k", () -> "v")).isEqualTo("v");
+        assertThat(pikoDB.statistics().writes() - writes).isEqualTo(1);
+        assertThat(pikoDB.statistics().deletes() - deletes).isZero();
+        assertThat(pikoDB.get("cache-computed")).extracting(Map.Entry::getKey).containsExactly("k");
+    }
+
+    @Test
     void aFailingLoaderCachesNothing() {
         PikoDBCache cache = cache("failing", null);
         assertThatThrownBy(() -> cache.get("k", () -> {
