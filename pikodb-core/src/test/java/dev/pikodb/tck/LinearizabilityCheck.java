@@ -1,5 +1,8 @@
 package dev.pikodb.tck;
 
+import dev.pikodb.MutableClock;
+import dev.pikodb.PikoDB;
+import java.util.concurrent.atomic.AtomicLong;
 import org.jetbrains.lincheck.datastructures.Options;
 import org.jetbrains.lincheck.datastructures.StressOptions;
 
@@ -16,16 +19,16 @@ import org.jetbrains.lincheck.datastructures.StressOptions;
  *
  * <p>The scenarios are small: 2 threads of {@link Shape#actorsPerThread} operations, after
  * {@link Shape#actorsBefore} operations run alone and followed by one. The long mode
- * ({@code -Dpikodb.reliability.long=true}) runs ten times as many scenarios.
+ * ({@code -Dpikodb.reliability.long=true}) runs five times as many scenarios.
  */
 public final class LinearizabilityCheck {
 
     /** The size and number of the scenarios of one check. */
     public record Shape(int scenarios, int invocationsPerScenario, int actorsBefore, int actorsPerThread) {
 
-        /** The same shape with ten times as many scenarios in the long mode. */
+        /** The same shape with five times as many scenarios in the long mode. */
         public Shape scaled() {
-            return Boolean.getBoolean("pikodb.reliability.long") ? new Shape(scenarios * 10, invocationsPerScenario,
+            return Boolean.getBoolean("pikodb.reliability.long") ? new Shape(scenarios * 5, invocationsPerScenario,
                     actorsBefore, actorsPerThread) : this;
         }
     }
@@ -53,6 +56,30 @@ public final class LinearizabilityCheck {
      */
     public static Result stress(Shape shape, LinearizabilityScenario.Engine engine) {
         return run("stress", configure(new StressOptions(), shape), shape, engine);
+    }
+
+    /**
+     * An engine whose runs alternate between two databases (default and durable mode, say), each run
+     * on table {@code t} after deleting it and setting the database's clock to
+     * {@link KeyValueSpecification#T0}.
+     *
+     * @param first a started database, used by the odd runs
+     * @param firstClock the clock {@code first} reads
+     * @param second a started database, used by the even runs
+     * @param secondClock the clock {@code second} reads
+     * @return the engine to check
+     */
+    public static LinearizabilityScenario.Engine alternating(PikoDB first, MutableClock firstClock, PikoDB second,
+            MutableClock secondClock) {
+        AtomicLong runs = new AtomicLong();
+        return () -> {
+            boolean odd = runs.incrementAndGet() % 2 == 1;
+            PikoDB db = odd ? first : second;
+            MutableClock clock = odd ? firstClock : secondClock;
+            db.deleteTable("t");
+            clock.set(KeyValueSpecification.T0);
+            return new LinearizabilityScenario.Target(db, "t", clock);
+        };
     }
 
     private static <O extends Options<O, ?>> O configure(O options, Shape shape) {

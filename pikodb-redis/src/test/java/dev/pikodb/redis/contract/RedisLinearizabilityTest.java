@@ -7,41 +7,41 @@ import dev.pikodb.PikoDB;
 import dev.pikodb.tck.KeyValueSpecification;
 import dev.pikodb.tck.LinearizabilityCheck;
 import dev.pikodb.tck.LinearizabilityCheck.Shape;
-import dev.pikodb.tck.LinearizabilityScenario;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.api.Test;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Linearizability of the Redis engine on one {@code redis-server} (the contract suite's, which fsyncs
- * every write so that durable mode starts), in default and durable mode, with Lincheck's stress
- * strategy: {@code write}, {@code compareAndWrite}, {@code delete}, {@code get}, {@code getRecord},
- * {@code getTableSize}, {@code deleteTable} and expiration on one table, checked against
- * {@link KeyValueSpecification}. Every run starts from a deleted table and the clock at
- * {@link KeyValueSpecification#T0}; {@code -Dpikodb.reliability.long=true} runs ten times as many
+ * Linearizability of the Redis engine with Lincheck's stress strategy, on one {@code redis-server}
+ * (the contract suite's, which fsyncs every write so that durable mode starts), in default and
+ * durable mode: {@code write}, {@code compareAndWrite}, {@code delete}, {@code get},
+ * {@code getRecord}, {@code getTableSize}, {@code deleteTable} and expiration on one table, checked
+ * against {@link KeyValueSpecification}. The runs of every scenario alternate between a database in
+ * default mode and one in durable mode, each run on a deleted table with the clock at
+ * {@link KeyValueSpecification#T0}. {@code -Dpikodb.reliability.long=true} runs five times as many
  * scenarios.
  */
 class RedisLinearizabilityTest {
 
     private static final Logger log = LoggerFactory.getLogger(RedisLinearizabilityTest.class);
 
-    private static final Shape SHAPE = new Shape(5, 20, 2, 3);
+    private static final Shape SHAPE = new Shape(8, 10, 2, 3);
 
-    @ParameterizedTest(name = "durableWrites={0}")
-    @ValueSource(booleans = {false, true})
-    void everyOperationIsLinearizable(boolean durable) {
-        MutableClock clock = new MutableClock(KeyValueSpecification.T0);
-        try (RedisFixture fixture = ContractServers.standalone("linearizability-" + durable);
-                PikoDB db = new PikoDB(fixture.options().durableWrites(durable).clock(clock).build())) {
-            db.start();
-            LinearizabilityCheck.Result result = LinearizabilityCheck.stress(SHAPE.scaled(), () -> {
-                db.deleteTable("t");
-                clock.set(KeyValueSpecification.T0);
-                return new LinearizabilityScenario.Target(db, "t", clock);
-            });
-            log.info("Linearizability of the Redis engine ({} writes), {}", durable ? "durable" : "default", result);
-            assertThat(result.runs()).as("runs of the scenarios").isGreaterThanOrEqualTo(SHAPE.scaled().scenarios());
+    @Test
+    void everyOperationIsLinearizableInBothModes() {
+        MutableClock defaultClock = new MutableClock(KeyValueSpecification.T0);
+        MutableClock durableClock = new MutableClock(KeyValueSpecification.T0);
+        try (RedisFixture defaultFixture = ContractServers.standalone("linearizability-default");
+                RedisFixture durableFixture = ContractServers.standalone("linearizability-durable");
+                PikoDB defaultMode = new PikoDB(defaultFixture.options().clock(defaultClock).build());
+                PikoDB durableMode = new PikoDB(durableFixture.options().durableWrites(true).clock(durableClock)
+                        .build())) {
+            defaultMode.start();
+            durableMode.start();
+            LinearizabilityCheck.Result result = LinearizabilityCheck.stress(SHAPE.scaled(),
+                    LinearizabilityCheck.alternating(defaultMode, defaultClock, durableMode, durableClock));
+            log.info("Linearizability of the Redis engine (default and durable writes), {}", result);
+            assertThat(result.runs()).as("runs of the scenarios").isGreaterThanOrEqualTo(2L * SHAPE.scaled().scenarios());
         }
     }
 }
