@@ -22,9 +22,9 @@ import org.slf4j.LoggerFactory;
  * {@link KeyValueSpecification#T0}.
  *
  * <p>It runs in the long mode only ({@code -Dpikodb.reliability.long=true}, five times as many
- * scenarios): before its first scenario, Lincheck's agent transforms the classes loaded in the JVM,
- * and with the Redis client's classes loaded that took minutes on a loaded 2-CPU machine, more than
- * the build's budget.
+ * scenarios): before its first scenario, Lincheck's instrumentation rewrites the classes loaded in
+ * the JVM, and with the Redis client's classes loaded that took minutes on a loaded 2-CPU machine,
+ * more than the build's budget.
  */
 @EnabledIfSystemProperty(named = "pikodb.reliability.long", matches = "true",
         disabledReason = "long mode only: -Dpikodb.reliability.long=true")
