@@ -1,6 +1,6 @@
 package dev.pikodb;
 
-import dev.pikodb.internal.directory.FileIO;
+import dev.pikodb.internal.directory.io.FileIO;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
@@ -109,6 +109,11 @@ public class ForwardingFileIO implements FileIO {
         @Override
         public long size() throws IOException {
             return delegate.size();
+        }
+
+        @Override
+        public void moveTo(Path target, Rename rename) throws IOException {
+            delegate.moveTo(target, rename);
         }
 
         @Override
