@@ -16,6 +16,10 @@ import dev.pikodb.spi.StorageEngine;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
 import java.util.AbstractMap;
 import java.util.ArrayList;
 import java.util.List;
@@ -66,6 +70,7 @@ public final class PikoDB implements AutoCloseable {
     private final ValueCodec codec;
     private final ChangeDispatcher changes;
     private volatile State state = State.NEW;
+    private final Clock storeClock = new StoreClock(ZoneOffset.UTC);
 
     /**
      * Creates a database over the options' directory, creating the directory when missing, or over
@@ -682,6 +687,21 @@ public final class PikoDB implements AutoCloseable {
     }
 
     /**
+     * The clock that judges expiration: compute an expiration from a time-to-live as
+     * {@code clock().millis() + ttl}, so that it means the same on every instance sharing the storage,
+     * whatever the skew of their own clocks. It is the configured {@link DatabaseOptions#clock()} when
+     * the application gave one; otherwise, on an engine that keeps its own time (Redis: the server's
+     * {@code TIME}, followed from this JVM with an offset measured at most every 30 seconds), that time,
+     * and the system clock on the directory engine. Before {@link #start()} and after {@link #close()}
+     * it reads {@link DatabaseOptions#clock()}.
+     *
+     * @return the clock, in UTC (other zones with {@link Clock#withZone})
+     */
+    public Clock clock() {
+        return storeClock;
+    }
+
+    /**
      * Cheap per-table figures for monitoring: records held, bytes on disk. Never reads values.
      *
      * @return one summary per table, in alphabetical order
@@ -792,5 +812,41 @@ public final class PikoDB implements AutoCloseable {
     @Override
     public String toString() {
         return "PikoDB[" + directory() + ", " + state.name().toLowerCase(java.util.Locale.ROOT) + "]";
+    }
+
+    /** {@link #clock()}: the engine's time while open, else the configured clock. */
+    private final class StoreClock extends Clock {
+
+        private final ZoneId zone;
+
+        StoreClock(ZoneId zone) {
+            this.zone = zone;
+        }
+
+        @Override
+        public long millis() {
+            if (state == State.OPEN) {
+                Long engineTime = engine.currentTimeMillis();
+                if (engineTime != null) {
+                    return engineTime;
+                }
+            }
+            return options.clock().millis();
+        }
+
+        @Override
+        public Instant instant() {
+            return Instant.ofEpochMilli(millis());
+        }
+
+        @Override
+        public ZoneId getZone() {
+            return zone;
+        }
+
+        @Override
+        public Clock withZone(ZoneId other) {
+            return new StoreClock(other);
+        }
     }
 }

@@ -163,6 +163,20 @@ public interface StorageEngine {
     int cleanupAllExpired();
 
     /**
+     * The current time on the clock that judges expiration, when the engine keeps its own: an engine
+     * shared by several processes judges expiry by one clock for all of them (Redis: the server's
+     * {@code TIME}), so that a relative time-to-live turned into an instant with this time means the
+     * same on every instance, whatever the skew of their own clocks. The default, {@code null}, means
+     * {@link EngineContext#clock()}, which is also what an engine uses when the application configured
+     * a clock.
+     *
+     * @return epoch milliseconds, or {@code null} for the context's clock
+     */
+    default Long currentTimeMillis() {
+        return null;
+    }
+
+    /**
      * Claims the scheduled cleanup of this database for one interval: for a database shared by several
      * instances, the instance that gets the claim runs the cleanup and the others skip it, so it runs
      * about once per interval however many instances there are. The default (a database of one

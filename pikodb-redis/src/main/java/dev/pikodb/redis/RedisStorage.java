@@ -102,6 +102,7 @@ public final class RedisStorage implements StorageEngine {
     private final DictionaryStore dictionaries;
     private volatile Connection connection;
     private volatile EngineContext context;
+    private volatile ServerTime serverTime = new ServerTime(System::currentTimeMillis);
 
     private RedisStorage(Settings settings) {
         this.settings = settings;
@@ -333,6 +334,26 @@ public final class RedisStorage implements StorageEngine {
     private ChangeSink changes() {
         EngineContext current = context;
         return current == null ? ChangeSink.NONE : current.changes();
+    }
+
+    /**
+     * The server's time, which judges expiry, unless the application configured a clock (then the
+     * scripts use that clock, and so does the facade).
+     *
+     * @return epoch milliseconds on the server's clock, or {@code null} for the configured clock
+     */
+    @Override
+    public Long currentTimeMillis() {
+        EngineContext current = context;
+        if (current == null || current.clockConfigured()) {
+            return null;
+        }
+        return serverTime.now(() -> connection().commands().time());
+    }
+
+    /** Replaces this JVM's clock as the server time sees it: for tests of a skewed JVM clock. */
+    void localClockForTesting(java.util.function.LongSupplier localMillis) {
+        serverTime = new ServerTime(localMillis);
     }
 
     /** The time argument of the scripts: the configured clock's, or empty for the server's TIME. */
