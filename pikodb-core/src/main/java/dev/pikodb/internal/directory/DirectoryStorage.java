@@ -1,15 +1,19 @@
 package dev.pikodb.internal.directory;
 
 import dev.pikodb.ChangeEvent;
+import dev.pikodb.CopyProgress;
+import dev.pikodb.CopySummary;
 import dev.pikodb.Dictionary;
 import dev.pikodb.IgnoredFile;
 import dev.pikodb.PikoDBException;
 import dev.pikodb.PikoDBStatistics;
 import dev.pikodb.QuarantinedFile;
 import dev.pikodb.TableSummary;
+import dev.pikodb.internal.DatabaseCopy;
 import dev.pikodb.internal.Validation;
 import dev.pikodb.spi.EngineContext;
 import dev.pikodb.spi.EngineRecord;
+import dev.pikodb.spi.ImportedRecord;
 import dev.pikodb.spi.StorageEngine;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -53,6 +57,8 @@ public final class DirectoryStorage implements StorageEngine {
     /** Writers share it; close takes it alone, so it waits for writes in flight and none starts after. */
     private final ReentrantReadWriteLock lifecycle = new ReentrantReadWriteLock();
     private final Stats stats = new Stats();
+    /** Taken shared to create a table; a backup's barrier takes it alone (see {@link PointInTimeCut}). */
+    private final ReentrantReadWriteLock creation = new ReentrantReadWriteLock();
     private StoreContext context;
     private boolean closed;
     private DirectoryLock lock;
@@ -286,8 +292,10 @@ public final class DirectoryStorage implements StorageEngine {
         try {
             checkNotClosed();
             while (true) {
-                Table target = create ? tables.computeIfAbsent(table, name -> Table.empty(context, name))
-                        : tables.get(table);
+                Table target = tables.get(table);
+                if (target == null && create) {
+                    target = createTable(table);
+                }
                 if (target == null) {
                     return missing;
                 }
@@ -305,6 +313,56 @@ public final class DirectoryStorage implements StorageEngine {
         } finally {
             lifecycle.readLock().unlock();
         }
+    }
+
+    private Table createTable(String table) {
+        creation.readLock().lock();
+        try {
+            return tables.computeIfAbsent(table, name -> Table.empty(context, name));
+        } finally {
+            creation.readLock().unlock();
+        }
+    }
+
+    /**
+     * Stores the records with their versions and timestamps, each as one journal frame, in batches
+     * ({@link Table#putExact}).
+     */
+    @Override
+    public void importRecords(String table, List<ImportedRecord> batch) {
+        List<Map.Entry<String, StoredRecord>> records = new ArrayList<>(batch.size());
+        for (ImportedRecord each : batch) {
+            EngineRecord record = each.record();
+            String dictionary = record.dictionaryName() == null ? null : intern(record.dictionaryName());
+            records.add(Map.entry(each.key(), StoredRecord.of(record.jsonArray(), record.jsonOffset(),
+                    record.jsonOffset() + record.jsonLength(), record.version(), record.timestamp(),
+                    record.expiration(), dictionary)));
+        }
+        change(table, true, null, target -> {
+            target.putExact(records);
+            return null;
+        });
+        context.stats().writes.add(records.size());
+    }
+
+    /**
+     * Writes the state of every table at one instant during the call, with writers held only for
+     * the barrier of {@link PointInTimeCut}; the files are written afterwards by {@link BackupWriter}.
+     */
+    @Override
+    public Optional<CopySummary> backup(Path target, CopyProgress progress) {
+        long started = System.nanoTime();
+        PointInTimeCut cut;
+        lifecycle.readLock().lock();
+        try {
+            checkNotClosed();
+            DatabaseCopy.prepareBackupTarget(target);
+            cut = PointInTimeCut.take(tables.values(), creation.writeLock(), context.clock());
+        } finally {
+            lifecycle.readLock().unlock();
+        }
+        log.debug("Backup of {}: writers were held for {} microseconds", directory, cut.barrierNanos() / 1000);
+        return Optional.of(new BackupWriter(io, target, progress).write(cut, dictionaryFile.all(), started));
     }
 
     private void checkNotClosed() {

@@ -6,6 +6,7 @@ import dev.pikodb.TableSummary;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -221,6 +222,59 @@ final class Table {
             finishWrite(sequence);
             return record.version;
         }
+    }
+
+    /**
+     * Stores records exactly as given (version, timestamp, expiration, dictionary), for a copy or a
+     * restore: each is appended as one frame and becomes visible like any write, and in durable mode
+     * one force covers the whole batch. A failure leaves the records before the failing one stored.
+     */
+    void putExact(List<Map.Entry<String, StoredRecord>> batch) {
+        if (dropPending) {
+            retryPendingDrop();
+        }
+        long sequence = -1;
+        appendLock.lock();
+        try {
+            checkWritable();
+            for (Map.Entry<String, StoredRecord> entry : batch) {
+                sequence = append(JournalFormat.setFrame(entry.getKey(), entry.getValue()));
+                if (context.durable()) {
+                    pending.add(entry.getKey(), entry.getValue(), sequence);
+                } else {
+                    records.put(entry.getKey(), entry.getValue());
+                }
+            }
+        } finally {
+            appendLock.unlock();
+        }
+        if (sequence >= 0) {
+            finishWrite(sequence);
+        }
+    }
+
+    // ---- point-in-time view (PointInTimeCut) -------------------------------------------------
+
+    /** Stops writes from becoming visible in this table until {@link #resumeVisibility()}. */
+    void holdVisibility() {
+        appendLock.lock();
+    }
+
+    void resumeVisibility() {
+        appendLock.unlock();
+    }
+
+    /**
+     * With visibility held: whether the table is part of the database (not deleted), and if so a
+     * snapshot of its records as they are now.
+     *
+     * @return the snapshot, or {@code null} for a deleted table or one with neither file nor record
+     */
+    RecordsSnapshot snapshotHeld() {
+        if (gone || dropPending || !exists() && records.size() == 0) {
+            return null;
+        }
+        return records.startSnapshot();
     }
 
     /**
