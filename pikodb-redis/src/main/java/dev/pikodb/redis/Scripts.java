@@ -139,6 +139,25 @@ final class Scripts {
             return reply
             """);
 
+    /**
+     * ARGV: now (unused), then for each record: key, the whole stored record ({@link RecordFormat}),
+     * expiration or ''. Stores each record as given, with its version and timestamp, replacing what
+     * the key held (copying a database in). Returns 1 when the table was created.
+     */
+    static final Script IMPORT = script("import", """
+            local created = 0
+            if redis.call('EXISTS', KEYS[1]) == 0 then created = 1 end
+            for i = 2, #ARGV, 3 do
+              redis.call('HSET', KEYS[1], ARGV[i], ARGV[i + 1])
+              if ARGV[i + 2] ~= '' then
+                redis.call('ZADD', KEYS[2], ARGV[i + 2], ARGV[i])
+              else
+                redis.call('ZREM', KEYS[2], ARGV[i])
+              end
+            end
+            return created
+            """);
+
     /** ARGV: now. Returns the time the scripts of this table use, in epoch milliseconds. */
     static final Script NOW = script("now", """
             return now_ms()

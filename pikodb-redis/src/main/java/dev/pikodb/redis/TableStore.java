@@ -115,6 +115,39 @@ final class TableStore {
         return version;
     }
 
+    /** Stores records as given, one script call for the whole batch (they share the table's slot). */
+    void importRecords(String table, List<dev.pikodb.spi.ImportedRecord> batch, String operation) {
+        if (batch.isEmpty()) {
+            return;
+        }
+        byte[][] tableKeys = keys.table(table);
+        if (!registered.contains(table)) {
+            register(table);
+        }
+        byte[][] args = new byte[1 + 3 * batch.size()][];
+        args[0] = EMPTY;
+        long bytes = 0;
+        int i = 1;
+        for (dev.pikodb.spi.ImportedRecord each : batch) {
+            EngineRecord record = each.record();
+            args[i++] = utf8(each.key());
+            args[i++] = RecordFormat.format(record);
+            args[i++] = record.expiration() == null ? EMPTY : utf8(record.expiration().toString());
+            bytes += record.jsonLength();
+        }
+        long created = onMaster(tableKeys[0], commands -> {
+            long result = command(
+                    () -> Scripts.<Long>run(commands, Scripts.IMPORT, ScriptOutputType.INTEGER, tableKeys, args));
+            Replicas.await(commands, settings.replicas(), settings.replicaTimeout(), operation, where);
+            return result;
+        });
+        if (created == 1) {
+            registerAfterWrite(table);
+        }
+        stats.writes.add(batch.size());
+        stats.bytesWritten.add(bytes);
+    }
+
     EngineRecord read(String table, String key) {
         ChangeSink sink = changes.get();
         if (!sink.active()) {
