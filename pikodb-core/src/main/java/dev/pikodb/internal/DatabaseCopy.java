@@ -27,9 +27,12 @@ import java.util.Map;
  * be copied at an older or newer state, and tables need not be at the same instant (a point-in-time
  * copy of a directory database is its {@code backup}).
  *
+ * <p>Index definitions are created in the target after each table's records (one build per index
+ * rather than index upkeep per imported record).
+ *
  * <p>Nothing is copied before every check has passed: each source table must hold no live record in
- * the target, and each dictionary the source keeps must be missing in the target or have the same
- * mapping.
+ * the target, each dictionary the source keeps must be missing in the target or have the same
+ * mapping, and a target engine must support indexes when the source has index definitions.
  */
 public final class DatabaseCopy {
 
@@ -87,6 +90,15 @@ public final class DatabaseCopy {
                         + "); nothing was copied");
             }
         });
+        Map<String, Map<String, String>> indexes = indexDefinitions(source, tables);
+        if (!indexes.isEmpty()) {
+            try {
+                target.indexes(indexes.keySet().iterator().next());
+            } catch (UnsupportedOperationException e) {
+                throw new IllegalStateException("Cannot copy into " + target.describe() + ": tables " + indexes.keySet()
+                        + " have index definitions, and that engine does not support indexes; nothing was copied", e);
+            }
+        }
         dictionaries.forEach(targetDictionaries::add);
         dictionaries.keySet().forEach(targetDictionaries::forWrite);
         long expected = 0;
@@ -95,6 +107,7 @@ public final class DatabaseCopy {
         }
         for (String table : tables) {
             copyTable(table, expected);
+            indexes.getOrDefault(table, Map.of()).forEach((name, path) -> target.createIndex(table, name, path));
         }
         progress.progressed(records, bytes, expected);
         return new CopySummary(target.describe(), tables.size(), records, bytes,
@@ -124,6 +137,30 @@ public final class DatabaseCopy {
         }
         batch.clear();
         progress.progressed(records, bytes, expected);
+    }
+
+    /**
+     * The index definitions of the tables that have some, table by table; none on an engine without
+     * indexes.
+     *
+     * @param engine the engine
+     * @param tables its tables
+     * @return table name to index name to path
+     */
+    public static Map<String, Map<String, String>> indexDefinitions(StorageEngine engine, List<String> tables) {
+        Map<String, Map<String, String>> definitions = new java.util.LinkedHashMap<>();
+        for (String table : tables) {
+            Map<String, String> indexes;
+            try {
+                indexes = engine.indexes(table);
+            } catch (UnsupportedOperationException e) {
+                return Map.of();
+            }
+            if (!indexes.isEmpty()) {
+                definitions.put(table, indexes);
+            }
+        }
+        return definitions;
     }
 
     /**
