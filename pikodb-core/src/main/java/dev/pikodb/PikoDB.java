@@ -90,6 +90,13 @@ public final class PikoDB implements AutoCloseable {
 
     private static StorageEngine directoryEngine(DatabaseOptions options) {
         Path directory = options.databaseDirectory().toAbsolutePath().normalize();
+        if (options.readOnly()) {
+            if (!Files.isDirectory(directory)) {
+                throw new PikoDBException("Database directory " + directory + " does not exist; a read-only open"
+                        + " never creates it: check the path");
+            }
+            return new DirectoryStorage(directory, options.fileIO(), options.maxOpenJournals(), false, true);
+        }
         try {
             Files.createDirectories(directory);
         } catch (IOException e) {

@@ -60,6 +60,8 @@ public final class DirectoryStorage implements StorageEngine {
     /** Taken shared to create a table; a backup's barrier takes it alone (see {@link PointInTimeCut}). */
     private final ReentrantReadWriteLock creation = new ReentrantReadWriteLock();
     private StoreContext context;
+    /** Opened read-only: loads without acting on any file, refuses changes, writes nothing at close. */
+    private final boolean readOnly;
     private boolean closed;
     private DirectoryLock lock;
 
@@ -85,6 +87,22 @@ public final class DirectoryStorage implements StorageEngine {
      *     of in the background: only for tests that need the file operations in one deterministic order
      */
     public DirectoryStorage(Path directory, FileIO io, int maxOpenJournals, boolean inlineCompaction) {
+        this(directory, io, maxOpenJournals, inlineCompaction, false);
+    }
+
+    /**
+     * Creates the engine over a directory that exists; nothing is read until {@link #open}.
+     *
+     * @param directory the database directory
+     * @param io the file layer
+     * @param maxOpenJournals how many journal files may be open at once (at least 1)
+     * @param inlineCompaction whether compactions run on the writing thread (tests)
+     * @param readOnly whether to open without changing any file (see
+     *     {@link dev.pikodb.DatabaseOptions.Builder#readOnly(boolean)})
+     */
+    public DirectoryStorage(Path directory, FileIO io, int maxOpenJournals, boolean inlineCompaction,
+            boolean readOnly) {
+        this.readOnly = readOnly;
         this.directory = directory.toAbsolutePath().normalize();
         this.io = io;
         this.dictionaryFile = new DictionaryFile(this.directory, io);
@@ -108,6 +126,12 @@ public final class DirectoryStorage implements StorageEngine {
             String unreadableDictionaries = problem == null ? null : problem
                     + "; records written with its dictionaries cannot be read until they are added again";
             TableLoader loader = new TableLoader(context, this::intern, quarantined::add, ignored::add);
+            if (readOnly) {
+                tables.putAll(loader.loadReadOnly());
+                dictionaryNamesInUse.addAll(loader.dictionaryNamesInUse());
+                log.debug("Opened {} read-only with {} tables", directory, tables.size());
+                return;
+            }
             tables.putAll(loader.loadAll(dictionaryFile.path(), unreadableDictionaries));
             dictionaryNamesInUse.addAll(loader.dictionaryNamesInUse());
             // A compaction cut short by a crash left a retired journal: finish it in the background.
@@ -136,6 +160,9 @@ public final class DirectoryStorage implements StorageEngine {
 
     @Override
     public void keepDictionary(String name, Dictionary dictionary) {
+        if (readOnly && !dictionary.equals(dictionaryFile.all().get(name))) {
+            throw readOnlyException("keeping dictionary '" + name + "'");
+        }
         dictionaryFile.keep(name, dictionary);
     }
 
@@ -155,6 +182,9 @@ public final class DirectoryStorage implements StorageEngine {
      */
     @Override
     public void flush() {
+        if (readOnly) {
+            throw readOnlyException("flush");
+        }
         List<String> failures = new ArrayList<>();
         lifecycle.readLock().lock();
         try {
@@ -187,6 +217,10 @@ public final class DirectoryStorage implements StorageEngine {
 
     @Override
     public void close() {
+        if (readOnly) {
+            abandon();
+            return;
+        }
         List<String> failures = new ArrayList<>();
         lifecycle.writeLock().lock();
         try {
@@ -288,6 +322,9 @@ public final class DirectoryStorage implements StorageEngine {
      * @param create whether a missing table is created (a write) or the change answers {@code missing}
      */
     private <T> T change(String table, boolean create, T missing, Function<Table, T> change) {
+        if (readOnly) {
+            throw readOnlyException("changing table '" + Validation.printable(table) + "'");
+        }
         lifecycle.readLock().lock();
         try {
             checkNotClosed();
@@ -365,6 +402,11 @@ public final class DirectoryStorage implements StorageEngine {
         return Optional.of(new BackupWriter(io, target, progress).write(cut, dictionaryFile.all(), started));
     }
 
+    private IllegalStateException readOnlyException(String what) {
+        return new IllegalStateException("PikoDB over " + directory + " is open read-only: " + what + " is refused;"
+                + " open it without readOnly to change it");
+    }
+
     private void checkNotClosed() {
         if (closed) {
             throw new IllegalStateException("PikoDB over " + context.directory() + " is closed");
@@ -400,6 +442,9 @@ public final class DirectoryStorage implements StorageEngine {
 
     @Override
     public boolean deleteTable(String table) {
+        if (readOnly) {
+            throw readOnlyException("deleting table '" + Validation.printable(table) + "'");
+        }
         lifecycle.readLock().lock();
         try {
             checkNotClosed();
