@@ -75,11 +75,13 @@ public final class BackupCopyProbe {
                 writers[w].start();
             }
             Thread.sleep(2_000);
+            long gcBefore = gcMillis();
             backingUp.set(true);
             started = System.nanoTime();
             CopySummary backup = db.backup(work.resolve("backup"), (done, bytes, expected) -> { });
             double backupSeconds = seconds(started);
             backingUp.set(false);
+            long gcDuring = gcMillis() - gcBefore;
             Thread.sleep(500);
             stop.set(true);
             for (Thread writer : writers) {
@@ -90,6 +92,9 @@ public final class BackupCopyProbe {
             out.printf(Locale.ROOT, "writes during the backup: %,d by %d threads; longest %.2f ms"
                     + " (longest in the 2 s before: %.2f ms)%n", writesDuring.get(), WRITERS,
                     longestDuring.get() / 1e6, longestBefore.get() / 1e6);
+            out.printf(Locale.ROOT, "garbage collection during the backup: %,d ms in total; machine load average %.1f"
+                    + " on %d processors%n", gcDuring, ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage(),
+                    Runtime.getRuntime().availableProcessors());
 
             System.gc();
             long before = heapUsed();
@@ -114,6 +119,11 @@ public final class BackupCopyProbe {
         PikoDB db = new PikoDB(DatabaseOptions.builder().databaseDirectory(directory).build());
         db.start();
         return db;
+    }
+
+    private static long gcMillis() {
+        return ManagementFactory.getGarbageCollectorMXBeans().stream().mapToLong(gc -> Math.max(0, gc.getCollectionTime()))
+                .sum();
     }
 
     private static double seconds(long startedNanos) {
