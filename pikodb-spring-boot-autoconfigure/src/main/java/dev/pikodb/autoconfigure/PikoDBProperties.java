@@ -87,6 +87,9 @@ public class PikoDBProperties {
     /** Backups taken through the actuator endpoint. */
     private final Backup backup = new Backup();
 
+    /** Delivery of the store's changes to its listeners. */
+    private final Events events = new Events();
+
     /**
      * Whether to auto-configure the PikoDB store.
      *
@@ -239,6 +242,15 @@ public class PikoDBProperties {
      */
     public Backup getBackup() {
         return this.backup;
+    }
+
+    /**
+     * The settings of the delivery of changes to listeners.
+     *
+     * @return the events settings
+     */
+    public Events getEvents() {
+        return this.events;
     }
 
     /** Where the auto-configured store keeps its data. */
@@ -632,6 +644,40 @@ public class PikoDBProperties {
          */
         public void setDirectory(@Nullable Path directory) {
             this.directory = directory;
+        }
+
+
+    /**
+     * Delivery of the store's changes to its listeners (the Spring application events and every
+     * PikoDB.subscribe listener). Whether application events are published at all is
+     * pikodb.events.enabled.
+     */
+    public static class Events {
+
+        /**
+         * Most changes that wait for slow listeners, about 120 bytes each plus the table and key. A write
+         * never waits for a listener: when this many are waiting, further changes are dropped, counted
+         * (the pikodb.events.dropped meter), and listeners receive a PikoDBChangesMissedEvent in their
+         * place. Unset: 100000.
+         */
+        private @Nullable Integer queueCapacity;
+
+        /**
+         * The most changes that wait for the listeners.
+         *
+         * @return the capacity, or {@code null} for the default
+         */
+        public @Nullable Integer getQueueCapacity() {
+            return this.queueCapacity;
+        }
+
+        /**
+         * Sets the most changes that wait for the listeners.
+         *
+         * @param queueCapacity at least 1, or {@code null} for the default
+         */
+        public void setQueueCapacity(@Nullable Integer queueCapacity) {
+            this.queueCapacity = queueCapacity;
         }
     }
 }

@@ -115,6 +115,8 @@ class PikoDBConventionsTests {
         assertThat(properties.get("pikodb.storage").path("description").asString()).contains("spring.data.redis");
         assertThat(properties.get("pikodb.max-open-journals").path("description").asString())
             .contains("open file limit");
+        assertThat(properties.get("pikodb.events.queue-capacity").path("description").asString())
+            .contains("dropped", "PikoDBChangesMissedEvent");
         assertThat(properties.get("pikodb.redis.key-prefix").path("defaultValue").asString()).isEqualTo("pikodb");
         assertThat(properties).containsKeys("pikodb.redis.connect-timeout", "pikodb.redis.command-timeout",
                 "pikodb.redis.wait-for-replicas", "pikodb.redis.wait-for-replicas-timeout");

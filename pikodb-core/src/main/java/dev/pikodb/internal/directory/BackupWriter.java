@@ -1,5 +1,10 @@
 package dev.pikodb.internal.directory;
 
+import dev.pikodb.internal.directory.io.AtomicFile;
+import dev.pikodb.internal.directory.io.FileIO;
+import dev.pikodb.internal.directory.io.FileNames;
+import dev.pikodb.internal.directory.records.StoredRecord;
+import dev.pikodb.internal.directory.tablefile.TableFileFormat;
 import dev.pikodb.CopyProgress;
 import dev.pikodb.CopySummary;
 import dev.pikodb.Dictionary;

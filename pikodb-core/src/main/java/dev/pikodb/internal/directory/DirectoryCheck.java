@@ -1,10 +1,13 @@
 package dev.pikodb.internal.directory;
 
 import dev.pikodb.PikoDBException;
+import dev.pikodb.internal.directory.io.DirectoryLock;
+import dev.pikodb.internal.directory.io.FileIO;
+import dev.pikodb.internal.directory.load.TableLoader;
+import dev.pikodb.internal.directory.records.Stats;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.util.List;
 import java.util.Map;
 
@@ -40,13 +43,12 @@ public final class DirectoryCheck {
         if (!Files.isDirectory(absolute)) {
             throw new PikoDBException("Database directory " + absolute + " does not exist");
         }
-        Stats stats = new Stats();
-        StoreContext context = new StoreContext(absolute, FileIO.DEFAULT, false, Clock.systemUTC(), stats,
-                new OpenJournals(1), dev.pikodb.spi.ChangeSink.NONE, Compactor.inline());
         try (DirectoryLock lock = DirectoryLock.acquire(absolute)) {
             DictionaryFile dictionaries = new DictionaryFile(absolute, FileIO.DEFAULT);
             String problem = dictionaries.load();
-            return new TableLoader(context, name -> name, file -> { }, file -> { }).inspect(dictionaries.path(), problem);
+            TableLoader.Inspection inspection = new TableLoader(FileIO.DEFAULT, absolute, new Stats(), name -> name,
+                    file -> { }, file -> { }).inspect(dictionaries.path(), problem);
+            return new Result(inspection.tables(), inspection.findings());
         } catch (IOException e) {
             throw new PikoDBException("Cannot check " + absolute + ": " + e, e);
         }

@@ -1,5 +1,6 @@
 package dev.pikodb.internal.directory;
 
+import dev.pikodb.internal.directory.records.RecordsSnapshot;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Collection;

@@ -193,6 +193,50 @@ class PikoDBEventBridgeTests {
     }
 
     @Test
+    void changesDroppedForASlowListenerArePublishedAsOneMissedEventInTheirPlace() throws Exception {
+        PikoDB store = new PikoDB(DatabaseOptions.builder().databaseDirectory(directory.resolve("slow"))
+            .changeEventQueueCapacity(2).build());
+        store.start();
+        java.util.concurrent.CountDownLatch blocked = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+        List<PikoDBApplicationEvent> published = new CopyOnWriteArrayList<>();
+        PikoDBEventBridge bridge = new PikoDBEventBridge("slowStore", store, (event) -> {
+            published.add((PikoDBApplicationEvent) event);
+            if (blocked.getCount() > 0) {
+                blocked.countDown();
+                try {
+                    release.await();
+                }
+                catch (InterruptedException ex) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+        });
+        try {
+            bridge.start();
+            store.write("notes", "k0", 0);
+            assertThat(blocked.await(10, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+            for (int i = 1; i < 10; i++) {
+                store.write("notes", "k" + i, i);
+            }
+            release.countDown();
+            await().atMost(TIMEOUT).until(() -> published.size() == 4);
+            assertThat(published).extracting(PikoDBApplicationEvent::getKind)
+                .containsExactly(Kind.WRITTEN, Kind.WRITTEN, Kind.WRITTEN, Kind.MISSED);
+            assertThat(published.get(3)).isInstanceOfSatisfying(PikoDBChangesMissedEvent.class, (missed) -> {
+                assertThat(missed.getMissed()).isEqualTo(7);
+                assertThat(missed.getTable()).isNull();
+                assertThat(missed.getPikoDBName()).isEqualTo("slowStore");
+            });
+            assertThat(store.statistics().droppedChangeEvents()).isEqualTo(7);
+        }
+        finally {
+            bridge.stop();
+            store.close();
+        }
+    }
+
+    @Test
     void refusesMissingStoresOrPublisher() {
         assertThatIllegalArgumentException().isThrownBy(() -> new PikoDBEventBridge(java.util.Map.of(), null))
             .withMessageContaining("ApplicationEventPublisher");

@@ -1,4 +1,4 @@
-package dev.pikodb.internal.directory;
+package dev.pikodb.internal.directory.records;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,4 +1,4 @@
-package dev.pikodb.internal.directory;
+package dev.pikodb.internal.directory.records;
 
 import java.util.AbstractMap;
 import java.util.Arrays;
@@ -31,7 +31,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * and the check, since they read the field and change the map under that lock; a reader that removes
  * an expired record without that lock may miss the installation, but the record it removes was
  * expired before the start's time, and such records are not part of the snapshot anyway
- * ({@link TableFileFormat#write} leaves out what is expired at the start's time). (2) For a key the
+ * (the backup's table file writer leaves out what is expired at the start's time). (2) For a key the
  * walk meets, the kept state, read after the walk, wins when there is one; when there is none the key
  * has not changed since the start, so the value the walk read is its state at the start. (3) A key
  * present at the start that the walk does not meet was removed before the walk reached it, so it was
@@ -41,7 +41,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * only after {@link Records#clear()} has collected it (the first caller of {@link #collect} does the
  * work, the other waits for it).
  */
-final class RecordsSnapshot {
+public final class RecordsSnapshot {
 
     /** Kept for a key that had no record at the start. */
     static final Object ABSENT = new Object();
@@ -119,17 +119,17 @@ final class RecordsSnapshot {
     }
 
     /** Collects the view from the records' map if nobody has yet. */
-    void collect() {
+    public void collect() {
         collect(records.heldMap());
     }
 
     /** Records in the view, expired ones included; after {@link #collect}. */
-    synchronized int size() {
+    public synchronized int size() {
         return size;
     }
 
     /** The view's records, expired ones included; after {@link #collect}. */
-    synchronized Iterable<Map.Entry<String, StoredRecord>> entries() {
+    public synchronized Iterable<Map.Entry<String, StoredRecord>> entries() {
         String[] viewKeys = keys;
         Object[] viewHeld = held;
         int viewSize = size;
@@ -153,7 +153,7 @@ final class RecordsSnapshot {
     }
 
     /** Lets the view's records go, once they are written. */
-    synchronized void release() {
+    public synchronized void release() {
         keys = null;
         held = null;
         size = 0;
