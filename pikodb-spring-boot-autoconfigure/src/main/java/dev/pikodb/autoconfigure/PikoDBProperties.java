@@ -645,7 +645,7 @@ public class PikoDBProperties {
         public void setDirectory(@Nullable Path directory) {
             this.directory = directory;
         }
-
+    }
 
     /**
      * Delivery of the store's changes to its listeners (the Spring application events and every
