@@ -8,6 +8,7 @@ import dev.pikodb.TableSummary;
 import dev.pikodb.spi.ChangeSink;
 import dev.pikodb.spi.EngineContext;
 import dev.pikodb.spi.EngineRecord;
+import dev.pikodb.spi.ImportedRecord;
 import dev.pikodb.spi.StorageEngine;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.SslOptions;
@@ -193,6 +194,16 @@ public final class RedisStorage implements StorageEngine {
                 + "' to table '" + table + "'";
         return guarded(operation, true,
                 () -> tables.write(table, key, json, expiration, dictionaryName, expectedVersion, operation));
+    }
+
+    /** Stores each batch with one script on the table's master; see {@link Scripts#IMPORT}. */
+    @Override
+    public void importRecords(String table, List<ImportedRecord> records) {
+        String operation = "import of " + records.size() + " record(s) into table '" + table + "'";
+        guarded(operation, true, () -> {
+            tables.importRecords(table, records, operation);
+            return null;
+        });
     }
 
     @Override
