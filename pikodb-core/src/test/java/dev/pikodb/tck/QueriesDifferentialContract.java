@@ -390,7 +390,7 @@ public abstract class QueriesDifferentialContract extends ContractSupport {
     void findAndCountAgreeWithAModelOverRandomOperations() {
         String fixed = System.getProperty("pikodb.queries.seed");
         int rounds = fixed != null ? 1 : Integer.getInteger("pikodb.queries.rounds", 3);
-        int operations = Integer.getInteger("pikodb.queries.operations", 600);
+        int operations = Integer.getInteger("pikodb.queries.operations", 500);
         long base = fixed != null ? Long.parseLong(fixed) : new Random().nextLong();
         long queries = 0;
         long compared = 0;
@@ -483,7 +483,7 @@ public abstract class QueriesDifferentialContract extends ContractSupport {
                 Random random = new Random(id);
                 try {
                     go.await();
-                    for (int i = 0; i < 2_000; i++) {
+                    for (int i = 0; i < 1_000; i++) {
                         String key = "k" + random.nextInt(50);
                         int dice = random.nextInt(10);
                         if (dice == 0) {

@@ -86,7 +86,7 @@ public final class DirectoryStorage implements StorageEngine {
         this.directory = directory.toAbsolutePath().normalize();
         this.io = io;
         this.dictionaryFile = new DictionaryFile(this.directory, io);
-        this.indexes = new DirectoryIndexes(this.directory, io, name -> dictionaryFile.all().get(name));
+        this.indexes = new DirectoryIndexes(this.directory, io, dictionaryFile::get);
         this.journals = new OpenJournals(maxOpenJournals);
         this.compactor = inlineCompaction ? Compactor.inline() : Compactor.background();
     }

@@ -13,7 +13,6 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentSkipListSet;
 import java.util.function.Consumer;
 import java.util.function.Function;
-import tools.jackson.databind.JsonNode;
 
 /**
  * The indexes of one table and its keys in order, kept exact by the table's record holder, which
@@ -233,22 +232,18 @@ public final class TableIndexes {
         }
     }
 
-    /** The values of one record at paths, parsing its JSON once, on first need. */
+    /** The values of one record at paths, read from its JSON per path (no tree is built). */
     final class Values {
         private final EngineRecord record;
-        private JsonNode root;
 
         Values(EngineRecord record) {
             this.record = record;
         }
 
         Set<IndexValue> at(String path) {
-            if (root == null) {
-                root = IndexedValues.parse(record);
-            }
             String dictionaryName = record.dictionaryName();
             Dictionary dictionary = dictionaryName == null ? null : dictionaries.apply(dictionaryName);
-            return IndexedValues.at(root, path, dictionary);
+            return IndexedValues.at(record, path, dictionary);
         }
     }
 }
