@@ -31,6 +31,8 @@ final class IndexFile {
     private final FileIO io;
     private final Path file;
     private final Map<String, Map<String, String>> definitions = new TreeMap<>();
+    /** What readers see: an immutable copy of {@link #definitions}, replaced after each change. */
+    private volatile Map<String, Map<String, String>> snapshot = Map.of();
 
     IndexFile(Path directory, FileIO io) {
         this.directory = directory;
@@ -51,6 +53,7 @@ final class IndexFile {
         try {
             Map<String, Map<String, String>> stored = MAPPER.readValue(io.readAll(file), FILE_TYPE);
             stored.forEach((table, indexes) -> definitions.put(table, new TreeMap<>(indexes)));
+            publish();
         } catch (IOException | JacksonException | NullPointerException e) {
             definitions.clear();
             throw new PikoDBException("Cannot read the index definitions file " + file + ": " + e.getMessage()
@@ -59,10 +62,15 @@ final class IndexFile {
         }
     }
 
-    /** A table's definitions, index name to path. */
-    synchronized Map<String, String> of(String table) {
-        Map<String, String> indexes = definitions.get(table);
-        return indexes == null ? Map.of() : Map.copyOf(new TreeMap<>(indexes));
+    /** A table's definitions, index name to path, by name. Never blocks. */
+    Map<String, String> of(String table) {
+        return snapshot.getOrDefault(table, Map.of());
+    }
+
+    private void publish() {
+        Map<String, Map<String, String>> copy = new TreeMap<>();
+        definitions.forEach((table, indexes) -> copy.put(table, java.util.Collections.unmodifiableMap(new TreeMap<>(indexes))));
+        snapshot = java.util.Collections.unmodifiableMap(copy);
     }
 
     /**
@@ -135,5 +143,6 @@ final class IndexFile {
         }
         definitions.clear();
         definitions.putAll(next);
+        publish();
     }
 }
