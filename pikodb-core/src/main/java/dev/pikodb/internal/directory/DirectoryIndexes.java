@@ -1,6 +1,8 @@
 package dev.pikodb.internal.directory;
 
 import dev.pikodb.Dictionary;
+import dev.pikodb.internal.directory.io.FileIO;
+import dev.pikodb.internal.directory.records.Records;
 import dev.pikodb.internal.index.IndexQueries;
 import dev.pikodb.internal.index.TableIndexes;
 import dev.pikodb.spi.QueryCondition;

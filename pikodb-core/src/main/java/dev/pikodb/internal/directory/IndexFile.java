@@ -1,6 +1,9 @@
 package dev.pikodb.internal.directory;
 
 import dev.pikodb.PikoDBException;
+import dev.pikodb.internal.directory.io.AtomicFile;
+import dev.pikodb.internal.directory.io.FileIO;
+import dev.pikodb.internal.directory.io.FileNames;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

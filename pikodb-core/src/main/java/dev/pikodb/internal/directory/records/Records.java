@@ -1,4 +1,4 @@
-package dev.pikodb.internal.directory;
+package dev.pikodb.internal.directory.records;
 
 import dev.pikodb.ChangeEvent;
 import dev.pikodb.internal.index.IndexedRecords;
@@ -13,11 +13,11 @@ import java.util.function.BiConsumer;
 
 /**
  * The records of one table as visible to readers. Reads take no lock; expired records are invisible
- * and are removed when a read meets them. Only the owning {@link Table} (or the loader, before the
+ * and are removed when a read meets them. Only the owning {@code Table} (or the loader, before the
  * table is shared) adds or replaces records, and only once they are persisted. Records are held in
  * the compact form of {@link StoredRecord#held()}.
  */
-final class Records implements IndexedRecords {
+public final class Records implements IndexedRecords {
 
     private final Map<String, Object> map;
     private final Stats stats;
@@ -27,18 +27,18 @@ final class Records implements IndexedRecords {
     /** The table's indexes, told of every change (adding before it is visible, removals after). */
     private volatile TableIndexes indexes;
 
-    Records(Stats stats) {
+    public Records(Stats stats) {
         this(stats, 0);
     }
 
     /** Records sized for {@code expected} keys, so that adding them does not grow the map step by step. */
-    Records(Stats stats, int expected) {
+    public Records(Stats stats, int expected) {
         this.stats = stats;
         this.map = expected <= 0 ? new ConcurrentHashMap<>() : new ConcurrentHashMap<>(expected);
     }
 
     /** The record of a key, expired or not. */
-    StoredRecord raw(String key) {
+    public StoredRecord raw(String key) {
         Object held = map.get(key);
         return held == null ? null : StoredRecord.of(held);
     }
@@ -48,21 +48,21 @@ final class Records implements IndexedRecords {
      * While someone listens, each change and its report happen under this object's monitor, so the
      * reports of one key are in the order of the changes.
      */
-    void publishTo(String table, ChangeSink changes) {
+    public void publishTo(String table, ChangeSink changes) {
         this.table = table;
         this.changes = changes;
     }
 
     /** Keeps {@code tableIndexes} exact from now on: every later change goes through it. */
-    void attach(TableIndexes tableIndexes) {
+    public void attach(TableIndexes tableIndexes) {
         this.indexes = tableIndexes;
     }
 
-    TableIndexes indexes() {
+    public TableIndexes indexes() {
         return indexes;
     }
 
-    void put(String key, StoredRecord record) {
+    public void put(String key, StoredRecord record) {
         TableIndexes tableIndexes = indexes;
         Object held = record.held();
         if (tableIndexes != null) {
@@ -90,7 +90,7 @@ final class Records implements IndexedRecords {
         }
     }
 
-    void remove(String key) {
+    public void remove(String key) {
         Object previous;
         if (!changes.active()) {
             previous = map.remove(key);
@@ -115,7 +115,7 @@ final class Records implements IndexedRecords {
         }
     }
 
-    void clear() {
+    public void clear() {
         map.clear();
         TableIndexes tableIndexes = indexes;
         if (tableIndexes != null) {
@@ -152,7 +152,7 @@ final class Records implements IndexedRecords {
     }
 
     /** The live record of a key, or null; an expired record is removed on the way. */
-    StoredRecord live(String key, long now) {
+    public StoredRecord live(String key, long now) {
         Object held = map.get(key);
         if (held == null) {
             return null;
@@ -166,7 +166,7 @@ final class Records implements IndexedRecords {
     }
 
     /** Visits every live record; expired ones are removed on the way. */
-    void forEachLive(long now, BiConsumer<String, StoredRecord> action) {
+    public void forEachLive(long now, BiConsumer<String, StoredRecord> action) {
         for (Map.Entry<String, Object> entry : map.entrySet()) {
             Object held = entry.getValue();
             if (!removeIfExpired(entry.getKey(), held, now)) {
@@ -176,7 +176,7 @@ final class Records implements IndexedRecords {
     }
 
     /** Every record, expired ones included: what a table file rewrite starts from. */
-    Iterable<Map.Entry<String, StoredRecord>> all() {
+    public Iterable<Map.Entry<String, StoredRecord>> all() {
         return () -> new Iterator<>() {
             private final Iterator<Map.Entry<String, Object>> entries = map.entrySet().iterator();
 
@@ -194,7 +194,7 @@ final class Records implements IndexedRecords {
     }
 
     /** Removes expired records; they leave the table file at its next rewrite. */
-    int removeExpired(long now) {
+    public int removeExpired(long now) {
         int removed = 0;
         for (Map.Entry<String, Object> entry : map.entrySet()) {
             if (removeIfExpired(entry.getKey(), entry.getValue(), now)) {
@@ -205,7 +205,7 @@ final class Records implements IndexedRecords {
     }
 
     /** Counts live records, removing expired ones. */
-    int liveCount(long now) {
+    public int liveCount(long now) {
         int live = 0;
         for (Map.Entry<String, Object> entry : map.entrySet()) {
             if (!removeIfExpired(entry.getKey(), entry.getValue(), now)) {
@@ -219,21 +219,21 @@ final class Records implements IndexedRecords {
      * Whether expired records were removed from memory since the table file was last rewritten, so
      * that the file still holds records the table no longer has.
      */
-    boolean expiredRemovedSinceRewrite() {
+    public boolean expiredRemovedSinceRewrite() {
         return expiredRemoved;
     }
 
     /** Called when the table file is rewritten from these records. */
-    void rewritten() {
+    public void rewritten() {
         expiredRemoved = false;
     }
 
     /** Records held, expired-but-not-yet-removed included. O(1). */
-    int size() {
+    public int size() {
         return map.size();
     }
 
-    void collectDictionaryNames(Set<String> into) {
+    public void collectDictionaryNames(Set<String> into) {
         for (Object held : map.values()) {
             if (held instanceof StoredRecord record && record.dictionaryName != null) {
                 into.add(record.dictionaryName);
