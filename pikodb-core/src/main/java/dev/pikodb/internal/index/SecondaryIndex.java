@@ -76,14 +76,19 @@ final class SecondaryIndex {
         }
     }
 
-    /** Removes the entries made from {@code held}; entries a later record of the key made stay. */
-    void remove(String key, Set<IndexValue> values, Object held) {
+    /**
+     * Removes entries made from {@code held}; entries a later record of the key made stay.
+     *
+     * @param values every value the record had (they decide the form of its slot)
+     * @param gone the values whose entries to remove
+     */
+    void remove(String key, Set<IndexValue> values, Set<IndexValue> gone, Object held) {
         if (values.isEmpty()) {
             absent.remove(key, held);
             return;
         }
         Object slot = values.size() > 1 ? new Multi(held, null, null) : held;
-        for (IndexValue value : values) {
+        for (IndexValue value : gone) {
             entries.remove(new IndexEntry(value, key), slot);
         }
     }

@@ -45,25 +45,62 @@ public final class TableIndexes {
     }
 
     /**
-     * Called before a record becomes visible: adds its entries.
+     * Called before a record becomes visible: adds its entries (an entry whose value the replaced record
+     * had too gets the new record as its slot, which also keeps it from the removal of the old entries).
      *
      * @param key the key
      * @param record the record
      * @param held the object the table will hold for it
+     * @return what {@link #replaced} needs to skip the values the new record keeps; null when there are no indexes
      */
-    public void adding(String key, EngineRecord record, Object held) {
+    public Object adding(String key, EngineRecord record, Object held) {
         List<SecondaryIndex> current = indexes;
         if (current.isEmpty()) {
+            return null;
+        }
+        Values values = new Values(record);
+        List<Set<IndexValue>> added = new ArrayList<>(current.size());
+        for (SecondaryIndex index : current) {
+            Set<IndexValue> at = values.at(index.path);
+            index.add(key, at, held);
+            added.add(at);
+        }
+        return new Added(current, added);
+    }
+
+    /** The indexes a write added entries to, with the values it added to each. */
+    private record Added(List<SecondaryIndex> indexes, List<Set<IndexValue>> values) {
+    }
+
+    /**
+     * Called after a record was replaced by the one {@link #adding} indexed: removes the old record's
+     * entries for the values the new one does not have.
+     *
+     * @param key the key
+     * @param record the record that is gone
+     * @param held the object the table held for it
+     * @param added what {@link #adding} returned
+     */
+    public void replaced(String key, EngineRecord record, Object held, Object added) {
+        if (!(added instanceof Added write) || write.indexes != indexes) {
+            removed(key, record, held);
             return;
         }
         Values values = new Values(record);
-        for (SecondaryIndex index : current) {
-            index.add(key, values.at(index.path), held);
+        for (int i = 0; i < write.indexes.size(); i++) {
+            SecondaryIndex index = write.indexes.get(i);
+            Set<IndexValue> kept = write.values.get(i);
+            Set<IndexValue> old = values.at(index.path);
+            if (kept.isEmpty() || old.isEmpty() || !kept.containsAll(old)) {
+                Set<IndexValue> gone = new java.util.LinkedHashSet<>(old);
+                gone.removeAll(kept);
+                index.remove(key, old, gone, held);
+            }
         }
     }
 
     /**
-     * Called after a record was replaced or removed: removes the entries made from it.
+     * Called after a record was removed (deleted or expired): removes the entries made from it.
      *
      * @param key the key
      * @param record the record that is gone
@@ -76,7 +113,8 @@ public final class TableIndexes {
         }
         Values values = new Values(record);
         for (SecondaryIndex index : current) {
-            index.remove(key, values.at(index.path), held);
+            Set<IndexValue> old = values.at(index.path);
+            index.remove(key, old, old, held);
         }
     }
 

@@ -65,9 +65,7 @@ public final class Records implements IndexedRecords {
     public void put(String key, StoredRecord record) {
         TableIndexes tableIndexes = indexes;
         Object held = record.held();
-        if (tableIndexes != null) {
-            tableIndexes.adding(key, record, held);
-        }
+        Object added = tableIndexes == null ? null : tableIndexes.adding(key, record, held);
         Object previous;
         if (!changes.active()) {
             previous = map.put(key, held);
@@ -85,7 +83,7 @@ public final class Records implements IndexedRecords {
             if (previous == null) {
                 tableIndexes.keyAdded(key);
             } else {
-                tableIndexes.removed(key, StoredRecord.of(previous), previous);
+                tableIndexes.replaced(key, StoredRecord.of(previous), previous, added);
             }
         }
     }
