@@ -71,6 +71,8 @@ public final class PikoDBSessionRepository
     private final String table;
     private final Clock clock;
     private final ChangeListener expiryListener = this::onChange;
+    /** Why principal names are not indexed, or {@code null} when they are. */
+    private final String noIndexReason;
     private volatile Duration defaultMaxInactiveInterval = MapSession.DEFAULT_MAX_INACTIVE_INTERVAL;
     private volatile FlushMode flushMode = FlushMode.ON_SAVE;
     private volatile SaveMode saveMode = SaveMode.ON_SET_ATTRIBUTE;
@@ -92,21 +94,27 @@ public final class PikoDBSessionRepository
      * Creates a repository of the sessions in a table, creating the principal-name index when the
      * table does not have it yet.
      *
+     * On a storage engine without indexes the sessions work, and finding them by principal name
+     * throws, saying why.
+     *
      * @param db the started store
      * @param table the table of the sessions
-     * @throws IllegalStateException when the store's engine cannot index the principal names
+     * @throws IllegalArgumentException when the table name is invalid
      */
     public PikoDBSessionRepository(PikoDB db, String table) {
         this.db = db;
         this.table = table;
         this.clock = db.options().clock();
+        String unindexed = null;
         try {
             db.createIndex(table, PRINCIPAL_INDEX, SessionRecords.PRINCIPAL_PATH);
         } catch (UnsupportedOperationException e) {
-            throw new IllegalStateException("Sessions cannot be kept in table '" + table + "' of "
-                    + db.storageDescription() + ": its storage engine has no indexes, which finding sessions by"
-                    + " principal name needs (" + e.getMessage() + ")", e);
+            unindexed = e.getMessage();
+            LOG.warn("Sessions in table '{}' of {} cannot be found by principal name: the storage engine has no"
+                    + " indexes ({}). Sessions themselves work; findByPrincipalName throws.", table,
+                    db.storageDescription(), unindexed);
         }
+        this.noIndexReason = unindexed;
         db.subscribe(expiryListener);
     }
 
@@ -220,12 +228,18 @@ public final class PikoDBSessionRepository
      * @param indexName {@link FindByIndexNameSessionRepository#PRINCIPAL_NAME_INDEX_NAME}
      * @param indexValue the principal name
      * @return the live sessions by id
+     * @throws IllegalStateException when the store's engine has no indexes
      */
     @Override
     public Map<String, PikoDBSession> findByIndexNameAndIndexValue(String indexName, String indexValue) {
         Map<String, PikoDBSession> sessions = new LinkedHashMap<>();
         if (!PRINCIPAL_NAME_INDEX_NAME.equals(indexName) || indexValue == null) {
             return sessions;
+        }
+        if (noIndexReason != null) {
+            throw new IllegalStateException("Sessions in table '" + table + "' of " + db.storageDescription()
+                    + " cannot be found by principal name: the storage engine has no indexes (" + noIndexReason
+                    + "); keep the sessions in a store whose engine has indexes");
         }
         Query query = Query.eq(SessionRecords.PRINCIPAL_PATH, indexValue).limit(PAGE);
         while (true) {
