@@ -1,6 +1,6 @@
 package dev.pikodb;
 
-import dev.pikodb.internal.directory.FileIO;
+import dev.pikodb.internal.directory.io.FileIO;
 import dev.pikodb.spi.StorageEngine;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -26,6 +26,9 @@ public final class DatabaseOptions {
     /** The default of {@link Builder#maxOpenJournals(int)}. */
     public static final int DEFAULT_MAX_OPEN_JOURNALS = 256;
 
+    /** The default of {@link Builder#changeEventQueueCapacity(int)}. */
+    public static final int DEFAULT_CHANGE_EVENT_QUEUE_CAPACITY = 100_000;
+
     private final Path databaseDirectory;
     private final boolean durableWrites;
     private final Map<String, Dictionary> dictionaries;
@@ -36,6 +39,7 @@ public final class DatabaseOptions {
     private final FileIO fileIO;
     private final boolean inlineCompaction;
     private final int maxOpenJournals;
+    private final int changeEventQueueCapacity;
 
     private DatabaseOptions(Builder builder) {
         this.databaseDirectory = builder.databaseDirectory;
@@ -48,6 +52,7 @@ public final class DatabaseOptions {
         this.fileIO = builder.fileIO;
         this.inlineCompaction = builder.inlineCompaction;
         this.maxOpenJournals = builder.maxOpenJournals;
+        this.changeEventQueueCapacity = builder.changeEventQueueCapacity;
     }
 
     /**
@@ -137,6 +142,16 @@ public final class DatabaseOptions {
         return maxOpenJournals;
     }
 
+    /**
+     * The most changes that wait for the {@link ChangeListener}s; see
+     * {@link Builder#changeEventQueueCapacity(int)}.
+     *
+     * @return the capacity, {@value #DEFAULT_CHANGE_EVENT_QUEUE_CAPACITY} by default
+     */
+    public int changeEventQueueCapacity() {
+        return changeEventQueueCapacity;
+    }
+
     FileIO fileIO() {
         return fileIO;
     }
@@ -158,6 +173,7 @@ public final class DatabaseOptions {
         private FileIO fileIO = FileIO.DEFAULT;
         private boolean inlineCompaction;
         private int maxOpenJournals = DEFAULT_MAX_OPEN_JOURNALS;
+        private int changeEventQueueCapacity = DEFAULT_CHANGE_EVENT_QUEUE_CAPACITY;
 
         private Builder() {
         }
@@ -270,6 +286,29 @@ public final class DatabaseOptions {
                         + "; it is how many journal files the database may keep open at once");
             }
             this.maxOpenJournals = maxOpenJournals;
+            return this;
+        }
+
+        /**
+         * Sets how many changes may wait for the {@link ChangeListener}s (default
+         * {@value DatabaseOptions#DEFAULT_CHANGE_EVENT_QUEUE_CAPACITY}). Listeners run on one thread,
+         * after the write has returned; the changes they have not taken yet wait in a queue of this
+         * many, about 120 bytes each plus the table and key strings. A write never waits for a
+         * listener: when the queue is full, the change is dropped instead, counted in
+         * {@link PikoDBStatistics#droppedChangeEvents()}, and the listeners receive a
+         * {@link ChangeEvent.Kind#MISSED} event in its place. Raise it for listeners that must see every
+         * change through long bursts of writes.
+         *
+         * @param capacity at least 1
+         * @return this builder
+         * @throws IllegalArgumentException when less than 1
+         */
+        public Builder changeEventQueueCapacity(int capacity) {
+            if (capacity < 1) {
+                throw new IllegalArgumentException("changeEventQueueCapacity must be at least 1, not " + capacity
+                        + "; it is how many changes may wait for the change listeners");
+            }
+            this.changeEventQueueCapacity = capacity;
             return this;
         }
 

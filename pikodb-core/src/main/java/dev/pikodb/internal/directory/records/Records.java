@@ -1,0 +1,261 @@
+package dev.pikodb.internal.directory.records;
+
+import dev.pikodb.ChangeEvent;
+import dev.pikodb.internal.index.IndexedRecords;
+import dev.pikodb.internal.index.TableIndexes;
+import dev.pikodb.spi.ChangeSink;
+import dev.pikodb.spi.EngineRecord;
+import java.util.Iterator;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.BiConsumer;
+
+/**
+ * The records of one table as visible to readers. Reads take no lock; expired records are invisible
+ * and are removed when a read meets them. Only the owning {@code Table} (or the loader, before the
+ * table is shared) adds or replaces records, and only once they are persisted. Records are held in
+ * the compact form of {@link StoredRecord#held()}.
+ */
+public final class Records implements IndexedRecords {
+
+    private final Map<String, Object> map;
+    private final Stats stats;
+    private volatile boolean expiredRemoved;
+    private String table;
+    private ChangeSink changes = ChangeSink.NONE;
+    /** The table's indexes, told of every change (adding before it is visible, removals after). */
+    private volatile TableIndexes indexes;
+
+    public Records(Stats stats) {
+        this(stats, 0);
+    }
+
+    /** Records sized for {@code expected} keys, so that adding them does not grow the map step by step. */
+    public Records(Stats stats, int expected) {
+        this.stats = stats;
+        this.map = expected <= 0 ? new ConcurrentHashMap<>() : new ConcurrentHashMap<>(expected);
+    }
+
+    /** The record of a key, expired or not. */
+    public StoredRecord raw(String key) {
+        Object held = map.get(key);
+        return held == null ? null : StoredRecord.of(held);
+    }
+
+    /**
+     * Reports every later change of these records to {@code changes}, once the table is shared.
+     * While someone listens, each change and its report happen under this object's monitor, so the
+     * reports of one key are in the order of the changes.
+     */
+    public void publishTo(String table, ChangeSink changes) {
+        this.table = table;
+        this.changes = changes;
+    }
+
+    /** Keeps {@code tableIndexes} exact from now on: every later change goes through it. */
+    public void attach(TableIndexes tableIndexes) {
+        this.indexes = tableIndexes;
+    }
+
+    public TableIndexes indexes() {
+        return indexes;
+    }
+
+    public void put(String key, StoredRecord record) {
+        TableIndexes tableIndexes = indexes;
+        Object held = record.held();
+        Object added = tableIndexes == null ? null : tableIndexes.adding(key, record, held);
+        Object previous;
+        if (!changes.active()) {
+            previous = map.put(key, held);
+        } else {
+            synchronized (this) {
+                previous = map.put(key, held);
+                if (previous != null && StoredRecord.canExpire(previous)
+                        && StoredRecord.of(previous).isExpired(record.timestamp)) {
+                    changes.publish(ChangeEvent.expired(table, key, StoredRecord.of(previous).version));
+                }
+                changes.publish(ChangeEvent.written(table, key, record.version));
+            }
+        }
+        if (tableIndexes != null) {
+            if (previous == null) {
+                tableIndexes.keyAdded(key);
+            } else {
+                tableIndexes.replaced(key, StoredRecord.of(previous), previous, added);
+            }
+        }
+    }
+
+    public void remove(String key) {
+        Object previous;
+        if (!changes.active()) {
+            previous = map.remove(key);
+        } else {
+            synchronized (this) {
+                previous = map.remove(key);
+                if (previous != null) {
+                    changes.publish(ChangeEvent.deleted(table, key, StoredRecord.of(previous).version));
+                }
+            }
+        }
+        if (previous != null) {
+            unindex(key, previous);
+        }
+    }
+
+    private void unindex(String key, Object previous) {
+        TableIndexes tableIndexes = indexes;
+        if (tableIndexes != null) {
+            tableIndexes.removed(key, StoredRecord.of(previous), previous);
+            tableIndexes.keyRemoved(key);
+        }
+    }
+
+    public void clear() {
+        map.clear();
+        TableIndexes tableIndexes = indexes;
+        if (tableIndexes != null) {
+            tableIndexes.cleared();
+        }
+    }
+
+    @Override
+    public Object liveHeld(String key, long now) {
+        Object held = map.get(key);
+        if (held == null) {
+            return null;
+        }
+        if (StoredRecord.canExpire(held) && ((StoredRecord) held).isExpired(now)) {
+            removeIfExpired(key, held, now);
+            return null;
+        }
+        return held;
+    }
+
+    @Override
+    public EngineRecord record(Object held) {
+        return StoredRecord.of(held);
+    }
+
+    @Override
+    public void forEachHeld(BiConsumer<String, Object> action) {
+        map.forEach(action);
+    }
+
+    @Override
+    public boolean holds(String key) {
+        return map.containsKey(key);
+    }
+
+    /** The live record of a key, or null; an expired record is removed on the way. */
+    public StoredRecord live(String key, long now) {
+        Object held = map.get(key);
+        if (held == null) {
+            return null;
+        }
+        StoredRecord record = StoredRecord.of(held);
+        if (record.isExpired(now)) {
+            removeIfExpired(key, held, now);
+            return null;
+        }
+        return record;
+    }
+
+    /** Visits every live record; expired ones are removed on the way. */
+    public void forEachLive(long now, BiConsumer<String, StoredRecord> action) {
+        for (Map.Entry<String, Object> entry : map.entrySet()) {
+            Object held = entry.getValue();
+            if (!removeIfExpired(entry.getKey(), held, now)) {
+                action.accept(entry.getKey(), StoredRecord.of(held));
+            }
+        }
+    }
+
+    /** Every record, expired ones included: what a table file rewrite starts from. */
+    public Iterable<Map.Entry<String, StoredRecord>> all() {
+        return () -> new Iterator<>() {
+            private final Iterator<Map.Entry<String, Object>> entries = map.entrySet().iterator();
+
+            @Override
+            public boolean hasNext() {
+                return entries.hasNext();
+            }
+
+            @Override
+            public Map.Entry<String, StoredRecord> next() {
+                Map.Entry<String, Object> entry = entries.next();
+                return Map.entry(entry.getKey(), StoredRecord.of(entry.getValue()));
+            }
+        };
+    }
+
+    /** Removes expired records; they leave the table file at its next rewrite. */
+    public int removeExpired(long now) {
+        int removed = 0;
+        for (Map.Entry<String, Object> entry : map.entrySet()) {
+            if (removeIfExpired(entry.getKey(), entry.getValue(), now)) {
+                removed++;
+            }
+        }
+        return removed;
+    }
+
+    /** Counts live records, removing expired ones. */
+    public int liveCount(long now) {
+        int live = 0;
+        for (Map.Entry<String, Object> entry : map.entrySet()) {
+            if (!removeIfExpired(entry.getKey(), entry.getValue(), now)) {
+                live++;
+            }
+        }
+        return live;
+    }
+
+    /**
+     * Whether expired records were removed from memory since the table file was last rewritten, so
+     * that the file still holds records the table no longer has.
+     */
+    public boolean expiredRemovedSinceRewrite() {
+        return expiredRemoved;
+    }
+
+    /** Called when the table file is rewritten from these records. */
+    public void rewritten() {
+        expiredRemoved = false;
+    }
+
+    /** Records held, expired-but-not-yet-removed included. O(1). */
+    public int size() {
+        return map.size();
+    }
+
+    public void collectDictionaryNames(Set<String> into) {
+        for (Object held : map.values()) {
+            if (held instanceof StoredRecord record && record.dictionaryName != null) {
+                into.add(record.dictionaryName);
+            }
+        }
+    }
+
+    private boolean removeIfExpired(String key, Object held, long now) {
+        if (!StoredRecord.canExpire(held) || !((StoredRecord) held).isExpired(now)) {
+            return false;
+        }
+        if (changes.active()) {
+            synchronized (this) {
+                if (!map.remove(key, held)) {
+                    return false;
+                }
+                changes.publish(ChangeEvent.expired(table, key, ((StoredRecord) held).version));
+            }
+        } else if (!map.remove(key, held)) {
+            return false;
+        }
+        unindex(key, held);
+        expiredRemoved = true;
+        stats.expiredRemoved.increment();
+        return true;
+    }
+}
