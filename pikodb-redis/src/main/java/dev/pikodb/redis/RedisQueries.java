@@ -53,8 +53,15 @@ final class RedisQueries {
     private final Commands commands;
     private final Supplier<byte[]> now;
     private final IndexDefinitions indexes;
+    private final Expired expired;
 
-    RedisQueries(KeySpace keys, Commands commands, Supplier<byte[]> now, IndexDefinitions indexes) {
+    /** Told of each expired record a query removed. */
+    interface Expired {
+        void removed(String table, String key, long version);
+    }
+
+    RedisQueries(KeySpace keys, Commands commands, Supplier<byte[]> now, IndexDefinitions indexes, Expired expired) {
+        this.expired = expired;
         this.keys = keys;
         this.commands = commands;
         this.now = now;
@@ -305,12 +312,17 @@ final class RedisQueries {
         return hits(table, reply);
     }
 
-    private static List<Hit> hits(String table, List<Object> reply) {
+    private List<Hit> hits(String table, List<Object> reply) {
         List<Hit> hits = new ArrayList<>(reply.size() / 2);
         for (int i = 0; i + 1 < reply.size(); i += 2) {
             byte[] member = (byte[]) reply.get(i);
             String key = keyOf(member);
             byte[] stored = (byte[]) reply.get(i + 1);
+            if (stored != null && stored.length > 0 && stored[0] == 'x') {
+                expired.removed(table, key, Long.parseLong(new String(stored, 1, stored.length - 1,
+                        StandardCharsets.US_ASCII)));
+                stored = null;
+            }
             hits.add(new Hit(member, key, stored == null || stored.length == 0 ? null
                     : RecordFormat.parse(table, key, stored)));
         }

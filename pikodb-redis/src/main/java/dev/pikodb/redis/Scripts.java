@@ -268,7 +268,8 @@ final class Scripts {
     /**
      * ARGV: now, min, max, count, '1' for descending. Reads up to {@code count} index members of the
      * bucket in a lex range ({@code ZRANGEBYLEX}, or {@code ZREVRANGEBYLEX max min}) and, for each, the
-     * record its key names when that record is live: returns {member, record or '', ...}.
+     * record its key names when that record is live: returns {member, record or '', ...}. An expired
+     * record met on the way is removed with its entries, and given as {@code 'x' .. version}.
      */
     static final Script ENTRIES = script("entries", """
             local now = now_ms()
@@ -293,12 +294,19 @@ final class Scripts {
                   local sign = string.byte(m, 11)
                   if sign == 2 then e = 12
                   elseif sign == 3 then e = string.find(m, '\0', 20, true) + 1
-                  else e = string.find(m, '\255', 20, true) + 1 end
+                  else e = string.find(m, '\\255', 20, true) + 1 end
                 end
                 key = string.sub(m, e)
               end
               local rec = redis.call('HGET', KEYS[1], key)
-              if not rec or expired(rec, now) then rec = '' end
+              if not rec then
+                rec = ''
+              elseif expired(rec, now) then
+                redis.call('HDEL', KEYS[1], key)
+                redis.call('ZREM', KEYS[2], key)
+                unindex(key)
+                rec = 'x' .. string.match(rec, '^{"v":(%d+)')
+              end
               reply[#reply + 1] = m
               reply[#reply + 1] = rec
             end

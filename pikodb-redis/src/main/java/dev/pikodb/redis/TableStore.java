@@ -65,7 +65,15 @@ final class TableStore {
         this.now = now;
         this.stats = stats;
         this.indexes = new IndexDefinitions(keys, commands, now, dictionaries);
-        this.queries = new RedisQueries(keys, commands, now, indexes);
+        this.queries = new RedisQueries(keys, commands, now, indexes, (table, key, version) -> {
+            stats.expiredRemoved.increment();
+            ChangeSink sink = changes.get();
+            if (sink.active()) {
+                synchronized (stripe(table, key)) {
+                    sink.publish(ChangeEvent.expired(table, key, version));
+                }
+            }
+        });
     }
 
     IndexDefinitions indexes() {
