@@ -60,6 +60,12 @@ import org.slf4j.LoggerFactory;
  * instances binding one name with different mappings at once, exactly one wins, the others get
  * {@link IllegalArgumentException}. Kept dictionaries are never removed.
  *
+ * <p><b>Indexes and queries.</b> A record's secondary index entries live in its bucket, in a sorted
+ * set ordered as queries order them, and are replaced by the same script that writes, deletes or
+ * expires the record; the definitions are kept with the data, so every instance maintains them (see
+ * {@link IndexDefinitions}). A query fans out over the buckets and merges their ordered answers,
+ * checking every candidate against its live record (see {@link RedisQueries}).
+ *
  * <p><b>Time.</b> By default timestamps and expiry come from the {@code TIME} of the table's master
  * (every instance agrees); when the application configured a clock, from that clock.
  *
