@@ -388,6 +388,40 @@ final class Scripts {
             """);
 
     /**
+     * On one bucket; ARGV: now (unused), generation, definitions epoch, then for each record: key, the
+     * whole stored record ({@link RecordFormat}), expiration or '', n, and its n secondary index
+     * members. Stores each record as given, with its version and timestamp, replacing what the key held
+     * and its index entries (copying a database in). Returns 1 when the generation is stale, 2 when the
+     * epoch is (nothing stored: the caller reads the catalog or the definitions again), else 0.
+     */
+    static final Script IMPORT = script("import", OPEN + """
+            if not open_bucket(tonumber(ARGV[2])) then return 1 end
+            local epoch = redis.call('HGET', KEYS[4], '')
+            if epoch and tonumber(epoch) > tonumber(ARGV[3]) then return 2 end
+            if not epoch or tonumber(epoch) < tonumber(ARGV[3]) then redis.call('HSET', KEYS[4], '', ARGV[3]) end
+            local i = 4
+            while i <= #ARGV do
+              local key, n = ARGV[i], tonumber(ARGV[i + 3])
+              redis.call('HSET', KEYS[1], key, ARGV[i + 1])
+              if ARGV[i + 2] ~= '' then
+                redis.call('ZADD', KEYS[2], ARGV[i + 2], key)
+              else
+                redis.call('ZREM', KEYS[2], key)
+              end
+              unindex(key)
+              local members = {'00000000:' .. key}
+              for j = i + 4, i + 3 + n do members[#members + 1] = ARGV[j] end
+              zadd_all(members)
+              if n > 0 then
+                table.remove(members, 1)
+                redis.call('HSET', KEYS[4], key, cmsgpack.pack(members))
+              end
+              i = i + 4 + n
+            end
+            return 0
+            """);
+
+    /**
      * On the catalog (KEYS[1]) and a table's index definitions (KEYS[2]); ARGV: now, name. Removes a
      * definition and raises the epoch: returns {1, definition, epoch}, or {0} when there was none.
      */
