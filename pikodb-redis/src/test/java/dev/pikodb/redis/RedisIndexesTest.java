@@ -110,6 +110,23 @@ class RedisIndexesTest {
                 .containsExactly("k1199", "k1198", "k1197");
     }
 
+    @Test
+    void importedRecordsReplaceTheirIndexEntriesAsWritesDo(TestInfo test) {
+        String prefix = RedisServers.uniquePrefix(test.getTestMethod().orElseThrow().getName());
+        PikoDB db = databases.standalone(prefix, null);
+        db.createIndex("t", "n", "/n");
+        db.write("t", "a", Map.of("n", 1));
+
+        db.importRecords("t", List.of(
+                Map.entry("a", new dev.pikodb.DatabaseRecord(Map.of("n", 2), 7, 1_000L, null, null)),
+                Map.entry("b", new dev.pikodb.DatabaseRecord(Map.of("n", 2), 3, 1_000L, null, null))));
+
+        assertThat(keys(db.find("t", Query.eq("/n", 1)))).isEmpty();
+        assertThat(keys(db.find("t", Query.eq("/n", 2)))).containsExactly("a", "b");
+        assertThat(db.find("t", Query.eq("/n", 2)).records().get(0).getValue().version()).isEqualTo(7);
+        assertThat(members(new KeySpace(prefix), "t")).isEqualTo(2 + 2);
+    }
+
     private static List<String> keys(QueryResult result) {
         return result.records().stream().map(Map.Entry::getKey).toList();
     }
