@@ -36,6 +36,7 @@ public final class DatabaseOptions {
     private final FileIO fileIO;
     private final boolean inlineCompaction;
     private final int maxOpenJournals;
+    private final OperationObserver observer;
 
     private DatabaseOptions(Builder builder) {
         this.databaseDirectory = builder.databaseDirectory;
@@ -48,6 +49,7 @@ public final class DatabaseOptions {
         this.fileIO = builder.fileIO;
         this.inlineCompaction = builder.inlineCompaction;
         this.maxOpenJournals = builder.maxOpenJournals;
+        this.observer = builder.observer;
     }
 
     /**
@@ -137,6 +139,15 @@ public final class DatabaseOptions {
         return maxOpenJournals;
     }
 
+    /**
+     * The observer that sees every operation, given with {@link Builder#observer(OperationObserver)}.
+     *
+     * @return the observer, or {@code null} when operations are not observed
+     */
+    public OperationObserver observer() {
+        return observer;
+    }
+
     FileIO fileIO() {
         return fileIO;
     }
@@ -158,6 +169,7 @@ public final class DatabaseOptions {
         private FileIO fileIO = FileIO.DEFAULT;
         private boolean inlineCompaction;
         private int maxOpenJournals = DEFAULT_MAX_OPEN_JOURNALS;
+        private OperationObserver observer;
 
         private Builder() {
         }
@@ -270,6 +282,18 @@ public final class DatabaseOptions {
                         + "; it is how many journal files the database may keep open at once");
             }
             this.maxOpenJournals = maxOpenJournals;
+            return this;
+        }
+
+        /**
+         * Lets an observer see every operation, to time or trace it (default none: operations run
+         * directly). See {@link OperationObserver}.
+         *
+         * @param observer the observer, or {@code null} for none
+         * @return this builder
+         */
+        public Builder observer(OperationObserver observer) {
+            this.observer = observer;
             return this;
         }
 

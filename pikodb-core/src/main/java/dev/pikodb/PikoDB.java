@@ -60,6 +60,8 @@ public final class PikoDB implements AutoCloseable {
     private final DictionaryRegistry dictionaries;
     private final ValueCodec codec;
     private final ChangeDispatcher changes;
+    /** Sees every {@link StoreOperation}; null (the default) runs them directly. */
+    private final OperationObserver observer;
     private volatile State state = State.NEW;
 
     /**
@@ -79,6 +81,7 @@ public final class PikoDB implements AutoCloseable {
         this.dictionaries = new DictionaryRegistry(engine);
         this.codec = new ValueCodec(options.jsonMapper(), dictionaries);
         this.changes = new ChangeDispatcher(engine.describe());
+        this.observer = options.observer();
     }
 
     private static StorageEngine directoryEngine(DatabaseOptions options) {
@@ -140,6 +143,17 @@ public final class PikoDB implements AutoCloseable {
      * @throws PikoDBException when a table cannot be written
      */
     public void flush() {
+        if (observer == null) {
+            doFlush();
+            return;
+        }
+        observer.observe(StoreOperation.FLUSH, null, () -> {
+            doFlush();
+            return null;
+        });
+    }
+
+    private void doFlush() {
         checkOpen();
         engine.flush();
     }
@@ -202,6 +216,14 @@ public final class PikoDB implements AutoCloseable {
      * @throws PikoDBException when the write cannot be persisted
      */
     public long write(String table, String key, Object value, Long expirationTimestamp, String dictionaryName) {
+        if (observer == null) {
+            return doWrite(table, key, value, expirationTimestamp, dictionaryName);
+        }
+        return observer.observe(StoreOperation.WRITE, table,
+                () -> doWrite(table, key, value, expirationTimestamp, dictionaryName));
+    }
+
+    private long doWrite(String table, String key, Object value, Long expirationTimestamp, String dictionaryName) {
         checkOpen();
         checkTableAndKey(table, key);
         byte[] json = codec.encode(table, key, value, dictionaryName);
@@ -233,6 +255,15 @@ public final class PikoDB implements AutoCloseable {
      * @return true if written; false, changing nothing, if the version did not match
      */
     public boolean compareAndWrite(String table, String key, long expectedVersion, Object value,
+            Long expirationTimestamp) {
+        if (observer == null) {
+            return doCompareAndWrite(table, key, expectedVersion, value, expirationTimestamp);
+        }
+        return observer.observe(StoreOperation.COMPARE_AND_WRITE, table,
+                () -> doCompareAndWrite(table, key, expectedVersion, value, expirationTimestamp));
+    }
+
+    private boolean doCompareAndWrite(String table, String key, long expectedVersion, Object value,
             Long expirationTimestamp) {
         checkOpen();
         checkTableAndKey(table, key);
@@ -267,6 +298,13 @@ public final class PikoDB implements AutoCloseable {
      *     keys and is not stored (a stored key, e.g. one the Node.js PikoDB accepted, is always readable)
      */
     public <T> T get(String table, String key, Class<T> type) {
+        if (observer == null) {
+            return doGet(table, key, type);
+        }
+        return observer.observe(StoreOperation.READ, table, () -> doGet(table, key, type));
+    }
+
+    private <T> T doGet(String table, String key, Class<T> type) {
         checkOpen();
         Objects.requireNonNull(type, "type must not be null");
         EngineRecord record = readChecked(table, key);
@@ -283,6 +321,13 @@ public final class PikoDB implements AutoCloseable {
      * @return a fresh object, or {@code null} when missing, expired or JSON null
      */
     public <T> T get(String table, String key, TypeReference<T> type) {
+        if (observer == null) {
+            return doGet(table, key, type);
+        }
+        return observer.observe(StoreOperation.READ, table, () -> doGet(table, key, type));
+    }
+
+    private <T> T doGet(String table, String key, TypeReference<T> type) {
         checkOpen();
         Objects.requireNonNull(type, "type must not be null");
         EngineRecord record = readChecked(table, key);
@@ -296,6 +341,13 @@ public final class PikoDB implements AutoCloseable {
      * @return key-value pairs in no particular order; empty for a missing table
      */
     public List<Map.Entry<String, Object>> get(String table) {
+        if (observer == null) {
+            return doGet(table);
+        }
+        return observer.observe(StoreOperation.READ, table, () -> doGet(table));
+    }
+
+    private List<Map.Entry<String, Object>> doGet(String table) {
         checkOpen();
         Validation.checkTable(table);
         List<Map.Entry<String, Object>> entries = new ArrayList<>();
@@ -312,6 +364,13 @@ public final class PikoDB implements AutoCloseable {
      * @return key-record pairs in no particular order; empty for a missing table
      */
     public List<Map.Entry<String, DatabaseRecord>> getRecords(String table) {
+        if (observer == null) {
+            return doGetRecords(table);
+        }
+        return observer.observe(StoreOperation.READ, table, () -> doGetRecords(table));
+    }
+
+    private List<Map.Entry<String, DatabaseRecord>> doGetRecords(String table) {
         checkOpen();
         Validation.checkTable(table);
         List<Map.Entry<String, DatabaseRecord>> records = new ArrayList<>();
@@ -328,6 +387,13 @@ public final class PikoDB implements AutoCloseable {
      * @return the record, or empty when missing or expired
      */
     public Optional<DatabaseRecord> getRecord(String table, String key) {
+        if (observer == null) {
+            return doGetRecord(table, key);
+        }
+        return observer.observe(StoreOperation.READ, table, () -> doGetRecord(table, key));
+    }
+
+    private Optional<DatabaseRecord> doGetRecord(String table, String key) {
         checkOpen();
         EngineRecord record = readChecked(table, key);
         if (record == null) {
@@ -347,6 +413,13 @@ public final class PikoDB implements AutoCloseable {
      * @throws PikoDBException when the delete cannot be persisted
      */
     public boolean delete(String table, String key) {
+        if (observer == null) {
+            return doDelete(table, key);
+        }
+        return observer.observe(StoreOperation.DELETE, table, () -> doDelete(table, key));
+    }
+
+    private boolean doDelete(String table, String key) {
         checkOpen();
         Validation.checkTable(table);
         if (Validation.keyProblem(table, key) != null) {
@@ -385,6 +458,13 @@ public final class PikoDB implements AutoCloseable {
      * @throws PikoDBException when its files cannot be removed
      */
     public boolean deleteTable(String table) {
+        if (observer == null) {
+            return doDeleteTable(table);
+        }
+        return observer.observe(StoreOperation.DELETE_TABLE, table, () -> doDeleteTable(table));
+    }
+
+    private boolean doDeleteTable(String table) {
         checkOpen();
         Validation.checkTable(table);
         return engine.deleteTable(table);
@@ -397,6 +477,13 @@ public final class PikoDB implements AutoCloseable {
      * @return the number of records removed
      */
     public int cleanupExpired(String table) {
+        if (observer == null) {
+            return doCleanupExpired(table);
+        }
+        return observer.observe(StoreOperation.CLEANUP, table, () -> doCleanupExpired(table));
+    }
+
+    private int doCleanupExpired(String table) {
         checkOpen();
         Validation.checkTable(table);
         return engine.cleanupExpired(table);
@@ -408,6 +495,13 @@ public final class PikoDB implements AutoCloseable {
      * @return the number of records removed
      */
     public int cleanupAllExpired() {
+        if (observer == null) {
+            return doCleanupAllExpired();
+        }
+        return observer.observe(StoreOperation.CLEANUP, null, this::doCleanupAllExpired);
+    }
+
+    private int doCleanupAllExpired() {
         checkOpen();
         return engine.cleanupAllExpired();
     }
