@@ -1,6 +1,7 @@
 package dev.pikodb.spring.cache;
 
 import dev.pikodb.PikoDB;
+import dev.pikodb.spring.observation.PikoDBObservations;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Collection;
@@ -40,6 +41,10 @@ import tools.jackson.databind.json.JsonMapper;
  * manager and every cache already stored in the database (a {@code cache-} table), so caches kept from
  * an earlier run are listed too. Unknown caches are created on first use unless
  * {@link Builder#disableCreateOnMissingCache()} was called.
+ *
+ * <p><b>Observations.</b> When the store is observed with
+ * {@link dev.pikodb.spring.observation.PikoDBObservations}, every cache operation is an observation
+ * ({@code pikodb.cache.operation}, e.g. the span {@code pikodb cache get}) holding its store operations.
  */
 public class PikoDBCacheManager implements CacheManager {
 
@@ -150,6 +155,11 @@ public class PikoDBCacheManager implements CacheManager {
     }
 
     private PikoDBCache createCache(String name) {
+        PikoDBObservations observations = PikoDBObservations.of(pikoDB);
+        if (observations != null) {
+            return new ObservedPikoDBCache(observations, name, pikoDB, getTimeToLive(name), allowNullValues, jsonMapper,
+                    clock);
+        }
         return new PikoDBCache(name, pikoDB, getTimeToLive(name), allowNullValues, jsonMapper, clock);
     }
 
