@@ -2,11 +2,16 @@ package dev.pikodb;
 
 import dev.pikodb.internal.ChangeDispatcher;
 import dev.pikodb.internal.DictionaryRegistry;
+import dev.pikodb.internal.QueryCursor;
 import dev.pikodb.internal.Validation;
 import dev.pikodb.internal.ValueCodec;
 import dev.pikodb.internal.directory.DirectoryStorage;
 import dev.pikodb.spi.EngineContext;
 import dev.pikodb.spi.EngineRecord;
+import dev.pikodb.spi.QueryCondition;
+import dev.pikodb.spi.QueryPage;
+import dev.pikodb.spi.QueryPlan;
+import dev.pikodb.spi.QueryPosition;
 import dev.pikodb.spi.StorageEngine;
 import java.io.IOException;
 import java.util.AbstractMap;
@@ -504,6 +509,154 @@ public final class PikoDB implements AutoCloseable {
     private int doCleanupAllExpired() {
         checkOpen();
         return engine.cleanupAllExpired();
+    }
+
+    /**
+     * Creates a secondary index on a table, so that {@link #find} and {@link #count} can use conditions
+     * and ordering on {@code path}. Indexes the records already stored before it returns (writes to the
+     * table wait meanwhile). The definition is kept with the data: every restart, and every instance
+     * sharing the storage, has it, until {@link #dropIndex} or {@link #deleteTable}; also while the table
+     * holds no records. Creating the same name on the same path again does nothing.
+     *
+     * <p>A record is indexed by its value at the path: a string, number or boolean; for an array, each
+     * such element. {@code null}, a missing path and an object are not indexed. Paths use the original
+     * field names, also for records written with a dictionary.
+     *
+     * @param table the table (it need not exist yet)
+     * @param indexName the index name, e.g. {@code "owner"}: 1 to 255 characters, no control characters
+     * @param path a JSON Pointer (RFC 6901) into the value: {@code "/owner"}, {@code "/address/city"},
+     *     {@code "/tags"}; {@code ""} indexes the whole value
+     * @throws IllegalArgumentException for an invalid argument, or when the table has an index of that
+     *     name on another path
+     * @throws UnsupportedOperationException when the storage engine does not support indexes
+     * @throws PikoDBException when the definition cannot be persisted
+     */
+    public void createIndex(String table, String indexName, String path) {
+        checkOpen();
+        Validation.checkTable(table);
+        checkIndexName(table, indexName);
+        if (path == null || path.equals(Query.KEY) || QueryCondition.pathProblem(path) != null) {
+            throw new IllegalArgumentException("Cannot create index '" + indexName + "' on table '" + table + "': "
+                    + (path != null && path.equals(Query.KEY) ? "the key needs no index (Query.KEY works on every table)"
+                    : QueryCondition.pathProblem(path)));
+        }
+        engine.createIndex(table, indexName, path);
+    }
+
+    /**
+     * Drops a secondary index with its entries and its definition.
+     *
+     * @param table the table
+     * @param indexName the index name
+     * @return true if the table had the index
+     * @throws UnsupportedOperationException when the storage engine does not support indexes
+     * @throws PikoDBException when the change cannot be persisted
+     */
+    public boolean dropIndex(String table, String indexName) {
+        checkOpen();
+        Validation.checkTable(table);
+        checkIndexName(table, indexName);
+        return engine.dropIndex(table, indexName);
+    }
+
+    /**
+     * Lists a table's secondary indexes.
+     *
+     * @param table the table
+     * @return index name to JSON Pointer, by name; empty when it has none
+     * @throws UnsupportedOperationException when the storage engine does not support indexes
+     */
+    public Map<String, String> listIndexes(String table) {
+        checkOpen();
+        Validation.checkTable(table);
+        return engine.indexes(table);
+    }
+
+    /**
+     * Finds records from the table's indexes (see {@link Query}), never by reading the whole table.
+     * Every returned record is live and its value at the returned version matches the query; a record
+     * that matches and is not written during the call is returned exactly once. Paging with
+     * {@link Query#after} and {@link QueryResult#nextCursor()} returns each record that matches and is
+     * unchanged across the pages exactly once, in order, while other records are written meanwhile.
+     *
+     * @param table the table; a missing table has no records
+     * @param query the query
+     * @return the records, in the query's order, at most its limit
+     * @throws IllegalArgumentException when a condition or the ordering uses a path the table has no
+     *     index on (the message names the {@code createIndex} call that would serve it), or for a cursor
+     *     that is not one of this ordering
+     * @throws UnsupportedOperationException when the storage engine does not support indexes
+     */
+    public QueryResult find(String table, Query query) {
+        checkOpen();
+        Validation.checkTable(table);
+        QueryPlan plan = plan(table, query);
+        QueryPage page = engine.query(table, plan);
+        List<Map.Entry<String, DatabaseRecord>> records = new ArrayList<>(page.records().size());
+        for (Map.Entry<String, EngineRecord> entry : page.records()) {
+            records.add(new AbstractMap.SimpleImmutableEntry<>(entry.getKey(),
+                    toDatabaseRecord(table, entry.getKey(), entry.getValue())));
+        }
+        String next = page.next() == null ? null : QueryCursor.encode(plan.orderPath(), plan.ascending(), page.next());
+        return new QueryResult(records, next);
+    }
+
+    /**
+     * Counts the live records that match a query's conditions, from the indexes; the ordering, limit
+     * and cursor are ignored.
+     *
+     * @param table the table
+     * @param query the query
+     * @return the number of matching live records
+     * @throws IllegalArgumentException when a condition uses a path the table has no index on
+     * @throws UnsupportedOperationException when the storage engine does not support indexes
+     */
+    public long count(String table, Query query) {
+        checkOpen();
+        Validation.checkTable(table);
+        if (query == null) {
+            throw new IllegalArgumentException("query must not be null (table '" + table + "'); use Query.all()");
+        }
+        checkIndexed(table, query.condition().paths());
+        return engine.count(table, query.condition());
+    }
+
+    private QueryPlan plan(String table, Query query) {
+        if (query == null) {
+            throw new IllegalArgumentException("query must not be null (table '" + table + "'); use Query.all()");
+        }
+        checkIndexed(table, query.indexedPaths());
+        QueryPosition after = query.afterCursor() == null ? null
+                : QueryCursor.decode(table, query.afterCursor(), query.orderPath(), query.ascending());
+        return new QueryPlan(query.condition(), query.orderPath(), query.ascending(), query.limit(), after);
+    }
+
+    private void checkIndexed(String table, java.util.Collection<String> paths) {
+        if (paths.isEmpty() || paths.size() == 1 && paths.contains(Query.KEY)) {
+            return;
+        }
+        java.util.Collection<String> indexed = engine.indexes(table).values();
+        for (String path : paths) {
+            if (!path.equals(Query.KEY) && !indexed.contains(path)) {
+                throw new IllegalArgumentException("Table '" + table + "' has no index on \"" + path + "\", which the query"
+                        + " uses; create one with db.createIndex(\"" + table + "\", \"" + suggestedIndexName(path)
+                        + "\", \"" + path + "\")" + (indexed.isEmpty() ? "" : " (indexed paths: " + indexed + ")"));
+            }
+        }
+    }
+
+    /** The index name Spring Data uses for a path: {@code /address/city} is {@code address.city}. */
+    private static String suggestedIndexName(String path) {
+        String name = String.join(".", dev.pikodb.spi.IndexedValues.segments(path));
+        return name.isEmpty() ? "value" : name;
+    }
+
+    private static void checkIndexName(String table, String indexName) {
+        if (indexName == null || indexName.isEmpty() || indexName.length() > 255
+                || indexName.chars().anyMatch(Character::isISOControl)) {
+            throw new IllegalArgumentException("Invalid index name " + (indexName == null ? "null" : "'" + indexName + "'")
+                    + " for table '" + table + "': use 1 to 255 characters without control characters, e.g. \"owner\"");
+        }
     }
 
     /**

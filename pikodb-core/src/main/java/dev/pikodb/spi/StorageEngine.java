@@ -256,4 +256,93 @@ public interface StorageEngine {
     default Map<String, Object> healthDetails() {
         return Map.of();
     }
+
+    /**
+     * Creates a secondary index on a table, or does nothing when the table has one of that name on
+     * that path. Indexes the records already stored before it returns; keeps the definition with the
+     * data (until {@link #dropIndex} or {@link #deleteTable}), also while the table holds no records.
+     * The facade has validated the name and the path (a JSON Pointer).
+     *
+     * <p>Index semantics, the same on every engine: a record is indexed by {@link IndexedValues#at}
+     * its value at the path (dictionaries invisible); {@code null}, missing paths and objects are not
+     * indexed. Writes, deletes, expiry and {@link #deleteTable} keep every index exact. The default
+     * throws: the engine does not support indexes.
+     *
+     * @param table a valid table name
+     * @param indexName the index name
+     * @param path the JSON Pointer it indexes
+     * @throws IllegalArgumentException when the table has an index of that name on another path
+     * @throws UnsupportedOperationException when the engine does not support indexes
+     * @throws dev.pikodb.PikoDBException when the definition cannot be persisted (nothing changed)
+     */
+    default void createIndex(String table, String indexName, String path) {
+        throw indexesUnsupported();
+    }
+
+    /**
+     * Drops an index with its entries and its definition.
+     *
+     * @param table a valid table name
+     * @param indexName the index name
+     * @return true if the table had it
+     * @throws UnsupportedOperationException when the engine does not support indexes
+     * @throws dev.pikodb.PikoDBException when the change cannot be persisted (nothing changed)
+     */
+    default boolean dropIndex(String table, String indexName) {
+        throw indexesUnsupported();
+    }
+
+    /**
+     * A table's index definitions.
+     *
+     * @param table a valid table name
+     * @return index name to path, by name; empty when it has none
+     * @throws UnsupportedOperationException when the engine does not support indexes
+     */
+    default Map<String, String> indexes(String table) {
+        throw indexesUnsupported();
+    }
+
+    /**
+     * Answers a query from the table's indexes (and, for {@link QueryCondition#KEY}, its keys), never by
+     * reading every record: the work grows with the records that match the indexed conditions, and
+     * with the limit when the order can be read from an index.
+     *
+     * <p>Every returned record is live, and its value at the returned version matches the plan's
+     * condition; a matching record not written during the call is returned exactly once; records come
+     * in {@link QueryPlan#order()}, strictly after {@link QueryPlan#after()}. When the limit cut the
+     * result, {@link QueryPage#next()} is the position of the last record returned.
+     *
+     * @param table a valid table name
+     * @param plan the validated query; every path it uses is {@link QueryCondition#KEY} or the path of
+     *     one of the table's indexes (an engine that finds otherwise throws IllegalArgumentException)
+     * @return the page; empty for a missing table
+     * @throws UnsupportedOperationException when the engine does not support indexes
+     */
+    default QueryPage query(String table, QueryPlan plan) {
+        throw indexesUnsupported();
+    }
+
+    /**
+     * Counts the live records that match a condition, from the indexes like {@link #query}.
+     *
+     * @param table a valid table name
+     * @param condition the validated condition
+     * @return the count; 0 for a missing table
+     * @throws UnsupportedOperationException when the engine does not support indexes
+     */
+    default long count(String table, QueryCondition condition) {
+        throw indexesUnsupported();
+    }
+
+    /**
+     * The exception the index methods throw on an engine that does not support them.
+     *
+     * @return the exception, naming the engine
+     */
+    default UnsupportedOperationException indexesUnsupported() {
+        return new UnsupportedOperationException("Secondary indexes and queries are not supported by the storage"
+                + " engine " + getClass().getSimpleName() + " (" + describe() + ") yet; use the directory engine for"
+                + " createIndex, find and count");
+    }
 }
