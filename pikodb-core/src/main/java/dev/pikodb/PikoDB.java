@@ -588,6 +588,13 @@ public final class PikoDB implements AutoCloseable {
      * @throws UnsupportedOperationException when the storage engine does not support indexes
      */
     public QueryResult find(String table, Query query) {
+        if (observer == null) {
+            return doFind(table, query);
+        }
+        return observer.observe(StoreOperation.FIND, table, () -> doFind(table, query));
+    }
+
+    private QueryResult doFind(String table, Query query) {
         checkOpen();
         Validation.checkTable(table);
         QueryPlan plan = plan(table, query);
@@ -612,6 +619,13 @@ public final class PikoDB implements AutoCloseable {
      * @throws UnsupportedOperationException when the storage engine does not support indexes
      */
     public long count(String table, Query query) {
+        if (observer == null) {
+            return doCount(table, query);
+        }
+        return observer.observe(StoreOperation.COUNT, table, () -> doCount(table, query));
+    }
+
+    private long doCount(String table, Query query) {
         checkOpen();
         Validation.checkTable(table);
         if (query == null) {

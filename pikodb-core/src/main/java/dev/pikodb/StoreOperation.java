@@ -17,6 +17,12 @@ public enum StoreOperation {
     /** Every {@code get} and {@code getRecord}/{@code getRecords}: one key or a whole table. */
     READ,
 
+    /** {@link PikoDB#find(String, Query)}. */
+    FIND,
+
+    /** {@link PikoDB#count(String, Query)}. */
+    COUNT,
+
     /** {@link PikoDB#delete(String, String)}. */
     DELETE,
 
@@ -32,8 +38,8 @@ public enum StoreOperation {
     private final String operationName = name().toLowerCase(Locale.ROOT).replace('_', '-');
 
     /**
-     * The operation's name: {@code write}, {@code compare-and-write}, {@code read}, {@code delete},
-     * {@code delete-table}, {@code cleanup}, {@code flush}.
+     * The operation's name: {@code write}, {@code compare-and-write}, {@code read}, {@code find},
+     * {@code count}, {@code delete}, {@code delete-table}, {@code cleanup}, {@code flush}.
      *
      * @return the lower-case, hyphenated name
      */

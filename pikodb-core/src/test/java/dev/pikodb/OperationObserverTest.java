@@ -2,6 +2,7 @@ package dev.pikodb;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowable;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -93,6 +94,23 @@ class OperationObserverTest {
         assertThat(observer.seen.get(2).result()).isEqualTo(true);
         assertThat(observer.seen.get(4).result()).isEqualTo("Alice 2");
         assertThat(observer.seen.get(9).result()).isEqualTo(true);
+    }
+
+    @Test
+    void queriesAreSeenWithWhatTheCallerGets() {
+        db.write("users", "alice", Map.of("name", "Alice"));
+        observer.seen.clear();
+
+        Throwable findFailure = catchThrowable(() -> db.find("users", Query.all()));
+        Throwable countFailure = catchThrowable(() -> db.count("users", Query.all()));
+
+        assertThat(observer.seen).extracting(Seen::operation, Seen::table).containsExactly(
+                tuple(StoreOperation.FIND, "users"), tuple(StoreOperation.COUNT, "users"));
+        assertThat(observer.seen.get(0).error()).isSameAs(findFailure);
+        assertThat(observer.seen.get(1).error()).isSameAs(countFailure);
+        if (countFailure == null) {
+            assertThat(observer.seen.get(1).result()).isEqualTo(1L);
+        }
     }
 
     @Test
