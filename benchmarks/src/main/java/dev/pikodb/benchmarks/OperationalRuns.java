@@ -5,6 +5,7 @@ import dev.pikodb.benchmarks.workload.CompareAndWriteWorkload;
 import dev.pikodb.benchmarks.workload.LatencyWorkload;
 import dev.pikodb.benchmarks.workload.LoadingWorkload;
 import dev.pikodb.benchmarks.workload.ManyTablesWorkload;
+import dev.pikodb.benchmarks.workload.ObservationWorkload;
 import java.nio.file.Path;
 import java.util.EnumMap;
 import java.util.Locale;
@@ -14,7 +15,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The workloads that open stores of their own rather than the shared, pre-filled ones: W8 (write
- * latency), W9 (many tables), W10 (loading against the parser) and W12 (read and compare-and-write).
+ * latency), W9 (many tables), W10 (loading against the parser), W12 (read and compare-and-write) and
+ * W13 (writes observed with a registry that has no handlers).
  * Each keeps the harness's rule: the stores compared take turns in the same rounds.
  */
 final class OperationalRuns {
@@ -33,7 +35,7 @@ final class OperationalRuns {
         this.root = root;
     }
 
-    /** Runs whichever of W8, W9, W10 and W12 {@code bench.only} selects. */
+    /** Runs whichever of W8, W9, W10, W12 and W13 {@code bench.only} selects. */
     void run() {
         if (config.includes("W8")) {
             LatencyWorkload latency = new LatencyWorkload(config, profiles, report);
@@ -52,6 +54,9 @@ final class OperationalRuns {
         }
         if (config.includes("W12")) {
             runCompareAndWrite();
+        }
+        if (config.includes("W13")) {
+            new ObservationWorkload(config, profiles, report).run(root);
         }
     }
 
