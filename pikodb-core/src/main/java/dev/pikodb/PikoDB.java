@@ -52,6 +52,9 @@ import tools.jackson.core.type.TypeReference;
  * failures throw {@link PikoDBException}, leaving memory as if the call never happened. After an I/O
  * failure a table refuses further writes (reads go on) until the database is reopened, because the
  * state of its files is no longer known.
+ *
+ * <p><b>Observation.</b> With {@link DatabaseOptions.Builder#observer} set, every
+ * {@link StoreOperation} runs through the {@link OperationObserver}, e.g. to make it a trace span.
  */
 public final class PikoDB implements AutoCloseable {
 
