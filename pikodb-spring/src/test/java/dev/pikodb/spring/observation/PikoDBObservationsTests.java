@@ -24,6 +24,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.springframework.cache.Cache;
+import org.springframework.cache.annotation.Cacheable;
+import org.springframework.cache.annotation.EnableCaching;
 import org.springframework.context.annotation.AnnotationConfigApplicationContext;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -150,6 +152,28 @@ class PikoDBObservationsTests {
         assertThat(store).extracting(PikoDBObservationContext::getOperation).containsExactly("read", "read", "write");
         assertThat(store).allSatisfy((child) -> assertThat(child.getParentObservation().getContextView())
             .isSameAs(cacheGet));
+    }
+
+    @Test
+    void aCacheableMissIsACacheGetHoldingAReadThenACachePutHoldingAWrite() {
+        AnnotationConfigApplicationContext context = new AnnotationConfigApplicationContext();
+        context.registerBean(PikoDB.class, () -> open(new PikoDBObservations(registry)));
+        context.register(CachingConfiguration.class);
+        context.refresh();
+        opened.add(context);
+        Titles titles = context.getBean(Titles.class);
+
+        Observation request = Observation.createNotStarted("http.server.requests", registry);
+        assertThat(request.observe(() -> titles.title("dune"))).isEqualTo("DUNE");
+
+        List<PikoDBObservationContext> cache = contexts(PikoDBObservationContext.Source.CACHE);
+        assertThat(cache).extracting(PikoDBObservationContext::getContextualName)
+            .containsExactly("pikodb cache get", "pikodb cache put");
+        assertThat(cache).allSatisfy((operation) -> assertThat(operation.getParentObservation()).isSameAs(request));
+        List<PikoDBObservationContext> store = contexts(PikoDBObservationContext.Source.STORE);
+        assertThat(store).extracting(PikoDBObservationContext::getOperation).containsExactly("read", "write");
+        assertThat(store.get(0).getParentObservation().getContextView()).isSameAs(cache.get(0));
+        assertThat(store.get(1).getParentObservation().getContextView()).isSameAs(cache.get(1));
     }
 
     @Test
@@ -285,6 +309,30 @@ class PikoDBObservationsTests {
         List<PikoDBObservationContext> found = contexts(source);
         assertThat(found).hasSize(1);
         return found.get(0);
+    }
+
+    /** A service whose results are cached. */
+    static class Titles {
+
+        @Cacheable("titles")
+        public String title(String id) {
+            return id.toUpperCase(java.util.Locale.ROOT);
+        }
+    }
+
+    @Configuration(proxyBeanMethods = false)
+    @EnableCaching
+    static class CachingConfiguration {
+
+        @Bean
+        PikoDBCacheManager cacheManager(PikoDB pikoDB) {
+            return PikoDBCacheManager.builder(pikoDB).build();
+        }
+
+        @Bean
+        Titles titles() {
+            return new Titles();
+        }
     }
 
     @Configuration(proxyBeanMethods = false)
