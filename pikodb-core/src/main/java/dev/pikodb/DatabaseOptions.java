@@ -1,6 +1,6 @@
 package dev.pikodb;
 
-import dev.pikodb.internal.directory.FileIO;
+import dev.pikodb.internal.directory.io.FileIO;
 import dev.pikodb.spi.StorageEngine;
 import java.nio.file.Path;
 import java.time.Clock;

@@ -1,6 +1,6 @@
 package dev.pikodb;
 
-import dev.pikodb.internal.directory.FileIO;
+import dev.pikodb.internal.directory.io.FileIO;
 
 /**
  * Opens the package-private file layer hook of {@link DatabaseOptions.Builder} to the tests in other

@@ -265,7 +265,7 @@ class BackgroundCompactionTest {
                 .doesNotContain("." + TABLE + ".retired");
     }
 
-    private static PikoDB open(Path directory, boolean durable, dev.pikodb.internal.directory.FileIO io) {
+    private static PikoDB open(Path directory, boolean durable, dev.pikodb.internal.directory.io.FileIO io) {
         PikoDB db = new PikoDB(TestHooks.withFileIO(
                 DatabaseOptions.builder().databaseDirectory(directory).durableWrites(durable), io).build());
         db.start();

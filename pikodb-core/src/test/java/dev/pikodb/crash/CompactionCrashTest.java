@@ -300,7 +300,7 @@ class CompactionCrashTest {
 
     // ---- helpers ------------------------------------------------------------------------------
 
-    private static PikoDB open(Path directory, boolean durable, dev.pikodb.internal.directory.FileIO io) {
+    private static PikoDB open(Path directory, boolean durable, dev.pikodb.internal.directory.io.FileIO io) {
         PikoDB db = new PikoDB(TestHooks.withInlineCompaction(TestHooks.withFileIO(
                 DatabaseOptions.builder().databaseDirectory(directory).durableWrites(durable), io)).build());
         db.start();

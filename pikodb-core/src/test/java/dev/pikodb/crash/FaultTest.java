@@ -12,7 +12,7 @@ import dev.pikodb.PikoDBException;
 import dev.pikodb.QuarantinedFile;
 import dev.pikodb.TestFiles;
 import dev.pikodb.TestHooks;
-import dev.pikodb.internal.directory.FileIO;
+import dev.pikodb.internal.directory.io.FileIO;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;

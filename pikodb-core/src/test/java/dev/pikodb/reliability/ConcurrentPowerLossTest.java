@@ -10,7 +10,7 @@ import dev.pikodb.NoSyncFileIO;
 import dev.pikodb.PikoDB;
 import dev.pikodb.TestFiles;
 import dev.pikodb.TestHooks;
-import dev.pikodb.internal.directory.FileIO;
+import dev.pikodb.internal.directory.io.FileIO;
 import dev.pikodb.reliability.PowerLossFileIO.Content;
 import dev.pikodb.reliability.PowerLossFileIO.Image;
 import dev.pikodb.reliability.PowerLossFileIO.Names;

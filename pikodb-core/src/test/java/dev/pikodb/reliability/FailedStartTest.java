@@ -9,7 +9,7 @@ import dev.pikodb.PikoDB;
 import dev.pikodb.PikoDBException;
 import dev.pikodb.TestFiles;
 import dev.pikodb.TestHooks;
-import dev.pikodb.internal.directory.FileIO;
+import dev.pikodb.internal.directory.io.FileIO;
 import dev.pikodb.reliability.FaultyFileIO.Kind;
 import dev.pikodb.reliability.FaultyFileIO.Mode;
 import java.io.IOException;

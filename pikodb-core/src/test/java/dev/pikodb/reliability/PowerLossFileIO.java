@@ -3,7 +3,7 @@ package dev.pikodb.reliability;
 import dev.pikodb.ForwardingFileIO;
 import dev.pikodb.NoSyncFileIO;
 import dev.pikodb.TestFiles;
-import dev.pikodb.internal.directory.FileIO;
+import dev.pikodb.internal.directory.io.FileIO;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;

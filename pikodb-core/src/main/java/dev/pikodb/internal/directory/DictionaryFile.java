@@ -2,6 +2,9 @@ package dev.pikodb.internal.directory;
 
 import dev.pikodb.Dictionary;
 import dev.pikodb.PikoDBException;
+import dev.pikodb.internal.directory.io.AtomicFile;
+import dev.pikodb.internal.directory.io.FileIO;
+import dev.pikodb.internal.directory.io.FileNames;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

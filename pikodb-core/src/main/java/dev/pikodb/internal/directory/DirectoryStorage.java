@@ -8,6 +8,10 @@ import dev.pikodb.PikoDBStatistics;
 import dev.pikodb.QuarantinedFile;
 import dev.pikodb.TableSummary;
 import dev.pikodb.internal.Validation;
+import dev.pikodb.internal.directory.io.DirectoryLock;
+import dev.pikodb.internal.directory.io.FileIO;
+import dev.pikodb.internal.directory.load.TableLoader;
+import dev.pikodb.internal.directory.records.Stats;
 import dev.pikodb.spi.EngineContext;
 import dev.pikodb.spi.EngineRecord;
 import dev.pikodb.spi.StorageEngine;
@@ -101,8 +105,10 @@ public final class DirectoryStorage implements StorageEngine {
             String problem = dictionaryFile.load();
             String unreadableDictionaries = problem == null ? null : problem
                     + "; records written with its dictionaries cannot be read until they are added again";
-            TableLoader loader = new TableLoader(context, this::intern, quarantined::add, ignored::add);
-            tables.putAll(loader.loadAll(dictionaryFile.path(), unreadableDictionaries));
+            TableLoader loader = new TableLoader(io, directory, stats, this::intern, quarantined::add, ignored::add);
+            loader.loadAll(dictionaryFile.path(), unreadableDictionaries).forEach((name, loaded) -> tables.put(name,
+                    new Table(context, name, loaded.records(), loaded.hasFile(), loaded.fileBytes(), loaded.journal(),
+                            loaded.retired())));
             dictionaryNamesInUse.addAll(loader.dictionaryNamesInUse());
             // A compaction cut short by a crash left a retired journal: finish it in the background.
             tables.values().stream().filter(Table::hasRetiredJournal).forEach(Table::scheduleCompaction);

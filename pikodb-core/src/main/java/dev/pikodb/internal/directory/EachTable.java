@@ -1,5 +1,6 @@
 package dev.pikodb.internal.directory;
 
+import dev.pikodb.internal.directory.io.HelperThreads;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;

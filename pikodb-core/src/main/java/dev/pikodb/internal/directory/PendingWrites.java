@@ -1,5 +1,7 @@
 package dev.pikodb.internal.directory;
 
+import dev.pikodb.internal.directory.records.Records;
+import dev.pikodb.internal.directory.records.StoredRecord;
 import java.util.ArrayDeque;
 import java.util.HashMap;
 

@@ -1,5 +1,7 @@
 package dev.pikodb.internal.directory;
 
+import dev.pikodb.internal.directory.io.FileIO;
+import dev.pikodb.internal.directory.records.Stats;
 import dev.pikodb.spi.ChangeSink;
 import java.nio.file.Path;
 import java.time.Clock;

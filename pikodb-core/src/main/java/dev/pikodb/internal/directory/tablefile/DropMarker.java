@@ -1,6 +1,8 @@
-package dev.pikodb.internal.directory;
+package dev.pikodb.internal.directory.tablefile;
 
 import dev.pikodb.internal.Validation;
+import dev.pikodb.internal.directory.io.FileIO;
+import dev.pikodb.internal.directory.io.FileNames;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -12,7 +14,7 @@ import org.slf4j.LoggerFactory;
  * Makes deleting a table all-or-nothing across crashes and failures, and keeps a deletion from ever
  * reaching a later table of the same name.
  *
- * <p><b>Procedure</b> (the {@link Table} holds its journal exclusively throughout):
+ * <p><b>Procedure</b> (the {@code Table} holds its journal exclusively throughout):
  * <ol>
  * <li>{@link #place}: create {@code .<table>.drop} holding the table name, force it, force the
  * directory. A marker counts only when its content is exactly the name its file name is derived
@@ -48,12 +50,12 @@ import org.slf4j.LoggerFactory;
  * otherwise.</li>
  * </ul>
  */
-final class DropMarker {
+public final class DropMarker {
 
     private static final Logger log = LoggerFactory.getLogger(DropMarker.class);
 
     /** What a failed {@link #place} left behind. */
-    enum Outcome {
+    public enum Outcome {
         /** No marker counts: the table is unchanged. */
         UNCHANGED,
         /** No marker exists, but its deletion may not be durable: unchanged, but no write may be acknowledged. */
@@ -63,10 +65,10 @@ final class DropMarker {
     }
 
     /** Thrown by {@link #place} when it fails; tells what it left behind. */
-    static final class PlacementException extends IOException {
+    public static final class PlacementException extends IOException {
         private static final long serialVersionUID = 1L;
 
-        final transient Outcome outcome;
+        public final transient Outcome outcome;
 
         PlacementException(Outcome outcome, IOException cause) {
             super(cause.toString(), cause);
@@ -82,7 +84,7 @@ final class DropMarker {
      *
      * @throws PlacementException when it fails, saying what is left
      */
-    static Path place(FileIO io, Path directory, String table) throws PlacementException {
+    public static Path place(FileIO io, Path directory, String table) throws PlacementException {
         Path marker = FileNames.dropMarker(directory, table);
         boolean complete = false;
         try {
@@ -117,7 +119,7 @@ final class DropMarker {
     }
 
     /** Removes the table's files, then the marker; idempotent, so it can be retried after a failure. */
-    static void complete(FileIO io, Path directory, String table, Path marker) throws IOException {
+    public static void complete(FileIO io, Path directory, String table, Path marker) throws IOException {
         io.deleteIfExists(FileNames.journal(directory, table));
         io.deleteIfExists(FileNames.retiredJournal(directory, table));
         io.deleteIfExists(directory.resolve(table));
@@ -127,7 +129,7 @@ final class DropMarker {
     }
 
     /** At start: completes the deletion a marker stands for, or removes a marker that counts for nothing. */
-    static void recover(FileIO io, Path directory, Path marker) throws IOException {
+    public static void recover(FileIO io, Path directory, Path marker) throws IOException {
         String table = tableOf(io, directory, marker);
         if (table != null) {
             log.info("Completing the deletion of table '{}' that was cut short", Validation.printable(table));
@@ -144,7 +146,7 @@ final class DropMarker {
      *
      * @return the table, or {@code null} when the marker counts for nothing
      */
-    static String tableOf(FileIO io, Path directory, Path marker) throws IOException {
+    public static String tableOf(FileIO io, Path directory, Path marker) throws IOException {
         String table = new String(io.readAll(marker), StandardCharsets.UTF_8);
         return Validation.tableNameProblem(table) == null && FileNames.dropMarker(directory, table).equals(marker)
                 ? table : null;

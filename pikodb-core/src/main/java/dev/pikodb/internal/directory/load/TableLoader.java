@@ -1,11 +1,19 @@
-package dev.pikodb.internal.directory;
+package dev.pikodb.internal.directory.load;
 
 import dev.pikodb.IgnoredFile;
 import dev.pikodb.QuarantinedFile;
 import dev.pikodb.internal.Validation;
+import dev.pikodb.internal.directory.io.FileIO;
+import dev.pikodb.internal.directory.io.FileNames;
+import dev.pikodb.internal.directory.journal.Journal;
+import dev.pikodb.internal.directory.journal.JournalFormat;
+import dev.pikodb.internal.directory.journal.JournalReader;
+import dev.pikodb.internal.directory.records.Records;
+import dev.pikodb.internal.directory.records.Stats;
+import dev.pikodb.internal.directory.tablefile.DropMarker;
+import dev.pikodb.internal.directory.tablefile.TableFileFormat;
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -27,7 +35,7 @@ import org.slf4j.LoggerFactory;
  * ({@link FileNames#isNodeLeftover}), are removed (the file they were meant to replace is intact);</li>
  * <li>each table is its file plus the replay of its journal; a journal ending in a torn frame is cut
  * there; a journal damaged in the middle is kept aside and the table opens with its intact prefix;</li>
- * <li>a journal retired by a compaction that was cut short ({@code .<table>.retired}, see {@link Table})
+ * <li>a journal retired by a compaction that was cut short ({@code .<table>.retired}, see the store's compaction)
  * is replayed between the table file and the journal, the two being one journal in two files: if the
  * retired one does not end cleanly and the journal holds writes, those writes follow a gap, so the
  * table opens with the intact prefix, a copy of the retired journal is kept and the journal is moved
@@ -47,21 +55,50 @@ import org.slf4j.LoggerFactory;
  * the next start would complete it all the same). Temporary files are removed last, once the start
  * can no longer fail; one that cannot be removed is left for a later start.
  */
-final class TableLoader {
+public final class TableLoader {
 
     private static final Logger log = LoggerFactory.getLogger(TableLoader.class);
 
-    private final StoreContext context;
+    private final FileIO io;
+    private final Path directory;
+    private final Stats stats;
     private final JournalFormat.Interner dictionaries;
     private final Consumer<QuarantinedFile> quarantine;
     private final Consumer<IgnoredFile> ignore;
 
-    TableLoader(StoreContext context, JournalFormat.Interner dictionaries, Consumer<QuarantinedFile> quarantine,
-            Consumer<IgnoredFile> ignore) {
-        this.context = context;
+    /**
+     * A loader of one directory.
+     *
+     * @param io the file layer
+     * @param directory the database directory
+     * @param stats the store's counters, which the loaded records update
+     * @param dictionaries shares one instance per dictionary name among the records
+     * @param quarantine told of each file moved aside
+     * @param ignore told of each file left where it is
+     */
+    public TableLoader(FileIO io, Path directory, Stats stats, JournalFormat.Interner dictionaries,
+            Consumer<QuarantinedFile> quarantine, Consumer<IgnoredFile> ignore) {
+        this.io = io;
+        this.directory = directory;
+        this.stats = stats;
         this.dictionaries = dictionaries;
         this.quarantine = quarantine;
         this.ignore = ignore;
+    }
+
+    /**
+     * A table as loaded: its records, whether its file exists and its size, its journal (released:
+     * opened when the table is written) and whether a retired journal is on disk.
+     *
+     * @param name the table's name
+     * @param records its records
+     * @param hasFile whether its table file exists
+     * @param fileBytes the table file's size
+     * @param journal its journal, or {@code null} when it has none
+     * @param retired whether a retired journal is on disk
+     */
+    public record LoadedTable(String name, Records records, boolean hasFile, long fileBytes, Journal journal,
+            boolean retired) {
     }
 
     /** A table read in the first phase, opened in the second. */
@@ -103,10 +140,10 @@ final class TableLoader {
      * @param dictionaries the dictionaries file
      * @param dictionariesProblem why the dictionaries file cannot be read, or {@code null} when it can:
      *     it is then moved aside with the rest, once every table has been read
-     * @return the tables by name
+     * @return the tables by name, in the order they are listed
      * @throws IOException when the directory cannot be read or acted on; nothing was changed then
      */
-    Map<String, Table> loadAll(Path dictionaries, String dictionariesProblem) throws IOException {
+    public Map<String, LoadedTable> loadAll(Path dictionaries, String dictionariesProblem) throws IOException {
         Plan plan = read();
         dictionaryNamesInUse.addAll(plan.dictionaryNamesInUse);
         if (dictionariesProblem != null) {
@@ -116,7 +153,7 @@ final class TableLoader {
     }
 
     /** The dictionaries that the loaded records use; known once {@link #loadAll} returned. */
-    Set<String> dictionaryNamesInUse() {
+    public Set<String> dictionaryNamesInUse() {
         return dictionaryNamesInUse;
     }
 
@@ -129,8 +166,6 @@ final class TableLoader {
      */
 
     private Plan read() throws IOException {
-        FileIO io = context.io();
-        Path directory = context.directory();
         Plan plan = new Plan();
         List<Path> files = io.list(directory);
         for (Path path : files) {
@@ -169,7 +204,7 @@ final class TableLoader {
         }
         byte[][] journalBytes = new byte[journalFiles.size()][];
         ParallelReads.run(journalFiles.size(), "pikodb-start",
-                i -> journalBytes[i] = context.io().readAll(journalFiles.get(i)));
+                i -> journalBytes[i] = io.readAll(journalFiles.get(i)));
         for (int i = 0; i < journalFiles.size(); i++) {
             Path path = journalFiles.get(i);
             boolean retired = FileNames.isRetiredJournal(path.getFileName().toString());
@@ -217,8 +252,8 @@ final class TableLoader {
         if (plan.dropped.contains(header.table())) {
             return;
         }
-        Path expected = retired ? FileNames.retiredJournal(context.directory(), header.table())
-                : FileNames.journal(context.directory(), header.table());
+        Path expected = retired ? FileNames.retiredJournal(directory, header.table())
+                : FileNames.journal(directory, header.table());
         if (Validation.tableNameProblem(header.table()) != null || !expected.equals(path)) {
             plan.aside.add(new Aside(header.table(), path, "the journal does not belong to a valid table name", null));
             return;
@@ -264,16 +299,16 @@ final class TableLoader {
             usesDictionaries[0] = true;
             return this.dictionaries.intern(name);
         };
-        Path file = context.directory().resolve(table);
-        Path journalPath = FileNames.journal(context.directory(), table);
-        Path retiredPath = FileNames.retiredJournal(context.directory(), table);
+        Path file = directory.resolve(table);
+        Path journalPath = FileNames.journal(directory, table);
+        Path retiredPath = FileNames.retiredJournal(directory, table);
         Records records = null;
         long fileBytes = 0;
         if (hasFile) {
-            byte[] bytes = context.io().readAll(file);
+            byte[] bytes = io.readAll(file);
             String problem = null;
             try {
-                records = TableFileFormat.read(bytes, context.stats(), dictionaries);
+                records = TableFileFormat.read(bytes, stats, dictionaries);
             } catch (TableFileFormat.MalformedTableFileException e) {
                 problem = e.getMessage();
             } catch (RuntimeException e) {
@@ -295,7 +330,7 @@ final class TableLoader {
             fileBytes = bytes.length;
         }
         if (records == null) {
-            records = new Records(context.stats());
+            records = new Records(stats);
         }
         long retiredLength = -1;
         boolean gap = false;
@@ -363,11 +398,9 @@ final class TableLoader {
 
     // ---- second phase: act -------------------------------------------------------------------
 
-    private Map<String, Table> act(Plan plan) throws IOException {
-        FileIO io = context.io();
-        Path directory = context.directory();
+    private Map<String, LoadedTable> act(Plan plan) throws IOException {
         List<Done> done = new ArrayList<>();
-        Map<String, Table> tables = new LinkedHashMap<>();
+        Map<String, LoadedTable> tables = new LinkedHashMap<>();
         try {
             for (Path marker : plan.dropMarkers) {
                 DropMarker.recover(io, directory, marker);
@@ -387,11 +420,11 @@ final class TableLoader {
                     Journal.open(io, FileNames.retiredJournal(directory, loaded.table()), loaded.table(),
                             loaded.retiredLength(), loaded.retiredFileLength()).close();
                 }
-                tables.put(loaded.table(), new Table(context, loaded.table(), loaded.records(), loaded.hasFile(),
+                tables.put(loaded.table(), new LoadedTable(loaded.table(), loaded.records(), loaded.hasFile(),
                         loaded.fileBytes(), journal, loaded.retiredLength() >= 0));
             }
         } catch (IOException | RuntimeException e) {
-            tables.values().forEach(Table::abandon);
+            // The journals opened above are released (not open): nothing of theirs to close.
             undo(done, e);
             throw e;
         }
@@ -417,7 +450,7 @@ final class TableLoader {
     private void removeLeftover(Path leftover) {
         log.info("Removing {}, left by an interrupted rewrite; the file it was to replace is intact", leftover);
         try {
-            context.io().deleteIfExists(leftover);
+            io.deleteIfExists(leftover);
         } catch (IOException e) {
             log.warn("Could not remove {} ({}); it is left in place and will be removed at a later start",
                     leftover, e.toString());
@@ -426,16 +459,16 @@ final class TableLoader {
 
     private QuarantinedFile moveAside(Aside aside) throws IOException {
         Instant now = Instant.now();
-        Path target = FileNames.quarantine(context.directory(), aside.file(), now);
-        context.io().atomicMove(aside.file(), target);
+        Path target = FileNames.quarantine(directory, aside.file(), now);
+        io.atomicMove(aside.file(), target);
         return new QuarantinedFile(aside.table(), aside.file(), target, aside.reason(), now);
     }
 
     /** Keeps a copy of a damaged journal; the journal itself is then cut after its intact prefix. */
     private QuarantinedFile keepCopy(Aside aside) throws IOException {
         Instant now = Instant.now();
-        Path copy = FileNames.quarantine(context.directory(), aside.file(), now);
-        try (FileIO.Handle handle = context.io().open(copy, true, true)) {
+        Path copy = FileNames.quarantine(directory, aside.file(), now);
+        try (FileIO.Handle handle = io.open(copy, true, true)) {
             handle.append(ByteBuffer.wrap(aside.copy()));
             handle.force();
         }
@@ -448,9 +481,9 @@ final class TableLoader {
             QuarantinedFile file = done.get(i).file();
             try {
                 if (done.get(i).aside().copy() != null) {
-                    context.io().deleteIfExists(file.movedTo());
+                    io.deleteIfExists(file.movedTo());
                 } else {
-                    context.io().atomicMove(file.movedTo(), file.originalFile());
+                    io.atomicMove(file.movedTo(), file.originalFile());
                 }
             } catch (IOException | RuntimeException e) {
                 failure.addSuppressed(e);

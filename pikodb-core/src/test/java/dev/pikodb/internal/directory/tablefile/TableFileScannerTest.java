@@ -1,8 +1,12 @@
-package dev.pikodb.internal.directory;
+package dev.pikodb.internal.directory.tablefile;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.pikodb.internal.directory.journal.JournalFormat;
+import dev.pikodb.internal.directory.records.Records;
+import dev.pikodb.internal.directory.records.Stats;
+import dev.pikodb.internal.directory.records.StoredRecord;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;

@@ -1,4 +1,4 @@
-package dev.pikodb.internal.directory;
+package dev.pikodb.internal.directory.io;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;

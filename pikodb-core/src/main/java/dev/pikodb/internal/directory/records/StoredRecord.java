@@ -1,4 +1,4 @@
-package dev.pikodb.internal.directory;
+package dev.pikodb.internal.directory.records;
 
 import dev.pikodb.spi.EngineRecord;
 import java.lang.invoke.MethodHandles;
@@ -21,13 +21,13 @@ public final class StoredRecord implements EngineRecord {
     static final int PACKED_HEADER = 16;
     private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.BIG_ENDIAN);
 
-    final byte[] bytes;
-    final int valueOffset;
-    final long version;
-    final long timestamp;
-    final boolean expires;
-    final long expiration;
-    final String dictionaryName;
+    public final byte[] bytes;
+    public final int valueOffset;
+    public final long version;
+    public final long timestamp;
+    public final boolean expires;
+    public final long expiration;
+    public final String dictionaryName;
 
     private StoredRecord(byte[] bytes, int valueOffset, long version, long timestamp, Long expiration,
             String dictionaryName) {
@@ -41,12 +41,12 @@ public final class StoredRecord implements EngineRecord {
     }
 
     /** A record whose value is {@code json}, taken as is (plain records get a copy with a header). */
-    static StoredRecord of(byte[] json, long version, long timestamp, Long expiration, String dictionaryName) {
+    public static StoredRecord of(byte[] json, long version, long timestamp, Long expiration, String dictionaryName) {
         return of(json, 0, json.length, version, timestamp, expiration, dictionaryName);
     }
 
     /** A record whose value is the bytes {@code json[from, to)}. */
-    static StoredRecord of(byte[] json, int from, int to, long version, long timestamp, Long expiration,
+    public static StoredRecord of(byte[] json, int from, int to, long version, long timestamp, Long expiration,
             String dictionaryName) {
         if (expiration == null && dictionaryName == null) {
             byte[] packed = new byte[PACKED_HEADER + to - from];
@@ -60,12 +60,12 @@ public final class StoredRecord implements EngineRecord {
     }
 
     /** What {@link Records} keeps for this record: the packed array of a plain record, else this. */
-    Object held() {
+    public Object held() {
         return valueOffset == PACKED_HEADER && !expires && dictionaryName == null ? bytes : this;
     }
 
     /** The record that {@link #held()} returned. */
-    static StoredRecord of(Object held) {
+    public static StoredRecord of(Object held) {
         if (held instanceof byte[] packed) {
             return new StoredRecord(packed, PACKED_HEADER, (long) LONGS.get(packed, 0), (long) LONGS.get(packed, 8),
                     null, null);
@@ -78,15 +78,15 @@ public final class StoredRecord implements EngineRecord {
         return held instanceof StoredRecord record && record.expires;
     }
 
-    int valueLength() {
+    public int valueLength() {
         return bytes.length - valueOffset;
     }
 
-    boolean isExpired(long now) {
+    public boolean isExpired(long now) {
         return expires && now > expiration;
     }
 
-    Long expirationOrNull() {
+    public Long expirationOrNull() {
         return expires ? expiration : null;
     }
 

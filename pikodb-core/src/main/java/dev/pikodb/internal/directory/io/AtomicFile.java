@@ -1,4 +1,4 @@
-package dev.pikodb.internal.directory;
+package dev.pikodb.internal.directory.io;
 
 import java.io.IOException;
 import java.io.OutputStream;
@@ -10,11 +10,11 @@ import java.nio.file.Path;
  * Always forced, whatever the durability mode: callers rely on the new content being on disk before
  * they discard what it replaces.
  */
-final class AtomicFile {
+public final class AtomicFile {
 
     /** Writes the new content. */
     @FunctionalInterface
-    interface Content {
+    public interface Content {
         void writeTo(OutputStream out) throws IOException;
     }
 
@@ -27,7 +27,7 @@ final class AtomicFile {
      * @return the number of bytes written
      * @throws IOException when any step fails; the target is then unchanged or fully replaced
      */
-    static long replace(FileIO io, Path directory, Path target, Path temp, Content content) throws IOException {
+    public static long replace(FileIO io, Path directory, Path target, Path temp, Content content) throws IOException {
         return replace(io, directory, target, temp, content, true);
     }
 
@@ -39,7 +39,7 @@ final class AtomicFile {
      * @return the number of bytes written
      * @throws IOException when any step fails; the target is then unchanged or fully replaced
      */
-    static long replace(FileIO io, Path directory, Path target, Path temp, Content content, boolean forceDirectory)
+    public static long replace(FileIO io, Path directory, Path target, Path temp, Content content, boolean forceDirectory)
             throws IOException {
         long written;
         try (FileIO.Handle handle = io.open(temp, true, true)) {

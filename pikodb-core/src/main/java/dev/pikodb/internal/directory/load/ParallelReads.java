@@ -1,5 +1,6 @@
-package dev.pikodb.internal.directory;
+package dev.pikodb.internal.directory.load;
 
+import dev.pikodb.internal.directory.io.HelperThreads;
 import java.io.IOException;
 import java.util.concurrent.atomic.AtomicInteger;
 

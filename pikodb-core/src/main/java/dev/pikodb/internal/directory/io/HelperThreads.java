@@ -1,4 +1,4 @@
-package dev.pikodb.internal.directory;
+package dev.pikodb.internal.directory.io;
 
 /**
  * Runs one piece of work on the calling thread and on a few short-lived daemon helpers at once, and
@@ -6,7 +6,7 @@ package dev.pikodb.internal.directory;
  * for after the wait, never cuts it short, so no helper is still touching the store's files when
  * the caller goes on. The work itself shares its tasks out (each thread takes the next one).
  */
-final class HelperThreads {
+public final class HelperThreads {
 
     private HelperThreads() {
     }
@@ -18,7 +18,7 @@ final class HelperThreads {
      * @param helpers how many threads to start besides the caller
      * @param namePrefix the helpers' name; each gets {@code -1}, {@code -2}... after it
      */
-    static void run(Runnable work, int helpers, String namePrefix) {
+    public static void run(Runnable work, int helpers, String namePrefix) {
         Thread[] threads = new Thread[helpers];
         for (int i = 0; i < threads.length; i++) {
             threads[i] = new Thread(work, namePrefix + "-" + (i + 1));

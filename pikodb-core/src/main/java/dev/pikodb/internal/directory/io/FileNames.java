@@ -1,4 +1,4 @@
-package dev.pikodb.internal.directory;
+package dev.pikodb.internal.directory.io;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -14,7 +14,7 @@ import java.util.regex.Pattern;
  * The names of the files in a database directory.
  *
  * <pre>
- *   users                     table file: the whole table as JSON (see {@link TableFileFormat})
+ *   users                     table file: the whole table as JSON (see {@code TableFileFormat})
  *   .users.journal            the table's journal: writes since the table file was last rewritten
  *   .users.retired            a journal set aside by a compaction in progress: its writes are in
  *                             memory and being written to a new table file, after which it is deleted
@@ -71,39 +71,39 @@ public final class FileNames {
         return !fileName.startsWith(".") && NODE_LEFTOVER.matcher(fileName).matches();
     }
 
-    static Path journal(Path directory, String table) {
+    public static Path journal(Path directory, String table) {
         return directory.resolve("." + base(table) + ".journal");
     }
 
-    static boolean isJournal(String fileName) {
+    public static boolean isJournal(String fileName) {
         return fileName.startsWith(".") && fileName.endsWith(".journal");
     }
 
-    static Path retiredJournal(Path directory, String table) {
+    public static Path retiredJournal(Path directory, String table) {
         return directory.resolve("." + base(table) + ".retired");
     }
 
-    static boolean isRetiredJournal(String fileName) {
+    public static boolean isRetiredJournal(String fileName) {
         return fileName.startsWith(".") && fileName.endsWith(".retired");
     }
 
-    static Path compactionTemp(Path directory, String table) {
+    public static Path compactionTemp(Path directory, String table) {
         return directory.resolve("." + base(table) + ".compact");
     }
 
-    static boolean isCompactionTemp(String fileName) {
+    public static boolean isCompactionTemp(String fileName) {
         return fileName.startsWith(".") && fileName.endsWith(".compact");
     }
 
-    static Path dropMarker(Path directory, String table) {
+    public static Path dropMarker(Path directory, String table) {
         return directory.resolve("." + base(table) + ".drop");
     }
 
-    static boolean isDropMarker(String fileName) {
+    public static boolean isDropMarker(String fileName) {
         return fileName.startsWith(".") && fileName.endsWith(".drop");
     }
 
-    static Path quarantine(Path directory, Path file, Instant when) {
+    public static Path quarantine(Path directory, Path file, Instant when) {
         String name = file.getFileName().toString();
         String stem = name.startsWith(".") ? name.substring(1) : name;
         if (stem.getBytes(StandardCharsets.UTF_8).length > MAX_BASE_BYTES) {

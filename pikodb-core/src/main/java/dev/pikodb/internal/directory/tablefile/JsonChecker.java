@@ -1,4 +1,4 @@
-package dev.pikodb.internal.directory;
+package dev.pikodb.internal.directory.tablefile;
 
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;

@@ -1,4 +1,4 @@
-package dev.pikodb.internal.directory;
+package dev.pikodb.internal.directory.records;
 
 import dev.pikodb.ChangeEvent;
 import dev.pikodb.spi.ChangeSink;
@@ -10,11 +10,11 @@ import java.util.function.BiConsumer;
 
 /**
  * The records of one table as visible to readers. Reads take no lock; expired records are invisible
- * and are removed when a read meets them. Only the owning {@link Table} (or the loader, before the
+ * and are removed when a read meets them. Only the owning {@code Table} (or the loader, before the
  * table is shared) adds or replaces records, and only once they are persisted. Records are held in
  * the compact form of {@link StoredRecord#held()}.
  */
-final class Records {
+public final class Records {
 
     private final Map<String, Object> map;
     private final Stats stats;
@@ -22,18 +22,18 @@ final class Records {
     private String table;
     private ChangeSink changes = ChangeSink.NONE;
 
-    Records(Stats stats) {
+    public Records(Stats stats) {
         this(stats, 0);
     }
 
     /** Records sized for {@code expected} keys, so that adding them does not grow the map step by step. */
-    Records(Stats stats, int expected) {
+    public Records(Stats stats, int expected) {
         this.stats = stats;
         this.map = expected <= 0 ? new ConcurrentHashMap<>() : new ConcurrentHashMap<>(expected);
     }
 
     /** The record of a key, expired or not. */
-    StoredRecord raw(String key) {
+    public StoredRecord raw(String key) {
         Object held = map.get(key);
         return held == null ? null : StoredRecord.of(held);
     }
@@ -43,12 +43,12 @@ final class Records {
      * While someone listens, each change and its report happen under this object's monitor, so the
      * reports of one key are in the order of the changes.
      */
-    void publishTo(String table, ChangeSink changes) {
+    public void publishTo(String table, ChangeSink changes) {
         this.table = table;
         this.changes = changes;
     }
 
-    void put(String key, StoredRecord record) {
+    public void put(String key, StoredRecord record) {
         if (!changes.active()) {
             map.put(key, record.held());
             return;
@@ -63,7 +63,7 @@ final class Records {
         }
     }
 
-    void remove(String key) {
+    public void remove(String key) {
         if (!changes.active()) {
             map.remove(key);
             return;
@@ -76,12 +76,12 @@ final class Records {
         }
     }
 
-    void clear() {
+    public void clear() {
         map.clear();
     }
 
     /** The live record of a key, or null; an expired record is removed on the way. */
-    StoredRecord live(String key, long now) {
+    public StoredRecord live(String key, long now) {
         Object held = map.get(key);
         if (held == null) {
             return null;
@@ -95,7 +95,7 @@ final class Records {
     }
 
     /** Visits every live record; expired ones are removed on the way. */
-    void forEachLive(long now, BiConsumer<String, StoredRecord> action) {
+    public void forEachLive(long now, BiConsumer<String, StoredRecord> action) {
         for (Map.Entry<String, Object> entry : map.entrySet()) {
             Object held = entry.getValue();
             if (!removeIfExpired(entry.getKey(), held, now)) {
@@ -105,7 +105,7 @@ final class Records {
     }
 
     /** Every record, expired ones included: what a table file rewrite starts from. */
-    Iterable<Map.Entry<String, StoredRecord>> all() {
+    public Iterable<Map.Entry<String, StoredRecord>> all() {
         return () -> new Iterator<>() {
             private final Iterator<Map.Entry<String, Object>> entries = map.entrySet().iterator();
 
@@ -123,7 +123,7 @@ final class Records {
     }
 
     /** Removes expired records; they leave the table file at its next rewrite. */
-    int removeExpired(long now) {
+    public int removeExpired(long now) {
         int removed = 0;
         for (Map.Entry<String, Object> entry : map.entrySet()) {
             if (removeIfExpired(entry.getKey(), entry.getValue(), now)) {
@@ -134,7 +134,7 @@ final class Records {
     }
 
     /** Counts live records, removing expired ones. */
-    int liveCount(long now) {
+    public int liveCount(long now) {
         int live = 0;
         for (Map.Entry<String, Object> entry : map.entrySet()) {
             if (!removeIfExpired(entry.getKey(), entry.getValue(), now)) {
@@ -148,21 +148,21 @@ final class Records {
      * Whether expired records were removed from memory since the table file was last rewritten, so
      * that the file still holds records the table no longer has.
      */
-    boolean expiredRemovedSinceRewrite() {
+    public boolean expiredRemovedSinceRewrite() {
         return expiredRemoved;
     }
 
     /** Called when the table file is rewritten from these records. */
-    void rewritten() {
+    public void rewritten() {
         expiredRemoved = false;
     }
 
     /** Records held, expired-but-not-yet-removed included. O(1). */
-    int size() {
+    public int size() {
         return map.size();
     }
 
-    void collectDictionaryNames(Set<String> into) {
+    public void collectDictionaryNames(Set<String> into) {
         for (Object held : map.values()) {
             if (held instanceof StoredRecord record && record.dictionaryName != null) {
                 into.add(record.dictionaryName);

@@ -1,4 +1,7 @@
-package dev.pikodb.internal.directory;
+package dev.pikodb.internal.directory.tablefile;
+
+import dev.pikodb.internal.directory.journal.JournalFormat;
+import dev.pikodb.internal.directory.records.StoredRecord;
 
 /**
  * The fast path of reading a table file ({@link TableFileFormat}): one pass over the bytes that checks

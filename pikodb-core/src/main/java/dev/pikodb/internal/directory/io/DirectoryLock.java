@@ -1,4 +1,4 @@
-package dev.pikodb.internal.directory;
+package dev.pikodb.internal.directory.io;
 
 import dev.pikodb.PikoDBException;
 import java.io.Closeable;
@@ -18,7 +18,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * owner's process id for error messages. The operating system releases the lock when the process
  * dies, so a killed process never blocks the next start.
  */
-final class DirectoryLock implements Closeable {
+public final class DirectoryLock implements Closeable {
 
     private static final Set<Path> HELD_IN_THIS_JVM = ConcurrentHashMap.newKeySet();
 
@@ -32,7 +32,7 @@ final class DirectoryLock implements Closeable {
         this.lock = lock;
     }
 
-    static DirectoryLock acquire(Path directory) {
+    public static DirectoryLock acquire(Path directory) {
         Path real;
         try {
             real = directory.toRealPath();

@@ -1,5 +1,6 @@
-package dev.pikodb.internal.directory;
+package dev.pikodb.internal.directory.journal;
 
+import dev.pikodb.internal.directory.io.FileIO;
 import java.io.Closeable;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -7,12 +8,12 @@ import java.nio.file.Path;
 
 /**
  * The append-only journal of one table (format: {@link JournalFormat}). Its file is open only while
- * the table uses it: {@link OpenJournals} releases the journals of idle tables, so that open files
+ * the table uses it: {@code OpenJournals} releases the journals of idle tables, so that open files
  * stay within a budget however many tables exist, and {@link #ensureOpen()} opens the file again.
- * Not thread-safe: the owning {@link Table} serialises appends, truncations and releases; a force
+ * Not thread-safe: the owning {@code Table} serialises appends, truncations and releases; a force
  * may run beside an append.
  */
-final class Journal implements Closeable {
+public final class Journal implements Closeable {
 
     private final FileIO io;
     // Changes once, when a compaction sets the journal aside (renameTo).
@@ -31,7 +32,7 @@ final class Journal implements Closeable {
     }
 
     /** Creates a new, empty journal (replacing any file at {@code path}); it is left open. */
-    static Journal create(FileIO io, Path directory, Path path, String table, boolean durable) throws IOException {
+    public static Journal create(FileIO io, Path directory, Path path, String table, boolean durable) throws IOException {
         byte[] header = JournalFormat.header(table);
         FileIO.Handle handle = io.open(path, true, true);
         try {
@@ -55,7 +56,7 @@ final class Journal implements Closeable {
      *     nothing to cut and the file is not even opened (a start over many tables opens each journal
      *     only once, to read it)
      */
-    static Journal open(FileIO io, Path path, String table, long validLength, long length) throws IOException {
+    public static Journal open(FileIO io, Path path, String table, long validLength, long length) throws IOException {
         if (length != validLength) {
             try (FileIO.Handle handle = io.open(path, false, false)) {
                 if (handle.size() != validLength) {
@@ -73,7 +74,7 @@ final class Journal implements Closeable {
      * @return true if it was opened now
      * @throws IOException when it cannot be opened, or no longer has the length this journal wrote
      */
-    boolean ensureOpen() throws IOException {
+    public boolean ensureOpen() throws IOException {
         // Every append comes here: an open journal costs no lock (a rename may hold it meanwhile).
         return handle == null && reopen();
     }
@@ -104,7 +105,7 @@ final class Journal implements Closeable {
      *
      * @throws IOException when the file is still under its old name, or its name is unknown
      */
-    synchronized void renameTo(Path target) throws IOException {
+    public synchronized void renameTo(Path target) throws IOException {
         try {
             io.atomicMove(path, target);
         } catch (IOException e) {
@@ -124,7 +125,7 @@ final class Journal implements Closeable {
     }
 
     /** A rename reported a failure and the file system could not tell whether it happened. */
-    static final class UnknownNameException extends IOException {
+    public static final class UnknownNameException extends IOException {
         private static final long serialVersionUID = 1L;
 
         UnknownNameException(Path from, Path to, IOException cause) {
@@ -132,12 +133,12 @@ final class Journal implements Closeable {
         }
     }
 
-    boolean isOpen() {
+    public boolean isOpen() {
         return handle != null;
     }
 
     /** Closes the file until {@link #ensureOpen()}; nothing may be using it. */
-    synchronized void release() throws IOException {
+    public synchronized void release() throws IOException {
         FileIO.Handle open = handle;
         if (open != null) {
             handle = null;
@@ -145,18 +146,18 @@ final class Journal implements Closeable {
         }
     }
 
-    void append(ByteBuffer frame) throws IOException {
+    public void append(ByteBuffer frame) throws IOException {
         int length = frame.remaining();
         open().append(frame);
         size += length;
     }
 
-    void force() throws IOException {
+    public void force() throws IOException {
         open().force();
     }
 
     /** Empties the journal after its content has been written to the table file. */
-    void reset() throws IOException {
+    public void reset() throws IOException {
         FileIO.Handle open = open();
         open.truncate(headerLength);
         open.force();
@@ -171,11 +172,11 @@ final class Journal implements Closeable {
         return open;
     }
 
-    boolean hasFrames() {
+    public boolean hasFrames() {
         return size > headerLength;
     }
 
-    long size() {
+    public long size() {
         return size;
     }
 

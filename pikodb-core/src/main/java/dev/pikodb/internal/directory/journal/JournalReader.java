@@ -1,5 +1,6 @@
-package dev.pikodb.internal.directory;
+package dev.pikodb.internal.directory.journal;
 
+import dev.pikodb.internal.directory.records.Records;
 import java.nio.ByteBuffer;
 
 /**
@@ -26,13 +27,13 @@ import java.nio.ByteBuffer;
  * too many after a power failure costs a look at a file; truncating silently could hide lost data.</li>
  * </ul>
  */
-final class JournalReader {
+public final class JournalReader {
 
     private JournalReader() {
     }
 
     /** How a journal ends. */
-    enum Ending {
+    public enum Ending {
         /** Every byte belongs to a valid frame. */
         CLEAN,
         /** An incomplete or bad frame at the end, with nothing valid after it. */
@@ -51,10 +52,10 @@ final class JournalReader {
      * @param frames frames applied
      * @param table the table named in the header, or {@code null} with {@link Ending#BAD_HEADER}
      */
-    record Result(Ending ending, long validLength, int frames, String table) {
+    public record Result(Ending ending, long validLength, int frames, String table) {
     }
 
-    static Result replay(byte[] bytes, Records records, JournalFormat.Interner dictionaries) {
+    public static Result replay(byte[] bytes, Records records, JournalFormat.Interner dictionaries) {
         JournalFormat.Header header = JournalFormat.readHeader(bytes);
         if (header == null) {
             return new Result(Ending.BAD_HEADER, 0, 0, null);

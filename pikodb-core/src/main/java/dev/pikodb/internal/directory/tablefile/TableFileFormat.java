@@ -1,6 +1,10 @@
-package dev.pikodb.internal.directory;
+package dev.pikodb.internal.directory.tablefile;
 
 import dev.pikodb.internal.Validation;
+import dev.pikodb.internal.directory.journal.JournalFormat;
+import dev.pikodb.internal.directory.records.Records;
+import dev.pikodb.internal.directory.records.Stats;
+import dev.pikodb.internal.directory.records.StoredRecord;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
@@ -28,7 +32,7 @@ import tools.jackson.core.json.JsonFactory;
  * expiration or {@code null}. One pair per line. When reading, a missing {@code v} counts as 1, a
  * missing {@code t} as 0, a missing or null {@code x} as no expiration, and unknown fields are ignored.
  */
-final class TableFileFormat {
+public final class TableFileFormat {
 
     /**
      * Nesting far beyond what values may have: values are skipped, never built, here (Jackson skips
@@ -57,7 +61,7 @@ final class TableFileFormat {
     }
 
     /** Writes every record that is not expired at {@code now}. */
-    static void write(OutputStream out, Iterable<Map.Entry<String, StoredRecord>> records, long now) throws IOException {
+    public static void write(OutputStream out, Iterable<Map.Entry<String, StoredRecord>> records, long now) throws IOException {
         out.write('[');
         boolean first = true;
         for (Map.Entry<String, StoredRecord> entry : records) {
@@ -93,7 +97,7 @@ final class TableFileFormat {
     }
 
     /** Thrown when a table file is not in this format. */
-    static final class MalformedTableFileException extends Exception {
+    public static final class MalformedTableFileException extends Exception {
         private static final long serialVersionUID = 1L;
 
         MalformedTableFileException(String message) {
@@ -147,7 +151,7 @@ final class TableFileFormat {
      * @return the file's records
      * @throws MalformedTableFileException naming the problem and its byte offset
      */
-    static Records read(byte[] bytes, Stats stats, JournalFormat.Interner dictionaries)
+    public static Records read(byte[] bytes, Stats stats, JournalFormat.Interner dictionaries)
             throws MalformedTableFileException {
         Entries entries = new Entries();
         if (!TableFileScanner.read(bytes, entries, dictionaries)) {

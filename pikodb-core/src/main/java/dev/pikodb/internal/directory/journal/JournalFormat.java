@@ -1,6 +1,7 @@
-package dev.pikodb.internal.directory;
+package dev.pikodb.internal.directory.journal;
 
 import dev.pikodb.internal.Validation;
+import dev.pikodb.internal.directory.records.StoredRecord;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
@@ -31,12 +32,12 @@ import java.util.zip.CRC32C;
  *
  * All integers are big-endian. A frame carries the complete new state of its key (not a difference),
  * so replaying a frame twice gives the same table: this is what makes compaction crash-safe (see
- * {@link Table}). A frame is valid only when it is complete and its checksum matches; a length of 0
+ * {@code Table}). A frame is valid only when it is complete and its checksum matches; a length of 0
  * (a run of zero bytes, as a file system may leave after a crash) is never valid.
  */
-final class JournalFormat {
+public final class JournalFormat {
 
-    static final byte[] MAGIC = "PIKOJRN1".getBytes(StandardCharsets.US_ASCII);
+    public static final byte[] MAGIC = "PIKOJRN1".getBytes(StandardCharsets.US_ASCII);
     static final int FRAME_HEADER = 8;
     static final int MAX_PAYLOAD = 1 << 30;
     static final byte SET = 1;
@@ -48,7 +49,7 @@ final class JournalFormat {
     private JournalFormat() {
     }
 
-    static byte[] header(String table) {
+    public static byte[] header(String table) {
         byte[] name = table.getBytes(StandardCharsets.UTF_8);
         ByteBuffer buffer = ByteBuffer.allocate(MAGIC.length + 2 + name.length + 4);
         buffer.put(MAGIC).putShort((short) name.length).put(name).putInt(crc(name, 0, name.length));
@@ -61,7 +62,7 @@ final class JournalFormat {
      * @return the table name and the header's length, or {@code null} when the bytes do not start with
      *     a complete, valid header
      */
-    static Header readHeader(byte[] bytes) {
+    public static Header readHeader(byte[] bytes) {
         if (bytes.length < MAGIC.length + 2 || !Arrays.equals(bytes, 0, MAGIC.length, MAGIC, 0, MAGIC.length)) {
             return null;
         }
@@ -77,10 +78,10 @@ final class JournalFormat {
         return new Header(new String(bytes, 10, nameLength, StandardCharsets.UTF_8), end);
     }
 
-    record Header(String table, int length) {
+    public record Header(String table, int length) {
     }
 
-    static ByteBuffer setFrame(String key, StoredRecord record) {
+    public static ByteBuffer setFrame(String key, StoredRecord record) {
         byte[] keyBytes = utf8Key(key);
         byte[] dictionary = record.dictionaryName == null ? new byte[0]
                 : record.dictionaryName.getBytes(StandardCharsets.UTF_8);
@@ -99,7 +100,7 @@ final class JournalFormat {
         return seal(frame, payload);
     }
 
-    static ByteBuffer deleteFrame(String key) {
+    public static ByteBuffer deleteFrame(String key) {
         byte[] keyBytes = utf8Key(key);
         int payload = 1 + (keyBytes != null ? 2 + keyBytes.length : 4 + 2 * key.length());
         ByteBuffer frame = ByteBuffer.allocate(FRAME_HEADER + payload);
@@ -197,7 +198,7 @@ final class JournalFormat {
 
     /** Shares one String instance per dictionary name among all records. */
     @FunctionalInterface
-    interface Interner {
+    public interface Interner {
         String intern(String name);
     }
 }
