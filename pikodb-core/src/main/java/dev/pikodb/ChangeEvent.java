@@ -6,15 +6,52 @@ package dev.pikodb;
  * <p>Versions: for {@link Kind#WRITTEN} the record's new version and the version it replaced (0 when
  * the key had no live record); for {@link Kind#DELETED} and {@link Kind#EXPIRED} the version of the
  * record removed, and 0 as the new version; for {@link Kind#TABLE_DELETED} the key is {@code null}
- * and both versions are 0.
+ * and both versions are 0; for {@link Kind#MISSED} the table and key are {@code null}, both versions
+ * are 0 and {@link #missed()} says how many changes were not delivered.
+ *
+ * <p><b>Gaps.</b> Changes wait for the listeners in a bounded queue
+ * ({@link DatabaseOptions.Builder#changeEventQueueCapacity(int)}), so that a slow or blocked listener
+ * never blocks a write nor fills the memory. When the queue is full, further changes are dropped and
+ * counted ({@link PikoDBStatistics#droppedChangeEvents()}), and the listeners then receive one
+ * {@link Kind#MISSED} event at the place of the dropped changes: every change before it and after it
+ * is delivered as usual. A listener that keeps state derived from the changes (a local cache, a
+ * projection) can no longer trust it when it receives one, and should rebuild it from the store.
  *
  * @param kind what happened
  * @param table the table
  * @param key the key, or {@code null} for {@link Kind#TABLE_DELETED}
  * @param previousVersion the version before the change (0: none)
  * @param version the version after the change (0: none)
+ * @param missed for {@link Kind#MISSED}: how many changes were dropped in its place; 0 for every other
+ *     kind
  */
-public record ChangeEvent(Kind kind, String table, String key, long previousVersion, long version) {
+public record ChangeEvent(Kind kind, String table, String key, long previousVersion, long version, long missed) {
+
+    /**
+     * Checks the event.
+     *
+     * @throws IllegalArgumentException when {@code missed} is not positive for {@link Kind#MISSED} or
+     *     not 0 for another kind
+     */
+    public ChangeEvent {
+        if (kind == Kind.MISSED ? missed <= 0 : missed != 0) {
+            throw new IllegalArgumentException("A " + kind + " change event cannot have missed=" + missed
+                    + " (only MISSED events count missed changes, at least 1)");
+        }
+    }
+
+    /**
+     * A change of a record or table, which misses nothing.
+     *
+     * @param kind what happened
+     * @param table the table
+     * @param key the key, or {@code null} for {@link Kind#TABLE_DELETED}
+     * @param previousVersion the version before the change (0: none)
+     * @param version the version after the change (0: none)
+     */
+    public ChangeEvent(Kind kind, String table, String key, long previousVersion, long version) {
+        this(kind, table, key, previousVersion, version, 0);
+    }
 
     /** What happened to the record or table. */
     public enum Kind {
@@ -25,7 +62,12 @@ public record ChangeEvent(Kind kind, String table, String key, long previousVers
         /** An expired record removed: by a read that met it, by a size count or by a cleanup. */
         EXPIRED,
         /** A whole table deleted with {@link PikoDB#deleteTable(String)}. */
-        TABLE_DELETED
+        TABLE_DELETED,
+        /**
+         * Not a change: {@link ChangeEvent#missed()} changes were dropped here because the listeners did
+         * not keep up and the queue was full (see the class comment).
+         */
+        MISSED
     }
 
     /**
@@ -72,5 +114,22 @@ public record ChangeEvent(Kind kind, String table, String key, long previousVers
      */
     public static ChangeEvent tableDeleted(String table) {
         return new ChangeEvent(Kind.TABLE_DELETED, table, null, 0, 0);
+    }
+
+    /**
+     * The place of {@code count} changes that were dropped because the queue was full.
+     *
+     * @param count how many changes were dropped, at least 1
+     * @return the event
+     */
+    public static ChangeEvent missed(long count) {
+        return new ChangeEvent(Kind.MISSED, null, null, 0, 0, count);
+    }
+
+    @Override
+    public String toString() {
+        return kind == Kind.MISSED ? "ChangeEvent[MISSED " + missed + " change(s)]"
+                : "ChangeEvent[kind=" + kind + ", table=" + table + ", key=" + key + ", previousVersion="
+                        + previousVersion + ", version=" + version + "]";
     }
 }

@@ -10,6 +10,11 @@ package dev.pikodb;
  * process sharing a Redis engine has its own listeners). Delivery is asynchronous: a listener runs
  * shortly after the call that made the change has returned; {@link PikoDB#close()} delivers what is
  * queued before it returns.
+ *
+ * <p>Changes wait for the listeners in a bounded queue
+ * ({@link DatabaseOptions.Builder#changeEventQueueCapacity(int)}): a listener that does not keep up
+ * never slows or fails a write, but when the queue is full changes are dropped, and the listeners
+ * receive one {@link ChangeEvent.Kind#MISSED} event where they would have been, with their number.
  */
 @FunctionalInterface
 public interface ChangeListener {

@@ -26,6 +26,9 @@ public final class DatabaseOptions {
     /** The default of {@link Builder#maxOpenJournals(int)}. */
     public static final int DEFAULT_MAX_OPEN_JOURNALS = 256;
 
+    /** The default of {@link Builder#changeEventQueueCapacity(int)}. */
+    public static final int DEFAULT_CHANGE_EVENT_QUEUE_CAPACITY = 100_000;
+
     private final Path databaseDirectory;
     private final boolean durableWrites;
     private final Map<String, Dictionary> dictionaries;
@@ -37,6 +40,7 @@ public final class DatabaseOptions {
     private final boolean inlineCompaction;
     private final int maxOpenJournals;
     private final OperationObserver observer;
+    private final int changeEventQueueCapacity;
 
     private DatabaseOptions(Builder builder) {
         this.databaseDirectory = builder.databaseDirectory;
@@ -50,6 +54,7 @@ public final class DatabaseOptions {
         this.inlineCompaction = builder.inlineCompaction;
         this.maxOpenJournals = builder.maxOpenJournals;
         this.observer = builder.observer;
+        this.changeEventQueueCapacity = builder.changeEventQueueCapacity;
     }
 
     /**
@@ -148,6 +153,16 @@ public final class DatabaseOptions {
         return observer;
     }
 
+    /**
+     * The most changes that wait for the {@link ChangeListener}s; see
+     * {@link Builder#changeEventQueueCapacity(int)}.
+     *
+     * @return the capacity, {@value #DEFAULT_CHANGE_EVENT_QUEUE_CAPACITY} by default
+     */
+    public int changeEventQueueCapacity() {
+        return changeEventQueueCapacity;
+    }
+
     FileIO fileIO() {
         return fileIO;
     }
@@ -170,6 +185,7 @@ public final class DatabaseOptions {
         private boolean inlineCompaction;
         private int maxOpenJournals = DEFAULT_MAX_OPEN_JOURNALS;
         private OperationObserver observer;
+        private int changeEventQueueCapacity = DEFAULT_CHANGE_EVENT_QUEUE_CAPACITY;
 
         private Builder() {
         }
@@ -294,6 +310,29 @@ public final class DatabaseOptions {
          */
         public Builder observer(OperationObserver observer) {
             this.observer = observer;
+            return this;
+        }
+
+        /**
+         * Sets how many changes may wait for the {@link ChangeListener}s (default
+         * {@value DatabaseOptions#DEFAULT_CHANGE_EVENT_QUEUE_CAPACITY}). Listeners run on one thread,
+         * after the write has returned; the changes they have not taken yet wait in a queue of this
+         * many, about 120 bytes each plus the table and key strings. A write never waits for a
+         * listener: when the queue is full, the change is dropped instead, counted in
+         * {@link PikoDBStatistics#droppedChangeEvents()}, and the listeners receive a
+         * {@link ChangeEvent.Kind#MISSED} event in its place. Raise it for listeners that must see every
+         * change through long bursts of writes.
+         *
+         * @param capacity at least 1
+         * @return this builder
+         * @throws IllegalArgumentException when less than 1
+         */
+        public Builder changeEventQueueCapacity(int capacity) {
+            if (capacity < 1) {
+                throw new IllegalArgumentException("changeEventQueueCapacity must be at least 1, not " + capacity
+                        + "; it is how many changes may wait for the change listeners");
+            }
+            this.changeEventQueueCapacity = capacity;
             return this;
         }
 

@@ -88,7 +88,7 @@ public final class PikoDB implements AutoCloseable {
         this.engine = options.storage() != null ? options.storage() : directoryEngine(options);
         this.dictionaries = new DictionaryRegistry(engine);
         this.codec = new ValueCodec(options.jsonMapper(), dictionaries);
-        this.changes = new ChangeDispatcher(engine.describe());
+        this.changes = new ChangeDispatcher(engine.describe(), options.changeEventQueueCapacity());
         this.observer = options.observer();
     }
 
@@ -717,7 +717,9 @@ public final class PikoDB implements AutoCloseable {
     /**
      * Registers a listener for the changes made through this database: writes, successful
      * compare-and-writes, deletes, expired records removed (by reads, size counts and cleanups) and
-     * deleted tables. See {@link ChangeListener} for the guarantees. Allowed before {@link #start()}.
+     * deleted tables, and a {@link ChangeEvent.Kind#MISSED} event where changes were dropped because the
+     * listeners did not keep up. See {@link ChangeListener} for the guarantees. Allowed before
+     * {@link #start()}.
      *
      * @param listener the listener
      * @throws IllegalArgumentException when the listener is null
@@ -813,12 +815,13 @@ public final class PikoDB implements AutoCloseable {
     }
 
     /**
-     * Cumulative activity counters since {@link #start()}. Cheap; never blocks writers.
+     * Cumulative activity counters since {@link #start()}, and the change events dropped because the
+     * listeners did not keep up. Cheap; never blocks writers.
      *
      * @return a snapshot of the counters
      */
     public PikoDBStatistics statistics() {
-        return engine.statistics();
+        return engine.statistics().withDroppedChangeEvents(changes.dropped());
     }
 
     /**

@@ -3,10 +3,12 @@ package dev.pikodb.internal;
 import dev.pikodb.ChangeEvent;
 import dev.pikodb.ChangeListener;
 import dev.pikodb.spi.ChangeSink;
+import java.util.ArrayDeque;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -15,15 +17,38 @@ import org.slf4j.LoggerFactory;
  * ({@code pikodb-events}), in the order they were published. Engines publish in commit order per key
  * while they hold the lock that ordered the change, so publishing only queues; listeners run on the
  * delivery thread, outside every store lock, and one that throws is logged and skipped.
+ *
+ * <p><b>Bound.</b> The queue holds at most {@code capacity} changes, plus one {@link ChangeEvent.Kind#MISSED}
+ * marker. Publishing never waits for room: a change that finds the queue full is dropped and counted,
+ * and the count of changes dropped since the last marker is kept aside. The marker carrying it enters
+ * the queue just before the next change that finds room, or is handed to the listeners as soon as
+ * they have taken everything queued before the drops, whichever comes first; so the listeners
+ * receive it exactly where the dropped changes would have been, and one marker stands for a whole run
+ * of drops.
  */
 public final class ChangeDispatcher implements ChangeSink {
 
     private static final Logger log = LoggerFactory.getLogger(ChangeDispatcher.class);
-    private static final ChangeEvent STOP = ChangeEvent.tableDeleted("");
+
+    /** How often, at most, dropping changes is logged. */
+    private static final long DROP_LOG_INTERVAL_NANOS = TimeUnit.MINUTES.toNanos(1);
 
     private final String name;
+    private final int capacity;
     private final List<ChangeListener> listeners = new CopyOnWriteArrayList<>();
-    private final LinkedBlockingQueue<ChangeEvent> queue = new LinkedBlockingQueue<>();
+    private final ReentrantLock lock = new ReentrantLock();
+    private final Condition ready = lock.newCondition();
+    /** Guarded by {@link #lock}. */
+    private final ArrayDeque<ChangeEvent> queue = new ArrayDeque<>();
+    /** Changes dropped since the last marker was queued; guarded by {@link #lock}. */
+    private long unreported;
+    /** Written under {@link #lock}. */
+    private volatile long dropped;
+    /** Guarded by {@link #lock}. */
+    private boolean stopping;
+    /** Guarded by {@link #lock}; {@code System.nanoTime()} of the last log of drops. */
+    private long lastDropLog;
+    private boolean droppedBefore;
     private volatile boolean active;
     private Thread thread;
     private boolean closed;
@@ -32,9 +57,14 @@ public final class ChangeDispatcher implements ChangeSink {
      * Creates a dispatcher; its thread starts with the first listener.
      *
      * @param name what the database is, for the thread name and log messages
+     * @param capacity the most changes waiting for the listeners, at least 1
      */
-    public ChangeDispatcher(String name) {
+    public ChangeDispatcher(String name, int capacity) {
+        if (capacity < 1) {
+            throw new IllegalArgumentException("The change event queue capacity must be at least 1, not " + capacity);
+        }
         this.name = name;
+        this.capacity = capacity;
     }
 
     /**
@@ -74,8 +104,72 @@ public final class ChangeDispatcher implements ChangeSink {
 
     @Override
     public void publish(ChangeEvent event) {
-        if (active) {
-            queue.add(event);
+        if (!active) {
+            return;
+        }
+        boolean logDrop = false;
+        lock.lock();
+        try {
+            if (stopping) {
+                return;
+            }
+            if (queue.size() >= capacity) {
+                unreported++;
+                dropped++;
+                long now = System.nanoTime();
+                if (!droppedBefore || now - lastDropLog >= DROP_LOG_INTERVAL_NANOS) {
+                    droppedBefore = true;
+                    lastDropLog = now;
+                    logDrop = true;
+                }
+            } else {
+                if (unreported > 0) {
+                    queue.add(ChangeEvent.missed(unreported));
+                    unreported = 0;
+                }
+                queue.add(event);
+                ready.signal();
+            }
+        } finally {
+            lock.unlock();
+        }
+        if (logDrop) {
+            log.warn("Change listeners of {} do not keep up: {} changes are queued, so changes are dropped ({} so far)"
+                    + " and the listeners receive a MISSED event in their place. Make the listeners faster (hand the"
+                    + " work to another thread) or raise the change event queue capacity. Logged at most once a"
+                    + " minute.", name, capacity, dropped);
+        }
+    }
+
+    /**
+     * How many changes were dropped because the queue was full.
+     *
+     * @return the count since this dispatcher was created
+     */
+    public long dropped() {
+        return dropped;
+    }
+
+    /**
+     * The most changes waiting for the listeners.
+     *
+     * @return the capacity
+     */
+    public int capacity() {
+        return capacity;
+    }
+
+    /**
+     * How many changes (and markers) wait for the listeners now.
+     *
+     * @return the queue's length
+     */
+    public int queued() {
+        lock.lock();
+        try {
+            return queue.size();
+        } finally {
+            lock.unlock();
         }
     }
 
@@ -93,18 +187,24 @@ public final class ChangeDispatcher implements ChangeSink {
             closed = true;
             running = thread;
         }
+        lock.lock();
+        try {
+            stopping = true;
+            ready.signal();
+        } finally {
+            lock.unlock();
+        }
         if (running == null) {
             return;
         }
-        queue.add(STOP);
         try {
-            running.join(TimeUnit.MILLISECONDS.toMillis(timeoutMillis));
+            running.join(timeoutMillis);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
         if (running.isAlive()) {
             log.warn("Change listeners of {} did not finish within {} ms; {} change(s) were not delivered",
-                    name, timeoutMillis, queue.size());
+                    name, timeoutMillis, queued());
             running.interrupt();
         }
         active = false;
@@ -113,13 +213,25 @@ public final class ChangeDispatcher implements ChangeSink {
     private void deliver() {
         while (true) {
             ChangeEvent event;
+            lock.lock();
             try {
-                event = queue.take();
+                while (queue.isEmpty() && unreported == 0) {
+                    if (stopping) {
+                        return;
+                    }
+                    ready.await();
+                }
+                if (queue.isEmpty()) {
+                    // Everything queued before the drops is delivered, and nothing found room since.
+                    event = ChangeEvent.missed(unreported);
+                    unreported = 0;
+                } else {
+                    event = queue.poll();
+                }
             } catch (InterruptedException e) {
                 return;
-            }
-            if (event == STOP) {
-                return;
+            } finally {
+                lock.unlock();
             }
             for (ChangeListener listener : listeners) {
                 try {

@@ -14,10 +14,13 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+import dev.pikodb.Eventually;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 /** Change listeners: what they receive, in which order, and that they never hurt a write. */
 public abstract class ChangeEventsContract extends ContractSupport {
@@ -208,5 +211,102 @@ public abstract class ChangeEventsContract extends ContractSupport {
             fresh.close();
         }
         assertThat(received).isEmpty();
+    }
+
+    /** A listener that records each event as it takes it, then waits for a permit before the next. */
+    private static final class GatedListener implements ChangeListener {
+
+        final List<ChangeEvent> taken = new java.util.concurrent.CopyOnWriteArrayList<>();
+        final Semaphore permits = new Semaphore(0);
+
+        @Override
+        public void onChange(ChangeEvent event) {
+            taken.add(event);
+            permits.acquireUninterruptibly();
+        }
+
+        void awaitTaken(int count) {
+            Eventually.await(() -> taken.size() >= count);
+            assertThat(taken).as("events taken by the listener").hasSize(count);
+        }
+    }
+
+    @Test
+    @Timeout(120)
+    void aBlockedListenerNeverBlocksWritesAndLearnsWhereChangesWereDropped() {
+        int capacity = 16;
+        int writes = 300;
+        db = reopen(b -> b.changeEventQueueCapacity(capacity));
+        GatedListener listener = new GatedListener();
+        db.subscribe(listener);
+
+        db.write("t", "k0", 0);
+        listener.awaitTaken(1);
+        for (int i = 1; i < writes; i++) {
+            db.write("t", "k" + i, i);
+        }
+        long dropped = writes - 1 - capacity;
+        assertThat(db.statistics().droppedChangeEvents())
+                .as("the blocked listener holds k0, the queue k1..k%d, every later change is dropped", capacity)
+                .isEqualTo(dropped);
+
+        listener.permits.release();
+        listener.awaitTaken(2);
+        db.write("t", "after", 1);
+        assertThat(db.statistics().droppedChangeEvents()).as("the queue had room again").isEqualTo(dropped);
+        listener.permits.release(1_000);
+        listener.awaitTaken(capacity + 3);
+
+        List<ChangeEvent> expected = new ArrayList<>();
+        for (int i = 0; i <= capacity; i++) {
+            expected.add(new ChangeEvent(Kind.WRITTEN, "t", "k" + i, 0, 1));
+        }
+        expected.add(ChangeEvent.missed(dropped));
+        expected.add(new ChangeEvent(Kind.WRITTEN, "t", "after", 0, 1));
+        assertThat(listener.taken).isEqualTo(expected);
+        assertThat(listener.taken.get(capacity + 1).missed()).isEqualTo(dropped);
+        assertThat(db.getTableSize("t")).as("every write was kept").isEqualTo(writes + 1);
+    }
+
+    @Test
+    @Timeout(120)
+    void theMissedEventArrivesOnceTheQueueDrainsAndEachRunOfDropsGetsOne() {
+        int capacity = 4;
+        db = reopen(b -> b.changeEventQueueCapacity(capacity));
+        GatedListener listener = new GatedListener();
+        db.subscribe(listener);
+
+        db.write("t", "a0", 0);
+        listener.awaitTaken(1);
+        for (int i = 1; i <= capacity + 3; i++) {
+            db.write("t", "a" + i, i);
+        }
+        listener.permits.release(capacity + 1);
+        listener.awaitTaken(capacity + 2);
+        assertThat(listener.taken.get(capacity + 1)).as("nothing was written after the drops")
+                .isEqualTo(ChangeEvent.missed(3));
+
+        for (int i = 0; i <= capacity; i++) {
+            db.write("t", "b" + i, i);
+        }
+        listener.permits.release(1_000);
+        listener.awaitTaken(2 * capacity + 3);
+        assertThat(listener.taken.subList(capacity + 2, 2 * capacity + 3)).extracting(ChangeEvent::key)
+                .containsExactly("b0", "b1", "b2", "b3", null);
+        assertThat(listener.taken.get(2 * capacity + 2)).as("a second run of drops, a second MISSED event")
+                .isEqualTo(ChangeEvent.missed(1));
+        assertThat(db.statistics().droppedChangeEvents()).isEqualTo(4);
+    }
+
+    @Test
+    void aMissedEventCountsAtLeastOneChangeAndOnlyMissedEventsCountAny() {
+        assertThat(ChangeEvent.missed(3)).isEqualTo(new ChangeEvent(Kind.MISSED, null, null, 0, 0, 3));
+        assertThat(ChangeEvent.missed(3).toString()).isEqualTo("ChangeEvent[MISSED 3 change(s)]");
+        assertThat(ChangeEvent.written("t", "k", 1).missed()).isZero();
+        assertThatThrownBy(() -> ChangeEvent.missed(0)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> new ChangeEvent(Kind.WRITTEN, "t", "k", 0, 1, 2))
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> reopen(b -> b.changeEventQueueCapacity(0)))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("changeEventQueueCapacity");
     }
 }

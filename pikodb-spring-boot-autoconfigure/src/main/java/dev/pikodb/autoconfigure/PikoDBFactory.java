@@ -26,6 +26,8 @@ final class PikoDBFactory {
 
     static final String MAX_OPEN_JOURNALS_PROPERTY = "pikodb.max-open-journals";
 
+    static final String EVENT_QUEUE_CAPACITY_PROPERTY = "pikodb.events.queue-capacity";
+
     private PikoDBFactory() {
     }
 
@@ -83,6 +85,18 @@ final class PikoDBFactory {
     private static DatabaseOptions finish(DatabaseOptions.Builder builder, PikoDBProperties properties,
             Stream<PikoDBOptionsCustomizer> customizers) {
         builder.durableWrites(properties.isDurableWrites());
+        Integer queueCapacity = properties.getEvents().getQueueCapacity();
+        if (queueCapacity != null) {
+            try {
+                builder.changeEventQueueCapacity(queueCapacity);
+            }
+            catch (IllegalArgumentException ex) {
+                throw new PikoDBConfigurationException(EVENT_QUEUE_CAPACITY_PROPERTY, queueCapacity, ex.getMessage(),
+                        "Set " + EVENT_QUEUE_CAPACITY_PROPERTY + " to at least 1, or remove it for the default"
+                                + " (100000).",
+                        ex);
+            }
+        }
         properties.getDictionaries().forEach((name, dictionary) -> builder.dictionary(name, dictionary(name, dictionary)));
         customizers.forEach((customizer) -> customizer.customize(builder));
         return builder.build();

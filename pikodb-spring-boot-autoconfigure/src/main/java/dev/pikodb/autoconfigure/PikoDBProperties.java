@@ -84,6 +84,9 @@ public class PikoDBProperties {
     /** The health indicator. */
     private final Health health = new Health();
 
+    /** Delivery of the store's changes to its listeners. */
+    private final Events events = new Events();
+
     /**
      * Whether to auto-configure the PikoDB store.
      *
@@ -227,6 +230,15 @@ public class PikoDBProperties {
      */
     public Health getHealth() {
         return this.health;
+    }
+
+    /**
+     * The settings of the delivery of changes to listeners.
+     *
+     * @return the events settings
+     */
+    public Events getEvents() {
+        return this.events;
     }
 
     /** Where the auto-configured store keeps its data. */
@@ -590,6 +602,40 @@ public class PikoDBProperties {
          */
         public void setDiskSpaceThreshold(DataSize diskSpaceThreshold) {
             this.diskSpaceThreshold = diskSpaceThreshold;
+        }
+    }
+
+    /**
+     * Delivery of the store's changes to its listeners (the Spring application events and every
+     * PikoDB.subscribe listener). Whether application events are published at all is
+     * pikodb.events.enabled.
+     */
+    public static class Events {
+
+        /**
+         * Most changes that wait for slow listeners, about 120 bytes each plus the table and key. A write
+         * never waits for a listener: when this many are waiting, further changes are dropped, counted
+         * (the pikodb.events.dropped meter), and listeners receive a PikoDBChangesMissedEvent in their
+         * place. Unset: 100000.
+         */
+        private @Nullable Integer queueCapacity;
+
+        /**
+         * The most changes that wait for the listeners.
+         *
+         * @return the capacity, or {@code null} for the default
+         */
+        public @Nullable Integer getQueueCapacity() {
+            return this.queueCapacity;
+        }
+
+        /**
+         * Sets the most changes that wait for the listeners.
+         *
+         * @param queueCapacity at least 1, or {@code null} for the default
+         */
+        public void setQueueCapacity(@Nullable Integer queueCapacity) {
+            this.queueCapacity = queueCapacity;
         }
     }
 }

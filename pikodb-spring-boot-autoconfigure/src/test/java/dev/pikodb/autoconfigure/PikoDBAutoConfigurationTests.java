@@ -268,6 +268,21 @@ class PikoDBAutoConfigurationTests {
     }
 
     @Test
+    void changeEventQueueCapacityReachesTheOptions() {
+        inDirectory().run((context) -> assertThat(context.getBean(PikoDB.class).options().changeEventQueueCapacity())
+            .isEqualTo(DatabaseOptions.DEFAULT_CHANGE_EVENT_QUEUE_CAPACITY));
+        inDirectory().withPropertyValues("pikodb.events.queue-capacity=500")
+            .run((context) -> assertThat(context.getBean(PikoDB.class).options().changeEventQueueCapacity())
+                .isEqualTo(500));
+        inDirectory().withPropertyValues("pikodb.events.queue-capacity=0").run((context) -> {
+            assertThat(context).hasFailed();
+            PikoDBConfigurationException failure = findConfigurationException(context.getStartupFailure());
+            assertThat(failure.getProperty()).isEqualTo("pikodb.events.queue-capacity");
+            assertThat(failure.getAction()).contains("at least 1");
+        });
+    }
+
+    @Test
     void closesTheStoreWhenTheContextCloses() {
         List<PikoDB> created = new ArrayList<>();
         inDirectory().run((context) -> created.add(context.getBean(PikoDB.class)));

@@ -42,6 +42,7 @@ public final class PikoDBCacheAutoConfiguration {
         PikoDBCacheManager.Builder builder = PikoDBCacheManager.builder(pikoDB);
         apply("pikodb.cache.time-to-live", properties.getTimeToLive(),
                 () -> builder.defaultTimeToLive(properties.getTimeToLive()));
+        apply("pikodb.cache.load-lease", properties.getLoadLease(), () -> builder.loadLease(properties.getLoadLease()));
         if (!properties.isCacheNullValues()) {
             builder.disableCachingNullValues();
         }
@@ -60,8 +61,9 @@ public final class PikoDBCacheAutoConfiguration {
         }
         catch (IllegalArgumentException ex) {
             throw new PikoDBConfigurationException(property, value, ex.getMessage(),
-                    "Fix " + property + ": cache names are 1 to 200 characters from A-Z a-z 0-9 . _ - and a"
-                            + " time-to-live is a positive duration such as 10m (leave it unset for no expiration).",
+                    "Fix " + property + ": a cache name is any non-empty text, a load lease is a positive duration"
+                            + " such as 10s, and a time-to-live is a positive duration such as 10m (leave it unset"
+                            + " for no expiration).",
                     ex);
         }
     }

@@ -1,14 +1,16 @@
 package dev.pikodb.autoconfigure.cache;
 
 import dev.pikodb.spring.cache.PikoDBCache;
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tag;
 import io.micrometer.core.instrument.binder.cache.CacheMeterBinder;
 
 /**
  * Micrometer's standard {@code cache.*} meters of a {@link PikoDBCache}: {@code cache.gets} (hit and
- * miss), {@code cache.puts}, {@code cache.evictions} and {@code cache.size}. The counters start at zero
- * with each run of the application.
+ * miss), {@code cache.puts}, {@code cache.evictions} and {@code cache.size}, and
+ * {@code cache.load.waits}: computations of a missing entry that waited for another instance sharing the
+ * store to compute it. The counters start at zero with each run of the application.
  */
 public class PikoDBCacheMetrics extends CacheMeterBinder<PikoDBCache> {
 
@@ -54,5 +56,9 @@ public class PikoDBCacheMetrics extends CacheMeterBinder<PikoDBCache> {
 
     @Override
     protected void bindImplementationSpecificMetrics(MeterRegistry registry) {
+        FunctionCounter.builder("cache.load.waits", getCache(), (cache) -> cache.getStatistics().loadWaits())
+            .tags(getTagsWithCacheName())
+            .description("Computations of a missing entry that waited for another instance to compute it")
+            .register(registry);
     }
 }

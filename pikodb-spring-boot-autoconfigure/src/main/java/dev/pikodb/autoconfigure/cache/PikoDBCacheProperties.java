@@ -28,9 +28,17 @@ public class PikoDBCacheProperties {
     private boolean cacheNullValues = true;
 
     /**
+     * How long a computation of a missing entry (@Cacheable, Cache.get(key, loader)) holds its key
+     * against the other instances sharing the store: they wait for its value instead of computing their
+     * own, and compute it themselves only if this runs out (its instance died) or after twice this long.
+     */
+    private Duration loadLease = Duration.ofSeconds(10);
+
+    /**
      * Settings of individual caches, by cache name: 'pikodb.cache.caches.<name>.time-to-live' overrides the
      * general time-to-live for that cache (a name with dots goes in brackets:
-     * 'pikodb.cache.caches[books.v2].time-to-live'). Each cache listed is created at startup (and so is
+     * 'pikodb.cache.caches[books.v2].time-to-live', and so does any name with other characters than letters, digits
+     * and '-': 'pikodb.cache.caches[users::byId].time-to-live'). Any name is a cache name. Each cache listed is created at startup (and so is
      * listed and has meters from then on).
      */
     private Map<String, CacheSpec> caches = new LinkedHashMap<>();
@@ -87,6 +95,24 @@ public class PikoDBCacheProperties {
      */
     public void setCacheNullValues(boolean cacheNullValues) {
         this.cacheNullValues = cacheNullValues;
+    }
+
+    /**
+     * How long a computation of a missing entry holds its key against other instances.
+     *
+     * @return the lease, 10 seconds by default
+     */
+    public Duration getLoadLease() {
+        return loadLease;
+    }
+
+    /**
+     * Sets how long a computation of a missing entry holds its key against other instances.
+     *
+     * @param loadLease a positive duration
+     */
+    public void setLoadLease(Duration loadLease) {
+        this.loadLease = loadLease;
     }
 
     /**

@@ -3,7 +3,8 @@ package dev.pikodb.autoconfigure.event;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 
 /**
- * Configuration of PikoDB's change events ({@code pikodb.events.*}).
+ * Configuration of the Spring application events of PikoDB's changes ({@code pikodb.events.enabled}; the
+ * store's own {@code pikodb.events.queue-capacity} is in {@link dev.pikodb.autoconfigure.PikoDBProperties}).
  */
 @ConfigurationProperties("pikodb.events")
 public class PikoDBEventsProperties {

@@ -44,6 +44,7 @@ import org.slf4j.LoggerFactory;
  * <tr><td>{@code pikodb.expirations}</td><td>function counter</td><td>records</td><td></td></tr>
  * <tr><td>{@code pikodb.journal.written}</td><td>function counter</td><td>bytes</td><td></td></tr>
  * <tr><td>{@code pikodb.compactions}</td><td>function timer</td><td>time</td><td></td></tr>
+ * <tr><td>{@code pikodb.events.dropped}</td><td>function counter</td><td>events</td><td></td></tr>
  * <tr><td>{@code pikodb.table.records}</td><td>gauge</td><td>records</td><td>{@code table}</td></tr>
  * <tr><td>{@code pikodb.table.disk.usage}</td><td>gauge</td><td>bytes</td><td>{@code table}</td></tr>
  * </table>
@@ -131,6 +132,10 @@ public class PikoDBMetrics implements MeterBinder {
             .tags(this.tags)
             .description("Time spent rewriting table files from memory (compactions)")
             .register(registry);
+        counter(registry, "pikodb.events.dropped",
+                "The number of changes not delivered to change listeners because they did not keep up and the"
+                        + " queue was full; listeners received a MISSED event in their place",
+                "events", PikoDBStatistics::droppedChangeEvents);
         if (this.maxTableMeters > 0) {
             TableMeters meters = new TableMeters(registry);
             this.tableMeters.add(meters);

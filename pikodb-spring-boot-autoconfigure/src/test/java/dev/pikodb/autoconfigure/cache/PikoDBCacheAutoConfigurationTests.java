@@ -158,13 +158,32 @@ class PikoDBCacheAutoConfigurationTests {
     }
 
     @Test
-    void anInvalidCacheNameNamesTheProperty() {
-        enabled().withPropertyValues("pikodb.cache.caches[bad name].time-to-live=1m").run((context) -> {
+    void anyCacheNameCanBeConfiguredAndTheLoadLeaseReachesTheManager() {
+        // as a YAML key would give it; withPropertyValues would split "a::b=1m" at its first colon
+        enabled().withPropertyValues("pikodb.cache.load-lease=3s")
+            .withInitializer((context) -> context.getEnvironment().getPropertySources().addFirst(
+                    new org.springframework.core.env.MapPropertySource("yaml-like",
+                            java.util.Map.of("pikodb.cache.caches[users::byId].time-to-live", "1m"))))
+            .run((context) -> {
+                PikoDBCacheManager manager = context.getBean(PikoDBCacheManager.class);
+                assertThat(manager.getCacheNames()).contains("users::byId");
+                assertThat(manager.getTimeToLive("users::byId")).isEqualTo(Duration.ofMinutes(1));
+                assertThat(manager.getLoadLease()).isEqualTo(Duration.ofSeconds(3));
+                manager.getCache("users::byId").put("k", "v");
+                assertThat(context.getBean(PikoDB.class).listTables()).contains("cache-users%3A%3AbyId");
+            });
+        enabled().run((context) -> assertThat(context.getBean(PikoDBCacheManager.class).getLoadLease())
+            .isEqualTo(PikoDBCacheManager.DEFAULT_LOAD_LEASE));
+    }
+
+    @Test
+    void anInvalidLoadLeaseNamesTheProperty() {
+        enabled().withPropertyValues("pikodb.cache.load-lease=0s").run((context) -> {
             assertThat(context).hasFailed();
-            assertThat(context.getStartupFailure()).rootCause().hasMessageContaining("Invalid cache name 'bad name'");
             PikoDBConfigurationException failure = findCause(context.getStartupFailure(),
                     PikoDBConfigurationException.class);
-            assertThat(failure.getProperty()).isEqualTo("pikodb.cache.caches.bad name");
+            assertThat(failure.getProperty()).isEqualTo("pikodb.cache.load-lease");
+            assertThat(failure.getAction()).contains("positive duration");
         });
     }
 
@@ -246,6 +265,9 @@ class PikoDBCacheAutoConfigurationTests {
                     .isEqualTo(1);
                 assertThat(registry.get("cache.size").tags("cache", "books", "cache.manager", "cacheManager").gauge()
                     .value()).isZero();
+                assertThat(registry.get("cache.load.waits").tags("cache", "books").functionCounter().count())
+                    .isEqualTo(books.getStatistics().loadWaits())
+                    .isZero();
             });
     }
 }

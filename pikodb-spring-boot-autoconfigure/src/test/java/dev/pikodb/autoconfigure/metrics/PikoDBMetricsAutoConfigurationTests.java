@@ -8,6 +8,7 @@ import dev.pikodb.PikoDBStatistics;
 import dev.pikodb.TableSummary;
 import dev.pikodb.autoconfigure.PikoDBAutoConfiguration;
 import dev.pikodb.autoconfigure.PikoDBSchedulingAutoConfiguration;
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.FunctionTimer;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Meter;
@@ -110,9 +111,41 @@ class PikoDBMetricsAutoConfigurationTests {
                 .extracting((meter) -> meter.getId().getName())
                 .containsExactlyInAnyOrder("pikodb.tables", "pikodb.records", "pikodb.disk.usage", "pikodb.reads",
                         "pikodb.writes", "pikodb.writes", "pikodb.deletes", "pikodb.expirations",
-                        "pikodb.journal.written", "pikodb.compactions", "pikodb.table.records",
-                        "pikodb.table.disk.usage");
+                        "pikodb.journal.written", "pikodb.compactions", "pikodb.events.dropped",
+                        "pikodb.table.records", "pikodb.table.disk.usage");
             assertThat(registry.find("pikodb.write").meters()).as("no separate write timer").isEmpty();
+        });
+    }
+
+    @Test
+    void changesDroppedForASlowListenerAreCounted() {
+        inDirectory().withPropertyValues("pikodb.events.queue-capacity=3").run((context) -> {
+            MeterRegistry registry = context.getBean(MeterRegistry.class);
+            PikoDB pikoDB = context.getBean(PikoDB.class);
+            java.util.concurrent.CountDownLatch blocked = new java.util.concurrent.CountDownLatch(1);
+            java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+            pikoDB.subscribe((event) -> {
+                blocked.countDown();
+                try {
+                    release.await();
+                }
+                catch (InterruptedException ex) {
+                    Thread.currentThread().interrupt();
+                }
+            });
+            try {
+                pikoDB.write("t", "k0", 0);
+                assertThat(blocked.await(10, TimeUnit.SECONDS)).isTrue();
+                for (int i = 1; i <= 10; i++) {
+                    pikoDB.write("t", "k" + i, i);
+                }
+                FunctionCounter dropped = registry.get("pikodb.events.dropped").functionCounter();
+                assertThat(dropped.count()).as("k0 held by the listener, k1..k3 queued").isEqualTo(7);
+                assertThat(dropped.getId().getBaseUnit()).isEqualTo("events");
+            }
+            finally {
+                release.countDown();
+            }
         });
     }
 

@@ -19,8 +19,8 @@ final class ObservedPikoDBCache extends PikoDBCache {
     private final PikoDBObservations observations;
 
     ObservedPikoDBCache(PikoDBObservations observations, String name, PikoDB pikoDB, Duration timeToLive,
-            boolean allowNullValues, JsonMapper jsonMapper, Clock clock) {
-        super(name, pikoDB, timeToLive, allowNullValues, jsonMapper, clock);
+            boolean allowNullValues, JsonMapper jsonMapper, Clock clock, Duration loadLease) {
+        super(name, pikoDB, timeToLive, allowNullValues, jsonMapper, clock, loadLease);
         this.observations = observations;
     }
 

@@ -4,21 +4,14 @@ import dev.pikodb.DatabaseRecord;
 import dev.pikodb.PikoDB;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.LinkedHashSet;
 import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Supplier;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import org.springframework.cache.support.AbstractValueAdaptingCache;
-import org.springframework.cache.support.NullValue;
-import tools.jackson.core.JacksonException;
-import tools.jackson.databind.JavaType;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ObjectNode;
@@ -27,13 +20,10 @@ import tools.jackson.databind.node.ObjectNode;
  * A Spring {@link org.springframework.cache.Cache} kept in one PikoDB table, so that its entries
  * survive restarts (and, on a shared storage engine, are shared by every instance).
  *
- * <p><b>Storage.</b> The cache named {@code n} is the table {@code cache-n}; each entry is one record
+ * <p><b>Storage.</b> The cache named {@code n} is the table {@code cache-n} (with the characters a table
+ * name cannot hold percent-encoded, see {@link PikoDBCacheManager#tableName}); each entry is one record
  * whose key is the cache key mapped as {@link CacheKeys} describes, and whose value is a small JSON
- * document: {@code {"t": <type>, "v": <value>}}. {@code t} is the Jackson canonical type the value is
- * read back as (inferred from the value, see {@link CacheValueTypes}; absent for a cached {@code null}),
- * {@code v} the value as JSON. Entries written by earlier versions may also carry {@code "x"}, the
- * epoch milliseconds after which the entry is expired: they stay readable, and are a miss after that
- * instant. New entries no longer carry it.
+ * document, {@code {"t": <type>, "v": <value>}}, described in {@link CacheEntries}.
  *
  * <p><b>Expiration.</b> Every entry of a cache with a time-to-live is written with PikoDB's expiration
  * ({@link #put} with a write, {@link #putIfAbsent} with one atomic {@code compareAndWrite} that carries
@@ -47,19 +37,15 @@ import tools.jackson.databind.node.ObjectNode;
  * be read back (its class was removed or changed incompatibly since it was written) is a miss, logged
  * once at WARN, and is replaced by the next put.
  *
- * <p><b>Concurrency.</b> {@link #get(Object, Callable)} computes a missing value once per key among the
- * callers in this JVM: concurrent callers wait for the first and then read its value.
+ * <p><b>Concurrency.</b> {@link #get(Object, Callable)} computes a missing value once per key among all
+ * callers of every instance that shares the store: in this JVM, concurrent callers wait for the first;
+ * across instances, the first takes a short lease record ({@code #lease:<key>} in the same table, see
+ * {@link PikoDBCacheManager.Builder#loadLease}), the others poll for its value with a growing pause
+ * and compute it themselves only if the lease expires (its holder died) or after twice the lease.
+ * Every caller gets the value stored first. While a value is being computed, its lease counts in
+ * {@link #size()}. On the directory engine, held by one process, no lease is taken.
  */
 public class PikoDBCache extends AbstractValueAdaptingCache {
-
-    private static final Logger logger = LoggerFactory.getLogger(PikoDBCache.class);
-
-    private static final String TYPE = "t";
-
-    private static final String VALUE = "v";
-
-    /** The expiry instant that entries written by earlier versions carry; honoured, no longer written. */
-    private static final String EXPIRES_AT = "x";
 
     private static final int PUT_IF_ABSENT_ATTEMPTS = 16;
 
@@ -75,6 +61,8 @@ public class PikoDBCache extends AbstractValueAdaptingCache {
 
     private final Clock clock;
 
+    private final LoadLeases leases;
+
     private final ConcurrentHashMap<String, ReentrantLock> loaderLocks = new ConcurrentHashMap<>();
 
     private final LongAdder hits = new LongAdder();
@@ -85,9 +73,7 @@ public class PikoDBCache extends AbstractValueAdaptingCache {
 
     private final LongAdder evictions = new LongAdder();
 
-    private volatile boolean unreadableLogged;
-
-    private volatile boolean mixedLogged;
+    private final CacheEntries entries;
 
     /**
      * Creates a cache; {@link PikoDBCacheManager} is the usual way to get one.
@@ -101,6 +87,23 @@ public class PikoDBCache extends AbstractValueAdaptingCache {
      */
     public PikoDBCache(String name, PikoDB pikoDB, Duration timeToLive, boolean allowNullValues, JsonMapper jsonMapper,
             Clock clock) {
+        this(name, pikoDB, timeToLive, allowNullValues, jsonMapper, clock, PikoDBCacheManager.DEFAULT_LOAD_LEASE);
+    }
+
+    /**
+     * Creates a cache; {@link PikoDBCacheManager} is the usual way to get one.
+     *
+     * @param name the cache name, any non-empty text (see {@link PikoDBCacheManager#tableName(String)})
+     * @param pikoDB an open store
+     * @param timeToLive how long entries live after they are written, or {@code null} for ever
+     * @param allowNullValues whether {@code null} values are cached
+     * @param jsonMapper the mapper that turns values into JSON and back
+     * @param clock the clock that decides expiration; the store's clock
+     * @param loadLease how long a computation of {@link #get(Object, Callable)} holds its key against
+     *     other instances (see {@link PikoDBCacheManager.Builder#loadLease})
+     */
+    public PikoDBCache(String name, PikoDB pikoDB, Duration timeToLive, boolean allowNullValues, JsonMapper jsonMapper,
+            Clock clock, Duration loadLease) {
         super(allowNullValues);
         this.name = name;
         this.table = PikoDBCacheManager.tableName(name);
@@ -112,6 +115,8 @@ public class PikoDBCache extends AbstractValueAdaptingCache {
         this.timeToLive = timeToLive;
         this.jsonMapper = jsonMapper;
         this.clock = clock;
+        this.leases = new LoadLeases(name, table, pikoDB, clock, loadLease);
+        this.entries = new CacheEntries(name, table, jsonMapper, clock, allowNullValues);
     }
 
     @Override
@@ -132,7 +137,7 @@ public class PikoDBCache extends AbstractValueAdaptingCache {
     /**
      * The table that holds this cache's entries.
      *
-     * @return {@code cache-<name>}
+     * @return {@code cache-<name>}, as {@link PikoDBCacheManager#tableName(String)} maps the name
      */
     public String getTable() {
         return table;
@@ -153,7 +158,7 @@ public class PikoDBCache extends AbstractValueAdaptingCache {
      * @return a snapshot of the counters
      */
     public PikoDBCacheStatistics getStatistics() {
-        return new PikoDBCacheStatistics(hits.sum(), misses.sum(), puts.sum(), evictions.sum());
+        return new PikoDBCacheStatistics(hits.sum(), misses.sum(), puts.sum(), evictions.sum(), leases.waits());
     }
 
     /**
@@ -192,15 +197,14 @@ public class PikoDBCache extends AbstractValueAdaptingCache {
             if (stored != null) {
                 return (T) fromStoreValue(stored);
             }
-            T value;
             try {
-                value = valueLoader.call();
+                return (T) fromStoreValue(leases.computeOnce(storeKey, () -> read(storeKey),
+                        () -> loadAndStore(key, storeKey, valueLoader)));
             }
-            catch (Throwable ex) {
+            catch (InterruptedException ex) {
+                Thread.currentThread().interrupt();
                 throw new ValueRetrievalException(key, valueLoader, ex);
             }
-            write(storeKey, toStoreValue(value));
-            return value;
         }
         finally {
             lock.unlock();
@@ -208,6 +212,23 @@ public class PikoDBCache extends AbstractValueAdaptingCache {
                 loaderLocks.remove(storeKey, lock);
             }
         }
+    }
+
+    /**
+     * Runs the loader and stores its value unless another caller stored one first; returns the store
+     * value every caller gets.
+     */
+    private Object loadAndStore(Object key, String storeKey, Callable<?> valueLoader) {
+        Object value;
+        try {
+            value = valueLoader.call();
+        }
+        catch (Throwable ex) {
+            throw new ValueRetrievalException(key, valueLoader, ex);
+        }
+        Object storeValue = toStoreValue(value);
+        Object existing = storeIfAbsent(storeKey, storeValue);
+        return (existing != null) ? existing : storeValue;
     }
 
     @Override
@@ -239,8 +260,17 @@ public class PikoDBCache extends AbstractValueAdaptingCache {
 
     @Override
     public ValueWrapper putIfAbsent(Object key, Object value) {
-        String storeKey = storeKey(key);
-        ObjectNode entry = entry(toStoreValue(value));
+        Object existing = storeIfAbsent(storeKey(key), toStoreValue(value));
+        return (existing != null) ? toValueWrapper(existing) : null;
+    }
+
+    /**
+     * Stores an entry with one atomic compare-and-write unless a readable live entry exists.
+     *
+     * @return the existing entry's store value, or {@code null} when this one was stored
+     */
+    private Object storeIfAbsent(String storeKey, Object storeValue) {
+        ObjectNode entry = entries.encode(storeValue);
         Long expiresAt = expiresAt();
         long expected = 0;
         for (int attempt = 0; attempt < PUT_IF_ABSENT_ATTEMPTS; attempt++) {
@@ -253,15 +283,15 @@ public class PikoDBCache extends AbstractValueAdaptingCache {
                 expected = 0;
                 continue;
             }
-            Object existing = decode(storeKey, jsonMapper.valueToTree(current.get().value()));
+            Object existing = entries.decode(storeKey, jsonMapper.valueToTree(current.get().value()));
             if (existing != null) {
-                return toValueWrapper(existing);
+                return existing;
             }
             // Unreadable, or expired by the "x" of an entry written by an earlier version: replace
             // exactly this record unless someone else did.
             expected = current.get().version();
         }
-        throw new IllegalStateException("Cache '" + name + "': putIfAbsent for key '" + storeKey + "' lost "
+        throw new IllegalStateException("Cache '" + name + "': storing key '" + storeKey + "' lost "
                 + PUT_IF_ABSENT_ATTEMPTS + " races with concurrent writers of the same key in table '" + table + "'");
     }
 
@@ -296,7 +326,7 @@ public class PikoDBCache extends AbstractValueAdaptingCache {
     }
 
     private void write(String storeKey, Object storeValue) {
-        pikoDB.write(table, storeKey, entry(storeValue), expiresAt());
+        pikoDB.write(table, storeKey, entries.encode(storeValue), expiresAt());
         puts.increment();
     }
 
@@ -305,85 +335,9 @@ public class PikoDBCache extends AbstractValueAdaptingCache {
         return (timeToLive != null) ? clock.millis() + timeToLive.toMillis() : null;
     }
 
-    private ObjectNode entry(Object storeValue) {
-        ObjectNode entry = jsonMapper.createObjectNode();
-        if (storeValue != NullValue.INSTANCE) {
-            Set<String> mixed = new LinkedHashSet<>();
-            JavaType type = CacheValueTypes.typeOf(storeValue, jsonMapper.getTypeFactory(), mixed);
-            if (!mixed.isEmpty() && !mixedLogged) {
-                mixedLogged = true;
-                logger.warn("Cache '{}': a value of type {} mixes element classes ({}); they are read back as {}, which"
-                        + " Jackson rebuilds only when that type carries @JsonTypeInfo, else the entry is a miss."
-                        + " Logged once per cache.", name, storeValue.getClass().getName(), String.join(", ", mixed),
-                        type.toCanonical());
-            }
-            entry.put(TYPE, type.toCanonical());
-            entry.set(VALUE, serialize(storeValue, type));
-        }
-        return entry;
-    }
-
-    /**
-     * Writes the value with the element types it is read back with, so that type ids of polymorphic
-     * elements are written; the root collection or map is declared by its interface, which the value's
-     * own class (an immutable JDK collection, say) always implements.
-     */
-    private JsonNode serialize(Object value, JavaType type) {
-        JavaType declared = type;
-        if (value instanceof java.util.Collection<?>) {
-            declared = jsonMapper.getTypeFactory().constructCollectionType(java.util.Collection.class, type.getContentType());
-        }
-        else if (value instanceof java.util.Map<?, ?>) {
-            declared = jsonMapper.getTypeFactory().constructMapType(java.util.Map.class, type.getKeyType(),
-                    type.getContentType());
-        }
-        try {
-            return jsonMapper.writerFor(declared).valueToTree(value);
-        }
-        catch (JacksonException ex) {
-            throw new IllegalArgumentException("Cache '" + name + "' cannot store a value of type "
-                    + value.getClass().getName() + " as JSON: " + ex.getOriginalMessage(), ex);
-        }
-    }
-
     private Object read(String storeKey) {
         JsonNode entry = pikoDB.get(table, storeKey, JsonNode.class);
-        return (entry != null) ? decode(storeKey, entry) : null;
+        return (entry != null) ? entries.decode(storeKey, entry) : null;
     }
 
-    /** The stored value of an entry, {@link NullValue} for a cached null, or null for a miss. */
-    private Object decode(String storeKey, JsonNode entry) {
-        if (!entry.isObject()) {
-            logUnreadable(storeKey, "it is not a cache entry", null);
-            return null;
-        }
-        JsonNode expiresAt = entry.get(EXPIRES_AT);
-        if (expiresAt != null && clock.millis() > expiresAt.asLong()) {
-            return null;
-        }
-        JsonNode type = entry.get(TYPE);
-        if (type == null) {
-            return isAllowNullValues() ? NullValue.INSTANCE : null;
-        }
-        try {
-            JavaType javaType = jsonMapper.getTypeFactory().constructFromCanonical(type.asString());
-            return jsonMapper.treeToValue(entry.get(VALUE), javaType);
-        }
-        catch (JacksonException | IllegalArgumentException ex) {
-            logUnreadable(storeKey, "its value of type " + type.asString() + " cannot be read back", ex);
-            return null;
-        }
-    }
-
-    private void logUnreadable(String storeKey, String reason, Exception ex) {
-        if (!unreadableLogged) {
-            unreadableLogged = true;
-            logger.warn("Cache '{}' (table '{}'): entry '{}' is treated as a miss because {}; it is replaced on the next"
-                    + " put. Further unreadable entries of this cache are logged at DEBUG.", name, table, storeKey,
-                    reason, ex);
-        }
-        else if (logger.isDebugEnabled()) {
-            logger.debug("Cache '{}': entry '{}' is treated as a miss because {}", name, storeKey, reason, ex);
-        }
-    }
 }

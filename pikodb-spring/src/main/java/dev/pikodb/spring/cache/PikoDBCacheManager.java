@@ -13,7 +13,6 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.regex.Pattern;
 import org.springframework.cache.Cache;
 import org.springframework.cache.CacheManager;
 import tools.jackson.databind.json.JsonMapper;
@@ -31,15 +30,15 @@ import tools.jackson.databind.json.JsonMapper;
  * }
  * }</pre>
  *
- * <p><b>Naming.</b> The cache {@code name} is the table {@code cache-<name>} (see {@link #tableName}).
- * Cache names are 1 to 200 characters from {@code A-Z a-z 0-9 . _ -}, with no {@code ..} and not ending
- * in {@code .tmp} nor containing {@code .tmp.}: every such name is a valid table on every storage
- * engine and a portable file name. On a case-insensitive file system, names differing only in case
- * share a table.
+ * <p><b>Naming.</b> Any non-empty name is a cache name ({@code users::byId}, {@code a:b}, {@code my cache},
+ * {@code café}): the cache {@code name} is the table {@code cache-<name>}, with every character other
+ * than {@code A-Z a-z 0-9 . _ -} percent-encoded, one to one (see {@link #tableName}), so
+ * {@code books} is {@code cache-books} and {@code users::byId} is {@code cache-users%3A%3AbyId}.
  *
  * <p><b>Cache names.</b> {@link #getCacheNames()} lists the caches created or configured in this
  * manager and every cache already stored in the database (a {@code cache-} table), so caches kept from
- * an earlier run are listed too. Unknown caches are created on first use unless
+ * an earlier run are listed too (except caches whose names are too long to be kept whole in the table
+ * name). Unknown caches are created on first use unless
  * {@link Builder#disableCreateOnMissingCache()} was called.
  *
  * <p><b>Observations.</b> When the store is observed with
@@ -49,9 +48,10 @@ import tools.jackson.databind.json.JsonMapper;
 public class PikoDBCacheManager implements CacheManager {
 
     /** The prefix of every cache table: the cache {@code n} is kept in the table {@code cache-n}. */
-    public static final String TABLE_PREFIX = "cache-";
+    public static final String TABLE_PREFIX = CacheTableNames.PREFIX;
 
-    private static final Pattern VALID_NAME = Pattern.compile("[A-Za-z0-9._-]{1,200}");
+    /** The default of {@link Builder#loadLease(Duration)}. */
+    public static final Duration DEFAULT_LOAD_LEASE = Duration.ofSeconds(10);
 
     private final PikoDB pikoDB;
 
@@ -67,6 +67,8 @@ public class PikoDBCacheManager implements CacheManager {
 
     private final Clock clock;
 
+    private final Duration loadLease;
+
     private final ConcurrentHashMap<String, PikoDBCache> caches = new ConcurrentHashMap<>();
 
     private PikoDBCacheManager(Builder builder) {
@@ -77,6 +79,7 @@ public class PikoDBCacheManager implements CacheManager {
         this.createOnMissingCache = builder.createOnMissingCache;
         this.jsonMapper = (builder.jsonMapper != null) ? builder.jsonMapper : defaultMapper(pikoDB);
         this.clock = (builder.clock != null) ? builder.clock : pikoDB.options().clock();
+        this.loadLease = builder.loadLease;
         builder.initialCacheNames.forEach(this::getCache);
         this.timeToLives.keySet().forEach(this::getCache);
     }
@@ -92,20 +95,27 @@ public class PikoDBCacheManager implements CacheManager {
     }
 
     /**
-     * The table that holds a cache.
+     * The table that holds a cache: {@code cache-} and the name, with every character other than
+     * {@code A-Z a-z 0-9 _ -} (and {@code .} where a table name could not hold it) written as
+     * {@code %XX} for each byte of its UTF-8 form. Different names always give different tables; a name
+     * whose table would exceed 255 bytes keeps its first part, followed by {@code ~} and the SHA-256 of
+     * the name.
      *
-     * @param cacheName the cache name
-     * @return {@code cache-<cacheName>}
-     * @throws IllegalArgumentException when the name is not a valid cache name (see the class comment)
+     * @param cacheName the cache name: any non-empty text
+     * @return the table name, e.g. {@code cache-books} or {@code cache-users%3A%3AbyId}
+     * @throws IllegalArgumentException when the name is null, empty or not valid Unicode
      */
     public static String tableName(String cacheName) {
-        if (cacheName == null || !VALID_NAME.matcher(cacheName).matches() || cacheName.contains("..")
-                || cacheName.endsWith(".tmp") || cacheName.contains(".tmp.")) {
-            throw new IllegalArgumentException("Invalid cache name '" + cacheName + "': a cache name is 1 to 200"
-                    + " characters from A-Z a-z 0-9 . _ -, without '..', not ending in '.tmp' nor containing '.tmp.'"
-                    + " (the cache is stored in the table '" + TABLE_PREFIX + "<name>'). Rename the cache.");
-        }
-        return TABLE_PREFIX + cacheName;
+        return CacheTableNames.tableName(cacheName);
+    }
+
+    /**
+     * How long a computation of {@code get(key, loader)} holds the key against other instances.
+     *
+     * @return the lease
+     */
+    public Duration getLoadLease() {
+        return loadLease;
     }
 
     @Override
@@ -124,8 +134,9 @@ public class PikoDBCacheManager implements CacheManager {
     public Collection<String> getCacheNames() {
         Set<String> names = new TreeSet<>(caches.keySet());
         for (String table : pikoDB.listTables()) {
-            if (table.startsWith(TABLE_PREFIX)) {
-                names.add(table.substring(TABLE_PREFIX.length()));
+            String name = CacheTableNames.cacheName(table);
+            if (name != null) {
+                names.add(name);
             }
         }
         return Collections.unmodifiableSet(names);
@@ -151,16 +162,16 @@ public class PikoDBCacheManager implements CacheManager {
     }
 
     private boolean isStored(String name) {
-        return pikoDB.listTables().contains(TABLE_PREFIX + name);
+        return pikoDB.listTables().contains(tableName(name));
     }
 
     private PikoDBCache createCache(String name) {
         PikoDBObservations observations = PikoDBObservations.of(pikoDB);
         if (observations != null) {
             return new ObservedPikoDBCache(observations, name, pikoDB, getTimeToLive(name), allowNullValues, jsonMapper,
-                    clock);
+                    clock, loadLease);
         }
-        return new PikoDBCache(name, pikoDB, getTimeToLive(name), allowNullValues, jsonMapper, clock);
+        return new PikoDBCache(name, pikoDB, getTimeToLive(name), allowNullValues, jsonMapper, clock, loadLease);
     }
 
     private static JsonMapper defaultMapper(PikoDB pikoDB) {
@@ -186,6 +197,8 @@ public class PikoDBCacheManager implements CacheManager {
         private JsonMapper jsonMapper;
 
         private Clock clock;
+
+        private Duration loadLease = DEFAULT_LOAD_LEASE;
 
         private Builder(PikoDB pikoDB) {
             this.pikoDB = Objects.requireNonNull(pikoDB, "pikoDB must not be null");
@@ -269,6 +282,25 @@ public class PikoDBCacheManager implements CacheManager {
          */
         public Builder clock(Clock clock) {
             this.clock = clock;
+            return this;
+        }
+
+        /**
+         * Sets how long a computation of {@code get(key, loader)} holds its key against the other
+         * instances sharing the store (default 10 seconds). While it holds it, the other instances wait
+         * for its value instead of computing their own; if it dies, they wait at most this long before
+         * one of them computes the value. A loader that runs longer than this may run on another
+         * instance too, and every caller still gets the value stored first.
+         *
+         * @param loadLease a positive duration
+         * @return this builder
+         */
+        public Builder loadLease(Duration loadLease) {
+            if (loadLease == null || loadLease.isNegative() || loadLease.isZero()) {
+                throw new IllegalArgumentException("The load lease must be a positive duration, not " + loadLease
+                        + "; it is how long a computation holds its key against other instances (e.g. 10s)");
+            }
+            this.loadLease = loadLease;
             return this;
         }
 

@@ -9,6 +9,8 @@ package dev.pikodb.spring.cache;
  *     {@code get(key, Callable)}
  * @param evictions entries removed by {@code evict}/{@code evictIfPresent} (a {@code clear} is not
  *     counted)
+ * @param loadWaits calls of {@code get(key, Callable)} that found the value being computed by another
+ *     instance sharing the store, and waited for it
  */
-public record PikoDBCacheStatistics(long hits, long misses, long puts, long evictions) {
+public record PikoDBCacheStatistics(long hits, long misses, long puts, long evictions, long loadWaits) {
 }

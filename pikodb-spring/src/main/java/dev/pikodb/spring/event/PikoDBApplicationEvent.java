@@ -8,7 +8,8 @@ import org.springframework.context.ApplicationEvent;
  * A change of a {@link PikoDB}, published as a Spring application event by
  * {@link PikoDBEventBridge}. Listen to this type for every change, or to one of its subclasses:
  * {@link PikoDBRecordChangedEvent} (a write or a delete), {@link PikoDBRecordExpiredEvent} (an expired
- * record removed) and {@link PikoDBTableDeletedEvent} (a whole table deleted).
+ * record removed), {@link PikoDBTableDeletedEvent} (a whole table deleted) and
+ * {@link PikoDBChangesMissedEvent} (changes dropped because the listeners did not keep up).
  *
  * <p>The source is the {@link PikoDB} the change was made in; {@link #getPikoDBName()} is the name of
  * its bean. Events are published on the store's {@code pikodb-events} thread, after the change is
@@ -41,14 +42,15 @@ public abstract class PikoDBApplicationEvent extends ApplicationEvent {
      * @param pikoDB the store the change was made in
      * @param pikoDBName the name of the store's bean
      * @param change the change
-     * @return a {@link PikoDBRecordChangedEvent}, {@link PikoDBRecordExpiredEvent} or
-     *         {@link PikoDBTableDeletedEvent}
+     * @return a {@link PikoDBRecordChangedEvent}, {@link PikoDBRecordExpiredEvent},
+     *         {@link PikoDBTableDeletedEvent} or {@link PikoDBChangesMissedEvent}
      */
     public static PikoDBApplicationEvent of(PikoDB pikoDB, String pikoDBName, ChangeEvent change) {
         return switch (change.kind()) {
             case WRITTEN, DELETED -> new PikoDBRecordChangedEvent(pikoDB, pikoDBName, change);
             case EXPIRED -> new PikoDBRecordExpiredEvent(pikoDB, pikoDBName, change);
             case TABLE_DELETED -> new PikoDBTableDeletedEvent(pikoDB, pikoDBName, change);
+            case MISSED -> new PikoDBChangesMissedEvent(pikoDB, pikoDBName, change);
         };
     }
 
@@ -74,7 +76,7 @@ public abstract class PikoDBApplicationEvent extends ApplicationEvent {
     /**
      * The table that changed.
      *
-     * @return the table
+     * @return the table, or {@code null} for a {@link PikoDBChangesMissedEvent}
      */
     public String getTable() {
         return change.table();

@@ -25,7 +25,9 @@ import org.springframework.context.SmartLifecycle;
  * <p>Listeners are called on the store's {@code pikodb-events} thread, shortly after the call that
  * made the change has returned, in commit order for each key; they may read and write the store. A
  * listener that throws is logged by the store and fails neither the write nor the delivery of later
- * events. Only changes made through these {@code PikoDB} instances, in this JVM, are published.
+ * events. Only changes made through these {@code PikoDB} instances, in this JVM, are published. When
+ * the listeners do not keep up and the store's change event queue fills, the store drops changes and
+ * a {@link PikoDBChangesMissedEvent} is published in their place.
  *
  * <p>Spring Boot applications get one automatically for every {@code PikoDB} bean; elsewhere declare
  * it as a bean:

@@ -270,6 +270,17 @@ class PikoDBCacheTests {
     }
 
     @Test
+    void onTheDirectoryEngineAComputedEntryIsOneWriteWithoutALease() {
+        PikoDBCache cache = cache("computed", null);
+        long writes = pikoDB.statistics().writes();
+        long deletes = pikoDB.statistics().deletes();
+        assertThat(cache.get("k", () -> "v")).isEqualTo("v");
+        assertThat(pikoDB.statistics().writes() - writes).isEqualTo(1);
+        assertThat(pikoDB.statistics().deletes() - deletes).isZero();
+        assertThat(pikoDB.get("cache-computed")).extracting(Map.Entry::getKey).containsExactly("k");
+    }
+
+    @Test
     void aFailingLoaderCachesNothing() {
         PikoDBCache cache = cache("failing", null);
         assertThatThrownBy(() -> cache.get("k", () -> {
@@ -323,16 +334,74 @@ class PikoDBCacheTests {
     }
 
     @Test
-    void invalidNamesAreRefused() {
+    void anyNameIsACacheWithATableOfItsOwn() {
         PikoDBCacheManager manager = PikoDBCacheManager.builder(pikoDB).build();
-        for (String name : List.of("", "a/b", "a..b", "x.tmp", "x.tmp.y", "spaced name", "é")) {
-            assertThatIllegalArgumentException().isThrownBy(() -> manager.getCache(name))
-                .withMessageContaining("Invalid cache name '" + name + "'");
+        List<String> names = List.of("users::byId", "a:b", "a/b", "a\\b", "a..b", "x.tmp", "x.tmp.y", "spaced name",
+                "é", "日本語", "CON", "a.", "%41", "A", "~", "x".repeat(300), "x".repeat(300) + "y");
+        for (String name : names) {
+            manager.getCache(name).put("k", name);
         }
-        assertThat(manager.getCache("users.by-id_2")).isNotNull();
+        for (String name : names) {
+            assertThat(manager.getCache(name).get("k").get()).as(name).isEqualTo(name);
+        }
+        assertThat(pikoDB.listTables()).filteredOn((table) -> table.startsWith("cache-")).hasSize(names.size());
+        assertThat(PikoDBCacheManager.builder(pikoDB).build().getCacheNames())
+            .as("listed by a new manager: every name short enough to be kept whole in its table")
+            .containsExactlyInAnyOrderElementsOf(names.subList(0, names.size() - 2));
+        assertThatIllegalArgumentException().isThrownBy(() -> manager.getCache(""))
+            .withMessageContaining("must not be empty");
         assertThatIllegalArgumentException()
             .isThrownBy(() -> PikoDBCacheManager.builder(pikoDB).defaultTimeToLive(Duration.ZERO))
             .withMessageContaining("must be positive");
+    }
+
+    @Test
+    void cacheTablesAreReadableForSimpleNamesAndPercentEncodedOtherwise() {
+        assertThat(PikoDBCacheManager.tableName("books")).isEqualTo("cache-books");
+        assertThat(PikoDBCacheManager.tableName("users.by-id_2")).isEqualTo("cache-users.by-id_2");
+        assertThat(PikoDBCacheManager.tableName("users::byId")).isEqualTo("cache-users%3A%3AbyId");
+        assertThat(PikoDBCacheManager.tableName("my cache")).isEqualTo("cache-my%20cache");
+        assertThat(PikoDBCacheManager.tableName("café")).isEqualTo("cache-caf%C3%A9");
+        assertThat(PikoDBCacheManager.tableName("%41")).isEqualTo("cache-%2541");
+        assertThat(PikoDBCacheManager.tableName("a..b")).isEqualTo("cache-a%2E.b");
+        assertThat(PikoDBCacheManager.tableName("x.tmp")).isEqualTo("cache-x%2Etmp");
+        assertThat(PikoDBCacheManager.tableName("x.tmp.y")).isEqualTo("cache-x%2Etmp.y");
+        assertThat(PikoDBCacheManager.tableName("x.tmpl")).isEqualTo("cache-x.tmpl");
+        assertThat(PikoDBCacheManager.tableName("a.")).isEqualTo("cache-a%2E");
+        String longName = PikoDBCacheManager.tableName("é".repeat(200));
+        assertThat(longName.getBytes(java.nio.charset.StandardCharsets.UTF_8)).hasSizeLessThanOrEqualTo(255);
+        assertThat(longName).startsWith("cache-%C3%A9").contains("~").doesNotContain("%C~").doesNotContain("%~");
+        assertThat(PikoDBCacheManager.tableName("é".repeat(200) + "x")).isNotEqualTo(longName);
+        assertThatIllegalArgumentException().isThrownBy(() -> PikoDBCacheManager.tableName("bad\uD800name"))
+            .withMessageContaining("unpaired surrogate");
+    }
+
+    @Test
+    void tableNamesNeverCollideAndAlwaysPassTheTableRules() {
+        java.util.Random random = new java.util.Random(20261207);
+        String alphabet = "ab.:%~ tmpT-_/\\\u00e9\u65e5\ud83d\ude00";
+        java.util.Map<String, String> byTable = new java.util.HashMap<>();
+        for (int i = 0; i < 20_000; i++) {
+            StringBuilder name = new StringBuilder();
+            int length = 1 + random.nextInt(12);
+            for (int j = 0; j < length; j++) {
+                char c = alphabet.charAt(random.nextInt(alphabet.length()));
+                if (Character.isHighSurrogate(c)) {
+                    name.append(c).append('\ude00');
+                }
+                else if (!Character.isLowSurrogate(c)) {
+                    name.append(c);
+                }
+            }
+            if (name.isEmpty()) {
+                continue;
+            }
+            String table = PikoDBCacheManager.tableName(name.toString());
+            assertThat(dev.pikodb.internal.Validation.tableNameProblem(table)).as(table).isNull();
+            String earlier = byTable.putIfAbsent(table, name.toString());
+            assertThat(earlier == null || earlier.contentEquals(name)).as("'%s' and '%s' share %s", earlier, name, table)
+                .isTrue();
+        }
     }
 
     @Test
@@ -354,6 +423,6 @@ class PikoDBCacheTests {
         cache.put("k", "v");
         cache.get("k");
         cache.get("k", () -> "unused");
-        assertThat(cache.getStatistics()).isEqualTo(new PikoDBCacheStatistics(2, 1, 1, 0));
+        assertThat(cache.getStatistics()).isEqualTo(new PikoDBCacheStatistics(2, 1, 1, 0, 0));
     }
 }

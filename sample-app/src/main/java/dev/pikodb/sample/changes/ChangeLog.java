@@ -2,6 +2,7 @@ package dev.pikodb.sample.changes;
 
 import dev.pikodb.ChangeEvent;
 import dev.pikodb.spring.event.PikoDBApplicationEvent;
+import dev.pikodb.spring.event.PikoDBChangesMissedEvent;
 import dev.pikodb.spring.event.PikoDBRecordEvent;
 import java.time.Clock;
 import java.time.Instant;
@@ -54,6 +55,12 @@ public class ChangeLog {
      */
     @EventListener
     public void onChange(PikoDBApplicationEvent event) {
+        if (event instanceof PikoDBChangesMissedEvent missed) {
+            // The store dropped changes because listeners did not keep up: the counts miss them.
+            logger.warn("{} changes were not received; the counts are short by that many", missed.getMissed());
+            remember(new Change(clock.instant(), event.getKind(), null, null, 0, 0));
+            return;
+        }
         counts.computeIfAbsent(event.getTable(), (table) -> new ConcurrentHashMap<>())
             .computeIfAbsent(event.getKind(), (kind) -> new AtomicLong())
             .incrementAndGet();
@@ -61,14 +68,18 @@ public class ChangeLog {
                 ? new Change(clock.instant(), event.getKind(), event.getTable(), record.getKey(),
                         record.getPreviousVersion(), record.getVersion())
                 : new Change(clock.instant(), event.getKind(), event.getTable(), null, 0, 0);
+        remember(change);
+        logger.info("{} {}/{} v{} -> v{}", change.kind(), change.table(), change.key(), change.previousVersion(),
+                change.version());
+    }
+
+    private void remember(Change change) {
         synchronized (recent) {
             recent.addFirst(change);
             while (recent.size() > RECENT) {
                 recent.removeLast();
             }
         }
-        logger.info("{} {}/{} v{} -> v{}", change.kind(), change.table(), change.key(), change.previousVersion(),
-                change.version());
     }
 
     /**
@@ -95,8 +106,8 @@ public class ChangeLog {
      *
      * @param receivedAt when it was received
      * @param kind what happened
-     * @param table the table
-     * @param key the key, {@code null} for a deleted table
+     * @param table the table, {@code null} for changes missed
+     * @param key the key, {@code null} for a deleted table or changes missed
      * @param previousVersion the version before (0: none)
      * @param version the version after (0: none)
      */
