@@ -163,6 +163,19 @@ public interface StorageEngine {
     int cleanupAllExpired();
 
     /**
+     * Claims the scheduled cleanup of this database for one interval: for a database shared by several
+     * instances, the instance that gets the claim runs the cleanup and the others skip it, so it runs
+     * about once per interval however many instances there are. The default (a database of one
+     * instance) always claims it.
+     *
+     * @param interval the cleanup interval; the claim lasts that long
+     * @return true when this instance should run the scheduled cleanup now
+     */
+    default boolean claimScheduledCleanup(java.time.Duration interval) {
+        return true;
+    }
+
+    /**
      * The dictionaries kept with the data, so that records written with them stay readable without
      * the configuration that wrote them. Available from {@link #open} on.
      *
