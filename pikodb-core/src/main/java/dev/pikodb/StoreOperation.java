@@ -33,13 +33,20 @@ public enum StoreOperation {
     CLEANUP,
 
     /** {@link PikoDB#flush()}. */
-    FLUSH;
+    FLUSH,
+
+    /** {@link PikoDB#backup(java.nio.file.Path)} and its form with progress. */
+    BACKUP,
+
+    /** {@link PikoDB#copyTo(PikoDB)} and its form with progress. */
+    COPY;
 
     private final String operationName = name().toLowerCase(Locale.ROOT).replace('_', '-');
 
     /**
      * The operation's name: {@code write}, {@code compare-and-write}, {@code read}, {@code find},
-     * {@code count}, {@code delete}, {@code delete-table}, {@code cleanup}, {@code flush}.
+     * {@code count}, {@code delete}, {@code delete-table}, {@code cleanup}, {@code flush},
+     * {@code backup}, {@code copy}.
      *
      * @return the lower-case, hyphenated name
      */

@@ -49,7 +49,7 @@ class OperationObserverTest {
 
     @BeforeEach
     void open() {
-        db = new PikoDB(DatabaseOptions.builder().databaseDirectory(directory).observer(observer).build());
+        db = new PikoDB(DatabaseOptions.builder().databaseDirectory(directory.resolve("db")).observer(observer).build());
         db.start();
     }
 
@@ -111,6 +111,23 @@ class OperationObserverTest {
         if (countFailure == null) {
             assertThat(observer.seen.get(1).result()).isEqualTo(1L);
         }
+    }
+
+    @Test
+    void backupAndCopyAreSeenOnceWithoutATable() {
+        db.write("users", "alice", Map.of("name", "Alice"));
+        observer.seen.clear();
+
+        db.backup(directory.resolve("backup"));
+        try (PikoDB target = new PikoDB(directory.resolve("copy"))) {
+            target.start();
+            db.copyTo(target);
+            assertThat(target.get("users", "alice")).isEqualTo(Map.of("name", "Alice"));
+        }
+
+        assertThat(observer.seen).extracting(Seen::operation, Seen::table).containsExactly(
+                tuple(StoreOperation.BACKUP, null), tuple(StoreOperation.COPY, null));
+        assertThat(observer.seen.get(0).result()).isInstanceOf(CopySummary.class);
     }
 
     @Test

@@ -8,6 +8,7 @@ import dev.pikodb.TableSummary;
 import dev.pikodb.spi.ChangeSink;
 import dev.pikodb.spi.EngineContext;
 import dev.pikodb.spi.EngineRecord;
+import dev.pikodb.spi.ImportedRecord;
 import dev.pikodb.spi.StorageEngine;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.SslOptions;
@@ -102,6 +103,7 @@ public final class RedisStorage implements StorageEngine {
     private final DictionaryStore dictionaries;
     private volatile Connection connection;
     private volatile EngineContext context;
+    private volatile ServerTime serverTime = new ServerTime(System::currentTimeMillis);
 
     private RedisStorage(Settings settings) {
         this.settings = settings;
@@ -192,6 +194,16 @@ public final class RedisStorage implements StorageEngine {
                 + "' to table '" + table + "'";
         return guarded(operation, true,
                 () -> tables.write(table, key, json, expiration, dictionaryName, expectedVersion, operation));
+    }
+
+    /** Stores each batch with one script on the table's master; see {@link Scripts#IMPORT}. */
+    @Override
+    public void importRecords(String table, List<ImportedRecord> records) {
+        String operation = "import of " + records.size() + " record(s) into table '" + table + "'";
+        guarded(operation, true, () -> {
+            tables.importRecords(table, records, operation);
+            return null;
+        });
     }
 
     @Override
@@ -333,6 +345,26 @@ public final class RedisStorage implements StorageEngine {
     private ChangeSink changes() {
         EngineContext current = context;
         return current == null ? ChangeSink.NONE : current.changes();
+    }
+
+    /**
+     * The server's time, which judges expiry, unless the application configured a clock (then the
+     * scripts use that clock, and so does the facade).
+     *
+     * @return epoch milliseconds on the server's clock, or {@code null} for the configured clock
+     */
+    @Override
+    public Long currentTimeMillis() {
+        EngineContext current = context;
+        if (current == null || current.clockConfigured()) {
+            return null;
+        }
+        return serverTime.now(() -> connection().commands().time());
+    }
+
+    /** Replaces this JVM's clock as the server time sees it: for tests of a skewed JVM clock. */
+    void localClockForTesting(java.util.function.LongSupplier localMillis) {
+        serverTime = new ServerTime(localMillis);
     }
 
     /** The time argument of the scripts: the configured clock's, or empty for the server's TIME. */

@@ -223,6 +223,25 @@ final class Scripts {
             return 0
             """);
 
+    /**
+     * On one bucket; ARGV: now (unused), generation, then for each record: key, the whole stored
+     * record ({@link RecordFormat}), expiration or ''. Stores each record as given, with its version and
+     * timestamp, replacing what the key held (copying a database in). Returns 1 when the generation is
+     * stale (nothing stored: the table was deleted since the caller read the catalog), else 0.
+     */
+    static final Script IMPORT = script("import", OPEN + """
+            if not open_bucket(tonumber(ARGV[2])) then return 1 end
+            for i = 3, #ARGV, 3 do
+              redis.call('HSET', KEYS[1], ARGV[i], ARGV[i + 1])
+              if ARGV[i + 2] ~= '' then
+                redis.call('ZADD', KEYS[2], ARGV[i + 2], ARGV[i])
+              else
+                redis.call('ZREM', KEYS[2], ARGV[i])
+              end
+            end
+            return 0
+            """);
+
     /** ARGV: now. Returns the time the scripts of this table use, in epoch milliseconds. */
     static final Script NOW = script("now", """
             return now_ms()

@@ -125,6 +125,58 @@ final class TableStore {
         return version;
     }
 
+    /**
+     * Stores records as given: one script call per bucket that the batch's keys fall in, each checking
+     * the table's generation as a write does.
+     */
+    void importRecords(String table, List<dev.pikodb.spi.ImportedRecord> batch, String operation) {
+        if (batch.isEmpty()) {
+            return;
+        }
+        java.util.Map<Integer, List<dev.pikodb.spi.ImportedRecord>> byBucket = new java.util.TreeMap<>();
+        for (dev.pikodb.spi.ImportedRecord each : batch) {
+            byBucket.computeIfAbsent(KeySpace.bucketOf(each.key()), bucket -> new java.util.ArrayList<>()).add(each);
+        }
+        long bytes = 0;
+        for (java.util.Map.Entry<Integer, List<dev.pikodb.spi.ImportedRecord>> entry : byBucket.entrySet()) {
+            byte[][] bucket = keys.bucket(table, entry.getKey());
+            List<dev.pikodb.spi.ImportedRecord> records = entry.getValue();
+            for (int attempt = 1;; attempt++) {
+                long generation = catalog.generationForWrite(table, operation);
+                byte[][] args = new byte[2 + 3 * records.size()][];
+                args[0] = EMPTY;
+                args[1] = utf8(Long.toString(generation));
+                int i = 2;
+                for (dev.pikodb.spi.ImportedRecord each : records) {
+                    EngineRecord record = each.record();
+                    args[i++] = utf8(each.key());
+                    args[i++] = RecordFormat.format(record);
+                    args[i++] = record.expiration() == null ? EMPTY : utf8(record.expiration().toString());
+                }
+                long stale = commands.onMaster(bucket[0], master -> {
+                    long result = command(
+                            () -> Scripts.<Long>run(master, Scripts.IMPORT, ScriptOutputType.INTEGER, bucket, args));
+                    Replicas.await(master, settings.replicas(), settings.replicaTimeout(), operation, where);
+                    return result;
+                });
+                if (stale == 0) {
+                    break;
+                }
+                catalog.forget(table);
+                if (attempt == 5) {
+                    throw new dev.pikodb.PikoDBException("The " + operation + " on " + where + " met a newer "
+                            + "generation of table '" + table + "' five times in a row (the table is being deleted "
+                            + "and written at once); retry the import");
+                }
+            }
+            for (dev.pikodb.spi.ImportedRecord each : records) {
+                bytes += each.record().jsonLength();
+            }
+        }
+        stats.writes.add(batch.size());
+        stats.bytesWritten.add(bytes);
+    }
+
     EngineRecord read(String table, String key) {
         ChangeSink sink = changes.get();
         if (!sink.active()) {

@@ -91,6 +91,26 @@ class PikoDBObservationsTests {
     }
 
     @Test
+    void aBackupIsAnObservationAndAFailedOneRecordsItsError() throws Exception {
+        PikoDB db = open(new PikoDBObservations(registry, true, null));
+        db.write("users", "alice", "Alice");
+        registry.clear();
+        Path occupied = java.nio.file.Files.createDirectories(directory.resolve("occupied"));
+        java.nio.file.Files.writeString(occupied.resolve("keep.txt"), "not a backup");
+
+        db.backup(directory.resolve("backup"));
+        Throwable failure = catchThrowable(() -> db.backup(occupied));
+
+        assertThat(failure).isNotNull();
+        assertThat(contexts()).extracting(PikoDBObservationContext::getContextualName)
+            .containsExactly("pikodb backup", "pikodb backup");
+        assertThat(contexts().get(0).getError()).isNull();
+        assertThat(contexts().get(1).getError()).isSameAs(failure);
+        assertThat(contexts().get(0).getLowCardinalityKeyValue("pikodb.table"))
+            .isEqualTo(KeyValue.of("pikodb.table", DefaultPikoDBObservationConvention.NO_TABLE));
+    }
+
+    @Test
     void theTableIsATagOnlyWhenEnabled() {
         PikoDB db = open(new PikoDBObservations(registry, true, null));
 
@@ -280,7 +300,10 @@ class PikoDBObservationsTests {
     }
 
     private PikoDB open(PikoDBObservations observations) {
-        PikoDB db = new PikoDB(DatabaseOptions.builder().databaseDirectory(directory).observer(observations).build());
+        PikoDB db = new PikoDB(DatabaseOptions.builder()
+            .databaseDirectory(directory.resolve("db"))
+            .observer(observations)
+            .build());
         db.start();
         opened.add(db);
         return db;

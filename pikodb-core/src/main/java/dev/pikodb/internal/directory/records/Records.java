@@ -19,6 +19,8 @@ public final class Records {
     private final Map<String, Object> map;
     private final Stats stats;
     private volatile boolean expiredRemoved;
+    /** Set while a backup takes its point-in-time view of these records ({@link RecordsSnapshot}). */
+    private volatile RecordsSnapshot snapshot;
     private String table;
     private ChangeSink changes = ChangeSink.NONE;
 
@@ -49,6 +51,7 @@ public final class Records {
     }
 
     public void put(String key, StoredRecord record) {
+        beforeChange(key);
         if (!changes.active()) {
             map.put(key, record.held());
             return;
@@ -64,6 +67,7 @@ public final class Records {
     }
 
     public void remove(String key) {
+        beforeChange(key);
         if (!changes.active()) {
             map.remove(key);
             return;
@@ -77,6 +81,10 @@ public final class Records {
     }
 
     public void clear() {
+        RecordsSnapshot current = snapshot;
+        if (current != null) {
+            current.collect(map);
+        }
         map.clear();
     }
 
@@ -162,6 +170,36 @@ public final class Records {
         return map.size();
     }
 
+    /**
+     * Starts a point-in-time view of these records: from now on every change first keeps the state
+     * it replaces. The caller holds the table's append lock, so no write becomes visible meanwhile,
+     * and calls {@link RecordsSnapshot#collect} once, which ends the view.
+     */
+    public RecordsSnapshot startSnapshot() {
+        RecordsSnapshot started = new RecordsSnapshot(this);
+        snapshot = started;
+        return started;
+    }
+
+    /** The map a snapshot collects; only {@link RecordsSnapshot} calls it. */
+    Map<String, Object> heldMap() {
+        return map;
+    }
+
+    /** Called by the snapshot once it has collected its view: changes stop keeping what they replace. */
+    void endSnapshot(RecordsSnapshot ended) {
+        if (snapshot == ended) {
+            snapshot = null;
+        }
+    }
+
+    private void beforeChange(String key) {
+        RecordsSnapshot current = snapshot;
+        if (current != null) {
+            current.beforeChange(key, map.get(key));
+        }
+    }
+
     public void collectDictionaryNames(Set<String> into) {
         for (Object held : map.values()) {
             if (held instanceof StoredRecord record && record.dictionaryName != null) {
@@ -174,6 +212,7 @@ public final class Records {
         if (!StoredRecord.canExpire(held) || !((StoredRecord) held).isExpired(now)) {
             return false;
         }
+        beforeChange(key);
         if (changes.active()) {
             synchronized (this) {
                 if (!map.remove(key, held)) {
