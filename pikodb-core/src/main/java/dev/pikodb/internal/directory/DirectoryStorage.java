@@ -19,6 +19,9 @@ import dev.pikodb.internal.directory.records.StoredRecord;
 import dev.pikodb.spi.EngineContext;
 import dev.pikodb.spi.EngineRecord;
 import dev.pikodb.spi.ImportedRecord;
+import dev.pikodb.spi.QueryCondition;
+import dev.pikodb.spi.QueryPage;
+import dev.pikodb.spi.QueryPlan;
 import dev.pikodb.spi.StorageEngine;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -52,6 +55,7 @@ public final class DirectoryStorage implements StorageEngine {
     private final Path directory;
     private final FileIO io;
     private final DictionaryFile dictionaryFile;
+    private final DirectoryIndexes indexes;
     private final OpenJournals journals;
     private final Compactor compactor;
     private final Map<String, String> dictionaryNames = new ConcurrentHashMap<>();
@@ -111,6 +115,7 @@ public final class DirectoryStorage implements StorageEngine {
         this.directory = directory.toAbsolutePath().normalize();
         this.io = io;
         this.dictionaryFile = new DictionaryFile(this.directory, io);
+        this.indexes = new DirectoryIndexes(this.directory, io, dictionaryFile::get);
         this.journals = new OpenJournals(maxOpenJournals);
         this.compactor = inlineCompaction ? Compactor.inline() : Compactor.background();
     }
@@ -136,6 +141,11 @@ public final class DirectoryStorage implements StorageEngine {
             loadedTables.forEach((name, loaded) -> tables.put(name,
                     new Table(context, name, loaded.records(), loaded.hasFile(), loaded.fileBytes(), loaded.journal(),
                             loaded.retired())));
+            indexes.load();
+            long now = now();
+            EachTable.run(tables.values(), table -> indexes.attach(table, now)).stream().findFirst().ifPresent(failure -> {
+                throw new PikoDBException("Cannot build the indexes of " + directory + ": " + failure);
+            });
             if (readOnly) {
                 dictionaryNamesInUse.addAll(loader.dictionaryNamesInUse());
                 log.debug("Opened {} read-only with {} tables", directory, tables.size());
@@ -363,7 +373,7 @@ public final class DirectoryStorage implements StorageEngine {
     private Table createTable(String table) {
         creation.readLock().lock();
         try {
-            return tables.computeIfAbsent(table, name -> Table.empty(context, name));
+            return tables.computeIfAbsent(table, name -> indexes.attach(Table.empty(context, name), now()));
         } finally {
             creation.readLock().unlock();
         }
@@ -458,10 +468,12 @@ public final class DirectoryStorage implements StorageEngine {
             checkNotClosed();
             Table target = tables.get(table);
             if (target == null) {
+                indexes.tableDeleted(table, null);
                 return false;
             }
             try {
                 boolean existed = target.drop();
+                indexes.tableDeleted(table, null);
                 if (existed && context.changes().active()) {
                     context.changes().publish(ChangeEvent.tableDeleted(table));
                 }
@@ -475,6 +487,49 @@ public final class DirectoryStorage implements StorageEngine {
         } finally {
             lifecycle.readLock().unlock();
         }
+    }
+
+    @Override
+    public void createIndex(String table, String indexName, String path) {
+        lifecycle.readLock().lock();
+        try {
+            checkNotClosed();
+            indexes.create(tables.get(table), table, indexName, path, now());
+        } finally {
+            lifecycle.readLock().unlock();
+        }
+    }
+
+    @Override
+    public boolean dropIndex(String table, String indexName) {
+        lifecycle.readLock().lock();
+        try {
+            checkNotClosed();
+            return indexes.drop(tables.get(table), table, indexName);
+        } finally {
+            lifecycle.readLock().unlock();
+        }
+    }
+
+    @Override
+    public Map<String, String> indexes(String table) {
+        return indexes.definitions(table);
+    }
+
+    @Override
+    public QueryPage query(String table, QueryPlan plan) {
+        context.stats().reads.increment();
+        return indexes.query(tables.get(table), plan, now());
+    }
+
+    @Override
+    public long count(String table, QueryCondition condition) {
+        context.stats().reads.increment();
+        return indexes.count(tables.get(table), condition, now());
+    }
+
+    private long now() {
+        return context.clock().millis();
     }
 
     @Override
