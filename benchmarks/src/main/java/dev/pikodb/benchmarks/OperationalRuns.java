@@ -20,7 +20,7 @@ import org.slf4j.LoggerFactory;
 /**
  * The workloads that open stores of their own rather than the shared, pre-filled ones: W8 (write
  * latency), W9 (many tables), W10 (loading against the parser), W12 (read and compare-and-write), W13
- * (queries) and W14 (writes observed with a registry that has no handlers).
+ * (queries) and W15 (writes observed with a registry that has no handlers).
  * Each keeps the harness's rule: the stores compared take turns in the same rounds.
  */
 final class OperationalRuns {
@@ -46,7 +46,7 @@ final class OperationalRuns {
         this.root = root;
     }
 
-    /** Runs whichever of W8, W9, W10, W12, W13 and W14 {@code bench.only} selects. */
+    /** Runs whichever of W8, W9, W10, W12, W13 and W15 {@code bench.only} selects. */
     void run() {
         if (config.includes("W8")) {
             LatencyWorkload latency = new LatencyWorkload(config, profiles, report);
@@ -69,7 +69,7 @@ final class OperationalRuns {
         if (config.includes("W13")) {
             runQueries();
         }
-        if (config.includes("W14")) {
+        if (config.includes("W15")) {
             new ObservationWorkload(config, profiles, report).run(root);
         }
     }

@@ -99,7 +99,7 @@ public final class Targets {
                 ratio(w10, PIKODB, LoadingWorkload.PARSE_ONLY, MachineLimits.MACHINE));
 
         String w13 = ObservationWorkload.name(config.smallTable());
-        atLeast("W14 writes observed, registry without handlers / no observer", 0.95,
+        atLeast("W15 writes observed, registry without handlers / no observer", 0.95,
                 ratio(w13, ObservationWorkload.OBSERVED, w13, PIKODB));
 
         queryTargets();

@@ -20,7 +20,7 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * W14: what observing costs when nothing listens. W1's single writer, default mode, on two PikoDBs
+ * W15: what observing costs when nothing listens. W1's single writer, default mode, on two PikoDBs
  * taking turns: one with no observer, one observed through {@link PikoDBObservations} with an
  * {@link ObservationRegistry} that has no handlers (what an application gets with Micrometer on the
  * classpath and no tracing or metrics configured).
@@ -56,7 +56,7 @@ public final class ObservationWorkload {
      * @return the row name
      */
     public static String name(int tableSize) {
-        return String.format(Locale.ROOT, "W14 write, %,d-rec table, observed", tableSize);
+        return String.format(Locale.ROOT, "W15 write, %,d-rec table, observed", tableSize);
     }
 
     /**
