@@ -77,6 +77,15 @@ public class PikoDBKeyValueTemplate extends KeyValueTemplate {
         return saved;
     }
 
+    /**
+     * The adapter this template works through.
+     *
+     * @return the adapter
+     */
+    public PikoDBKeyValueAdapter getPikoDBAdapter() {
+        return adapter;
+    }
+
     /** Leaves the data in place: it is persistent. */
     @Override
     public void destroy() {
