@@ -5,6 +5,10 @@ import dev.pikodb.benchmarks.workload.CompareAndWriteWorkload;
 import dev.pikodb.benchmarks.workload.LatencyWorkload;
 import dev.pikodb.benchmarks.workload.LoadingWorkload;
 import dev.pikodb.benchmarks.workload.ManyTablesWorkload;
+import dev.pikodb.benchmarks.workload.QueryWorkload;
+import dev.pikodb.PikoDB;
+import java.sql.Connection;
+import java.util.List;
 import java.nio.file.Path;
 import java.util.EnumMap;
 import java.util.Locale;
@@ -18,6 +22,13 @@ import org.slf4j.LoggerFactory;
  * Each keeps the harness's rule: the stores compared take turns in the same rounds.
  */
 final class OperationalRuns {
+
+    /** W13's label of PikoDB with the 3 indexes. */
+    static final String W13_INDEXED = "PikoDB 3 indexes";
+    /** W13's label of PikoDB without indexes. */
+    static final String W13_PLAIN = "PikoDB no index";
+    /** W13's heap row. */
+    static final String HEAP_PER_ENTRY = "W13 heap per index entry (B/entry)";
 
     private static final Logger LOG = LoggerFactory.getLogger(OperationalRuns.class);
 
@@ -52,6 +63,86 @@ final class OperationalRuns {
         }
         if (config.includes("W12")) {
             runCompareAndWrite();
+        }
+        if (config.includes("W13")) {
+            runQueries();
+        }
+    }
+
+    /** W13: queries from indexes against SQLite's indexed JSON, and what the indexes cost. */
+    private void runQueries() {
+        QueryWorkload workload = new QueryWorkload(config);
+        Path indexedDirectory = root.resolve("w13-indexed");
+        Path plainDirectory = root.resolve("w13-plain");
+        Path startPlainDirectory = root.resolve("w13-start-plain");
+        Path sqliteDirectory = root.resolve("w13-sqlite");
+        Path heapDirectory = root.resolve("w13-heap");
+        String pikodb = StoreKind.PIKODB.label(false);
+        String sqlite = StoreKind.SQLITE.label(false);
+        Sampler sampler = new Sampler(config.warmups(), config.repetitions());
+        PikoDB indexed = null;
+        PikoDB plain = null;
+        Connection connection = null;
+        try {
+            LOG.info("Writing the W13 tables");
+            indexed = workload.openPikoDB(indexedDirectory, true);
+            workload.fill(indexed);
+            connection = workload.openSqlite(sqliteDirectory);
+            new Round(config, report)
+                    .add(new Round.Cell(workload.eqName(), pikodb, Result.Unit.MICROSECONDS), workload.eqName(),
+                            workload.pikodbEq(indexed))
+                    .add(new Round.Cell(workload.eqName(), sqlite, Result.Unit.MICROSECONDS), workload.eqName(),
+                            workload.sqliteEq(connection))
+                    .measure(sampler);
+            new Round(config, report)
+                    .add(new Round.Cell(workload.rangeName(), pikodb, Result.Unit.MICROSECONDS), workload.rangeName(),
+                            workload.pikodbRange(indexed))
+                    .add(new Round.Cell(workload.rangeName(), sqlite, Result.Unit.MICROSECONDS), workload.rangeName(),
+                            workload.sqliteRange(connection))
+                    .measure(sampler);
+            plain = workload.openPikoDB(plainDirectory, false);
+            workload.fill(plain);
+            new Round(config, report)
+                    .add(new Round.Cell(workload.writeName(), W13_INDEXED, Result.Unit.OPS_PER_SECOND),
+                            workload.writeName(), workload.overwrites(indexed))
+                    .add(new Round.Cell(workload.writeName(), W13_PLAIN, Result.Unit.OPS_PER_SECOND),
+                            workload.writeName(), workload.overwrites(plain))
+                    .measure(sampler);
+            indexed.close();
+            indexed = null;
+            QueryWorkload.copyWithoutIndexes(indexedDirectory, startPlainDirectory);
+            new Round(config, report)
+                    .add(new Round.Cell(workload.startName(), W13_INDEXED, Result.Unit.MILLISECONDS),
+                            workload.startName(), QueryWorkload.start(indexedDirectory))
+                    .add(new Round.Cell(workload.startName(), W13_PLAIN, Result.Unit.MILLISECONDS),
+                            workload.startName(), QueryWorkload.start(startPlainDirectory))
+                    .measure(sampler);
+            plain.close();
+            plain = null;
+            if (config.includes(HEAP_PER_ENTRY)) {
+                double bytes = workload.heapPerIndexEntry(heapDirectory);
+                report.add(new Result(HEAP_PER_ENTRY, pikodb, Result.Unit.BYTES_PER_RECORD, new double[] {bytes}));
+            }
+            LOG.debug("Sink: {}", workload.sink());
+        } catch (RuntimeException e) {
+            report.failed("W13", pikodb, e);
+        } finally {
+            for (PikoDB db : new PikoDB[] {indexed, plain}) {
+                if (db != null) {
+                    db.close();
+                }
+            }
+            if (connection != null) {
+                try {
+                    connection.close();
+                } catch (java.sql.SQLException e) {
+                    LOG.debug("Closing SQLite failed", e);
+                }
+            }
+            for (Path directory : List.of(indexedDirectory, plainDirectory, startPlainDirectory, sqliteDirectory,
+                    heapDirectory)) {
+                Directories.delete(directory);
+            }
         }
     }
 

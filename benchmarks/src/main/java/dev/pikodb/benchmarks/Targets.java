@@ -90,6 +90,8 @@ public final class Targets {
         atLeast("W10 load rate vs Jackson tokenizing the same file", 0.7,
                 ratio(w10, PIKODB, LoadingWorkload.PARSE_ONLY, MachineLimits.MACHINE));
 
+        queryTargets();
+
         out.println("Targets (ratios of medians; PASS when the ratio meets the target)");
         lines.forEach(out::println);
         return missed;
@@ -118,6 +120,21 @@ public final class Targets {
                 }
             }
         }
+    }
+
+    /** W13: queries from indexes against SQLite's indexed JSON, and the cost of the indexes. */
+    private void queryTargets() {
+        dev.pikodb.benchmarks.workload.QueryWorkload w13 = new dev.pikodb.benchmarks.workload.QueryWorkload(config);
+        String sqlite = StoreKind.SQLITE.label(false);
+        atLeast(w13.eqName() + ": SQLite time / PikoDB time", 3, ratio(w13.eqName(), sqlite, w13.eqName(), PIKODB));
+        atLeast(w13.rangeName() + ": SQLite time / PikoDB time", 2,
+                ratio(w13.rangeName(), sqlite, w13.rangeName(), PIKODB));
+        atLeast(w13.writeName() + ": 3 indexes / none", 0.6, ratio(w13.writeName(), OperationalRuns.W13_INDEXED,
+                w13.writeName(), OperationalRuns.W13_PLAIN));
+        atMost(w13.startName() + ": 3 indexes / none", 1.3, ratio(w13.startName(), OperationalRuns.W13_INDEXED,
+                w13.startName(), OperationalRuns.W13_PLAIN));
+        atMostValue(OperationalRuns.HEAP_PER_ENTRY, 64,
+                report.find(OperationalRuns.HEAP_PER_ENTRY, PIKODB).map(Result::median));
     }
 
     private void above(String name, double target, Optional<Double> ratio) {

@@ -5,6 +5,11 @@ import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
+import tools.jackson.core.JsonParser;
+import tools.jackson.core.JsonToken;
+import tools.jackson.core.ObjectReadContext;
+import tools.jackson.core.StreamReadConstraints;
+import tools.jackson.core.json.JsonFactory;
 import tools.jackson.databind.DeserializationFeature;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -20,6 +25,17 @@ public final class IndexedValues {
     /** Reads floating point numbers as exact decimals, so the JSON text {@code 0.1} is exactly 0.1. */
     private static final JsonMapper MAPPER = JsonMapper.builder()
             .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
+            .build();
+
+    /** Reads whatever the engines store: values written by the Node.js PikoDB may be deeper or longer than Jackson's defaults. */
+    private static final JsonFactory FACTORY = JsonFactory.builder()
+            .streamReadConstraints(StreamReadConstraints.builder()
+                    .maxNestingDepth(Integer.MAX_VALUE)
+                    .maxDocumentLength(-1)
+                    .maxStringLength(Integer.MAX_VALUE)
+                    .maxNumberLength(Integer.MAX_VALUE)
+                    .maxNameLength(Integer.MAX_VALUE)
+                    .build())
             .build();
 
     private IndexedValues() {
@@ -76,15 +92,80 @@ public final class IndexedValues {
     }
 
     /**
-     * The values at a path of a record.
+     * The values at a path of a record, read from its JSON without building a tree: the parser
+     * follows the path and skips everything else, whatever the value's size or depth.
      *
      * @param record the record
-     * @param path a JSON Pointer
+     * @param path a JSON Pointer with the original field names
      * @param dictionary the record's dictionary, or {@code null}
-     * @return the values
+     * @return the values, distinct, possibly empty
      */
     public static Set<IndexValue> at(EngineRecord record, String path, Dictionary dictionary) {
-        return at(parse(record), path, dictionary);
+        try (JsonParser parser = FACTORY.createParser(ObjectReadContext.empty(), record.jsonArray(),
+                record.jsonOffset(), record.jsonLength())) {
+            JsonToken token = parser.nextToken();
+            for (String segment : segments(path)) {
+                if (token == JsonToken.START_OBJECT) {
+                    String name = dictionary == null ? segment : dictionary.deflateMapping().getOrDefault(segment, segment);
+                    token = null;
+                    while (parser.nextToken() == JsonToken.PROPERTY_NAME) {
+                        boolean match = name.equals(parser.currentName());
+                        JsonToken value = parser.nextToken();
+                        if (match) {
+                            token = value;
+                            break;
+                        }
+                        parser.skipChildren();
+                    }
+                } else if (token == JsonToken.START_ARRAY && isIndex(segment)) {
+                    int wanted = Integer.parseInt(segment);
+                    token = null;
+                    for (int i = 0; ; i++) {
+                        JsonToken element = parser.nextToken();
+                        if (element == JsonToken.END_ARRAY) {
+                            break;
+                        }
+                        if (i == wanted) {
+                            token = element;
+                            break;
+                        }
+                        parser.skipChildren();
+                    }
+                } else {
+                    return Set.of();
+                }
+                if (token == null) {
+                    return Set.of();
+                }
+            }
+            if (token == JsonToken.START_ARRAY) {
+                Set<IndexValue> values = new LinkedHashSet<>();
+                for (JsonToken element = parser.nextToken(); element != JsonToken.END_ARRAY; element = parser.nextToken()) {
+                    IndexValue value = scalar(parser, element);
+                    if (value != null) {
+                        values.add(value);
+                    } else {
+                        parser.skipChildren();
+                    }
+                }
+                return values;
+            }
+            IndexValue value = scalar(parser, token);
+            return value == null ? Set.of() : Set.of(value);
+        }
+    }
+
+    private static IndexValue scalar(JsonParser parser, JsonToken token) {
+        if (token == null) {
+            return null;
+        }
+        return switch (token) {
+            case VALUE_STRING -> IndexValue.string(parser.getString());
+            case VALUE_TRUE -> IndexValue.TRUE;
+            case VALUE_FALSE -> IndexValue.FALSE;
+            case VALUE_NUMBER_INT, VALUE_NUMBER_FLOAT -> IndexValue.number(parser.getDecimalValue());
+            default -> null;
+        };
     }
 
     private static IndexValue scalar(JsonNode node) {

@@ -65,6 +65,11 @@ final class DictionaryFile {
         }
     }
 
+    /** The kept dictionary of a name, or null. */
+    synchronized Dictionary get(String name) {
+        return kept.get(name);
+    }
+
     synchronized Map<String, Dictionary> all() {
         return Map.copyOf(kept);
     }

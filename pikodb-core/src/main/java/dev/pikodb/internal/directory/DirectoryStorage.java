@@ -14,6 +14,9 @@ import dev.pikodb.internal.directory.load.TableLoader;
 import dev.pikodb.internal.directory.records.Stats;
 import dev.pikodb.spi.EngineContext;
 import dev.pikodb.spi.EngineRecord;
+import dev.pikodb.spi.QueryCondition;
+import dev.pikodb.spi.QueryPage;
+import dev.pikodb.spi.QueryPlan;
 import dev.pikodb.spi.StorageEngine;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -47,6 +50,7 @@ public final class DirectoryStorage implements StorageEngine {
     private final Path directory;
     private final FileIO io;
     private final DictionaryFile dictionaryFile;
+    private final DirectoryIndexes indexes;
     private final OpenJournals journals;
     private final Compactor compactor;
     private final Map<String, String> dictionaryNames = new ConcurrentHashMap<>();
@@ -86,6 +90,7 @@ public final class DirectoryStorage implements StorageEngine {
         this.directory = directory.toAbsolutePath().normalize();
         this.io = io;
         this.dictionaryFile = new DictionaryFile(this.directory, io);
+        this.indexes = new DirectoryIndexes(this.directory, io, dictionaryFile::get);
         this.journals = new OpenJournals(maxOpenJournals);
         this.compactor = inlineCompaction ? Compactor.inline() : Compactor.background();
     }
@@ -109,6 +114,11 @@ public final class DirectoryStorage implements StorageEngine {
             loader.loadAll(dictionaryFile.path(), unreadableDictionaries).forEach((name, loaded) -> tables.put(name,
                     new Table(context, name, loaded.records(), loaded.hasFile(), loaded.fileBytes(), loaded.journal(),
                             loaded.retired())));
+            indexes.load();
+            long now = now();
+            EachTable.run(tables.values(), table -> indexes.attach(table, now)).stream().findFirst().ifPresent(failure -> {
+                throw new PikoDBException("Cannot build the indexes of " + directory + ": " + failure);
+            });
             dictionaryNamesInUse.addAll(loader.dictionaryNamesInUse());
             // A compaction cut short by a crash left a retired journal: finish it in the background.
             tables.values().stream().filter(Table::hasRetiredJournal).forEach(Table::scheduleCompaction);
@@ -292,7 +302,8 @@ public final class DirectoryStorage implements StorageEngine {
         try {
             checkNotClosed();
             while (true) {
-                Table target = create ? tables.computeIfAbsent(table, name -> Table.empty(context, name))
+                Table target = create
+                        ? tables.computeIfAbsent(table, name -> indexes.attach(Table.empty(context, name), now()))
                         : tables.get(table);
                 if (target == null) {
                     return missing;
@@ -353,10 +364,12 @@ public final class DirectoryStorage implements StorageEngine {
             checkNotClosed();
             Table target = tables.get(table);
             if (target == null) {
+                indexes.tableDeleted(table, null);
                 return false;
             }
             try {
                 boolean existed = target.drop();
+                indexes.tableDeleted(table, null);
                 if (existed && context.changes().active()) {
                     context.changes().publish(ChangeEvent.tableDeleted(table));
                 }
@@ -370,6 +383,49 @@ public final class DirectoryStorage implements StorageEngine {
         } finally {
             lifecycle.readLock().unlock();
         }
+    }
+
+    @Override
+    public void createIndex(String table, String indexName, String path) {
+        lifecycle.readLock().lock();
+        try {
+            checkNotClosed();
+            indexes.create(tables.get(table), table, indexName, path, now());
+        } finally {
+            lifecycle.readLock().unlock();
+        }
+    }
+
+    @Override
+    public boolean dropIndex(String table, String indexName) {
+        lifecycle.readLock().lock();
+        try {
+            checkNotClosed();
+            return indexes.drop(tables.get(table), table, indexName);
+        } finally {
+            lifecycle.readLock().unlock();
+        }
+    }
+
+    @Override
+    public Map<String, String> indexes(String table) {
+        return indexes.definitions(table);
+    }
+
+    @Override
+    public QueryPage query(String table, QueryPlan plan) {
+        context.stats().reads.increment();
+        return indexes.query(tables.get(table), plan, now());
+    }
+
+    @Override
+    public long count(String table, QueryCondition condition) {
+        context.stats().reads.increment();
+        return indexes.count(tables.get(table), condition, now());
+    }
+
+    private long now() {
+        return context.clock().millis();
     }
 
     @Override

@@ -220,6 +220,23 @@ final class Table {
         return lastUsed;
     }
 
+    // ---- indexes ------------------------------------------------------------------------------
+
+    /** The records, for attaching and querying the table's indexes. */
+    Records records() {
+        return records;
+    }
+
+    /** Runs an action while no write can make a record visible (index builds). */
+    void withWritesPaused(Runnable action) {
+        appendLock.lock();
+        try {
+            action.run();
+        } finally {
+            appendLock.unlock();
+        }
+    }
+
     // ---- reads --------------------------------------------------------------------------------
 
     /** The live record of a key, or null; an expired record is removed on the way. */

@@ -39,6 +39,8 @@ public final class FileNames {
     public static final String LOCK = ".lock";
     /** The persisted dictionaries. */
     public static final String DICTIONARIES = ".dictionaries";
+    /** The persisted index definitions. */
+    public static final String INDEXES = ".indexes";
 
     private static final int MAX_BASE_BYTES = 200;
     private static final Pattern NODE_LEFTOVER = Pattern.compile(".+\\.tmp\\.[0-9]{13}\\.[0-9a-z]{0,16}");

@@ -187,6 +187,7 @@ public final class TableLoader {
                 continue;
             }
             if (FileNames.isCompactionTemp(fileName) || fileName.equals(FileNames.DICTIONARIES + ".new")
+                    || fileName.equals(FileNames.INDEXES + ".new")
                     || FileNames.isNodeLeftover(fileName)) {
                 plan.leftovers.add(path);
             } else if (FileNames.isJournal(fileName) || FileNames.isRetiredJournal(fileName)) {

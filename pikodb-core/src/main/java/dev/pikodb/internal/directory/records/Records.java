@@ -1,7 +1,10 @@
 package dev.pikodb.internal.directory.records;
 
 import dev.pikodb.ChangeEvent;
+import dev.pikodb.internal.index.IndexedRecords;
+import dev.pikodb.internal.index.TableIndexes;
 import dev.pikodb.spi.ChangeSink;
+import dev.pikodb.spi.EngineRecord;
 import java.util.Iterator;
 import java.util.Map;
 import java.util.Set;
@@ -14,13 +17,15 @@ import java.util.function.BiConsumer;
  * table is shared) adds or replaces records, and only once they are persisted. Records are held in
  * the compact form of {@link StoredRecord#held()}.
  */
-public final class Records {
+public final class Records implements IndexedRecords {
 
     private final Map<String, Object> map;
     private final Stats stats;
     private volatile boolean expiredRemoved;
     private String table;
     private ChangeSink changes = ChangeSink.NONE;
+    /** The table's indexes, told of every change (adding before it is visible, removals after). */
+    private volatile TableIndexes indexes;
 
     public Records(Stats stats) {
         this(stats, 0);
@@ -48,36 +53,100 @@ public final class Records {
         this.changes = changes;
     }
 
+    /** Keeps {@code tableIndexes} exact from now on: every later change goes through it. */
+    public void attach(TableIndexes tableIndexes) {
+        this.indexes = tableIndexes;
+    }
+
+    public TableIndexes indexes() {
+        return indexes;
+    }
+
     public void put(String key, StoredRecord record) {
+        TableIndexes tableIndexes = indexes;
+        Object held = record.held();
+        Object added = tableIndexes == null ? null : tableIndexes.adding(key, record, held);
+        Object previous;
         if (!changes.active()) {
-            map.put(key, record.held());
-            return;
-        }
-        synchronized (this) {
-            Object previous = map.put(key, record.held());
-            if (previous != null && StoredRecord.canExpire(previous)
-                    && StoredRecord.of(previous).isExpired(record.timestamp)) {
-                changes.publish(ChangeEvent.expired(table, key, StoredRecord.of(previous).version));
+            previous = map.put(key, held);
+        } else {
+            synchronized (this) {
+                previous = map.put(key, held);
+                if (previous != null && StoredRecord.canExpire(previous)
+                        && StoredRecord.of(previous).isExpired(record.timestamp)) {
+                    changes.publish(ChangeEvent.expired(table, key, StoredRecord.of(previous).version));
+                }
+                changes.publish(ChangeEvent.written(table, key, record.version));
             }
-            changes.publish(ChangeEvent.written(table, key, record.version));
+        }
+        if (tableIndexes != null) {
+            if (previous == null) {
+                tableIndexes.keyAdded(key);
+            } else {
+                tableIndexes.replaced(key, StoredRecord.of(previous), previous, added);
+            }
         }
     }
 
     public void remove(String key) {
+        Object previous;
         if (!changes.active()) {
-            map.remove(key);
-            return;
-        }
-        synchronized (this) {
-            Object previous = map.remove(key);
-            if (previous != null) {
-                changes.publish(ChangeEvent.deleted(table, key, StoredRecord.of(previous).version));
+            previous = map.remove(key);
+        } else {
+            synchronized (this) {
+                previous = map.remove(key);
+                if (previous != null) {
+                    changes.publish(ChangeEvent.deleted(table, key, StoredRecord.of(previous).version));
+                }
             }
+        }
+        if (previous != null) {
+            unindex(key, previous);
+        }
+    }
+
+    private void unindex(String key, Object previous) {
+        TableIndexes tableIndexes = indexes;
+        if (tableIndexes != null) {
+            tableIndexes.removed(key, StoredRecord.of(previous), previous);
+            tableIndexes.keyRemoved(key);
         }
     }
 
     public void clear() {
         map.clear();
+        TableIndexes tableIndexes = indexes;
+        if (tableIndexes != null) {
+            tableIndexes.cleared();
+        }
+    }
+
+    @Override
+    public Object liveHeld(String key, long now) {
+        Object held = map.get(key);
+        if (held == null) {
+            return null;
+        }
+        if (StoredRecord.canExpire(held) && ((StoredRecord) held).isExpired(now)) {
+            removeIfExpired(key, held, now);
+            return null;
+        }
+        return held;
+    }
+
+    @Override
+    public EngineRecord record(Object held) {
+        return StoredRecord.of(held);
+    }
+
+    @Override
+    public void forEachHeld(BiConsumer<String, Object> action) {
+        map.forEach(action);
+    }
+
+    @Override
+    public boolean holds(String key) {
+        return map.containsKey(key);
     }
 
     /** The live record of a key, or null; an expired record is removed on the way. */
@@ -184,6 +253,7 @@ public final class Records {
         } else if (!map.remove(key, held)) {
             return false;
         }
+        unindex(key, held);
         expiredRemoved = true;
         stats.expiredRemoved.increment();
         return true;

@@ -1,0 +1,305 @@
+package dev.pikodb.benchmarks.workload;
+
+import dev.pikodb.PikoDB;
+import dev.pikodb.Query;
+import dev.pikodb.QueryResult;
+import dev.pikodb.benchmarks.BenchConfig;
+import dev.pikodb.benchmarks.Directories;
+import dev.pikodb.benchmarks.Profiles;
+import java.lang.management.ManagementFactory;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.SplittableRandom;
+import java.util.function.DoubleSupplier;
+
+/**
+ * W13: queries from secondary indexes, embedded. A table of notes ({@code owner} shared by 10 notes,
+ * {@code created} a distinct number, two {@code tags}, a title and a body) is held by PikoDB with
+ * indexes on {@code /owner}, {@code /created} and {@code /tags}, and by SQLite as JSON text in a
+ * column with an index on each extracted field ({@code json_extract(value, '$.owner')}, ...), the way
+ * a SQLite user indexes JSON. Both decode the returned values to maps.
+ *
+ * <p>Rows: {@code find(eq)} returning 10 records, a range of 100 records sorted, writes to a table
+ * with the 3 indexes against the same writes without indexes, the heap an index entry takes, and the
+ * start time of the database with the 3 indexes against the same data without index definitions.
+ */
+public final class QueryWorkload {
+
+    /** The table. */
+    public static final String TABLE = "notes";
+
+    private final BenchConfig config;
+    private final int records;
+    private final int queries;
+    private long sink;
+
+    /**
+     * Creates the workload.
+     *
+     * @param config the configuration: its W10 record count is the table's size
+     */
+    public QueryWorkload(BenchConfig config) {
+        this.config = config;
+        this.records = config.sizes().loadRecords();
+        this.queries = Math.max(100, config.pointReads() / 20);
+    }
+
+    /** @return the row name of find(eq) */
+    public String eqName() {
+        return String.format(Locale.ROOT, "W13 find(eq) 10 of %,d records (us/query)", records);
+    }
+
+    /** @return the row name of the sorted range */
+    public String rangeName() {
+        return String.format(Locale.ROOT, "W13 range of 100 sorted of %,d records (us/query)", records);
+    }
+
+    /** @return the row name of the writes */
+    public String writeName() {
+        return String.format(Locale.ROOT, "W13 overwrites in a table of %,d records", records);
+    }
+
+    /** @return the row name of the start time */
+    public String startName() {
+        return String.format(Locale.ROOT, "W13 start with a table of %,d records", records);
+    }
+
+    /** The note with number {@code i}. */
+    static Map<String, Object> note(int i, int records) {
+        Map<String, Object> note = new LinkedHashMap<>();
+        note.put("owner", "user" + (i % Math.max(1, records / 10)));
+        note.put("created", 1_700_000_000_000L + i);
+        note.put("tags", List.of("t" + (i % 7), "u" + (i % 11)));
+        note.put("title", "Note number " + i);
+        note.put("body", "Some text of the note, long enough to look like a short note in an application " + i);
+        return note;
+    }
+
+    static String key(int i) {
+        return String.format(Locale.ROOT, "note%08d", i);
+    }
+
+    /** A PikoDB database with the table, with or without the 3 indexes. */
+    public PikoDB openPikoDB(Path directory, boolean indexed) {
+        PikoDB db = Profiles.startPikoDB(directory, false);
+        if (indexed) {
+            createIndexes(db);
+        }
+        return db;
+    }
+
+    /** Creates the 3 indexes. */
+    public static void createIndexes(PikoDB db) {
+        db.createIndex(TABLE, "owner", "/owner");
+        db.createIndex(TABLE, "created", "/created");
+        db.createIndex(TABLE, "tags", "/tags");
+    }
+
+    /** Fills a PikoDB table. */
+    public void fill(PikoDB db) {
+        for (int i = 0; i < records; i++) {
+            db.write(TABLE, key(i), note(i, records));
+        }
+    }
+
+    /** Creates and fills the SQLite database. */
+    public Connection openSqlite(Path directory) {
+        try {
+            Files.createDirectories(directory);
+            Connection connection = DriverManager.getConnection("jdbc:sqlite:" + directory.resolve("notes.sqlite"));
+            try (Statement statement = connection.createStatement()) {
+                statement.execute("PRAGMA journal_mode=WAL");
+                statement.execute("PRAGMA synchronous=NORMAL");
+                statement.execute("CREATE TABLE notes (key TEXT PRIMARY KEY, value TEXT NOT NULL)");
+                statement.execute("CREATE INDEX notes_owner ON notes (json_extract(value, '$.owner'))");
+                statement.execute("CREATE INDEX notes_created ON notes (json_extract(value, '$.created'))");
+            }
+            connection.setAutoCommit(false);
+            try (PreparedStatement insert = connection.prepareStatement("INSERT INTO notes VALUES (?, ?)")) {
+                for (int i = 0; i < records; i++) {
+                    insert.setString(1, key(i));
+                    insert.setString(2, Profiles.MAPPER.writeValueAsString(note(i, records)));
+                    insert.addBatch();
+                    if (i % 10_000 == 9_999) {
+                        insert.executeBatch();
+                    }
+                }
+                insert.executeBatch();
+            }
+            connection.commit();
+            connection.setAutoCommit(true);
+            return connection;
+        } catch (Exception e) {
+            throw new IllegalStateException("Cannot prepare the SQLite database of W13 in " + directory + ": " + e, e);
+        }
+    }
+
+    /** One repetition of find(eq) on PikoDB: microseconds per query. */
+    public DoubleSupplier pikodbEq(PikoDB db) {
+        SplittableRandom random = new SplittableRandom(13);
+        return () -> timePerQuery(() -> {
+            QueryResult result = db.find(TABLE, Query.eq("/owner", "user" + random.nextInt(Math.max(1, records / 10))));
+            sink += result.records().size();
+        });
+    }
+
+    /** One repetition of the sorted range on PikoDB: microseconds per query. */
+    public DoubleSupplier pikodbRange(PikoDB db) {
+        SplittableRandom random = new SplittableRandom(14);
+        return () -> timePerQuery(() -> {
+            long from = 1_700_000_000_000L + random.nextInt(Math.max(1, records - 100));
+            QueryResult result = db.find(TABLE, Query.range("/created", from, from + 100).orderBy("/created", true));
+            sink += result.records().size();
+        });
+    }
+
+    /** One repetition of find(eq) on SQLite. */
+    public DoubleSupplier sqliteEq(Connection connection) {
+        SplittableRandom random = new SplittableRandom(13);
+        PreparedStatement select = prepare(connection,
+                "SELECT key, value FROM notes WHERE json_extract(value, '$.owner') = ?");
+        return () -> timePerQuery(() -> {
+            try {
+                select.setString(1, "user" + random.nextInt(Math.max(1, records / 10)));
+                sink += decodeAll(select);
+            } catch (SQLException e) {
+                throw new IllegalStateException(e);
+            }
+        });
+    }
+
+    /** One repetition of the sorted range on SQLite. */
+    public DoubleSupplier sqliteRange(Connection connection) {
+        SplittableRandom random = new SplittableRandom(14);
+        PreparedStatement select = prepare(connection, "SELECT key, value FROM notes WHERE json_extract(value, '$.created')"
+                + " >= ? AND json_extract(value, '$.created') < ? ORDER BY json_extract(value, '$.created'), key");
+        return () -> timePerQuery(() -> {
+            try {
+                long from = 1_700_000_000_000L + random.nextInt(Math.max(1, records - 100));
+                select.setLong(1, from);
+                select.setLong(2, from + 100);
+                sink += decodeAll(select);
+            } catch (SQLException e) {
+                throw new IllegalStateException(e);
+            }
+        });
+    }
+
+    /** One repetition of overwrites (each changes every indexed field): writes per second. */
+    public DoubleSupplier overwrites(PikoDB db) {
+        SplittableRandom random = new SplittableRandom(15);
+        int writes = config.sequentialWrites();
+        return () -> {
+            long started = System.nanoTime();
+            for (int i = 0; i < writes; i++) {
+                int target = random.nextInt(records);
+                db.write(TABLE, key(target), note(random.nextInt(records), records));
+            }
+            return writes / ((System.nanoTime() - started) / 1e9);
+        };
+    }
+
+    /** One repetition of starting a database over a directory: milliseconds to start. */
+    public static DoubleSupplier start(Path directory) {
+        return () -> {
+            long started = System.nanoTime();
+            PikoDB db = Profiles.startPikoDB(directory, false);
+            double millis = (System.nanoTime() - started) / 1e6;
+            db.close();
+            return millis;
+        };
+    }
+
+    /**
+     * The heap the 3 indexes take per entry: the used heap after a full collection, before and after
+     * creating them on the filled table, over the entries they hold (one per owner, one per created,
+     * two per tags: 4 per record).
+     */
+    public double heapPerIndexEntry(Path directory) {
+        PikoDB db = Profiles.startPikoDB(directory, false);
+        try {
+            fill(db);
+            long before = usedAfterGc();
+            createIndexes(db);
+            long after = usedAfterGc();
+            sink += db.count(TABLE, Query.eq("/owner", "user1"));
+            return (after - before) / (4.0 * records);
+        } finally {
+            db.close();
+        }
+    }
+
+    /** Copies a database directory without its index definitions. */
+    public static void copyWithoutIndexes(Path from, Path to) {
+        try {
+            Files.createDirectories(to);
+            try (var files = Files.list(from)) {
+                for (Path file : (Iterable<Path>) files::iterator) {
+                    String name = file.getFileName().toString();
+                    if (!name.equals(".indexes") && !name.equals(".lock") && Files.isRegularFile(file)) {
+                        Files.copy(file, to.resolve(name));
+                    }
+                }
+            }
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException("Cannot copy " + from + " to " + to, e);
+        }
+    }
+
+    private double timePerQuery(Runnable query) {
+        long started = System.nanoTime();
+        for (int i = 0; i < queries; i++) {
+            query.run();
+        }
+        return (System.nanoTime() - started) / 1e3 / queries;
+    }
+
+    private static PreparedStatement prepare(Connection connection, String sql) {
+        try {
+            return connection.prepareStatement(sql);
+        } catch (SQLException e) {
+            throw new IllegalStateException("Cannot prepare " + sql + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static int decodeAll(PreparedStatement select) throws SQLException {
+        int rows = 0;
+        List<Object> decoded = new ArrayList<>();
+        try (ResultSet result = select.executeQuery()) {
+            while (result.next()) {
+                result.getString(1);
+                decoded.add(Profiles.MAPPER.readValue(result.getString(2), Map.class));
+                rows++;
+            }
+        }
+        return rows + decoded.size();
+    }
+
+    private static long usedAfterGc() {
+        for (int i = 0; i < 3; i++) {
+            System.gc();
+        }
+        return ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
+    }
+
+    /** @return a value depending on every query, so none is optimised away */
+    public long sink() {
+        return sink;
+    }
+
+    /** Deletes a directory. */
+    public static void delete(Path directory) {
+        Directories.delete(directory);
+    }
+}
