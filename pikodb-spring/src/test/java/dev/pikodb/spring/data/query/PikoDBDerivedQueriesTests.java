@@ -97,8 +97,8 @@ class PikoDBDerivedQueriesTests {
         Path other = directory.resolve("existing");
         PikoDB plain = new PikoDB(other);
         plain.start();
-        plain.write("tasks", "old1", Map.of("owner", "dave", "priority", 2));
-        plain.write("tasks", "old2", Map.of("owner", "dave", "priority", 7));
+        plain.write("tasks", "old1", Map.of("owner", "dave", "priority", 2, "done", false, "created", 1, "score", 0));
+        plain.write("tasks", "old2", Map.of("owner", "dave", "priority", 7, "done", true, "created", 2, "score", 0));
         plain.close();
         context.close();
         context = startContext(other);

@@ -23,6 +23,9 @@ import org.springframework.core.env.MapPropertySource;
 @ExtendWith(OutputCaptureExtension.class)
 class UnindexedQueryMethodsTests {
 
+    private static final Map<String, Object> TASK = Map.of("owner", "alice", "title", "Pay", "priority", 1, "done",
+            false, "created", 10, "score", 1.0);
+
     @TempDir
     Path directory;
 
@@ -59,7 +62,8 @@ class UnindexedQueryMethodsTests {
         try (AnnotationConfigApplicationContext context = context(Reported.class, Map.of())) {
             context.refresh();
             assertThat(output).contains("The query method TaskSearchRepository.findByTitle (table 'tasks') is not"
-                    + " answered from indexes: no index on /title; annotate the property 'title' with"
+                    + " answered from indexes: no index on /title; annotate the property 'title' of"
+                    + " dev.pikodb.spring.data.query.Task with"
                     + " @dev.pikodb.spring.data.Indexed (index 'title' on /title)");
             assertThat(output).contains("TaskSearchRepository.findByOwnerOrderByTitle (table 'tasks')");
             assertThat(output).contains("TaskSearchRepository.findByTitleLike (table 'tasks') is not answered from"
@@ -69,7 +73,7 @@ class UnindexedQueryMethodsTests {
 
             // Reported, it still works, by reading the whole table.
             TaskSearchRepository search = context.getBean(TaskSearchRepository.class);
-            context.getBean(PikoDB.class).write("tasks", "t1", Map.of("owner", "alice", "title", "Pay"));
+            context.getBean(PikoDB.class).write("tasks", "t1", TASK);
             assertThat(search.findByTitle("Pay")).extracting(Task::id).containsExactly("t1");
             assertThat(search.findByOwner("alice")).extracting(Task::id).containsExactly("t1");
         }
@@ -106,7 +110,7 @@ class UnindexedQueryMethodsTests {
         try (AnnotationConfigApplicationContext context = context(Reported.class, Map.of())) {
             context.refresh();
             assertThat(output).doesNotContain("TaskSearchRepository.findByTitle (table");
-            context.getBean(PikoDB.class).write("tasks", "t1", Map.of("owner", "alice", "title", "Pay"));
+            context.getBean(PikoDB.class).write("tasks", "t1", TASK);
             assertThat(context.getBean(TaskSearchRepository.class).findByTitle("Pay")).extracting(Task::id)
                 .containsExactly("t1");
             assertThat(context.getBean(TaskSearchRepository.class).findByTitleLike("Pay")).hasSize(1);

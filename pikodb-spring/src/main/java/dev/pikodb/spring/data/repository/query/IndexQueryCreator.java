@@ -62,7 +62,7 @@ final class IndexQueryCreator {
                 String property = part.getProperty().toDotPath();
                 if (!ANSWERED.contains(part.getType())
                         || part.getType() == Part.Type.CONTAINING && !part.getProperty().isCollection()) {
-                    problems.add("the keyword " + part.getType() + " (on '" + property + "') is not answered from an"
+                    problems.add("the keyword " + part.getType().name() + " (on '" + property + "') is not answered from an"
                             + " index; use Is, In, Between, LessThan(Equal), GreaterThan(Equal), StartingWith, True,"
                             + " False or Containing on a collection");
                     continue;
@@ -88,7 +88,8 @@ final class IndexQueryCreator {
     private void indexProblem(PropertyPath property, Collection<String> indexedPaths, List<String> problems) {
         String path = path(property);
         if (!path.equals(Query.KEY) && !indexedPaths.contains(path)) {
-            problems.add("no index on " + path + "; annotate the property '" + property.toDotPath() + "' with"
+            problems.add("no index on " + path + "; annotate the property '" + property.toDotPath() + "' of "
+                    + domainType.getName() + " with"
                     + " @dev.pikodb.spring.data.Indexed (index '" + IndexedProperties.indexName(property) + "' on "
                     + path + ")");
         }
@@ -164,7 +165,7 @@ final class IndexQueryCreator {
             }
             case TRUE -> Query.eq(path, true);
             case FALSE -> Query.eq(path, false);
-            default -> throw new IllegalArgumentException("The keyword " + part.getType() + " on '" + property
+            default -> throw new IllegalArgumentException("The keyword " + part.getType().name() + " on '" + property
                     + "' is not answered from an index");
         };
     }
