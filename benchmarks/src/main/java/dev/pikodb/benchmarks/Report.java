@@ -83,6 +83,11 @@ public final class Report {
         LOG.error("{} failed on {}", workload, store, error);
     }
 
+    /** @return whether a workload could not be measured on some store */
+    public synchronized boolean hasFailures() {
+        return !failures.isEmpty();
+    }
+
     /**
      * Looks up a result.
      *

@@ -64,6 +64,12 @@ class FaultInjectionTest {
         Workload workload = Workload.standard(true);
 
         Map<Kind, Integer> counts = QuietLogs.quietly(() -> baseline(template, durable, workload, seeded));
+        // Every kind of file operation is a fault point the workload must reach: a kind never called
+        // (the fault-injecting file I/O not in use, or the workload no longer touching that path) would
+        // leave this test checking nothing for it.
+        assertThat(counts).as("calls of each kind of file operation made by the workload (durableWrites=%s)", durable)
+                .containsOnlyKeys(Kind.values()).allSatisfy((kind, calls) -> assertThat(calls).as("calls of %s", kind)
+                        .isPositive());
 
         int points = 0;
         List<String> failures = new ArrayList<>();
@@ -87,6 +93,7 @@ class FaultInjectionTest {
                 }
             }
         }
+        assertThat(points).as("fault points exercised").isGreaterThanOrEqualTo(2 * Kind.values().length);
         log.info("{}", "fault points exercised: " + points + " (durableWrites=" + durable + ", calls per kind "
                 + counts + ")");
         if (!failures.isEmpty()) {

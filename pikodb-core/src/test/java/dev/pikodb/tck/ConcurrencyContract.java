@@ -10,13 +10,13 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Random;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -25,10 +25,22 @@ import java.util.stream.LongStream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /** Every method is safe from many threads; no write is lost; per-key versions follow commit order. */
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 public abstract class ConcurrencyContract extends ContractSupport {
+
+    private static final Logger log = LoggerFactory.getLogger(ConcurrencyContract.class);
+
+    /**
+     * The seed of the random operations, logged, and named in a failure; a run's operations are
+     * replayed with {@code -Dpikodb.concurrency.seed=...} (the threads' interleaving is the machine's).
+     */
+    private static long seed() {
+        return Long.getLong("pikodb.concurrency.seed", System.nanoTime());
+    }
 
     private final ExecutorService pool = Executors.newFixedThreadPool(12);
 
@@ -275,13 +287,25 @@ public abstract class ConcurrencyContract extends ContractSupport {
 
     @Test
     void mixedOperationsFromManyThreadsMatchTheReloadedState() throws Exception {
+        long seed = seed();
+        log.info("Mixed operations from many threads on {}: seed {} (rerun with -Dpikodb.concurrency.seed={})",
+                getClass().getSimpleName(), seed, seed);
+        try {
+            mixedOperations(seed);
+        } catch (AssertionError | Exception e) {
+            throw new AssertionError("Mixed operations failed with seed " + seed + " (rerun with"
+                    + " -Dpikodb.concurrency.seed=" + seed + "): " + e, e);
+        }
+    }
+
+    private void mixedOperations(long seed) throws Exception {
         int threads = 8;
         List<Callable<Map<String, Integer>>> tasks = new ArrayList<>();
         for (int t = 0; t < threads; t++) {
             int thread = t;
             tasks.add(() -> {
                 Map<String, Integer> expected = new HashMap<>();
-                ThreadLocalRandom random = ThreadLocalRandom.current();
+                Random random = new Random(seed + thread);
                 for (int i = 0; i < 400; i++) {
                     String key = "t" + thread + "-k" + random.nextInt(20);
                     switch (random.nextInt(4)) {

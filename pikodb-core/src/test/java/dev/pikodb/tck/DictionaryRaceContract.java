@@ -9,6 +9,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -25,27 +27,36 @@ public abstract class DictionaryRaceContract extends ContractSupport {
         db.addDictionary("d", ORIGINAL);
         AtomicBoolean done = new AtomicBoolean();
         CountDownLatch started = new CountDownLatch(1);
+        AtomicInteger cycles = new AtomicInteger();
+        AtomicReference<Throwable> churnerFailure = new AtomicReference<>();
         Thread churner = new Thread(() -> {
             started.countDown();
-            while (!done.get()) {
-                db.removeDictionary("d");
-                try {
-                    db.addDictionary("d", OTHER);
-                } catch (IllegalArgumentException expected) {
-                    // the name is bound to ORIGINAL once a record uses it
+            try {
+                while (!done.get()) {
+                    db.removeDictionary("d");
+                    try {
+                        db.addDictionary("d", OTHER);
+                    } catch (IllegalArgumentException expected) {
+                        // the name is bound to ORIGINAL once a record uses it
+                    }
+                    try {
+                        db.addDictionary("d", ORIGINAL);
+                    } catch (IllegalArgumentException expected) {
+                        // OTHER got in before any record used the name
+                    }
+                    cycles.incrementAndGet();
                 }
-                try {
-                    db.addDictionary("d", ORIGINAL);
-                } catch (IllegalArgumentException expected) {
-                    // OTHER got in before any record used the name
-                }
+            } catch (Throwable e) {
+                // anything else is a failure of the store, reported by the test thread below
+                churnerFailure.set(e);
             }
-        });
+        }, "dictionary-churner");
         churner.start();
         started.await();
         List<String> written = new ArrayList<>();
         try {
-            for (int i = 0; i < 2_000; i++) {
+            // at least 2,000 writes, and on until the churner has raced them a few times
+            for (int i = 0; i < 2_000 || (cycles.get() < 10 && churner.isAlive() && i < 200_000); i++) {
                 String key = "r" + i;
                 try {
                     db.write("readings", key, Map.of("sensor", "s" + i, "temperature", i), null, "d");
@@ -59,6 +70,8 @@ public abstract class DictionaryRaceContract extends ContractSupport {
             done.set(true);
             churner.join();
         }
+        assertThat(churnerFailure.get()).as("what stopped the thread removing and re-adding the dictionary").isNull();
+        assertThat(cycles.get()).as("removals and re-additions that raced the writes").isPositive();
         assertThat(written).isNotEmpty();
         int refused = 0;
         for (Dictionary mapping : List.of(ORIGINAL, OTHER)) {

@@ -27,6 +27,12 @@ import org.junit.jupiter.api.TestInfo;
 /** durableWrites, waiting for replicas, and changes whose outcome is unknown, on a server of its own. */
 class DurabilityTest {
 
+    /**
+     * How long a {@code CLIENT PAUSE} lasts unless ended by {@code CLIENT UNPAUSE}, which every test
+     * does in a {@code finally}: far longer than any test, so no test depends on a pause still holding.
+     */
+    private static final String PAUSE_MILLIS = "600000";
+
     private static RedisServer server;
     private final Databases databases = new Databases();
 
@@ -105,7 +111,8 @@ class DurabilityTest {
         db.write("t", "k", "first");
         ExecutorService writer = Executors.newSingleThreadExecutor();
         try (Resp admin = server.admin()) {
-            admin.call("CLIENT", "PAUSE", "5000", "WRITE");
+            // Paused for longer than the test can take: the UNPAUSE below ends it, so no step races its end.
+            admin.call("CLIENT", "PAUSE", PAUSE_MILLIS, "WRITE");
             Future<Long> write;
             try {
                 write = writer.submit(() -> db.write("t", "k", "second"));
@@ -128,7 +135,8 @@ class DurabilityTest {
         PikoDB db = databases.open(storage(test).commandTimeout(Duration.ofMillis(200)), options -> options);
         db.write("t", "k", "before");
         try (Resp admin = server.admin()) {
-            admin.call("CLIENT", "PAUSE", "1500", "WRITE");
+            // Paused until the UNPAUSE below, however long the write takes to be sent on a loaded machine.
+            admin.call("CLIENT", "PAUSE", PAUSE_MILLIS, "WRITE");
             try {
                 assertThatThrownBy(() -> db.write("t", "k", "during"))
                         .isInstanceOf(PikoDBOutcomeUnknownException.class)

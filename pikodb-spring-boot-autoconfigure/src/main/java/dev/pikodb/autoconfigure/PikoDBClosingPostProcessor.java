@@ -8,8 +8,9 @@ import org.springframework.beans.factory.config.DestructionAwareBeanPostProcesso
 
 /**
  * Closes every {@link PikoDB} bean when the application context destroys it, and logs the close at
- * INFO with how long it took: closing flushes every table that is behind its journal, which is the
- * part of a shutdown that can take time. The bean's own destroy method (a {@code close()} that is
+ * INFO with how long it took: closing a store in a directory flushes every table that is behind its
+ * journal, which is the part of a shutdown that can take time (a store on Redis only closes its
+ * connections, and its log line says nothing of flushing). The bean's own destroy method (a {@code close()} that is
  * idempotent) then finds it closed.
  */
 final class PikoDBClosingPostProcessor implements DestructionAwareBeanPostProcessor {
@@ -32,8 +33,10 @@ final class PikoDBClosingPostProcessor implements DestructionAwareBeanPostProces
                     TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start), ex);
             return;
         }
-        logger.info("Closed PikoDB '{}' ({}) in {} ms (every table flushed)", beanName, pikoDB.storageDescription(),
-                TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start));
+        // Only a directory store flushes its tables when it closes; a store on Redis closes its connections.
+        logger.info("Closed PikoDB '{}' ({}) in {} ms{}", beanName, pikoDB.storageDescription(),
+                TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start),
+                (pikoDB.databaseDirectory() != null) ? " (every table flushed)" : "");
     }
 
     @Override

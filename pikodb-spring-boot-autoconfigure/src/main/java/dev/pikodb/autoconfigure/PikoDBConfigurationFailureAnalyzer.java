@@ -1,11 +1,15 @@
 package dev.pikodb.autoconfigure;
 
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import org.jspecify.annotations.Nullable;
 import org.springframework.boot.context.properties.source.ConfigurationProperty;
 import org.springframework.boot.context.properties.source.ConfigurationPropertyName;
+import org.springframework.boot.context.properties.source.ConfigurationPropertyName.Form;
 import org.springframework.boot.context.properties.source.ConfigurationPropertySource;
 import org.springframework.boot.context.properties.source.ConfigurationPropertySources;
+import org.springframework.boot.context.properties.source.IterableConfigurationPropertySource;
 import org.springframework.boot.diagnostics.AbstractFailureAnalyzer;
 import org.springframework.boot.diagnostics.FailureAnalysis;
 import org.springframework.boot.origin.Origin;
@@ -45,6 +49,11 @@ class PikoDBConfigurationFailureAnalyzer extends AbstractFailureAnalyzer<PikoDBC
         if (origin != null) {
             description.append("    Origin: ").append(origin).append(nl);
         }
+        else {
+            // A property that groups others (a dictionary with its mappings): where each part was written.
+            findParts(cause.getName()).forEach((part, partOrigin) -> description.append("    Origin: ")
+                .append(partOrigin).append(" (").append(part).append(')').append(nl));
+        }
         description.append("    Reason: ").append(cause.getReason());
         return new FailureAnalysis(description.toString(), cause.getAction(), cause);
     }
@@ -59,6 +68,34 @@ class PikoDBConfigurationFailureAnalyzer extends AbstractFailureAnalyzer<PikoDBC
             return written + " (resolved to " + path + ")";
         }
         return written;
+    }
+
+    /**
+     * The origin of the first property written under each direct child of {@code name}, in the order of
+     * the property sources (highest precedence first): for {@code pikodb.dictionaries.sensors}, where
+     * its {@code deflate} and its {@code inflate} mapping were written.
+     */
+    private Map<String, Origin> findParts(String name) {
+        Map<String, Origin> parts = new LinkedHashMap<>();
+        if (!(this.environment instanceof ConfigurableEnvironment configurable)
+                || !ConfigurationPropertyName.isValid(name)) {
+            return parts;
+        }
+        ConfigurationPropertyName parent = ConfigurationPropertyName.of(name);
+        for (ConfigurationPropertySource source : ConfigurationPropertySources.get(configurable)) {
+            if (!(source instanceof IterableConfigurationPropertySource iterable)) {
+                continue;
+            }
+            iterable.filter(parent::isAncestorOf).forEach((descendant) -> {
+                String part = name + "." + descendant.getElement(parent.getNumberOfElements(), Form.ORIGINAL);
+                ConfigurationProperty property = iterable.getConfigurationProperty(descendant);
+                Origin origin = (property != null) ? property.getOrigin() : null;
+                if (origin != null) {
+                    parts.putIfAbsent(part, origin);
+                }
+            });
+        }
+        return parts;
     }
 
     private @Nullable ConfigurationProperty findProperty(String name) {

@@ -96,6 +96,22 @@ class PikoDBConventionsTests {
     }
 
     @Test
+    void failureReportOfADictionaryWithBothMappingsSaysWhereEachWasWritten(CapturedOutput output) {
+        SpringApplication application = new SpringApplicationBuilder(MinimalApplication.class)
+            .web(WebApplicationType.NONE)
+            .properties("pikodb.database-directory=" + this.directory,
+                    "spring.config.location=classpath:/pikodb-dictionary-both-mappings.yml")
+            .build();
+        assertThatException().isThrownBy(application::run);
+        assertThat(output).contains("Property: pikodb.dictionaries.sensors",
+                "Origin: class path resource [pikodb-dictionary-both-mappings.yml] - 5:17"
+                        + " (pikodb.dictionaries.sensors.deflate)",
+                "Origin: class path resource [pikodb-dictionary-both-mappings.yml] - 7:12"
+                        + " (pikodb.dictionaries.sensors.inflate)",
+                "has both a 'deflate' and an 'inflate' mapping");
+    }
+
+    @Test
     void configurationMetadataDescribesTheDictionaries() throws IOException {
         JsonNode metadata;
         try (InputStream in = new ClassPathResource("META-INF/spring-configuration-metadata.json").getInputStream()) {

@@ -13,6 +13,7 @@ import dev.pikodb.redis.testing.Resp;
 import java.nio.file.Path;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.data.redis.autoconfigure.DataRedisAutoConfiguration;
@@ -20,6 +21,8 @@ import org.springframework.boot.data.redis.autoconfigure.DataRedisConnectionDeta
 import org.springframework.boot.test.context.FilteredClassLoader;
 import org.springframework.boot.test.context.assertj.AssertableApplicationContext;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
@@ -27,6 +30,7 @@ import org.springframework.context.annotation.Configuration;
  * {@code pikodb.storage=redis}: the auto-configured store over a real redis-server, configured from
  * Spring Boot's own {@code spring.data.redis.*} settings.
  */
+@ExtendWith(OutputCaptureExtension.class)
 class PikoDBRedisStorageTests {
 
     @TempDir
@@ -55,6 +59,18 @@ class PikoDBRedisStorageTests {
             assertThat(pikoDB.storageHealth()).containsEntry("ping", "PONG").containsEntry("mode", "standalone");
             assertThat(pikoDB.write("notes", "n1", Map.of("text", "hello"))).isEqualTo(1);
         });
+    }
+
+    @Test
+    void closingTheStoreIsLoggedWithoutClaimingAFlush(CapturedOutput output) {
+        String prefix = RedisServers.uniquePrefix("closing");
+        onSharedServer(prefix)
+            .withConfiguration(AutoConfigurations.of(PikoDBSchedulingAutoConfiguration.class)) // logs the close
+            .run((context) -> context.getBean(PikoDB.class).write("notes", "n1", "x"));
+        String closed = output.getOut().lines().filter((line) -> line.contains("Closed PikoDB 'pikodb'")).findFirst()
+            .orElseThrow(() -> new AssertionError("no close line in:\n" + output));
+        assertThat(closed).containsPattern("Closed PikoDB 'pikodb' \\(redis://127\\.0\\.0\\.1:\\d+ prefix "
+                + java.util.regex.Pattern.quote(prefix) + "\\) in \\d+ ms$").doesNotContain("flushed");
     }
 
     @Test

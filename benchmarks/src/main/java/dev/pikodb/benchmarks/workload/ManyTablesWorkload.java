@@ -28,7 +28,9 @@ import org.slf4j.LoggerFactory;
  * W9: many small tables. Each repetition, per store: write {@code tables × records} records one at a
  * time (default mode), close, reopen; then a child JVM writes the same records into a fresh directory,
  * acknowledges, and is killed with {@code destroyForcibly} (SIGKILL) before the store is reopened over
- * what it left. Open file descriptors are counted while writing, in this JVM and in the child. PikoDB
+ * what it left. Each reopening is timed until the store is open (PikoDB's {@code start()}, SQLite's
+ * open and decoding of every row), until the first record is read, and until every record is read
+ * and decoded (see {@link ManyTables.Reopened}). Open file descriptors are counted while writing, in this JVM and in the child. PikoDB
  * and SQLite (one SQL table keyed by {@code (tbl, key)}) take turns in the same rounds.
  */
 public final class ManyTablesWorkload {
@@ -42,10 +44,18 @@ public final class ManyTablesWorkload {
         WRITE("write", Result.Unit.MILLISECONDS),
         /** Closing cleanly. */
         CLOSE("close", Result.Unit.MILLISECONDS),
-        /** Opening and loading after the clean close. */
+        /** Opening and loading after the clean close (PikoDB: {@code start()}; SQLite: decoding every row too). */
         REOPEN("reopen", Result.Unit.MILLISECONDS),
+        /** The same opening, until every record has been read and decoded, for both stores. */
+        REOPEN_DECODED("reopen+decode all", Result.Unit.MILLISECONDS),
+        /** The same opening, until the first record has been read and decoded. */
+        REOPEN_FIRST_READ("reopen, first read", Result.Unit.MILLISECONDS),
         /** Opening and loading what the killed child left. */
         REOPEN_AFTER_KILL("reopen after kill -9", Result.Unit.MILLISECONDS),
+        /** The same opening after the kill, until every record has been read and decoded. */
+        REOPEN_AFTER_KILL_DECODED("reopen after kill -9+decode all", Result.Unit.MILLISECONDS),
+        /** The same opening after the kill, until the first record has been read and decoded. */
+        REOPEN_AFTER_KILL_FIRST_READ("reopen after kill -9, first read", Result.Unit.MILLISECONDS),
         /** The most file descriptors the store held while writing, in this JVM. */
         OPEN_FILES("open files while writing", Result.Unit.OPEN_FILES),
         /** File descriptors the killed child held after its writes, above its own baseline. */
@@ -149,7 +159,8 @@ public final class ManyTablesWorkload {
             writer = null;
             open.close();
             phases.get(Phase.CLOSE).add(Sampler.millisSince(start));
-            phases.get(Phase.REOPEN).add(timedReopen(kind, directory, expected));
+            timedReopen(kind, directory, expected, phases, Phase.REOPEN, Phase.REOPEN_DECODED,
+                    Phase.REOPEN_FIRST_READ);
         } finally {
             closeQuietly(writer);
             Directories.delete(directory);
@@ -157,7 +168,8 @@ public final class ManyTablesWorkload {
         Path crashed = root.resolve("many-killed-" + kind.name().toLowerCase(Locale.ROOT) + "-" + directories++);
         try {
             phases.get(Phase.CHILD_OPEN_FILES).add((double) writeInChildAndKill(kind, crashed, tables, records));
-            phases.get(Phase.REOPEN_AFTER_KILL).add(timedReopen(kind, crashed, expected));
+            timedReopen(kind, crashed, expected, phases, Phase.REOPEN_AFTER_KILL, Phase.REOPEN_AFTER_KILL_DECODED,
+                    Phase.REOPEN_AFTER_KILL_FIRST_READ);
         } finally {
             Directories.delete(crashed);
         }
@@ -174,14 +186,16 @@ public final class ManyTablesWorkload {
         }
     }
 
-    private static double timedReopen(StoreKind kind, Path directory, long expected) {
-        long[] nanos = {0};
-        long found = ManyTables.reopen(kind, directory, elapsed -> nanos[0] = elapsed);
-        if (found != expected) {
-            throw new IllegalStateException(kind.label(false) + " reopened " + found + " records from " + directory
-                    + ", expected " + expected);
+    private static void timedReopen(StoreKind kind, Path directory, long expected, Map<Phase, List<Double>> phases,
+            Phase opened, Phase decoded, Phase firstRead) {
+        ManyTables.Reopened reopened = ManyTables.reopen(kind, directory);
+        if (reopened.records() != expected) {
+            throw new IllegalStateException(kind.label(false) + " reopened " + reopened.records() + " records from "
+                    + directory + ", expected " + expected);
         }
-        return nanos[0] / 1e6;
+        phases.get(opened).add(reopened.openedNanos() / 1e6);
+        phases.get(decoded).add(reopened.decodedNanos() / 1e6);
+        phases.get(firstRead).add(reopened.firstReadNanos() / 1e6);
     }
 
     /**

@@ -2,6 +2,7 @@ package dev.pikodb.benchmarks.workload;
 
 import dev.pikodb.benchmarks.BenchConfig;
 import dev.pikodb.benchmarks.Directories;
+import dev.pikodb.benchmarks.Profiles;
 import dev.pikodb.benchmarks.store.KeyValueStore;
 import dev.pikodb.benchmarks.store.StoreKind;
 import java.io.IOException;
@@ -11,6 +12,8 @@ import java.lang.management.MemoryMXBean;
 import java.lang.ref.Reference;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.function.DoubleSupplier;
 
 /**
@@ -24,6 +27,19 @@ public final class MemoryWorkload {
     public static final String HEAP = "W7 heap per loaded record";
     /** Row name of the file-size measurement. */
     public static final String FILE = "W7 file bytes per record";
+    /**
+     * Row name of the baseline measured beside the heap per record: a {@code HashMap<String, byte[]>}
+     * of the same keys and each record's JSON bytes, the least any in-heap map of this data holds.
+     */
+    public static final String BASELINE = "W7 heap per record, HashMap<String, byte[]> of the JSON";
+    /**
+     * Target of W7: the bytes per record PikoDB may keep beyond {@link #BASELINE}. Beyond its key and JSON
+     * bytes a record has a version, a timestamp and an expiration (8 B each) and a dictionary name (a
+     * 4 B reference), and at most one object of its own (a 12 B header): 40 B. 64 B leaves room for
+     * alignment and for a map entry larger than {@code HashMap}'s; it was set from this count, not from a
+     * measurement.
+     */
+    public static final int OVERHEAD_TARGET = 64;
 
     private static final MemoryMXBean MEMORY = ManagementFactory.getMemoryMXBean();
 
@@ -55,6 +71,25 @@ public final class MemoryWorkload {
                 Reference.reachabilityFence(store);
                 store.close();
             }
+        };
+    }
+
+    /**
+     * One measurement of {@link #BASELINE} over the same keys and values as the large table, per call.
+     *
+     * @param profiles the values the large table was written with
+     * @return a repetition returning retained heap bytes per record
+     */
+    public DoubleSupplier baselineHeapPerRecord(Profiles profiles) {
+        return () -> {
+            long before = usedHeapAfterGc();
+            Map<String, byte[]> map = new HashMap<>();
+            for (int i = 0; i < config.largeTable(); i++) {
+                map.put(Profiles.key(i), Profiles.MAPPER.writeValueAsBytes(profiles.value(i)));
+            }
+            long after = usedHeapAfterGc();
+            Reference.reachabilityFence(map);
+            return (after - before) / (double) config.largeTable();
         };
     }
 

@@ -1,7 +1,14 @@
 package dev.pikodb.internal.index;
 
 import dev.pikodb.spi.IndexValue;
+import java.util.AbstractMap;
+import java.util.AbstractSet;
+import java.util.Comparator;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.SortedMap;
 import java.util.concurrent.ConcurrentSkipListMap;
 
 /**
@@ -43,12 +50,110 @@ final class SecondaryIndex {
 
     final String name;
     final String path;
-    final ConcurrentSkipListMap<IndexEntry, Object> entries = new ConcurrentSkipListMap<>();
-    final ConcurrentSkipListMap<String, Object> absent = new ConcurrentSkipListMap<>(IndexValue::compareCodePoints);
+    final ConcurrentSkipListMap<IndexEntry, Object> entries;
+    final ConcurrentSkipListMap<String, Object> absent;
 
     SecondaryIndex(String name, String path) {
         this.name = name;
         this.path = path;
+        this.entries = new ConcurrentSkipListMap<>();
+        this.absent = new ConcurrentSkipListMap<>(IndexValue::compareCodePoints);
+    }
+
+    /** An index over entries collected beforehand: the maps are built in one pass from the sorted entries. */
+    SecondaryIndex(String name, String path, List<Map.Entry<IndexEntry, Object>> entries,
+            List<Map.Entry<String, Object>> absent) {
+        this.name = name;
+        this.path = path;
+        entries.sort(Map.Entry.comparingByKey());
+        absent.sort((a, b) -> IndexValue.compareCodePoints(a.getKey(), b.getKey()));
+        this.entries = new ConcurrentSkipListMap<>(new SortedView<>(entries, null));
+        this.absent = new ConcurrentSkipListMap<>(new SortedView<>(absent, IndexValue::compareCodePoints));
+    }
+
+    /**
+     * A sorted list seen as the sorted map {@link ConcurrentSkipListMap}'s copy constructor reads in one
+     * pass (it needs only the comparator and the entries, in order).
+     */
+    private static final class SortedView<K, V> extends AbstractMap<K, V> implements SortedMap<K, V> {
+        private final List<Map.Entry<K, V>> sorted;
+        private final Comparator<? super K> comparator;
+
+        SortedView(List<Map.Entry<K, V>> sorted, Comparator<? super K> comparator) {
+            this.sorted = sorted;
+            this.comparator = comparator;
+        }
+
+        @Override
+        public Set<Map.Entry<K, V>> entrySet() {
+            return new AbstractSet<>() {
+                @Override
+                public Iterator<Map.Entry<K, V>> iterator() {
+                    return sorted.iterator();
+                }
+
+                @Override
+                public int size() {
+                    return sorted.size();
+                }
+            };
+        }
+
+        @Override
+        public Comparator<? super K> comparator() {
+            return comparator;
+        }
+
+        @Override
+        public SortedMap<K, V> subMap(K fromKey, K toKey) {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public SortedMap<K, V> headMap(K toKey) {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public SortedMap<K, V> tailMap(K fromKey) {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public K firstKey() {
+            return sorted.get(0).getKey();
+        }
+
+        @Override
+        public K lastKey() {
+            return sorted.get(sorted.size() - 1).getKey();
+        }
+    }
+
+    /** Collects the entries of a record for {@link #SecondaryIndex(String, String, List, List)}. */
+    static void collect(String key, Set<IndexValue> values, Object held, List<Map.Entry<IndexEntry, Object>> entries,
+            List<Map.Entry<String, Object>> absent) {
+        if (values.isEmpty()) {
+            absent.add(new AbstractMap.SimpleImmutableEntry<>(key, held));
+            return;
+        }
+        Object slot = slot(values, held);
+        for (IndexValue value : values) {
+            entries.add(new AbstractMap.SimpleImmutableEntry<>(new IndexEntry(value, key), slot));
+        }
+    }
+
+    private static Object slot(Set<IndexValue> values, Object held) {
+        if (values.size() == 1) {
+            return held;
+        }
+        IndexValue min = null;
+        IndexValue max = null;
+        for (IndexValue value : values) {
+            min = min == null || value.compareTo(min) < 0 ? value : min;
+            max = max == null || value.compareTo(max) > 0 ? value : max;
+        }
+        return new Multi(held, min, max);
     }
 
     /** The held object an entry's slot stands for. */
@@ -61,16 +166,7 @@ final class SecondaryIndex {
             absent.put(key, held);
             return;
         }
-        Object slot = held;
-        if (values.size() > 1) {
-            IndexValue min = null;
-            IndexValue max = null;
-            for (IndexValue value : values) {
-                min = min == null || value.compareTo(min) < 0 ? value : min;
-                max = max == null || value.compareTo(max) > 0 ? value : max;
-            }
-            slot = new Multi(held, min, max);
-        }
+        Object slot = slot(values, held);
         for (IndexValue value : values) {
             entries.put(new IndexEntry(value, key), slot);
         }

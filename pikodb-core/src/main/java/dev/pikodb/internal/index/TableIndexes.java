@@ -167,19 +167,21 @@ public final class TableIndexes {
             if (find(name) != null) {
                 return;
             }
-            SecondaryIndex index = new SecondaryIndex(name, path);
-            List<SecondaryIndex> next = new ArrayList<>(indexes);
-            next.add(index);
-            // Published first: a record removed by expiry from here on takes its entries along itself.
-            indexes = List.copyOf(next);
+            List<Map.Entry<IndexEntry, Object>> entries = new ArrayList<>();
+            List<Map.Entry<String, Object>> absent = new ArrayList<>();
             records.forEachHeld((key, held) -> {
                 EngineRecord record = records.record(held);
                 Long expiration = record.expiration();
                 if (expiration == null || now <= expiration) {
-                    index.add(key, new Values(record).at(path), held);
+                    SecondaryIndex.collect(key, new Values(record).at(path), held, entries, absent);
                 }
             });
-            // A record removed by expiry before the index was published may have had its entries added.
+            SecondaryIndex index = new SecondaryIndex(name, path, entries, absent);
+            List<SecondaryIndex> next = new ArrayList<>(indexes);
+            next.add(index);
+            // From here on a record removed by expiry takes its entries along itself; the ones removed
+            // before are found by the pass that follows.
+            indexes = List.copyOf(next);
             index.entries.entrySet().removeIf(entry -> records.liveHeld(entry.getKey().key, Long.MIN_VALUE)
                     != SecondaryIndex.held(entry.getValue()));
             index.absent.entrySet().removeIf(entry -> records.liveHeld(entry.getKey(), Long.MIN_VALUE) != entry.getValue());
