@@ -112,6 +112,11 @@ public class ForwardingFileIO implements FileIO {
         }
 
         @Override
+        public void moveTo(Path target, Rename rename) throws IOException {
+            delegate.moveTo(target, rename);
+        }
+
+        @Override
         public void close() throws IOException {
             delegate.close();
         }

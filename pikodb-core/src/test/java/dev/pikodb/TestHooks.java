@@ -1,6 +1,9 @@
 package dev.pikodb;
 
 import dev.pikodb.internal.directory.io.FileIO;
+import java.io.IOException;
+import java.lang.reflect.Field;
+import java.nio.channels.FileChannel;
 
 /**
  * Opens the package-private file layer hook of {@link DatabaseOptions.Builder} to the tests in other
@@ -33,5 +36,47 @@ public final class TestHooks {
      */
     public static DatabaseOptions.Builder withInlineCompaction(DatabaseOptions.Builder builder) {
         return builder.inlineCompaction();
+    }
+
+    /**
+     * Closes the file channel under a handle of the real file layer exactly as a thread interrupt
+     * does: a thread whose interrupt flag is set calls the channel, which closes it for every thread.
+     * The handle's next operation then finds its channel closed, as after an interrupt that arrived
+     * during another thread's operation.
+     *
+     * @param handle a handle opened through {@link FileIO#DEFAULT}, possibly wrapped in
+     *     {@link ForwardingFileIO.ForwardingHandle}s
+     */
+    public static void closeChannelAsAnInterruptWould(FileIO.Handle handle) {
+        FileIO.Handle inner = handle;
+        while (inner instanceof ForwardingFileIO.ForwardingHandle forwarding) {
+            inner = forwarding.delegate;
+        }
+        FileChannel channel;
+        try {
+            Field field = inner.getClass().getDeclaredField("channel");
+            field.setAccessible(true);
+            channel = (FileChannel) field.get(inner);
+        } catch (ReflectiveOperationException e) {
+            throw new AssertionError("not a handle of the real file layer: " + inner.getClass(), e);
+        }
+        Thread interrupted = new Thread(() -> {
+            Thread.currentThread().interrupt();
+            try {
+                channel.size();
+            } catch (IOException expected) {
+                // ClosedByInterruptException: the channel is closed now, for every thread
+            }
+        }, "interrupted-caller");
+        interrupted.start();
+        try {
+            interrupted.join();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError(e);
+        }
+        if (channel.isOpen()) {
+            throw new AssertionError("the channel is still open");
+        }
     }
 }

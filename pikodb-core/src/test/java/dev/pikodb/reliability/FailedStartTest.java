@@ -62,10 +62,14 @@ class FailedStartTest {
             assertThatThrownBy(() -> new PikoDB(dir).start()).isInstanceOf(PikoDBException.class);
             var openBefore = TestFiles.openFilesUnder(dir);
             int before = TestFiles.openFileCount();
-            assertThatThrownBy(() -> new PikoDB(dir).start()).isInstanceOf(PikoDBException.class)
-                    .hasMessageContaining(dir.toRealPath().toString());
+            // Five refused starts: a leak would add at least five descriptors. The count is the whole
+            // JVM's, so other threads may close files meanwhile (lowering it); none opens any here.
+            for (int attempt = 0; attempt < 5; attempt++) {
+                assertThatThrownBy(() -> new PikoDB(dir).start()).isInstanceOf(PikoDBException.class)
+                        .hasMessageContaining(dir.toRealPath().toString());
+            }
             assertThat(TestFiles.openFilesUnder(dir)).as("files open").isEqualTo(openBefore);
-            assertThat(TestFiles.openFileCount()).as("open file descriptors").isEqualTo(before);
+            assertThat(TestFiles.openFileCount()).as("open file descriptors").isLessThanOrEqualTo(before);
         }
     }
 

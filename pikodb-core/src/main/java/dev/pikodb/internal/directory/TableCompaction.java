@@ -21,10 +21,11 @@ import org.slf4j.LoggerFactory;
  * background thread runs {@link #compactInBackground()}, holding {@code compactionLock} throughout:
  * <ol>
  * <li><i>retire</i>: rename the journal to {@code .<table>.retired} and force the directory, while
- * writers go on appending to the renamed file through its open handle; then, holding the journal
- * exclusively for a moment, force the pending writes (durable mode, so that memory holds every
- * appended write) and close the handle. The next write creates a new journal. That moment is all
- * that writers ever wait for ({@link #retireJournal()});</li>
+ * writers go on appending to the renamed file through its open handle (which follows the rename:
+ * reopened after an interrupt, it opens the retired journal, never the next one); then, holding
+ * the journal exclusively for a moment, force the pending writes (durable mode, so that memory
+ * holds every appended write) and close the handle. The next write creates a new journal. That
+ * moment is all that writers ever wait for ({@link #retireJournal()});</li>
  * <li>while writers append to the new journal, write every record in memory to
  * {@code .<table>.compact}, force it, rename it over the table file and force the directory;</li>
  * <li>delete the retired journal.</li>

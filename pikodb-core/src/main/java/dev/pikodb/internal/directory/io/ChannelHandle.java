@@ -25,15 +25,20 @@ import java.nio.file.StandardOpenOption;
  * size query is simply repeated.</li>
  * </ul>
  * So an interrupt never fails an operation: the caller's call completes and finds its interrupt flag
- * set afterwards. Appends and truncations come from one thread at a time (the table's lock); a force
- * or size query may run beside them.
+ * set afterwards. The file is opened again by the name it has now, which a rename of the open file
+ * changes ({@link #moveTo}): the rename and the new name are one step for a reopening, so the bytes
+ * and forces of an operation always reach the file the handle was opened on, never a file created
+ * later under its old name (a compaction renames a journal in use, then creates the next journal
+ * under the old name). Appends and truncations come from one thread at a time (the table's lock);
+ * a force or size query may run beside them.
  */
 final class ChannelHandle implements FileIO.Handle {
 
     /** More reopenings than this in one operation means something else closes the file: give up. */
     private static final int MAX_REOPENS = 10_000;
 
-    private final Path path;
+    // Changed by moveTo, under this handle's lock, which a reopening holds too.
+    private volatile Path path;
     private volatile FileChannel channel;
     private volatile boolean closed;
     // Where the next append goes; written by appends and truncations, one at a time.
@@ -181,6 +186,13 @@ final class ChannelHandle implements FileIO.Handle {
             channel = FileChannel.open(path, StandardOpenOption.READ, StandardOpenOption.WRITE);
         }
         return channel;
+    }
+
+    /** Renames holding the lock that a reopening takes: no reopening comes between the rename and the new name. */
+    @Override
+    public synchronized void moveTo(Path target, FileIO.Rename rename) throws IOException {
+        rename.run();
+        path = target;
     }
 
     private static void checkAttempts(int attempt, Path path, ClosedChannelException e) throws IOException {

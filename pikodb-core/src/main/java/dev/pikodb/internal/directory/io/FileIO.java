@@ -120,6 +120,30 @@ public interface FileIO {
          * @throws IOException when it cannot be read
          */
         long size() throws IOException;
+
+        /**
+         * Renames the open file while it stays in use, so that the handle goes on with the file under
+         * its new name: whenever the handle has to open the file again (a thread interrupt closed it),
+         * it opens {@code target}, never a file created later under the old name. The handle opens
+         * nothing while {@code rename} runs; when {@code rename} throws, the handle keeps the old name.
+         *
+         * @param target the file's new name
+         * @param rename the rename itself, through {@link FileIO#atomicMove}
+         * @throws IOException what {@code rename} throws
+         */
+        void moveTo(Path target, Rename rename) throws IOException;
+    }
+
+    /** A rename of an open file, run by {@link Handle#moveTo}. */
+    @FunctionalInterface
+    interface Rename {
+
+        /**
+         * Renames the file.
+         *
+         * @throws IOException when the rename failed and the file is still under its old name
+         */
+        void run() throws IOException;
     }
 
     /** {@link FileIO} over the JDK's {@link FileChannel} and {@link Files}. */

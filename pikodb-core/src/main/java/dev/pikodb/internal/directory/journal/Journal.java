@@ -100,14 +100,26 @@ public final class Journal implements Closeable {
 
     /**
      * Renames the file while it stays in use: an open handle keeps appending to it under its new
-     * name, and a released one is opened again under that name. When the rename reports a failure,
-     * whether it happened is found out from the file system.
+     * name, and opens it again under that name if an interrupt closed it ({@link FileIO.Handle#moveTo});
+     * a released one is opened again under that name. When the rename reports a failure, whether it
+     * happened is found out from the file system.
      *
      * @throws IOException when the file is still under its old name, or its name is unknown
      */
     public synchronized void renameTo(Path target) throws IOException {
+        Path source = path;
+        FileIO.Handle open = handle;
+        if (open == null) {
+            move(source, target);
+        } else {
+            open.moveTo(target, () -> move(source, target));
+        }
+        path = target;
+    }
+
+    private void move(Path source, Path target) throws IOException {
         try {
-            io.atomicMove(path, target);
+            io.atomicMove(source, target);
         } catch (IOException e) {
             long moved;
             try {
@@ -115,13 +127,12 @@ public final class Journal implements Closeable {
                 moved = io.size(target);
             } catch (IOException unknown) {
                 e.addSuppressed(unknown);
-                throw new UnknownNameException(path, target, e);
+                throw new UnknownNameException(source, target, e);
             }
             if (moved == 0) {
                 throw e;
             }
         }
-        path = target;
     }
 
     /** A rename reported a failure and the file system could not tell whether it happened. */
