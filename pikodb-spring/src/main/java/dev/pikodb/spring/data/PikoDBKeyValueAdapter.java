@@ -4,6 +4,7 @@ import dev.pikodb.DatabaseRecord;
 import dev.pikodb.PikoDB;
 import dev.pikodb.Query;
 import dev.pikodb.QueryResult;
+import dev.pikodb.spring.data.repository.query.IndexedProperties;
 import java.time.Clock;
 import java.util.AbstractMap;
 import java.util.ArrayList;
@@ -16,10 +17,13 @@ import java.util.concurrent.ConcurrentHashMap;
 import org.springframework.core.convert.support.DefaultConversionService;
 import org.springframework.dao.DuplicateKeyException;
 import org.springframework.dao.OptimisticLockingFailureException;
+import org.springframework.data.core.PropertyPath;
+import org.springframework.data.domain.Sort;
 import org.springframework.data.keyvalue.core.AbstractKeyValueAdapter;
 import org.springframework.data.keyvalue.core.ForwardingCloseableIterator;
 import org.springframework.data.keyvalue.core.mapping.KeyValuePersistentEntity;
 import org.springframework.data.keyvalue.core.mapping.KeyValuePersistentProperty;
+import org.springframework.data.keyvalue.core.query.KeyValueQuery;
 import org.springframework.data.mapping.context.MappingContext;
 import org.springframework.data.util.CloseableIterator;
 import org.springframework.util.ClassUtils;
@@ -256,6 +260,60 @@ public class PikoDBKeyValueAdapter extends AbstractKeyValueAdapter {
     /** Does nothing: the store belongs to the application, which closes it. */
     @Override
     public void destroy() {
+    }
+
+    /**
+     * Runs a query of Spring Data KeyValue's template. One without criteria ({@code findAll} with a
+     * {@code Sort} or a {@code Pageable}, {@code findInRange}) ordered by the id or by one indexed
+     * property is answered from the index (a page reads the index entries before it and decodes only
+     * its own records); any other reads the whole table, as Spring Data KeyValue does.
+     */
+    @Override
+    public <T> Iterable<T> find(KeyValueQuery<?> query, String keyspace, Class<T> type) {
+        Query indexed = (query.getCriteria() == null) ? orderedFromIndex(query.getSort(), keyspace, type) : null;
+        if (indexed == null) {
+            return super.find(query, keyspace, type);
+        }
+        int skip = (int) Math.min(Math.max(query.getOffset(), 0), Integer.MAX_VALUE);
+        if (query.getRows() > 0) {
+            long end = (long) skip + query.getRows();
+            indexed = indexed.limit((int) Math.min(end, Integer.MAX_VALUE));
+        }
+        return find(keyspace, indexed, type, skip).entities();
+    }
+
+    /** All the records ordered as {@code sort} says, from an index; null when no index serves the ordering. */
+    private Query orderedFromIndex(Sort sort, String keyspace, Class<?> type) {
+        if (type == Object.class || sort.stream().count() > 1) {
+            return null;
+        }
+        Map<String, String> indexes;
+        try {
+            indexes = pikoDB.listIndexes(keyspace);
+        }
+        catch (UnsupportedOperationException ex) {
+            return null;
+        }
+        if (sort.isUnsorted()) {
+            return Query.all();
+        }
+        Sort.Order order = sort.iterator().next();
+        if (order.isIgnoreCase()) {
+            return null;
+        }
+        KeyValuePersistentEntity<?, ?> entity = mappingContext.getRequiredPersistentEntity(ClassUtils.getUserClass(type));
+        KeyValuePersistentProperty<?> id = entity.getIdProperty();
+        if (id != null && id.getName().equals(order.getProperty())) {
+            return Query.all().orderBy(Query.KEY, order.isAscending());
+        }
+        String path;
+        try {
+            path = IndexedProperties.pointer(PropertyPath.from(order.getProperty(), type));
+        }
+        catch (RuntimeException ex) {
+            return null;
+        }
+        return indexes.containsValue(path) ? Query.all().orderBy(path, order.isAscending()) : null;
     }
 
     /**

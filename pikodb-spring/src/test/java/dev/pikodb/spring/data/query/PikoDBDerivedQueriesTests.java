@@ -171,6 +171,13 @@ class PikoDBDerivedQueriesTests {
         assertThat(second.hasNext()).isFalse();
         assertThat(ids(tasks.findByOwner("alice", PageRequest.of(5, 2)).getContent())).isEmpty();
 
+        Page<Task> all = tasks.findAll(PageRequest.of(1, 3, Sort.by(Sort.Direction.DESC, "priority")));
+        assertThat(ids(all.getContent())).containsExactly("t02", "t04", "t01");
+        assertThat(all.getTotalElements()).isEqualTo(7);
+        assertThat(ids(tasks.findAll(Sort.by("created")))).containsExactly("t06", "t01", "t04", "t03", "t05", "t02",
+                "t07");
+        assertThat(ids(tasks.findAll(PageRequest.of(3, 2)).getContent())).containsExactly("t07");
+
         Slice<Task> slice = tasks.findByDone(false, PageRequest.of(0, 2, Sort.by("created")));
         assertThat(ids(slice.getContent())).containsExactly("t06", "t01");
         assertThat(slice.hasNext()).isTrue();
@@ -243,6 +250,11 @@ class PikoDBDerivedQueriesTests {
         assertThat(tasks.countByOwner("alice")).isEqualTo(3);
         assertThat(tasks.existsByOwner("alice")).isTrue();
         assertThat(tasks.deleteByOwner("carol")).isEqualTo(1);
+        // findAll by page, ordered by an index or the id: the unreadable record is last, or skipped unread.
+        assertThat(ids(tasks.findAll(PageRequest.of(0, 2, Sort.by(Sort.Direction.DESC, "created"))).getContent()))
+            .containsExactly("t07", "t02");
+        assertThat(ids(tasks.findAll(PageRequest.of(1, 2, Sort.by(Sort.Direction.DESC, "id"))).getContent()))
+            .containsExactly("t05", "t04");
 
         TaskSearchRepository unindexed = context.getBean(TaskSearchRepository.class);
         assertThatExceptionOfType(DataRetrievalFailureException.class).isThrownBy(() -> unindexed.findByTitle("Pay"));

@@ -12,9 +12,10 @@ import org.springframework.data.domain.Slice;
 import org.springframework.data.domain.Sort;
 import org.springframework.data.domain.Window;
 import org.springframework.data.repository.ListCrudRepository;
+import org.springframework.data.repository.ListPagingAndSortingRepository;
 
 /** Derived queries that indexes answer, one per keyword and result shape. */
-public interface TaskRepository extends ListCrudRepository<Task, String> {
+public interface TaskRepository extends ListCrudRepository<Task, String>, ListPagingAndSortingRepository<Task, String> {
 
     List<Task> findByOwner(String owner);
 

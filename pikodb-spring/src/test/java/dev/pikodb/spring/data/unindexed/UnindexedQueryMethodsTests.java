@@ -85,7 +85,10 @@ class UnindexedQueryMethodsTests {
             assertThatExceptionOfType(BeanCreationException.class).isThrownBy(context::refresh)
                 .havingRootCause()
                 .isInstanceOf(IllegalStateException.class)
-                .withMessageContaining("TaskSearchRepository.findByTitle")
+                .withMessageContaining("TaskSearchRepository.findByOwnerOrderByTitle (table 'tasks')")
+                .withMessageContaining("TaskSearchRepository.findByTitle (table 'tasks')")
+                .withMessageContaining("TaskSearchRepository.findByTitleLike (table 'tasks')")
+                .withMessageNotContaining("TaskSearchRepository.findByOwner (table")
                 .withMessageContaining("@dev.pikodb.spring.data.Indexed (index 'title' on /title)")
                 .withMessageContaining("pikodb.repositories.require-indexes=true");
         }

@@ -23,7 +23,8 @@ import org.springframework.data.repository.query.parser.PartTree;
  *
  * <p>One that no index serves is reported: a warning names the method, what is missing and the
  * {@code @Indexed} that would serve it, and the method keeps Spring Data KeyValue's query (which reads
- * the whole table). With {@code requireIndexes} the report is a startup failure instead.
+ * the whole table). With {@code requireIndexes} the reports are collected instead ({@link #takeUnserved()}),
+ * and the repository factory fails the startup with all of them.
  *
  * <p>Before the first method of an entity type is resolved, the indexes its {@code @Indexed}
  * properties declare are created (indexing the records already stored).
@@ -42,6 +43,8 @@ public final class PikoDBQueryLookupStrategy implements QueryLookupStrategy {
 
     private final IndexedTables tables;
 
+    private final List<String> unserved = new java.util.concurrent.CopyOnWriteArrayList<>();
+
     /**
      * Creates the strategy.
      *
@@ -59,6 +62,19 @@ public final class PikoDBQueryLookupStrategy implements QueryLookupStrategy {
         this.template = template;
         this.mappingContext = mappingContext;
         this.requireIndexes = requireIndexes;
+    }
+
+    /**
+     * The reports of the methods no index serves resolved since the last call, when indexes are
+     * required (the caller fails the startup with them); sorted by method.
+     *
+     * @return the reports, one sentence each
+     */
+    public List<String> takeUnserved() {
+        List<String> taken = new java.util.ArrayList<>(unserved);
+        unserved.removeAll(taken);
+        taken.sort(null);
+        return taken;
     }
 
     @Override
@@ -81,11 +97,12 @@ public final class PikoDBQueryLookupStrategy implements QueryLookupStrategy {
         String report = "The query method " + metadata.getRepositoryInterface().getSimpleName() + "." + method.getName()
                 + " (table '" + table.name() + "') is not answered from indexes: " + String.join("; ", problems);
         if (requireIndexes) {
-            throw new IllegalStateException(report + ". Every query method must be answered from indexes"
-                    + " (pikodb.repositories.require-indexes=true).");
+            unserved.add(report);
         }
-        logger.warn("{}. Each call reads the whole table until then; set pikodb.repositories.require-indexes=true"
-                + " to make this a startup failure.", report);
+        else {
+            logger.warn("{}. Each call reads the whole table until then; set pikodb.repositories.require-indexes=true"
+                    + " to make this a startup failure.", report);
+        }
         return fallback.resolveQuery(method, metadata, factory, namedQueries);
     }
 

@@ -3,6 +3,7 @@ package dev.pikodb.spring.data.repository.support;
 import dev.pikodb.spring.data.PikoDBKeyValueTemplate;
 import dev.pikodb.spring.data.repository.query.IndexedTables;
 import dev.pikodb.spring.data.repository.query.PikoDBQueryLookupStrategy;
+import java.util.List;
 import java.util.Optional;
 import org.springframework.data.keyvalue.core.KeyValueOperations;
 import org.springframework.data.keyvalue.core.mapping.KeyValuePersistentEntity;
@@ -10,6 +11,7 @@ import org.springframework.data.keyvalue.core.mapping.KeyValuePersistentProperty
 import org.springframework.data.keyvalue.repository.support.KeyValueRepositoryFactory;
 import org.springframework.data.mapping.context.MappingContext;
 import org.springframework.data.repository.core.RepositoryInformation;
+import org.springframework.data.repository.core.support.RepositoryComposition.RepositoryFragments;
 import org.springframework.data.repository.query.QueryLookupStrategy;
 import org.springframework.data.repository.query.QueryLookupStrategy.Key;
 import org.springframework.data.repository.query.RepositoryQuery;
@@ -27,6 +29,8 @@ public class PikoDBRepositoryFactory extends KeyValueRepositoryFactory {
     private final boolean requireIndexes;
 
     private final IndexedTables tables;
+
+    private PikoDBQueryLookupStrategy strategy;
 
     /**
      * Creates a factory.
@@ -62,8 +66,24 @@ public class PikoDBRepositoryFactory extends KeyValueRepositoryFactory {
         if (!(operations instanceof PikoDBKeyValueTemplate template) || keyValue.isEmpty()) {
             return keyValue;
         }
-        return Optional.of(new PikoDBQueryLookupStrategy(keyValue.get(), template, mappingContext(operations), tables,
-                requireIndexes));
+        strategy = new PikoDBQueryLookupStrategy(keyValue.get(), template, mappingContext(operations), tables,
+                requireIndexes);
+        return Optional.of(strategy);
+    }
+
+    /**
+     * Creates the repository; with indexes required, fails when any of its query methods is not
+     * answered from indexes, naming each.
+     */
+    @Override
+    public <T> T getRepository(Class<T> repositoryInterface, RepositoryFragments fragments) {
+        T repository = super.getRepository(repositoryInterface, fragments);
+        List<String> unserved = (strategy != null) ? strategy.takeUnserved() : List.of();
+        if (!unserved.isEmpty()) {
+            throw new IllegalStateException(String.join(". ", unserved) + ". Every query method must be answered from"
+                    + " indexes (pikodb.repositories.require-indexes=true).");
+        }
+        return repository;
     }
 
     @SuppressWarnings("unchecked")
