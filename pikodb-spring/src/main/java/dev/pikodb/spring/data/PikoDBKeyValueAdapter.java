@@ -4,7 +4,6 @@ import dev.pikodb.DatabaseRecord;
 import dev.pikodb.PikoDB;
 import dev.pikodb.Query;
 import dev.pikodb.QueryResult;
-import dev.pikodb.spring.data.repository.query.IndexedProperties;
 import java.time.Clock;
 import java.util.AbstractMap;
 import java.util.ArrayList;
@@ -17,8 +16,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import org.springframework.core.convert.support.DefaultConversionService;
 import org.springframework.dao.DuplicateKeyException;
 import org.springframework.dao.OptimisticLockingFailureException;
-import org.springframework.data.core.PropertyPath;
-import org.springframework.data.domain.Sort;
 import org.springframework.data.keyvalue.core.AbstractKeyValueAdapter;
 import org.springframework.data.keyvalue.core.ForwardingCloseableIterator;
 import org.springframework.data.keyvalue.core.mapping.KeyValuePersistentEntity;
@@ -270,7 +267,10 @@ public class PikoDBKeyValueAdapter extends AbstractKeyValueAdapter {
      */
     @Override
     public <T> Iterable<T> find(KeyValueQuery<?> query, String keyspace, Class<T> type) {
-        Query indexed = (query.getCriteria() == null) ? orderedFromIndex(query.getSort(), keyspace, type) : null;
+        Query indexed = (query.getCriteria() == null && type != Object.class)
+                ? IndexOrdering.all(pikoDB, mappingContext.getRequiredPersistentEntity(ClassUtils.getUserClass(type)),
+                        keyspace, query.getSort())
+                : null;
         if (indexed == null) {
             return super.find(query, keyspace, type);
         }
@@ -280,40 +280,6 @@ public class PikoDBKeyValueAdapter extends AbstractKeyValueAdapter {
             indexed = indexed.limit((int) Math.min(end, Integer.MAX_VALUE));
         }
         return find(keyspace, indexed, type, skip).entities();
-    }
-
-    /** All the records ordered as {@code sort} says, from an index; null when no index serves the ordering. */
-    private Query orderedFromIndex(Sort sort, String keyspace, Class<?> type) {
-        if (type == Object.class || sort.stream().count() > 1) {
-            return null;
-        }
-        Map<String, String> indexes;
-        try {
-            indexes = pikoDB.listIndexes(keyspace);
-        }
-        catch (UnsupportedOperationException ex) {
-            return null;
-        }
-        if (sort.isUnsorted()) {
-            return Query.all();
-        }
-        Sort.Order order = sort.iterator().next();
-        if (order.isIgnoreCase()) {
-            return null;
-        }
-        KeyValuePersistentEntity<?, ?> entity = mappingContext.getRequiredPersistentEntity(ClassUtils.getUserClass(type));
-        KeyValuePersistentProperty<?> id = entity.getIdProperty();
-        if (id != null && id.getName().equals(order.getProperty())) {
-            return Query.all().orderBy(Query.KEY, order.isAscending());
-        }
-        String path;
-        try {
-            path = IndexedProperties.pointer(PropertyPath.from(order.getProperty(), type));
-        }
-        catch (RuntimeException ex) {
-            return null;
-        }
-        return indexes.containsValue(path) ? Query.all().orderBy(path, order.isAscending()) : null;
     }
 
     /**
