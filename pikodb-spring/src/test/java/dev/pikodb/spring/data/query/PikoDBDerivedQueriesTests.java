@@ -21,6 +21,8 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.dao.DataRetrievalFailureException;
 import org.springframework.dao.InvalidDataAccessApiUsageException;
+import org.springframework.data.domain.Example;
+import org.springframework.data.domain.ExampleMatcher;
 import org.springframework.data.domain.Limit;
 import org.springframework.data.domain.Page;
 import org.springframework.data.domain.PageRequest;
@@ -195,6 +197,49 @@ class PikoDBDerivedQueriesTests {
         Window<Task> second = tasks.findFirst2ByOwnerOrderByCreated("alice", first.positionAt(first.size() - 1));
         assertThat(ids(second.getContent())).containsExactly("t02");
         assertThat(second.hasNext()).isFalse();
+    }
+
+    @Test
+    void queryByExampleOnIndexedProperties() {
+        ExampleMatcher primitivesIgnored = ExampleMatcher.matching().withIgnorePaths("priority", "created", "score");
+        Task alice = new Task(null, "alice", null, 0, false, 0, null, null, 0);
+        assertThat(ids(list(tasks.findAll(Example.of(alice, primitivesIgnored.withIgnorePaths("done"))))))
+            .containsExactly("t01", "t02", "t03");
+        assertThat(ids(list(tasks.findAll(Example.of(alice, primitivesIgnored))))).containsExactly("t01", "t03");
+        Task inParis = new Task(null, null, null, 0, false, 0, null, new Place("Paris", null), 0);
+        assertThat(ids(list(tasks.findAll(Example.of(inParis, primitivesIgnored.withIgnorePaths("done"))))))
+            .containsExactly("t01", "t03");
+        Task carolOrDone = new Task(null, "carol", null, 0, true, 0, null, null, 0);
+        assertThat(ids(list(tasks.findAll(Example.of(carolOrDone, ExampleMatcher.matchingAny()
+            .withIgnorePaths("priority", "created", "score")))))).containsExactly("t02", "t05", "t06");
+        Task ali = new Task(null, "ali", null, 0, false, 0, null, null, 0);
+        assertThat(ids(list(tasks.findAll(Example.of(ali, primitivesIgnored.withIgnorePaths("done")
+            .withStringMatcher(ExampleMatcher.StringMatcher.STARTING)))))).containsExactly("t01", "t02", "t03", "t07");
+
+        Example<Task> ofAlice = Example.of(alice, primitivesIgnored.withIgnorePaths("done"));
+        assertThat(tasks.count(ofAlice)).isEqualTo(3);
+        assertThat(tasks.exists(ofAlice)).isTrue();
+        Page<Task> page = tasks.findAll(ofAlice, PageRequest.of(0, 2, Sort.by(Sort.Direction.DESC, "created")));
+        assertThat(ids(page.getContent())).containsExactly("t02", "t03");
+        assertThat(page.getTotalElements()).isEqualTo(3);
+        Task carol = new Task(null, "carol", null, 0, false, 0, null, null, 0);
+        assertThat(tasks.findOne(Example.of(carol, primitivesIgnored.withIgnorePaths("done")))).map(Task::id)
+            .contains("t06");
+
+        Task titled = new Task(null, "alice", "Write", 0, false, 0, null, null, 0);
+        assertThatExceptionOfType(InvalidDataAccessApiUsageException.class)
+            .isThrownBy(() -> tasks.findAll(Example.of(titled, primitivesIgnored)))
+            .withMessageContaining("/title").withMessageContaining("createIndex");
+        Task tagged = new Task(null, null, null, 0, false, 0, List.of("home"), null, 0);
+        assertThatExceptionOfType(InvalidDataAccessApiUsageException.class)
+            .isThrownBy(() -> tasks.count(Example.of(tagged, primitivesIgnored)))
+            .withMessageContaining("'tags'");
+    }
+
+    private static List<Task> list(Iterable<Task> found) {
+        List<Task> list = new java.util.ArrayList<>();
+        found.forEach(list::add);
+        return list;
     }
 
     @Test

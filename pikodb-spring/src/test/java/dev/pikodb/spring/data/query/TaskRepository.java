@@ -13,9 +13,11 @@ import org.springframework.data.domain.Sort;
 import org.springframework.data.domain.Window;
 import org.springframework.data.repository.ListCrudRepository;
 import org.springframework.data.repository.ListPagingAndSortingRepository;
+import org.springframework.data.repository.query.QueryByExampleExecutor;
 
 /** Derived queries that indexes answer, one per keyword and result shape. */
-public interface TaskRepository extends ListCrudRepository<Task, String>, ListPagingAndSortingRepository<Task, String> {
+public interface TaskRepository extends ListCrudRepository<Task, String>, ListPagingAndSortingRepository<Task, String>,
+        QueryByExampleExecutor<Task> {
 
     List<Task> findByOwner(String owner);
 

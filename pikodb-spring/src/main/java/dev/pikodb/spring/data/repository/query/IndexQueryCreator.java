@@ -227,8 +227,17 @@ final class IndexQueryCreator {
         return values;
     }
 
-    /** The path an ordering uses, or null for none; only one property, then ties by the id ascending. */
     private String orderPath(Sort sort) {
+        return orderPath(sort, domainType, idProperty);
+    }
+
+    /**
+     * The path an ordering uses, or null for none: one property (the id is {@link Query#KEY}), then ties
+     * go by the id ascending.
+     *
+     * @throws IllegalArgumentException for an ordering by several properties or ignoring case
+     */
+    static String orderPath(Sort sort, Class<?> domainType, String idProperty) {
         String first = null;
         int index = 0;
         for (Sort.Order order : sort) {
@@ -236,7 +245,7 @@ final class IndexQueryCreator {
                 throw new IllegalArgumentException("Ordering by '" + order.getProperty() + "' ignoring case is not"
                         + " answered from an index");
             }
-            String path = path(PropertyPath.from(order.getProperty(), domainType));
+            String path = path(PropertyPath.from(order.getProperty(), domainType), idProperty);
             if (index == 0) {
                 first = path;
             }
@@ -250,6 +259,10 @@ final class IndexQueryCreator {
     }
 
     private String path(PropertyPath property) {
+        return path(property, idProperty);
+    }
+
+    private static String path(PropertyPath property, String idProperty) {
         if (!property.hasNext() && property.getSegment().equals(idProperty)) {
             return Query.KEY;
         }

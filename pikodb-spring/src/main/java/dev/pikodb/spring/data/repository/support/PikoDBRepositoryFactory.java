@@ -1,6 +1,7 @@
 package dev.pikodb.spring.data.repository.support;
 
 import dev.pikodb.spring.data.PikoDBKeyValueTemplate;
+import dev.pikodb.spring.data.repository.query.IndexedExampleExecutor;
 import dev.pikodb.spring.data.repository.query.IndexedTables;
 import dev.pikodb.spring.data.repository.query.PikoDBQueryLookupStrategy;
 import java.util.List;
@@ -11,6 +12,9 @@ import org.springframework.data.keyvalue.core.mapping.KeyValuePersistentProperty
 import org.springframework.data.keyvalue.repository.support.KeyValueRepositoryFactory;
 import org.springframework.data.mapping.context.MappingContext;
 import org.springframework.data.repository.core.RepositoryInformation;
+import org.springframework.data.repository.core.RepositoryMetadata;
+import org.springframework.data.repository.core.support.RepositoryFragment;
+import org.springframework.data.repository.query.QueryByExampleExecutor;
 import org.springframework.data.repository.core.support.RepositoryComposition.RepositoryFragments;
 import org.springframework.data.repository.query.QueryLookupStrategy;
 import org.springframework.data.repository.query.QueryLookupStrategy.Key;
@@ -69,6 +73,19 @@ public class PikoDBRepositoryFactory extends KeyValueRepositoryFactory {
         strategy = new PikoDBQueryLookupStrategy(keyValue.get(), template, mappingContext(operations), tables,
                 requireIndexes);
         return Optional.of(strategy);
+    }
+
+    /** Adds Query by Example answered from indexes to the repositories that extend {@code QueryByExampleExecutor}. */
+    @Override
+    @SuppressWarnings({ "rawtypes", "unchecked" })
+    protected RepositoryFragments getRepositoryFragments(RepositoryMetadata metadata) {
+        RepositoryFragments fragments = super.getRepositoryFragments(metadata);
+        if (operations instanceof PikoDBKeyValueTemplate template
+                && QueryByExampleExecutor.class.isAssignableFrom(metadata.getRepositoryInterface())) {
+            fragments = fragments.append(RepositoryFragment.implemented(QueryByExampleExecutor.class,
+                    new IndexedExampleExecutor(template, mappingContext(operations), metadata.getDomainType())));
+        }
+        return fragments;
     }
 
     /**
