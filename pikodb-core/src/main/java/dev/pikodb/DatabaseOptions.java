@@ -38,6 +38,7 @@ public final class DatabaseOptions {
     private final StorageEngine storage;
     private final FileIO fileIO;
     private final boolean inlineCompaction;
+    private final boolean readOnly;
     private final int maxOpenJournals;
     private final int changeEventQueueCapacity;
 
@@ -51,6 +52,7 @@ public final class DatabaseOptions {
         this.storage = builder.storage;
         this.fileIO = builder.fileIO;
         this.inlineCompaction = builder.inlineCompaction;
+        this.readOnly = builder.readOnly;
         this.maxOpenJournals = builder.maxOpenJournals;
         this.changeEventQueueCapacity = builder.changeEventQueueCapacity;
     }
@@ -143,6 +145,15 @@ public final class DatabaseOptions {
     }
 
     /**
+     * Whether the directory is opened read-only; see {@link Builder#readOnly(boolean)}.
+     *
+     * @return false by default
+     */
+    public boolean readOnly() {
+        return readOnly;
+    }
+
+    /**
      * The most changes that wait for the {@link ChangeListener}s; see
      * {@link Builder#changeEventQueueCapacity(int)}.
      *
@@ -172,6 +183,7 @@ public final class DatabaseOptions {
         private StorageEngine storage;
         private FileIO fileIO = FileIO.DEFAULT;
         private boolean inlineCompaction;
+        private boolean readOnly;
         private int maxOpenJournals = DEFAULT_MAX_OPEN_JOURNALS;
         private int changeEventQueueCapacity = DEFAULT_CHANGE_EVENT_QUEUE_CAPACITY;
 
@@ -286,6 +298,23 @@ public final class DatabaseOptions {
                         + "; it is how many journal files the database may keep open at once");
             }
             this.maxOpenJournals = maxOpenJournals;
+            return this;
+        }
+
+        /**
+         * Opens the database directory without changing any file in it, for looking inside a
+         * database (the command-line tool): the directory must exist; it is still locked against
+         * other instances; tables are loaded as a start would load them, except that nothing is moved
+         * aside, cut or removed (a table that a normal start would set aside is left out, a torn
+         * journal tail is ignored); every write, deletion and flush throws
+         * {@link IllegalStateException}; close writes nothing. Reads, {@code find} and
+         * {@link PikoDB#backup(Path)} work. Ignored by other storage engines.
+         *
+         * @param readOnly true to open read-only
+         * @return this builder
+         */
+        public Builder readOnly(boolean readOnly) {
+            this.readOnly = readOnly;
             return this;
         }
 

@@ -1,6 +1,7 @@
 package dev.pikodb;
 
 import dev.pikodb.internal.ChangeDispatcher;
+import dev.pikodb.internal.DatabaseCopy;
 import dev.pikodb.internal.DictionaryRegistry;
 import dev.pikodb.internal.QueryCursor;
 import dev.pikodb.internal.Validation;
@@ -8,6 +9,7 @@ import dev.pikodb.internal.ValueCodec;
 import dev.pikodb.internal.directory.DirectoryStorage;
 import dev.pikodb.spi.EngineContext;
 import dev.pikodb.spi.EngineRecord;
+import dev.pikodb.spi.ImportedRecord;
 import dev.pikodb.spi.QueryCondition;
 import dev.pikodb.spi.QueryPage;
 import dev.pikodb.spi.QueryPlan;
@@ -16,6 +18,10 @@ import dev.pikodb.spi.StorageEngine;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
 import java.util.AbstractMap;
 import java.util.ArrayList;
 import java.util.List;
@@ -66,6 +72,7 @@ public final class PikoDB implements AutoCloseable {
     private final ValueCodec codec;
     private final ChangeDispatcher changes;
     private volatile State state = State.NEW;
+    private final Clock storeClock = new StoreClock(ZoneOffset.UTC);
 
     /**
      * Creates a database over the options' directory, creating the directory when missing, or over
@@ -88,6 +95,13 @@ public final class PikoDB implements AutoCloseable {
 
     private static StorageEngine directoryEngine(DatabaseOptions options) {
         Path directory = options.databaseDirectory().toAbsolutePath().normalize();
+        if (options.readOnly()) {
+            if (!Files.isDirectory(directory)) {
+                throw new PikoDBException("Database directory " + directory + " does not exist; a read-only open"
+                        + " never creates it: check the path");
+            }
+            return new DirectoryStorage(directory, options.fileIO(), options.maxOpenJournals(), false, true);
+        }
         try {
             Files.createDirectories(directory);
         } catch (IOException e) {
@@ -604,6 +618,175 @@ public final class PikoDB implements AutoCloseable {
     }
 
     /**
+     * Backs the database up while it serves: writes go on meanwhile. {@code target} must not exist or
+     * be an empty directory; the result is a directory database (it opens with
+     * {@code new PikoDB(target)}, and in the Node.js PikoDB) holding every table, record, version,
+     * timestamp, expiration and dictionary.
+     *
+     * Index definitions are included as they are when the backup completes.
+     *
+     * <p>On the directory engine the backup is the state of every table at one instant during the
+     * call: a write acknowledged before the call is in it, and if a write is in it, so is every write
+     * acknowledged before that one. Writers wait only for a barrier that takes no time in proportion
+     * to the data. On other engines (Redis) each record is copied as it was when it was read: every
+     * record is whole, but records written during the backup may be in it at an older or newer state.
+     *
+     * @param target the backup directory, missing or empty
+     * @throws IllegalArgumentException when the target is a file or a directory that holds something
+     * @throws PikoDBException when the backup cannot be written (what was written is removed)
+     */
+    public void backup(Path target) {
+        backup(target, CopyProgress.NONE);
+    }
+
+    /**
+     * Backs the database up as {@link #backup(Path)} does, reporting progress.
+     *
+     * @param target the backup directory, missing or empty
+     * @param progress called after each batch of records
+     * @return what was written
+     */
+    public CopySummary backup(Path target, CopyProgress progress) {
+        checkOpen();
+        Objects.requireNonNull(target, "target must not be null");
+        Objects.requireNonNull(progress, "progress must not be null");
+        Optional<CopySummary> written = engine.backup(target, progress);
+        if (written.isPresent()) {
+            addIndexDefinitions(target, written.get());
+            return written.get();
+        }
+        long started = System.nanoTime();
+        DatabaseCopy.prepareBackupTarget(target);
+        CopySummary copied;
+        try (PikoDB copy = new PikoDB(DatabaseOptions.builder().databaseDirectory(target)
+                .jsonMapper(options.jsonMapper()).build())) {
+            copy.start();
+            copied = new DatabaseCopy(engine, copy.engine, copy.dictionaries, progress).run();
+        }
+        return new CopySummary(target.toAbsolutePath().normalize().toString(), copied.tables(), copied.records(),
+                copied.bytes(), java.time.Duration.ofNanos(System.nanoTime() - started));
+    }
+
+    /**
+     * Index definitions go into a backup that the engine wrote itself by opening it as a database:
+     * the definitions as they are after the backup's instant (they change rarely; records are exact).
+     */
+    private void addIndexDefinitions(Path target, CopySummary written) {
+        Map<String, Map<String, String>> indexes = DatabaseCopy.indexDefinitions(engine, engine.listTables());
+        if (indexes.isEmpty()) {
+            return;
+        }
+        try (PikoDB copy = new PikoDB(DatabaseOptions.builder().databaseDirectory(target)
+                .jsonMapper(options.jsonMapper()).build())) {
+            copy.start();
+            indexes.forEach((table, definitions) -> definitions.forEach((name, path) -> {
+                if (copy.listTables().contains(table)) {
+                    copy.createIndex(table, name, path);
+                }
+            }));
+        }
+    }
+
+    /**
+     * Copies every table into another open database of any engine (e.g. directory to Redis), keeping
+     * each record's version, timestamp, expiration and dictionary, and each table's index definitions.
+     * Streams: memory holds one batch of
+     * records, whatever the size of the database. Each record is copied as it was when it was read;
+     * for a copy of one instant of a directory database that is being written, copy from its
+     * {@link #backup(Path) backup}.
+     *
+     * @param target the database to copy into; open, and not this one
+     * @throws IllegalStateException when a table already holds records in {@code target} (nothing is
+     *     copied), or either database is not open
+     * @throws IllegalArgumentException when a dictionary is kept in {@code target} with another mapping
+     */
+    public void copyTo(PikoDB target) {
+        copyTo(target, CopyProgress.NONE);
+    }
+
+    /**
+     * Copies every table as {@link #copyTo(PikoDB)} does, reporting progress.
+     *
+     * @param target the database to copy into
+     * @param progress called after each batch of records
+     * @return what was copied
+     */
+    public CopySummary copyTo(PikoDB target, CopyProgress progress) {
+        checkOpen();
+        if (target == null || target == this) {
+            throw new IllegalArgumentException("copyTo needs another open PikoDB as its target");
+        }
+        Objects.requireNonNull(progress, "progress must not be null");
+        target.checkOpen();
+        return new DatabaseCopy(engine, target.engine, target.dictionaries, progress).run();
+    }
+
+    /**
+     * Stores records exactly as given, with their versions, timestamps, expirations and dictionaries,
+     * replacing what the keys held: for restoring an export (the command-line tool's {@code import}).
+     * Each record is one write; the batch is not atomic. Records already expired are skipped.
+     *
+     * @param table the table, created when missing
+     * @param records keys with their records; a record's dictionary must be available for writing
+     * @return the number of records stored
+     * @throws IllegalArgumentException for an invalid table, key, value, version (below 1) or an
+     *     unknown dictionary; nothing is stored then
+     * @throws PikoDBException when the records cannot be persisted
+     */
+    public int importRecords(String table, List<Map.Entry<String, DatabaseRecord>> records) {
+        checkOpen();
+        Validation.checkTable(table);
+        long now = options.clock().millis();
+        List<ImportedRecord> batch = new ArrayList<>(records.size());
+        for (Map.Entry<String, DatabaseRecord> entry : records) {
+            String key = entry.getKey();
+            DatabaseRecord record = entry.getValue();
+            Validation.checkKey(table, key);
+            if (record == null || record.version() < 1) {
+                throw new IllegalArgumentException("Record of key '" + Validation.printable(key) + "' in table '"
+                        + Validation.printable(table) + "' needs a version of at least 1, was "
+                        + (record == null ? "no record" : record.version()));
+            }
+            if (record.expiration() != null && now > record.expiration()) {
+                continue;
+            }
+            byte[] json = codec.encode(table, key, record.value(), record.dictionaryName());
+            batch.add(new ImportedRecord(key, EngineRecord.of(json, record.version(), record.timestamp(),
+                    record.expiration(), record.dictionaryName())));
+        }
+        if (!batch.isEmpty()) {
+            engine.importRecords(table, batch);
+        }
+        return batch.size();
+    }
+
+    /**
+     * Visits every live record of a table with its metadata, one at a time, without gathering them
+     * (for exporting large tables). Consistency with concurrent writes is the engine's, as for
+     * {@link #getRecords(String)}.
+     *
+     * @param table the table
+     * @param action called once per live record
+     */
+    public void forEachRecord(String table, java.util.function.BiConsumer<String, DatabaseRecord> action) {
+        checkOpen();
+        Validation.checkTable(table);
+        Objects.requireNonNull(action, "action must not be null");
+        engine.forEachLive(table, (key, record) -> action.accept(key, toDatabaseRecord(table, key, record)));
+    }
+
+    /**
+     * The dictionaries kept with the data: those that stored records use (or used), with their
+     * mappings, so that a tool can inflate an export or restore it elsewhere.
+     *
+     * @return dictionary name to dictionary
+     */
+    public Map<String, Dictionary> storedDictionaries() {
+        checkOpen();
+        return new java.util.TreeMap<>(engine.storedDictionaries());
+    }
+
+    /**
      * Registers a listener for the changes made through this database: writes, successful
      * compare-and-writes, deletes, expired records removed (by reads, size counts and cleanups) and
      * deleted tables, and a {@link ChangeEvent.Kind#MISSED} event where changes were dropped because the
@@ -679,6 +862,21 @@ public final class PikoDB implements AutoCloseable {
      */
     public DatabaseOptions options() {
         return options;
+    }
+
+    /**
+     * The clock that judges expiration: compute an expiration from a time-to-live as
+     * {@code clock().millis() + ttl}, so that it means the same on every instance sharing the storage,
+     * whatever the skew of their own clocks. It is the configured {@link DatabaseOptions#clock()} when
+     * the application gave one; otherwise, on an engine that keeps its own time (Redis: the server's
+     * {@code TIME}, followed from this JVM with an offset measured at most every 30 seconds), that time,
+     * and the system clock on the directory engine. Before {@link #start()} and after {@link #close()}
+     * it reads {@link DatabaseOptions#clock()}.
+     *
+     * @return the clock, in UTC (other zones with {@link Clock#withZone})
+     */
+    public Clock clock() {
+        return storeClock;
     }
 
     /**
@@ -792,5 +990,41 @@ public final class PikoDB implements AutoCloseable {
     @Override
     public String toString() {
         return "PikoDB[" + directory() + ", " + state.name().toLowerCase(java.util.Locale.ROOT) + "]";
+    }
+
+    /** {@link #clock()}: the engine's time while open, else the configured clock. */
+    private final class StoreClock extends Clock {
+
+        private final ZoneId zone;
+
+        StoreClock(ZoneId zone) {
+            this.zone = zone;
+        }
+
+        @Override
+        public long millis() {
+            if (state == State.OPEN) {
+                Long engineTime = engine.currentTimeMillis();
+                if (engineTime != null) {
+                    return engineTime;
+                }
+            }
+            return options.clock().millis();
+        }
+
+        @Override
+        public Instant instant() {
+            return Instant.ofEpochMilli(millis());
+        }
+
+        @Override
+        public ZoneId getZone() {
+            return zone;
+        }
+
+        @Override
+        public Clock withZone(ZoneId other) {
+            return new StoreClock(other);
+        }
     }
 }

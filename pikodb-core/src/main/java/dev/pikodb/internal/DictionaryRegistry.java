@@ -33,6 +33,11 @@ public final class DictionaryRegistry {
     /** Configured or added mappings that no record uses yet. */
     private final Map<String, Dictionary> unbound = new ConcurrentHashMap<>();
     private final Set<String> writable = new TreeSet<>();
+    /**
+     * Names removed here, or added here with a mapping that lost to the stored one: not made writable
+     * again by another process keeping them.
+     */
+    private final Set<String> removedHere = new TreeSet<>();
 
     /**
      * Creates the registry of a database.
@@ -103,6 +108,7 @@ public final class DictionaryRegistry {
             unbound.put(name, dictionary);
         }
         writable.add(name);
+        removedHere.remove(name);
     }
 
     /**
@@ -115,27 +121,44 @@ public final class DictionaryRegistry {
         boolean removed = writable.remove(name);
         if (removed) {
             unbound.remove(name);
+            removedHere.add(name);
         }
         return removed;
     }
 
     /**
-     * The dictionaries available for writing.
+     * The dictionaries available for writing, including those another process sharing the engine
+     * kept since this registry opened (one call to the engine), except those removed here.
      *
      * @return names in alphabetical order
      */
     public synchronized List<String> names() {
+        engine.storedDictionaries().forEach((name, dictionary) -> {
+            if (!kept.containsKey(name)) {
+                learn(name, dictionary);
+            }
+            if (kept.containsKey(name) && !removedHere.contains(name)) {
+                writable.add(name);
+            }
+        });
         return List.copyOf(writable);
     }
 
     /**
-     * The dictionary to write with, kept with the data before it is returned (see the class comment).
+     * The dictionary to write with, kept with the data before it is returned (see the class comment). A
+     * name unknown here is looked up in the engine once: another process may have kept it.
      *
      * @param name the dictionary name
      * @return the mapping
      * @throws IllegalArgumentException when the name is not available for writing
      */
     public synchronized Dictionary forWrite(String name) {
+        if (!writable.contains(name) && !removedHere.contains(name) && refresh(name) != null
+                && !removedHere.contains(name)) {
+            // Another process sharing the engine kept it since this registry opened: a name bound for
+            // good is writable everywhere. Only a name unknown here costs this look-up.
+            writable.add(name);
+        }
         if (!writable.contains(name)) {
             throw new IllegalArgumentException("Dictionary '" + name + "' is not registered; available dictionaries: "
                     + writable + " (add it with addDictionary or configure it in DatabaseOptions)");
@@ -166,16 +189,22 @@ public final class DictionaryRegistry {
         if (dictionary == null) {
             dictionary = engine.storedDictionaries().get(name);
             if (dictionary != null) {
-                kept.put(name, dictionary);
-                Dictionary local = unbound.remove(name);
-                if (local != null && !local.equals(dictionary)) {
-                    writable.remove(name);
-                    log.warn("Dictionary '{}' was added here with {} but records in {} use {}: the stored mapping wins",
-                            name, local, engine.describe(), dictionary);
-                }
+                learn(name, dictionary);
             }
         }
         return dictionary;
+    }
+
+    /** Takes in a mapping another process kept; the stored mapping wins over a local one. */
+    private void learn(String name, Dictionary dictionary) {
+        kept.put(name, dictionary);
+        Dictionary local = unbound.remove(name);
+        if (local != null && !local.equals(dictionary)) {
+            writable.remove(name);
+            removedHere.add(name);
+            log.warn("Dictionary '{}' was added here with {} but records in {} use {}: the stored mapping wins",
+                    name, local, engine.describe(), dictionary);
+        }
     }
 
     /** Keeps a mapping with the data, binding its name for good. Called under the lock. */

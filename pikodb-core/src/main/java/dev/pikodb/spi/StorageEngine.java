@@ -1,10 +1,13 @@
 package dev.pikodb.spi;
 
 import dev.pikodb.Dictionary;
+import dev.pikodb.CopyProgress;
+import dev.pikodb.CopySummary;
 import dev.pikodb.IgnoredFile;
 import dev.pikodb.PikoDBStatistics;
 import dev.pikodb.QuarantinedFile;
 import dev.pikodb.TableSummary;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -163,6 +166,33 @@ public interface StorageEngine {
     int cleanupAllExpired();
 
     /**
+     * The current time on the clock that judges expiration, when the engine keeps its own: an engine
+     * shared by several processes judges expiry by one clock for all of them (Redis: the server's
+     * {@code TIME}), so that a relative time-to-live turned into an instant with this time means the
+     * same on every instance, whatever the skew of their own clocks. The default, {@code null}, means
+     * {@link EngineContext#clock()}, which is also what an engine uses when the application configured
+     * a clock.
+     *
+     * @return epoch milliseconds, or {@code null} for the context's clock
+     */
+    default Long currentTimeMillis() {
+        return null;
+    }
+
+    /**
+     * Claims the scheduled cleanup of this database for one interval: for a database shared by several
+     * instances, the instance that gets the claim runs the cleanup and the others skip it, so it runs
+     * about once per interval however many instances there are. The default (a database of one
+     * instance) always claims it.
+     *
+     * @param interval the cleanup interval; the claim lasts that long
+     * @return true when this instance should run the scheduled cleanup now
+     */
+    default boolean claimScheduledCleanup(java.time.Duration interval) {
+        return true;
+    }
+
+    /**
      * The dictionaries kept with the data, so that records written with them stay readable without
      * the configuration that wrote them. Available from {@link #open} on.
      *
@@ -255,6 +285,41 @@ public interface StorageEngine {
      */
     default Map<String, Object> healthDetails() {
         return Map.of();
+    }
+
+    /**
+     * Stores records exactly as given: each with its version, timestamp, expiration and dictionary,
+     * replacing whatever the key held, as one write per record (a reader sees each record whole, and
+     * a failure leaves every record before the failing one stored). Used to copy a database into
+     * this engine ({@link dev.pikodb.PikoDB#copyTo}) and to restore an export. The records'
+     * dictionaries are kept with {@link #keepDictionary} first. Like any write, an import keeps the
+     * table's indexes exact. The default refuses: an engine that
+     * cannot set versions and timestamps cannot be a copy's target.
+     *
+     * @param table a valid table name, created when missing
+     * @param records valid keys with records that are not expired
+     * @throws UnsupportedOperationException when the engine cannot import
+     * @throws dev.pikodb.PikoDBException when the records cannot be persisted
+     */
+    default void importRecords(String table, List<ImportedRecord> records) {
+        throw new UnsupportedOperationException(describe() + " cannot import records with their versions and"
+                + " timestamps, so it cannot be the target of a copy");
+    }
+
+    /**
+     * Writes a backup of the whole database as a directory database at {@code target} (which is
+     * missing or an empty directory), when the engine can do better than the facade's default: the
+     * directory engine writes the state of every table at one instant during the call. Engines that
+     * return empty (the default) are backed up by the facade record by record, each record as it was
+     * at the moment it was read.
+     *
+     * @param target the backup directory, missing or empty
+     * @param progress where to report progress
+     * @return what was written, or empty when the facade should copy record by record
+     * @throws dev.pikodb.PikoDBException when the backup cannot be written
+     */
+    default Optional<CopySummary> backup(Path target, CopyProgress progress) {
+        return Optional.empty();
     }
 
     /**

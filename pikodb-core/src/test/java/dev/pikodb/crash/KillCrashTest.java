@@ -7,11 +7,7 @@ import dev.pikodb.DatabaseOptions;
 import dev.pikodb.DatabaseRecord;
 import dev.pikodb.PikoDB;
 import dev.pikodb.TestFiles;
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -22,8 +18,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Random;
 import java.util.TreeMap;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -180,88 +174,9 @@ class KillCrashTest {
 
     private List<String> runAndKill(Path directory, boolean durable, int round, long childSeed, int delayMillis,
             String context) throws Exception {
-        String java = ProcessHandle.current().info().command().orElse(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        Path protocol = work.resolve("writer-" + durable + "-" + round + ".out");
-        ProcessBuilder builder = new ProcessBuilder(java, "-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
-                "-Xshare:auto", "-cp", System.getProperty("java.class.path"), CrashWriter.class.getName(),
-                directory.toString(), Boolean.toString(durable), Integer.toString(round), Long.toString(childSeed),
-                Integer.toString(THREADS));
-        // Standard output goes straight to a file: every line the writer printed is there after the kill.
-        // (Through a pipe, java.lang.Process drains and closes the stream when the child exits, and the
-        // last lines can be lost; they would look unacknowledged.) Standard error stays a pipe, read live
-        // for the READY line and kept for diagnostics.
-        builder.redirectOutput(protocol.toFile());
-        Process process = builder.start();
-        StderrReader stderr = new StderrReader(process.getErrorStream());
-        Thread reader = new Thread(stderr, "crash-writer-stderr");
-        reader.setDaemon(true);
-        reader.start();
-        try {
-            boolean ready = stderr.ready.await(60, TimeUnit.SECONDS);
-            if (!ready || !process.isAlive()) {
-                fail("The writer process did not become ready (" + context + "); alive=" + process.isAlive()
-                        + ", stderr:\n" + stderr.text());
-            }
-            Thread.sleep(delayMillis); // the deliberate random instant of the kill
-        } finally {
-            process.destroyForcibly();
-        }
-        int exit = process.waitFor();
-        reader.join(TimeUnit.SECONDS.toMillis(30));
-        assertThat(exit).as("exit status of the writer killed with SIGKILL (%s); stderr:%n%s", context, stderr.text())
-                .isEqualTo(128 + 9);
-        List<String> lines = completeLines(Files.readAllBytes(protocol));
-        Files.delete(protocol);
-        List<String> errors = lines.stream().filter(line -> line.startsWith("E ")).toList();
-        assertThat(errors).as("operations that failed in the writer (%s); stderr:%n%s", context, stderr.text())
-                .isEmpty();
-        return lines;
-    }
-
-    /** The newline-terminated lines; a last line cut by the kill acknowledges nothing and is dropped. */
-    private static List<String> completeLines(byte[] bytes) {
-        List<String> lines = new ArrayList<>();
-        int start = 0;
-        for (int i = 0; i < bytes.length; i++) {
-            if (bytes[i] == '\n') {
-                lines.add(new String(bytes, start, i - start, StandardCharsets.UTF_8));
-                start = i + 1;
-            }
-        }
-        return lines;
-    }
-
-    /** Reads the writer's standard error: signals its READY line, keeps the rest for failure messages. */
-    private static final class StderrReader implements Runnable {
-        final CountDownLatch ready = new CountDownLatch(1);
-        private final StringBuffer text = new StringBuffer();
-        private final InputStream in;
-
-        StderrReader(InputStream in) {
-            this.in = in;
-        }
-
-        @Override
-        public void run() {
-            try (BufferedReader reader = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
-                String line;
-                while ((line = reader.readLine()) != null) {
-                    if (line.equals("READY")) {
-                        ready.countDown();
-                    } else if (text.length() < 100_000) {
-                        text.append(line).append('\n');
-                    }
-                }
-            } catch (IOException e) {
-                // The stream is closed under us when the killed process is reaped: nothing more to read.
-            }
-        }
-
-        String text() {
-            String all = text.toString();
-            return all.length() > 4_000 ? all.substring(all.length() - 4_000) : all;
-        }
+        return KilledProcess.runAndKill(CrashWriter.class, List.of(directory.toString(), Boolean.toString(durable),
+                Integer.toString(round), Long.toString(childSeed), Integer.toString(THREADS)),
+                work.resolve("writer-" + durable + "-" + round + ".out"), delayMillis, context);
     }
 
     // ---- the model ----------------------------------------------------------------------------

@@ -14,6 +14,7 @@ import io.lettuce.core.cluster.ClusterTopologyRefreshOptions;
 import io.lettuce.core.cluster.RedisClusterClient;
 import io.lettuce.core.cluster.SlotHash;
 import io.lettuce.core.cluster.api.StatefulRedisClusterConnection;
+import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 import io.lettuce.core.cluster.api.sync.RedisClusterCommands;
 import io.lettuce.core.cluster.models.partitions.RedisClusterNode;
 import io.lettuce.core.codec.ByteArrayCodec;
@@ -60,6 +61,9 @@ abstract class Connection implements AutoCloseable {
     /** Commands keyed by the table's slot, for every operation. */
     abstract RedisClusterCommands<byte[], byte[]> commands();
 
+    /** The same commands, asynchronous, for sending one per bucket at once. */
+    abstract RedisClusterAsyncCommands<byte[], byte[]> async();
+
     /**
      * Commands on the connection to the master of {@code key}'s slot, so that a following
      * {@code WAIT} on the same connection covers them.
@@ -68,6 +72,9 @@ abstract class Connection implements AutoCloseable {
 
     /** The values of configuration parameters on every master: one map per master. */
     abstract List<Map<String, String>> masterConfigs(String... parameters);
+
+    /** The {@code INFO} of a section on every master: one text per master. */
+    abstract List<String> masterInfo(String section);
 
     /** Tells the client that the topology may have changed (after a redirection on a node connection). */
     abstract void refreshTopology();
@@ -123,6 +130,11 @@ abstract class Connection implements AutoCloseable {
         }
 
         @Override
+        RedisClusterAsyncCommands<byte[], byte[]> async() {
+            return connection.async();
+        }
+
+        @Override
         RedisClusterCommands<byte[], byte[]> commandsOnMasterOf(byte[] key) {
             return connection.sync();
         }
@@ -130,6 +142,11 @@ abstract class Connection implements AutoCloseable {
         @Override
         List<Map<String, String>> masterConfigs(String... parameters) {
             return List.of(connection.sync().configGet(parameters));
+        }
+
+        @Override
+        List<String> masterInfo(String section) {
+            return List.of(connection.sync().info(section));
         }
 
         @Override
@@ -170,6 +187,11 @@ abstract class Connection implements AutoCloseable {
         }
 
         @Override
+        RedisClusterAsyncCommands<byte[], byte[]> async() {
+            return connection.async();
+        }
+
+        @Override
         RedisClusterCommands<byte[], byte[]> commandsOnMasterOf(byte[] key) {
             RedisClusterNode master = connection.getPartitions().getMasterBySlot(SlotHash.getSlot(key));
             if (master == null) {
@@ -183,6 +205,13 @@ abstract class Connection implements AutoCloseable {
             List<Map<String, String>> configs = new ArrayList<>();
             connection.sync().upstream().commands().configGet(parameters).forEach(configs::add);
             return configs;
+        }
+
+        @Override
+        List<String> masterInfo(String section) {
+            List<String> infos = new ArrayList<>();
+            connection.sync().upstream().commands().info(section).forEach(infos::add);
+            return infos;
         }
 
         @Override

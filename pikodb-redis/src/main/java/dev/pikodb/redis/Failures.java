@@ -28,6 +28,15 @@ final class Failures {
         return e.getMessage() != null && e.getMessage().startsWith(NOT_CONNECTED);
     }
 
+    /**
+     * Whether the server refused a command with {@code TRYAGAIN}: its keys are half moved between two
+     * nodes while their slot migrates. Nothing ran; the command can be sent again.
+     */
+    static boolean tryAgain(Throwable e) {
+        String message = e.getMessage();
+        return rejectedByServer(e) && message != null && message.startsWith("TRYAGAIN");
+    }
+
     static boolean redirected(Throwable e) {
         String message = e.getMessage();
         return rejectedByServer(e) && message != null && (message.startsWith("MOVED") || message.startsWith("ASK"));

@@ -1,41 +1,79 @@
 package dev.pikodb.redis;
 
+import io.lettuce.core.cluster.SlotHash;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
 
 /**
  * The Redis keys of one database (one key prefix).
  *
- * <p>A table {@code T} lives under the hash tag {@code {<prefix>:<escaped T>}}, so that its keys
- * share one cluster slot (scripts touch them together) while different tables spread over the
- * masters of a cluster:
+ * <p><b>Database keys</b>, under the tag {@code {<prefix>}} (one slot for all of them):
  * <ul>
- * <li>{@code {<prefix>:<T>}} – a hash: field = record key, value = the record;</li>
- * <li>{@code {<prefix>:<T>}:x} – a sorted set of the keys that expire, scored by expiration.</li>
+ * <li>{@code {<prefix>}:catalog} – a hash: table name to the table's current generation; the field
+ *     {@code ""} is the counter that numbers generations (across all tables), and a field
+ *     {@code "\0" + name} notes the generation a table deletion is still emptying the buckets of
+ *     (table names are non-empty and hold no NUL). One key, so the catalog scripts are single-key;</li>
+ * <li>{@code {<prefix>}:dictionaries} – a hash: dictionary name to its deflate mapping as JSON;</li>
+ * <li>{@code {<prefix>}:cleanup} – the lease of the instance that runs the shared cleanup.</li>
  * </ul>
- * The database's own keys live under the tag {@code {<prefix>}}, one slot for all of them:
- * {@code {<prefix>}:tables} (a set of table names) and {@code {<prefix>}:dictionaries} (a hash:
- * dictionary name to its deflate mapping as JSON).
+ *
+ * <p><b>Buckets.</b> A table's records are spread over {@value #BUCKETS} buckets by a hash of the
+ * record key. Bucket {@code b} of table {@code T} has its own hash tag
+ * {@code {<prefix>:<escaped T>:<b>.<salt>}}, whose salt (the smallest number that does it) puts the
+ * tag's slot in the {@code b}-th sixteenth of the 16384 slots: a table's buckets sit in 16 evenly
+ * spread slots, so a table with more than a handful of records has records on every master of any
+ * cluster whose masters serve contiguous ranges (as {@code redis-cli --cluster create} assigns them).
+ * Every per-record script touches one bucket: one slot, atomic. A bucket's keys:
+ * <ul>
+ * <li>{@code <tag>:r} – a hash: field = record key, value = the record; the field {@code ""} (never
+ *     a record key: keys are non-empty) holds the bucket's generation;</li>
+ * <li>{@code <tag>:x} – a sorted set of the bucket's expiring keys scored by expiration, plus the
+ *     member {@code ""} scored {@code +inf} (never due).</li>
+ * </ul>
+ * Both keys are created together, by the first write into the bucket, and are never removed
+ * separately: a bucket's keys all exist or none does, so while its slot migrates a script naming them
+ * meets a half-moved bucket only between two {@code MIGRATE} batches ({@code TRYAGAIN}, retried), never
+ * for the whole migration. Keys added to buckets later (index entries beside their records) must
+ * keep that rule (created with the bucket, holding a sentinel) and use suffixes other than
+ * {@code r} and {@code x} and the database keys' names.
+ *
+ * <p><b>Generations.</b> A table's name is bound in the catalog to a generation, a number from the
+ * counter, when its first write lists it. Each bucket's {@code ""} field says which generation its
+ * records belong to; a write names the generation it believes current, and the bucket refuses one
+ * older than its own (the writer re-reads the catalog), so an instance that has not heard of a
+ * deletion never writes into a deleted table. Deleting a table removes it from the catalog and notes
+ * it as being dropped in one script (the instant of the deletion), then empties each bucket with
+ * {@code UNLINK} (the server frees the memory in the background) and marks it with the next
+ * generation, then clears the note. A table is not listed again while a note stands: the first writer
+ * finishes the emptying first, so a listed table's buckets hold only its current generation's records.
  *
  * <p><b>Escaping.</b> In a table name, the bytes {@code %}, <code>{</code>, <code>}</code> and
  * {@code :} are written as {@code %XX} (their UTF-8 code in hex). An escaped name thus contains no
- * brace (it cannot end a hash tag early) and no colon, so the last colon inside a tag separates the
- * prefix from the table: two different (prefix, table) pairs never give the same key, and a table
- * key never equals a database key (a table tag always contains a colon after the prefix, the
- * database tag is the prefix alone, and the key prefix may not contain a brace).
+ * brace (it cannot end a hash tag early) and no colon, so the last two colons inside a tag separate
+ * the prefix, the table and the bucket: two different (prefix, table, bucket) triples never give the
+ * same key, and a bucket key never equals a database key (their suffixes differ; the key prefix may
+ * not contain a brace).
  */
 final class KeySpace {
 
+    /** Buckets per table: part of the layout, fixed. */
+    static final int BUCKETS = 16;
+    private static final int SLOTS = 16384;
     private static final char[] HEX = "0123456789ABCDEF".toCharArray();
 
     private final String prefix;
-    private final byte[] tables;
+    private final byte[] catalog;
     private final byte[] dictionaries;
+    private final byte[] cleanupLease;
+    private final ConcurrentMap<String, byte[][][]> buckets = new ConcurrentHashMap<>();
 
     KeySpace(String prefix) {
         this.prefix = prefix;
-        this.tables = bytes("{" + prefix + "}:tables");
+        this.catalog = bytes("{" + prefix + "}:catalog");
         this.dictionaries = bytes("{" + prefix + "}:dictionaries");
+        this.cleanupLease = bytes("{" + prefix + "}:cleanup");
     }
 
     /**
@@ -58,9 +96,8 @@ final class KeySpace {
         return prefix;
     }
 
-    /** The set of table names. */
-    byte[] tablesKey() {
-        return tables;
+    byte[] catalogKey() {
+        return catalog;
     }
 
     /** The hash of dictionaries kept with the data. */
@@ -68,16 +105,71 @@ final class KeySpace {
         return dictionaries;
     }
 
+    /** The lease of the shared cleanup. */
+    byte[] cleanupLeaseKey() {
+        return cleanupLease;
+    }
+
     /**
-     * The keys of a table, in the order the scripts take them: the records hash, then the sorted set
-     * of expirations.
+     * The bucket a record key belongs to.
+     *
+     * @param key the record key
+     * @return 0 to {@value #BUCKETS} - 1
+     */
+    static int bucketOf(String key) {
+        int h = key.hashCode();
+        h ^= h >>> 16;
+        h *= 0x85EBCA6B;
+        h ^= h >>> 13;
+        return Math.floorMod(h, BUCKETS);
+    }
+
+    /**
+     * The keys of one bucket of a table, in the order the scripts take them: the records hash, then
+     * the sorted set of expirations.
      *
      * @param table a valid table name
+     * @param bucket the bucket
      * @return the two keys
      */
-    byte[][] table(String table) {
-        String tag = "{" + prefix + ":" + escape(table) + "}";
-        return new byte[][] {bytes(tag), bytes(tag + ":x")};
+    byte[][] bucket(String table, int bucket) {
+        return buckets(table)[bucket];
+    }
+
+    /** The keys of every bucket of a table, indexed by bucket (computed once per table). */
+    byte[][][] buckets(String table) {
+        byte[][][] known = buckets.get(table);
+        if (known != null) {
+            return known;
+        }
+        if (buckets.size() > 100_000) {
+            buckets.clear();
+        }
+        byte[][][] computed = new byte[BUCKETS][][];
+        String base = prefix + ":" + escape(table) + ":";
+        int rotation = Math.floorMod(table.hashCode(), BUCKETS);
+        for (int b = 0; b < BUCKETS; b++) {
+            computed[b] = keysOf("{" + tagIn(base, b, (b + rotation) % BUCKETS) + "}");
+        }
+        buckets.put(table, computed);
+        return computed;
+    }
+
+    /** The tag of a bucket: the first salt whose slot lies in the given share of the slots. */
+    private static String tagIn(String base, int bucket, int share) {
+        int low = SLOTS * share / BUCKETS;
+        int high = SLOTS * (share + 1) / BUCKETS;
+        for (int salt = 0; ; salt++) {
+            String tag = base + bucket + "." + salt;
+            int slot = SlotHash.getSlot(bytes(tag));
+            if (slot >= low && slot < high) {
+                return tag;
+            }
+        }
+    }
+
+    private static byte[][] keysOf(String tag) {
+        return new byte[][] {bytes(tag + ":r"), bytes(tag + ":x")};
     }
 
     /**

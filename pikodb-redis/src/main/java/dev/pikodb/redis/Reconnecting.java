@@ -5,9 +5,11 @@ import java.time.Duration;
 import java.util.function.Supplier;
 
 /**
- * Runs one command, and runs it again while the client rejects it because its connection is down and
- * reconnecting: such a command was never sent, so sending it later cannot apply anything twice. Gives
- * up after the command timeout, so that a caller waits about as long as for a command that was sent.
+ * Runs one command, and runs it again while it did not run: while the client rejects it because its
+ * connection is down and reconnecting (never sent), or while the server refuses it with
+ * {@code TRYAGAIN} because its slot is migrating and its keys are half moved (refused before running).
+ * Sending such a command again cannot apply anything twice. Gives up after the command timeout, so
+ * that a caller waits about as long as for a command that was sent.
  */
 final class Reconnecting {
 
@@ -21,7 +23,7 @@ final class Reconnecting {
             try {
                 return command.get();
             } catch (RuntimeException e) {
-                if (!Failures.neverSent(e) || System.nanoTime() + pauseMillis * 1_000_000 > deadline) {
+                if (!(Failures.neverSent(e) || Failures.tryAgain(e)) || System.nanoTime() + pauseMillis * 1_000_000 > deadline) {
                     throw e;
                 }
             }

@@ -45,6 +45,28 @@ final class RecordFormat {
     }
 
     /**
+     * A whole stored record, as the write script makes it: for copying a record in with its version
+     * and timestamp.
+     *
+     * @param record the record
+     * @return its stored form
+     */
+    static byte[] format(EngineRecord record) {
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream(record.jsonLength() + 64);
+        out.writeBytes(V);
+        out.writeBytes(bytes(Long.toString(record.version())));
+        out.writeBytes(T);
+        out.writeBytes(bytes(Long.toString(record.timestamp())));
+        out.writeBytes(X);
+        out.writeBytes(record.expiration() == null ? NULL : bytes(record.expiration().toString()));
+        out.writeBytes(dictionaryField(record.dictionaryName()));
+        out.writeBytes(D);
+        out.write(record.jsonArray(), record.jsonOffset(), record.jsonLength());
+        out.writeBytes(bytes("}"));
+        return out.toByteArray();
+    }
+
+    /**
      * Reads a stored record.
      *
      * @param table the table, for messages

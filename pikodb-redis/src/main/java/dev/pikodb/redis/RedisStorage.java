@@ -8,6 +8,7 @@ import dev.pikodb.TableSummary;
 import dev.pikodb.spi.ChangeSink;
 import dev.pikodb.spi.EngineContext;
 import dev.pikodb.spi.EngineRecord;
+import dev.pikodb.spi.ImportedRecord;
 import dev.pikodb.spi.StorageEngine;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.SslOptions;
@@ -35,35 +36,36 @@ import org.slf4j.LoggerFactory;
  *         .build());
  * }</pre>
  *
- * <p><b>Layout.</b> Each table is one hash plus a sorted set of its expiring keys (scored by
- * expiration, for cleanup and counting), both under the hash tag {@code {<prefix>:<escaped table>}}:
- * a table lives in one cluster slot, and tables spread over the masters. A hash field is a key, its
- * value the record in the Node.js PikoDB's record form with the value last,
+ * <p><b>Layout</b> (in full in {@link KeySpace}). A table's records are spread over 16 buckets by a
+ * hash of the key; each bucket has its own hash tag, chosen so that a table's buckets sit in 16
+ * evenly spread cluster slots, and is a hash of records (field = key, value = the record in the
+ * Node.js PikoDB's record form with the value last,
  * {@code {"v":3,"t":1732400000000,"x":null,"n":"sensors","d":<value JSON>}}, so that scripts read the
  * metadata without decoding the value, reads hand the value's bytes to the facade without copying, and
- * the data stays readable with {@code redis-cli} (a binary header would save a few bytes per record;
- * the value dominates a record's size anyway). A set of table names ({@code {<prefix>}:tables}) and a
- * hash of dictionaries ({@code {<prefix>}:dictionaries}) live under the tag {@code {<prefix>}}, one
- * slot, so listing tables is one command even on a cluster. In table names {@code %}, <code>{</code>,
- * <code>}</code> and {@code :} are escaped as {@code %XX}, so that no name collides with another or
- * ends a hash tag early; the prefix may not contain braces. Different prefixes never see each other's
- * data.
+ * the data stays readable with {@code redis-cli}) plus a sorted set of its expiring keys. A table with
+ * many records thus spreads over every master of a cluster. The catalog of tables (name to generation)
+ * and the dictionaries live under the tag {@code {<prefix>}}, one slot, so listing tables is one
+ * command even on a cluster. In table names {@code %}, <code>{</code>, <code>}</code> and {@code :}
+ * are escaped as {@code %XX}; the prefix may not contain braces. Different prefixes never see each
+ * other's data.
  *
- * <p><b>Atomicity.</b> Each write, compare-and-write, delete and read is one Lua script on the table's
- * master ({@code EVALSHA}, falling back to {@code EVAL}), so versions, expiry checks and conditional
- * writes are atomic across every instance. A table is registered in the table set before its first
- * write from an instance, and again when a write finds its hash missing; {@link #deleteTable} removes
- * the name first and the data second, so a table with data is always listed (except when a process
- * dies, or its connection fails, between a write that recreated a table and the registration that
- * follows it). A dictionary name is bound with {@code HSETNX}: of instances binding one name with
- * different mappings at once, exactly one wins, the others get {@link IllegalArgumentException}.
- * Kept dictionaries are never removed.
+ * <p><b>Atomicity.</b> Each write, compare-and-write, delete and read is one Lua script on its
+ * bucket's master ({@code EVALSHA}, falling back to {@code EVAL}), so versions, expiry checks and
+ * conditional writes are atomic across every instance. {@link #deleteTable} unlists the table and
+ * notes its generation as dropped in one script (exactly one of concurrent calls returns true), then
+ * empties its buckets with {@code UNLINK} before it returns; a bucket refuses writes of an older
+ * generation, so an instance that missed the deletion lists the table again before writing: no
+ * acknowledged write is lost to a deletion it followed, and no record is held by an unlisted table
+ * (see {@link Catalog}). A command refused with {@code TRYAGAIN} while its slot migrates did not run and
+ * is sent again until the command timeout. A dictionary name is bound with {@code HSETNX}: of
+ * instances binding one name with different mappings at once, exactly one wins, the others get
+ * {@link IllegalArgumentException}. Kept dictionaries are never removed.
  *
  * <p><b>Time.</b> By default timestamps and expiry come from the {@code TIME} of the table's master
  * (every instance agrees); when the application configured a clock, from that clock.
  *
  * <p><b>Whole-table reads</b> ({@link #forEachLive}) use {@code HSCAN} in slices of
- * 1000, so a large table never blocks its shard for long. The visit is not a snapshot:
+ * 1000 of every bucket at once, so a large table never blocks a shard for long. The visit is not a snapshot:
  * every record live for the whole visit is seen exactly once, at some version it had during the
  * visit; records written, deleted or expiring during the visit may or may not be seen. Expiry is
  * judged against the time at the start of the visit.
@@ -71,7 +73,8 @@ import org.slf4j.LoggerFactory;
  * <p><b>Durability.</b> A write is acknowledged once applied on the master, and persisted as the
  * server's {@code appendonly}/{@code appendfsync} settings say. With
  * {@link dev.pikodb.DatabaseOptions#durableWrites()} the engine refuses to open unless every master
- * runs {@code appendonly yes} and {@code appendfsync always}. {@link Builder#waitForReplicas} makes
+ * runs {@code appendonly yes}, {@code appendfsync always} and {@code maxmemory-policy noeviction};
+ * without it, an evicting policy is logged as a warning at open. {@link Builder#waitForReplicas} makes
  * each change wait ({@code WAIT}) for that many replicas; a change whose outcome is unknown (timeout,
  * lost connection, too few replicas in time) throws {@link PikoDBOutcomeUnknownException}; a change
  * the server refused throws {@link PikoDBException} with nothing changed. Commands that change data
@@ -80,9 +83,9 @@ import org.slf4j.LoggerFactory;
  * acknowledged write is already where the durability settings put it. There is no lock: any number of
  * instances may share a prefix. {@link #close()} releases the client.
  *
- * <p><b>Summaries and statistics.</b> A {@link TableSummary} gives the hash's field count (expired
- * records not yet removed included) as {@code records}, the server's {@code MEMORY USAGE} estimate of
- * the hash as {@code fileBytes}, and 0 journal bytes. Statistics count this instance's calls;
+ * <p><b>Summaries and statistics.</b> A {@link TableSummary} gives the buckets' record count (expired
+ * records not yet removed included) as {@code records}, the sum of the server's {@code MEMORY USAGE}
+ * estimates of the bucket hashes as {@code fileBytes}, and 0 journal bytes. Statistics count this instance's calls;
  * {@code journalBytesWritten} counts value bytes sent in writes; there are no compactions.
  */
 public final class RedisStorage implements StorageEngine {
@@ -92,12 +95,15 @@ public final class RedisStorage implements StorageEngine {
 
     private final Settings settings;
     private final String description;
+    /** Who holds the cleanup lease. */
+    private final String instanceId = java.util.UUID.randomUUID().toString();
     private final RedisStats stats = new RedisStats();
     private final ReentrantReadWriteLock lifecycle = new ReentrantReadWriteLock();
     private final TableStore tables;
     private final DictionaryStore dictionaries;
     private volatile Connection connection;
     private volatile EngineContext context;
+    private volatile ServerTime serverTime = new ServerTime(System::currentTimeMillis);
 
     private RedisStorage(Settings settings) {
         this.settings = settings;
@@ -139,6 +145,8 @@ public final class RedisStorage implements StorageEngine {
             try {
                 if (engineContext.durableWrites()) {
                     Durability.check(opened, description);
+                } else {
+                    Durability.warnOfEviction(opened, description, log);
                 }
             } catch (RuntimeException e) {
                 opened.close();
@@ -188,6 +196,16 @@ public final class RedisStorage implements StorageEngine {
                 () -> tables.write(table, key, json, expiration, dictionaryName, expectedVersion, operation));
     }
 
+    /** Stores each batch with one script on the table's master; see {@link Scripts#IMPORT}. */
+    @Override
+    public void importRecords(String table, List<ImportedRecord> records) {
+        String operation = "import of " + records.size() + " record(s) into table '" + table + "'";
+        guarded(operation, true, () -> {
+            tables.importRecords(table, records, operation);
+            return null;
+        });
+    }
+
     @Override
     public EngineRecord read(String table, String key) {
         return guarded("read of key '" + key + "' from table '" + table + "'", false, () -> tables.read(table, key));
@@ -223,11 +241,23 @@ public final class RedisStorage implements StorageEngine {
 
     @Override
     public int cleanupAllExpired() {
+        guarded("finishing of table deletions left midway", true, () -> tables.finishDrops("deletion of a table"));
         int removed = 0;
         for (String table : listTables()) {
             removed += cleanupExpired(table);
         }
         return removed;
+    }
+
+    /**
+     * Claims the scheduled cleanup with a lease in the database ({@code SET {<prefix>}:cleanup <instance>
+     * NX PX <interval>}): of the instances sharing this prefix, the one that holds the lease cleans up,
+     * the others skip, so the shared cleanup runs about once per interval. An instance that stops
+     * holding it (stopped, or its runs take longer than the interval) is replaced at the next expiry.
+     */
+    @Override
+    public boolean claimScheduledCleanup(Duration interval) {
+        return guarded("claim of the scheduled cleanup", false, () -> tables.claimCleanup(instanceId, interval));
     }
 
     @Override
@@ -256,11 +286,8 @@ public final class RedisStorage implements StorageEngine {
 
     @Override
     public List<TableSummary> tableSummaries() {
-        List<TableSummary> summaries = new ArrayList<>();
-        for (String table : listTables()) {
-            tableSummary(table).ifPresent(summaries::add);
-        }
-        return summaries;
+        List<String> listed = listTables();
+        return guarded("summary of " + listed.size() + " tables", false, () -> tables.tableSummaries(listed));
     }
 
     @Override
@@ -272,8 +299,11 @@ public final class RedisStorage implements StorageEngine {
      * {@code PING} to the server (on a cluster, to a node), and on a cluster the {@code cluster_state}
      * of {@code CLUSTER INFO}.
      *
-     * @return {@code mode} ({@code standalone} or {@code cluster}), {@code ping} (the server's answer) and
-     *     on a cluster {@code clusterState}
+     * @return {@code mode} ({@code standalone} or {@code cluster}), {@code ping} (the server's answer),
+     *     on a cluster {@code clusterState}, {@code maxmemoryPolicy} (the masters' policies, or
+     *     {@code unknown} when {@code CONFIG GET} is not allowed), {@code evictedKeys} (the masters'
+     *     {@code evicted_keys} since they started) and, when keys may be or were evicted, {@code warning};
+     *     a constant number of round trips whatever the number of tables
      * @throws PikoDBException when the server does not answer, or the cluster state is not {@code ok}
      */
     @Override
@@ -286,6 +316,7 @@ public final class RedisStorage implements StorageEngine {
             if (settings.cluster()) {
                 found.put("clusterState", clusterState(open.commands().clusterInfo()));
             }
+            Eviction.report(open, found);
             return found;
         });
         Object state = details.get("clusterState");
@@ -314,6 +345,26 @@ public final class RedisStorage implements StorageEngine {
     private ChangeSink changes() {
         EngineContext current = context;
         return current == null ? ChangeSink.NONE : current.changes();
+    }
+
+    /**
+     * The server's time, which judges expiry, unless the application configured a clock (then the
+     * scripts use that clock, and so does the facade).
+     *
+     * @return epoch milliseconds on the server's clock, or {@code null} for the configured clock
+     */
+    @Override
+    public Long currentTimeMillis() {
+        EngineContext current = context;
+        if (current == null || current.clockConfigured()) {
+            return null;
+        }
+        return serverTime.now(() -> connection().commands().time());
+    }
+
+    /** Replaces this JVM's clock as the server time sees it: for tests of a skewed JVM clock. */
+    void localClockForTesting(java.util.function.LongSupplier localMillis) {
+        serverTime = new ServerTime(localMillis);
     }
 
     /** The time argument of the scripts: the configured clock's, or empty for the server's TIME. */

@@ -54,9 +54,12 @@ record Settings(String uri, List<String> clusterNodes, String keyPrefix, Duratio
             try {
                 seeds.add(RedisURI.create(text));
             } catch (RuntimeException e) {
+                // Lettuce's message quotes the whole URI, credentials included: it is cleaned, and its
+                // exception (whose message and stack would carry them) is not chained.
                 throw new IllegalArgumentException("Invalid Redis URI '" + Uris.withoutPassword(text)
                         + "' given to RedisStorage." + (uri != null ? "uri" : "clusterNodes")
-                        + ": expected redis://[user:password@]host:port[/database] (" + e.getMessage() + ")", e);
+                        + ": expected redis://[user:password@]host:port[/database] ("
+                        + Uris.withoutCredentialsOf(text, e.getMessage()) + ")");
             }
         }
         return seeds;

@@ -16,21 +16,17 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.BiConsumer;
 import java.util.function.Function;
 import java.util.function.Supplier;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
- * The record and table operations of a {@link RedisStorage} on an open {@link Connection}: each one
- * a script or a few commands on the table's slot (see {@link KeySpace} and {@link Scripts}). Failures
+ * The record and table operations of a {@link RedisStorage} on an open {@link Connection}: each
+ * record operation one script on its bucket's slot, each whole-table operation one command per bucket
+ * sent at once (see {@link KeySpace} and {@link Scripts}). Failures
  * are thrown as the client throws them; {@link RedisStorage} turns them into PikoDB's exceptions.
  */
 final class TableStore {
-
-    private static final Logger log = LoggerFactory.getLogger(TableStore.class);
 
     /** How many fields one {@code HSCAN} call asks for. */
     static final int SCAN_COUNT = 1000;
@@ -40,11 +36,10 @@ final class TableStore {
     private final KeySpace keys;
     private final Settings settings;
     private final String where;
-    private final Supplier<Connection> connection;
+    private final Commands commands;
+    private final Catalog catalog;
     private final Supplier<byte[]> now;
     private final RedisStats stats;
-    /** Tables this instance has registered in the table set (re-registered when a write recreates one). */
-    private final Set<String> registered = ConcurrentHashMap.newKeySet();
     private final Supplier<ChangeSink> changes;
     /**
      * While someone listens, a change of a key and its report happen under that key's stripe, so this
@@ -61,7 +56,8 @@ final class TableStore {
         this.keys = keys;
         this.settings = settings;
         this.where = where;
-        this.connection = connection;
+        this.commands = new Commands(settings, where, connection);
+        this.catalog = new Catalog(keys, commands, now);
         this.now = now;
         this.stats = stats;
     }
@@ -80,26 +76,40 @@ final class TableStore {
     private long writeUnreported(String table, String key, byte[] json, Long expiration, String dictionaryName,
             long expectedVersion, String operation, ChangeSink sink) {
         long started = System.nanoTime();
-        byte[][] tableKeys = keys.table(table);
-        // A conditional write on version >= 1 can only succeed on a record that exists, in a table that
-        // is listed already: it must not list a table it leaves empty.
-        if (expectedVersion < 1 && !registered.contains(table)) {
-            register(table);
-        }
-        byte[][] args = {now.get(), utf8(key), json, expiration == null ? EMPTY : utf8(expiration.toString()),
-            RecordFormat.dictionaryField(dictionaryName), utf8(Long.toString(expectedVersion))};
-        List<Object> reply = onMaster(tableKeys[0], commands -> {
-            List<Object> result = command(
-                    () -> Scripts.run(commands, Scripts.WRITE, ScriptOutputType.MULTI, tableKeys, args));
-            if ((Long) result.get(0) > 0) {
-                Replicas.await(commands, settings.replicas(), settings.replicaTimeout(), operation, where);
+        byte[][] bucket = keys.bucket(table, KeySpace.bucketOf(key));
+        List<Object> reply = null;
+        for (int attempt = 1; reply == null; attempt++) {
+            // A conditional write on version >= 1 can only succeed on a record that exists, in a table that
+            // is listed already: it must not list a table it leaves empty.
+            Long generation = expectedVersion >= 1 ? catalog.listedGeneration(table)
+                    : Long.valueOf(catalog.generationForWrite(table, operation));
+            if (generation == null) {
+                return 0;
             }
-            return result;
-        });
-        long version = (Long) reply.get(0);
-        if ((Long) reply.get(1) == 1) {
-            registerAfterWrite(table);
+            byte[][] args = {now.get(), utf8(key), json, expiration == null ? EMPTY : utf8(expiration.toString()),
+                RecordFormat.dictionaryField(dictionaryName), utf8(Long.toString(expectedVersion)),
+                utf8(generation.toString())};
+            List<Object> result = commands.onMaster(bucket[0], master -> {
+                List<Object> applied = command(
+                        () -> Scripts.run(master, Scripts.WRITE, ScriptOutputType.MULTI, bucket, args));
+                if ((Long) applied.get(0) > 0) {
+                    Replicas.await(master, settings.replicas(), settings.replicaTimeout(), operation, where);
+                }
+                return applied;
+            });
+            if ((Long) result.get(1) == 1) {
+                // The table was deleted since this instance last used it: ask the catalog again.
+                catalog.forget(table);
+                if (attempt == 5) {
+                    throw new dev.pikodb.PikoDBException("The " + operation + " on " + where + " met a newer "
+                            + "generation of table '" + table + "' five times in a row (the table is being deleted "
+                            + "and written at once); nothing was changed. Retry the write");
+                }
+            } else {
+                reply = result;
+            }
         }
+        long version = (Long) reply.get(0);
         stats.expiredRemoved.add((Long) reply.get(2));
         if (sink != null && version > 0) {
             if ((Long) reply.get(2) == 1) {
@@ -115,6 +125,58 @@ final class TableStore {
         return version;
     }
 
+    /**
+     * Stores records as given: one script call per bucket that the batch's keys fall in, each checking
+     * the table's generation as a write does.
+     */
+    void importRecords(String table, List<dev.pikodb.spi.ImportedRecord> batch, String operation) {
+        if (batch.isEmpty()) {
+            return;
+        }
+        java.util.Map<Integer, List<dev.pikodb.spi.ImportedRecord>> byBucket = new java.util.TreeMap<>();
+        for (dev.pikodb.spi.ImportedRecord each : batch) {
+            byBucket.computeIfAbsent(KeySpace.bucketOf(each.key()), bucket -> new java.util.ArrayList<>()).add(each);
+        }
+        long bytes = 0;
+        for (java.util.Map.Entry<Integer, List<dev.pikodb.spi.ImportedRecord>> entry : byBucket.entrySet()) {
+            byte[][] bucket = keys.bucket(table, entry.getKey());
+            List<dev.pikodb.spi.ImportedRecord> records = entry.getValue();
+            for (int attempt = 1;; attempt++) {
+                long generation = catalog.generationForWrite(table, operation);
+                byte[][] args = new byte[2 + 3 * records.size()][];
+                args[0] = EMPTY;
+                args[1] = utf8(Long.toString(generation));
+                int i = 2;
+                for (dev.pikodb.spi.ImportedRecord each : records) {
+                    EngineRecord record = each.record();
+                    args[i++] = utf8(each.key());
+                    args[i++] = RecordFormat.format(record);
+                    args[i++] = record.expiration() == null ? EMPTY : utf8(record.expiration().toString());
+                }
+                long stale = commands.onMaster(bucket[0], master -> {
+                    long result = command(
+                            () -> Scripts.<Long>run(master, Scripts.IMPORT, ScriptOutputType.INTEGER, bucket, args));
+                    Replicas.await(master, settings.replicas(), settings.replicaTimeout(), operation, where);
+                    return result;
+                });
+                if (stale == 0) {
+                    break;
+                }
+                catalog.forget(table);
+                if (attempt == 5) {
+                    throw new dev.pikodb.PikoDBException("The " + operation + " on " + where + " met a newer "
+                            + "generation of table '" + table + "' five times in a row (the table is being deleted "
+                            + "and written at once); retry the import");
+                }
+            }
+            for (dev.pikodb.spi.ImportedRecord each : records) {
+                bytes += each.record().jsonLength();
+            }
+        }
+        stats.writes.add(batch.size());
+        stats.bytesWritten.add(bytes);
+    }
+
     EngineRecord read(String table, String key) {
         ChangeSink sink = changes.get();
         if (!sink.active()) {
@@ -127,7 +189,7 @@ final class TableStore {
 
     private EngineRecord readUnreported(String table, String key, ChangeSink sink) {
         List<Object> reply = command(() -> Scripts.run(commands(), Scripts.READ, ScriptOutputType.MULTI,
-                keys.table(table), now.get(), utf8(key)));
+                keys.bucket(table, KeySpace.bucketOf(key)), now.get(), utf8(key)));
         stats.reads.increment();
         if (reply.isEmpty()) {
             return null;
@@ -153,12 +215,12 @@ final class TableStore {
     }
 
     private boolean deleteUnreported(String table, String key, String operation, ChangeSink sink) {
-        byte[][] tableKeys = keys.table(table);
-        List<Object> reply = onMaster(tableKeys[0], commands -> {
-            List<Object> result = command(() -> Scripts.run(commands, Scripts.DELETE, ScriptOutputType.MULTI,
-                    tableKeys, now.get(), utf8(key)));
+        byte[][] bucket = keys.bucket(table, KeySpace.bucketOf(key));
+        List<Object> reply = commands.onMaster(bucket[0], master -> {
+            List<Object> result = command(() -> Scripts.run(master, Scripts.DELETE, ScriptOutputType.MULTI,
+                    bucket, now.get(), utf8(key)));
             if ((Long) result.get(0) > 0) {
-                Replicas.await(commands, settings.replicas(), settings.replicaTimeout(), operation, where);
+                Replicas.await(master, settings.replicas(), settings.replicaTimeout(), operation, where);
             }
             return result;
         });
@@ -176,154 +238,223 @@ final class TableStore {
     }
 
     /**
-     * Visits live records with HSCAN slices; each key once, expiry judged at the start of the visit.
-     * Expired records met on the way are then removed, as every read removes them.
+     * Visits live records with HSCAN slices, one slice of every bucket at once; each key once, expiry
+     * judged at the start of the visit. Expired records met on the way are then removed, as every read
+     * removes them.
      */
     void forEachLive(String table, BiConsumer<String, EngineRecord> action) {
-        byte[][] tableKeys = keys.table(table);
-        long start = command(
-                () -> Scripts.<Long>run(commands(), Scripts.NOW, ScriptOutputType.INTEGER, tableKeys, now.get()));
+        byte[][][] buckets = keys.buckets(table);
+        long start = command(() -> Scripts.<Long>run(commands(), Scripts.NOW, ScriptOutputType.INTEGER,
+                new byte[][] {buckets[0][0]}, now.get()));
         Set<String> seen = new HashSet<>();
         boolean expiredSeen = false;
-        ScanCursor cursor = ScanCursor.INITIAL;
         ScanArgs slice = ScanArgs.Builder.limit(SCAN_COUNT);
-        MapScanCursor<byte[], byte[]> page;
-        do {
-            ScanCursor from = cursor;
-            page = command(() -> commands().hscan(tableKeys[0], from, slice));
-            for (Map.Entry<byte[], byte[]> entry : page.getMap().entrySet()) {
-                String key = new String(entry.getKey(), StandardCharsets.UTF_8);
-                if (seen.add(key)) {
-                    EngineRecord record = RecordFormat.parse(table, key, entry.getValue());
-                    if (record.expiration() == null || start <= record.expiration()) {
-                        action.accept(key, record);
-                    } else {
-                        expiredSeen = true;
+        List<Integer> open = new ArrayList<>();
+        ScanCursor[] cursors = new ScanCursor[buckets.length];
+        for (int b = 0; b < buckets.length; b++) {
+            open.add(b);
+            cursors[b] = ScanCursor.INITIAL;
+        }
+        while (!open.isEmpty()) {
+            List<Integer> round = List.copyOf(open);
+            List<MapScanCursor<byte[], byte[]>> pages = commands.fanOut(round.size(),
+                    i -> commands.async().hscan(buckets[round.get(i)][0], cursors[round.get(i)], slice),
+                    i -> commands().hscan(buckets[round.get(i)][0], cursors[round.get(i)], slice));
+            for (int i = 0; i < round.size(); i++) {
+                MapScanCursor<byte[], byte[]> page = pages.get(i);
+                for (Map.Entry<byte[], byte[]> entry : page.getMap().entrySet()) {
+                    if (entry.getKey().length == 0) {
+                        continue;
+                    }
+                    String key = new String(entry.getKey(), StandardCharsets.UTF_8);
+                    if (seen.add(key)) {
+                        EngineRecord record = RecordFormat.parse(table, key, entry.getValue());
+                        if (record.expiration() == null || start <= record.expiration()) {
+                            action.accept(key, record);
+                        } else {
+                            expiredSeen = true;
+                        }
                     }
                 }
+                cursors[round.get(i)] = page;
+                if (page.isFinished()) {
+                    open.remove(round.get(i));
+                }
             }
-            cursor = page;
-        } while (!page.isFinished());
+        }
         stats.reads.increment();
         if (expiredSeen) {
             cleanup(table);
         }
     }
 
-    /** Removes a table's expired records in batches; returns {removed, records left}. */
+    /**
+     * Removes a table's expired records in batches, a batch of every bucket at once; returns {removed,
+     * records left}.
+     */
     long[] cleanup(String table) {
-        byte[][] tableKeys = keys.table(table);
+        byte[][][] buckets = keys.buckets(table);
+        byte[] limit = utf8(Integer.toString(CLEANUP_BATCH));
         long removed = 0;
-        List<Object> reply;
-        do {
-            reply = command(() -> Scripts.run(commands(), Scripts.CLEANUP, ScriptOutputType.MULTI, tableKeys, now.get(),
-                    utf8(Integer.toString(CLEANUP_BATCH))));
-            removed += (Long) reply.get(0);
+        long[] left = new long[buckets.length];
+        List<Integer> open = new ArrayList<>();
+        for (int b = 0; b < buckets.length; b++) {
+            open.add(b);
+        }
+        while (!open.isEmpty()) {
+            List<Integer> round = List.copyOf(open);
+            byte[] time = now.get();
+            List<List<Object>> replies = commands.fanOut(round.size(),
+                    i -> Scripts.send(commands.async(), Scripts.CLEANUP, ScriptOutputType.MULTI,
+                            buckets[round.get(i)], time, limit),
+                    i -> Scripts.run(commands(), Scripts.CLEANUP, ScriptOutputType.MULTI, buckets[round.get(i)],
+                            time, limit));
             ChangeSink sink = changes.get();
-            for (int i = 3; i + 1 < reply.size() && sink.active(); i += 2) {
-                String key = new String((byte[]) reply.get(i), StandardCharsets.UTF_8);
-                synchronized (stripe(table, key)) {
-                    sink.publish(ChangeEvent.expired(table, key, (Long) reply.get(i + 1)));
+            for (int r = 0; r < round.size(); r++) {
+                List<Object> reply = replies.get(r);
+                removed += (Long) reply.get(0);
+                left[round.get(r)] = (Long) reply.get(2);
+                for (int i = 3; i + 1 < reply.size() && sink.active(); i += 2) {
+                    String key = new String((byte[]) reply.get(i), StandardCharsets.UTF_8);
+                    synchronized (stripe(table, key)) {
+                        sink.publish(ChangeEvent.expired(table, key, (Long) reply.get(i + 1)));
+                    }
+                }
+                if ((Long) reply.get(1) == 0) {
+                    open.remove(round.get(r));
                 }
             }
-        } while ((Long) reply.get(1) == 1);
+        }
         stats.expiredRemoved.add(removed);
-        return new long[] {removed, (Long) reply.get(2)};
+        long records = 0;
+        for (long n : left) {
+            records += n;
+        }
+        return new long[] {removed, records};
     }
 
     List<String> listTables() {
-        List<String> names = new ArrayList<>();
-        for (byte[] name : command(() -> commands().smembers(keys.tablesKey()))) {
-            names.add(new String(name, StandardCharsets.UTF_8));
-        }
-        names.sort(null);
-        return names;
+        return catalog.list();
     }
 
-    /** Unlists the table first, then deletes its keys, so that a table with data is always listed. */
+    /**
+     * Deletes a table: unlists it and notes its generation as dropped in one script on the catalog (of
+     * concurrent calls exactly one does it, returns true and reports the deletion), then empties its
+     * buckets with {@code UNLINK} (see {@link Catalog#unlist}).
+     */
     boolean deleteTable(String table, String operation) {
-        byte[][] tableKeys = keys.table(table);
-        registered.remove(table);
-        boolean listed = command(() -> commands().srem(keys.tablesKey(), utf8(table))) > 0;
-        long deleted = onMaster(tableKeys[0], commands -> {
-            Long result = command(() -> commands.del(tableKeys));
-            Replicas.await(commands, settings.replicas(), settings.replicaTimeout(), operation, where);
-            return result;
-        });
-        boolean existed = listed || deleted > 0;
+        boolean deleted = catalog.unlist(table, operation);
         ChangeSink sink = changes.get();
-        if (existed && sink.active()) {
+        if (deleted && sink.active()) {
             sink.publish(ChangeEvent.tableDeleted(table));
         }
-        return existed;
+        return deleted;
+    }
+
+    /** Finishes table deletions left midway; see {@link Catalog#finishDrops}. */
+    int finishDrops(String operation) {
+        return catalog.finishDrops(operation);
     }
 
     Optional<TableSummary> tableSummary(String table) {
-        byte[][] tableKeys = keys.table(table);
-        RedisClusterCommands<byte[], byte[]> commands = commands();
-        long records = command(() -> commands.hlen(tableKeys[0]));
-        if (records == 0 && !command(() -> commands.sismember(keys.tablesKey(), utf8(table)))) {
+        if (!catalog.isListed(table)) {
             return Optional.empty();
         }
-        Long bytes = records == 0 ? Long.valueOf(0) : command(() -> commands.memoryUsage(tableKeys[0]));
-        return Optional.of(new TableSummary(table, (int) records, bytes == null ? 0 : bytes, 0));
-    }
-
-    /**
-     * Lists a table that a write just recreated. The write is applied whatever happens here, so a
-     * failure is logged, not thrown; the next write from this instance lists the table again.
-     */
-    private void registerAfterWrite(String table) {
-        try {
-            register(table);
-        } catch (RuntimeException e) {
-            registered.remove(table);
-            log.warn("Table '{}' of {} was written but could not be added to the list of tables ({}); the next write "
-                    + "to it adds it", table, where, e.toString());
+        byte[][][] buckets = keys.buckets(table);
+        List<Long> lengths = commands.fanOut(buckets.length, b -> commands.async().hlen(buckets[b][0]),
+                b -> commands().hlen(buckets[b][0]));
+        long records = 0;
+        for (long length : lengths) {
+            records += Math.max(0, length - 1);
         }
-    }
-
-    private void register(String table) {
-        command(() -> commands().sadd(keys.tablesKey(), utf8(table)));
-        registered.add(table);
-    }
-
-    /**
-     * Runs a change on the master of a key and waits for the replicas to confirm it; with replicas to
-     * wait for, on that node's own connection, so that {@code WAIT} covers the change.
-     */
-    <T> T change(byte[] key, String operation, Function<RedisClusterCommands<byte[], byte[]>, T> change) {
-        return onMaster(key, commands -> {
-            T result = change.apply(commands);
-            Replicas.await(commands, settings.replicas(), settings.replicaTimeout(), operation, where);
-            return result;
-        });
-    }
-
-    /** Runs a change on the master of a key; with replicas to wait for, on that node's own connection. */
-    private <T> T onMaster(byte[] key, Function<RedisClusterCommands<byte[], byte[]>, T> change) {
-        if (settings.replicas() == 0) {
-            return change.apply(commands());
-        }
-        for (int attempt = 1; ; attempt++) {
-            try {
-                return change.apply(connection.get().commandsOnMasterOf(key));
-            } catch (RuntimeException e) {
-                if (!Failures.redirected(e) || attempt == 3) {
-                    throw e;
-                }
-                connection.get().refreshTopology();
+        long bytes = 0;
+        if (records > 0) {
+            for (Long usage : commands.fanOut(buckets.length, b -> commands.async().memoryUsage(buckets[b][0]),
+                    b -> commands().memoryUsage(buckets[b][0]))) {
+                bytes += usage == null ? 0 : usage;
             }
         }
+        return Optional.of(new TableSummary(table, (int) records, bytes, 0));
+    }
+
+    /**
+     * The summaries of many tables: the buckets' lengths and memory estimates in rounds of at most
+     * {@value #FAN_OUT_ROUND} commands sent at once (not one table after another).
+     */
+    List<TableSummary> tableSummaries(List<String> tables) {
+        List<byte[]> hashes = new ArrayList<>(tables.size() * KeySpace.BUCKETS);
+        for (String table : tables) {
+            for (byte[][] bucket : keys.buckets(table)) {
+                hashes.add(bucket[0]);
+            }
+        }
+        List<Long> lengths = inRounds(hashes, key -> commands.async().hlen(key), key -> commands().hlen(key));
+        List<byte[]> used = new ArrayList<>();
+        for (int i = 0; i < hashes.size(); i++) {
+            if (lengths.get(i) > 1) {
+                used.add(hashes.get(i));
+            }
+        }
+        List<Long> usages = inRounds(used, key -> commands.async().memoryUsage(key), key -> commands().memoryUsage(key));
+        List<TableSummary> summaries = new ArrayList<>(tables.size());
+        int u = 0;
+        for (int t = 0; t < tables.size(); t++) {
+            long records = 0;
+            long bytes = 0;
+            for (int b = 0; b < KeySpace.BUCKETS; b++) {
+                long length = lengths.get(t * KeySpace.BUCKETS + b);
+                if (length > 1) {
+                    records += length - 1;
+                    Long usage = usages.get(u++);
+                    bytes += usage == null ? 0 : usage;
+                }
+            }
+            summaries.add(new TableSummary(tables.get(t), (int) records, bytes, 0));
+        }
+        return summaries;
+    }
+
+    private static final int FAN_OUT_ROUND = 4096;
+
+    private <T> List<T> inRounds(List<byte[]> keysToAsk, Function<byte[], io.lettuce.core.RedisFuture<T>> async,
+            Function<byte[], T> sync) {
+        List<T> replies = new ArrayList<>(keysToAsk.size());
+        for (int from = 0; from < keysToAsk.size(); from += FAN_OUT_ROUND) {
+            List<byte[]> round = keysToAsk.subList(from, Math.min(keysToAsk.size(), from + FAN_OUT_ROUND));
+            replies.addAll(commands.fanOut(round.size(), i -> async.apply(round.get(i)), i -> sync.apply(round.get(i))));
+        }
+        return replies;
+    }
+
+    /** Takes or renews the cleanup lease for one interval; false when another instance holds it. */
+    boolean claimCleanup(String instance, java.time.Duration interval) {
+        byte[] key = keys.cleanupLeaseKey();
+        byte[] me = utf8(instance);
+        long millis = Math.max(1, interval.toMillis());
+        String set = command(() -> commands().set(key, me, io.lettuce.core.SetArgs.Builder.nx().px(millis)));
+        if ("OK".equals(set)) {
+            return true;
+        }
+        byte[] holder = command(() -> commands().get(key));
+        if (holder != null && java.util.Arrays.equals(holder, me)) {
+            command(() -> commands().pexpire(key, millis));
+            return true;
+        }
+        return false;
+    }
+
+    /** Runs a change on the master of a key and waits for the replicas to confirm it. */
+    <T> T change(byte[] key, String operation, Function<RedisClusterCommands<byte[], byte[]>, T> change) {
+        return commands.change(key, operation, change);
     }
 
     /** Runs one command, again while it is rejected unsent during a reconnect (see {@link Reconnecting}). */
     <T> T command(Supplier<T> command) {
-        return Reconnecting.command(settings.commandTimeout(), command);
+        return commands.command(command);
     }
 
     private RedisClusterCommands<byte[], byte[]> commands() {
-        return connection.get().commands();
+        return commands.sync();
     }
 
     private Object stripe(String table, String key) {

@@ -57,6 +57,37 @@ class DurabilityTest {
     }
 
     @Test
+    void durableWritesRefuseAServerThatMayEvictKeysAndHealthShowsThePolicyAndEvictions(TestInfo test) {
+        try (Resp admin = server.admin()) {
+            admin.call("CONFIG", "SET", "appendonly", "yes");
+            admin.call("CONFIG", "SET", "appendfsync", "always");
+            admin.call("CONFIG", "SET", "maxmemory-policy", "allkeys-lru");
+            PikoDB db = new PikoDB(DatabaseOptions.builder().storage(storage(test).build()).durableWrites(true).build());
+
+            assertThatThrownBy(db::start).isInstanceOf(PikoDBException.class)
+                    .hasMessageContaining("maxmemory-policy allkeys-lru")
+                    .hasMessageContaining("'maxmemory-policy noeviction'")
+                    .hasMessageContaining(server.uri());
+
+            PikoDB evicting = databases.open(storage(test), options -> options);
+            assertThat(evicting.storageHealth()).containsEntry("maxmemoryPolicy", "allkeys-lru")
+                    .containsKey("evictedKeys").containsKey("warning");
+            assertThat((String) evicting.storageHealth().get("warning")).contains("maxmemory-policy allkeys-lru");
+
+            admin.call("CONFIG", "SET", "maxmemory-policy", "noeviction");
+            PikoDB durable = databases.open(storage(test), options -> options.durableWrites(true));
+            assertThat(durable.write("t", "k", 1)).isEqualTo(1);
+            assertThat(durable.storageHealth()).containsEntry("maxmemoryPolicy", "noeviction").doesNotContainKey("warning");
+        } finally {
+            try (Resp admin = server.admin()) {
+                admin.call("CONFIG", "SET", "appendonly", "no");
+                admin.call("CONFIG", "SET", "appendfsync", "everysec");
+                admin.call("CONFIG", "SET", "maxmemory-policy", "noeviction");
+            }
+        }
+    }
+
+    @Test
     void durableWritesRefuseAServerThatDoesNotFsyncEveryWrite(TestInfo test) {
         try (Resp admin = server.admin()) {
             admin.call("CONFIG", "SET", "appendonly", "yes");

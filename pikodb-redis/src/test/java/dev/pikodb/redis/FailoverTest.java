@@ -92,14 +92,15 @@ class FailoverTest {
         RedisServer master = cluster.masters().get(index);
         RedisServer replica = cluster.replicas().get(index);
         String prefix = RedisServers.uniquePrefix("failover" + replicas);
-        String table = tableServedBy(index, prefix);
+        String table = "t";
+        java.util.function.Predicate<String> served = servedBy(index, prefix, table);
         RedisStorage.Builder storage = RedisStorage.builder().clusterNodes(cluster.seedUris()).keyPrefix(prefix)
                 .commandTimeout(Duration.ofSeconds(1)).topologyRefreshPeriod(Duration.ofSeconds(1));
         if (replicas > 0) {
             storage.waitForReplicas(replicas, Duration.ofMillis(300));
         }
         PikoDB db = databases.open(storage, options -> options);
-        Writer writer = new Writer(db, table);
+        Writer writer = new Writer(db, table, served);
         Thread thread = new Thread(writer, "failover-writer");
         thread.start();
         try {
@@ -150,7 +151,7 @@ class FailoverTest {
             figures.unknown = writer.unknown.get();
             for (int i = 0; i < writer.acknowledged.size(); i++) {
                 Integer n = writer.acknowledged.get(i);
-                if (db.get(table, "k" + n) == null) {
+                if (db.get(table, writer.key(n)) == null) {
                     figures.lost++;
                 }
             }
@@ -183,18 +184,15 @@ class FailoverTest {
         return matcher.find() ? Long.parseLong(matcher.group(1)) : -1;
     }
 
-    /** A table name whose hash slot master {@code index} serves. */
-    private static String tableServedBy(int index, String prefix) {
+    /** Which record keys of a table lie in buckets whose slots master {@code index} serves. */
+    private static java.util.function.Predicate<String> servedBy(int index, String prefix, String table) {
         int first = SLOTS * index / 3;
         int last = SLOTS * (index + 1) / 3 - 1;
-        try (Resp admin = cluster.masters().get(2 - index).admin()) {
-            for (int n = 0; ; n++) {
-                long slot = (Long) admin.call("CLUSTER", "KEYSLOT", "{" + prefix + ":t" + n + "}");
-                if (slot >= first && slot <= last) {
-                    return "t" + n;
-                }
-            }
-        }
+        KeySpace keys = new KeySpace(prefix);
+        return key -> {
+            int slot = io.lettuce.core.cluster.SlotHash.getSlot(keys.bucket(table, KeySpace.bucketOf(key))[0]);
+            return slot >= first && slot <= last;
+        };
     }
 
     private static void await(String what, BooleanSupplier condition) {
@@ -227,9 +225,34 @@ class FailoverTest {
         final AtomicLong firstAfterKill = new AtomicLong();
         final AtomicInteger firstIndexAfterKill = new AtomicInteger(Integer.MAX_VALUE);
 
-        Writer(PikoDB db, String table) {
+        final java.util.function.Predicate<String> served;
+        final String counter;
+
+        /** Writes only keys of buckets on one master, so that its failover stalls every write. */
+        Writer(PikoDB db, String table, java.util.function.Predicate<String> served) {
             this.db = db;
             this.table = table;
+            this.served = served;
+            int c = 0;
+            while (!served.test("counter" + c)) {
+                c++;
+            }
+            this.counter = "counter" + c;
+        }
+
+        /** The key of the n-th write: k + the n-th number whose key the master serves (cached). */
+        private final java.util.Map<Integer, String> keysByN = new java.util.concurrent.ConcurrentHashMap<>();
+        private int nextCandidate;
+
+        String key(int n) {
+            return keysByN.computeIfAbsent(n, ignored -> {
+                synchronized (this) {
+                    while (!served.test("k" + nextCandidate)) {
+                        nextCandidate++;
+                    }
+                    return "k" + nextCandidate++;
+                }
+            });
         }
 
         @Override
@@ -241,8 +264,8 @@ class FailoverTest {
                 }
                 holding = false;
                 try {
-                    db.write(table, "k" + n, n);
-                    long version = db.write(table, "counter", n);
+                    db.write(table, key(n), n);
+                    long version = db.write(table, counter, n);
                     acknowledged.add(n);
                     versions.add(version);
                     long kill = killedAt.get();

@@ -88,13 +88,13 @@ class RedisClusterTest {
                 .isEqualTo(IntStream.range(0, tables).boxed().toList());
     }
 
-    /** Counts this test's table hashes on one node (SCAN over the node's own keys). */
+    /** Counts this test's bucket hashes on one node (SCAN over the node's own keys). */
     private long tableKeysOn(Resp admin) {
         long count = 0;
         String cursor = "0";
         do {
             @SuppressWarnings("unchecked")
-            List<Object> page = (List<Object>) admin.call("SCAN", cursor, "MATCH", "{" + prefix + ":*}", "COUNT", "1000");
+            List<Object> page = (List<Object>) admin.call("SCAN", cursor, "MATCH", "{" + prefix + ":*}:r", "COUNT", "1000");
             cursor = (String) page.get(0);
             count += ((List<?>) page.get(1)).size();
         } while (!"0".equals(cursor));

@@ -98,9 +98,12 @@ class RedisStorageTest {
         db.write("readings", "r1", Map.of("sensor", "DHT22"), 4_102_444_800_000L, "sensors");
 
         try (Resp redis = RedisServers.shared().admin()) {
-            String stored = redis.text("HGET", "{" + prefix + ":readings}", "r1");
+            byte[][] bucket = new KeySpace(prefix).bucket("readings", KeySpace.bucketOf("r1"));
+            String records = new String(bucket[0], java.nio.charset.StandardCharsets.UTF_8);
+            String expirations = new String(bucket[1], java.nio.charset.StandardCharsets.UTF_8);
+            String stored = redis.text("HGET", records, "r1");
             assertThat(stored).matches("\\{\"v\":1,\"t\":\\d+,\"x\":4102444800000,\"n\":\"sensors\",\"d\":\\{\"s\":\"DHT22\"}}");
-            assertThat(redis.call("ZSCORE", "{" + prefix + ":readings}:x", "r1")).isEqualTo("4102444800000");
+            assertThat(redis.call("ZSCORE", expirations, "r1")).isEqualTo("4102444800000");
         }
     }
 

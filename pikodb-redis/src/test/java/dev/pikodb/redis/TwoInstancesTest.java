@@ -106,6 +106,30 @@ class TwoInstancesTest {
     }
 
     @Test
+    void aDictionaryKeptByAnInstanceStartedLaterIsListedAndWritableOnTheOther() {
+        second.addDictionary("sensors", Dictionary.deflate(Map.of("sensor", "s")));
+        second.write("readings", "r1", Map.of("sensor", "DHT22"), null, "sensors");
+
+        assertThat(first.listDictionaries()).contains("sensors");
+        assertThat(first.write("readings", "r2", Map.of("sensor", "BME280"), null, "sensors")).isEqualTo(1);
+        assertThat(second.get("readings", "r2")).isEqualTo(Map.of("sensor", "BME280"));
+
+        assertThat(first.removeDictionary("sensors")).isTrue();
+        assertThat(first.listDictionaries()).doesNotContain("sensors");
+        assertThatThrownBy(() -> first.write("readings", "r3", Map.of("sensor", "x"), null, "sensors"))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("'sensors'");
+    }
+
+    @Test
+    void theScheduledCleanupIsClaimedByOneInstancePerInterval() {
+        java.time.Duration interval = java.time.Duration.ofMinutes(1);
+        assertThat(first.options().storage().claimScheduledCleanup(interval)).isTrue();
+        assertThat(second.options().storage().claimScheduledCleanup(interval)).isFalse();
+        assertThat(first.options().storage().claimScheduledCleanup(interval)).as("renewed by its holder").isTrue();
+        assertThat(second.options().storage().claimScheduledCleanup(interval)).isFalse();
+    }
+
+    @Test
     void aDifferentMappingUnderAKeptNameIsRefusedOnTheOtherInstance() {
         first.addDictionary("d", Dictionary.deflate(Map.of("long", "l")));
         second.addDictionary("d", Dictionary.deflate(Map.of("long", "x")));

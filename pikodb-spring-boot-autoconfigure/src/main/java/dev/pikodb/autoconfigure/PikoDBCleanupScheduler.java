@@ -1,6 +1,7 @@
 package dev.pikodb.autoconfigure;
 
 import dev.pikodb.PikoDB;
+import dev.pikodb.spi.StorageEngine;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Collections;
@@ -17,7 +18,10 @@ import org.springframework.scheduling.TaskScheduler;
 
 /**
  * Removes the expired records of every table of every {@link PikoDB} store at a fixed delay, on a
- * {@link TaskScheduler} (see {@link PikoDBScheduler}).
+ * {@link TaskScheduler} (see {@link PikoDBScheduler}). A store shared by several instances (on Redis)
+ * is cleaned up by one of them per interval: each run first claims it
+ * ({@link StorageEngine#claimScheduledCleanup}, a lease in the database), and skips it when another
+ * instance holds the claim.
  *
  * <p>It starts with the application context and stops when the context stops, before the stores are
  * closed. Stopping cancels the schedule; a run in progress is allowed to finish, and the context waits
@@ -161,6 +165,12 @@ public class PikoDBCleanupScheduler implements SmartLifecycle {
             return;
         }
         try {
+            StorageEngine engine = pikoDB.options().storage();
+            if (engine != null && !engine.claimScheduledCleanup(this.interval)) {
+                logger.debug("Skipping cleanup of expired records in PikoDB '{}': another instance sharing it"
+                        + " runs it this interval", name);
+                return;
+            }
             int removed = pikoDB.cleanupAllExpired();
             if (removed > 0) {
                 logger.debug("Removed {} expired records from PikoDB '{}'", removed, name);

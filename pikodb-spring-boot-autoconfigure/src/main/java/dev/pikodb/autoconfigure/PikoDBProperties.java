@@ -84,6 +84,9 @@ public class PikoDBProperties {
     /** The health indicator. */
     private final Health health = new Health();
 
+    /** Backups taken through the actuator endpoint. */
+    private final Backup backup = new Backup();
+
     /** Delivery of the store's changes to its listeners. */
     private final Events events = new Events();
 
@@ -230,6 +233,15 @@ public class PikoDBProperties {
      */
     public Health getHealth() {
         return this.health;
+    }
+
+    /**
+     * The backup settings.
+     *
+     * @return the backup settings
+     */
+    public Backup getBackup() {
+        return this.backup;
     }
 
     /**
@@ -602,6 +614,36 @@ public class PikoDBProperties {
          */
         public void setDiskSpaceThreshold(DataSize diskSpaceThreshold) {
             this.diskSpaceThreshold = diskSpaceThreshold;
+        }
+    }
+
+    /** Settings of the backups that the {@code pikodb} actuator endpoint takes. */
+    public static class Backup {
+
+        /**
+         * Folder that {@code POST /actuator/pikodb/{store}} writes backups into, each in a new
+         * sub-folder named after the store and the time. Backups through the endpoint are refused
+         * while it is not set (and, like every write operation of the endpoint, unless
+         * management.endpoint.pikodb.access=unrestricted).
+         */
+        private @Nullable Path directory;
+
+        /**
+         * The backup folder.
+         *
+         * @return the folder, or {@code null} when backups through the endpoint are off
+         */
+        public @Nullable Path getDirectory() {
+            return this.directory;
+        }
+
+        /**
+         * Sets the backup folder.
+         *
+         * @param directory the folder, created when missing
+         */
+        public void setDirectory(@Nullable Path directory) {
+            this.directory = directory;
         }
     }
 

@@ -11,6 +11,7 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.data.redis.autoconfigure.DataRedisConnectionDetails;
+import org.springframework.boot.data.redis.autoconfigure.DataRedisProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
@@ -30,7 +31,8 @@ class PikoDBRedisStorageConfiguration {
     @Bean(destroyMethod = "close")
     @ConditionalOnMissingBean
     PikoDB pikodb(PikoDBProperties properties, ObjectProvider<DataRedisConnectionDetails> connectionDetails,
-            ObjectProvider<ClientResources> clientResources, ObjectProvider<PikoDBOptionsCustomizer> customizers) {
+            ObjectProvider<DataRedisProperties> bootRedis, ObjectProvider<ClientResources> clientResources,
+            ObjectProvider<PikoDBOptionsCustomizer> customizers) {
         DataRedisConnectionDetails details = connectionDetails.getIfAvailable();
         if (details == null) {
             throw new PikoDBConfigurationException(PikoDBFactory.STORAGE_PROPERTY, "redis",
@@ -41,7 +43,8 @@ class PikoDBRedisStorageConfiguration {
                             + " a DataRedisConnectionDetails bean.",
                     null);
         }
-        RedisStorage storage = storage(properties.getRedis(), details, clientResources.getIfUnique());
+        RedisStorage storage = storage(properties.getRedis(), details, bootRedis.getIfAvailable(),
+                clientResources.getIfUnique());
         DatabaseOptions options = PikoDBFactory.options(properties, storage, customizers.orderedStream());
         return PikoDBFactory.createAndStart(options, RedisConnection.SETTINGS,
                 "Check that Redis runs where " + RedisConnection.SETTINGS + ".* says (host/port, url, sentinel,"
@@ -49,20 +52,35 @@ class PikoDBRedisStorageConfiguration {
                         + " pikodb.durable-writes=true every master must run appendonly yes and appendfsync always.");
     }
 
+    /**
+     * The engine: where and how to connect from Spring Boot's settings, PikoDB's own
+     * {@code pikodb.redis.*} taking precedence over Boot's {@code spring.data.redis.timeout} and
+     * {@code connect-timeout}; Boot's {@code client-name} names PikoDB's connections too.
+     */
     static RedisStorage storage(PikoDBProperties.Redis redis, DataRedisConnectionDetails details,
-            @Nullable ClientResources clientResources) {
-        RedisStorage.Builder builder = RedisConnection.builder(details);
+            @Nullable DataRedisProperties boot, @Nullable ClientResources clientResources) {
+        RedisStorage.Builder builder = RedisConnection.builder(details, (boot != null) ? boot.getClientName() : null);
         set("pikodb.redis.key-prefix", redis.getKeyPrefix(), "a non-empty prefix without braces, e.g. myapp",
                 () -> builder.keyPrefix(redis.getKeyPrefix()));
         Duration connect = redis.getConnectTimeout();
+        String connectProperty = "pikodb.redis.connect-timeout";
+        if (connect == null && boot != null && boot.getConnectTimeout() != null) {
+            connect = boot.getConnectTimeout();
+            connectProperty = RedisConnection.SETTINGS + ".connect-timeout";
+        }
         if (connect != null) {
-            set("pikodb.redis.connect-timeout", connect, "a positive duration, e.g. 10s",
-                    () -> builder.connectTimeout(connect));
+            Duration value = connect;
+            set(connectProperty, value, "a positive duration, e.g. 10s", () -> builder.connectTimeout(value));
         }
         Duration command = redis.getCommandTimeout();
+        String commandProperty = "pikodb.redis.command-timeout";
+        if (command == null && boot != null && boot.getTimeout() != null) {
+            command = boot.getTimeout();
+            commandProperty = RedisConnection.SETTINGS + ".timeout";
+        }
         if (command != null) {
-            set("pikodb.redis.command-timeout", command, "a positive duration, e.g. 5s",
-                    () -> builder.commandTimeout(command));
+            Duration value = command;
+            set(commandProperty, value, "a positive duration, e.g. 5s", () -> builder.commandTimeout(value));
         }
         if (redis.getWaitForReplicas() != 0) {
             set(WAIT_PROPERTY, redis.getWaitForReplicas(), "0 or more, with " + WAIT_PROPERTY + "-timeout positive",

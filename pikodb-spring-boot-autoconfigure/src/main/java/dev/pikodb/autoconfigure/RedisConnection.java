@@ -26,6 +26,14 @@ final class RedisConnection {
      * A builder that connects where the details say, with their credentials and TLS.
      */
     static RedisStorage.Builder builder(DataRedisConnectionDetails details) {
+        return builder(details, null);
+    }
+
+    /**
+     * A builder that connects where the details say, with their credentials and TLS, naming its
+     * connections {@code clientName} ({@code spring.data.redis.client-name}) when given.
+     */
+    static RedisStorage.Builder builder(DataRedisConnectionDetails details, @Nullable String clientName) {
         RedisStorage.Builder builder = RedisStorage.builder();
         SslBundle ssl = details.getSslBundle();
         if (ssl != null) {
@@ -42,11 +50,12 @@ final class RedisConnection {
                 authenticate(sentinelUri, sentinel.getUsername(), sentinel.getPassword());
                 uri.withSentinel(sentinelUri.build());
             }
-            return builder.uri(node(uri, details, ssl));
+            return builder.uri(node(uri, details, ssl, clientName));
         }
         if (cluster != null) {
             List<RedisURI> seeds = cluster.getNodes().stream()
-                .map((node) -> node(RedisURI.builder().withHost(node.host()).withPort(node.port()), details, ssl))
+                .map((node) -> node(RedisURI.builder().withHost(node.host()).withPort(node.port()), details, ssl,
+                        clientName))
                 .toList();
             return builder.clusterUris(seeds);
         }
@@ -62,11 +71,15 @@ final class RedisConnection {
         DataRedisConnectionDetails.Standalone standalone = details.getStandalone();
         RedisURI.Builder uri = RedisURI.builder().withHost(standalone.getHost()).withPort(standalone.getPort())
             .withDatabase(standalone.getDatabase());
-        return builder.uri(node(uri, details, ssl));
+        return builder.uri(node(uri, details, ssl, clientName));
     }
 
-    private static RedisURI node(RedisURI.Builder uri, DataRedisConnectionDetails details, @Nullable SslBundle ssl) {
+    private static RedisURI node(RedisURI.Builder uri, DataRedisConnectionDetails details, @Nullable SslBundle ssl,
+            @Nullable String clientName) {
         uri.withSsl(ssl != null);
+        if (clientName != null && !clientName.isEmpty()) {
+            uri.withClientName(clientName);
+        }
         authenticate(uri, details.getUsername(), details.getPassword());
         return uri.build();
     }

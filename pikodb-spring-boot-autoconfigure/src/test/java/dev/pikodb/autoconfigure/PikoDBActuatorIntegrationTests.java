@@ -52,9 +52,13 @@ class PikoDBActuatorIntegrationTests {
     @TempDir
     static Path directory;
 
+    @TempDir
+    static Path backups;
+
     @DynamicPropertySource
     static void databaseDirectory(DynamicPropertyRegistry registry) {
         registry.add("pikodb.database-directory", directory::toString);
+        registry.add("pikodb.backup.directory", backups::toString);
     }
 
     @LocalServerPort
@@ -79,6 +83,30 @@ class PikoDBActuatorIntegrationTests {
         this.pikoDB.write("sessions", "expired", "token", System.currentTimeMillis() - 60_000);
         this.pikoDB.write("sessions", "live", "token");
         this.pikoDB.flush();
+    }
+
+    @Test
+    void endpointBacksAStoreUpOnPost() throws Exception {
+        HttpResponse<String> response = send(HttpRequest.newBuilder(uri("/actuator/pikodb/pikodb"))
+            .POST(HttpRequest.BodyPublishers.noBody())
+            .build());
+        assertThat(response.statusCode()).isEqualTo(200);
+        JsonNode backup = this.json.readTree(response.body());
+        logger.info("POST /actuator/pikodb/pikodb answered {}", response.body());
+        assertThat(backup.path("store").asString()).isEqualTo("pikodb");
+        assertThat(backup.path("tables").asInt()).isEqualTo(3);
+        assertThat(backup.path("records").asLong()).as("the expired session is left out").isEqualTo(5);
+        assertThat(backup.has("durationMillis")).isTrue();
+        Path folder = Path.of(backup.path("path").asString());
+        assertThat(folder.getParent()).isEqualTo(backups.toAbsolutePath());
+        try (PikoDB copy = new PikoDB(folder)) {
+            copy.start();
+            assertThat(copy.getTableSize("users")).isEqualTo(3);
+        }
+        HttpResponse<String> missing = send(HttpRequest.newBuilder(uri("/actuator/pikodb/nosuchstore"))
+            .POST(HttpRequest.BodyPublishers.noBody())
+            .build());
+        assertThat(missing.statusCode()).isEqualTo(404);
     }
 
     @Test

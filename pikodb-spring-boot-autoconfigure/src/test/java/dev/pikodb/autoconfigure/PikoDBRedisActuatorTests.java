@@ -57,8 +57,10 @@ class PikoDBRedisActuatorTests {
                 .containsEntry("mode", "standalone")
                 .containsEntry("ping", "PONG")
                 .containsEntry("tables", 2)
-                .containsEntry("records", 3L)
-                .doesNotContainKeys("directory", "freeDiskSpace", "diskSpaceThreshold", "clusterState", "error");
+                .containsEntry("maxmemoryPolicy", "noeviction")
+                .containsKey("evictedKeys")
+                .doesNotContainKeys("records", "directory", "freeDiskSpace", "diskSpaceThreshold", "clusterState",
+                        "error", "warning");
 
             MeterRegistry registry = context.getBean(MeterRegistry.class);
             assertThat(registry.get("pikodb.tables").tag("store", "pikodb").gauge().value()).isEqualTo(2);
@@ -104,6 +106,43 @@ class PikoDBRedisActuatorTests {
                     .containsEntry("ping", "PONG");
                 assertThat((String) health.getDetails().get("storage")).startsWith("redis-cluster ");
             });
+    }
+
+    @Test
+    void theHealthCheckSendsAsManyCommandsForFortyTablesAsForOne() {
+        String prefix = RedisServers.uniquePrefix("healthCost");
+        RedisServer server = RedisServers.start();
+        try {
+            on(server, prefix).run((context) -> {
+                PikoDB pikoDB = context.getBean(PikoDB.class);
+                pikoDB.write("t0", "k", 1);
+                long forOne = commandsDuring(server, () -> assertThat(health(context).getStatus()).isEqualTo(Status.UP));
+                for (int t = 1; t < 40; t++) {
+                    pikoDB.write("t" + t, "k", 1);
+                }
+                long forForty = commandsDuring(server, () -> assertThat(health(context).getStatus()).isEqualTo(Status.UP));
+                assertThat(forForty).as("commands of one health check with 40 tables").isEqualTo(forOne);
+            });
+        }
+        finally {
+            server.stop();
+        }
+    }
+
+    /** Commands the server processed during an action (less the INFO calls that count them). */
+    private static long commandsDuring(RedisServer server, Runnable action) {
+        long before = processed(server);
+        action.run();
+        return processed(server) - before - 1;
+    }
+
+    private static long processed(RedisServer server) {
+        try (dev.pikodb.redis.testing.Resp admin = server.admin()) {
+            java.util.regex.Matcher matcher = java.util.regex.Pattern.compile("total_commands_processed:(\\d+)")
+                .matcher(admin.text("INFO", "stats"));
+            assertThat(matcher.find()).isTrue();
+            return Long.parseLong(matcher.group(1));
+        }
     }
 
     private static Health health(AssertableApplicationContext context) {

@@ -1,19 +1,24 @@
 package dev.pikodb.internal.directory;
 
 import dev.pikodb.ChangeEvent;
+import dev.pikodb.CopyProgress;
+import dev.pikodb.CopySummary;
 import dev.pikodb.Dictionary;
 import dev.pikodb.IgnoredFile;
 import dev.pikodb.PikoDBException;
 import dev.pikodb.PikoDBStatistics;
 import dev.pikodb.QuarantinedFile;
 import dev.pikodb.TableSummary;
+import dev.pikodb.internal.DatabaseCopy;
 import dev.pikodb.internal.Validation;
 import dev.pikodb.internal.directory.io.DirectoryLock;
 import dev.pikodb.internal.directory.io.FileIO;
 import dev.pikodb.internal.directory.load.TableLoader;
 import dev.pikodb.internal.directory.records.Stats;
+import dev.pikodb.internal.directory.records.StoredRecord;
 import dev.pikodb.spi.EngineContext;
 import dev.pikodb.spi.EngineRecord;
+import dev.pikodb.spi.ImportedRecord;
 import dev.pikodb.spi.QueryCondition;
 import dev.pikodb.spi.QueryPage;
 import dev.pikodb.spi.QueryPlan;
@@ -61,7 +66,11 @@ public final class DirectoryStorage implements StorageEngine {
     /** Writers share it; close takes it alone, so it waits for writes in flight and none starts after. */
     private final ReentrantReadWriteLock lifecycle = new ReentrantReadWriteLock();
     private final Stats stats = new Stats();
+    /** Taken shared to create a table; a backup's barrier takes it alone (see {@link PointInTimeCut}). */
+    private final ReentrantReadWriteLock creation = new ReentrantReadWriteLock();
     private StoreContext context;
+    /** Opened read-only: loads without acting on any file, refuses changes, writes nothing at close. */
+    private final boolean readOnly;
     private boolean closed;
     private DirectoryLock lock;
 
@@ -87,6 +96,22 @@ public final class DirectoryStorage implements StorageEngine {
      *     of in the background: only for tests that need the file operations in one deterministic order
      */
     public DirectoryStorage(Path directory, FileIO io, int maxOpenJournals, boolean inlineCompaction) {
+        this(directory, io, maxOpenJournals, inlineCompaction, false);
+    }
+
+    /**
+     * Creates the engine over a directory that exists; nothing is read until {@link #open}.
+     *
+     * @param directory the database directory
+     * @param io the file layer
+     * @param maxOpenJournals how many journal files may be open at once (at least 1)
+     * @param inlineCompaction whether compactions run on the writing thread (tests)
+     * @param readOnly whether to open without changing any file (see
+     *     {@link dev.pikodb.DatabaseOptions.Builder#readOnly(boolean)})
+     */
+    public DirectoryStorage(Path directory, FileIO io, int maxOpenJournals, boolean inlineCompaction,
+            boolean readOnly) {
+        this.readOnly = readOnly;
         this.directory = directory.toAbsolutePath().normalize();
         this.io = io;
         this.dictionaryFile = new DictionaryFile(this.directory, io);
@@ -111,7 +136,9 @@ public final class DirectoryStorage implements StorageEngine {
             String unreadableDictionaries = problem == null ? null : problem
                     + "; records written with its dictionaries cannot be read until they are added again";
             TableLoader loader = new TableLoader(io, directory, stats, this::intern, quarantined::add, ignored::add);
-            loader.loadAll(dictionaryFile.path(), unreadableDictionaries).forEach((name, loaded) -> tables.put(name,
+            Map<String, TableLoader.LoadedTable> loadedTables = readOnly ? loader.loadReadOnly()
+                    : loader.loadAll(dictionaryFile.path(), unreadableDictionaries);
+            loadedTables.forEach((name, loaded) -> tables.put(name,
                     new Table(context, name, loaded.records(), loaded.hasFile(), loaded.fileBytes(), loaded.journal(),
                             loaded.retired())));
             indexes.load();
@@ -119,6 +146,11 @@ public final class DirectoryStorage implements StorageEngine {
             EachTable.run(tables.values(), table -> indexes.attach(table, now)).stream().findFirst().ifPresent(failure -> {
                 throw new PikoDBException("Cannot build the indexes of " + directory + ": " + failure);
             });
+            if (readOnly) {
+                dictionaryNamesInUse.addAll(loader.dictionaryNamesInUse());
+                log.debug("Opened {} read-only with {} tables", directory, tables.size());
+                return;
+            }
             dictionaryNamesInUse.addAll(loader.dictionaryNamesInUse());
             // A compaction cut short by a crash left a retired journal: finish it in the background.
             tables.values().stream().filter(Table::hasRetiredJournal).forEach(Table::scheduleCompaction);
@@ -146,6 +178,9 @@ public final class DirectoryStorage implements StorageEngine {
 
     @Override
     public void keepDictionary(String name, Dictionary dictionary) {
+        if (readOnly && !dictionary.equals(dictionaryFile.all().get(name))) {
+            throw readOnlyException("keeping dictionary '" + name + "'");
+        }
         dictionaryFile.keep(name, dictionary);
     }
 
@@ -165,6 +200,9 @@ public final class DirectoryStorage implements StorageEngine {
      */
     @Override
     public void flush() {
+        if (readOnly) {
+            throw readOnlyException("flush");
+        }
         List<String> failures = new ArrayList<>();
         lifecycle.readLock().lock();
         try {
@@ -197,6 +235,10 @@ public final class DirectoryStorage implements StorageEngine {
 
     @Override
     public void close() {
+        if (readOnly) {
+            abandon();
+            return;
+        }
         List<String> failures = new ArrayList<>();
         lifecycle.writeLock().lock();
         try {
@@ -298,13 +340,17 @@ public final class DirectoryStorage implements StorageEngine {
      * @param create whether a missing table is created (a write) or the change answers {@code missing}
      */
     private <T> T change(String table, boolean create, T missing, Function<Table, T> change) {
+        if (readOnly) {
+            throw readOnlyException("changing table '" + Validation.printable(table) + "'");
+        }
         lifecycle.readLock().lock();
         try {
             checkNotClosed();
             while (true) {
-                Table target = create
-                        ? tables.computeIfAbsent(table, name -> indexes.attach(Table.empty(context, name), now()))
-                        : tables.get(table);
+                Table target = tables.get(table);
+                if (target == null && create) {
+                    target = createTable(table);
+                }
                 if (target == null) {
                     return missing;
                 }
@@ -322,6 +368,61 @@ public final class DirectoryStorage implements StorageEngine {
         } finally {
             lifecycle.readLock().unlock();
         }
+    }
+
+    private Table createTable(String table) {
+        creation.readLock().lock();
+        try {
+            return tables.computeIfAbsent(table, name -> indexes.attach(Table.empty(context, name), now()));
+        } finally {
+            creation.readLock().unlock();
+        }
+    }
+
+    /**
+     * Stores the records with their versions and timestamps, each as one journal frame, in batches
+     * ({@link Table#putExact}).
+     */
+    @Override
+    public void importRecords(String table, List<ImportedRecord> batch) {
+        List<Map.Entry<String, StoredRecord>> records = new ArrayList<>(batch.size());
+        for (ImportedRecord each : batch) {
+            EngineRecord record = each.record();
+            String dictionary = record.dictionaryName() == null ? null : intern(record.dictionaryName());
+            records.add(Map.entry(each.key(), StoredRecord.of(record.jsonArray(), record.jsonOffset(),
+                    record.jsonOffset() + record.jsonLength(), record.version(), record.timestamp(),
+                    record.expiration(), dictionary)));
+        }
+        change(table, true, null, target -> {
+            target.putExact(records);
+            return null;
+        });
+        context.stats().writes.add(records.size());
+    }
+
+    /**
+     * Writes the state of every table at one instant during the call, with writers held only for
+     * the barrier of {@link PointInTimeCut}; the files are written afterwards by {@link BackupWriter}.
+     */
+    @Override
+    public Optional<CopySummary> backup(Path target, CopyProgress progress) {
+        long started = System.nanoTime();
+        PointInTimeCut cut;
+        lifecycle.readLock().lock();
+        try {
+            checkNotClosed();
+            DatabaseCopy.prepareBackupTarget(target);
+            cut = PointInTimeCut.take(tables.values(), creation.writeLock(), context.clock());
+        } finally {
+            lifecycle.readLock().unlock();
+        }
+        log.debug("Backup of {}: writers were held for {} microseconds", directory, cut.barrierNanos() / 1000);
+        return Optional.of(new BackupWriter(io, target, progress).write(cut, dictionaryFile.all(), started));
+    }
+
+    private IllegalStateException readOnlyException(String what) {
+        return new IllegalStateException("PikoDB over " + directory + " is open read-only: " + what + " is refused;"
+                + " open it without readOnly to change it");
     }
 
     private void checkNotClosed() {
@@ -359,6 +460,9 @@ public final class DirectoryStorage implements StorageEngine {
 
     @Override
     public boolean deleteTable(String table) {
+        if (readOnly) {
+            throw readOnlyException("deleting table '" + Validation.printable(table) + "'");
+        }
         lifecycle.readLock().lock();
         try {
             checkNotClosed();

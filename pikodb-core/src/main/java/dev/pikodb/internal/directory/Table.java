@@ -6,9 +6,12 @@ import dev.pikodb.internal.Validation;
 import dev.pikodb.internal.directory.io.FileNames;
 import dev.pikodb.internal.directory.journal.Journal;
 import dev.pikodb.internal.directory.records.Records;
+import dev.pikodb.internal.directory.records.RecordsSnapshot;
 import dev.pikodb.internal.directory.records.StoredRecord;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.BiConsumer;
@@ -118,6 +121,35 @@ final class Table {
     /** A write ({@link TableWrites#put}): the new version, or 0 when {@code expectedVersion} did not match. */
     long put(String key, byte[] value, Long expiration, String dictionaryName, long expectedVersion) {
         return writes.put(key, value, expiration, dictionaryName, expectedVersion);
+    }
+
+    /** Stores records exactly as given, for a copy or a restore ({@link TableWrites#putExact}). */
+    void putExact(List<Map.Entry<String, StoredRecord>> batch) {
+        writes.putExact(batch);
+    }
+
+    // ---- point-in-time view (PointInTimeCut) -------------------------------------------------
+
+    /** Stops writes from becoming visible in this table until {@link #resumeVisibility()}. */
+    void holdVisibility() {
+        appendLock.lock();
+    }
+
+    void resumeVisibility() {
+        appendLock.unlock();
+    }
+
+    /**
+     * With visibility held: whether the table is part of the database (not deleted), and if so a
+     * snapshot of its records as they are now.
+     *
+     * @return the snapshot, or {@code null} for a deleted table or one with neither file nor record
+     */
+    RecordsSnapshot snapshotHeld() {
+        if (gone || dropPending || !exists() && records.size() == 0) {
+            return null;
+        }
+        return records.startSnapshot();
     }
 
     /** A delete ({@link TableWrites#delete}): whether a live key was removed. */

@@ -6,6 +6,8 @@ import dev.pikodb.internal.directory.journal.JournalFormat;
 import dev.pikodb.internal.directory.records.StoredRecord;
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.util.List;
+import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -95,6 +97,36 @@ final class TableWrites {
             }
             finishWrite(sequence);
             return record.version;
+        }
+    }
+
+    /**
+     * Stores records exactly as given (version, timestamp, expiration, dictionary), for a copy or a
+     * restore: each is appended as one frame (a frame carries the key's whole state, so replay and
+     * the crash argument are those of any write) and becomes visible like any write; in durable mode
+     * one force covers the whole batch. A failure leaves the records before the failing one stored.
+     */
+    void putExact(List<Map.Entry<String, StoredRecord>> batch) {
+        if (table.dropPending) {
+            table.deletion.retryPendingDrop();
+        }
+        long sequence = -1;
+        table.appendLock.lock();
+        try {
+            table.checkWritable();
+            for (Map.Entry<String, StoredRecord> entry : batch) {
+                sequence = append(JournalFormat.setFrame(entry.getKey(), entry.getValue()));
+                if (table.context.durable()) {
+                    table.pending.add(entry.getKey(), entry.getValue(), sequence);
+                } else {
+                    table.records.put(entry.getKey(), entry.getValue());
+                }
+            }
+        } finally {
+            table.appendLock.unlock();
+        }
+        if (sequence >= 0) {
+            finishWrite(sequence);
         }
     }
 

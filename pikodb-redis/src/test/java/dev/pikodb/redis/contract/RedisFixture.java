@@ -34,17 +34,25 @@ final class RedisFixture implements EngineFixture {
         return DatabaseOptions.builder().storage(engines.get().keyPrefix(prefix).build());
     }
 
-    /** The tables whose hash exists under this prefix: keys {@code {<prefix>:<escaped table>}}. */
+    /**
+     * The tables with records stored under this prefix: those with a bucket hash
+     * {@code {<prefix>:<escaped table>:<bucket>}:r} holding more than its generation field.
+     */
     @Override
     public List<String> storedTables() {
-        List<String> tables = new ArrayList<>();
+        java.util.Set<String> tables = new java.util.TreeSet<>();
         String start = "{" + prefix + ":";
-        for (String key : keys()) {
-            if (key.startsWith(start) && key.endsWith("}")) {
-                tables.add(unescape(key.substring(start.length(), key.length() - 1)));
+        for (RedisServer master : masters) {
+            try (Resp admin = master.admin()) {
+                for (String key : keysOf(admin)) {
+                    if (key.startsWith(start) && key.endsWith("}:r") && (Long) admin.call("HLEN", key) > 1) {
+                        String tag = key.substring(start.length(), key.length() - "}:r".length());
+                        tables.add(unescape(tag.substring(0, tag.lastIndexOf(':'))));
+                    }
+                }
             }
         }
-        return tables;
+        return new ArrayList<>(tables);
     }
 
     @Override
@@ -56,8 +64,15 @@ final class RedisFixture implements EngineFixture {
     public void close() {
         for (RedisServer master : masters) {
             try (Resp admin = master.admin()) {
+                // One DEL per slot: a table's keys lie in 16 bucket slots, so a DEL per key would cost
+                // more round trips than the test itself.
+                java.util.Map<Integer, List<String>> bySlot = new java.util.HashMap<>();
                 for (String key : keysOf(admin)) {
-                    admin.call("DEL", key);
+                    bySlot.computeIfAbsent(io.lettuce.core.cluster.SlotHash.getSlot(key.getBytes(StandardCharsets.UTF_8)),
+                            slot -> new ArrayList<>(List.of("DEL"))).add(key);
+                }
+                for (List<String> command : bySlot.values()) {
+                    admin.call(command.toArray(String[]::new));
                 }
             }
         }

@@ -1,17 +1,24 @@
 package dev.pikodb.autoconfigure.endpoint;
 
+import dev.pikodb.CopyProgress;
+import dev.pikodb.CopySummary;
 import dev.pikodb.IgnoredFile;
 import dev.pikodb.PikoDB;
 import dev.pikodb.QuarantinedFile;
 import dev.pikodb.TableSummary;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.boot.actuate.endpoint.Access;
 import org.springframework.boot.actuate.endpoint.InvalidEndpointRequestException;
 import org.springframework.boot.actuate.endpoint.OperationResponseBody;
@@ -19,6 +26,7 @@ import org.springframework.boot.actuate.endpoint.annotation.DeleteOperation;
 import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
 import org.springframework.boot.actuate.endpoint.annotation.ReadOperation;
 import org.springframework.boot.actuate.endpoint.annotation.Selector;
+import org.springframework.boot.actuate.endpoint.annotation.WriteOperation;
 
 /**
  * The {@code pikodb} actuator endpoint. It never returns stored values.
@@ -32,10 +40,13 @@ import org.springframework.boot.actuate.endpoint.annotation.Selector;
  * tables in alphabetical order ({@code limit} at most {@value #MAX_LIMIT});</li>
  * <li>{@code GET /actuator/pikodb/{store}/{table}}: one table;</li>
  * <li>{@code DELETE /actuator/pikodb}: removes the expired records of every open store now;
- * {@code DELETE /actuator/pikodb/{store}}: of one store.</li>
+ * {@code DELETE /actuator/pikodb/{store}}: of one store;</li>
+ * <li>{@code POST /actuator/pikodb/{store}}: backs the store up, while it serves, into a new folder
+ * under {@code pikodb.backup.directory} (refused with 400 while that is not set), and answers with the
+ * backup's path, tables, records and duration.</li>
  * </ul>
  *
- * <p>Its default access is read-only: the {@code DELETE} operations need
+ * <p>Its default access is read-only: the {@code DELETE} and {@code POST} operations need
  * {@code management.endpoint.pikodb.access=unrestricted}. Over HTTP an unknown store or table answers 404
  * and a closed store 503 ({@link PikoDBEndpointWebExtension}).
  */
@@ -48,15 +59,34 @@ public class PikoDBEndpoint {
     /** The largest page of the table list. */
     public static final int MAX_LIMIT = 1000;
 
+    private static final Logger logger = LoggerFactory.getLogger(PikoDBEndpoint.class);
+
+    private static final DateTimeFormatter BACKUP_STAMP = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss.SSS'Z'")
+        .withZone(ZoneOffset.UTC);
+
     private final Map<String, PikoDB> stores;
+
+    private final @Nullable Path backupDirectory;
+
+    /**
+     * Creates the endpoint for one or more stores, without backups.
+     *
+     * @param stores the stores by bean name, in the order to list them
+     */
+    public PikoDBEndpoint(Map<String, PikoDB> stores) {
+        this(stores, null);
+    }
 
     /**
      * Creates the endpoint for one or more stores.
      *
      * @param stores the stores by bean name, in the order to list them
+     * @param backupDirectory the folder backups go into ({@code pikodb.backup.directory}), or {@code null}
+     *     to refuse backups
      */
-    public PikoDBEndpoint(Map<String, PikoDB> stores) {
+    public PikoDBEndpoint(Map<String, PikoDB> stores, @Nullable Path backupDirectory) {
         this.stores = new LinkedHashMap<>(Objects.requireNonNull(stores, "stores must not be null"));
+        this.backupDirectory = backupDirectory;
     }
 
     /**
@@ -151,6 +181,46 @@ public class PikoDBEndpoint {
             return null;
         }
         return new CleanupDescriptor(Map.of(store, pikoDB.cleanupAllExpired()));
+    }
+
+    /**
+     * Backs one store up while it serves (see {@link PikoDB#backup(Path)}) into a new folder under
+     * {@code pikodb.backup.directory}, named after the store and the time. The result is logged.
+     *
+     * @param store the store's bean name
+     * @return where the backup is and what it holds, or {@code null} when there is no such store or it is
+     *     closed
+     * @throws InvalidEndpointRequestException when {@code pikodb.backup.directory} is not set
+     */
+    @WriteOperation
+    public @Nullable BackupDescriptor backup(@Selector String store) {
+        PikoDB pikoDB = openStore(store);
+        if (pikoDB == null) {
+            return null;
+        }
+        Path directory = this.backupDirectory;
+        if (directory == null) {
+            throw new InvalidEndpointRequestException("Backups through the pikodb endpoint need a folder: set"
+                    + " pikodb.backup.directory, e.g. pikodb.backup.directory=/srv/backups/pikodb",
+                    "Backups are off: pikodb.backup.directory is not set");
+        }
+        Path target = newBackupFolder(directory.toAbsolutePath().normalize(), store);
+        CopySummary summary = pikoDB.backup(target, CopyProgress.NONE);
+        BackupDescriptor result = new BackupDescriptor(store, summary.target(), summary.tables(), summary.records(),
+                summary.bytes(), summary.duration().toMillis());
+        logger.info("Backup of store '{}' ({}) written to {}: {} tables, {} records, {} bytes of values in {} ms",
+                store, pikoDB.storageDescription(), result.path(), result.tables(), result.records(), result.bytes(),
+                result.durationMillis());
+        return result;
+    }
+
+    private static Path newBackupFolder(Path directory, String store) {
+        String base = store + "-" + BACKUP_STAMP.format(Instant.now());
+        Path target = directory.resolve(base);
+        for (int attempt = 2; Files.exists(target); attempt++) {
+            target = directory.resolve(base + "-" + attempt);
+        }
+        return target;
     }
 
     /**
@@ -293,6 +363,20 @@ public class PikoDBEndpoint {
         static IgnoredFileDescriptor of(IgnoredFile file) {
             return new IgnoredFileDescriptor(String.valueOf(file.file()), file.reason());
         }
+    }
+
+    /**
+     * The result of a backup.
+     *
+     * @param store the store's bean name
+     * @param path the backup's folder, a directory database that opens with {@code new PikoDB(path)}
+     * @param tables the tables in it
+     * @param records the records in it
+     * @param bytes the bytes of the records' values
+     * @param durationMillis how long the backup took
+     */
+    public record BackupDescriptor(String store, String path, int tables, long records, long bytes,
+            long durationMillis) implements OperationResponseBody {
     }
 
     /**

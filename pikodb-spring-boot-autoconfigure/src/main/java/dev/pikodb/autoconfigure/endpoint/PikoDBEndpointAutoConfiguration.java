@@ -2,7 +2,9 @@ package dev.pikodb.autoconfigure.endpoint;
 
 import dev.pikodb.PikoDB;
 import dev.pikodb.autoconfigure.PikoDBAutoConfiguration;
+import dev.pikodb.autoconfigure.PikoDBProperties;
 import java.util.Map;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.actuate.autoconfigure.endpoint.condition.ConditionalOnAvailableEndpoint;
 import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
@@ -16,6 +18,7 @@ import org.springframework.context.annotation.Bean;
  * {@link PikoDBEndpoint pikodb endpoint} over every {@link PikoDB} bean. Active with actuator on the
  * classpath when the endpoint is available: accessible and exposed, for example with
  * {@code management.endpoints.web.exposure.include=health,pikodb}. Its default access is read-only.
+ * Its backup operation writes into {@code pikodb.backup.directory}.
  */
 @AutoConfiguration(after = PikoDBAutoConfiguration.class)
 @ConditionalOnClass({ PikoDB.class, Endpoint.class, ConditionalOnAvailableEndpoint.class })
@@ -28,8 +31,9 @@ public final class PikoDBEndpointAutoConfiguration {
     @Bean
     @ConditionalOnMissingBean
     @ConditionalOnAvailableEndpoint
-    PikoDBEndpoint pikodbEndpoint(Map<String, PikoDB> stores) {
-        return new PikoDBEndpoint(stores);
+    PikoDBEndpoint pikodbEndpoint(Map<String, PikoDB> stores, ObjectProvider<PikoDBProperties> properties) {
+        PikoDBProperties configured = properties.getIfAvailable();
+        return new PikoDBEndpoint(stores, (configured != null) ? configured.getBackup().getDirectory() : null);
     }
 
     @Bean

@@ -7,6 +7,7 @@ import org.jspecify.annotations.Nullable;
 import org.springframework.boot.actuate.endpoint.annotation.DeleteOperation;
 import org.springframework.boot.actuate.endpoint.annotation.ReadOperation;
 import org.springframework.boot.actuate.endpoint.annotation.Selector;
+import org.springframework.boot.actuate.endpoint.annotation.WriteOperation;
 import org.springframework.boot.actuate.endpoint.web.WebEndpointResponse;
 import org.springframework.boot.actuate.endpoint.web.annotation.EndpointWebExtension;
 
@@ -63,6 +64,18 @@ public class PikoDBEndpointWebExtension {
     @DeleteOperation
     public WebEndpointResponse<PikoDBEndpoint.CleanupDescriptor> cleanupStore(@Selector String store) {
         return respond(store, () -> this.delegate.cleanupStore(store));
+    }
+
+    /**
+     * Backs one store up into {@code pikodb.backup.directory}.
+     *
+     * @param store the store's bean name
+     * @return 200 with the backup, 404 when there is no such store, 503 when it is closed, 400 when
+     *     {@code pikodb.backup.directory} is not set
+     */
+    @WriteOperation
+    public WebEndpointResponse<PikoDBEndpoint.BackupDescriptor> backup(@Selector String store) {
+        return respond(store, () -> this.delegate.backup(store));
     }
 
     private <T> WebEndpointResponse<T> respond(String store, Supplier<@Nullable T> operation) {

@@ -24,12 +24,15 @@ import org.springframework.util.unit.DataSize;
  * store keeps, and, for a directory store, asks the file system about the directory; it never reads a
  * value and never creates, writes or deletes a file, so it is safe to poll every few seconds. Details:
  * {@code directory} (a directory store) or {@code storage} (another engine, e.g.
- * {@code redis://host:6379 prefix pikodb}), {@code durableWrites}, {@code tables}, {@code records}
- * (records held, which may include expired ones not yet cleaned up), and when present
+ * {@code redis://host:6379 prefix pikodb}), {@code durableWrites}, {@code tables}, for a directory store
+ * {@code records} (records held, which may include expired ones not yet cleaned up; a store over Redis
+ * leaves it out, so that its check takes a constant number of commands whatever the number of tables),
+ * and when present
  * {@code failedTables}, {@code quarantined} and {@code error}. A directory store adds
  * {@code freeDiskSpace} (usable bytes on the directory's file system) and {@code diskSpaceThreshold};
  * a store over Redis adds what {@link PikoDB#storageHealth()} reports: {@code mode} ({@code standalone}
- * or {@code cluster}), {@code ping} and on a cluster {@code clusterState}.
+ * or {@code cluster}), {@code ping}, on a cluster {@code clusterState}, {@code maxmemoryPolicy},
+ * {@code evictedKeys} and, when Redis may evict or has evicted keys, {@code warning}.
  *
  * <p>Status:
  * <ul>
@@ -95,13 +98,20 @@ public class PikoDBHealthIndicator extends AbstractHealthIndicator {
                 return;
             }
         }
-        List<TableSummary> summaries = this.pikoDB.tableSummaries();
-        long records = 0;
-        for (TableSummary summary : summaries) {
-            records += summary.records();
+        if (directory != null) {
+            List<TableSummary> summaries = this.pikoDB.tableSummaries();
+            long records = 0;
+            for (TableSummary summary : summaries) {
+                records += summary.records();
+            }
+            builder.withDetail("tables", summaries.size());
+            builder.withDetail("records", records);
         }
-        builder.withDetail("tables", summaries.size());
-        builder.withDetail("records", records);
+        else {
+            // A shared store (Redis) counts records with commands per table: the health check, polled
+            // often by every instance, lists the tables only (one command), whatever their number.
+            builder.withDetail("tables", this.pikoDB.listTables().size());
+        }
         builder.up();
         String problem = (directory != null) ? checkDirectory(directory, builder) : null;
         if (problem != null) {

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
 import dev.pikodb.PikoDB;
 import dev.pikodb.autoconfigure.PikoDBAutoConfiguration;
+import dev.pikodb.autoconfigure.endpoint.PikoDBEndpoint.BackupDescriptor;
 import dev.pikodb.autoconfigure.endpoint.PikoDBEndpoint.StoreDescriptor;
 import dev.pikodb.autoconfigure.endpoint.PikoDBEndpoint.StoreTablesDescriptor;
 import dev.pikodb.autoconfigure.endpoint.PikoDBEndpoint.TableDescriptor;
@@ -112,6 +113,60 @@ class PikoDBEndpointAutoConfigurationTests {
             assertThat(endpoint.table("other", "users")).isNull();
             assertThatExceptionOfType(InvalidEndpointRequestException.class)
                 .isThrownBy(() -> endpoint.table("pikodb", ".."));
+        });
+    }
+
+    @Test
+    void backsAStoreUpIntoTheBackupDirectoryAndLogsIt() {
+        ch.qos.logback.classic.Logger log = (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory
+            .getLogger(PikoDBEndpoint.class);
+        ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> logged =
+                new ch.qos.logback.core.read.ListAppender<>();
+        logged.start();
+        log.addAppender(logged);
+        ch.qos.logback.classic.Level level = log.getLevel();
+        log.setLevel(ch.qos.logback.classic.Level.INFO);
+        Path backups = this.directory.resolve("backups");
+        inDirectory().withPropertyValues("pikodb.database-directory=" + this.directory.resolve("data"),
+                "pikodb.backup.directory=" + backups)
+            .run((context) -> {
+                PikoDB pikoDB = context.getBean(PikoDB.class);
+                pikoDB.write("users", "alice", Map.of("name", "Alice"));
+                pikoDB.write("users", "alice", Map.of("name", "Alice", "age", 31));
+                pikoDB.write("orders", "o1", 1);
+                PikoDBEndpoint endpoint = context.getBean(PikoDBEndpoint.class);
+
+                BackupDescriptor first = endpoint.backup("pikodb");
+                BackupDescriptor second = endpoint.backup("pikodb");
+
+                assertThat(first.store()).isEqualTo("pikodb");
+                assertThat(first.tables()).isEqualTo(2);
+                assertThat(first.records()).isEqualTo(2);
+                assertThat(first.durationMillis()).isNotNegative();
+                assertThat(Path.of(first.path()).getParent()).isEqualTo(backups.toAbsolutePath());
+                assertThat(Path.of(first.path()).getFileName().toString()).startsWith("pikodb-");
+                assertThat(second.path()).isNotEqualTo(first.path());
+                try (PikoDB copy = new PikoDB(Path.of(first.path()))) {
+                    copy.start();
+                    assertThat(copy.getRecord("users", "alice").orElseThrow().version()).isEqualTo(2);
+                    assertThat(copy.get("orders", "o1")).isEqualTo(1);
+                }
+                assertThat(endpoint.backup("other")).isNull();
+                assertThat(logged.list).first()
+                    .satisfies((event) -> assertThat(event.getFormattedMessage()).contains("Backup of store 'pikodb'",
+                            first.path(), "2 tables, 2 records"));
+            });
+        log.detachAppender(logged);
+        log.setLevel(level);
+    }
+
+    @Test
+    void refusesBackupsWhileNoBackupDirectoryIsSet() {
+        inDirectory().run((context) -> {
+            PikoDBEndpoint endpoint = context.getBean(PikoDBEndpoint.class);
+            assertThatExceptionOfType(InvalidEndpointRequestException.class)
+                .isThrownBy(() -> endpoint.backup("pikodb"))
+                .withMessageContaining("pikodb.backup.directory");
         });
     }
 

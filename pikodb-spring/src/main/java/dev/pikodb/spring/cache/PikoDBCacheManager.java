@@ -73,7 +73,7 @@ public class PikoDBCacheManager implements CacheManager {
         this.allowNullValues = builder.allowNullValues;
         this.createOnMissingCache = builder.createOnMissingCache;
         this.jsonMapper = (builder.jsonMapper != null) ? builder.jsonMapper : defaultMapper(pikoDB);
-        this.clock = (builder.clock != null) ? builder.clock : pikoDB.options().clock();
+        this.clock = (builder.clock != null) ? builder.clock : pikoDB.clock();
         this.loadLease = builder.loadLease;
         builder.initialCacheNames.forEach(this::getCache);
         this.timeToLives.keySet().forEach(this::getCache);

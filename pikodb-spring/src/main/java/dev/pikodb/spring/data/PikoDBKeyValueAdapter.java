@@ -81,7 +81,7 @@ public class PikoDBKeyValueAdapter extends AbstractKeyValueAdapter {
         this.mappingContext = mappingContext;
         JsonMapper configured = pikoDB.options().jsonMapper();
         this.jsonMapper = (configured != null) ? configured : JsonMapper.builder().build();
-        this.clock = pikoDB.options().clock();
+        this.clock = pikoDB.clock();
     }
 
     /**

@@ -152,6 +152,78 @@ public final class TableLoader {
         return act(plan);
     }
 
+    /**
+     * Loads every table without changing any file (the first phase alone): tables a start would move
+     * aside are left out, torn journal tails are left in place and not replayed, leftovers stay. For
+     * opening a directory read-only; the tables have no journal and must never be written.
+     *
+     * @return the tables by name
+     * @throws IOException when the directory cannot be read
+     */
+    public Map<String, LoadedTable> loadReadOnly() throws IOException {
+        Plan plan = read();
+        dictionaryNamesInUse.addAll(plan.dictionaryNamesInUse);
+        Map<String, LoadedTable> tables = new LinkedHashMap<>();
+        for (Loaded loaded : plan.tables) {
+            tables.put(loaded.table(), new LoadedTable(loaded.table(), loaded.records(), true, loaded.fileBytes(),
+                    null, false));
+        }
+        return tables;
+    }
+
+    /**
+     * What {@link #inspect} found.
+     *
+     * @param tables the tables a start would open, with the records each holds (expired ones included)
+     * @param findings one line per file a start would act on or ignore; empty when the directory is clean
+     */
+    public record Inspection(Map<String, Integer> tables, List<String> findings) {
+    }
+
+    /**
+     * What a start would find and do, without changing anything (the first phase alone): one line
+     * per file it would move aside, copy, cut, remove or ignore, and per deletion it would complete.
+     *
+     * @param dictionaries the dictionaries file
+     * @param dictionariesProblem why it cannot be read, or {@code null}
+     * @return the findings, and the tables that would open with their record counts
+     * @throws IOException when the directory cannot be read
+     */
+    public Inspection inspect(Path dictionaries, String dictionariesProblem) throws IOException {
+        Plan plan = read();
+        List<String> findings = new ArrayList<>();
+        if (dictionariesProblem != null) {
+            findings.add("would move aside " + dictionaries + ": " + dictionariesProblem);
+        }
+        for (Path marker : plan.dropMarkers) {
+            findings.add("would complete a table deletion that was cut short (marker " + marker + ")");
+        }
+        for (Aside aside : plan.aside) {
+            findings.add((aside.copy() == null ? "would move aside " : "would keep a copy of ") + aside.file()
+                    + " (table '" + Validation.printable(aside.table()) + "'): " + aside.reason());
+        }
+        Map<String, Integer> tables = new LinkedHashMap<>();
+        for (Loaded loaded : plan.tables) {
+            tables.put(loaded.table(), loaded.records().size());
+            if (loaded.journalLength() >= 0 && loaded.journalLength() < loaded.journalFileLength()) {
+                findings.add("would cut " + (loaded.journalFileLength() - loaded.journalLength()) + " bytes of an"
+                        + " incomplete write (never acknowledged) at the end of "
+                        + FileNames.journal(directory, loaded.table()));
+            }
+            if (loaded.retiredLength() >= 0 && loaded.retiredLength() < loaded.retiredFileLength()) {
+                findings.add("would cut " + (loaded.retiredFileLength() - loaded.retiredLength()) + " bytes at the"
+                        + " end of " + FileNames.retiredJournal(directory, loaded.table()));
+            }
+        }
+        for (Path leftover : plan.leftovers) {
+            findings.add("would remove " + leftover + ", left by an interrupted write");
+        }
+        for (IgnoredFile file : plan.ignored) {
+            findings.add("ignores " + file.file() + " (not a table: " + file.reason() + ")");
+        }
+        return new Inspection(tables, findings);
+    }
+
     /** The dictionaries that the loaded records use; known once {@link #loadAll} returned. */
     public Set<String> dictionaryNamesInUse() {
         return dictionaryNamesInUse;

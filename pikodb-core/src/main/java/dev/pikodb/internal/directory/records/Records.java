@@ -22,6 +22,8 @@ public final class Records implements IndexedRecords {
     private final Map<String, Object> map;
     private final Stats stats;
     private volatile boolean expiredRemoved;
+    /** Set while a backup takes its point-in-time view of these records ({@link RecordsSnapshot}). */
+    private volatile RecordsSnapshot snapshot;
     private String table;
     private ChangeSink changes = ChangeSink.NONE;
     /** The table's indexes, told of every change (adding before it is visible, removals after). */
@@ -63,6 +65,7 @@ public final class Records implements IndexedRecords {
     }
 
     public void put(String key, StoredRecord record) {
+        beforeChange(key);
         TableIndexes tableIndexes = indexes;
         Object held = record.held();
         Object added = tableIndexes == null ? null : tableIndexes.adding(key, record, held);
@@ -89,6 +92,7 @@ public final class Records implements IndexedRecords {
     }
 
     public void remove(String key) {
+        beforeChange(key);
         Object previous;
         if (!changes.active()) {
             previous = map.remove(key);
@@ -114,6 +118,10 @@ public final class Records implements IndexedRecords {
     }
 
     public void clear() {
+        RecordsSnapshot current = snapshot;
+        if (current != null) {
+            current.collect(map);
+        }
         map.clear();
         TableIndexes tableIndexes = indexes;
         if (tableIndexes != null) {
@@ -231,6 +239,36 @@ public final class Records implements IndexedRecords {
         return map.size();
     }
 
+    /**
+     * Starts a point-in-time view of these records: from now on every change first keeps the state
+     * it replaces. The caller holds the table's append lock, so no write becomes visible meanwhile,
+     * and calls {@link RecordsSnapshot#collect} once, which ends the view.
+     */
+    public RecordsSnapshot startSnapshot() {
+        RecordsSnapshot started = new RecordsSnapshot(this);
+        snapshot = started;
+        return started;
+    }
+
+    /** The map a snapshot collects; only {@link RecordsSnapshot} calls it. */
+    Map<String, Object> heldMap() {
+        return map;
+    }
+
+    /** Called by the snapshot once it has collected its view: changes stop keeping what they replace. */
+    void endSnapshot(RecordsSnapshot ended) {
+        if (snapshot == ended) {
+            snapshot = null;
+        }
+    }
+
+    private void beforeChange(String key) {
+        RecordsSnapshot current = snapshot;
+        if (current != null) {
+            current.beforeChange(key, map.get(key));
+        }
+    }
+
     public void collectDictionaryNames(Set<String> into) {
         for (Object held : map.values()) {
             if (held instanceof StoredRecord record && record.dictionaryName != null) {
@@ -243,6 +281,7 @@ public final class Records implements IndexedRecords {
         if (!StoredRecord.canExpire(held) || !((StoredRecord) held).isExpired(now)) {
             return false;
         }
+        beforeChange(key);
         if (changes.active()) {
             synchronized (this) {
                 if (!map.remove(key, held)) {

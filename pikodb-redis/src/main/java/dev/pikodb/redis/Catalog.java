@@ -1,0 +1,174 @@
+package dev.pikodb.redis;
+
+import io.lettuce.core.ScriptOutputType;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The list of tables and their generations (see {@link KeySpace}): listing a table for its first
+ * write, unlisting it for its deletion, and emptying a dropped generation's buckets. Each instance
+ * remembers the generations it used; a bucket refuses a write of an older generation than its own, and
+ * the writer then asks the catalog again ({@link #forget}), so this memory needs no round trip per
+ * write and is never trusted for longer than a bucket agrees with it.
+ */
+final class Catalog {
+
+    private static final Logger log = LoggerFactory.getLogger(Catalog.class);
+    private static final int REMEMBERED = 100_000;
+
+    private final KeySpace keys;
+    private final Commands commands;
+    private final Supplier<byte[]> now;
+    private final Map<String, Long> generations = new ConcurrentHashMap<>();
+
+    Catalog(KeySpace keys, Commands commands, Supplier<byte[]> now) {
+        this.keys = keys;
+        this.commands = commands;
+        this.now = now;
+    }
+
+    /**
+     * The generation to write a table with, listing the table when it is not listed (after finishing a
+     * deletion of it that is still emptying its buckets).
+     */
+    long generationForWrite(String table, String operation) {
+        Long known = generations.get(table);
+        if (known != null) {
+            return known;
+        }
+        while (true) {
+            boolean[] confirmed = {true};
+            List<Object> reply = commands.onMaster(keys.catalogKey(), master -> {
+                List<Object> listed = commands.command(() -> Scripts.run(master, Scripts.LIST,
+                        ScriptOutputType.MULTI, catalogKeys(), now.get(), utf8(table)));
+                confirmed[0] = commands.replicasConfirm(master, "listing of table '" + table + "'");
+                return listed;
+            });
+            long state = (Long) reply.get(0);
+            long generation = (Long) reply.get(1);
+            if (state >= 0) {
+                // A listing the replicas did not confirm is not remembered: the next write lists the table
+                // again (finding it listed) and waits for the replicas again.
+                if (confirmed[0]) {
+                    remember(table, generation);
+                }
+                return generation;
+            }
+            finishDrop(table, generation, operation);
+        }
+    }
+
+    /** The generation of a listed table, or null when it is not listed (without listing it). */
+    Long listedGeneration(String table) {
+        Long known = generations.get(table);
+        if (known != null) {
+            return known;
+        }
+        byte[] stored = commands.command(() -> commands.sync().hget(keys.catalogKey(), utf8(table)));
+        if (stored == null) {
+            return null;
+        }
+        long generation = Long.parseLong(new String(stored, StandardCharsets.US_ASCII));
+        remember(table, generation);
+        return generation;
+    }
+
+    /** Forgets the generation of a table: a bucket said it is stale. */
+    void forget(String table) {
+        generations.remove(table);
+    }
+
+    boolean isListed(String table) {
+        return commands.command(() -> commands.sync().hexists(keys.catalogKey(), utf8(table)));
+    }
+
+    /** The listed tables, sorted; one command. */
+    List<String> list() {
+        List<String> names = new ArrayList<>();
+        for (byte[] field : commands.command(() -> commands.sync().hkeys(keys.catalogKey()))) {
+            if (field.length > 0 && field[0] != 0) {
+                names.add(new String(field, StandardCharsets.UTF_8));
+            }
+        }
+        names.sort(null);
+        return names;
+    }
+
+    /**
+     * Deletes a table: unlists it (the one call that does returns true), then empties its buckets. A
+     * call that finds a deletion still emptying them helps finish it before returning false, so that
+     * after any deleteTable call returns, no bucket holds the deleted records.
+     */
+    boolean unlist(String table, String operation) {
+        generations.remove(table);
+        List<Object> reply = commands.change(keys.catalogKey(), operation, master -> commands.command(
+                () -> Scripts.run(master, Scripts.UNLIST, ScriptOutputType.MULTI, catalogKeys(), now.get(),
+                        utf8(table))));
+        long generation = (Long) reply.get(1);
+        if (generation > 0) {
+            finishDrop(table, generation, operation);
+        }
+        return (Long) reply.get(0) == 1;
+    }
+
+    /** Finishes the deletions that are still emptying buckets (left by a process that stopped midway). */
+    int finishDrops(String operation) {
+        int finished = 0;
+        Map<byte[], byte[]> all = commands.command(() -> commands.sync().hgetall(keys.catalogKey()));
+        for (Map.Entry<byte[], byte[]> entry : all.entrySet()) {
+            byte[] field = entry.getKey();
+            if (field.length > 1 && field[0] == 0) {
+                String table = new String(field, 1, field.length - 1, StandardCharsets.UTF_8);
+                long generation = Long.parseLong(new String(entry.getValue(), StandardCharsets.US_ASCII));
+                log.info("Finishing the deletion of table '{}' (generation {}) that another call left midway", table,
+                        generation);
+                finishDrop(table, generation, operation);
+                finished++;
+            }
+        }
+        return finished;
+    }
+
+    /** Empties every bucket of a dropped generation, then clears the note. */
+    private void finishDrop(String table, long generation, String operation) {
+        byte[][][] buckets = keys.buckets(table);
+        byte[] dropped = utf8(Long.toString(generation));
+        if (commands.waitsForReplicas()) {
+            for (byte[][] bucket : buckets) {
+                commands.change(bucket[0], operation, master -> commands.command(
+                        () -> Scripts.<Long>run(master, Scripts.DROP, ScriptOutputType.INTEGER, bucket, now.get(),
+                                dropped)));
+            }
+        } else {
+            commands.fanOut(buckets.length,
+                    b -> Scripts.<Long>send(commands.async(), Scripts.DROP, ScriptOutputType.INTEGER, buckets[b],
+                            now.get(), dropped),
+                    b -> Scripts.<Long>run(commands.sync(), Scripts.DROP, ScriptOutputType.INTEGER, buckets[b],
+                            now.get(), dropped));
+        }
+        commands.change(keys.catalogKey(), operation, master -> commands.command(
+                () -> Scripts.<Long>run(master, Scripts.DROPPED, ScriptOutputType.INTEGER, catalogKeys(), now.get(),
+                        utf8(table), dropped)));
+    }
+
+    private void remember(String table, long generation) {
+        if (generations.size() >= REMEMBERED) {
+            generations.clear();
+        }
+        generations.put(table, generation);
+    }
+
+    private byte[][] catalogKeys() {
+        return new byte[][] {keys.catalogKey()};
+    }
+
+    private static byte[] utf8(String text) {
+        return text.getBytes(StandardCharsets.UTF_8);
+    }
+}

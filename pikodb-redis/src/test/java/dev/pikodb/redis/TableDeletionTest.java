@@ -1,0 +1,193 @@
+package dev.pikodb.redis;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.pikodb.ChangeEvent;
+import dev.pikodb.PikoDB;
+import dev.pikodb.redis.testing.RedisCluster;
+import dev.pikodb.redis.testing.RedisServers;
+import dev.pikodb.redis.testing.Resp;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInfo;
+
+/** deleteTable from two instances sharing a server: one winner, nothing unlisted, no blocking free. */
+class TableDeletionTest {
+
+    private final Databases databases = new Databases();
+    private PikoDB first;
+    private PikoDB second;
+
+    @BeforeEach
+    void openBoth(TestInfo test) {
+        String prefix = RedisServers.uniquePrefix(test.getTestMethod().orElseThrow().getName());
+        first = databases.standalone(prefix, null);
+        second = databases.standalone(prefix, null);
+    }
+
+    @AfterEach
+    void closeBoth() {
+        databases.close();
+    }
+
+    @Test
+    void ofTwoConcurrentDeletionsExactlyOneReturnsTrueAndReportsIt() throws Exception {
+        AtomicInteger reported = new AtomicInteger();
+        first.subscribe(event -> count(event, reported));
+        second.subscribe(event -> count(event, reported));
+        ExecutorService pool = Executors.newFixedThreadPool(2);
+        try {
+            int rounds = 150;
+            int bothTrue = 0;
+            int noneTrue = 0;
+            for (int round = 0; round < rounds; round++) {
+                first.write("t", "k" + round, round);
+                CyclicBarrier start = new CyclicBarrier(2);
+                Future<Boolean> a = pool.submit(() -> {
+                    start.await();
+                    return first.deleteTable("t");
+                });
+                Future<Boolean> b = pool.submit(() -> {
+                    start.await();
+                    return second.deleteTable("t");
+                });
+                boolean ra = a.get(10, TimeUnit.SECONDS);
+                boolean rb = b.get(10, TimeUnit.SECONDS);
+                if (ra && rb) {
+                    bothTrue++;
+                }
+                if (!ra && !rb) {
+                    noneTrue++;
+                }
+                assertThat(second.get("t", "k" + round)).isNull();
+            }
+            assertThat(bothTrue).as("rounds where both deletions returned true").isZero();
+            assertThat(noneTrue).as("rounds where neither returned true").isZero();
+            assertThat(reported.get()).as("table-deleted events, one per round").isEqualTo(rounds);
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    @Test
+    void aWriteAfterAnotherInstanceDeletedTheTableIsKeptAndListed() {
+        first.write("t", "old", 1);
+        assertThat(first.get("t", "old")).isEqualTo(1);
+
+        assertThat(second.deleteTable("t")).isTrue();
+        assertThat(first.get("t", "old")).as("deleted for every reader once deleteTable returned").isNull();
+        assertThat(first.write("t", "new", 2)).isEqualTo(1);
+
+        assertThat(second.listTables()).containsExactly("t");
+        assertThat(second.get("t", "new")).isEqualTo(2);
+        assertThat(second.get("t", "old")).isNull();
+        assertThat(second.getTableSize("t")).isEqualTo(1);
+        assertThat(first.compareAndWrite("t", "old", 1, 3)).isFalse();
+    }
+
+    @Test
+    void aConditionalWriteOfAnInstanceThatMissedTheDeletionDoesNotResurrectTheTable() {
+        first.write("t", "k", 1);
+        assertThat(second.deleteTable("t")).isTrue();
+
+        assertThat(first.compareAndWrite("t", "k", 1, 2)).isFalse();
+
+        assertThat(second.listTables()).isEmpty();
+        assertThat(second.get("t", "k")).isNull();
+    }
+
+    @Test
+    void deletingALargeTableFreesItsRecordsInTheBackground() {
+        // Over 512 records per bucket: past hash-max-listpack-entries, a bucket is a hash table, which
+        // UNLINK hands to the server's background thread (a listpack is one allocation, freed at once).
+        int records = 10_000;
+        java.util.stream.IntStream.range(0, 4).parallel().forEach(t -> {
+            for (int i = t; i < records; i += 4) {
+                first.write("big", "k" + i, i);
+            }
+        });
+        long freedBefore = lazyFreed();
+
+        assertThat(second.deleteTable("big")).isTrue();
+
+        // The server's background thread counts what it freed once it is done.
+        RedisCluster.await("every bucket freed in the background (UNLINK)",
+                () -> lazyFreed() - freedBefore >= KeySpace.BUCKETS);
+        assertThat(first.listTables()).isEmpty();
+        assertThat(first.get("big")).isEmpty();
+        // A write from the instance that deleted it lists the table again, empty but for that record.
+        assertThat(second.write("big", "k1", 1)).isEqualTo(1);
+        assertThat(first.getTableSize("big")).isEqualTo(1);
+    }
+
+    /**
+     * The figure of a large deletion: the server's longest command (SLOWLOG, every command logged)
+     * while deleteTable removes a table of {@code -Dpikodb.redis.figures.records} records (default
+     * 1,000,000). Runs with {@code -Dpikodb.redis.figures=true}, printing the figure.
+     */
+    @Test
+    void longestServerCommandWhileDeletingALargeTable() {
+        if (!Boolean.getBoolean("pikodb.redis.figures")) {
+            return;
+        }
+        int records = Integer.getInteger("pikodb.redis.figures.records", 1_000_000);
+        long fillStarted = System.nanoTime();
+        java.util.stream.IntStream.range(0, 8).parallel().forEach(t -> {
+            for (int i = t; i < records; i += 8) {
+                first.write("huge", "key-" + i, Map.of("user", "u" + i, "n", i));
+            }
+        });
+        long fillMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - fillStarted);
+        try (Resp admin = RedisServers.shared().admin()) {
+            admin.call("CONFIG", "SET", "slowlog-log-slower-than", "0");
+            admin.call("CONFIG", "SET", "slowlog-max-len", "100000");
+            admin.call("SLOWLOG", "RESET");
+            long started = System.nanoTime();
+            assertThat(second.deleteTable("huge")).isTrue();
+            long deleteMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
+            List<?> entries = (List<?>) admin.call("SLOWLOG", "GET", "100000");
+            long longest = 0;
+            String command = "";
+            for (Object entry : entries) {
+                List<?> fields = (List<?>) entry;
+                long micros = (Long) fields.get(2);
+                if (micros > longest) {
+                    longest = micros;
+                    command = String.valueOf(fields.get(3));
+                }
+            }
+            admin.call("CONFIG", "SET", "slowlog-log-slower-than", "10000");
+            System.out.println("FIGURE deleteTable of " + records + " records (written in " + fillMillis
+                    + " ms): returned in " + deleteMillis + " ms; " + entries.size()
+                    + " commands ran meanwhile, the longest " + longest + " us: "
+                    + (command.length() > 120 ? command.substring(0, 120) : command));
+        }
+        assertThat(first.get("huge")).isEmpty();
+    }
+
+    private static long lazyFreed() {
+        try (Resp admin = RedisServers.shared().admin()) {
+            Matcher matcher = Pattern.compile("lazyfreed_objects:(\\d+)").matcher(admin.text("INFO", "memory"));
+            assertThat(matcher.find()).as("INFO memory reports lazyfreed_objects").isTrue();
+            return Long.parseLong(matcher.group(1));
+        }
+    }
+
+    private static void count(ChangeEvent event, AtomicInteger reported) {
+        if (event.kind() == ChangeEvent.Kind.TABLE_DELETED) {
+            reported.incrementAndGet();
+        }
+    }
+}

@@ -1,0 +1,4 @@
+/**
+ * Auto-configuration of HTTP sessions stored in PikoDB.
+ */
+package dev.pikodb.autoconfigure.session;

@@ -1,0 +1,165 @@
+package dev.pikodb.spring.session;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
+import org.springframework.session.FlushMode;
+import org.springframework.session.MapSession;
+import org.springframework.session.SaveMode;
+import org.springframework.session.Session;
+
+/**
+ * A session as {@link PikoDBSessionRepository} hands it out: its state, and what changed since it
+ * was loaded or last saved, so that a save writes only the changes and merges them into what other
+ * requests of the same session saved meanwhile.
+ *
+ * <p>Not thread-safe, like the sessions of Spring Session's other stores: one request uses it at a
+ * time.
+ */
+public final class PikoDBSession implements Session {
+
+    private final PikoDBSessionRepository repository;
+    private final MapSession state;
+    /** Changed attributes since the last save: name to new value, or {@code null} when removed. */
+    private final Map<String, Object> changedAttributes = new HashMap<>();
+    private boolean isNew;
+    private boolean timesChanged;
+    /** The id under which the session is stored; differs from the id after {@link #changeSessionId()}. */
+    private String storedId;
+
+    PikoDBSession(PikoDBSessionRepository repository, MapSession state, boolean isNew) {
+        this.repository = repository;
+        this.state = state;
+        this.isNew = isNew;
+        this.storedId = state.getId();
+        if (isNew && repository.saveMode() == SaveMode.ALWAYS) {
+            state.getAttributeNames().forEach(name -> changedAttributes.put(name, state.getAttribute(name)));
+        }
+    }
+
+    @Override
+    public String getId() {
+        return state.getId();
+    }
+
+    @Override
+    public String changeSessionId() {
+        String id = state.changeSessionId();
+        flushIfImmediate();
+        return id;
+    }
+
+    @Override
+    public <T> T getAttribute(String attributeName) {
+        T value = state.getAttribute(attributeName);
+        if (value != null && repository.saveMode() == SaveMode.ON_GET_ATTRIBUTE) {
+            changedAttributes.put(attributeName, value);
+        }
+        return value;
+    }
+
+    @Override
+    public Set<String> getAttributeNames() {
+        return state.getAttributeNames();
+    }
+
+    @Override
+    public void setAttribute(String attributeName, Object attributeValue) {
+        state.setAttribute(attributeName, attributeValue);
+        changedAttributes.put(attributeName, attributeValue);
+        flushIfImmediate();
+    }
+
+    @Override
+    public void removeAttribute(String attributeName) {
+        state.removeAttribute(attributeName);
+        changedAttributes.put(attributeName, null);
+        flushIfImmediate();
+    }
+
+    @Override
+    public Instant getCreationTime() {
+        return state.getCreationTime();
+    }
+
+    @Override
+    public void setLastAccessedTime(Instant lastAccessedTime) {
+        state.setLastAccessedTime(lastAccessedTime);
+        timesChanged = true;
+        flushIfImmediate();
+    }
+
+    @Override
+    public Instant getLastAccessedTime() {
+        return state.getLastAccessedTime();
+    }
+
+    @Override
+    public void setMaxInactiveInterval(Duration interval) {
+        state.setMaxInactiveInterval(interval);
+        timesChanged = true;
+        flushIfImmediate();
+    }
+
+    @Override
+    public Duration getMaxInactiveInterval() {
+        return state.getMaxInactiveInterval();
+    }
+
+    /**
+     * Whether the session is expired by the store's clock: a session with a negative maximum inactive
+     * interval never expires.
+     *
+     * @return true when it has been inactive for longer than its maximum inactive interval
+     */
+    @Override
+    public boolean isExpired() {
+        Duration max = state.getMaxInactiveInterval();
+        return !max.isNegative() && repository.now().isAfter(state.getLastAccessedTime().plus(max));
+    }
+
+    private void flushIfImmediate() {
+        if (repository.flushMode() == FlushMode.IMMEDIATE) {
+            repository.save(this);
+        }
+    }
+
+    // The repository's view.
+
+    MapSession state() {
+        return state;
+    }
+
+    boolean isNew() {
+        return isNew;
+    }
+
+    String storedId() {
+        return storedId;
+    }
+
+    boolean hasChanges() {
+        return isNew || timesChanged || !changedAttributes.isEmpty() || !storedId.equals(state.getId());
+    }
+
+    /** The attribute changes to apply at the next save, in a copy. */
+    Map<String, Object> attributeChanges() {
+        if (repository.saveMode() == SaveMode.ALWAYS) {
+            Map<String, Object> all = new LinkedHashMap<>(changedAttributes);
+            state.getAttributeNames().forEach(name -> all.put(name, state.getAttribute(name)));
+            return all;
+        }
+        return new LinkedHashMap<>(changedAttributes);
+    }
+
+    /** Called once a save stored every change. */
+    void saved() {
+        isNew = false;
+        timesChanged = false;
+        changedAttributes.clear();
+        storedId = state.getId();
+    }
+}
