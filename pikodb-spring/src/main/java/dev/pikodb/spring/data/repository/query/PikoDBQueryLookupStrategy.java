@@ -11,6 +11,7 @@ import org.springframework.data.mapping.context.MappingContext;
 import org.springframework.data.projection.ProjectionFactory;
 import org.springframework.data.repository.core.NamedQueries;
 import org.springframework.data.repository.core.RepositoryMetadata;
+import org.springframework.data.repository.query.DefaultParameters;
 import org.springframework.data.repository.query.QueryLookupStrategy;
 import org.springframework.data.repository.query.QueryMethod;
 import org.springframework.data.repository.query.RepositoryQuery;
@@ -80,7 +81,7 @@ public final class PikoDBQueryLookupStrategy implements QueryLookupStrategy {
     @Override
     public RepositoryQuery resolveQuery(Method method, RepositoryMetadata metadata, ProjectionFactory factory,
             NamedQueries namedQueries) {
-        QueryMethod queryMethod = new QueryMethod(method, metadata, factory);
+        QueryMethod queryMethod = new QueryMethod(method, metadata, factory, DefaultParameters::new);
         Class<?> domainType = metadata.getDomainType();
         KeyValuePersistentEntity<?, ?> entity = mappingContext.getRequiredPersistentEntity(domainType);
         IndexedTables.IndexedTable table = tables.ensure(domainType);
