@@ -108,7 +108,8 @@ final class Catalog {
     boolean unlist(String table, String operation) {
         generations.remove(table);
         List<Object> reply = commands.change(keys.catalogKey(), operation, master -> commands.command(
-                () -> Scripts.run(master, Scripts.UNLIST, ScriptOutputType.MULTI, catalogKeys(), now.get(),
+                () -> Scripts.run(master, Scripts.UNLIST, ScriptOutputType.MULTI,
+                        new byte[][] {keys.catalogKey(), keys.indexesKey(table)}, now.get(),
                         utf8(table))));
         long generation = (Long) reply.get(1);
         if (generation > 0) {

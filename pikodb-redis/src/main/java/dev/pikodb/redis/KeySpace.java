@@ -30,14 +30,26 @@ import java.util.concurrent.ConcurrentMap;
  * <li>{@code <tag>:r} – a hash: field = record key, value = the record; the field {@code ""} (never
  *     a record key: keys are non-empty) holds the bucket's generation;</li>
  * <li>{@code <tag>:x} – a sorted set of the bucket's expiring keys scored by expiration, plus the
- *     member {@code ""} scored {@code +inf} (never due).</li>
+ *     member {@code ""} scored {@code +inf} (never due);</li>
+ * <li>{@code <tag>:i} – a sorted set (all scores 0) of the bucket's index entries, in byte order
+ *     ({@code ZRANGEBYLEX}): for every record of the bucket its key-index member and one member per
+ *     value per secondary index (see {@link IndexCodec}), plus the sentinel member {@code ""};</li>
+ * <li>{@code <tag>:e} – a hash: field = record key, value = the record's secondary index members
+ *     (a MessagePack array), so the script that overwrites, deletes or expires the record removes
+ *     exactly them; the field {@code ""} holds the definitions epoch the bucket has seen (a write
+ *     computed under an older set of index definitions is refused and redone).</li>
  * </ul>
- * Both keys are created together, by the first write into the bucket, and are never removed
+ * The keys are created together, by the first write into the bucket, and are never removed
  * separately: a bucket's keys all exist or none does, so while its slot migrates a script naming them
  * meets a half-moved bucket only between two {@code MIGRATE} batches ({@code TRYAGAIN}, retried), never
- * for the whole migration. Keys added to buckets later (index entries beside their records) must
- * keep that rule (created with the bucket, holding a sentinel) and use suffixes other than
- * {@code r} and {@code x} and the database keys' names.
+ * for the whole migration (an index created on a table with empty buckets creates their {@code e}
+ * hash alone, to hold the epoch).
+ *
+ * <p><b>Index definitions</b> of table {@code T}: {@code {<prefix>}:indexes:<escaped T>}, a hash
+ * under the catalog's tag: field = index name, value = {@code "<id> <state> <path>"} (state
+ * {@code b} while the existing records are being indexed, {@code r} when ready); the field
+ * {@code ""} holds the definitions epoch. Index ids and epochs come from the catalog's counter, so
+ * they are never reused; deleting the table removes the hash in the script that unlists it.
  *
  * <p><b>Generations.</b> A table's name is bound in the catalog to a generation, a number from the
  * counter, when its first write lists it. Each bucket's {@code ""} field says which generation its
@@ -105,6 +117,11 @@ final class KeySpace {
         return dictionaries;
     }
 
+    /** The hash of a table's index definitions (under the catalog's tag, see the class comment). */
+    byte[] indexesKey(String table) {
+        return bytes("{" + prefix + "}:indexes:" + escape(table));
+    }
+
     /** The lease of the shared cleanup. */
     byte[] cleanupLeaseKey() {
         return cleanupLease;
@@ -125,12 +142,12 @@ final class KeySpace {
     }
 
     /**
-     * The keys of one bucket of a table, in the order the scripts take them: the records hash, then
-     * the sorted set of expirations.
+     * The keys of one bucket of a table, in the order the scripts take them: the records hash, the
+     * sorted set of expirations, the sorted set of index entries, the hash of each record's entries.
      *
      * @param table a valid table name
      * @param bucket the bucket
-     * @return the two keys
+     * @return the four keys
      */
     byte[][] bucket(String table, int bucket) {
         return buckets(table)[bucket];
@@ -169,7 +186,7 @@ final class KeySpace {
     }
 
     private static byte[][] keysOf(String tag) {
-        return new byte[][] {bytes(tag + ":r"), bytes(tag + ":x")};
+        return new byte[][] {bytes(tag + ":r"), bytes(tag + ":x"), bytes(tag + ":i"), bytes(tag + ":e")};
     }
 
     /**

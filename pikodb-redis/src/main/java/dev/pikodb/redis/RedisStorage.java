@@ -61,6 +61,12 @@ import org.slf4j.LoggerFactory;
  * instances binding one name with different mappings at once, exactly one wins, the others get
  * {@link IllegalArgumentException}. Kept dictionaries are never removed.
  *
+ * <p><b>Indexes and queries.</b> A record's secondary index entries live in its bucket, in a sorted
+ * set ordered as queries order them, and are replaced by the same script that writes, deletes or
+ * expires the record; the definitions are kept with the data, so every instance maintains them (see
+ * {@link IndexDefinitions}). A query fans out over the buckets and merges their ordered answers,
+ * checking every candidate against its live record (see {@link RedisQueries}).
+ *
  * <p><b>Time.</b> By default timestamps and expiry come from the {@code TIME} of the table's master
  * (every instance agrees); when the application configured a clock, from that clock.
  *
@@ -101,6 +107,8 @@ public final class RedisStorage implements StorageEngine {
     private final ReentrantReadWriteLock lifecycle = new ReentrantReadWriteLock();
     private final TableStore tables;
     private final DictionaryStore dictionaries;
+    /** Dictionaries by name, for reading indexed values of deflated records (a kept mapping never changes). */
+    private final Map<String, Dictionary> knownDictionaries = new java.util.concurrent.ConcurrentHashMap<>();
     private volatile Connection connection;
     private volatile EngineContext context;
     private volatile ServerTime serverTime = new ServerTime(System::currentTimeMillis);
@@ -109,7 +117,8 @@ public final class RedisStorage implements StorageEngine {
         this.settings = settings;
         this.description = settings.describe();
         KeySpace keys = new KeySpace(settings.keyPrefix());
-        this.tables = new TableStore(keys, settings, description, this::connection, this::now, stats, this::changes);
+        this.tables = new TableStore(keys, settings, description, this::connection, this::now, stats, this::changes,
+                this::dictionary);
         this.dictionaries = new DictionaryStore(keys, () -> connection().commands(), tables, description);
     }
 
@@ -334,6 +343,55 @@ public final class RedisStorage implements StorageEngine {
             }
         }
         return "unknown";
+    }
+
+    /**
+     * Creates an index: defines it, then indexes the stored records bucket by bucket in
+     * {@code HSCAN} slices; see {@link IndexDefinitions}.
+     */
+    @Override
+    public void createIndex(String table, String indexName, String path) {
+        String operation = "creation of index '" + indexName + "' of table '" + table + "'";
+        guarded(operation, true, () -> {
+            tables.indexes().create(table, indexName, path, operation);
+            return null;
+        });
+    }
+
+    @Override
+    public boolean dropIndex(String table, String indexName) {
+        String operation = "drop of index '" + indexName + "' of table '" + table + "'";
+        return guarded(operation, true, () -> tables.indexes().drop(table, indexName, operation));
+    }
+
+    @Override
+    public Map<String, String> indexes(String table) {
+        return guarded("listing of the indexes of table '" + table + "'", false,
+                () -> tables.indexes().ready(table));
+    }
+
+    /** Answers a query from the index entries of every bucket; see {@link RedisQueries}. */
+    @Override
+    public dev.pikodb.spi.QueryPage query(String table, dev.pikodb.spi.QueryPlan plan) {
+        return guarded("query of table '" + table + "'", false, () -> tables.queries().query(table, plan));
+    }
+
+    @Override
+    public long count(String table, dev.pikodb.spi.QueryCondition condition) {
+        return guarded("count of table '" + table + "'", false, () -> tables.queries().count(table, condition));
+    }
+
+    private Dictionary dictionary(String name) {
+        Dictionary known = knownDictionaries.get(name);
+        if (known == null) {
+            knownDictionaries.putAll(dictionaries.all());
+            known = knownDictionaries.get(name);
+            if (known == null) {
+                throw new PikoDBException("Dictionary '" + name + "' is not kept in " + description
+                        + "; a record that uses it cannot be indexed");
+            }
+        }
+        return known;
     }
 
     @Override

@@ -17,7 +17,11 @@ import java.util.HexFormat;
  * means nothing ran, so the fallback never applies a write twice.
  *
  * <p>The record scripts take one bucket's keys ({@code KEYS[1]} the records hash, {@code KEYS[2]}
- * the sorted set of expirations; see {@link KeySpace} for the layout), the catalog scripts the
+ * the sorted set of expirations, {@code KEYS[3]} the sorted set of index entries, {@code KEYS[4]} the
+ * hash of each record's entries; see {@link KeySpace} for the layout). A record's index entries are
+ * computed by the caller (exactly, from the value's JSON, see {@link IndexDefinitions}) and handed to
+ * the script that writes the record; every script that removes a record (delete, read or cleanup of
+ * an expired one, overwrite) removes the entries listed for it in the same step, the catalog scripts the
  * catalog hash alone; every script takes, as {@code ARGV[1]}, the current time in epoch milliseconds,
  * or an empty string for "the server's {@code TIME}". Records are parsed only in their header
  * ({@code {"v":..,"t":..,"x":..}}, see {@link RecordFormat}); the value's JSON is never decoded.
@@ -47,6 +51,24 @@ final class Scripts {
               return now > x
             end
             local function fmt(n) return string.format('%.0f', n) end
+            local function zadd_all(members)
+              for i = 1, #members, 500 do
+                local args = {}
+                for j = i, math.min(i + 499, #members) do args[#args + 1] = 0; args[#args + 1] = members[j] end
+                redis.call('ZADD', KEYS[3], unpack(args))
+              end
+            end
+            local function unindex(key)
+              redis.call('ZREM', KEYS[3], '00000000:' .. key)
+              local listed = redis.call('HGET', KEYS[4], key)
+              if listed then
+                local members = cmsgpack.unpack(listed)
+                for i = 1, #members, 500 do
+                  redis.call('ZREM', KEYS[3], unpack(members, i, math.min(i + 499, #members)))
+                end
+                redis.call('HDEL', KEYS[4], key)
+              end
+            end
             """;
 
     /**
@@ -61,6 +83,7 @@ final class Scripts {
               if not g then
                 redis.call('HSET', KEYS[1], '', fmt(gen))
                 redis.call('ZADD', KEYS[2], 'inf', '')
+                redis.call('ZADD', KEYS[3], 0, '')
                 return true
               end
               g = tonumber(g)
@@ -72,14 +95,18 @@ final class Scripts {
 
     /**
      * ARGV: now, key, json, expiration or '', dictionary fragment or '', expected version (-1: none),
-     * generation. Returns {new version (0: the expected version did not match, or the generation is
-     * stale), 1 when the generation is stale, 1 when an expired record was replaced, that record's
-     * version}.
+     * generation, definitions epoch, then the record's secondary index members. Returns {new version
+     * (0: the expected version did not match, or the generation or epoch is stale), 1 when the
+     * generation is stale (2 when the definitions epoch is), 1 when an expired record was replaced,
+     * that record's version}. The old record's index entries are replaced by the new ones.
      */
     static final Script WRITE = script("write", OPEN + """
             local now = now_ms()
             local key = ARGV[2]
             if not open_bucket(tonumber(ARGV[7])) then return {0, 1, 0, 0} end
+            local epoch = redis.call('HGET', KEYS[4], '')
+            if epoch and tonumber(epoch) > tonumber(ARGV[8]) then return {0, 2, 0, 0} end
+            if not epoch or tonumber(epoch) < tonumber(ARGV[8]) then redis.call('HSET', KEYS[4], '', ARGV[8]) end
             local current, removed, replaced = 0, 0, 0
             local old = redis.call('HGET', KEYS[1], key)
             if old then
@@ -99,6 +126,14 @@ final class Scripts {
             elseif old then
               redis.call('ZREM', KEYS[2], key)
             end
+            if old then unindex(key) end
+            local members = {'00000000:' .. key}
+            for i = 9, #ARGV do members[#members + 1] = ARGV[i] end
+            zadd_all(members)
+            if #ARGV >= 9 then
+              table.remove(members, 1)
+              redis.call('HSET', KEYS[4], key, cmsgpack.pack(members))
+            end
             return {version, 0, removed, replaced}
             """);
 
@@ -112,6 +147,7 @@ final class Scripts {
             if expired(rec, nil) then
               redis.call('HDEL', KEYS[1], ARGV[2])
               redis.call('ZREM', KEYS[2], ARGV[2])
+              unindex(ARGV[2])
               return {1, tonumber(string.match(rec, '^{"v":(%d+)'))}
             end
             return {rec}
@@ -126,6 +162,7 @@ final class Scripts {
             if not rec then return {0, 0} end
             redis.call('HDEL', KEYS[1], ARGV[2])
             redis.call('ZREM', KEYS[2], ARGV[2])
+            unindex(ARGV[2])
             local v = tonumber(string.match(rec, '^{"v":(%d+)'))
             if expired(rec, nil) then return {2, v} end
             return {1, v}
@@ -149,6 +186,7 @@ final class Scripts {
               elseif expired(rec, now) then
                 redis.call('HDEL', KEYS[1], key)
                 redis.call('ZREM', KEYS[2], key)
+                unindex(key)
                 removed = removed + 1
                 gone[#gone + 1] = key
                 gone[#gone + 1] = tonumber(string.match(rec, '^{"v":(%d+)'))
@@ -177,9 +215,11 @@ final class Scripts {
             local dropped = tonumber(ARGV[2])
             local g = redis.call('HGET', KEYS[1], '')
             if g and tonumber(g) > dropped then return 0 end
-            redis.call('UNLINK', KEYS[1], KEYS[2])
+            redis.call('UNLINK', KEYS[1], KEYS[2], KEYS[3], KEYS[4])
             redis.call('HSET', KEYS[1], '', fmt(dropped + 1))
             redis.call('ZADD', KEYS[2], 'inf', '')
+            redis.call('ZADD', KEYS[3], 0, '')
+            redis.call('HSET', KEYS[4], '', '0')
             return 1
             """);
 
@@ -199,11 +239,13 @@ final class Scripts {
             """);
 
     /**
-     * On the catalog (KEYS[1]); ARGV: now, table. Unlists a table and notes its generation as being
-     * dropped, in one step: returns {1, generation} for the one call that did it, {0, generation} when a
-     * deletion is already emptying its buckets, {0, 0} when the table is not listed.
+     * On the catalog (KEYS[1]) and the table's index definitions (KEYS[2]); ARGV: now, table. Unlists a
+     * table and notes its generation as being dropped, in one step, and removes its index definitions:
+     * returns {1, generation} for the one call that did it, {0, generation} when a deletion is already
+     * emptying its buckets, {0, 0} when the table is not listed.
      */
     static final Script UNLIST = script("unlist", """
+            redis.call('DEL', KEYS[2])
             local g = redis.call('HGET', KEYS[1], ARGV[2])
             if not g then
               local d = redis.call('HGET', KEYS[1], '\0' .. ARGV[2])
@@ -224,22 +266,172 @@ final class Scripts {
             """);
 
     /**
-     * On one bucket; ARGV: now (unused), generation, then for each record: key, the whole stored
-     * record ({@link RecordFormat}), expiration or ''. Stores each record as given, with its version and
-     * timestamp, replacing what the key held (copying a database in). Returns 1 when the generation is
-     * stale (nothing stored: the table was deleted since the caller read the catalog), else 0.
+     * ARGV: now, min, max, count, '1' for descending. Reads up to {@code count} index members of the
+     * bucket in a lex range ({@code ZRANGEBYLEX}, or {@code ZREVRANGEBYLEX max min}) and, for each, the
+     * record its key names when that record is live: returns {member, record or '', ...}. An expired
+     * record met on the way is removed with its entries, and given as {@code 'x' .. version}.
+     */
+    static final Script ENTRIES = script("entries", """
+            local now = now_ms()
+            local members
+            if ARGV[5] == '1' then
+              members = redis.call('ZREVRANGEBYLEX', KEYS[3], ARGV[3], ARGV[2], 'LIMIT', 0, tonumber(ARGV[4]))
+            else
+              members = redis.call('ZRANGEBYLEX', KEYS[3], ARGV[2], ARGV[3], 'LIMIT', 0, tonumber(ARGV[4]))
+            end
+            local reply = {}
+            for _, m in ipairs(members) do
+              local key
+              if string.sub(m, 1, 9) == '00000000:' then
+                key = string.sub(m, 10)
+              else
+                local kind = string.byte(m, 10)
+                local e
+                if kind == 1 then e = 12
+                elseif kind == 4 then e = 11
+                elseif kind == 3 then e = string.find(m, '\0', 11, true) + 1
+                else
+                  local sign = string.byte(m, 11)
+                  if sign == 2 then e = 12
+                  elseif sign == 3 then e = string.find(m, '\0', 20, true) + 1
+                  else e = string.find(m, '\\255', 20, true) + 1 end
+                end
+                key = string.sub(m, e)
+              end
+              local rec = redis.call('HGET', KEYS[1], key)
+              if not rec then
+                rec = ''
+              elseif expired(rec, now) then
+                redis.call('HDEL', KEYS[1], key)
+                redis.call('ZREM', KEYS[2], key)
+                unindex(key)
+                rec = 'x' .. string.match(rec, '^{"v":(%d+)')
+              end
+              reply[#reply + 1] = m
+              reply[#reply + 1] = rec
+            end
+            return reply
+            """);
+
+    /**
+     * ARGV: now, then per record: key, the record's stored bytes before its value, n, n members.
+     * Adds the members to each record's entries when the record still is the one they were computed
+     * from (same header: version, time, expiration, dictionary). Returns how many records it indexed.
+     */
+    static final Script ADD_ENTRIES = script("add_entries", """
+            local i = 2
+            local added = 0
+            while i <= #ARGV do
+              local key, header, n = ARGV[i], ARGV[i + 1], tonumber(ARGV[i + 2])
+              local rec = redis.call('HGET', KEYS[1], key)
+              if rec and string.sub(rec, 1, #header) == header then
+                local listed = redis.call('HGET', KEYS[4], key)
+                local members, seen, fresh = {}, {}, {}
+                if listed then
+                  for _, m in ipairs(cmsgpack.unpack(listed)) do members[#members + 1] = m; seen[m] = true end
+                end
+                for j = i + 3, i + 2 + n do
+                  if not seen[ARGV[j]] then
+                    seen[ARGV[j]] = true
+                    members[#members + 1] = ARGV[j]
+                    fresh[#fresh + 1] = ARGV[j]
+                  end
+                end
+                zadd_all(fresh)
+                redis.call('HSET', KEYS[4], key, cmsgpack.pack(members))
+                added = added + 1
+              end
+              i = i + 3 + n
+            end
+            return added
+            """);
+
+    /**
+     * ARGV: now, epoch. Raises the bucket's definitions epoch: from then on it refuses writes computed
+     * under older index definitions.
+     */
+    static final Script EPOCH = script("epoch", """
+            local e = redis.call('HGET', KEYS[4], '')
+            if not e or tonumber(e) < tonumber(ARGV[2]) then redis.call('HSET', KEYS[4], '', ARGV[2]) end
+            return 0
+            """);
+
+    /** ARGV: now, min, max, count. Removes up to {@code count} index members in a lex range; returns how many. */
+    static final Script REMOVE_ENTRIES = script("remove_entries", """
+            local members = redis.call('ZRANGEBYLEX', KEYS[3], ARGV[2], ARGV[3], 'LIMIT', 0, tonumber(ARGV[4]))
+            if #members > 0 then redis.call('ZREM', KEYS[3], unpack(members)) end
+            return #members
+            """);
+
+    /**
+     * On the catalog (KEYS[1]) and a table's index definitions (KEYS[2]); ARGV: now, name, path.
+     * Defines an index, being built, with a new id that is also the new definitions epoch: returns
+     * {1, definition, epoch}; or {0, the existing definition, the current epoch} when the name is taken.
+     */
+    static final Script DEFINE = script("define", """
+            local cur = redis.call('HGET', KEYS[2], ARGV[2])
+            if cur then return {0, cur, tonumber(redis.call('HGET', KEYS[2], '') or '0')} end
+            local id = redis.call('HINCRBY', KEYS[1], '', 1)
+            local def = fmt(id) .. ' b ' .. ARGV[3]
+            redis.call('HSET', KEYS[2], ARGV[2], def, '', fmt(id))
+            return {1, def, id}
+            """);
+
+    /** On a table's index definitions (KEYS[1]); ARGV: now, name, definition. Marks a built index ready. */
+    static final Script READY = script("ready", """
+            if redis.call('HGET', KEYS[1], ARGV[2]) == ARGV[3] then
+              local id, path = string.match(ARGV[3], '^(%d+) b (.*)$')
+              redis.call('HSET', KEYS[1], ARGV[2], id .. ' r ' .. path)
+              return 1
+            end
+            return 0
+            """);
+
+    /**
+     * On one bucket; ARGV: now (unused), generation, definitions epoch, then for each record: key, the
+     * whole stored record ({@link RecordFormat}), expiration or '', n, and its n secondary index
+     * members. Stores each record as given, with its version and timestamp, replacing what the key held
+     * and its index entries (copying a database in). Returns 1 when the generation is stale, 2 when the
+     * epoch is (nothing stored: the caller reads the catalog or the definitions again), else 0.
      */
     static final Script IMPORT = script("import", OPEN + """
             if not open_bucket(tonumber(ARGV[2])) then return 1 end
-            for i = 3, #ARGV, 3 do
-              redis.call('HSET', KEYS[1], ARGV[i], ARGV[i + 1])
+            local epoch = redis.call('HGET', KEYS[4], '')
+            if epoch and tonumber(epoch) > tonumber(ARGV[3]) then return 2 end
+            if not epoch or tonumber(epoch) < tonumber(ARGV[3]) then redis.call('HSET', KEYS[4], '', ARGV[3]) end
+            local i = 4
+            while i <= #ARGV do
+              local key, n = ARGV[i], tonumber(ARGV[i + 3])
+              redis.call('HSET', KEYS[1], key, ARGV[i + 1])
               if ARGV[i + 2] ~= '' then
-                redis.call('ZADD', KEYS[2], ARGV[i + 2], ARGV[i])
+                redis.call('ZADD', KEYS[2], ARGV[i + 2], key)
               else
-                redis.call('ZREM', KEYS[2], ARGV[i])
+                redis.call('ZREM', KEYS[2], key)
               end
+              unindex(key)
+              local members = {'00000000:' .. key}
+              for j = i + 4, i + 3 + n do members[#members + 1] = ARGV[j] end
+              zadd_all(members)
+              if n > 0 then
+                table.remove(members, 1)
+                redis.call('HSET', KEYS[4], key, cmsgpack.pack(members))
+              end
+              i = i + 4 + n
             end
             return 0
+            """);
+
+    /**
+     * On the catalog (KEYS[1]) and a table's index definitions (KEYS[2]); ARGV: now, name. Removes a
+     * definition and raises the epoch: returns {1, definition, epoch}, or {0} when there was none.
+     */
+    static final Script UNDEFINE = script("undefine", """
+            local cur = redis.call('HGET', KEYS[2], ARGV[2])
+            if not cur then return {0} end
+            local epoch = redis.call('HINCRBY', KEYS[1], '', 1)
+            redis.call('HDEL', KEYS[2], ARGV[2])
+            redis.call('HSET', KEYS[2], '', fmt(epoch))
+            return {1, cur, epoch}
             """);
 
     /** ARGV: now. Returns the time the scripts of this table use, in epoch milliseconds. */

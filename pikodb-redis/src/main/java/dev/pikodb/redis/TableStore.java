@@ -47,8 +47,12 @@ final class TableStore {
      */
     private final Object[] stripes = new Object[64];
 
+    private final IndexDefinitions indexes;
+    private final RedisQueries queries;
+
     TableStore(KeySpace keys, Settings settings, String where, Supplier<Connection> connection,
-            Supplier<byte[]> now, RedisStats stats, Supplier<ChangeSink> changes) {
+            Supplier<byte[]> now, RedisStats stats, Supplier<ChangeSink> changes,
+            Function<String, dev.pikodb.Dictionary> dictionaries) {
         this.changes = changes;
         for (int i = 0; i < stripes.length; i++) {
             stripes[i] = new Object();
@@ -60,6 +64,24 @@ final class TableStore {
         this.catalog = new Catalog(keys, commands, now);
         this.now = now;
         this.stats = stats;
+        this.indexes = new IndexDefinitions(keys, commands, now, dictionaries);
+        this.queries = new RedisQueries(keys, commands, now, indexes, (table, key, version) -> {
+            stats.expiredRemoved.increment();
+            ChangeSink sink = changes.get();
+            if (sink.active()) {
+                synchronized (stripe(table, key)) {
+                    sink.publish(ChangeEvent.expired(table, key, version));
+                }
+            }
+        });
+    }
+
+    IndexDefinitions indexes() {
+        return indexes;
+    }
+
+    RedisQueries queries() {
+        return queries;
     }
 
     long write(String table, String key, byte[] json, Long expiration, String dictionaryName, long expectedVersion,
@@ -86,9 +108,18 @@ final class TableStore {
             if (generation == null) {
                 return 0;
             }
-            byte[][] args = {now.get(), utf8(key), json, expiration == null ? EMPTY : utf8(expiration.toString()),
-                RecordFormat.dictionaryField(dictionaryName), utf8(Long.toString(expectedVersion)),
-                utf8(generation.toString())};
+            IndexDefinitions.Definitions definitions = indexes.forWrite(table);
+            byte[][] members = indexes.members(definitions, key, EngineRecord.of(json, 0, 0, null, dictionaryName));
+            byte[][] args = new byte[8 + members.length][];
+            args[0] = now.get();
+            args[1] = utf8(key);
+            args[2] = json;
+            args[3] = expiration == null ? EMPTY : utf8(expiration.toString());
+            args[4] = RecordFormat.dictionaryField(dictionaryName);
+            args[5] = utf8(Long.toString(expectedVersion));
+            args[6] = utf8(generation.toString());
+            args[7] = utf8(Long.toString(definitions.epoch()));
+            System.arraycopy(members, 0, args, 8, members.length);
             List<Object> result = commands.onMaster(bucket[0], master -> {
                 List<Object> applied = command(
                         () -> Scripts.run(master, Scripts.WRITE, ScriptOutputType.MULTI, bucket, args));
@@ -97,9 +128,11 @@ final class TableStore {
                 }
                 return applied;
             });
-            if ((Long) result.get(1) == 1) {
-                // The table was deleted since this instance last used it: ask the catalog again.
+            if ((Long) result.get(1) > 0) {
+                // The table was deleted since this instance last used it, or its index definitions changed:
+                // ask the catalog and the definitions again.
                 catalog.forget(table);
+                indexes.forget(table);
                 if (attempt == 5) {
                     throw new dev.pikodb.PikoDBException("The " + operation + " on " + where + " met a newer "
                             + "generation of table '" + table + "' five times in a row (the table is being deleted "
@@ -143,16 +176,21 @@ final class TableStore {
             List<dev.pikodb.spi.ImportedRecord> records = entry.getValue();
             for (int attempt = 1;; attempt++) {
                 long generation = catalog.generationForWrite(table, operation);
-                byte[][] args = new byte[2 + 3 * records.size()][];
-                args[0] = EMPTY;
-                args[1] = utf8(Long.toString(generation));
-                int i = 2;
+                IndexDefinitions.Definitions definitions = indexes.forWrite(table);
+                List<byte[]> argv = new ArrayList<>();
+                argv.add(EMPTY);
+                argv.add(utf8(Long.toString(generation)));
+                argv.add(utf8(Long.toString(definitions.epoch())));
                 for (dev.pikodb.spi.ImportedRecord each : records) {
                     EngineRecord record = each.record();
-                    args[i++] = utf8(each.key());
-                    args[i++] = RecordFormat.format(record);
-                    args[i++] = record.expiration() == null ? EMPTY : utf8(record.expiration().toString());
+                    byte[][] members = indexes.members(definitions, each.key(), record);
+                    argv.add(utf8(each.key()));
+                    argv.add(RecordFormat.format(record));
+                    argv.add(record.expiration() == null ? EMPTY : utf8(record.expiration().toString()));
+                    argv.add(utf8(Integer.toString(members.length)));
+                    argv.addAll(java.util.Arrays.asList(members));
                 }
+                byte[][] args = argv.toArray(new byte[0][]);
                 long stale = commands.onMaster(bucket[0], master -> {
                     long result = command(
                             () -> Scripts.<Long>run(master, Scripts.IMPORT, ScriptOutputType.INTEGER, bucket, args));
@@ -163,6 +201,7 @@ final class TableStore {
                     break;
                 }
                 catalog.forget(table);
+                indexes.forget(table);
                 if (attempt == 5) {
                     throw new dev.pikodb.PikoDBException("The " + operation + " on " + where + " met a newer "
                             + "generation of table '" + table + "' five times in a row (the table is being deleted "
@@ -344,6 +383,7 @@ final class TableStore {
      */
     boolean deleteTable(String table, String operation) {
         boolean deleted = catalog.unlist(table, operation);
+        indexes.forget(table);
         ChangeSink sink = changes.get();
         if (deleted && sink.active()) {
             sink.publish(ChangeEvent.tableDeleted(table));

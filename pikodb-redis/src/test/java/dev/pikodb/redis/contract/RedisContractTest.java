@@ -10,6 +10,8 @@ import dev.pikodb.tck.LifecycleContract;
 import dev.pikodb.tck.MissingVsNullContract;
 import dev.pikodb.tck.OptionsContract;
 import dev.pikodb.tck.PersistenceContract;
+import dev.pikodb.tck.QueriesContract;
+import dev.pikodb.tck.QueriesDifferentialContract;
 import dev.pikodb.tck.TablesContract;
 import dev.pikodb.tck.ValidationContract;
 import dev.pikodb.tck.ValuesContract;
@@ -122,6 +124,22 @@ class RedisContractTest {
         @Override
         protected EngineFixture newFixture() {
             return ContractServers.standalone("Versioning");
+        }
+    }
+
+    @Nested
+    class Queries extends QueriesContract {
+        @Override
+        protected EngineFixture newFixture() {
+            return ContractServers.standalone("Queries");
+        }
+    }
+
+    @Nested
+    class QueriesDifferential extends QueriesDifferentialContract {
+        @Override
+        protected EngineFixture newFixture() {
+            return ContractServers.standalone("QueriesDifferential");
         }
     }
 }

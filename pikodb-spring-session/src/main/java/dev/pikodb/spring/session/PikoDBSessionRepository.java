@@ -104,7 +104,7 @@ public final class PikoDBSessionRepository
     public PikoDBSessionRepository(PikoDB db, String table) {
         this.db = db;
         this.table = table;
-        this.clock = db.options().clock();
+        this.clock = db.clock();
         String unindexed = null;
         try {
             db.createIndex(table, PRINCIPAL_INDEX, SessionRecords.PRINCIPAL_PATH);

@@ -1,0 +1,280 @@
+package dev.pikodb.redis;
+
+import dev.pikodb.Dictionary;
+import dev.pikodb.spi.EngineRecord;
+import dev.pikodb.spi.IndexValue;
+import dev.pikodb.spi.IndexedValues;
+import io.lettuce.core.MapScanCursor;
+import io.lettuce.core.ScanArgs;
+import io.lettuce.core.ScanCursor;
+import io.lettuce.core.ScriptOutputType;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A table's secondary index definitions, kept with the data ({@code {<prefix>}:indexes:<table>}, see
+ * {@link KeySpace}), and the index entries of records, computed here in Java from the value's JSON
+ * with {@link IndexedValues} (exact decimals: 2<sup>53</sup> and 2<sup>53</sup>+1 stay apart, which Lua's
+ * doubles could not promise) and handed to the write script.
+ *
+ * <p><b>Epochs.</b> Every definition change takes a new number from the catalog's counter, the
+ * definitions epoch. A writer caches the definitions with their epoch and sends the epoch with each
+ * write; a bucket remembers the newest epoch it has seen and refuses a write computed under an older
+ * one (the writer reloads the definitions and writes again). Creating or dropping an index first
+ * raises every bucket of the table to the new epoch, so after that step no write in any instance
+ * misses a new index or adds entries to a dropped one.
+ *
+ * <p><b>Creating</b> an index: define it (state "building"), raise the buckets' epoch, then index the
+ * records already stored, bucket by bucket with {@code HSCAN} slices of {@value TableStore#SCAN_COUNT}
+ * (each slice's entries added by one script that skips records rewritten meanwhile, whose writes
+ * added their own entries), then mark it ready. Queries use ready indexes only. A call that finds the
+ * index still building (another instance, or a call that failed midway) builds it again: adding an
+ * entry twice changes nothing. <b>Dropping</b>: remove the definition, raise the epoch, then remove
+ * the index's members from each bucket in steps of {@value #STEP}.
+ */
+final class IndexDefinitions {
+
+    private static final Logger log = LoggerFactory.getLogger(IndexDefinitions.class);
+    static final int STEP = 1000;
+
+    /** One index: its id (the prefix of its members), path and state. */
+    record Index(String name, long id, String path, boolean ready, String stored) {
+        byte[] idBytes() {
+            return IndexCodec.id(id);
+        }
+    }
+
+    /** A table's definitions at one epoch. */
+    record Definitions(long epoch, List<Index> indexes) {
+        Index onPath(String path) {
+            for (Index index : indexes) {
+                if (index.ready && index.path.equals(path)) {
+                    return index;
+                }
+            }
+            return null;
+        }
+    }
+
+    private final KeySpace keys;
+    private final Commands commands;
+    private final Supplier<byte[]> now;
+    private final Function<String, Dictionary> dictionaries;
+    private final Map<String, Definitions> cached = new ConcurrentHashMap<>();
+
+    IndexDefinitions(KeySpace keys, Commands commands, Supplier<byte[]> now, Function<String, Dictionary> dictionaries) {
+        this.keys = keys;
+        this.commands = commands;
+        this.now = now;
+        this.dictionaries = dictionaries;
+    }
+
+    /** The definitions a write uses: cached, read once per table and epoch change. */
+    Definitions forWrite(String table) {
+        Definitions known = cached.get(table);
+        if (known != null) {
+            return known;
+        }
+        Definitions loaded = load(table);
+        if (cached.size() > 100_000) {
+            cached.clear();
+        }
+        cached.put(table, loaded);
+        return loaded;
+    }
+
+    /** Forgets the cached definitions of a table (a bucket refused their epoch, or the table changed). */
+    void forget(String table) {
+        cached.remove(table);
+    }
+
+    /** Reads the definitions from the server (one command). */
+    Definitions load(String table) {
+        Map<byte[], byte[]> stored = commands.command(() -> commands.sync().hgetall(keys.indexesKey(table)));
+        long epoch = 0;
+        List<Index> indexes = new ArrayList<>();
+        for (Map.Entry<byte[], byte[]> entry : stored.entrySet()) {
+            String value = utf8(entry.getValue());
+            if (entry.getKey().length == 0) {
+                epoch = Long.parseLong(value);
+            } else {
+                indexes.add(parse(utf8(entry.getKey()), value));
+            }
+        }
+        indexes.sort((a, b) -> a.name.compareTo(b.name));
+        return new Definitions(epoch, List.copyOf(indexes));
+    }
+
+    private static Index parse(String name, String stored) {
+        int first = stored.indexOf(' ');
+        long id = Long.parseLong(stored.substring(0, first));
+        boolean ready = stored.charAt(first + 1) == 'r';
+        return new Index(name, id, stored.substring(first + 3), ready, stored);
+    }
+
+    /** The ready indexes, name to path. */
+    Map<String, String> ready(String table) {
+        Map<String, String> ready = new TreeMap<>();
+        for (Index index : load(table).indexes) {
+            if (index.ready) {
+                ready.put(index.name, index.path);
+            }
+        }
+        return ready;
+    }
+
+    /**
+     * The secondary index members of a record under the given definitions: for every index (building
+     * ones too), one member per value at its path, or its "absent" member when there is none.
+     */
+    byte[][] members(Definitions definitions, String key, EngineRecord record) {
+        if (definitions.indexes.isEmpty()) {
+            return new byte[0][];
+        }
+        List<byte[]> members = new ArrayList<>();
+        for (Index index : definitions.indexes) {
+            addMembers(index, key, record, members);
+        }
+        return members.toArray(new byte[0][]);
+    }
+
+    private void addMembers(Index index, String key, EngineRecord record, List<byte[]> into) {
+        Set<IndexValue> values = valuesAt(record, index.path);
+        byte[] id = index.idBytes();
+        if (values.isEmpty()) {
+            into.add(IndexCodec.member(id, new byte[] {IndexCodec.ABSENT}, key));
+            return;
+        }
+        for (IndexValue value : values) {
+            into.add(IndexCodec.member(id, IndexCodec.value(value), key));
+        }
+    }
+
+    /** A record's values at a path, with its dictionary looked up (dictionaries are invisible). */
+    Set<IndexValue> valuesAt(EngineRecord record, String path) {
+        String dictionaryName = record.dictionaryName();
+        Dictionary dictionary = dictionaryName == null ? null : dictionaries.apply(dictionaryName);
+        return IndexedValues.at(record, path, dictionary);
+    }
+
+    /** Creates an index and indexes the stored records (see the class comment). */
+    void create(String table, String name, String path, String operation) {
+        byte[] definitionsKey = keys.indexesKey(table);
+        List<Object> reply = commands.change(keys.catalogKey(), operation, master -> commands.command(
+                () -> Scripts.run(master, Scripts.DEFINE, ScriptOutputType.MULTI,
+                        new byte[][] {keys.catalogKey(), definitionsKey}, now.get(), bytes(name), bytes(path))));
+        Index index = parse(name, utf8((byte[]) reply.get(1)));
+        long epoch = (Long) reply.get(2);
+        if (!index.path.equals(path)) {
+            throw new IllegalArgumentException("Table '" + table + "' already has an index named '" + name
+                    + "' on \"" + index.path + "\", not on \"" + path + "\"; drop it with dropIndex(\"" + table
+                    + "\", \"" + name + "\") first, or choose another name");
+        }
+        forget(table);
+        if (index.ready) {
+            return;
+        }
+        raiseEpoch(table, epoch);
+        long indexed = build(table, index);
+        commands.change(definitionsKey, operation, master -> commands.command(() -> Scripts.<Long>run(master,
+                Scripts.READY, ScriptOutputType.INTEGER, new byte[][] {definitionsKey}, now.get(), bytes(name),
+                bytes(index.stored))));
+        log.debug("Index '{}' of table '{}' on {} built over {} records", name, table, path, indexed);
+    }
+
+    /** Drops an index: definition first, then its members, bucket by bucket in steps. */
+    boolean drop(String table, String name, String operation) {
+        byte[] definitionsKey = keys.indexesKey(table);
+        List<Object> reply = commands.change(keys.catalogKey(), operation, master -> commands.command(
+                () -> Scripts.run(master, Scripts.UNDEFINE, ScriptOutputType.MULTI,
+                        new byte[][] {keys.catalogKey(), definitionsKey}, now.get(), bytes(name))));
+        forget(table);
+        if ((Long) reply.get(0) == 0) {
+            return false;
+        }
+        Index index = parse(name, utf8((byte[]) reply.get(1)));
+        raiseEpoch(table, (Long) reply.get(2));
+        byte[] id = index.idBytes();
+        byte[] min = IndexCodec.bound(true, id);
+        byte[] max = IndexCodec.bound(false, id, IndexCodec.FF);
+        byte[] step = bytes(Integer.toString(STEP));
+        for (byte[][] bucket : keys.buckets(table)) {
+            while (commands.change(bucket[0], operation, master -> commands.command(() -> Scripts.<Long>run(master,
+                    Scripts.REMOVE_ENTRIES, ScriptOutputType.INTEGER, bucket, now.get(), min, max, step))) == STEP) {
+                // the next step
+            }
+        }
+        return true;
+    }
+
+    private void raiseEpoch(String table, long epoch) {
+        byte[] value = bytes(Long.toString(epoch));
+        byte[][][] buckets = keys.buckets(table);
+        if (commands.waitsForReplicas()) {
+            for (byte[][] bucket : buckets) {
+                commands.change(bucket[0], "index definition change of table '" + table + "'",
+                        master -> commands.command(() -> Scripts.<Long>run(master, Scripts.EPOCH,
+                                ScriptOutputType.INTEGER, bucket, now.get(), value)));
+            }
+        } else {
+            commands.fanOut(buckets.length,
+                    b -> Scripts.<Long>send(commands.async(), Scripts.EPOCH, ScriptOutputType.INTEGER, buckets[b],
+                            now.get(), value),
+                    b -> Scripts.<Long>run(commands.sync(), Scripts.EPOCH, ScriptOutputType.INTEGER, buckets[b],
+                            now.get(), value));
+        }
+    }
+
+    /** Adds the entries of one index for every stored record, one HSCAN slice per script call. */
+    private long build(String table, Index index) {
+        long indexed = 0;
+        ScanArgs slice = ScanArgs.Builder.limit(TableStore.SCAN_COUNT);
+        for (byte[][] bucket : keys.buckets(table)) {
+            ScanCursor cursor = ScanCursor.INITIAL;
+            do {
+                ScanCursor at = cursor;
+                MapScanCursor<byte[], byte[]> page = commands.command(() -> commands.sync().hscan(bucket[0], at, slice));
+                List<byte[]> args = new ArrayList<>();
+                args.add(now.get());
+                for (Map.Entry<byte[], byte[]> entry : page.getMap().entrySet()) {
+                    if (entry.getKey().length == 0) {
+                        continue;
+                    }
+                    String key = utf8(entry.getKey());
+                    EngineRecord record = RecordFormat.parse(table, key, entry.getValue());
+                    List<byte[]> members = new ArrayList<>();
+                    addMembers(index, key, record, members);
+                    args.add(entry.getKey());
+                    args.add(java.util.Arrays.copyOf(entry.getValue(), record.jsonOffset()));
+                    args.add(bytes(Integer.toString(members.size())));
+                    args.addAll(members);
+                }
+                if (args.size() > 1) {
+                    byte[][] argv = args.toArray(new byte[0][]);
+                    indexed += commands.change(bucket[0], "indexing of table '" + table + "'",
+                            master -> commands.command(() -> Scripts.<Long>run(master, Scripts.ADD_ENTRIES,
+                                    ScriptOutputType.INTEGER, bucket, argv)));
+                }
+                cursor = page;
+            } while (!cursor.isFinished());
+        }
+        return indexed;
+    }
+
+    private static byte[] bytes(String text) {
+        return text.getBytes(StandardCharsets.UTF_8);
+    }
+
+    private static String utf8(byte[] bytes) {
+        return new String(bytes, StandardCharsets.UTF_8);
+    }
+}

@@ -1,0 +1,151 @@
+package dev.pikodb.redis;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.pikodb.PikoDB;
+import dev.pikodb.Query;
+import dev.pikodb.QueryResult;
+import dev.pikodb.MutableClock;
+import dev.pikodb.redis.testing.RedisServers;
+import dev.pikodb.redis.testing.Resp;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInfo;
+
+/**
+ * What the queries contract cannot see on Redis: where the index entries are kept, that they go with
+ * their records, that instances with an older view of the definitions keep indexes exact, and walks
+ * longer than one slice of a bucket.
+ */
+class RedisIndexesTest {
+
+    private final Databases databases = new Databases();
+
+    @AfterEach
+    void close() {
+        databases.close();
+    }
+
+    @Test
+    void indexEntriesLiveInTheRecordsBucketAndGoWithTheRecord(TestInfo test) {
+        String prefix = RedisServers.uniquePrefix(test.getTestMethod().orElseThrow().getName());
+        MutableClock clock = new MutableClock(1_000_000L);
+        PikoDB db = databases.standalone(prefix, clock);
+        KeySpace keys = new KeySpace(prefix);
+        db.write("t", "a", Map.of("n", 1));
+        db.write("t", "b", Map.of("n", List.of(1, 2)));
+        db.write("t", "c", Map.of("other", true), clock.millis() + 10);
+        db.createIndex("t", "n", "/n");
+
+        // a key member per record, plus a: 1, b: 1 and 2, c: absent
+        assertThat(members(keys, "t")).isEqualTo(3 + 4);
+        assertThat(membersOf(keys, "t", "b")).as("b's entries are in b's bucket").isGreaterThanOrEqualTo(3);
+
+        assertThat(db.delete("t", "a")).isTrue();
+        assertThat(members(keys, "t")).isEqualTo(2 + 3);
+        db.write("t", "b", Map.of("n", 3));
+        assertThat(members(keys, "t")).isEqualTo(2 + 2);
+        clock.advance(100);
+        assertThat(db.cleanupExpired("t")).isEqualTo(1);
+        assertThat(members(keys, "t")).as("c's entries expired with it").isEqualTo(1 + 1);
+        assertThat(db.dropIndex("t", "n")).isTrue();
+        assertThat(members(keys, "t")).isEqualTo(1);
+        assertThat(db.deleteTable("t")).isTrue();
+        assertThat(members(keys, "t")).isZero();
+    }
+
+    @Test
+    void anIndexCreatedByOneInstanceIsMaintainedByTheWritesOfAnother(TestInfo test) {
+        String prefix = RedisServers.uniquePrefix(test.getTestMethod().orElseThrow().getName());
+        PikoDB first = databases.standalone(prefix, null);
+        PikoDB second = databases.standalone(prefix, null);
+        second.write("t", "x", Map.of("n", 5)); // second now knows the table's definitions: none
+
+        first.createIndex("t", "n", "/n");
+        second.write("t", "y", Map.of("n", 5));
+        second.write("t", "x", Map.of("n", 6));
+
+        assertThat(keys(first.find("t", Query.eq("/n", 5)))).containsExactly("y");
+        assertThat(keys(second.find("t", Query.eq("/n", 6)))).containsExactly("x");
+        assertThat(second.listIndexes("t")).containsExactly(Map.entry("n", "/n"));
+
+        assertThat(first.dropIndex("t", "n")).isTrue();
+        second.write("t", "z", Map.of("n", 5));
+        assertThat(members(new KeySpace(prefix), "t")).as("only the key members are left").isEqualTo(3);
+    }
+
+    @Test
+    void walksAndPagesSpanManySlicesOfEveryBucket(TestInfo test) {
+        PikoDB db = databases.open(RedisServers.standaloneStorage(test.getTestMethod().orElseThrow().getName()),
+                options -> options);
+        db.createIndex("t", "n", "/n");
+        int count = 1_200;
+        for (int i = 0; i < count; i++) {
+            db.write("t", String.format("k%04d", i), Map.of("n", i % 7));
+        }
+        List<String> expected = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            expected.add(String.format("k%04d", i));
+        }
+        expected.sort(Comparator.comparing((String key) -> -(Integer.parseInt(key.substring(1)) % 7))
+                .thenComparing(Comparator.naturalOrder()));
+
+        assertThat(keys(db.find("t", Query.all().orderBy("/n", false)))).isEqualTo(expected);
+        List<String> paged = new ArrayList<>();
+        Query query = Query.all().orderBy("/n", false).limit(150);
+        QueryResult page = db.find("t", query);
+        paged.addAll(keys(page));
+        while (page.nextCursor().isPresent()) {
+            page = db.find("t", query.after(page.nextCursor().get()));
+            paged.addAll(keys(page));
+        }
+        assertThat(paged).isEqualTo(expected);
+        assertThat(db.count("t", Query.range("/n", 2, 5))).isEqualTo(172 + 171 + 171);
+        assertThat(keys(db.find("t", Query.all().orderBy(Query.KEY, false).limit(3))))
+                .containsExactly("k1199", "k1198", "k1197");
+    }
+
+    @Test
+    void importedRecordsReplaceTheirIndexEntriesAsWritesDo(TestInfo test) {
+        String prefix = RedisServers.uniquePrefix(test.getTestMethod().orElseThrow().getName());
+        PikoDB db = databases.standalone(prefix, null);
+        db.createIndex("t", "n", "/n");
+        db.write("t", "a", Map.of("n", 1));
+
+        db.importRecords("t", List.of(
+                Map.entry("a", new dev.pikodb.DatabaseRecord(Map.of("n", 2), 7, 1_000L, null, null)),
+                Map.entry("b", new dev.pikodb.DatabaseRecord(Map.of("n", 2), 3, 1_000L, null, null))));
+
+        assertThat(keys(db.find("t", Query.eq("/n", 1)))).isEmpty();
+        assertThat(keys(db.find("t", Query.eq("/n", 2)))).containsExactly("a", "b");
+        assertThat(db.find("t", Query.eq("/n", 2)).records().get(0).getValue().version()).isEqualTo(7);
+        assertThat(members(new KeySpace(prefix), "t")).isEqualTo(2 + 2);
+    }
+
+    private static List<String> keys(QueryResult result) {
+        return result.records().stream().map(Map.Entry::getKey).toList();
+    }
+
+    /** The index members of a table over all its buckets, sentinels left out. */
+    private static long members(KeySpace keys, String table) {
+        long total = 0;
+        try (Resp redis = RedisServers.shared().admin()) {
+            for (byte[][] bucket : keys.buckets(table)) {
+                total += Math.max(0, (Long) redis.call("ZCARD", new String(bucket[2], StandardCharsets.UTF_8)) - 1);
+            }
+        }
+        return total;
+    }
+
+    private static long membersOf(KeySpace keys, String table, String key) {
+        try (Resp redis = RedisServers.shared().admin()) {
+            byte[][] bucket = keys.bucket(table, KeySpace.bucketOf(key));
+            return (Long) redis.call("ZCARD", new String(bucket[2], StandardCharsets.UTF_8)) - 1;
+        }
+    }
+}
