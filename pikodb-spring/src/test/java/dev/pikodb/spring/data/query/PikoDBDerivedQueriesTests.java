@@ -17,7 +17,6 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.springframework.context.annotation.AnnotationConfigApplicationContext;
-import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.dao.DataRetrievalFailureException;
 import org.springframework.dao.InvalidDataAccessApiUsageException;
@@ -31,19 +30,15 @@ import org.springframework.data.domain.Slice;
 import org.springframework.data.domain.Sort;
 import org.springframework.data.domain.Window;
 
-/** Derived queries answered from the indexes that {@code @Indexed} creates, on the directory engine. */
+/**
+ * Derived queries and Query by Example answered from the indexes that {@code @Indexed} creates, on the
+ * directory engine ({@link PikoDBDerivedQueriesOnRedisTests}: on Redis).
+ */
 class PikoDBDerivedQueriesTests {
 
     @Configuration(proxyBeanMethods = false)
     @EnablePikoDBRepositories(basePackageClasses = { TaskRepository.class, TaskSearchRepository.class })
     static class DataConfiguration {
-
-        @Bean(destroyMethod = "close")
-        PikoDB pikoDB(Path directory) {
-            PikoDB pikoDB = new PikoDB(directory);
-            pikoDB.start();
-            return pikoDB;
-        }
     }
 
     @TempDir
@@ -57,7 +52,7 @@ class PikoDBDerivedQueriesTests {
 
     @BeforeEach
     void start() {
-        context = startContext(directory);
+        context = startContext("store");
         tasks.saveAll(List.of(
                 new Task("t01", "alice", "Buy milk", 1, false, 100, List.of("home", "shop"), new Place("Paris", "Rue A"), 1.5),
                 new Task("t02", "alice", "Call Bob", 3, true, 300, List.of("phone"), new Place("Berlin", "Weg 1"), 2.0),
@@ -73,9 +68,21 @@ class PikoDBDerivedQueriesTests {
         context.close();
     }
 
-    private AnnotationConfigApplicationContext startContext(Path databaseDirectory) {
+    /**
+     * Opens a started store; the same name gives the same data.
+     *
+     * @param name the store's name
+     * @return the store
+     */
+    protected PikoDB openStore(String name) {
+        PikoDB store = new PikoDB(directory.resolve(name));
+        store.start();
+        return store;
+    }
+
+    private AnnotationConfigApplicationContext startContext(String storeName) {
         AnnotationConfigApplicationContext started = new AnnotationConfigApplicationContext();
-        started.registerBean(Path.class, () -> databaseDirectory);
+        started.registerBean(PikoDB.class, () -> openStore(storeName), (definition) -> definition.setDestroyMethodName("close"));
         started.register(DataConfiguration.class);
         started.refresh();
         tasks = started.getBean(TaskRepository.class);
@@ -96,14 +103,12 @@ class PikoDBDerivedQueriesTests {
 
     @Test
     void indexesCoverTheRecordsStoredBeforeTheRepositoriesStart() {
-        Path other = directory.resolve("existing");
-        PikoDB plain = new PikoDB(other);
-        plain.start();
+        PikoDB plain = openStore("existing");
         plain.write("tasks", "old1", Map.of("owner", "dave", "priority", 2, "done", false, "created", 1, "score", 0));
         plain.write("tasks", "old2", Map.of("owner", "dave", "priority", 7, "done", true, "created", 2, "score", 0));
         plain.close();
         context.close();
-        context = startContext(other);
+        context = startContext("existing");
         assertThat(ids(tasks.findByOwner("dave"))).containsExactly("old1", "old2");
         assertThat(ids(tasks.findByPriorityGreaterThan(5))).containsExactly("old2");
     }
