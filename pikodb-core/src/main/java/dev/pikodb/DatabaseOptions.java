@@ -40,6 +40,7 @@ public final class DatabaseOptions {
     private final boolean inlineCompaction;
     private final boolean readOnly;
     private final int maxOpenJournals;
+    private final OperationObserver observer;
     private final int changeEventQueueCapacity;
 
     private DatabaseOptions(Builder builder) {
@@ -54,6 +55,7 @@ public final class DatabaseOptions {
         this.inlineCompaction = builder.inlineCompaction;
         this.readOnly = builder.readOnly;
         this.maxOpenJournals = builder.maxOpenJournals;
+        this.observer = builder.observer;
         this.changeEventQueueCapacity = builder.changeEventQueueCapacity;
     }
 
@@ -145,6 +147,15 @@ public final class DatabaseOptions {
     }
 
     /**
+     * The observer that sees every operation, given with {@link Builder#observer(OperationObserver)}.
+     *
+     * @return the observer, or {@code null} when operations are not observed
+     */
+    public OperationObserver observer() {
+        return observer;
+    }
+
+    /**
      * Whether the directory is opened read-only; see {@link Builder#readOnly(boolean)}.
      *
      * @return false by default
@@ -185,6 +196,7 @@ public final class DatabaseOptions {
         private boolean inlineCompaction;
         private boolean readOnly;
         private int maxOpenJournals = DEFAULT_MAX_OPEN_JOURNALS;
+        private OperationObserver observer;
         private int changeEventQueueCapacity = DEFAULT_CHANGE_EVENT_QUEUE_CAPACITY;
 
         private Builder() {
@@ -298,6 +310,18 @@ public final class DatabaseOptions {
                         + "; it is how many journal files the database may keep open at once");
             }
             this.maxOpenJournals = maxOpenJournals;
+            return this;
+        }
+
+        /**
+         * Lets an observer see every operation, to time or trace it (default none: operations run
+         * directly). See {@link OperationObserver}.
+         *
+         * @param observer the observer, or {@code null} for none
+         * @return this builder
+         */
+        public Builder observer(OperationObserver observer) {
+            this.observer = observer;
             return this;
         }
 

@@ -58,6 +58,9 @@ import tools.jackson.core.type.TypeReference;
  * failures throw {@link PikoDBException}, leaving memory as if the call never happened. After an I/O
  * failure a table refuses further writes (reads go on) until the database is reopened, because the
  * state of its files is no longer known.
+ *
+ * <p><b>Observation.</b> With {@link DatabaseOptions.Builder#observer} set, every
+ * {@link StoreOperation} runs through the {@link OperationObserver}, e.g. to make it a trace span.
  */
 public final class PikoDB implements AutoCloseable {
 
@@ -71,6 +74,8 @@ public final class PikoDB implements AutoCloseable {
     private final DictionaryRegistry dictionaries;
     private final ValueCodec codec;
     private final ChangeDispatcher changes;
+    /** Sees every {@link StoreOperation}; null (the default) runs them directly. */
+    private final OperationObserver observer;
     private volatile State state = State.NEW;
     private final Clock storeClock = new StoreClock(ZoneOffset.UTC);
 
@@ -91,6 +96,7 @@ public final class PikoDB implements AutoCloseable {
         this.dictionaries = new DictionaryRegistry(engine);
         this.codec = new ValueCodec(options.jsonMapper(), dictionaries);
         this.changes = new ChangeDispatcher(engine.describe(), options.changeEventQueueCapacity());
+        this.observer = options.observer();
     }
 
     private static StorageEngine directoryEngine(DatabaseOptions options) {
@@ -159,6 +165,17 @@ public final class PikoDB implements AutoCloseable {
      * @throws PikoDBException when a table cannot be written
      */
     public void flush() {
+        if (observer == null) {
+            doFlush();
+            return;
+        }
+        observer.observe(StoreOperation.FLUSH, null, () -> {
+            doFlush();
+            return null;
+        });
+    }
+
+    private void doFlush() {
         checkOpen();
         engine.flush();
     }
@@ -221,6 +238,14 @@ public final class PikoDB implements AutoCloseable {
      * @throws PikoDBException when the write cannot be persisted
      */
     public long write(String table, String key, Object value, Long expirationTimestamp, String dictionaryName) {
+        if (observer == null) {
+            return doWrite(table, key, value, expirationTimestamp, dictionaryName);
+        }
+        return observer.observe(StoreOperation.WRITE, table,
+                () -> doWrite(table, key, value, expirationTimestamp, dictionaryName));
+    }
+
+    private long doWrite(String table, String key, Object value, Long expirationTimestamp, String dictionaryName) {
         checkOpen();
         checkTableAndKey(table, key);
         byte[] json = codec.encode(table, key, value, dictionaryName);
@@ -252,6 +277,15 @@ public final class PikoDB implements AutoCloseable {
      * @return true if written; false, changing nothing, if the version did not match
      */
     public boolean compareAndWrite(String table, String key, long expectedVersion, Object value,
+            Long expirationTimestamp) {
+        if (observer == null) {
+            return doCompareAndWrite(table, key, expectedVersion, value, expirationTimestamp);
+        }
+        return observer.observe(StoreOperation.COMPARE_AND_WRITE, table,
+                () -> doCompareAndWrite(table, key, expectedVersion, value, expirationTimestamp));
+    }
+
+    private boolean doCompareAndWrite(String table, String key, long expectedVersion, Object value,
             Long expirationTimestamp) {
         checkOpen();
         checkTableAndKey(table, key);
@@ -286,6 +320,13 @@ public final class PikoDB implements AutoCloseable {
      *     keys and is not stored (a stored key, e.g. one the Node.js PikoDB accepted, is always readable)
      */
     public <T> T get(String table, String key, Class<T> type) {
+        if (observer == null) {
+            return doGet(table, key, type);
+        }
+        return observer.observe(StoreOperation.READ, table, () -> doGet(table, key, type));
+    }
+
+    private <T> T doGet(String table, String key, Class<T> type) {
         checkOpen();
         Objects.requireNonNull(type, "type must not be null");
         EngineRecord record = readChecked(table, key);
@@ -302,6 +343,13 @@ public final class PikoDB implements AutoCloseable {
      * @return a fresh object, or {@code null} when missing, expired or JSON null
      */
     public <T> T get(String table, String key, TypeReference<T> type) {
+        if (observer == null) {
+            return doGet(table, key, type);
+        }
+        return observer.observe(StoreOperation.READ, table, () -> doGet(table, key, type));
+    }
+
+    private <T> T doGet(String table, String key, TypeReference<T> type) {
         checkOpen();
         Objects.requireNonNull(type, "type must not be null");
         EngineRecord record = readChecked(table, key);
@@ -315,6 +363,13 @@ public final class PikoDB implements AutoCloseable {
      * @return key-value pairs in no particular order; empty for a missing table
      */
     public List<Map.Entry<String, Object>> get(String table) {
+        if (observer == null) {
+            return doGet(table);
+        }
+        return observer.observe(StoreOperation.READ, table, () -> doGet(table));
+    }
+
+    private List<Map.Entry<String, Object>> doGet(String table) {
         checkOpen();
         Validation.checkTable(table);
         List<Map.Entry<String, Object>> entries = new ArrayList<>();
@@ -331,6 +386,13 @@ public final class PikoDB implements AutoCloseable {
      * @return key-record pairs in no particular order; empty for a missing table
      */
     public List<Map.Entry<String, DatabaseRecord>> getRecords(String table) {
+        if (observer == null) {
+            return doGetRecords(table);
+        }
+        return observer.observe(StoreOperation.READ, table, () -> doGetRecords(table));
+    }
+
+    private List<Map.Entry<String, DatabaseRecord>> doGetRecords(String table) {
         checkOpen();
         Validation.checkTable(table);
         List<Map.Entry<String, DatabaseRecord>> records = new ArrayList<>();
@@ -347,6 +409,13 @@ public final class PikoDB implements AutoCloseable {
      * @return the record, or empty when missing or expired
      */
     public Optional<DatabaseRecord> getRecord(String table, String key) {
+        if (observer == null) {
+            return doGetRecord(table, key);
+        }
+        return observer.observe(StoreOperation.READ, table, () -> doGetRecord(table, key));
+    }
+
+    private Optional<DatabaseRecord> doGetRecord(String table, String key) {
         checkOpen();
         EngineRecord record = readChecked(table, key);
         if (record == null) {
@@ -366,6 +435,13 @@ public final class PikoDB implements AutoCloseable {
      * @throws PikoDBException when the delete cannot be persisted
      */
     public boolean delete(String table, String key) {
+        if (observer == null) {
+            return doDelete(table, key);
+        }
+        return observer.observe(StoreOperation.DELETE, table, () -> doDelete(table, key));
+    }
+
+    private boolean doDelete(String table, String key) {
         checkOpen();
         Validation.checkTable(table);
         if (Validation.keyProblem(table, key) != null) {
@@ -404,6 +480,13 @@ public final class PikoDB implements AutoCloseable {
      * @throws PikoDBException when its files cannot be removed
      */
     public boolean deleteTable(String table) {
+        if (observer == null) {
+            return doDeleteTable(table);
+        }
+        return observer.observe(StoreOperation.DELETE_TABLE, table, () -> doDeleteTable(table));
+    }
+
+    private boolean doDeleteTable(String table) {
         checkOpen();
         Validation.checkTable(table);
         return engine.deleteTable(table);
@@ -416,6 +499,13 @@ public final class PikoDB implements AutoCloseable {
      * @return the number of records removed
      */
     public int cleanupExpired(String table) {
+        if (observer == null) {
+            return doCleanupExpired(table);
+        }
+        return observer.observe(StoreOperation.CLEANUP, table, () -> doCleanupExpired(table));
+    }
+
+    private int doCleanupExpired(String table) {
         checkOpen();
         Validation.checkTable(table);
         return engine.cleanupExpired(table);
@@ -427,6 +517,13 @@ public final class PikoDB implements AutoCloseable {
      * @return the number of records removed
      */
     public int cleanupAllExpired() {
+        if (observer == null) {
+            return doCleanupAllExpired();
+        }
+        return observer.observe(StoreOperation.CLEANUP, null, this::doCleanupAllExpired);
+    }
+
+    private int doCleanupAllExpired() {
         checkOpen();
         return engine.cleanupAllExpired();
     }
@@ -508,6 +605,13 @@ public final class PikoDB implements AutoCloseable {
      * @throws UnsupportedOperationException when the storage engine does not support indexes
      */
     public QueryResult find(String table, Query query) {
+        if (observer == null) {
+            return doFind(table, query);
+        }
+        return observer.observe(StoreOperation.FIND, table, () -> doFind(table, query));
+    }
+
+    private QueryResult doFind(String table, Query query) {
         checkOpen();
         Validation.checkTable(table);
         QueryPlan plan = plan(table, query);
@@ -532,6 +636,13 @@ public final class PikoDB implements AutoCloseable {
      * @throws UnsupportedOperationException when the storage engine does not support indexes
      */
     public long count(String table, Query query) {
+        if (observer == null) {
+            return doCount(table, query);
+        }
+        return observer.observe(StoreOperation.COUNT, table, () -> doCount(table, query));
+    }
+
+    private long doCount(String table, Query query) {
         checkOpen();
         Validation.checkTable(table);
         if (query == null) {
@@ -647,6 +758,13 @@ public final class PikoDB implements AutoCloseable {
      * @return what was written
      */
     public CopySummary backup(Path target, CopyProgress progress) {
+        if (observer == null) {
+            return doBackup(target, progress);
+        }
+        return observer.observe(StoreOperation.BACKUP, null, () -> doBackup(target, progress));
+    }
+
+    private CopySummary doBackup(Path target, CopyProgress progress) {
         checkOpen();
         Objects.requireNonNull(target, "target must not be null");
         Objects.requireNonNull(progress, "progress must not be null");
@@ -712,6 +830,13 @@ public final class PikoDB implements AutoCloseable {
      * @return what was copied
      */
     public CopySummary copyTo(PikoDB target, CopyProgress progress) {
+        if (observer == null) {
+            return doCopyTo(target, progress);
+        }
+        return observer.observe(StoreOperation.COPY, null, () -> doCopyTo(target, progress));
+    }
+
+    private CopySummary doCopyTo(PikoDB target, CopyProgress progress) {
         checkOpen();
         if (target == null || target == this) {
             throw new IllegalArgumentException("copyTo needs another open PikoDB as its target");

@@ -5,6 +5,7 @@ import dev.pikodb.benchmarks.workload.CompareAndWriteWorkload;
 import dev.pikodb.benchmarks.workload.LatencyWorkload;
 import dev.pikodb.benchmarks.workload.LoadingWorkload;
 import dev.pikodb.benchmarks.workload.ManyTablesWorkload;
+import dev.pikodb.benchmarks.workload.ObservationWorkload;
 import dev.pikodb.benchmarks.workload.QueryWorkload;
 import dev.pikodb.PikoDB;
 import java.sql.Connection;
@@ -18,7 +19,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The workloads that open stores of their own rather than the shared, pre-filled ones: W8 (write
- * latency), W9 (many tables), W10 (loading against the parser) and W12 (read and compare-and-write).
+ * latency), W9 (many tables), W10 (loading against the parser), W12 (read and compare-and-write), W13
+ * (queries) and W15 (writes observed with a registry that has no handlers).
  * Each keeps the harness's rule: the stores compared take turns in the same rounds.
  */
 final class OperationalRuns {
@@ -44,7 +46,7 @@ final class OperationalRuns {
         this.root = root;
     }
 
-    /** Runs whichever of W8, W9, W10 and W12 {@code bench.only} selects. */
+    /** Runs whichever of W8, W9, W10, W12, W13 and W15 {@code bench.only} selects. */
     void run() {
         if (config.includes("W8")) {
             LatencyWorkload latency = new LatencyWorkload(config, profiles, report);
@@ -66,6 +68,9 @@ final class OperationalRuns {
         }
         if (config.includes("W13")) {
             runQueries();
+        }
+        if (config.includes("W15")) {
+            new ObservationWorkload(config, profiles, report).run(root);
         }
     }
 

@@ -1,6 +1,7 @@
 package dev.pikodb.benchmarks;
 
 import dev.pikodb.DatabaseOptions;
+import dev.pikodb.OperationObserver;
 import dev.pikodb.PikoDB;
 import java.nio.file.Path;
 import java.util.List;
@@ -26,10 +27,23 @@ public final class Profiles {
      * @return the started database
      */
     public static PikoDB startPikoDB(Path directory, boolean durable) {
+        return startPikoDB(directory, durable, null);
+    }
+
+    /**
+     * Starts a PikoDB as {@link #startPikoDB(Path, boolean)} does, with an operation observer.
+     *
+     * @param directory the database directory
+     * @param durable whether writes wait for fsync
+     * @param observer the observer, or {@code null} for none
+     * @return the started database
+     */
+    public static PikoDB startPikoDB(Path directory, boolean durable, OperationObserver observer) {
         PikoDB db = new PikoDB(DatabaseOptions.builder()
                 .databaseDirectory(directory)
                 .durableWrites(durable)
                 .jsonMapper(MAPPER)
+                .observer(observer)
                 .build());
         db.start();
         return db;

@@ -7,6 +7,7 @@ import dev.pikodb.benchmarks.workload.LoadingWorkload;
 import dev.pikodb.benchmarks.workload.ManyTablesWorkload;
 import dev.pikodb.benchmarks.workload.MachineLimits;
 import dev.pikodb.benchmarks.workload.MemoryWorkload;
+import dev.pikodb.benchmarks.workload.ObservationWorkload;
 import dev.pikodb.benchmarks.workload.ReadWorkloads;
 import dev.pikodb.benchmarks.workload.WriteWorkloads;
 import java.io.PrintStream;
@@ -96,6 +97,10 @@ public final class Targets {
         String w10 = LoadingWorkload.name(config.sizes().loadRecords());
         atLeast("W10 load rate vs Jackson tokenizing the same file", 0.7,
                 ratio(w10, PIKODB, LoadingWorkload.PARSE_ONLY, MachineLimits.MACHINE));
+
+        String w13 = ObservationWorkload.name(config.smallTable());
+        atLeast("W15 writes observed, registry without handlers / no observer", 0.95,
+                ratio(w13, ObservationWorkload.OBSERVED, w13, PIKODB));
 
         queryTargets();
 

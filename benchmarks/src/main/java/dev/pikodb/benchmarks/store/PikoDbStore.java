@@ -7,12 +7,21 @@ import java.nio.file.Path;
 import java.util.Map;
 
 /** PikoDB, writing the {@link UserProfile} object itself and reading it back untyped or typed. */
-final class PikoDbStore implements KeyValueStore {
+public final class PikoDbStore implements KeyValueStore {
 
     private final PikoDB db;
 
     PikoDbStore(Path directory, boolean durable) {
         db = Profiles.startPikoDB(directory, durable);
+    }
+
+    /**
+     * Runs the workloads on a PikoDB opened elsewhere, e.g. with an observer; closing closes it.
+     *
+     * @param db the started database
+     */
+    public PikoDbStore(PikoDB db) {
+        this.db = db;
     }
 
     @Override

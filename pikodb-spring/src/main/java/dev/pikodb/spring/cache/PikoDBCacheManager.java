@@ -1,6 +1,7 @@
 package dev.pikodb.spring.cache;
 
 import dev.pikodb.PikoDB;
+import dev.pikodb.spring.observation.PikoDBObservations;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Collection;
@@ -39,6 +40,10 @@ import tools.jackson.databind.json.JsonMapper;
  * an earlier run are listed too (except caches whose names are too long to be kept whole in the table
  * name). Unknown caches are created on first use unless
  * {@link Builder#disableCreateOnMissingCache()} was called.
+ *
+ * <p><b>Observations.</b> When the store is observed with
+ * {@link dev.pikodb.spring.observation.PikoDBObservations}, every cache operation is an observation
+ * ({@code pikodb.cache.operation}, e.g. the span {@code pikodb cache get}) holding its store operations.
  */
 public class PikoDBCacheManager implements CacheManager {
 
@@ -161,6 +166,11 @@ public class PikoDBCacheManager implements CacheManager {
     }
 
     private PikoDBCache createCache(String name) {
+        PikoDBObservations observations = PikoDBObservations.of(pikoDB);
+        if (observations != null) {
+            return new ObservedPikoDBCache(observations, name, pikoDB, getTimeToLive(name), allowNullValues, jsonMapper,
+                    clock, loadLease);
+        }
         return new PikoDBCache(name, pikoDB, getTimeToLive(name), allowNullValues, jsonMapper, clock, loadLease);
     }
 

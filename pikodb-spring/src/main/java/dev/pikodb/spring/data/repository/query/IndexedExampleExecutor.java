@@ -89,7 +89,8 @@ public final class IndexedExampleExecutor<T> implements QueryByExampleExecutor<T
 
     @Override
     public <S extends T> long count(Example<S> example) {
-        return template.execute((ignored) -> adapter().count(entity.getKeySpace(), query(example, Sort.unsorted())));
+        return template.executeIndexed("count", entity.getType(),
+                (ignored) -> adapter().count(entity.getKeySpace(), query(example, Sort.unsorted())));
     }
 
     @Override
@@ -110,7 +111,7 @@ public final class IndexedExampleExecutor<T> implements QueryByExampleExecutor<T
             throw new org.springframework.dao.InvalidDataAccessApiUsageException("The page at offset " + offset
                     + " of table '" + entity.getKeySpace() + "' is too far");
         }
-        return template.execute((ignored) -> {
+        return template.executeIndexed("find", entity.getType(), (ignored) -> {
             Query query = query(example, sort);
             if (size != Integer.MAX_VALUE) {
                 query = query.limit((int) end);

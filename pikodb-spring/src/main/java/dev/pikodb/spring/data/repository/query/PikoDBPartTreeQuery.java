@@ -72,7 +72,9 @@ public final class PikoDBPartTreeQuery implements RepositoryQuery {
     public Object execute(Object[] parameters) {
         ParametersParameterAccessor accessor = new ParametersParameterAccessor(method.getParameters(), parameters);
         ResultProcessor processor = method.getResultProcessor().withDynamicProjection(accessor);
-        Object result = template.execute((ignored) -> run(accessor));
+        String operation = tree.isCountProjection() ? "count" : tree.isExistsProjection() ? "exists"
+                : tree.isDelete() ? "delete" : "find";
+        Object result = template.executeIndexed(operation, domainType, (ignored) -> run(accessor));
         return processor.processResult(result);
     }
 
