@@ -15,6 +15,13 @@ public class PikoDBRepositoriesProperties {
     private boolean enabled = true;
 
     /**
+     * Whether a derived query method that no index serves fails the startup. When false, such a
+     * method is reported at startup in a warning naming it and the @Indexed property that would serve
+     * it, and reads the whole table on each call.
+     */
+    private boolean requireIndexes;
+
+    /**
      * Whether repositories over PikoDB are enabled.
      *
      * @return true by default
@@ -30,5 +37,23 @@ public class PikoDBRepositoriesProperties {
      */
     public void setEnabled(boolean enabled) {
         this.enabled = enabled;
+    }
+
+    /**
+     * Whether a query method no index serves fails the startup.
+     *
+     * @return false by default
+     */
+    public boolean isRequireIndexes() {
+        return requireIndexes;
+    }
+
+    /**
+     * Sets whether a query method no index serves fails the startup.
+     *
+     * @param requireIndexes true to fail
+     */
+    public void setRequireIndexes(boolean requireIndexes) {
+        this.requireIndexes = requireIndexes;
     }
 }

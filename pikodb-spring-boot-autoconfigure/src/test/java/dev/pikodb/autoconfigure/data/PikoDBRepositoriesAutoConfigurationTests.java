@@ -64,6 +64,24 @@ class PikoDBRepositoriesAutoConfigurationTests {
     }
 
     @Test
+    void aQueryMethodNoIndexServesIsReportedByDefault() {
+        inDirectory().run((context) -> {
+            assertThat(context).hasNotFailed();
+            assertThat(context.getBean(PikoDBRepositoriesProperties.class).isRequireIndexes()).isFalse();
+        });
+    }
+
+    @Test
+    void requireIndexesMakesAQueryMethodNoIndexServesAStartupFailure() {
+        inDirectory().withPropertyValues("pikodb.repositories.require-indexes=true").run((context) -> {
+            assertThat(context).hasFailed();
+            assertThat(context.getStartupFailure()).rootCause()
+                .hasMessageContaining("BookRepository.findByAuthor (table 'books')")
+                .hasMessageContaining("@dev.pikodb.spring.data.Indexed (index 'author' on /author)");
+        });
+    }
+
+    @Test
     void backsOffWithSeveralStoresAndNoPrimary() {
         runner.withUserConfiguration(TwoStores.class).run((context) -> {
             assertThat(context).hasNotFailed().getBeans(PikoDB.class).hasSize(2);

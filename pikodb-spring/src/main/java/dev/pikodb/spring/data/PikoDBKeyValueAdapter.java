@@ -2,6 +2,8 @@ package dev.pikodb.spring.data;
 
 import dev.pikodb.DatabaseRecord;
 import dev.pikodb.PikoDB;
+import dev.pikodb.Query;
+import dev.pikodb.QueryResult;
 import java.time.Clock;
 import java.util.AbstractMap;
 import java.util.ArrayList;
@@ -18,9 +20,11 @@ import org.springframework.data.keyvalue.core.AbstractKeyValueAdapter;
 import org.springframework.data.keyvalue.core.ForwardingCloseableIterator;
 import org.springframework.data.keyvalue.core.mapping.KeyValuePersistentEntity;
 import org.springframework.data.keyvalue.core.mapping.KeyValuePersistentProperty;
+import org.springframework.data.keyvalue.core.query.KeyValueQuery;
 import org.springframework.data.mapping.context.MappingContext;
 import org.springframework.data.util.CloseableIterator;
 import org.springframework.util.ClassUtils;
+import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
@@ -43,8 +47,9 @@ import tools.jackson.databind.json.JsonMapper;
  * advances by one), an insert of an entity that is not versioned is a {@code compareAndWrite}
  * expecting "must not exist", and an update of such an entity is a plain write.
  *
- * <p><b>Reads.</b> Reading a whole keyspace ({@code findAll}, and every query, which Spring Data runs
- * over all entries) is one pass over the table that yields each value with its version.
+ * <p><b>Reads.</b> Reading a whole keyspace ({@code findAll}, and the queries of Spring Data KeyValue's
+ * own query engine) is one pass over the table that yields each value with its version. Derived queries
+ * of PikoDB repositories use {@link #find} and {@link #count} instead, answered from indexes.
  *
  * <p>{@link #clear()} and {@link #destroy()} do nothing: the data is persistent and Spring Data calls
  * them when the context shuts down. Delete a keyspace with {@link #deleteAllOf(String)}.
@@ -252,6 +257,90 @@ public class PikoDBKeyValueAdapter extends AbstractKeyValueAdapter {
     /** Does nothing: the store belongs to the application, which closes it. */
     @Override
     public void destroy() {
+    }
+
+    /**
+     * Runs a query of Spring Data KeyValue's template. One without criteria ({@code findAll} with a
+     * {@code Sort} or a {@code Pageable}, {@code findInRange}) ordered by the id or by one indexed
+     * property is answered from the index (a page reads the index entries before it and decodes only
+     * its own records); any other reads the whole table, as Spring Data KeyValue does.
+     */
+    @Override
+    public <T> Iterable<T> find(KeyValueQuery<?> query, String keyspace, Class<T> type) {
+        Query indexed = (query.getCriteria() == null && type != Object.class)
+                ? IndexOrdering.all(pikoDB, mappingContext.getRequiredPersistentEntity(ClassUtils.getUserClass(type)),
+                        keyspace, query.getSort())
+                : null;
+        if (indexed == null) {
+            return super.find(query, keyspace, type);
+        }
+        int skip = (int) Math.min(Math.max(query.getOffset(), 0), Integer.MAX_VALUE);
+        if (query.getRows() > 0) {
+            long end = (long) skip + query.getRows();
+            indexed = indexed.limit((int) Math.min(end, Integer.MAX_VALUE));
+        }
+        return find(keyspace, indexed, type, skip).entities();
+    }
+
+    /**
+     * Finds entities from the keyspace's indexes (see {@link Query}), never by reading the whole table.
+     *
+     * @param keyspace the keyspace
+     * @param query the query, with its limit
+     * @param type the entity type
+     * @param skip how many of the found records to pass over without reading them into entities
+     * @param <T> the entity type
+     * @return the entities after the skipped ones, in the query's order, and the cursor of the next page
+     */
+    public <T> QueriedEntities<T> find(String keyspace, Query query, Class<T> type, int skip) {
+        QueryResult result = pikoDB.find(keyspace, query);
+        List<Map.Entry<String, DatabaseRecord>> records = result.records();
+        List<String> keys = new ArrayList<>();
+        List<T> entities = new ArrayList<>();
+        for (Map.Entry<String, DatabaseRecord> entry : records.subList(Math.min(skip, records.size()), records.size())) {
+            keys.add(entry.getKey());
+            entities.add(read(entry.getKey(), entry.getValue(), keyspace, type));
+        }
+        return new QueriedEntities<>(keys, entities, result.nextCursor().orElse(null));
+    }
+
+    /**
+     * Counts the entities that match a query's conditions, from the keyspace's indexes.
+     *
+     * @param keyspace the keyspace
+     * @param query the query
+     * @return the number of matching entities
+     */
+    public long count(String keyspace, Query query) {
+        return pikoDB.count(keyspace, query);
+    }
+
+    /**
+     * The form a query parameter has in the stored JSON, as the entity's property is written: a
+     * {@link String}, {@link Number} or {@link Boolean} ({@code Status.OPEN} is {@code "OPEN"}).
+     *
+     * @param value a query parameter
+     * @return its stored form
+     * @throws IllegalArgumentException when it is stored as an object, an array or null
+     */
+    public Object toStoredForm(Object value) {
+        if (value instanceof String || value instanceof Boolean || value instanceof Integer || value instanceof Long
+                || value instanceof Double || value instanceof Float || value instanceof Short || value instanceof Byte
+                || value instanceof java.math.BigDecimal || value instanceof java.math.BigInteger) {
+            return value;
+        }
+        JsonNode node = jsonMapper.valueToTree(value);
+        if (node.isString()) {
+            return node.stringValue();
+        }
+        if (node.isNumber()) {
+            return node.numberValue();
+        }
+        if (node.isBoolean()) {
+            return node.booleanValue();
+        }
+        throw new IllegalArgumentException("A " + value.getClass().getName() + " is stored as " + node.getNodeType()
+                + ", which no index compares; query by a string, number or boolean property");
     }
 
     private <T> List<Map.Entry<Object, T>> readAll(String keyspace, Class<T> type) {

@@ -6,6 +6,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.function.Supplier;
 import org.springframework.context.ApplicationEventPublisher;
+import org.springframework.data.keyvalue.core.KeyValueCallback;
 import org.springframework.data.keyvalue.core.KeyValueTemplate;
 import org.springframework.data.keyvalue.core.event.KeyValueEvent;
 import org.springframework.data.keyvalue.core.mapping.KeyValuePersistentEntity;
@@ -108,6 +109,15 @@ public class PikoDBKeyValueTemplate extends KeyValueTemplate {
         return saved;
     }
 
+    /**
+     * The adapter this template works through.
+     *
+     * @return the adapter
+     */
+    public PikoDBKeyValueAdapter getPikoDBAdapter() {
+        return adapter;
+    }
+
     @Override
     public <T> Optional<T> findById(Object id, Class<T> type) {
         return observe("find-by-id", type, () -> super.findById(id, type));
@@ -181,6 +191,20 @@ public class PikoDBKeyValueTemplate extends KeyValueTemplate {
     }
 
     /** Runs a call as an observation of the keyspace of a type or of an entity, when the store is observed. */
+    /**
+     * Runs a query answered from indexes (a derived query or Query by Example of a repository) as one
+     * operation of the template: observed as its own operations are, failures translated.
+     *
+     * @param operation the operation's name, e.g. {@code find}
+     * @param type the entity type
+     * @param action the query
+     * @param <T> the result type
+     * @return the result
+     */
+    public <T> T executeIndexed(String operation, Class<?> type, KeyValueCallback<T> action) {
+        return observe(operation, type, () -> execute(action));
+    }
+
     private <T> T observe(String operation, Object typeOrEntity, Supplier<T> call) {
         if (observations == null) {
             return call.get();

@@ -11,8 +11,10 @@ public class Note {
     @Id
     private String id;
 
+    @Indexed
     private String owner;
 
+    @Indexed
     private String title;
 
     @Version

@@ -8,6 +8,7 @@ import dev.pikodb.DatabaseRecord;
 import dev.pikodb.MutableClock;
 import dev.pikodb.PikoDB;
 import dev.pikodb.spring.data.repository.config.EnablePikoDBRepositories;
+import dev.pikodb.spring.data.unindexed.TaskSearchRepository;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -20,6 +21,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.annotation.AnnotationConfigApplicationContext;
 import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.ComponentScan.Filter;
+import org.springframework.context.annotation.FilterType;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.dao.DataAccessResourceFailureException;
 import org.springframework.dao.DuplicateKeyException;
@@ -35,7 +38,7 @@ class PikoDBRepositoriesTests {
     private static final Logger logger = LoggerFactory.getLogger(PikoDBRepositoriesTests.class);
 
     @Configuration(proxyBeanMethods = false)
-    @EnablePikoDBRepositories
+    @EnablePikoDBRepositories(excludeFilters = @Filter(type = FilterType.ASSIGNABLE_TYPE, classes = TaskSearchRepository.class))
     static class DataConfiguration {
 
         @Bean(destroyMethod = "close")
@@ -167,7 +170,8 @@ class PikoDBRepositoriesTests {
     }
 
     @Configuration(proxyBeanMethods = false)
-    @EnablePikoDBRepositories(pikoDBRef = "second")
+    @EnablePikoDBRepositories(pikoDBRef = "second",
+            excludeFilters = @Filter(type = FilterType.ASSIGNABLE_TYPE, classes = TaskSearchRepository.class))
     static class TwoStoresConfiguration {
 
         @Bean(destroyMethod = "close")

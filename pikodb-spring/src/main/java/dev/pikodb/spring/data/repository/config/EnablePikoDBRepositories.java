@@ -146,7 +146,17 @@ public @interface EnablePikoDBRepositories {
     boolean considerNestedRepositories() default false;
 
     /**
-     * The query creator of derived queries ({@code findByOwner}, ...).
+     * Whether a derived query method that no index serves fails the startup. Otherwise it is reported
+     * in a warning naming the method and the {@link dev.pikodb.spring.data.Indexed @Indexed} that would
+     * serve it, and reads the whole table on each call. The property
+     * {@code pikodb.repositories.require-indexes=true} sets it as well.
+     *
+     * @return true to fail
+     */
+    boolean requireIndexes() default false;
+
+    /**
+     * The query creator of the derived queries no index serves ({@code findByOwner}, ...).
      *
      * @return the query creator class
      */

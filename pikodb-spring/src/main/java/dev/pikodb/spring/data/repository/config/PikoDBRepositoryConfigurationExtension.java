@@ -14,6 +14,7 @@ import org.springframework.beans.factory.support.BeanDefinitionBuilder;
 import org.springframework.data.config.ParsingUtils;
 import org.springframework.data.keyvalue.annotation.KeySpace;
 import org.springframework.data.keyvalue.repository.config.KeyValueRepositoryConfigurationExtension;
+import org.springframework.data.repository.config.AnnotationRepositoryConfigurationSource;
 import org.springframework.data.repository.config.RepositoryConfigurationSource;
 import org.springframework.util.StringUtils;
 
@@ -61,6 +62,14 @@ public class PikoDBRepositoryConfigurationExtension extends KeyValueRepositoryCo
     @Override
     protected String getMappingContextBeanRef() {
         return MAPPING_CONTEXT_BEAN_NAME;
+    }
+
+    @Override
+    public void postProcess(BeanDefinitionBuilder builder, AnnotationRepositoryConfigurationSource config) {
+        super.postProcess(builder, config);
+        if (config.getAttributes().getBoolean("requireIndexes")) {
+            builder.addPropertyValue("requireIndexes", true);
+        }
     }
 
     @Override
