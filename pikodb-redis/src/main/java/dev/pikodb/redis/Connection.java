@@ -29,7 +29,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Predicate;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * PikoDB's Lettuce client and connection, to one server or to a cluster. Commands go through one
@@ -49,6 +54,9 @@ abstract class Connection implements AutoCloseable {
     /** Commands never re-sent after a reconnect, because they change data. */
     /** How long closing waits for the client's threads to end. */
     private static final Duration SHUTDOWN_TIMEOUT = Duration.ofSeconds(2);
+    /** How long closing waits for the client's shutdown to complete at most. */
+    private static final Duration SHUTDOWN_WAIT = Duration.ofSeconds(10);
+    private static final Logger LOG = LoggerFactory.getLogger(Connection.class);
     private static final Set<CommandType> NOT_REPLAYED = EnumSet.of(CommandType.EVAL, CommandType.EVALSHA,
             CommandType.HSETNX, CommandType.SADD, CommandType.SREM, CommandType.DEL, CommandType.UNLINK,
             CommandType.WAIT);
@@ -99,7 +107,7 @@ abstract class Connection implements AutoCloseable {
         try {
             return connect.get();
         } catch (RuntimeException e) {
-            client.shutdown(Duration.ZERO, SHUTDOWN_TIMEOUT);
+            shutDown(client);
             throw e;
         }
     }
@@ -108,7 +116,26 @@ abstract class Connection implements AutoCloseable {
         try {
             connection.close();
         } finally {
-            client.shutdown(Duration.ZERO, SHUTDOWN_TIMEOUT);
+            shutDown(client);
+        }
+    }
+
+    /**
+     * Shuts a client down, waiting a bounded time. Lettuce's own {@code shutdown} waits for its future
+     * without a bound, and that future has been seen never to complete once the client's event loops
+     * had ended: closing must not hang the application's shutdown on it.
+     */
+    private static void shutDown(AbstractRedisClient client) {
+        try {
+            client.shutdownAsync(0, SHUTDOWN_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)
+                    .get(SHUTDOWN_WAIT.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            LOG.warn("The Redis client did not finish shutting down within {} s; its threads are left to end"
+                    + " on their own", SHUTDOWN_WAIT.toSeconds());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("Shutting down the Redis client failed: " + e.getCause(), e.getCause());
         }
     }
 
