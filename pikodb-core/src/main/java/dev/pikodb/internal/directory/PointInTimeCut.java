@@ -42,6 +42,12 @@ final class PointInTimeCut {
     record TableView(String table, RecordsSnapshot snapshot) {
     }
 
+    /**
+     * Runs inside the barrier after each table's snapshot is installed, for tests that write while
+     * the barrier holds; {@code null} in normal operation.
+     */
+    static volatile Runnable afterEachSnapshotForTesting;
+
     private final List<TableView> tables;
     private final long now;
     private final long barrierNanos;
@@ -78,6 +84,10 @@ final class PointInTimeCut {
                 RecordsSnapshot snapshot = table.snapshotHeld();
                 if (snapshot != null) {
                     views.add(new TableView(table.name, snapshot));
+                }
+                Runnable hook = afterEachSnapshotForTesting;
+                if (hook != null) {
+                    hook.run();
                 }
             }
             now = clock.millis();
