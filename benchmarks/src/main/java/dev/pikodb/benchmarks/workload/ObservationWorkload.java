@@ -31,6 +31,12 @@ public final class ObservationWorkload {
     public static final String OBSERVED = StoreKind.PIKODB.label(false) + " observed, no handler";
 
     private static final String TABLE = "observed";
+    /**
+     * W1's writes per repetition times this: the difference measured is a few percent, so each
+     * repetition must be long (full mode: 200,000 writes, a few seconds) for it to stand out of the
+     * repetitions' spread.
+     */
+    private static final int LENGTH_FACTOR = 40;
 
     private final BenchConfig config;
     private final Profiles profiles;
@@ -80,9 +86,9 @@ public final class ObservationWorkload {
             WriteWorkloads writes = new WriteWorkloads(config, profiles);
             new Round(config, report)
                     .add(new Round.Cell(name, StoreKind.PIKODB.label(false), Result.Unit.OPS_PER_SECOND), name,
-                            writes.sequential(plain, false, TABLE, tableSize))
+                            writes.sequential(plain, TABLE, tableSize, config.sequentialWrites() * LENGTH_FACTOR))
                     .add(new Round.Cell(name, OBSERVED, Result.Unit.OPS_PER_SECOND), name,
-                            writes.sequential(observed, false, TABLE, tableSize))
+                            writes.sequential(observed, TABLE, tableSize, config.sequentialWrites() * LENGTH_FACTOR))
                     .measure(new Sampler(config.warmups(), config.repetitions()));
         } catch (RuntimeException e) {
             report.failed(name, OBSERVED, e);

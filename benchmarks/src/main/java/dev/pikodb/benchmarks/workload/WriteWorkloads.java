@@ -67,7 +67,19 @@ public final class WriteWorkloads {
      * @return a repetition returning writes per second
      */
     public DoubleSupplier sequential(KeyValueStore store, boolean durable, String table, int tableSize) {
-        int writes = durable ? config.durableWrites() : config.sequentialWrites();
+        return sequential(store, table, tableSize, durable ? config.durableWrites() : config.sequentialWrites());
+    }
+
+    /**
+     * One repetition of single-writer throughput on a pre-filled table, of a given number of writes.
+     *
+     * @param store the store
+     * @param table the table
+     * @param tableSize records already in it
+     * @param writes writes per repetition (half new keys, half overwrites)
+     * @return a repetition returning writes per second
+     */
+    public DoubleSupplier sequential(KeyValueStore store, String table, int tableSize, int writes) {
         int[] round = {0};
         return () -> sequentialRound(store, table, tableSize, writes, round[0]++);
     }
