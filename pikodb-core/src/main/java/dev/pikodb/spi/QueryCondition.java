@@ -24,6 +24,13 @@ public sealed interface QueryCondition {
      */
     Set<String> paths();
 
+    /** The distinct paths of several conditions, in the order they appear. */
+    private static Set<String> pathsOf(List<QueryCondition> parts) {
+        Set<String> paths = new LinkedHashSet<>();
+        parts.forEach(part -> paths.addAll(part.paths()));
+        return paths;
+    }
+
     /**
      * Whether a record matches.
      *
@@ -169,9 +176,7 @@ public sealed interface QueryCondition {
 
         @Override
         public Set<String> paths() {
-            Set<String> paths = new LinkedHashSet<>();
-            parts.forEach(part -> paths.addAll(part.paths()));
-            return paths;
+            return pathsOf(parts);
         }
 
         @Override
@@ -203,9 +208,7 @@ public sealed interface QueryCondition {
 
         @Override
         public Set<String> paths() {
-            Set<String> paths = new LinkedHashSet<>();
-            parts.forEach(part -> paths.addAll(part.paths()));
-            return paths;
+            return pathsOf(parts);
         }
 
         @Override
