@@ -129,15 +129,7 @@ final class TableStore {
                 return applied;
             });
             if ((Long) result.get(1) > 0) {
-                // The table was deleted since this instance last used it, or its index definitions changed:
-                // ask the catalog and the definitions again.
-                catalog.forget(table);
-                indexes.forget(table);
-                if (attempt == 5) {
-                    throw new dev.pikodb.PikoDBException("The " + operation + " on " + where + " met a newer "
-                            + "generation of table '" + table + "' five times in a row (the table is being deleted "
-                            + "and written at once); nothing was changed. Retry the write");
-                }
+                staleGeneration(table, operation, attempt, "nothing was changed. Retry the write");
             } else {
                 reply = result;
             }
@@ -200,13 +192,7 @@ final class TableStore {
                 if (stale == 0) {
                     break;
                 }
-                catalog.forget(table);
-                indexes.forget(table);
-                if (attempt == 5) {
-                    throw new dev.pikodb.PikoDBException("The " + operation + " on " + where + " met a newer "
-                            + "generation of table '" + table + "' five times in a row (the table is being deleted "
-                            + "and written at once); retry the import");
-                }
+                staleGeneration(table, operation, attempt, "retry the import");
             }
             for (dev.pikodb.spi.ImportedRecord each : records) {
                 bytes += each.record().jsonLength();
@@ -214,6 +200,21 @@ final class TableStore {
         }
         stats.writes.add(batch.size());
         stats.bytesWritten.add(bytes);
+    }
+
+    /**
+     * After a bucket refused a write made for an older generation of its table or older index
+     * definitions (the table was deleted since this instance last used it, or its indexes changed):
+     * forgets both, so the next attempt asks again, and gives up at the fifth attempt.
+     */
+    private void staleGeneration(String table, String operation, int attempt, String action) {
+        catalog.forget(table);
+        indexes.forget(table);
+        if (attempt == 5) {
+            throw new dev.pikodb.PikoDBException("The " + operation + " on " + where + " met a newer "
+                    + "generation of table '" + table + "' five times in a row (the table is being deleted "
+                    + "and written at once); " + action);
+        }
     }
 
     EngineRecord read(String table, String key) {
