@@ -31,7 +31,7 @@ public record BenchConfig(String mode, int warmups, int repetitions, int smallTa
                           Path workDirectory, List<String> only, Sizes sizes) {
 
     /**
-     * Sizes of W8 to W12.
+     * Sizes of W8 to W12, W16 and W17.
      *
      * @param latencyTables W8: records pre-filled in the tables whose write latency is measured
      * @param latencyWrites W8: overwrites per repetition and store in the default mode
@@ -43,10 +43,14 @@ public record BenchConfig(String mode, int warmups, int repetitions, int smallTa
      * @param mixedOperationsPerThread W11: operations per thread and repetition
      * @param casThreads W12: threads incrementing the same counter
      * @param casIncrementsPerThread W12: increments per thread and repetition
+     * @param sessions W16 and W17: sessions in each session store
+     * @param sessionRequests W16: requests (one load and one save each) per repetition, embedded stores
+     * @param sessionRequestsOnRedis W17: requests per repetition, stores on Redis (each costs round trips)
      */
     public record Sizes(List<Integer> latencyTables, int latencyWrites, int latencyDurableWrites,
                         List<Integer> tableCounts, int recordsPerTable, int loadRecords, int mixedThreads,
-                        int mixedOperationsPerThread, int casThreads, int casIncrementsPerThread) {
+                        int mixedOperationsPerThread, int casThreads, int casIncrementsPerThread, int sessions,
+                        int sessionRequests, int sessionRequestsOnRedis) {
     }
 
     /**
@@ -68,12 +72,13 @@ public record BenchConfig(String mode, int warmups, int repetitions, int smallTa
         return switch (mode) {
             case "quick" -> new BenchConfig(mode, 1, 3, 1_000, 100_000, 2_000, 200, 20_000, 8, 500, 50,
                     work, only, new Sizes(List.of(100_000), 30_000, 300, List.of(10_000), 10, 100_000,
-                            4, 5_000, 4, 100));
+                            4, 5_000, 4, 100, 10_000, 5_000, 2_000));
             case "smoke" -> new BenchConfig(mode, 0, 1, 1_000, 5_000, 200, 20, 1_000, 8, 50, 5,
-                    work, only, new Sizes(List.of(5_000), 2_000, 20, List.of(200), 10, 5_000, 4, 500, 4, 10));
+                    work, only, new Sizes(List.of(5_000), 2_000, 20, List.of(200), 10, 5_000, 4, 500, 4, 10,
+                            500, 500, 200));
             case "full" -> new BenchConfig(mode, 2, 7, 1_000, 100_000, 5_000, 1_000, 100_000, 8, 2_500, 250,
                     work, only, new Sizes(List.of(100_000, 1_000_000), 120_000, 1_500, List.of(10_000, 100_000), 10,
-                            1_000_000, 4, 25_000, 4, 100));
+                            1_000_000, 4, 25_000, 4, 100, 10_000, 20_000, 5_000));
             default -> throw new IllegalArgumentException("Unknown bench.mode '" + mode
                     + "'; use -Dbench.mode=quick, -Dbench.mode=full or -Dbench.mode=smoke");
         };

@@ -1,5 +1,7 @@
 package dev.pikodb.benchmarks;
 
+import dev.pikodb.benchmarks.session.SessionPeers;
+import dev.pikodb.benchmarks.session.SessionWorkload;
 import dev.pikodb.benchmarks.store.StoreKind;
 import dev.pikodb.benchmarks.workload.ColdStartWorkload;
 import dev.pikodb.benchmarks.workload.LatencyWorkload;
@@ -103,6 +105,7 @@ public final class Targets {
                 ratio(w13, ObservationWorkload.OBSERVED, w13, PIKODB));
 
         queryTargets();
+        sessionTargets();
 
         out.println("Targets (ratios of medians; PASS when the ratio meets the target)");
         lines.forEach(out::println);
@@ -149,6 +152,20 @@ public final class Targets {
                 w13.startName(), OperationalRuns.W13_PLAIN));
         atMostValue(OperationalRuns.HEAP_PER_ENTRY, 64,
                 report.find(OperationalRuns.HEAP_PER_ENTRY, PIKODB).map(Result::median));
+    }
+
+    /**
+     * W16 and W17: a request's session load and save at least as fast as Spring Session's own stores:
+     * JDBC on H2 embedded, and both Redis repositories on the same server.
+     */
+    private void sessionTargets() {
+        String embedded = SessionWorkload.embeddedName(config.sizes().sessions());
+        atLeast(embedded + ": PikoDB / " + SessionPeers.JDBC_H2, 1,
+                ratio(embedded, PIKODB, embedded, SessionPeers.JDBC_H2));
+        String onRedis = SessionWorkload.redisName(config.sizes().sessions());
+        for (String peer : new String[] {SessionPeers.REDIS_INDEXED, SessionPeers.REDIS}) {
+            atLeast(onRedis + ": PikoDB / " + peer, 1, ratio(onRedis, SessionPeers.PIKODB_ON_REDIS, onRedis, peer));
+        }
     }
 
     private void above(String name, double target, Optional<Double> ratio) {
