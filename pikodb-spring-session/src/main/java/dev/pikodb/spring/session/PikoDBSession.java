@@ -29,12 +29,22 @@ public final class PikoDBSession implements Session {
     private boolean timesChanged;
     /** The id under which the session is stored; differs from the id after {@link #changeSessionId()}. */
     private String storedId;
+    /**
+     * The version of the stored record this session was loaded from or last saved as, with that
+     * record's attributes still serialised: what the next save expects to find, so that it can
+     * write without reading the record again. {@code 0} and {@code null} for a new session.
+     */
+    private long storedVersion;
+    private Map<String, String> storedAttributes;
 
-    PikoDBSession(PikoDBSessionRepository repository, MapSession state, boolean isNew) {
+    PikoDBSession(PikoDBSessionRepository repository, MapSession state, long storedVersion,
+                  Map<String, String> storedAttributes) {
         this.repository = repository;
         this.state = state;
-        this.isNew = isNew;
+        this.isNew = storedVersion == 0;
         this.storedId = state.getId();
+        this.storedVersion = storedVersion;
+        this.storedAttributes = storedAttributes;
         if (isNew && repository.saveMode() == SaveMode.ALWAYS) {
             state.getAttributeNames().forEach(name -> changedAttributes.put(name, state.getAttribute(name)));
         }
@@ -141,6 +151,16 @@ public final class PikoDBSession implements Session {
         return storedId;
     }
 
+    /** The version the stored record had when this session last read or wrote it; 0 for a new one. */
+    long storedVersion() {
+        return storedVersion;
+    }
+
+    /** A copy of the stored record's serialised attributes at {@link #storedVersion()}. */
+    Map<String, String> storedAttributes() {
+        return storedAttributes == null ? new LinkedHashMap<>() : new LinkedHashMap<>(storedAttributes);
+    }
+
     boolean hasChanges() {
         return isNew || timesChanged || !changedAttributes.isEmpty() || !storedId.equals(state.getId());
     }
@@ -155,9 +175,23 @@ public final class PikoDBSession implements Session {
         return new LinkedHashMap<>(changedAttributes);
     }
 
-    /** Called once a save stored every change. */
-    void saved() {
+    /**
+     * Called once a save stored every change.
+     *
+     * @param version the stored record's version after the save
+     * @param attributes the stored record's serialised attributes after the save
+     */
+    void saved(long version, Map<String, String> attributes) {
         isNew = false;
+        timesChanged = false;
+        changedAttributes.clear();
+        storedId = state.getId();
+        storedVersion = version;
+        storedAttributes = attributes;
+    }
+
+    /** Called when a save found the session deleted or expired: nothing more to save. */
+    void discardChanges() {
         timesChanged = false;
         changedAttributes.clear();
         storedId = state.getId();

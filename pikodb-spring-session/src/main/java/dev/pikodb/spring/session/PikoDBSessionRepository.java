@@ -125,7 +125,7 @@ public final class PikoDBSessionRepository
         state.setCreationTime(now);
         state.setLastAccessedTime(now);
         state.setMaxInactiveInterval(defaultMaxInactiveInterval);
-        PikoDBSession session = new PikoDBSession(this, state, true);
+        PikoDBSession session = new PikoDBSession(this, state, 0, null);
         if (flushMode == FlushMode.IMMEDIATE) {
             save(session);
         }
@@ -148,12 +148,13 @@ public final class PikoDBSessionRepository
 
     private void saveNew(PikoDBSession session) {
         MapSession state = session.state();
-        Map<String, Object> value = records.value(state, records.attributesOf(state), principal(session));
+        Map<String, String> attributes = records.attributesOf(state);
+        Map<String, Object> value = records.value(state, attributes, principal(session));
         if (!db.compareAndWrite(table, state.getId(), 0, value, SessionRecords.expiration(state))) {
             throw new IllegalStateException("Session " + state.getId() + " already exists in table '" + table
                     + "'; the session id generator gave an id twice");
         }
-        session.saved();
+        session.saved(1, attributes);
         eventPublisher.publishEvent(new SessionCreatedEvent(this, session));
     }
 
@@ -174,29 +175,37 @@ public final class PikoDBSessionRepository
                     + "'; the session id generator gave an id twice");
         }
         db.delete(table, oldId);
-        session.saved();
+        session.saved(1, attributes);
     }
 
     /**
-     * Merges the session's changes into the stored session. The compare-and-write retries when another
-     * request of the same session saved in between, and stops when the session is gone: a save never
-     * brings back a deleted or expired session.
+     * Merges the session's changes into the stored session with a compare-and-write. The first attempt
+     * expects the record the session was loaded from (or last saved as), so a request that no other
+     * request raced writes without reading the record again; when another request of the same session
+     * saved in between, the record is read and the changes merged into it, and so on. A save stops
+     * when the session is gone: it never brings back a deleted or expired session (the version it
+     * expects is no longer there).
      */
     private void saveChanges(PikoDBSession session) {
         MapSession state = session.state();
         Map<String, Object> changes = session.attributeChanges();
+        long version = session.storedVersion();
+        Map<String, String> stored = session.storedAttributes();
         for (int attempt = 0; attempt < SAVE_ATTEMPTS; attempt++) {
-            Optional<DatabaseRecord> stored = db.getRecord(table, state.getId());
-            if (stored.isEmpty()) {
-                LOG.debug("Session {} was deleted or expired meanwhile; its changes are not saved", state.getId());
-                session.saved();
-                return;
+            if (attempt > 0 || version == 0) {
+                Optional<DatabaseRecord> current = db.getRecord(table, state.getId());
+                if (current.isEmpty()) {
+                    LOG.debug("Session {} was deleted or expired meanwhile; its changes are not saved", state.getId());
+                    session.discardChanges();
+                    return;
+                }
+                version = current.get().version();
+                stored = SessionRecords.storedAttributes(current.get().value());
             }
-            Map<String, String> attributes = records.merge(SessionRecords.storedAttributes(stored.get().value()),
-                    changes, state.getId());
+            Map<String, String> attributes = records.merge(stored, changes, state.getId());
             Map<String, Object> value = records.value(state, attributes, principal(session));
-            if (db.compareAndWrite(table, state.getId(), stored.get().version(), value, SessionRecords.expiration(state))) {
-                session.saved();
+            if (db.compareAndWrite(table, state.getId(), version, value, SessionRecords.expiration(state))) {
+                session.saved(version + 1, attributes);
                 return;
             }
         }
@@ -210,7 +219,8 @@ public final class PikoDBSessionRepository
     }
 
     private PikoDBSession load(String id, DatabaseRecord stored) {
-        return new PikoDBSession(this, records.session(id, stored.value()), false);
+        return new PikoDBSession(this, records.session(id, stored.value()), stored.version(),
+                SessionRecords.storedAttributes(stored.value()));
     }
 
     @Override

@@ -6,7 +6,9 @@ import static org.awaitility.Awaitility.await;
 
 import dev.pikodb.DatabaseOptions;
 import dev.pikodb.MutableClock;
+import dev.pikodb.OperationObserver;
 import dev.pikodb.PikoDB;
+import dev.pikodb.StoreOperation;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -14,6 +16,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Supplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -352,6 +355,39 @@ class PikoDBSessionRepositoryTests {
         assertThat(repository.findById(session.getId())).isNull();
         assertThat(db.listTables()).contains("admin-sessions");
         other.destroy();
+    }
+
+    @Test
+    void aRequestReadsItsSessionOnceAndWritesItOnce() {
+        List<StoreOperation> operations = new CopyOnWriteArrayList<>();
+        OperationObserver recorder = new OperationObserver() {
+            @Override
+            public <T> T observe(StoreOperation type, String table, Supplier<T> operation) {
+                if (TABLE.equals(table)) {
+                    operations.add(type);
+                }
+                return operation.get();
+            }
+        };
+        try (PikoDB observed = new PikoDB(DatabaseOptions.builder().databaseDirectory(directory.resolve("observed"))
+                .clock(clock).observer(recorder).build())) {
+            observed.start();
+            PikoDBSessionRepository sessions = new PikoDBSessionRepository(observed);
+            PikoDBSession session = sessions.createSession();
+            session.setAttribute("visits", 1);
+            sessions.save(session);
+
+            for (int request = 2; request <= 3; request++) {
+                operations.clear();
+                PikoDBSession loaded = sessions.findById(session.getId());
+                loaded.setLastAccessedTime(clock.instant());
+                loaded.setAttribute("visits", request);
+                sessions.save(loaded);
+                assertThat(operations).containsExactly(StoreOperation.READ, StoreOperation.COMPARE_AND_WRITE);
+            }
+            assertThat(sessions.findById(session.getId()).<Integer>getAttribute("visits")).isEqualTo(3);
+            sessions.destroy();
+        }
     }
 
     private PikoDBSession saved(String attribute, Object value) {
