@@ -17,18 +17,22 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Runs a main class of the tests in a child JVM, waits for the READY line it prints on standard
- * error, lets it work for a given time and kills it with SIGKILL; returns the complete lines of the
+ * error and for the first line of its protocol after its own READY line, lets it work for a given time and kills it with SIGKILL; returns the complete lines of the
  * protocol it printed on standard output. The writers of the kill tests ({@link CrashWriter},
  * {@link OracleStressWriter}) print one line per operation, an acknowledgement only after the call
  * returned, and a line starting with {@code E } when an operation failed (the caller's test fails).
  */
 final class KilledProcess {
 
+    /** The protocol's first line, which the writers print before their first operation. */
+    private static final long READY_LINE = "READY\n".length();
+
     private KilledProcess() {
     }
 
     /**
-     * Runs {@code main} with {@code arguments} and kills it {@code delayMillis} after it is ready.
+     * Runs {@code main} with {@code arguments} and kills it {@code delayMillis} after it printed the first
+     * line of its protocol after READY.
      *
      * @param protocol where its standard output goes (deleted afterwards)
      * @param context what this run is, for failure messages (seed, round, ...)
@@ -58,6 +62,13 @@ final class KilledProcess {
             if (!ready || !process.isAlive()) {
                 fail("The writer process did not become ready (" + context + "); alive=" + process.isAlive()
                         + ", stderr:\n" + stderr.text());
+            }
+            // The random instant of the kill counts from the writer's first protocol line after READY:
+            // on a busy machine a writer can take longer than the whole delay to do its first operation,
+            // and a round that acknowledged nothing checks nothing.
+            long startedBy = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+            while (Files.size(protocol) <= READY_LINE && process.isAlive() && System.nanoTime() < startedBy) {
+                Thread.sleep(1);
             }
             Thread.sleep(delayMillis); // the deliberate random instant of the kill
         } finally {
