@@ -100,9 +100,9 @@ public final class Targets {
         atLeast("W10 load rate vs Jackson tokenizing the same file", 0.7,
                 ratio(w10, PIKODB, LoadingWorkload.PARSE_ONLY, MachineLimits.MACHINE));
 
-        String w13 = ObservationWorkload.name(config.smallTable());
+        String w15 = ObservationWorkload.name(config.smallTable());
         atLeast("W15 writes observed, registry without handlers / no observer", 0.95,
-                ratio(w13, ObservationWorkload.OBSERVED, w13, PIKODB));
+                ratio(w15, ObservationWorkload.OBSERVED, w15, PIKODB));
 
         queryTargets();
         sessionTargets();
