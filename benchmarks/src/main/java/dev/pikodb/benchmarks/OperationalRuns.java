@@ -2,6 +2,7 @@ package dev.pikodb.benchmarks;
 
 import dev.pikodb.benchmarks.store.StoreKind;
 import dev.pikodb.benchmarks.workload.CompareAndWriteWorkload;
+import dev.pikodb.benchmarks.workload.GcWorkload;
 import dev.pikodb.benchmarks.workload.LatencyWorkload;
 import dev.pikodb.benchmarks.workload.LoadingWorkload;
 import dev.pikodb.benchmarks.workload.ManyTablesWorkload;
@@ -20,7 +21,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The workloads that open stores of their own rather than the shared, pre-filled ones: W8 (write
  * latency), W9 (many tables), W10 (loading against the parser), W12 (read and compare-and-write), W13
- * (queries) and W15 (writes observed with a registry that has no handlers).
+ * (queries), W15 (writes observed with a registry that has no handlers) and W16 (garbage collection
+ * under a writer).
  * Each keeps the harness's rule: the stores compared take turns in the same rounds.
  */
 final class OperationalRuns {
@@ -46,7 +48,7 @@ final class OperationalRuns {
         this.root = root;
     }
 
-    /** Runs whichever of W8, W9, W10, W12, W13 and W15 {@code bench.only} selects. */
+    /** Runs whichever of W8, W9, W10, W12, W13, W15 and W16 {@code bench.only} selects. */
     void run() {
         if (config.includes("W8")) {
             LatencyWorkload latency = new LatencyWorkload(config, profiles, report);
@@ -71,6 +73,9 @@ final class OperationalRuns {
         }
         if (config.includes("W15")) {
             new ObservationWorkload(config, profiles, report).run(root);
+        }
+        if (config.includes("W16")) {
+            new GcWorkload(config, profiles, report).run(root);
         }
     }
 

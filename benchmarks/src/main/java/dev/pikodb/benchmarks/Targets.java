@@ -2,6 +2,7 @@ package dev.pikodb.benchmarks;
 
 import dev.pikodb.benchmarks.store.StoreKind;
 import dev.pikodb.benchmarks.workload.ColdStartWorkload;
+import dev.pikodb.benchmarks.workload.GcWorkload;
 import dev.pikodb.benchmarks.workload.LatencyWorkload;
 import dev.pikodb.benchmarks.workload.LoadingWorkload;
 import dev.pikodb.benchmarks.workload.ManyTablesWorkload;
@@ -103,6 +104,7 @@ public final class Targets {
                 ratio(w13, ObservationWorkload.OBSERVED, w13, PIKODB));
 
         queryTargets();
+        gcTargets();
 
         out.println("Targets (ratios of medians; PASS when the ratio meets the target)");
         lines.forEach(out::println);
@@ -134,6 +136,18 @@ public final class Targets {
                 }
             }
         }
+    }
+
+    /**
+     * W16, with the collector this JVM runs (default settings): at most 200 ms of collector pauses per
+     * 1,000,000 writes on a 1,000,000-record table, and no write over 50 ms.
+     */
+    private void gcTargets() {
+        String store = GcWorkload.storeLabel();
+        String pauses = GcWorkload.pausesName(config);
+        atMostValue(pauses + ", ms, " + store, 200, report.find(pauses, store).map(Result::median));
+        atMostValue(GcWorkload.LONGEST_WRITE + ", ms, " + store, 50,
+                report.find(GcWorkload.LONGEST_WRITE, store).map(Result::max));
     }
 
     /** W13: queries from indexes against SQLite's indexed JSON, and the cost of the indexes. */
