@@ -29,7 +29,8 @@ import jdk.jfr.consumer.RecordingFile;
  * <p>Rows: the collectors' pauses during the measured writes, summed and the longest (the
  * {@code jdk.GarbageCollection} events of a flight recording of this JVM, which give every
  * collector's pauses to the nanosecond: ZGC's are far below the millisecond that the management
- * beans round to), and the longest write (each write timed on its own).
+ * beans round to), and the longest write (each write timed on its own). The note of each repetition
+ * adds ZGC's allocation stalls (a thread made to wait, without a pause, while a cycle frees memory).
  */
 public final class GcWorkload {
 
@@ -132,9 +133,10 @@ public final class GcWorkload {
                 longestWrite[repetition] = measured.longestWriteNanos / 1e6;
                 report.note(String.format(Locale.ROOT, "W16 %s, repetition %d: %,d collections with %.1f ms of"
                         + " pauses (longest %.1f ms); longest write %.1f ms; %d writes over 10 ms, %d over 50 ms;"
-                        + " %,.0f writes/s", store, repetition + 1, measured.collections, pauses[repetition],
-                        longestPause[repetition], longestWrite[repetition], measured.over10ms, measured.over50ms,
-                        measured.writesPerSecond));
+                        + " %,.0f writes/s; allocation stalls (ZGC) %.1f ms in all, longest %.1f ms", store,
+                        repetition + 1, measured.collections, pauses[repetition], longestPause[repetition],
+                        longestWrite[repetition], measured.over10ms, measured.over50ms, measured.writesPerSecond,
+                        measured.stallNanos / 1e6, measured.longestStallNanos / 1e6));
             }
         } finally {
             Directories.delete(directory);
@@ -145,7 +147,8 @@ public final class GcWorkload {
     }
 
     private record Measured(long pauseNanos, long longestPauseNanos, int collections, long longestWriteNanos,
-                            int over10ms, int over50ms, double writesPerSecond) {
+                            int over10ms, int over50ms, double writesPerSecond, long stallNanos,
+                            long longestStallNanos) {
     }
 
     private Measured measure(Path directory, String[] keys) {
@@ -163,6 +166,8 @@ public final class GcWorkload {
             Path file = Files.createTempFile(directory.getParent(), "w16-", ".jfr");
             try (Recording recording = new Recording()) {
                 recording.enable("jdk.GarbageCollection");
+                // ZGC makes a thread wait, without a pause, when it allocates faster than a cycle frees.
+                recording.enable("jdk.ZAllocationStall").withThreshold(java.time.Duration.ZERO);
                 recording.setToDisk(true);
                 recording.start();
                 Instant from = Instant.now();
@@ -191,8 +196,15 @@ public final class GcWorkload {
                 long pauses = 0;
                 long longestPause = 0;
                 int collections = 0;
+                long stalls = 0;
+                long longestStall = 0;
                 for (RecordedEvent event : RecordingFile.readAllEvents(file)) {
                     if (event.getStartTime().isBefore(from) || event.getStartTime().isAfter(to)) {
+                        continue;
+                    }
+                    if (event.getEventType().getName().equals("jdk.ZAllocationStall")) {
+                        stalls += event.getDuration().toNanos();
+                        longestStall = Math.max(longestStall, event.getDuration().toNanos());
                         continue;
                     }
                     collections++;
@@ -200,7 +212,7 @@ public final class GcWorkload {
                     longestPause = Math.max(longestPause, event.getDuration("longestPause").toNanos());
                 }
                 return new Measured(pauses, longestPause, collections, longest, over10, over50,
-                        writes() / seconds);
+                        writes() / seconds, stalls, longestStall);
             } finally {
                 Files.deleteIfExists(file);
             }
