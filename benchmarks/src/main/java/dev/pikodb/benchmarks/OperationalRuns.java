@@ -21,7 +21,7 @@ import org.slf4j.LoggerFactory;
 /**
  * The workloads that open stores of their own rather than the shared, pre-filled ones: W8 (write
  * latency), W9 (many tables), W10 (loading against the parser), W12 (read and compare-and-write), W13
- * (queries), W15 (writes observed with a registry that has no handlers) and W16 (garbage collection
+ * (queries), W15 (writes observed with a registry that has no handlers) and W18 (garbage collection
  * under a writer).
  * Each keeps the harness's rule: the stores compared take turns in the same rounds.
  */
@@ -48,7 +48,7 @@ final class OperationalRuns {
         this.root = root;
     }
 
-    /** Runs whichever of W8, W9, W10, W12, W13, W15 and W16 {@code bench.only} selects. */
+    /** Runs whichever of W8, W9, W10, W12, W13, W15 and W18 {@code bench.only} selects. */
     void run() {
         if (config.includes("W8")) {
             LatencyWorkload latency = new LatencyWorkload(config, profiles, report);
@@ -74,7 +74,7 @@ final class OperationalRuns {
         if (config.includes("W15")) {
             new ObservationWorkload(config, profiles, report).run(root);
         }
-        if (config.includes("W16")) {
+        if (config.includes("W18")) {
             new GcWorkload(config, profiles, report).run(root);
         }
     }

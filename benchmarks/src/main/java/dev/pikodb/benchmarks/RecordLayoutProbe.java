@@ -14,7 +14,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * small handle to bytes in a direct buffer, copied out on each read), measured apart from PikoDB so
  * that the layout alone is compared: 1,000,000 records of 200 bytes, then 1,000,000 overwrites spread
  * over them, each also allocating the short-lived garbage of a PikoDB write (about 700 bytes), as
- * W16 does. Per layout: heap retained per record, the collections and their time during the
+ * W18 does. Per layout: heap retained per record, the collections and their time during the
  * overwrites (the management beans, whole milliseconds), and the time of 1,000,000 point reads that
  * hand out the record's bytes (off the heap: a copy into a new array). The off-heap arena only
  * appends (an overwrite leaves its old bytes behind, as a real one would free them to a free list).

@@ -139,7 +139,7 @@ public final class Targets {
     }
 
     /**
-     * W16, with the collector this JVM runs (default settings): at most 200 ms of collector pauses per
+     * W18, with the collector this JVM runs (default settings): at most 200 ms of collector pauses per
      * 1,000,000 writes on a 1,000,000-record table, and no write over 50 ms.
      */
     private void gcTargets() {

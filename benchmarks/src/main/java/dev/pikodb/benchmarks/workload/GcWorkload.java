@@ -21,7 +21,7 @@ import jdk.jfr.consumer.RecordedEvent;
 import jdk.jfr.consumer.RecordingFile;
 
 /**
- * W16: what garbage collection costs a writer. One writer overwrites keys spread over a table of
+ * W18: what garbage collection costs a writer. One writer overwrites keys spread over a table of
  * 1,000,000 records (loaded by {@code start()}, as an application finds it), 1,000,000 writes per
  * repetition after a warm-up of 200,000, default mode; the collector is the measuring JVM's own
  * ({@code -Dbench.jvmArgs}, and {@code -Dbench.java} for another JDK), named in the store column.
@@ -35,9 +35,9 @@ import jdk.jfr.consumer.RecordingFile;
 public final class GcWorkload {
 
     /** Row: the longest collector pause during the measured writes. */
-    public static final String LONGEST_PAUSE = "W16 longest GC pause, same writes";
+    public static final String LONGEST_PAUSE = "W18 longest GC pause, same writes";
     /** Row: the longest single write. */
-    public static final String LONGEST_WRITE = "W16 longest write, same writes";
+    public static final String LONGEST_WRITE = "W18 longest write, same writes";
 
     private static final String TABLE = "users";
 
@@ -62,10 +62,10 @@ public final class GcWorkload {
      * Row: the collectors' pauses during the measured writes, summed.
      *
      * @param config the run's configuration (smoke mode has smaller sizes)
-     * @return e.g. {@code W16 GC pauses, 1,000,000 writes, 1,000,000-rec}
+     * @return e.g. {@code W18 GC pauses, 1,000,000 writes, 1,000,000-rec}
      */
     public static String pausesName(BenchConfig config) {
-        return String.format(Locale.ROOT, "W16 GC pauses, %,d writes, %,d-rec", writes(config), records(config));
+        return String.format(Locale.ROOT, "W18 GC pauses, %,d writes, %,d-rec", writes(config), records(config));
     }
 
     /** @return the store column of this JVM's rows, e.g. {@code PikoDB, G1, Java 17} */
@@ -131,7 +131,7 @@ public final class GcWorkload {
                 pauses[repetition] = measured.pauseNanos / 1e6;
                 longestPause[repetition] = measured.longestPauseNanos / 1e6;
                 longestWrite[repetition] = measured.longestWriteNanos / 1e6;
-                report.note(String.format(Locale.ROOT, "W16 %s, repetition %d: %,d collections with %.1f ms of"
+                report.note(String.format(Locale.ROOT, "W18 %s, repetition %d: %,d collections with %.1f ms of"
                         + " pauses (longest %.1f ms); longest write %.1f ms; %d writes over 10 ms, %d over 50 ms;"
                         + " %,.0f writes/s; allocation stalls (ZGC) %.1f ms in all, longest %.1f ms", store,
                         repetition + 1, measured.collections, pauses[repetition], longestPause[repetition],

@@ -31,7 +31,7 @@ class GcWorkloadTest {
         new GcWorkload(config, new Profiles(), report).run(root);
 
         String store = GcWorkload.storeLabel();
-        assertThat(GcWorkload.pausesName(config)).isEqualTo("W16 GC pauses, 5,000 writes, 5,000-rec");
+        assertThat(GcWorkload.pausesName(config)).isEqualTo("W18 GC pauses, 5,000 writes, 5,000-rec");
         assertThat(store).startsWith("PikoDB, ").contains("Java " + Runtime.version().feature());
         Result pauses = report.find(GcWorkload.pausesName(config), store).orElseThrow();
         assertThat(pauses.samples()).hasSize(1);
