@@ -4,6 +4,7 @@ import dev.pikodb.benchmarks.session.SessionPeers;
 import dev.pikodb.benchmarks.session.SessionWorkload;
 import dev.pikodb.benchmarks.store.StoreKind;
 import dev.pikodb.benchmarks.workload.ColdStartWorkload;
+import dev.pikodb.benchmarks.workload.GcWorkload;
 import dev.pikodb.benchmarks.workload.LatencyWorkload;
 import dev.pikodb.benchmarks.workload.LoadingWorkload;
 import dev.pikodb.benchmarks.workload.ManyTablesWorkload;
@@ -106,6 +107,7 @@ public final class Targets {
 
         queryTargets();
         sessionTargets();
+        gcTargets();
 
         out.println("Targets (ratios of medians; PASS when the ratio meets the target)");
         lines.forEach(out::println);
@@ -137,6 +139,18 @@ public final class Targets {
                 }
             }
         }
+    }
+
+    /**
+     * W18, with the collector this JVM runs (default settings): at most 200 ms of collector pauses per
+     * 1,000,000 writes on a 1,000,000-record table, and no write over 50 ms.
+     */
+    private void gcTargets() {
+        String store = GcWorkload.storeLabel();
+        String pauses = GcWorkload.pausesName(config);
+        atMostValue(pauses + ", ms, " + store, 200, report.find(pauses, store).map(Result::median));
+        atMostValue(GcWorkload.LONGEST_WRITE + ", ms, " + store, 50,
+                report.find(GcWorkload.LONGEST_WRITE, store).map(Result::max));
     }
 
     /** W13: queries from indexes against SQLite's indexed JSON, and the cost of the indexes. */

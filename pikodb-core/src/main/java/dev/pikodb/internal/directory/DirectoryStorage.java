@@ -315,8 +315,34 @@ public final class DirectoryStorage implements StorageEngine {
             long expectedVersion) {
         long started = System.nanoTime();
         String sharedName = dictionaryName == null ? null : intern(dictionaryName);
-        long version = change(table, true, 0L,
-                target -> target.put(key, json, expiration, sharedName, expectedVersion));
+        // change(), written out for the most frequent change: a write allocates no lambda and boxes no version.
+        if (readOnly) {
+            throw readOnlyException("changing table '" + Validation.printable(table) + "'");
+        }
+        long version;
+        lifecycle.readLock().lock();
+        try {
+            checkNotClosed();
+            while (true) {
+                Table target = tables.get(table);
+                if (target == null) {
+                    target = createTable(table);
+                }
+                try {
+                    version = target.put(key, json, expiration, sharedName, expectedVersion);
+                    break;
+                } catch (Table.GoneException e) {
+                    if (!target.dropPending()) {
+                        tables.remove(table, target);
+                    }
+                }
+            }
+        } catch (PikoDBException e) {
+            context.stats().failedWrites.increment();
+            throw e;
+        } finally {
+            lifecycle.readLock().unlock();
+        }
         if (version > 0) {
             context.stats().writes.increment();
             context.stats().writeNanos.add(System.nanoTime() - started);
@@ -336,6 +362,7 @@ public final class DirectoryStorage implements StorageEngine {
     /**
      * Runs a change on a table while the store is open, again on the table that replaces it when a
      * deletion or a close took it away meanwhile; a failed change counts as a failed write.
+     * {@link #write} does the same, written out.
      *
      * @param create whether a missing table is created (a write) or the change answers {@code missing}
      */

@@ -61,8 +61,7 @@ final class TableWrites {
             try {
                 table.checkWritable();
                 long now = table.context.clock().millis();
-                StoredRecord current = latest(key, now);
-                long currentVersion = current == null ? 0 : current.version;
+                long currentVersion = latestVersion(key, now);
                 if (expectedVersion >= 0) {
                     boolean matches = expectedVersion == currentVersion;
                     if (table.pending.contains(key)) {
@@ -78,7 +77,7 @@ final class TableWrites {
                 }
                 if (awaited < 0) {
                     record = StoredRecord.of(value, currentVersion + 1, now, expiration, dictionaryName);
-                    sequence = append(JournalFormat.setFrame(key, record));
+                    sequence = append(JournalFormat.setFrame(key, record, frameBuffer()));
                     if (table.context.durable()) {
                         table.pending.add(key, record, sequence);
                     } else {
@@ -115,7 +114,7 @@ final class TableWrites {
         try {
             table.checkWritable();
             for (Map.Entry<String, StoredRecord> entry : batch) {
-                sequence = append(JournalFormat.setFrame(entry.getKey(), entry.getValue()));
+                sequence = append(JournalFormat.setFrame(entry.getKey(), entry.getValue(), frameBuffer()));
                 if (table.context.durable()) {
                     table.pending.add(entry.getKey(), entry.getValue(), sequence);
                 } else {
@@ -154,7 +153,7 @@ final class TableWrites {
                     table.records.live(key, now);
                     return false;
                 } else {
-                    sequence = append(JournalFormat.deleteFrame(key));
+                    sequence = append(JournalFormat.deleteFrame(key, frameBuffer()));
                     if (table.context.durable()) {
                         table.pending.add(key, null, sequence);
                     } else {
@@ -182,10 +181,25 @@ final class TableWrites {
         }
     }
 
+    /** The version of the latest appended state of a key, pending writes included; 0 when absent or expired. */
+    private long latestVersion(String key, long now) {
+        if (table.pending.contains(key)) {
+            StoredRecord current = table.pending.latest(key);
+            return current == null || current.isExpired(now) ? 0 : current.version;
+        }
+        return table.records.liveVersion(key, now);
+    }
+
     /** The latest appended state of a key, pending writes included; null when absent or expired. */
     StoredRecord latest(String key, long now) {
         StoredRecord current = table.pending.contains(key) ? table.pending.latest(key) : table.records.raw(key);
         return current == null || current.isExpired(now) ? null : current;
+    }
+
+    /** The journal's buffer for the next frame, or {@code null}; the caller holds the append lock. */
+    private ByteBuffer frameBuffer() {
+        Journal current = table.journal;
+        return current == null ? null : current.frameBuffer();
     }
 
     long append(ByteBuffer frame) {

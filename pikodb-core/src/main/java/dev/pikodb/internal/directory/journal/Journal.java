@@ -22,6 +22,13 @@ public final class Journal implements Closeable {
     // Null while released.
     private volatile FileIO.Handle handle;
     private volatile long size;
+    // The buffer the last frame was built in, lent to the next one (appends are serialised): a write
+    // allocates no frame. Dropped on release, so only open journals hold one; never kept beyond
+    // MAX_REUSED_FRAME bytes.
+    private ByteBuffer frameBuffer;
+
+    /** The largest frame buffer a journal keeps for reuse. */
+    static final int MAX_REUSED_FRAME = 64 * 1024;
 
     private Journal(FileIO io, Path path, FileIO.Handle handle, long headerLength, long size) {
         this.io = io;
@@ -151,16 +158,32 @@ public final class Journal implements Closeable {
     /** Closes the file until {@link #ensureOpen()}; nothing may be using it. */
     public synchronized void release() throws IOException {
         FileIO.Handle open = handle;
+        frameBuffer = null;
         if (open != null) {
             handle = null;
             open.close();
         }
     }
 
+    /**
+     * A buffer to build the next frame in (its content may be overwritten), or {@code null}; the
+     * caller serialises appends, and passes the frame it built to {@link #append}.
+     */
+    public ByteBuffer frameBuffer() {
+        return frameBuffer;
+    }
+
+    /**
+     * Appends one frame; once this returns, the buffer is this journal's to reuse for the next frame
+     * ({@link #frameBuffer()}): the file has its bytes.
+     */
     public void append(ByteBuffer frame) throws IOException {
         int length = frame.remaining();
         open().append(frame);
         size += length;
+        if (frame.capacity() <= MAX_REUSED_FRAME) {
+            frameBuffer = frame;
+        }
     }
 
     public void force() throws IOException {

@@ -81,32 +81,76 @@ public final class JournalFormat {
     public record Header(String table, int length) {
     }
 
-    public static ByteBuffer setFrame(String key, StoredRecord record) {
-        byte[] keyBytes = utf8Key(key);
-        byte[] dictionary = record.dictionaryName == null ? new byte[0]
+    /**
+     * Frames a write, in {@code scratch} when it is large enough (its content is overwritten), else in
+     * a new buffer; either way the frame is the returned buffer's content.
+     *
+     * @param scratch a buffer to reuse, or {@code null}
+     */
+    public static ByteBuffer setFrame(String key, StoredRecord record, ByteBuffer scratch) {
+        int asciiKey = asciiLength(key);
+        byte[] keyBytes = asciiKey >= 0 ? null : utf8Key(key);
+        byte[] dictionary = record.dictionaryName == null ? null
                 : record.dictionaryName.getBytes(StandardCharsets.UTF_8);
-        int keyField = keyBytes != null ? 2 + keyBytes.length : 4 + 2 * key.length();
-        int payload = 1 + keyField + 8 + 8 + 1 + (record.expires ? 8 : 0) + 2 + dictionary.length
-                + record.valueLength();
-        ByteBuffer frame = ByteBuffer.allocate(FRAME_HEADER + payload);
+        int dictionaryLength = dictionary == null ? 0 : dictionary.length;
+        int payload = 1 + keyField(key, asciiKey, keyBytes) + 8 + 8 + 1 + (record.expires ? 8 : 0) + 2
+                + dictionaryLength + record.valueLength();
+        ByteBuffer frame = buffer(FRAME_HEADER + payload, scratch);
         frame.putInt(payload).putInt(0);
-        putKey(frame, keyBytes != null ? SET : SET_UTF16_KEY, key, keyBytes);
+        putKey(frame, asciiKey >= 0 || keyBytes != null ? SET : SET_UTF16_KEY, key, asciiKey, keyBytes);
         frame.putLong(record.version).putLong(record.timestamp);
         frame.put(record.expires ? FLAG_EXPIRES : 0);
         if (record.expires) {
             frame.putLong(record.expiration);
         }
-        frame.putShort((short) dictionary.length).put(dictionary).put(record.bytes, record.valueOffset, record.valueLength());
+        frame.putShort((short) dictionaryLength);
+        if (dictionary != null) {
+            frame.put(dictionary);
+        }
+        frame.put(record.bytes, record.valueOffset, record.valueLength());
         return seal(frame, payload);
     }
 
-    public static ByteBuffer deleteFrame(String key) {
-        byte[] keyBytes = utf8Key(key);
-        int payload = 1 + (keyBytes != null ? 2 + keyBytes.length : 4 + 2 * key.length());
-        ByteBuffer frame = ByteBuffer.allocate(FRAME_HEADER + payload);
+    /** Frames a delete, in {@code scratch} when it is large enough, as {@link #setFrame} does. */
+    public static ByteBuffer deleteFrame(String key, ByteBuffer scratch) {
+        int asciiKey = asciiLength(key);
+        byte[] keyBytes = asciiKey >= 0 ? null : utf8Key(key);
+        int payload = 1 + keyField(key, asciiKey, keyBytes);
+        ByteBuffer frame = buffer(FRAME_HEADER + payload, scratch);
         frame.putInt(payload).putInt(0);
-        putKey(frame, keyBytes != null ? DELETE : DELETE_UTF16_KEY, key, keyBytes);
+        putKey(frame, asciiKey >= 0 || keyBytes != null ? DELETE : DELETE_UTF16_KEY, key, asciiKey, keyBytes);
         return seal(frame, payload);
+    }
+
+    private static ByteBuffer buffer(int length, ByteBuffer scratch) {
+        if (scratch != null && scratch.hasArray() && scratch.arrayOffset() == 0 && scratch.capacity() >= length) {
+            return scratch.clear().limit(length);
+        }
+        return ByteBuffer.allocate(length);
+    }
+
+    /**
+     * The key's length when every character is ASCII (its UTF-8 form is then one byte per character,
+     * written without an intermediate array) and it fits a 16-bit length, else -1.
+     */
+    private static int asciiLength(String key) {
+        int length = key.length();
+        if (length > 0xffff) {
+            return -1;
+        }
+        for (int i = 0; i < length; i++) {
+            if (key.charAt(i) >= 0x80) {
+                return -1;
+            }
+        }
+        return length;
+    }
+
+    private static int keyField(String key, int asciiKey, byte[] keyBytes) {
+        if (asciiKey >= 0) {
+            return 2 + asciiKey;
+        }
+        return keyBytes != null ? 2 + keyBytes.length : 4 + 2 * key.length();
     }
 
     /** The key's UTF-8 form when it has one that fits a 16-bit length, else {@code null}. */
@@ -118,9 +162,14 @@ public final class JournalFormat {
         return bytes.length <= 0xffff ? bytes : null;
     }
 
-    private static void putKey(ByteBuffer frame, byte type, String key, byte[] utf8) {
+    private static void putKey(ByteBuffer frame, byte type, String key, int asciiKey, byte[] utf8) {
         frame.put(type);
-        if (utf8 != null) {
+        if (asciiKey >= 0) {
+            frame.putShort((short) asciiKey);
+            for (int i = 0; i < asciiKey; i++) {
+                frame.put((byte) key.charAt(i));
+            }
+        } else if (utf8 != null) {
             frame.putShort((short) utf8.length).put(utf8);
         } else {
             frame.putInt(key.length());

@@ -45,6 +45,12 @@ public final class Records implements IndexedRecords {
         return held == null ? null : StoredRecord.of(held);
     }
 
+    /** The version of a key's live record, 0 when it has none (absent or expired); builds no record. */
+    public long liveVersion(String key, long now) {
+        Object held = map.get(key);
+        return held == null ? 0 : StoredRecord.liveVersion(held, now);
+    }
+
     /**
      * Reports every later change of these records to {@code changes}, once the table is shared.
      * While someone listens, each change and its report happen under this object's monitor, so the
@@ -62,6 +68,19 @@ public final class Records implements IndexedRecords {
 
     public TableIndexes indexes() {
         return indexes;
+    }
+
+    /**
+     * Puts a record in the form {@link StoredRecord#held()} gives, as {@link #put} does; records that
+     * nobody observes yet (no snapshot, index or listener, as while a table loads) take it as it is,
+     * without building the record object.
+     */
+    public void putHeld(String key, Object held) {
+        if (snapshot == null && indexes == null && !changes.active()) {
+            map.put(key, held);
+        } else {
+            put(key, StoredRecord.of(held));
+        }
     }
 
     public void put(String key, StoredRecord record) {

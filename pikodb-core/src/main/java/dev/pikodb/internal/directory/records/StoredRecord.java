@@ -49,14 +49,31 @@ public final class StoredRecord implements EngineRecord {
     public static StoredRecord of(byte[] json, int from, int to, long version, long timestamp, Long expiration,
             String dictionaryName) {
         if (expiration == null && dictionaryName == null) {
-            byte[] packed = new byte[PACKED_HEADER + to - from];
-            LONGS.set(packed, 0, version);
-            LONGS.set(packed, 8, timestamp);
-            System.arraycopy(json, from, packed, PACKED_HEADER, to - from);
-            return new StoredRecord(packed, PACKED_HEADER, version, timestamp, null, null);
+            return new StoredRecord(pack(json, from, to, version, timestamp), PACKED_HEADER, version, timestamp, null,
+                    null);
         }
         byte[] value = from == 0 && to == json.length ? json : Arrays.copyOfRange(json, from, to);
         return new StoredRecord(value, 0, version, timestamp, expiration, dictionaryName);
+    }
+
+    /**
+     * What {@link Records} keeps for the record {@link #of(byte[], int, int, long, long, Long, String)}
+     * would make, without making that object for a plain record (a load reads millions).
+     */
+    public static Object held(byte[] json, int from, int to, long version, long timestamp, Long expiration,
+            String dictionaryName) {
+        if (expiration == null && dictionaryName == null) {
+            return pack(json, from, to, version, timestamp);
+        }
+        return of(json, from, to, version, timestamp, expiration, dictionaryName);
+    }
+
+    private static byte[] pack(byte[] json, int from, int to, long version, long timestamp) {
+        byte[] packed = new byte[PACKED_HEADER + to - from];
+        LONGS.set(packed, 0, version);
+        LONGS.set(packed, 8, timestamp);
+        System.arraycopy(json, from, packed, PACKED_HEADER, to - from);
+        return packed;
     }
 
     /** What {@link Records} keeps for this record: the packed array of a plain record, else this. */
@@ -71,6 +88,15 @@ public final class StoredRecord implements EngineRecord {
                     null, null);
         }
         return (StoredRecord) held;
+    }
+
+    /** The version of a held record, or 0 when it has expired at {@code now}. */
+    static long liveVersion(Object held, long now) {
+        if (held instanceof byte[] packed) {
+            return (long) LONGS.get(packed, 0);
+        }
+        StoredRecord record = (StoredRecord) held;
+        return record.isExpired(now) ? 0 : record.version;
     }
 
     /** Whether a held record can expire (a packed plain record never does). */

@@ -117,12 +117,17 @@ public final class TableFileFormat {
         private int size;
 
         void add(String key, StoredRecord record) {
+            add(key, record.held());
+        }
+
+        /** Adds a record in the form {@link StoredRecord#held()} gives. */
+        void add(String key, Object held) {
             if (size == keys.length) {
                 keys = Arrays.copyOf(keys, size * 2);
                 records = Arrays.copyOf(records, size * 2);
             }
             keys[size] = key;
-            records[size] = record.held();
+            records[size] = held;
             size++;
         }
 
@@ -139,7 +144,7 @@ public final class TableFileFormat {
         /** Puts every entry into {@code into}, in file order. */
         void putAll(Records into) {
             for (int i = 0; i < size; i++) {
-                into.put(keys[i], StoredRecord.of(records[i]));
+                into.putHeld(keys[i], records[i]);
             }
         }
     }

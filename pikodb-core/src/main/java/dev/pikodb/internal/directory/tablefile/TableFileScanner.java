@@ -119,10 +119,11 @@ final class TableFileScanner extends JsonChecker {
         }
         whitespace();
         expect(']');
-        StoredRecord record = valueStart < 0
-                ? StoredRecord.of(TableFileFormat.NULL, version, timestamp, expiration, dictionary)
-                : StoredRecord.of(in, valueStart, valueEnd, version, timestamp, expiration, dictionary);
-        records.add(key, record);
+        Object held = valueStart < 0
+                ? StoredRecord.held(TableFileFormat.NULL, 0, TableFileFormat.NULL.length, version, timestamp, expiration,
+                        dictionary)
+                : StoredRecord.held(in, valueStart, valueEnd, version, timestamp, expiration, dictionary);
+        records.add(key, held);
     }
 
     /**
