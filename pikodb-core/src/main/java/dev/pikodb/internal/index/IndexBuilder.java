@@ -19,9 +19,14 @@ final class IndexBuilder {
 
     /** The keys of one value, in the order they came. */
     private static final class Bucket {
+        final Object value;
         String[] keys = new String[1];
         Object[] slots = new Object[1];
         int count;
+
+        Bucket(Object value) {
+            this.value = value;
+        }
 
         void add(String key, Object slot) {
             if (count == keys.length) {
@@ -94,9 +99,21 @@ final class IndexBuilder {
                     into.absent.add(new AbstractMap.SimpleImmutableEntry<>(keys[r], helds[r]));
                     continue;
                 }
-                Object slot = SecondaryIndex.slot(at, helds[r]);
+                if (at.size() == 1) {
+                    into.buckets.computeIfAbsent(at.iterator().next(), Bucket::new).add(keys[r], helds[r]);
+                    continue;
+                }
+                // The slot's extremes are the index's own value objects, not this record's copies.
+                List<Bucket> buckets = new ArrayList<>(at.size());
+                List<Object> shared = new ArrayList<>(at.size());
                 for (Object value : at) {
-                    into.buckets.computeIfAbsent(value, v -> new Bucket()).add(keys[r], slot);
+                    Bucket bucket = into.buckets.computeIfAbsent(value, Bucket::new);
+                    buckets.add(bucket);
+                    shared.add(bucket.value);
+                }
+                Object slot = SecondaryIndex.slot(shared, helds[r]);
+                for (Bucket bucket : buckets) {
+                    bucket.add(keys[r], slot);
                 }
             }
         }
@@ -105,6 +122,7 @@ final class IndexBuilder {
         for (int i = 0; i < names.size(); i++) {
             Collected each = collected.get(i);
             Object[] distinct = each.buckets.keySet().toArray();
+            // The map's keys are the buckets' values: the objects the slots refer to.
             Arrays.sort(distinct, CompactValue.ORDER);
             List<Map.Entry<Object, Object>> groups = new ArrayList<>(distinct.length);
             for (Object value : distinct) {

@@ -5,11 +5,13 @@ import dev.pikodb.spi.EngineRecord;
 import dev.pikodb.spi.IndexValue;
 import dev.pikodb.spi.IndexedValues;
 import java.math.BigDecimal;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -25,7 +27,8 @@ import tools.jackson.core.json.JsonFactory;
  * with the rules of {@link IndexedValues#at(EngineRecord, String, Dictionary)}: the string, number or
  * boolean at the JSON Pointer; for an array, each such element, distinct; nothing for {@code null}, a
  * missing path, an object or nested arrays; the first of repeated field names. The parser follows
- * the paths as a tree of their segments and skips everything else.
+ * the paths as a tree of their segments and skips everything else: {@link JsonPathScanner} over the
+ * bytes, or Jackson's parser for the JSON the scanner leaves to it.
  */
 final class PathValues {
 
@@ -41,13 +44,27 @@ final class PathValues {
             .build();
 
     /** A segment of the paths: where some paths end, and the segments that follow. */
-    private static final class Node {
+    static final class Node {
         int[] ends = new int[0];
         final Map<String, Node> bySegment = new HashMap<>();
-        final Map<String, Node> byName = new HashMap<>();
+        final Map<String, Node> byName = new LinkedHashMap<>();
         final Map<Integer, Node> byIndex = new HashMap<>();
         /** Position among the field children of its parent, for telling repeated names apart. */
         int ordinal;
+        /** The field names of {@link #byName} as UTF-8, and their nodes, in the order of their ordinals. */
+        byte[][] names = new byte[0][];
+        Node[] named = new Node[0];
+
+        void seal() {
+            names = new byte[byName.size()][];
+            named = new Node[byName.size()];
+            int i = 0;
+            for (Map.Entry<String, Node> child : byName.entrySet()) {
+                names[i] = child.getKey().getBytes(StandardCharsets.UTF_8);
+                named[i++] = child.getValue();
+            }
+            bySegment.values().forEach(Node::seal);
+        }
     }
 
     private final List<String> paths;
@@ -73,6 +90,12 @@ final class PathValues {
         List<Collection<Object>> out = new ArrayList<>(paths.size());
         for (int i = 0; i < paths.size(); i++) {
             out.add(List.of());
+        }
+        if (JsonPathScanner.scan(record.jsonArray(), record.jsonOffset(), record.jsonOffset() + record.jsonLength(), root, out)) {
+            return out;
+        }
+        for (int i = 0; i < paths.size(); i++) {
+            out.set(i, List.of());
         }
         try (JsonParser parser = FACTORY.createParser(ObjectReadContext.empty(), record.jsonArray(),
                 record.jsonOffset(), record.jsonLength())) {
@@ -105,6 +128,7 @@ final class PathValues {
             ends[ends.length - 1] = p;
             node.ends = ends;
         }
+        root.seal();
         return root;
     }
 
@@ -168,7 +192,7 @@ final class PathValues {
         }
     }
 
-    private static void addElement(List<Collection<Object>> out, int path, Object value) {
+    static void addElement(List<Collection<Object>> out, int path, Object value) {
         Collection<Object> values = out.get(path);
         if (values.isEmpty()) {
             out.set(path, List.of(value));
