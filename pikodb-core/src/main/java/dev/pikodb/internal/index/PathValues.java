@@ -76,11 +76,6 @@ final class PathValues {
         this.plain = tree(this.paths, null);
     }
 
-    /** The number of paths. */
-    int size() {
-        return paths.size();
-    }
-
     /**
      * The values of each path, in the order of the paths: an empty list, a list of one value, or a set
      * of distinct values (from an array).
