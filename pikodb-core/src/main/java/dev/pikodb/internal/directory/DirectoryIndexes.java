@@ -42,7 +42,7 @@ final class DirectoryIndexes {
         Records records = table.records();
         TableIndexes indexes = new TableIndexes(records, table::withWritesPaused, dictionaries);
         records.attach(indexes);
-        file.of(table.name).forEach((name, path) -> indexes.build(name, path, now));
+        indexes.buildAll(file.of(table.name), now);
         return table;
     }
 

@@ -10,6 +10,7 @@ import java.util.AbstractMap;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -51,15 +52,19 @@ public final class IndexQueries {
         if (plan.condition() == QueryCondition.All.INSTANCE) {
             return plan.orderedByKey() ? walkKeys(indexes, plan, now) : walkIndex(table, indexes, plan, now);
         }
-        Map<String, Object> candidates = candidates(table, indexes, plan.condition());
+        Map<String, Named> candidates = candidates(table, indexes, plan.condition());
         IndexedRecords records = indexes.records();
         Comparator<QueryPosition> order = plan.order();
         List<Found> found = new ArrayList<>();
         boolean checkedByEntries = plan.condition() instanceof QueryCondition.Leaf leaf && !leaf.path().equals(QueryCondition.KEY);
-        for (Map.Entry<String, Object> candidate : candidates.entrySet()) {
+        // The entry that named a candidate made from its live record holds its values at the ordering path.
+        boolean sortedByEntries = checkedByEntries && !plan.orderedByKey()
+                && ((QueryCondition.Leaf) plan.condition()).path().equals(plan.orderPath());
+        for (Map.Entry<String, Named> candidate : candidates.entrySet()) {
             String key = candidate.getKey();
+            Named named = candidate.getValue();
             Object held = records.liveHeld(key, now);
-            if (held == null || checkedByEntries && held != candidate.getValue()) {
+            if (held == null || checkedByEntries && held != SecondaryIndex.held(named.slot)) {
                 continue;
             }
             EngineRecord record = records.record(held);
@@ -68,7 +73,17 @@ public final class IndexQueries {
                     ? Set.of(IndexValue.string(key)) : values.at(path))) {
                 continue;
             }
-            QueryPosition position = new QueryPosition(plan.orderedByKey() ? null : plan.sortValue(values.at(plan.orderPath())), key);
+            IndexValue sortValue;
+            if (plan.orderedByKey()) {
+                sortValue = null;
+            } else if (sortedByEntries) {
+                Object value = named.slot instanceof SecondaryIndex.Multi multi
+                        ? (plan.ascending() ? multi.min : multi.max) : named.value;
+                sortValue = CompactValue.value(value);
+            } else {
+                sortValue = plan.sortValue(values.at(plan.orderPath()));
+            }
+            QueryPosition position = new QueryPosition(sortValue, key);
             if (plan.after() != null && order.compare(position, plan.after()) <= 0) {
                 continue;
             }
@@ -88,14 +103,14 @@ public final class IndexQueries {
      * @return the count
      */
     public static long count(String table, TableIndexes indexes, QueryCondition condition, long now) {
-        Map<String, Object> candidates = candidates(table, indexes, condition);
+        Map<String, Named> candidates = candidates(table, indexes, condition);
         IndexedRecords records = indexes.records();
         boolean checkedByEntries = condition instanceof QueryCondition.Leaf leaf && !leaf.path().equals(QueryCondition.KEY);
         long count = 0;
-        for (Map.Entry<String, Object> candidate : candidates.entrySet()) {
+        for (Map.Entry<String, Named> candidate : candidates.entrySet()) {
             String key = candidate.getKey();
             Object held = records.liveHeld(key, now);
-            if (held == null || checkedByEntries && held != candidate.getValue()) {
+            if (held == null || checkedByEntries && held != SecondaryIndex.held(candidate.getValue().slot)) {
                 continue;
             }
             if (!checkedByEntries) {
@@ -113,6 +128,11 @@ public final class IndexQueries {
     private record Found(QueryPosition position, EngineRecord record) {
     }
 
+    /** How a candidate was named: the slot and compact value of the entry (both null when from the keys). */
+    private record Named(Object slot, Object value) {
+        static final Named BY_KEY = new Named(null, null);
+    }
+
     private static QueryPage page(List<Found> found, int limit) {
         int size = Math.min(found.size(), limit);
         List<Map.Entry<String, EngineRecord>> records = new ArrayList<>(size);
@@ -125,13 +145,10 @@ public final class IndexQueries {
 
     // ---- candidates ---------------------------------------------------------------------------
 
-    /**
-     * The keys that may match, each with the held object of the entry that named it (or null when
-     * it came from the keys).
-     */
-    private static Map<String, Object> candidates(String table, TableIndexes indexes, QueryCondition condition) {
+    /** The keys that may match, each with how it was named. */
+    private static Map<String, Named> candidates(String table, TableIndexes indexes, QueryCondition condition) {
         if (condition instanceof QueryCondition.Leaf leaf) {
-            Map<String, Object> keys = new LinkedHashMap<>();
+            Map<String, Named> keys = new LinkedHashMap<>();
             if (leaf.path().equals(QueryCondition.KEY)) {
                 keyCandidates(indexes, leaf, keys);
             } else {
@@ -140,9 +157,9 @@ public final class IndexQueries {
             return keys;
         }
         if (condition instanceof QueryCondition.And and) {
-            Map<String, Object> smallest = null;
+            Map<String, Named> smallest = null;
             for (QueryCondition part : and.parts()) {
-                Map<String, Object> keys = candidates(table, indexes, part);
+                Map<String, Named> keys = candidates(table, indexes, part);
                 if (smallest == null || keys.size() < smallest.size()) {
                     smallest = keys;
                 }
@@ -150,7 +167,7 @@ public final class IndexQueries {
             return smallest;
         }
         if (condition instanceof QueryCondition.Or or) {
-            Map<String, Object> union = new HashMap<>();
+            Map<String, Named> union = new HashMap<>();
             for (QueryCondition part : or.parts()) {
                 union.putAll(candidates(table, indexes, part));
             }
@@ -168,62 +185,77 @@ public final class IndexQueries {
         return index;
     }
 
-    private static void indexCandidates(SecondaryIndex index, QueryCondition.Leaf leaf, Map<String, Object> into) {
+    private static void indexCandidates(SecondaryIndex index, QueryCondition.Leaf leaf, Map<String, Named> into) {
         if (leaf instanceof QueryCondition.In in) {
             for (IndexValue value : in.values()) {
-                index.entries.subMap(IndexEntry.before(value), true, IndexEntry.after(value), true)
-                        .forEach((entry, slot) -> into.put(entry.key, SecondaryIndex.held(slot)));
+                Object compact = CompactValue.of(value);
+                Object group = index.values.get(compact);
+                if (group != null) {
+                    KeyGroup.forEach(group, null, true, (key, slot) -> {
+                        into.put(key, new Named(slot, compact));
+                        return true;
+                    });
+                }
             }
             return;
         }
-        NavigableMap<IndexEntry, Object> from = lowerBound(index.entries, leaf);
-        for (Map.Entry<IndexEntry, Object> entry : from.entrySet()) {
-            IndexValue value = entry.getKey().value;
-            if (pastUpperBound(leaf, value)) {
+        Object upper = upperBound(leaf);
+        for (Map.Entry<Object, Object> entry : lowerBound(index.values, leaf).entrySet()) {
+            Object value = entry.getKey();
+            if (pastUpperBound(leaf, upper, value)) {
                 break;
             }
-            if (leaf.accepts(value)) {
-                into.put(entry.getKey().key, SecondaryIndex.held(entry.getValue()));
-            }
+            KeyGroup.forEach(entry.getValue(), null, true, (key, slot) -> {
+                into.put(key, new Named(slot, value));
+                return true;
+            });
         }
     }
 
-    /** The entries from the first one a range or prefix condition can accept. */
-    private static NavigableMap<IndexEntry, Object> lowerBound(NavigableMap<IndexEntry, Object> entries,
-            QueryCondition.Leaf leaf) {
+    /**
+     * The values from the first one a range or prefix condition can accept; every value from there up
+     * to {@link #pastUpperBound} is accepted (a range's values are of one kind, strings with a prefix
+     * are contiguous in code point order).
+     */
+    private static NavigableMap<Object, Object> lowerBound(NavigableMap<Object, Object> values, QueryCondition.Leaf leaf) {
         if (leaf instanceof QueryCondition.Prefix prefix) {
-            return entries.tailMap(IndexEntry.before(IndexValue.string(prefix.prefix())), true);
+            return values.tailMap(prefix.prefix(), true);
         }
         QueryCondition.Range range = (QueryCondition.Range) leaf;
         if (range.from() != null) {
-            return entries.tailMap(IndexEntry.before(range.from()), true);
+            return values.tailMap(CompactValue.of(range.from()), true);
         }
         if (range.kind() == IndexValue.Kind.NUMBER) {
-            return entries.tailMap(IndexEntry.after(IndexValue.TRUE), true);
+            return values.tailMap(Boolean.TRUE, false);
         }
         if (range.kind() == IndexValue.Kind.STRING) {
-            return entries.tailMap(IndexEntry.before(IndexValue.string("")), true);
+            return values.tailMap("", true);
         }
-        return entries;
+        return values;
+    }
+
+    /** A range's exclusive upper bound in compact form, or null. */
+    private static Object upperBound(QueryCondition.Leaf leaf) {
+        return leaf instanceof QueryCondition.Range range && range.to() != null ? CompactValue.of(range.to()) : null;
     }
 
     /** Whether every value from {@code value} on is beyond a range or prefix condition. */
-    private static boolean pastUpperBound(QueryCondition.Leaf leaf, IndexValue value) {
+    private static boolean pastUpperBound(QueryCondition.Leaf leaf, Object upper, Object value) {
         if (leaf instanceof QueryCondition.Prefix prefix) {
-            return value.kind() != IndexValue.Kind.STRING || !((String) value.value()).startsWith(prefix.prefix());
+            return !(value instanceof String string) || !string.startsWith(prefix.prefix());
         }
         QueryCondition.Range range = (QueryCondition.Range) leaf;
-        if (range.to() != null) {
-            return value.compareTo(range.to()) >= 0;
+        if (upper != null) {
+            return CompactValue.compare(value, upper) >= 0;
         }
-        return range.kind() != null && value.kind().compareTo(range.kind()) > 0;
+        return range.kind() != null && CompactValue.kind(value).compareTo(range.kind()) > 0;
     }
 
-    private static void keyCandidates(TableIndexes indexes, QueryCondition.Leaf leaf, Map<String, Object> into) {
+    private static void keyCandidates(TableIndexes indexes, QueryCondition.Leaf leaf, Map<String, Named> into) {
         if (leaf instanceof QueryCondition.In in) {
             for (IndexValue value : in.values()) {
                 if (value.kind() == IndexValue.Kind.STRING) {
-                    into.put((String) value.value(), null);
+                    into.put((String) value.value(), Named.BY_KEY);
                 }
             }
             return;
@@ -238,13 +270,13 @@ public final class IndexQueries {
             }
             from = range.from() == null ? null : (String) range.from().value();
         }
+        Object upper = upperBound(leaf);
         NavigableSet<String> keys = indexes.sortedKeys();
         for (String key : from == null ? keys : keys.tailSet(from, true)) {
-            IndexValue value = IndexValue.string(key);
-            if (pastUpperBound(leaf, value)) {
+            if (pastUpperBound(leaf, upper, key)) {
                 break;
             }
-            into.put(key, null);
+            into.put(key, Named.BY_KEY);
         }
     }
 
@@ -285,22 +317,19 @@ public final class IndexQueries {
         List<Found> found = new ArrayList<>();
         QueryPosition after = plan.after();
         if (after == null || after.sortValue() != null) {
-            if (plan.ascending()) {
-                NavigableMap<IndexEntry, Object> entries = after == null ? index.entries
-                        : index.entries.tailMap(new IndexEntry(after.sortValue(), after.key()), false);
-                takeEntries(entries, records, plan, now, found, wanted);
-            } else {
-                IndexValue value = after == null ? lastValue(index.entries) : after.sortValue();
-                boolean first = true;
-                while (value != null && found.size() < wanted) {
-                    NavigableMap<IndexEntry, Object> group = first && after != null
-                            ? index.entries.subMap(new IndexEntry(value, after.key()), false, IndexEntry.after(value), true)
-                            : index.entries.subMap(IndexEntry.before(value), true, IndexEntry.after(value), true);
-                    takeEntries(group, records, plan, now, found, wanted);
-                    IndexEntry lower = index.entries.lowerKey(IndexEntry.before(value));
-                    value = lower == null ? null : lower.value;
-                    first = false;
+            NavigableMap<Object, Object> values = plan.ascending() ? index.values : index.values.descendingMap();
+            boolean more = true;
+            if (after != null) {
+                Object value = CompactValue.of(after.sortValue());
+                Object group = index.values.get(value);
+                if (group != null) {
+                    more = take(value, group, after.key(), records, plan, now, found, wanted);
                 }
+                values = values.tailMap(value, false);
+            }
+            for (Iterator<Map.Entry<Object, Object>> groups = values.entrySet().iterator(); more && groups.hasNext(); ) {
+                Map.Entry<Object, Object> group = groups.next();
+                more = take(group.getKey(), group.getValue(), null, records, plan, now, found, wanted);
             }
         }
         if (found.size() < wanted) {
@@ -319,28 +348,28 @@ public final class IndexQueries {
         return page(found, plan.limit());
     }
 
-    private static IndexValue lastValue(NavigableMap<IndexEntry, Object> entries) {
-        Map.Entry<IndexEntry, Object> last = entries.lastEntry();
-        return last == null ? null : last.getKey().value;
-    }
-
-    private static void takeEntries(NavigableMap<IndexEntry, Object> entries, IndexedRecords records, QueryPlan plan,
+    /**
+     * Takes the current entries of one value's group after {@code afterKey} (all when null).
+     *
+     * @return false once enough records were found
+     */
+    private static boolean take(Object value, Object group, String afterKey, IndexedRecords records, QueryPlan plan,
             long now, List<Found> found, int wanted) {
-        for (Map.Entry<IndexEntry, Object> entry : entries.entrySet()) {
-            Object slot = entry.getValue();
-            String key = entry.getKey().key;
+        IndexValue[] sortValue = new IndexValue[1];
+        return KeyGroup.forEach(group, afterKey, false, (key, slot) -> {
             Object held = records.liveHeld(key, now);
             if (held == null || held != SecondaryIndex.held(slot)) {
-                continue;
+                return true;
             }
             if (slot instanceof SecondaryIndex.Multi multi
-                    && !entry.getKey().value.equals(plan.ascending() ? multi.min : multi.max)) {
-                continue;
+                    && CompactValue.compare(value, plan.ascending() ? multi.min : multi.max) != 0) {
+                return true;
             }
-            found.add(new Found(new QueryPosition(entry.getKey().value, key), records.record(held)));
-            if (found.size() >= wanted) {
-                return;
+            if (sortValue[0] == null) {
+                sortValue[0] = CompactValue.value(value);
             }
-        }
+            found.add(new Found(new QueryPosition(sortValue[0], key), records.record(held)));
+            return found.size() < wanted;
+        });
     }
 }

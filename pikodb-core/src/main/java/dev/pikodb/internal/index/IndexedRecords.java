@@ -42,4 +42,11 @@ public interface IndexedRecords {
      * @return true if it does
      */
     boolean holds(String key);
+
+    /**
+     * The number of held records (live or expired), for sizing what an index build collects.
+     *
+     * @return the count
+     */
+    int size();
 }

@@ -2,156 +2,71 @@ package dev.pikodb.internal.index;
 
 import dev.pikodb.spi.IndexValue;
 import java.util.AbstractMap;
-import java.util.AbstractSet;
-import java.util.Comparator;
-import java.util.Iterator;
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
-import java.util.SortedMap;
 import java.util.concurrent.ConcurrentSkipListMap;
 
 /**
- * One index of a table, in memory: an entry per (value, key) for every value a record has at the
- * path, and the keys of the records that have none there (so that an ordering by this path can list
- * them last without reading the table).
+ * One index of a table, in memory: the distinct values at the path in order, each with the
+ * {@link KeyGroup} of the keys whose records have it, and the keys of the records that have no value
+ * there (so that an ordering by this path can list them last without reading the table). Values are
+ * held in {@link CompactValue} form, one object per distinct value; keys are the records' own strings.
  *
  * <p>Each entry carries the object the table held for the record it was made from (its "slot");
  * the entry is current exactly when the table still holds that object for the key. Entries are
  * added before their record becomes visible and removed, conditionally on their slot, after it was
  * replaced or removed; a reader checks the slot against the live record, so it never takes a stale
- * entry for the truth, and never misses a record that was not written during its read.
+ * entry for the truth, and never misses a record that was not written during its read. Changes are
+ * made under this object's lock (writes of the table, and removals by readers that meet an expired
+ * record); readers take no lock.
  */
 final class SecondaryIndex {
 
     /** The slot of a record with several values at the path: its held object and its extremes. */
     static final class Multi {
         final Object held;
-        final IndexValue min;
-        final IndexValue max;
+        final Object min;
+        final Object max;
 
-        Multi(Object held, IndexValue min, IndexValue max) {
+        Multi(Object held, Object min, Object max) {
             this.held = held;
             this.min = min;
             this.max = max;
-        }
-
-        /** Equal slots stand for the same held object. */
-        @Override
-        public boolean equals(Object other) {
-            return other instanceof Multi multi && multi.held == held;
-        }
-
-        @Override
-        public int hashCode() {
-            return System.identityHashCode(held);
         }
     }
 
     final String name;
     final String path;
-    final ConcurrentSkipListMap<IndexEntry, Object> entries;
+    /** Compact value to its group of keys. */
+    final ConcurrentSkipListMap<Object, Object> values;
     final ConcurrentSkipListMap<String, Object> absent;
 
     SecondaryIndex(String name, String path) {
         this.name = name;
         this.path = path;
-        this.entries = new ConcurrentSkipListMap<>();
+        this.values = new ConcurrentSkipListMap<>(CompactValue.ORDER);
         this.absent = new ConcurrentSkipListMap<>(IndexValue::compareCodePoints);
     }
 
-    /** An index over entries collected beforehand: the maps are built in one pass from the sorted entries. */
-    SecondaryIndex(String name, String path, List<Map.Entry<IndexEntry, Object>> entries,
-            List<Map.Entry<String, Object>> absent) {
+    /** An index over groups and absent keys already in order: the maps are built in one pass. */
+    SecondaryIndex(String name, String path, List<Map.Entry<Object, Object>> groups, List<Map.Entry<String, Object>> absent) {
         this.name = name;
         this.path = path;
-        entries.sort(Map.Entry.comparingByKey());
-        absent.sort((a, b) -> IndexValue.compareCodePoints(a.getKey(), b.getKey()));
-        this.entries = new ConcurrentSkipListMap<>(new SortedView<>(entries, null));
-        this.absent = new ConcurrentSkipListMap<>(new SortedView<>(absent, IndexValue::compareCodePoints));
+        this.values = new ConcurrentSkipListMap<>(new SortedListView<>(groups, CompactValue.ORDER));
+        this.absent = new ConcurrentSkipListMap<>(new SortedListView<>(absent, IndexValue::compareCodePoints));
     }
 
-    /**
-     * A sorted list seen as the sorted map {@link ConcurrentSkipListMap}'s copy constructor reads in one
-     * pass (it needs only the comparator and the entries, in order).
-     */
-    private static final class SortedView<K, V> extends AbstractMap<K, V> implements SortedMap<K, V> {
-        private final List<Map.Entry<K, V>> sorted;
-        private final Comparator<? super K> comparator;
-
-        SortedView(List<Map.Entry<K, V>> sorted, Comparator<? super K> comparator) {
-            this.sorted = sorted;
-            this.comparator = comparator;
-        }
-
-        @Override
-        public Set<Map.Entry<K, V>> entrySet() {
-            return new AbstractSet<>() {
-                @Override
-                public Iterator<Map.Entry<K, V>> iterator() {
-                    return sorted.iterator();
-                }
-
-                @Override
-                public int size() {
-                    return sorted.size();
-                }
-            };
-        }
-
-        @Override
-        public Comparator<? super K> comparator() {
-            return comparator;
-        }
-
-        @Override
-        public SortedMap<K, V> subMap(K fromKey, K toKey) {
-            throw new UnsupportedOperationException();
-        }
-
-        @Override
-        public SortedMap<K, V> headMap(K toKey) {
-            throw new UnsupportedOperationException();
-        }
-
-        @Override
-        public SortedMap<K, V> tailMap(K fromKey) {
-            throw new UnsupportedOperationException();
-        }
-
-        @Override
-        public K firstKey() {
-            return sorted.get(0).getKey();
-        }
-
-        @Override
-        public K lastKey() {
-            return sorted.get(sorted.size() - 1).getKey();
-        }
-    }
-
-    /** Collects the entries of a record for {@link #SecondaryIndex(String, String, List, List)}. */
-    static void collect(String key, Set<IndexValue> values, Object held, List<Map.Entry<IndexEntry, Object>> entries,
-            List<Map.Entry<String, Object>> absent) {
-        if (values.isEmpty()) {
-            absent.add(new AbstractMap.SimpleImmutableEntry<>(key, held));
-            return;
-        }
-        Object slot = slot(values, held);
-        for (IndexValue value : values) {
-            entries.add(new AbstractMap.SimpleImmutableEntry<>(new IndexEntry(value, key), slot));
-        }
-    }
-
-    private static Object slot(Set<IndexValue> values, Object held) {
+    /** The slot of a record's entries: its held object, or a {@link Multi} when it has several values. */
+    static Object slot(Collection<Object> values, Object held) {
         if (values.size() == 1) {
             return held;
         }
-        IndexValue min = null;
-        IndexValue max = null;
-        for (IndexValue value : values) {
-            min = min == null || value.compareTo(min) < 0 ? value : min;
-            max = max == null || value.compareTo(max) > 0 ? value : max;
+        Object min = null;
+        Object max = null;
+        for (Object value : values) {
+            min = min == null || CompactValue.compare(value, min) < 0 ? value : min;
+            max = max == null || CompactValue.compare(value, max) > 0 ? value : max;
         }
         return new Multi(held, min, max);
     }
@@ -161,41 +76,83 @@ final class SecondaryIndex {
         return slot instanceof Multi multi ? multi.held : slot;
     }
 
-    void add(String key, Set<IndexValue> values, Object held) {
-        if (values.isEmpty()) {
+    /** Adds (or gives the new slot to) the entries of a record. */
+    synchronized void add(String key, Collection<Object> recordValues, Object held) {
+        if (recordValues.isEmpty()) {
             absent.put(key, held);
             return;
         }
-        Object slot = slot(values, held);
-        for (IndexValue value : values) {
-            entries.put(new IndexEntry(value, key), slot);
+        Object slot = slot(recordValues, held);
+        for (Object value : recordValues) {
+            Object group = values.get(value);
+            Object changed = KeyGroup.with(group, key, slot);
+            if (changed != group) {
+                values.put(value, changed);
+            }
         }
     }
 
     /**
      * Removes entries made from {@code held}; entries a later record of the key made stay.
      *
-     * @param values every value the record had (they decide the form of its slot)
+     * @param recordValues every value the record had (none: it was among the absent keys)
      * @param gone the values whose entries to remove
      */
-    void remove(String key, Set<IndexValue> values, Set<IndexValue> gone, Object held) {
-        if (values.isEmpty()) {
+    synchronized void remove(String key, Collection<Object> recordValues, Collection<Object> gone, Object held) {
+        if (recordValues.isEmpty()) {
             absent.remove(key, held);
             return;
         }
-        Object slot = values.size() > 1 ? new Multi(held, null, null) : held;
-        for (IndexValue value : gone) {
-            entries.remove(new IndexEntry(value, key), slot);
+        for (Object value : gone) {
+            Object group = values.get(value);
+            Object changed = KeyGroup.without(group, key, held);
+            if (changed == null) {
+                if (group != null) {
+                    values.remove(value, group);
+                }
+            } else if (changed != group) {
+                values.put(value, changed);
+            }
         }
     }
 
-    void clear() {
-        entries.clear();
+    /** Removes every entry whose slot is not what the table holds now for its key. */
+    synchronized void removeStale(IndexedRecords records) {
+        for (Map.Entry<Object, Object> entry : values.entrySet()) {
+            Object value = entry.getKey();
+            Object[] group = {entry.getValue()};
+            KeyGroup.forEach(entry.getValue(), null, true, (key, slot) -> {
+                Object held = held(slot);
+                if (records.liveHeld(key, Long.MIN_VALUE) != held) {
+                    group[0] = KeyGroup.without(group[0], key, held);
+                }
+                return group[0] != null;
+            });
+            if (group[0] == null) {
+                values.remove(value, entry.getValue());
+            } else if (group[0] != entry.getValue()) {
+                values.put(value, group[0]);
+            }
+        }
+        absent.entrySet().removeIf(entry -> records.liveHeld(entry.getKey(), Long.MIN_VALUE) != entry.getValue());
+    }
+
+    synchronized void clear() {
+        values.clear();
         absent.clear();
     }
 
-    /** Entries and absent keys, for monitoring and tests. */
+    /** Entries and absent keys, for monitoring and tests (counts every group). */
     int size() {
-        return entries.size() + absent.size();
+        int size = absent.size();
+        for (Object group : values.values()) {
+            size += KeyGroup.size(group);
+        }
+        return size;
+    }
+
+    /** A group entry for {@link #SecondaryIndex(String, String, List, List)}. */
+    static Map.Entry<Object, Object> entry(Object value, Object group) {
+        return new AbstractMap.SimpleImmutableEntry<>(value, group);
     }
 }

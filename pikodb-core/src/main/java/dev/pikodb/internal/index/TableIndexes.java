@@ -5,6 +5,7 @@ import dev.pikodb.spi.EngineRecord;
 import dev.pikodb.spi.IndexValue;
 import dev.pikodb.spi.IndexedValues;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -28,8 +29,29 @@ public final class TableIndexes {
     private final IndexedRecords records;
     private final Consumer<Runnable> pauseWrites;
     private final Function<String, Dictionary> dictionaries;
-    private volatile List<SecondaryIndex> indexes = List.of();
+    private volatile Current current = new Current(List.of());
     private volatile NavigableSet<String> keys;
+
+    /** Reads the values of a record at the paths of some indexes, in their order, in one pass. */
+    interface Reader {
+        List<Collection<Object>> read(EngineRecord record);
+    }
+
+    /** The indexes maintained, with the reader of their paths. */
+    private final class Current implements Reader {
+        final List<SecondaryIndex> indexes;
+        final PathValues paths;
+
+        Current(List<SecondaryIndex> indexes) {
+            this.indexes = List.copyOf(indexes);
+            this.paths = new PathValues(this.indexes.stream().map(index -> index.path).toList());
+        }
+
+        @Override
+        public List<Collection<Object>> read(EngineRecord record) {
+            return paths.read(record, dictionary(record));
+        }
+    }
 
     /**
      * Creates the indexes of a table, with none yet.
@@ -44,6 +66,11 @@ public final class TableIndexes {
         this.dictionaries = dictionaries;
     }
 
+    private Dictionary dictionary(EngineRecord record) {
+        String dictionaryName = record.dictionaryName();
+        return dictionaryName == null ? null : dictionaries.apply(dictionaryName);
+    }
+
     /**
      * Called before a record becomes visible: adds its entries (an entry whose value the replaced record
      * had too gets the new record as its slot, which also keeps it from the removal of the old entries).
@@ -54,22 +81,19 @@ public final class TableIndexes {
      * @return what {@link #replaced} needs to skip the values the new record keeps; null when there are no indexes
      */
     public Object adding(String key, EngineRecord record, Object held) {
-        List<SecondaryIndex> current = indexes;
-        if (current.isEmpty()) {
+        Current now = current;
+        if (now.indexes.isEmpty()) {
             return null;
         }
-        Values values = new Values(record);
-        List<Set<IndexValue>> added = new ArrayList<>(current.size());
-        for (SecondaryIndex index : current) {
-            Set<IndexValue> at = values.at(index.path);
-            index.add(key, at, held);
-            added.add(at);
+        List<Collection<Object>> values = now.read(record);
+        for (int i = 0; i < now.indexes.size(); i++) {
+            now.indexes.get(i).add(key, values.get(i), held);
         }
-        return new Added(current, added);
+        return new Added(now, values);
     }
 
     /** The indexes a write added entries to, with the values it added to each. */
-    private record Added(List<SecondaryIndex> indexes, List<Set<IndexValue>> values) {
+    private record Added(Current indexes, List<Collection<Object>> values) {
     }
 
     /**
@@ -82,19 +106,18 @@ public final class TableIndexes {
      * @param added what {@link #adding} returned
      */
     public void replaced(String key, EngineRecord record, Object held, Object added) {
-        if (!(added instanceof Added write) || write.indexes != indexes) {
+        if (!(added instanceof Added write) || write.indexes != current) {
             removed(key, record, held);
             return;
         }
-        Values values = new Values(record);
-        for (int i = 0; i < write.indexes.size(); i++) {
-            SecondaryIndex index = write.indexes.get(i);
-            Set<IndexValue> kept = write.values.get(i);
-            Set<IndexValue> old = values.at(index.path);
-            if (kept.isEmpty() || old.isEmpty() || !kept.containsAll(old)) {
-                Set<IndexValue> gone = new java.util.LinkedHashSet<>(old);
+        List<Collection<Object>> old = write.indexes.read(record);
+        for (int i = 0; i < write.indexes.indexes.size(); i++) {
+            Collection<Object> kept = write.values.get(i);
+            Collection<Object> was = old.get(i);
+            if (kept.isEmpty() || was.isEmpty() || !kept.containsAll(was)) {
+                List<Object> gone = new ArrayList<>(was);
                 gone.removeAll(kept);
-                index.remove(key, old, gone, held);
+                write.indexes.indexes.get(i).remove(key, was, gone, held);
             }
         }
     }
@@ -107,14 +130,13 @@ public final class TableIndexes {
      * @param held the object the table held for it
      */
     public void removed(String key, EngineRecord record, Object held) {
-        List<SecondaryIndex> current = indexes;
-        if (current.isEmpty()) {
+        Current now = current;
+        if (now.indexes.isEmpty()) {
             return;
         }
-        Values values = new Values(record);
-        for (SecondaryIndex index : current) {
-            Set<IndexValue> old = values.at(index.path);
-            index.remove(key, old, old, held);
+        List<Collection<Object>> values = now.read(record);
+        for (int i = 0; i < now.indexes.size(); i++) {
+            now.indexes.get(i).remove(key, values.get(i), values.get(i), held);
         }
     }
 
@@ -148,11 +170,38 @@ public final class TableIndexes {
 
     /** Called when the table lost every record: empties the indexes, keeps their definitions. */
     public void cleared() {
-        indexes.forEach(SecondaryIndex::clear);
+        current.indexes.forEach(SecondaryIndex::clear);
         NavigableSet<String> sorted = keys;
         if (sorted != null) {
             sorted.clear();
         }
+    }
+
+    /**
+     * Builds the indexes of a table that is not shared yet (no reader can remove an expired record
+     * meanwhile) from its records in one pass, and starts maintaining them.
+     *
+     * @param definitions index name to path
+     * @param now the current time, epoch milliseconds: expired records are left out
+     */
+    public void buildAll(Map<String, String> definitions, long now) {
+        pauseWrites.accept(() -> {
+            List<String> names = new ArrayList<>();
+            List<String> paths = new ArrayList<>();
+            definitions.forEach((name, path) -> {
+                if (find(name) == null) {
+                    names.add(name);
+                    paths.add(path);
+                }
+            });
+            if (names.isEmpty()) {
+                return;
+            }
+            List<SecondaryIndex> built = IndexBuilder.build(records, names, paths, readerOf(paths), now);
+            List<SecondaryIndex> next = new ArrayList<>(current.indexes);
+            next.addAll(built);
+            current = new Current(next);
+        });
     }
 
     /**
@@ -167,25 +216,20 @@ public final class TableIndexes {
             if (find(name) != null) {
                 return;
             }
-            List<Map.Entry<IndexEntry, Object>> entries = new ArrayList<>();
-            List<Map.Entry<String, Object>> absent = new ArrayList<>();
-            records.forEachHeld((key, held) -> {
-                EngineRecord record = records.record(held);
-                Long expiration = record.expiration();
-                if (expiration == null || now <= expiration) {
-                    SecondaryIndex.collect(key, new Values(record).at(path), held, entries, absent);
-                }
-            });
-            SecondaryIndex index = new SecondaryIndex(name, path, entries, absent);
-            List<SecondaryIndex> next = new ArrayList<>(indexes);
+            SecondaryIndex index = IndexBuilder.build(records, List.of(name), List.of(path), readerOf(List.of(path)), now)
+                    .get(0);
+            List<SecondaryIndex> next = new ArrayList<>(current.indexes);
             next.add(index);
             // From here on a record removed by expiry takes its entries along itself; the ones removed
             // before are found by the pass that follows.
-            indexes = List.copyOf(next);
-            index.entries.entrySet().removeIf(entry -> records.liveHeld(entry.getKey().key, Long.MIN_VALUE)
-                    != SecondaryIndex.held(entry.getValue()));
-            index.absent.entrySet().removeIf(entry -> records.liveHeld(entry.getKey(), Long.MIN_VALUE) != entry.getValue());
+            current = new Current(next);
+            index.removeStale(records);
         });
+    }
+
+    private Reader readerOf(List<String> paths) {
+        PathValues reader = new PathValues(paths);
+        return record -> reader.read(record, dictionary(record));
     }
 
     /**
@@ -199,9 +243,9 @@ public final class TableIndexes {
         pauseWrites.accept(() -> {
             SecondaryIndex index = find(name);
             if (index != null) {
-                List<SecondaryIndex> next = new ArrayList<>(indexes);
+                List<SecondaryIndex> next = new ArrayList<>(current.indexes);
                 next.remove(index);
-                indexes = List.copyOf(next);
+                current = new Current(next);
                 index.clear();
                 dropped[0] = true;
             }
@@ -212,15 +256,15 @@ public final class TableIndexes {
     /** Drops every index (the table's definitions went with it). */
     public void dropAll() {
         pauseWrites.accept(() -> {
-            List<SecondaryIndex> old = indexes;
-            indexes = List.of();
+            List<SecondaryIndex> old = current.indexes;
+            current = new Current(List.of());
             old.forEach(SecondaryIndex::clear);
         });
     }
 
     /** The index on a path, or null. */
     SecondaryIndex onPath(String path) {
-        for (SecondaryIndex index : indexes) {
+        for (SecondaryIndex index : current.indexes) {
             if (index.path.equals(path)) {
                 return index;
             }
@@ -229,7 +273,7 @@ public final class TableIndexes {
     }
 
     private SecondaryIndex find(String name) {
-        for (SecondaryIndex index : indexes) {
+        for (SecondaryIndex index : current.indexes) {
             if (index.name.equals(name)) {
                 return index;
             }
@@ -244,7 +288,7 @@ public final class TableIndexes {
      */
     public Map<String, Integer> sizes() {
         Map<String, Integer> sizes = new LinkedHashMap<>();
-        indexes.forEach(index -> sizes.put(index.name, index.size()));
+        current.indexes.forEach(index -> sizes.put(index.name, index.size()));
         return sizes;
     }
 
