@@ -17,6 +17,11 @@ import org.jetbrains.lincheck.datastructures.StressOptions;
  * not supported in Lincheck", raised at the directory engine's first {@code Path.resolve}), and a
  * server engine's work happens in another process.
  *
+ * <p>Lincheck runs without rewriting any class ({@link LincheckWithoutInstrumentation}): what its
+ * agent adds to the stress strategy is only the tracking of coroutine suspensions, which these
+ * operations do not have, and with the Redis client loaded the agent's rewriting of every loaded
+ * class took minutes.
+ *
  * <p>The scenarios are small: 2 threads of {@link Shape#actorsPerThread} operations, after
  * {@link Shape#actorsBefore} operations run alone and followed by one. The long mode
  * ({@code -Dpikodb.reliability.long=true}) runs five times as many scenarios.
@@ -92,6 +97,7 @@ public final class LinearizabilityCheck {
             LinearizabilityScenario.Engine engine) {
         long started = System.nanoTime();
         long runsBefore = LinearizabilityScenario.runs();
+        LincheckWithoutInstrumentation.prepare();
         LinearizabilityScenario.install(engine);
         try {
             options.check(LinearizabilityScenario.class);
