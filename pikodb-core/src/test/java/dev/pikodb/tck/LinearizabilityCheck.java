@@ -64,6 +64,18 @@ public final class LinearizabilityCheck {
     }
 
     /**
+     * As {@link #stress}, but a failure reports the scenario as it failed, without Lincheck's search
+     * for a smaller failing scenario (which re-runs it many times): for a check that is expected to fail.
+     *
+     * @param shape the scenarios
+     * @param engine hands out a fresh table for every run
+     * @return what ran
+     */
+    public static Result stressWithoutMinimizing(Shape shape, LinearizabilityScenario.Engine engine) {
+        return run("stress", configure(new StressOptions(), shape).minimizeFailedScenario(false), shape, engine);
+    }
+
+    /**
      * An engine whose runs alternate between two databases (default and durable mode, say), each run
      * on table {@code t} after deleting it and setting the database's clock to
      * {@link KeyValueSpecification#T0}.
