@@ -13,8 +13,8 @@ import org.jetbrains.lincheck.datastructures.Param;
  * The operations Lincheck runs concurrently against one table of a real {@link PikoDB}, checked
  * against {@link KeyValueSpecification}: {@code write}, {@code compareAndWrite}, {@code delete},
  * {@code get}, {@code getRecord}, {@code getTableSize}, a write with an expiration, and moving the
- * database's clock past that expiration; {@link WithTableDeletion} adds {@code deleteTable}. Two keys, three values and
- * expected versions 0-2 keep the scenarios small and make operations collide.
+ * database's clock past that expiration; {@link WithTableDeletion} adds {@code deleteTable}. Two
+ * keys, three values and expected versions 0-2 keep the scenarios small and make operations collide.
  *
  * <p>Lincheck creates an instance for every run of a scenario; each takes a fresh, empty table and
  * a clock at {@link KeyValueSpecification#T0} from the engine under test, which
@@ -115,7 +115,7 @@ public class LinearizabilityScenario {
         clock.set(KeyValueSpecification.LATER);
     }
 
-    /** The operations of {@link LinearizabilityScenario} and {@code deleteTable}, which Lincheck runs concurrently with them. */
+    /** The operations of {@link LinearizabilityScenario} and {@code deleteTable}, run concurrently with them. */
     public static final class WithTableDeletion extends LinearizabilityScenario {
 
         /** Takes a fresh table from the installed engine (Lincheck calls this for every run). */
