@@ -17,6 +17,11 @@ import org.jetbrains.lincheck.datastructures.StressOptions;
  * not supported in Lincheck", raised at the directory engine's first {@code Path.resolve}), and a
  * server engine's work happens in another process.
  *
+ * <p>Lincheck runs without rewriting any class ({@link LincheckWithoutInstrumentation}): what its
+ * agent adds to the stress strategy is only the tracking of coroutine suspensions, which these
+ * operations do not have, and with the Redis client loaded the agent's rewriting of every loaded
+ * class took minutes.
+ *
  * <p>The scenarios are small: 2 threads of {@link Shape#actorsPerThread} operations, after
  * {@link Shape#actorsBefore} operations run alone and followed by one. The long mode
  * ({@code -Dpikodb.reliability.long=true}) runs five times as many scenarios.
@@ -55,7 +60,35 @@ public final class LinearizabilityCheck {
      * @return what ran
      */
     public static Result stress(Shape shape, LinearizabilityScenario.Engine engine) {
-        return run("stress", configure(new StressOptions(), shape), shape, engine);
+        return run("stress", configure(new StressOptions(), shape), shape, engine,
+                LinearizabilityScenario.WithTableDeletion.class);
+    }
+
+    /**
+     * As {@link #stress}, without {@code deleteTable} among the operations: for an engine whose table
+     * deletion is known not to be linearizable with concurrent writes, so that the other operations
+     * are still checked.
+     *
+     * @param shape the scenarios
+     * @param engine hands out a fresh table for every run
+     * @return what ran
+     */
+    public static Result stressWithoutTableDeletion(Shape shape, LinearizabilityScenario.Engine engine) {
+        return run("stress without deleteTable", configure(new StressOptions(), shape), shape, engine,
+                LinearizabilityScenario.class);
+    }
+
+    /**
+     * As {@link #stress}, but a failure reports the scenario as it failed, without Lincheck's search
+     * for a smaller failing scenario (which re-runs it many times): for a check that is expected to fail.
+     *
+     * @param shape the scenarios
+     * @param engine hands out a fresh table for every run
+     * @return what ran
+     */
+    public static Result stressWithoutMinimizing(Shape shape, LinearizabilityScenario.Engine engine) {
+        return run("stress", configure(new StressOptions(), shape).minimizeFailedScenario(false), shape, engine,
+                LinearizabilityScenario.WithTableDeletion.class);
     }
 
     /**
@@ -89,12 +122,13 @@ public final class LinearizabilityCheck {
     }
 
     private static Result run(String mode, Options<?, ?> options, Shape shape,
-            LinearizabilityScenario.Engine engine) {
+            LinearizabilityScenario.Engine engine, Class<? extends LinearizabilityScenario> scenario) {
         long started = System.nanoTime();
         long runsBefore = LinearizabilityScenario.runs();
+        LincheckWithoutInstrumentation.prepare();
         LinearizabilityScenario.install(engine);
         try {
-            options.check(LinearizabilityScenario.class);
+            options.check(scenario);
         } finally {
             LinearizabilityScenario.install(null);
         }

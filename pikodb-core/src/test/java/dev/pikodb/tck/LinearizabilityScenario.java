@@ -12,9 +12,9 @@ import org.jetbrains.lincheck.datastructures.Param;
 /**
  * The operations Lincheck runs concurrently against one table of a real {@link PikoDB}, checked
  * against {@link KeyValueSpecification}: {@code write}, {@code compareAndWrite}, {@code delete},
- * {@code get}, {@code getRecord}, {@code getTableSize}, {@code deleteTable}, a write with an
- * expiration, and moving the database's clock past that expiration. Two keys, three values and
- * expected versions 0-2 keep the scenarios small and make operations collide.
+ * {@code get}, {@code getRecord}, {@code getTableSize}, a write with an expiration, and moving the
+ * database's clock past that expiration; {@link WithTableDeletion} adds {@code deleteTable}. Two
+ * keys, three values and expected versions 0-2 keep the scenarios small and make operations collide.
  *
  * <p>Lincheck creates an instance for every run of a scenario; each takes a fresh, empty table and
  * a clock at {@link KeyValueSpecification#T0} from the engine under test, which
@@ -23,7 +23,7 @@ import org.jetbrains.lincheck.datastructures.Param;
 @Param(name = "key", gen = IntGen.class, conf = "0:1")
 @Param(name = "value", gen = IntGen.class, conf = "0:2")
 @Param(name = "version", gen = IntGen.class, conf = "0:2")
-public final class LinearizabilityScenario {
+public class LinearizabilityScenario {
 
     /** A fresh, empty table on the engine under test, with the clock its database reads. */
     public record Target(PikoDB db, String table, MutableClock clock) {
@@ -111,12 +111,29 @@ public final class LinearizabilityScenario {
     }
 
     @Operation
-    public boolean deleteTable() {
-        return db.deleteTable(table);
-    }
-
-    @Operation
     public void passTime() {
         clock.set(KeyValueSpecification.LATER);
+    }
+
+    /** The operations of {@link LinearizabilityScenario} and {@code deleteTable}, run concurrently with them. */
+    public static final class WithTableDeletion extends LinearizabilityScenario {
+
+        /** Takes a fresh table from the installed engine (Lincheck calls this for every run). */
+        public WithTableDeletion() {
+            super();
+        }
+
+        @Operation
+        public boolean deleteTable() {
+            return db().deleteTable(table());
+        }
+    }
+
+    PikoDB db() {
+        return db;
+    }
+
+    String table() {
+        return table;
     }
 }
