@@ -163,9 +163,10 @@ public record ChangeEvent(Kind kind, String table, String key, long previousVers
 
     @Override
     public String toString() {
+        String origin = instance == null ? "" : ", instance=" + instance;
         return kind == Kind.MISSED ? "ChangeEvent[MISSED " + missed + " change(s)"
-                + (table == null ? "" : " of table " + table) + ", instance=" + instance + "]"
+                + (table == null ? "" : " of table " + table) + origin + "]"
                 : "ChangeEvent[kind=" + kind + ", table=" + table + ", key=" + key + ", previousVersion="
-                        + previousVersion + ", version=" + version + ", instance=" + instance + "]";
+                        + previousVersion + ", version=" + version + origin + "]";
     }
 }
