@@ -10,7 +10,6 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -413,67 +412,34 @@ final class ChangeStream implements AutoCloseable {
 
     private void deliver(String table, Followed follow, Position position, StreamMessage<byte[], byte[]> message,
             ChangeSink listeners) {
-        long seq = -1;
-        long generation = 0;
-        char kind = '?';
-        String key = null;
-        long previous = 0;
-        long version = 0;
-        String origin = null;
-        for (Map.Entry<byte[], byte[]> field : message.getBody().entrySet()) {
-            String value = new String(field.getValue(), StandardCharsets.UTF_8);
-            switch (field.getKey()[0]) {
-                case 's' -> seq = Long.parseLong(value);
-                case 'e' -> kind = value.charAt(0);
-                case 'k' -> key = value;
-                case 'p' -> previous = Long.parseLong(value);
-                case 'v' -> version = Long.parseLong(value);
-                case 'o' -> origin = value;
-                case 'g' -> generation = Long.parseLong(value);
-                default -> {
-                    // a field of a later layout: ignored
-                }
-            }
-        }
+        ChangeEntry entry = ChangeEntry.of(message);
         long expected = position.seq + 1;
         // A table listed after this reader started may begin with changes of generations deleted before.
-        boolean old = (kind == 't' ? previous : generation) < follow.fromGeneration;
-        boolean gap = seq != expected && !(old && position.seq == 0);
-        position.id = message.getId();
-        position.seq = seq;
+        boolean old = entry.generationOf() < follow.fromGeneration;
+        boolean gap = entry.seq() != expected && !(old && position.seq == 0);
+        position.id = entry.id();
+        position.seq = entry.seq();
         if (!listeners.active()) {
             return;
         }
         if (gap) {
-            long missed = seq > expected ? seq - expected : 1;
+            long missed = entry.seq() > expected ? entry.seq() - expected : 1;
             listeners.publish(new ChangeEvent(ChangeEvent.Kind.MISSED, table, null, 0, 0, missed, instanceId));
         }
-        if (old) {
+        ChangeEvent event = entry.event(table);
+        if (old || event == null) {
             return;
         }
-        switch (kind) {
-            case 'w' -> listeners.publish(new ChangeEvent(ChangeEvent.Kind.WRITTEN, table, key, previous, version, 0,
-                    origin));
-            case 'd' -> listeners.publish(new ChangeEvent(ChangeEvent.Kind.DELETED, table, key, previous, 0, 0, origin));
-            case 'x' -> listeners.publish(new ChangeEvent(ChangeEvent.Kind.EXPIRED, table, key, previous, 0, 0, origin));
-            case 't' -> {
-                Long before = deliveredDrops.put(table, previous);
-                if (before == null || before != previous) {
-                    listeners.publish(new ChangeEvent(ChangeEvent.Kind.TABLE_DELETED, table, null, 0, 0, 0, origin));
-                }
+        if (entry.deletion()) {
+            Long before = deliveredDrops.put(table, entry.previous());
+            if (before != null && before == entry.previous()) {
+                return;
             }
-            default -> log.debug("Entry {} of a change stream of table '{}' in {} has an unknown kind; skipped",
-                    message.getId(), table, where);
         }
+        listeners.publish(event);
     }
 
     private static String field(StreamMessage<byte[], byte[]> message, char name) {
-        for (Map.Entry<byte[], byte[]> field : message.getBody().entrySet()) {
-            if (field.getKey().length == 1 && field.getKey()[0] == name) {
-                return new String(field.getValue(), StandardCharsets.UTF_8);
-            }
-        }
-        throw new IllegalStateException("Entry " + message.getId() + " of change stream "
-                + new String(message.getStream(), StandardCharsets.UTF_8) + " has no field '" + name + "'");
+        return ChangeEntry.field(message, name);
     }
 }
