@@ -7,7 +7,14 @@ package dev.pikodb;
  * the key had no live record); for {@link Kind#DELETED} and {@link Kind#EXPIRED} the version of the
  * record removed, and 0 as the new version; for {@link Kind#TABLE_DELETED} the key is {@code null}
  * and both versions are 0; for {@link Kind#MISSED} the table and key are {@code null}, both versions
- * are 0 and {@link #missed()} says how many changes were not delivered.
+ * are 0 and {@link #missed()} says how many changes were not delivered (the table is named when the
+ * changes missed were all of one table, as for a gap in a Redis change stream).
+ *
+ * <p><b>Origin.</b> {@link #instance()} names the {@link PikoDB} instance whose call made the change
+ * ({@link PikoDB#instanceId()} there): on the directory engine always this one; on Redis with a change
+ * stream ({@code RedisStorage.Builder#changeStream}) any instance sharing the database, so a listener
+ * that must act once per change across all instances (send a mail, publish an expiry) acts only when
+ * {@code event.instance().equals(db.instanceId())}.
  *
  * <p><b>Gaps.</b> Changes wait for the listeners in a bounded queue
  * ({@link DatabaseOptions.Builder#changeEventQueueCapacity(int)}), so that a slow or blocked listener
@@ -24,8 +31,11 @@ package dev.pikodb;
  * @param version the version after the change (0: none)
  * @param missed for {@link Kind#MISSED}: how many changes were dropped in its place; 0 for every other
  *     kind
+ * @param instance the id of the instance that made the change ({@link PikoDB#instanceId()}); {@code null}
+ *     only in an event built by an engine before the facade stamps it with its own id
  */
-public record ChangeEvent(Kind kind, String table, String key, long previousVersion, long version, long missed) {
+public record ChangeEvent(Kind kind, String table, String key, long previousVersion, long version, long missed,
+        String instance) {
 
     /**
      * Checks the event.
@@ -41,7 +51,21 @@ public record ChangeEvent(Kind kind, String table, String key, long previousVers
     }
 
     /**
-     * A change of a record or table, which misses nothing.
+     * An event whose origin is not stated yet (the facade that delivers it names itself).
+     *
+     * @param kind what happened
+     * @param table the table
+     * @param key the key, or {@code null} for {@link Kind#TABLE_DELETED}
+     * @param previousVersion the version before the change (0: none)
+     * @param version the version after the change (0: none)
+     * @param missed for {@link Kind#MISSED}: how many changes were dropped; 0 for every other kind
+     */
+    public ChangeEvent(Kind kind, String table, String key, long previousVersion, long version, long missed) {
+        this(kind, table, key, previousVersion, version, missed, null);
+    }
+
+    /**
+     * A change of a record or table, which misses nothing, whose origin is not stated yet.
      *
      * @param kind what happened
      * @param table the table
@@ -65,7 +89,8 @@ public record ChangeEvent(Kind kind, String table, String key, long previousVers
         TABLE_DELETED,
         /**
          * Not a change: {@link ChangeEvent#missed()} changes were dropped here because the listeners did
-         * not keep up and the queue was full (see the class comment).
+         * not keep up and the queue was full (see the class comment), or, on Redis with a change stream,
+         * were trimmed from a stream before this instance read them (then the table is named).
          */
         MISSED
     }
@@ -126,10 +151,22 @@ public record ChangeEvent(Kind kind, String table, String key, long previousVers
         return new ChangeEvent(Kind.MISSED, null, null, 0, 0, count);
     }
 
+    /**
+     * This event with its origin named.
+     *
+     * @param instanceId the id of the instance that made the change
+     * @return an event equal to this one but for {@link #instance()}
+     */
+    public ChangeEvent withInstance(String instanceId) {
+        return new ChangeEvent(kind, table, key, previousVersion, version, missed, instanceId);
+    }
+
     @Override
     public String toString() {
-        return kind == Kind.MISSED ? "ChangeEvent[MISSED " + missed + " change(s)]"
+        String origin = instance == null ? "" : ", instance=" + instance;
+        return kind == Kind.MISSED ? "ChangeEvent[MISSED " + missed + " change(s)"
+                + (table == null ? "" : " of table " + table) + origin + "]"
                 : "ChangeEvent[kind=" + kind + ", table=" + table + ", key=" + key + ", previousVersion="
-                        + previousVersion + ", version=" + version + "]";
+                        + previousVersion + ", version=" + version + origin + "]";
     }
 }

@@ -6,8 +6,9 @@ package dev.pikodb;
  * <p>Guarantees: a listener is called after the change is visible to reads, on the database's
  * {@code pikodb-events} thread, never while the store holds a lock; changes of one key arrive in the
  * order they were committed; a listener that throws is logged and never fails a write or stops
- * delivery. Changes are those made through this {@code PikoDB} instance, in this JVM (another
- * process sharing a Redis engine has its own listeners). Delivery is asynchronous: a listener runs
+ * delivery. Changes are those made through this {@code PikoDB} instance, and on Redis with a change
+ * stream ({@code RedisStorage.Builder#changeStream}) those of every instance sharing the database, each
+ * naming its origin ({@link ChangeEvent#instance()}). Delivery is asynchronous: a listener runs
  * shortly after the call that made the change has returned; {@link PikoDB#close()} delivers what is
  * queued before it returns.
  *

@@ -74,6 +74,7 @@ public final class PikoDB implements AutoCloseable {
     private final DictionaryRegistry dictionaries;
     private final ValueCodec codec;
     private final ChangeDispatcher changes;
+    private final String instanceId;
     /** Sees every {@link StoreOperation}; null (the default) runs them directly. */
     private final OperationObserver observer;
     private volatile State state = State.NEW;
@@ -95,7 +96,9 @@ public final class PikoDB implements AutoCloseable {
         this.engine = options.storage() != null ? options.storage() : directoryEngine(options);
         this.dictionaries = new DictionaryRegistry(engine);
         this.codec = new ValueCodec(options.jsonMapper(), dictionaries);
-        this.changes = new ChangeDispatcher(engine.describe(), options.changeEventQueueCapacity());
+        String engineInstance = engine.instanceId();
+        this.instanceId = engineInstance != null ? engineInstance : java.util.UUID.randomUUID().toString();
+        this.changes = new ChangeDispatcher(engine.describe(), options.changeEventQueueCapacity(), instanceId);
         this.observer = options.observer();
     }
 
@@ -964,6 +967,17 @@ public final class PikoDB implements AutoCloseable {
      */
     public String storageDescription() {
         return engine.describe();
+    }
+
+    /**
+     * The id of this instance, which the {@link ChangeEvent}s of the changes made through it name as
+     * their {@link ChangeEvent#instance()}: the storage engine's (on Redis,
+     * {@code RedisStorage.Builder#instanceId}, by default a random UUID), or a random UUID.
+     *
+     * @return the id, fixed for the life of this object
+     */
+    public String instanceId() {
+        return instanceId;
     }
 
     /**

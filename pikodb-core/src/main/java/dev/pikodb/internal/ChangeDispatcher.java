@@ -35,6 +35,8 @@ public final class ChangeDispatcher implements ChangeSink {
 
     private final String name;
     private final int capacity;
+    /** The id of this instance, given to the events whose engine did not name their origin. */
+    private final String instanceId;
     private final List<ChangeListener> listeners = new CopyOnWriteArrayList<>();
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition ready = lock.newCondition();
@@ -60,11 +62,24 @@ public final class ChangeDispatcher implements ChangeSink {
      * @param capacity the most changes waiting for the listeners, at least 1
      */
     public ChangeDispatcher(String name, int capacity) {
+        this(name, capacity, null);
+    }
+
+    /**
+     * Creates a dispatcher that names {@code instanceId} as the origin of the events published without
+     * one; its thread starts with the first listener.
+     *
+     * @param name what the database is, for the thread name and log messages
+     * @param capacity the most changes waiting for the listeners, at least 1
+     * @param instanceId the id of this instance, or {@code null} to leave events as published
+     */
+    public ChangeDispatcher(String name, int capacity, String instanceId) {
         if (capacity < 1) {
             throw new IllegalArgumentException("The change event queue capacity must be at least 1, not " + capacity);
         }
         this.name = name;
         this.capacity = capacity;
+        this.instanceId = instanceId;
     }
 
     /**
@@ -124,10 +139,10 @@ public final class ChangeDispatcher implements ChangeSink {
                 }
             } else {
                 if (unreported > 0) {
-                    queue.add(ChangeEvent.missed(unreported));
+                    queue.add(ChangeEvent.missed(unreported).withInstance(instanceId));
                     unreported = 0;
                 }
-                queue.add(event);
+                queue.add(event.instance() == null && instanceId != null ? event.withInstance(instanceId) : event);
                 ready.signal();
             }
         } finally {
@@ -223,7 +238,7 @@ public final class ChangeDispatcher implements ChangeSink {
                 }
                 if (queue.isEmpty()) {
                     // Everything queued before the drops is delivered, and nothing found room since.
-                    event = ChangeEvent.missed(unreported);
+                    event = ChangeEvent.missed(unreported).withInstance(instanceId);
                     unreported = 0;
                 } else {
                     event = queue.poll();

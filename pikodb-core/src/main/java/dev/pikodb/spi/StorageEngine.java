@@ -83,6 +83,17 @@ public interface StorageEngine {
     String describe();
 
     /**
+     * The id of this instance among those sharing the storage, which {@link dev.pikodb.ChangeEvent#instance()}
+     * names for the changes made through it. The default, {@code null}, lets the facade pick a random id
+     * (an engine that no other process shares).
+     *
+     * @return the id, or {@code null}
+     */
+    default String instanceId() {
+        return null;
+    }
+
+    /**
      * Stores a record.
      *
      * @param table a valid table name

@@ -27,10 +27,16 @@ public abstract class ChangeEventsContract extends ContractSupport {
 
     private final BlockingQueue<ChangeEvent> received = new LinkedBlockingQueue<>();
 
+    /** The next event, checked to name this instance as its origin, without that origin. */
     private ChangeEvent next() throws InterruptedException {
+        return next(db);
+    }
+
+    private ChangeEvent next(PikoDB origin) throws InterruptedException {
         ChangeEvent event = received.poll(10, TimeUnit.SECONDS);
         assertThat(event).as("a change event within 10 s").isNotNull();
-        return event;
+        assertThat(event.instance()).as("the origin of %s", event).isEqualTo(origin.instanceId());
+        return event.withInstance(null);
     }
 
     @ParameterizedTest
@@ -206,7 +212,7 @@ public abstract class ChangeEventsContract extends ContractSupport {
         try {
             assertThat(fresh.get("t", "k")).isEqualTo(Map.of("a", 1));
             fresh.write("t", "k2", 1);
-            assertThat(next()).isEqualTo(new ChangeEvent(Kind.WRITTEN, "t", "k2", 0, 1));
+            assertThat(next(fresh)).isEqualTo(new ChangeEvent(Kind.WRITTEN, "t", "k2", 0, 1));
         } finally {
             fresh.close();
         }
@@ -221,7 +227,7 @@ public abstract class ChangeEventsContract extends ContractSupport {
 
         @Override
         public void onChange(ChangeEvent event) {
-            taken.add(event);
+            taken.add(event.instance() == null ? event : event.withInstance(null));
             permits.acquireUninterruptibly();
         }
 

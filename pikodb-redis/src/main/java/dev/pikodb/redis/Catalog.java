@@ -23,11 +23,14 @@ final class Catalog {
     private static final int REMEMBERED = 100_000;
 
     private final KeySpace keys;
+    /** The change stream argument of the scripts (see {@link Scripts}). */
+    private final byte[] changeStream;
     private final Commands commands;
     private final Supplier<byte[]> now;
     private final Map<String, Long> generations = new ConcurrentHashMap<>();
 
-    Catalog(KeySpace keys, Commands commands, Supplier<byte[]> now) {
+    Catalog(KeySpace keys, Commands commands, Supplier<byte[]> now, byte[] changeStream) {
+        this.changeStream = changeStream;
         this.keys = keys;
         this.commands = commands;
         this.now = now;
@@ -46,7 +49,8 @@ final class Catalog {
             boolean[] confirmed = {true};
             List<Object> reply = commands.onMaster(keys.catalogKey(), master -> {
                 List<Object> listed = commands.command(() -> Scripts.run(master, Scripts.LIST,
-                        ScriptOutputType.MULTI, catalogKeys(), now.get(), utf8(table)));
+                        ScriptOutputType.MULTI, new byte[][] {keys.catalogKey(), keys.tablesStreamKey()}, now.get(),
+                        utf8(table), changeStream));
                 confirmed[0] = commands.replicasConfirm(master, "listing of table '" + table + "'");
                 return listed;
             });
@@ -144,14 +148,14 @@ final class Catalog {
             for (byte[][] bucket : buckets) {
                 commands.change(bucket[0], operation, master -> commands.command(
                         () -> Scripts.<Long>run(master, Scripts.DROP, ScriptOutputType.INTEGER, bucket, now.get(),
-                                dropped)));
+                                dropped, changeStream)));
             }
         } else {
             commands.fanOut(buckets.length,
                     b -> Scripts.<Long>send(commands.async(), Scripts.DROP, ScriptOutputType.INTEGER, buckets[b],
-                            now.get(), dropped),
+                            now.get(), dropped, changeStream),
                     b -> Scripts.<Long>run(commands.sync(), Scripts.DROP, ScriptOutputType.INTEGER, buckets[b],
-                            now.get(), dropped));
+                            now.get(), dropped, changeStream));
         }
         commands.change(keys.catalogKey(), operation, master -> commands.command(
                 () -> Scripts.<Long>run(master, Scripts.DROPPED, ScriptOutputType.INTEGER, catalogKeys(), now.get(),

@@ -16,7 +16,11 @@ import java.util.concurrent.ConcurrentMap;
  *     {@code "\0" + name} notes the generation a table deletion is still emptying the buckets of
  *     (table names are non-empty and hold no NUL). One key, so the catalog scripts are single-key;</li>
  * <li>{@code {<prefix>}:dictionaries} – a hash: dictionary name to its deflate mapping as JSON;</li>
- * <li>{@code {<prefix>}:cleanup} – the lease of the instance that runs the shared cleanup.</li>
+ * <li>{@code {<prefix>}:cleanup} – the lease of the instance that runs the shared cleanup;</li>
+ * <li>{@code {<prefix>}:tables} – with a change stream, a stream of the tables as they are listed
+ *     (fields {@code t} the table, {@code g} its generation), appended by the script that lists one
+ *     and capped as the change streams are: the readers of the change streams find every table in it,
+ *     also one listed and deleted between two of their rounds.</li>
  * </ul>
  *
  * <p><b>Buckets.</b> A table's records are spread over {@value #BUCKETS} buckets by a hash of the
@@ -37,7 +41,12 @@ import java.util.concurrent.ConcurrentMap;
  * <li>{@code <tag>:e} – a hash: field = record key, value = the record's secondary index members
  *     (a MessagePack array), so the script that overwrites, deletes or expires the record removes
  *     exactly them; the field {@code ""} holds the definitions epoch the bucket has seen (a write
- *     computed under an older set of index definitions is refused and redone).</li>
+ *     computed under an older set of index definitions is refused and redone);</li>
+ * <li>{@code <tag>:c} – with a change stream ({@link RedisStorage.Builder#changeStream}), a stream of
+ *     the bucket's changes, appended by the script that makes each change and capped at the configured
+ *     length (see {@link ChangeStream}); it is created by the first change published, and a table
+ *     deletion appends to it instead of removing it (so the readers' positions and its sequence
+ *     numbers go on).</li>
  * </ul>
  * The keys are created together, by the first write into the bucket, and are never removed
  * separately: a bucket's keys all exist or none does, so while its slot migrates a script naming them
@@ -79,6 +88,7 @@ final class KeySpace {
     private final byte[] catalog;
     private final byte[] dictionaries;
     private final byte[] cleanupLease;
+    private final byte[] tablesStream;
     private final ConcurrentMap<String, byte[][][]> buckets = new ConcurrentHashMap<>();
 
     KeySpace(String prefix) {
@@ -86,6 +96,7 @@ final class KeySpace {
         this.catalog = bytes("{" + prefix + "}:catalog");
         this.dictionaries = bytes("{" + prefix + "}:dictionaries");
         this.cleanupLease = bytes("{" + prefix + "}:cleanup");
+        this.tablesStream = bytes("{" + prefix + "}:tables");
     }
 
     /**
@@ -122,6 +133,11 @@ final class KeySpace {
         return bytes("{" + prefix + "}:indexes:" + escape(table));
     }
 
+    /** With a change stream, the stream of tables as they are listed (see the class comment). */
+    byte[] tablesStreamKey() {
+        return tablesStream;
+    }
+
     /** The lease of the shared cleanup. */
     byte[] cleanupLeaseKey() {
         return cleanupLease;
@@ -143,11 +159,12 @@ final class KeySpace {
 
     /**
      * The keys of one bucket of a table, in the order the scripts take them: the records hash, the
-     * sorted set of expirations, the sorted set of index entries, the hash of each record's entries.
+     * sorted set of expirations, the sorted set of index entries, the hash of each record's entries,
+     * the stream of changes.
      *
      * @param table a valid table name
      * @param bucket the bucket
-     * @return the four keys
+     * @return the five keys
      */
     byte[][] bucket(String table, int bucket) {
         return buckets(table)[bucket];
@@ -186,7 +203,8 @@ final class KeySpace {
     }
 
     private static byte[][] keysOf(String tag) {
-        return new byte[][] {bytes(tag + ":r"), bytes(tag + ":x"), bytes(tag + ":i"), bytes(tag + ":e")};
+        return new byte[][] {bytes(tag + ":r"), bytes(tag + ":x"), bytes(tag + ":i"), bytes(tag + ":e"),
+            bytes(tag + ":c")};
     }
 
     /**

@@ -50,6 +50,8 @@ final class RedisQueries {
     private static final byte[] ABSENT = {IndexCodec.ABSENT};
 
     private final KeySpace keys;
+    /** The change stream argument of the scripts (see {@link Scripts}). */
+    private final byte[] changeStream;
     private final Commands commands;
     private final Supplier<byte[]> now;
     private final IndexDefinitions indexes;
@@ -60,7 +62,9 @@ final class RedisQueries {
         void removed(String table, String key, long version);
     }
 
-    RedisQueries(KeySpace keys, Commands commands, Supplier<byte[]> now, IndexDefinitions indexes, Expired expired) {
+    RedisQueries(KeySpace keys, Commands commands, Supplier<byte[]> now, IndexDefinitions indexes, Expired expired,
+            byte[] changeStream) {
+        this.changeStream = changeStream;
         this.expired = expired;
         this.keys = keys;
         this.commands = commands;
@@ -294,7 +298,8 @@ final class RedisQueries {
 
     private List<List<Hit>> fetchAll(String table, byte[][][] buckets, Range range) {
         byte[] time = now.get();
-        byte[][] args = {time, range.min, range.max, utf8(Integer.toString(SLICE)), utf8(range.descending ? "1" : "0")};
+        byte[][] args = {time, range.min, range.max, utf8(Integer.toString(SLICE)), utf8(range.descending ? "1" : "0"),
+            changeStream};
         List<List<Object>> replies = commands.fanOut(buckets.length,
                 b -> Scripts.send(commands.async(), Scripts.ENTRIES, ScriptOutputType.MULTI, buckets[b], args),
                 b -> Scripts.run(commands.sync(), Scripts.ENTRIES, ScriptOutputType.MULTI, buckets[b], args));
@@ -308,7 +313,7 @@ final class RedisQueries {
     private List<Hit> fetch(String table, byte[][] bucket, Range range, int count) {
         List<Object> reply = commands.command(() -> Scripts.run(commands.sync(), Scripts.ENTRIES,
                 ScriptOutputType.MULTI, bucket, now.get(), range.min, range.max, utf8(Integer.toString(count)),
-                utf8(range.descending ? "1" : "0")));
+                utf8(range.descending ? "1" : "0"), changeStream));
         return hits(table, reply);
     }
 
@@ -410,7 +415,8 @@ final class RedisQueries {
     }
 
     private List<List<Hit>> fetchAllWith(String table, byte[][][] buckets, Range range, int count) {
-        byte[][] args = {now.get(), range.min, range.max, utf8(Integer.toString(count)), utf8(range.descending ? "1" : "0")};
+        byte[][] args = {now.get(), range.min, range.max, utf8(Integer.toString(count)), utf8(range.descending ? "1" : "0"),
+            changeStream};
         List<List<Object>> replies = commands.fanOut(buckets.length,
                 b -> Scripts.send(commands.async(), Scripts.ENTRIES, ScriptOutputType.MULTI, buckets[b], args),
                 b -> Scripts.run(commands.sync(), Scripts.ENTRIES, ScriptOutputType.MULTI, buckets[b], args));

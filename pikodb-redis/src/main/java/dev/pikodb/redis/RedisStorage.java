@@ -67,6 +67,12 @@ import org.slf4j.LoggerFactory;
  * {@link IndexDefinitions}). A query fans out over the buckets and merges their ordered answers,
  * checking every candidate against its live record (see {@link RedisQueries}).
  *
+ * <p><b>Change events.</b> By default the listeners of the facade that opened this engine receive
+ * the changes made through it. With {@link Builder#changeStream}, every script that changes a record
+ * also appends the change to its bucket's capped stream, and a reader thread delivers every instance's
+ * changes, this one's included, one key's in commit order, each naming its instance, with gaps reported
+ * as {@link dev.pikodb.ChangeEvent.Kind#MISSED} (see {@link ChangeStream}).
+ *
  * <p><b>Time.</b> By default timestamps and expiry come from the {@code TIME} of the table's master
  * (every instance agrees); when the application configured a clock, from that clock.
  *
@@ -101,22 +107,26 @@ public final class RedisStorage implements StorageEngine {
 
     private final Settings settings;
     private final String description;
-    /** Who holds the cleanup lease. */
-    private final String instanceId = java.util.UUID.randomUUID().toString();
+    /** Who holds the cleanup lease, and who made the changes this instance publishes. */
+    private final String instanceId;
     private final RedisStats stats = new RedisStats();
     private final ReentrantReadWriteLock lifecycle = new ReentrantReadWriteLock();
     private final TableStore tables;
     private final DictionaryStore dictionaries;
     /** Dictionaries by name, for reading indexed values of deflated records (a kept mapping never changes). */
     private final Map<String, Dictionary> knownDictionaries = new java.util.concurrent.ConcurrentHashMap<>();
+    private final KeySpace keys;
     private volatile Connection connection;
     private volatile EngineContext context;
+    /** The reader of the change streams while open with a change stream; else null. */
+    private ChangeStream changeStream;
     private volatile ServerTime serverTime = new ServerTime(System::currentTimeMillis);
 
     private RedisStorage(Settings settings) {
         this.settings = settings;
         this.description = settings.describe();
-        KeySpace keys = new KeySpace(settings.keyPrefix());
+        this.instanceId = settings.instanceId();
+        this.keys = new KeySpace(settings.keyPrefix());
         this.tables = new TableStore(keys, settings, description, this::connection, this::now, stats, this::changes,
                 this::dictionary);
         this.dictionaries = new DictionaryStore(keys, () -> connection().commands(), tables, description);
@@ -134,6 +144,17 @@ public final class RedisStorage implements StorageEngine {
     @Override
     public String describe() {
         return description;
+    }
+
+    /**
+     * This instance's id ({@link Builder#instanceId}): the holder of the cleanup lease, and the origin
+     * its changes name in the change streams.
+     *
+     * @return the id
+     */
+    @Override
+    public String instanceId() {
+        return instanceId;
     }
 
     /** Connects; with {@code durableWrites}, first checks every master's persistence settings. */
@@ -163,6 +184,19 @@ public final class RedisStorage implements StorageEngine {
             }
             context = engineContext;
             connection = opened;
+            if (settings.changeStream()) {
+                ChangeStream reader = new ChangeStream(keys, new Commands(settings, description, this::connection),
+                        engineContext::changes, settings, description);
+                try {
+                    reader.start();
+                } catch (RuntimeException e) {
+                    connection = null;
+                    opened.close();
+                    throw new PikoDBException("Cannot read the change streams of " + description + ": " + e
+                            + "; check that the server runs Redis 5 or later and answers", e);
+                }
+                changeStream = reader;
+            }
             log.debug("Opened {}", description);
         } finally {
             lifecycle.writeLock().unlock();
@@ -184,6 +218,10 @@ public final class RedisStorage implements StorageEngine {
     public void close() {
         lifecycle.writeLock().lock();
         try {
+            if (changeStream != null) {
+                changeStream.close();
+                changeStream = null;
+            }
             Connection open = connection;
             connection = null;
             if (open != null) {
@@ -399,10 +437,14 @@ public final class RedisStorage implements StorageEngine {
         return stats.snapshot();
     }
 
-    /** Where changes are reported: the opening facade's listeners. */
+    /**
+     * Where the record and table operations report their changes: the opening facade's listeners; with
+     * a change stream nowhere, since the stream's reader delivers every instance's changes, this one's
+     * included, in the order the stream holds them.
+     */
     private ChangeSink changes() {
         EngineContext current = context;
-        return current == null ? ChangeSink.NONE : current.changes();
+        return current == null || settings.changeStream() ? ChangeSink.NONE : current.changes();
     }
 
     /**
@@ -481,6 +523,9 @@ public final class RedisStorage implements StorageEngine {
         private List<RedisURI> redisUris;
         private boolean cluster;
         private SslOptions sslOptions;
+        private String instanceId;
+        private int changeStreamLength;
+        private Duration changeStreamPollInterval = Duration.ofMillis(100);
 
         private Builder() {
         }
@@ -635,6 +680,65 @@ public final class RedisStorage implements StorageEngine {
         }
 
         /**
+         * The id of this instance among those sharing the database (default: a random UUID per
+         * engine): the origin that {@link dev.pikodb.ChangeEvent#instance()} names for the changes made
+         * through it, and the holder of the cleanup lease. Give each instance its own, e.g. its host
+         * name and port; two instances with one id would both believe they hold the lease.
+         *
+         * @param instanceId a non-blank id of at most 200 characters
+         * @return this builder
+         */
+        public Builder instanceId(String instanceId) {
+            if (instanceId == null || instanceId.isBlank() || instanceId.length() > 200) {
+                throw new IllegalArgumentException("instanceId must be a non-blank string of at most 200 characters,"
+                        + " e.g. the host name, was " + (instanceId == null ? "null" : "'" + instanceId + "'"));
+            }
+            this.instanceId = instanceId;
+            return this;
+        }
+
+        /**
+         * Keeps a change stream (default: none), so that every instance's listeners receive every
+         * instance's changes: each script that changes a record also appends the change to a stream of
+         * its bucket ({@code XADD ... MAXLEN ~ maxLength}), atomically and in commit order, and each
+         * instance reads the streams of every table from where it last read and delivers their entries
+         * to its listeners, naming the instance that made each change ({@link dev.pikodb.ChangeEvent#instance()}).
+         * Changes of one key arrive in commit order whichever instance made them; this instance's own
+         * changes also come through the stream (a poll interval later than without one). An instance
+         * that falls more than {@code maxLength} changes of one bucket behind (16 buckets per table)
+         * receives a {@link dev.pikodb.ChangeEvent.Kind#MISSED} event naming the table; a restarted
+         * instance starts from the streams' end. Every instance sharing the key prefix must keep the
+         * stream (the changes of one that does not are not seen by the others). No keyspace
+         * notification and no {@code CONFIG} command is used. Writes cost more with a stream: see the
+         * README's figures.
+         *
+         * @param maxLength the length each bucket's stream is capped at (approximately, in whole
+         *     nodes of the stream), e.g. 10000; 0 for no stream
+         * @return this builder
+         */
+        public Builder changeStream(int maxLength) {
+            if (maxLength < 0) {
+                throw new IllegalArgumentException("changeStream maxLength must be >= 0 (0: no change stream), was "
+                        + maxLength);
+            }
+            this.changeStreamLength = maxLength;
+            return this;
+        }
+
+        /**
+         * How long the change stream reader waits after a round that found nothing new (default
+         * 100 ms): the delay of a change's delivery when the streams are quiet. Each round sends one
+         * {@code XREAD} per bucket of every table (16 per table) and one {@code HKEYS} of the catalog.
+         *
+         * @param interval a positive duration
+         * @return this builder
+         */
+        public Builder changeStreamPollInterval(Duration interval) {
+            this.changeStreamPollInterval = positive(interval, "changeStreamPollInterval");
+            return this;
+        }
+
+        /**
          * Builds the engine; it connects when the database starts.
          *
          * @return the engine
@@ -643,7 +747,9 @@ public final class RedisStorage implements StorageEngine {
          */
         public RedisStorage build() {
             Settings settings = new Settings(uri, clusterNodes, keyPrefix, connectTimeout, commandTimeout,
-                    topologyRefreshPeriod, replicas, replicaTimeout, clientResources, redisUris, cluster, sslOptions);
+                    topologyRefreshPeriod, replicas, replicaTimeout, clientResources, redisUris, cluster, sslOptions,
+                    instanceId != null ? instanceId : java.util.UUID.randomUUID().toString(), changeStreamLength,
+                    changeStreamPollInterval);
             settings.seeds();
             return new RedisStorage(settings);
         }

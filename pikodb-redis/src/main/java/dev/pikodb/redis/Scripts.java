@@ -18,13 +18,22 @@ import java.util.HexFormat;
  *
  * <p>The record scripts take one bucket's keys ({@code KEYS[1]} the records hash, {@code KEYS[2]}
  * the sorted set of expirations, {@code KEYS[3]} the sorted set of index entries, {@code KEYS[4]} the
- * hash of each record's entries; see {@link KeySpace} for the layout). A record's index entries are
+ * hash of each record's entries, {@code KEYS[5]} the stream of its changes; see {@link KeySpace} for
+ * the layout). A record's index entries are
  * computed by the caller (exactly, from the value's JSON, see {@link IndexDefinitions}) and handed to
  * the script that writes the record; every script that removes a record (delete, read or cleanup of
  * an expired one, overwrite) removes the entries listed for it in the same step, the catalog scripts the
  * catalog hash alone; every script takes, as {@code ARGV[1]}, the current time in epoch milliseconds,
  * or an empty string for "the server's {@code TIME}". Records are parsed only in their header
  * ({@code {"v":..,"t":..,"x":..}}, see {@link RecordFormat}); the value's JSON is never decoded.
+ *
+ * <p>The scripts that change records take a "change stream" argument: empty when the database keeps
+ * no change stream, else {@code "<max length> <instance id>"}; then each change is appended, in the
+ * same step, to the bucket's stream ({@code XADD ... MAXLEN ~}) as fields {@code s} (the stream's
+ * sequence number: 1 + the last entry's), {@code e} (kind: {@code w} written, {@code d} deleted,
+ * {@code x} expired, {@code t} table deleted), {@code k} (key), {@code p} (previous version, for
+ * {@code t} the dropped generation), {@code v} (version), {@code o} (the instance) and {@code g} (the
+ * bucket's generation when the change was made); see {@link ChangeStream}.
  */
 final class Scripts {
 
@@ -69,6 +78,20 @@ final class Scripts {
                 redis.call('HDEL', KEYS[4], key)
               end
             end
+            local change_seq, change_gen = nil, nil
+            local function publish(spec, kind, key, previous, version)
+              if spec == nil or spec == '' then return end
+              local maxlen, origin = string.match(spec, '^(%d+) (.*)$')
+              if change_seq == nil then
+                change_seq = 0
+                local last = redis.call('XREVRANGE', KEYS[5], '+', '-', 'COUNT', 1)
+                if last[1] then change_seq = tonumber(last[1][2][2]) end
+                change_gen = redis.call('HGET', KEYS[1], '') or '0'
+              end
+              change_seq = change_seq + 1
+              redis.call('XADD', KEYS[5], 'MAXLEN', '~', maxlen, '*', 's', fmt(change_seq), 'e', kind, 'k', key,
+                'p', fmt(previous), 'v', fmt(version), 'o', origin, 'g', change_gen)
+            end
             """;
 
     /**
@@ -95,7 +118,8 @@ final class Scripts {
 
     /**
      * ARGV: now, key, json, expiration or '', dictionary fragment or '', expected version (-1: none),
-     * generation, definitions epoch, then the record's secondary index members. Returns {new version
+     * generation, definitions epoch, change stream ('' for none, else "<max length> <instance>": see
+     * {@link ChangeStream}), then the record's secondary index members. Returns {new version
      * (0: the expected version did not match, or the generation or epoch is stale), 1 when the
      * generation is stale (2 when the definitions epoch is), 1 when an expired record was replaced,
      * that record's version}. The old record's index entries are replaced by the new ones.
@@ -128,18 +152,20 @@ final class Scripts {
             end
             if old then unindex(key) end
             local members = {'00000000:' .. key}
-            for i = 9, #ARGV do members[#members + 1] = ARGV[i] end
+            for i = 10, #ARGV do members[#members + 1] = ARGV[i] end
             zadd_all(members)
-            if #ARGV >= 9 then
+            if #ARGV >= 10 then
               table.remove(members, 1)
               redis.call('HSET', KEYS[4], key, cmsgpack.pack(members))
             end
+            if removed == 1 then publish(ARGV[9], 'x', key, replaced, 0) end
+            publish(ARGV[9], 'w', key, current, version)
             return {version, 0, removed, replaced}
             """);
 
     /**
-     * ARGV: now, key. Returns {} when missing, {1, its version} when it was expired (and is now
-     * removed), {record}.
+     * ARGV: now, key, change stream. Returns {} when missing, {1, its version} when it was expired (and
+     * is now removed), {record}.
      */
     static final Script READ = script("read", """
             local rec = redis.call('HGET', KEYS[1], ARGV[2])
@@ -148,13 +174,15 @@ final class Scripts {
               redis.call('HDEL', KEYS[1], ARGV[2])
               redis.call('ZREM', KEYS[2], ARGV[2])
               unindex(ARGV[2])
-              return {1, tonumber(string.match(rec, '^{"v":(%d+)'))}
+              local v = tonumber(string.match(rec, '^{"v":(%d+)'))
+              publish(ARGV[3], 'x', ARGV[2], v, 0)
+              return {1, v}
             end
             return {rec}
             """);
 
     /**
-     * ARGV: now, key. Returns {0, 0} when missing, {1, version} when a live record was removed,
+     * ARGV: now, key, change stream. Returns {0, 0} when missing, {1, version} when a live record was removed,
      * {2, version} when an expired one was. The bucket's keys stay (their sentinels remain).
      */
     static final Script DELETE = script("delete", """
@@ -164,12 +192,16 @@ final class Scripts {
             redis.call('ZREM', KEYS[2], ARGV[2])
             unindex(ARGV[2])
             local v = tonumber(string.match(rec, '^{"v":(%d+)'))
-            if expired(rec, nil) then return {2, v} end
+            if expired(rec, nil) then
+              publish(ARGV[3], 'x', ARGV[2], v, 0)
+              return {2, v}
+            end
+            publish(ARGV[3], 'd', ARGV[2], v, 0)
             return {1, v}
             """);
 
     /**
-     * ARGV: now, limit. Removes up to {@code limit} expired records of the bucket; returns {removed,
+     * ARGV: now, limit, change stream. Removes up to {@code limit} expired records of the bucket; returns {removed,
      * more (1 when the limit was reached), records left in the bucket, then each removed key and its
      * version}.
      */
@@ -190,6 +222,7 @@ final class Scripts {
                 removed = removed + 1
                 gone[#gone + 1] = key
                 gone[#gone + 1] = tonumber(string.match(rec, '^{"v":(%d+)'))
+                publish(ARGV[3], 'x', key, gone[#gone], 0)
               else
                 local x = expiration(rec)
                 if x then redis.call('ZADD', KEYS[2], x, key) else redis.call('ZREM', KEYS[2], key) end
@@ -205,11 +238,12 @@ final class Scripts {
             """);
 
     /**
-     * ARGV: now, dropped generation. Empties a bucket of a dropped generation: {@code UNLINK} (the
+     * ARGV: now, dropped generation, change stream. Empties a bucket of a dropped generation: {@code UNLINK} (the
      * server frees the records in a background thread, so this is quick whatever the bucket holds),
      * then marks the bucket with the next generation, so that writers that still believe in the dropped
-     * one are refused. Does nothing to a bucket already on a newer generation. Returns 1 when it
-     * emptied the bucket.
+     * one are refused. Does nothing to a bucket already on a newer generation. With a change stream,
+     * appends the table's deletion to the bucket's stream (which stays, capped as always). Returns 1
+     * when it emptied the bucket.
      */
     static final Script DROP = script("drop", """
             local dropped = tonumber(ARGV[2])
@@ -220,12 +254,15 @@ final class Scripts {
             redis.call('ZADD', KEYS[2], 'inf', '')
             redis.call('ZADD', KEYS[3], 0, '')
             redis.call('HSET', KEYS[4], '', '0')
+            publish(ARGV[3], 't', '', dropped, 0)
             return 1
             """);
 
     /**
-     * On the catalog (KEYS[1]); ARGV: now, table. Lists a table: returns {0, generation} when it is
-     * listed, {1, generation} when this call listed it with a new generation, {-1, generation} when a
+     * On the catalog (KEYS[1]) and the stream of listed tables (KEYS[2]); ARGV: now, table, change
+     * stream. Lists a table: returns {0, generation} when it is listed, {1, generation} when this call
+     * listed it with a new generation (with a change stream, also appended to KEYS[2], so that readers
+     * find every table listed, even one deleted before they list the catalog), {-1, generation} when a
      * deletion of it is still emptying its buckets (the caller finishes that first).
      */
     static final Script LIST = script("list", """
@@ -235,6 +272,10 @@ final class Scripts {
             if g then return {0, tonumber(g)} end
             g = redis.call('HINCRBY', KEYS[1], '', 1)
             redis.call('HSET', KEYS[1], ARGV[2], g)
+            if ARGV[3] and ARGV[3] ~= '' then
+              local maxlen = string.match(ARGV[3], '^(%d+) ')
+              redis.call('XADD', KEYS[2], 'MAXLEN', '~', maxlen, '*', 't', ARGV[2], 'g', fmt(g))
+            end
             return {1, g}
             """);
 
@@ -266,7 +307,7 @@ final class Scripts {
             """);
 
     /**
-     * ARGV: now, min, max, count, '1' for descending. Reads up to {@code count} index members of the
+     * ARGV: now, min, max, count, '1' for descending, change stream. Reads up to {@code count} index members of the
      * bucket in a lex range ({@code ZRANGEBYLEX}, or {@code ZREVRANGEBYLEX max min}) and, for each, the
      * record its key names when that record is live: returns {member, record or '', ...}. An expired
      * record met on the way is removed with its entries, and given as {@code 'x' .. version}.
@@ -306,6 +347,7 @@ final class Scripts {
                 redis.call('ZREM', KEYS[2], key)
                 unindex(key)
                 rec = 'x' .. string.match(rec, '^{"v":(%d+)')
+                publish(ARGV[6], 'x', key, tonumber(string.sub(rec, 2)), 0)
               end
               reply[#reply + 1] = m
               reply[#reply + 1] = rec

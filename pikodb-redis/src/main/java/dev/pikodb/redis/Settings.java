@@ -22,10 +22,14 @@ import java.util.List;
  * @param redisUris parsed URIs given instead of {@code uri} or {@code clusterNodes}, or {@code null}
  * @param cluster whether {@code redisUris} are the seeds of a cluster
  * @param sslOptions TLS settings for {@code rediss} URIs, or {@code null} for Lettuce's defaults
+ * @param instanceId this instance's id, named by the changes it publishes
+ * @param changeStreamLength the length each bucket's change stream is capped at, 0 for no stream
+ * @param changeStreamPollInterval how long the change stream reader waits when it found nothing
  */
 record Settings(String uri, List<String> clusterNodes, String keyPrefix, Duration connectTimeout,
         Duration commandTimeout, Duration topologyRefreshPeriod, int replicas, Duration replicaTimeout,
-        ClientResources clientResources, List<RedisURI> redisUris, boolean cluster, SslOptions sslOptions) {
+        ClientResources clientResources, List<RedisURI> redisUris, boolean cluster, SslOptions sslOptions,
+        String instanceId, int changeStreamLength, Duration changeStreamPollInterval) {
 
     Settings {
         int given = (uri != null ? 1 : 0) + (clusterNodes != null && !clusterNodes.isEmpty() ? 1 : 0)
@@ -41,6 +45,20 @@ record Settings(String uri, List<String> clusterNodes, String keyPrefix, Duratio
         clusterNodes = clusterNodes == null ? null : List.copyOf(clusterNodes);
         redisUris = redisUris == null ? null : List.copyOf(redisUris);
         cluster = clusterNodes != null || cluster;
+    }
+
+    /** Whether every change is appended to its bucket's change stream. */
+    boolean changeStream() {
+        return changeStreamLength > 0;
+    }
+
+    /**
+     * The change stream argument of the scripts: empty without a stream, else
+     * {@code "<max length> <instance id>"} (see {@link Scripts}).
+     */
+    byte[] changeStreamArgument() {
+        return changeStream() ? (changeStreamLength + " " + instanceId).getBytes(java.nio.charset.StandardCharsets.UTF_8)
+                : new byte[0];
     }
 
     /** Parsed URIs; a fresh list on every call, since the client changes them. */

@@ -41,6 +41,8 @@ final class TableStore {
     private final Supplier<byte[]> now;
     private final RedisStats stats;
     private final Supplier<ChangeSink> changes;
+    /** The change stream argument of the record scripts (see {@link Scripts}). */
+    private final byte[] changeStream;
     /**
      * While someone listens, a change of a key and its report happen under that key's stripe, so this
      * instance reports the changes of one key in the order the server applied them.
@@ -54,6 +56,7 @@ final class TableStore {
             Supplier<byte[]> now, RedisStats stats, Supplier<ChangeSink> changes,
             Function<String, dev.pikodb.Dictionary> dictionaries) {
         this.changes = changes;
+        this.changeStream = settings.changeStreamArgument();
         for (int i = 0; i < stripes.length; i++) {
             stripes[i] = new Object();
         }
@@ -61,7 +64,7 @@ final class TableStore {
         this.settings = settings;
         this.where = where;
         this.commands = new Commands(settings, where, connection);
-        this.catalog = new Catalog(keys, commands, now);
+        this.catalog = new Catalog(keys, commands, now, changeStream);
         this.now = now;
         this.stats = stats;
         this.indexes = new IndexDefinitions(keys, commands, now, dictionaries);
@@ -73,7 +76,7 @@ final class TableStore {
                     sink.publish(ChangeEvent.expired(table, key, version));
                 }
             }
-        });
+        }, changeStream);
     }
 
     IndexDefinitions indexes() {
@@ -110,7 +113,7 @@ final class TableStore {
             }
             IndexDefinitions.Definitions definitions = indexes.forWrite(table);
             byte[][] members = indexes.members(definitions, key, EngineRecord.of(json, 0, 0, null, dictionaryName));
-            byte[][] args = new byte[8 + members.length][];
+            byte[][] args = new byte[9 + members.length][];
             args[0] = now.get();
             args[1] = utf8(key);
             args[2] = json;
@@ -119,7 +122,8 @@ final class TableStore {
             args[5] = utf8(Long.toString(expectedVersion));
             args[6] = utf8(generation.toString());
             args[7] = utf8(Long.toString(definitions.epoch()));
-            System.arraycopy(members, 0, args, 8, members.length);
+            args[8] = changeStream;
+            System.arraycopy(members, 0, args, 9, members.length);
             List<Object> result = commands.onMaster(bucket[0], master -> {
                 List<Object> applied = command(
                         () -> Scripts.run(master, Scripts.WRITE, ScriptOutputType.MULTI, bucket, args));
@@ -229,7 +233,7 @@ final class TableStore {
 
     private EngineRecord readUnreported(String table, String key, ChangeSink sink) {
         List<Object> reply = command(() -> Scripts.run(commands(), Scripts.READ, ScriptOutputType.MULTI,
-                keys.bucket(table, KeySpace.bucketOf(key)), now.get(), utf8(key)));
+                keys.bucket(table, KeySpace.bucketOf(key)), now.get(), utf8(key), changeStream));
         stats.reads.increment();
         if (reply.isEmpty()) {
             return null;
@@ -258,7 +262,7 @@ final class TableStore {
         byte[][] bucket = keys.bucket(table, KeySpace.bucketOf(key));
         List<Object> reply = commands.onMaster(bucket[0], master -> {
             List<Object> result = command(() -> Scripts.run(master, Scripts.DELETE, ScriptOutputType.MULTI,
-                    bucket, now.get(), utf8(key)));
+                    bucket, now.get(), utf8(key), changeStream));
             if ((Long) result.get(0) > 0) {
                 Replicas.await(master, settings.replicas(), settings.replicaTimeout(), operation, where);
             }
@@ -346,9 +350,9 @@ final class TableStore {
             byte[] time = now.get();
             List<List<Object>> replies = commands.fanOut(round.size(),
                     i -> Scripts.send(commands.async(), Scripts.CLEANUP, ScriptOutputType.MULTI,
-                            buckets[round.get(i)], time, limit),
+                            buckets[round.get(i)], time, limit, changeStream),
                     i -> Scripts.run(commands(), Scripts.CLEANUP, ScriptOutputType.MULTI, buckets[round.get(i)],
-                            time, limit));
+                            time, limit, changeStream));
             ChangeSink sink = changes.get();
             for (int r = 0; r < round.size(); r++) {
                 List<Object> reply = replies.get(r);

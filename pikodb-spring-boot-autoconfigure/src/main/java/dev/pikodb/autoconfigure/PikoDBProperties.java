@@ -300,6 +300,43 @@ public class PikoDBProperties {
         private Duration waitForReplicasTimeout = Duration.ofSeconds(1);
 
         /**
+         * The id of this application instance among those sharing the database: the origin that change
+         * events name (ChangeEvent.instance()) and the holder of the cleanup lease. Give each instance
+         * its own, e.g. its host name. Unset: a random UUID per start.
+         */
+        private @Nullable String instanceId;
+
+        /** A change stream, so that every instance's listeners receive every instance's changes. */
+        private final ChangeStream changeStream = new ChangeStream();
+
+        /**
+         * The instance id.
+         *
+         * @return the id, or {@code null} for a random one
+         */
+        public @Nullable String getInstanceId() {
+            return this.instanceId;
+        }
+
+        /**
+         * Sets the instance id.
+         *
+         * @param instanceId a non-blank id of at most 200 characters, or {@code null} for a random one
+         */
+        public void setInstanceId(@Nullable String instanceId) {
+            this.instanceId = instanceId;
+        }
+
+        /**
+         * The change stream settings.
+         *
+         * @return the settings
+         */
+        public ChangeStream getChangeStream() {
+            return this.changeStream;
+        }
+
+        /**
          * The key prefix.
          *
          * @return the prefix, "pikodb" by default
@@ -387,6 +424,85 @@ public class PikoDBProperties {
          */
         public void setWaitForReplicasTimeout(Duration waitForReplicasTimeout) {
             this.waitForReplicasTimeout = waitForReplicasTimeout;
+        }
+    }
+
+    /**
+     * The change stream of PikoDB on Redis (see RedisStorage.Builder#changeStream): with it, each change
+     * is also appended to a capped Redis stream in the same atomic step, and every instance delivers
+     * every instance's changes to its listeners (Spring application events, caches, session events).
+     * Every instance sharing the key prefix must set the same.
+     */
+    public static class ChangeStream {
+
+        /**
+         * Whether changes are appended to change streams and read from them. Off by default: listeners
+         * then receive only the changes made through their own instance, and writes do not pay for the
+         * stream.
+         */
+        private boolean enabled = false;
+
+        /**
+         * The length each of a table's 16 bucket streams is capped at (approximately). An instance that
+         * falls further behind receives a changes-missed event naming the table.
+         */
+        private int maxLength = 10_000;
+
+        /** How long the reader waits after finding nothing new: the delay of a change's delivery. */
+        private Duration pollInterval = Duration.ofMillis(100);
+
+        /**
+         * Whether the change stream is on.
+         *
+         * @return true when on
+         */
+        public boolean isEnabled() {
+            return this.enabled;
+        }
+
+        /**
+         * Turns the change stream on or off.
+         *
+         * @param enabled true for on
+         */
+        public void setEnabled(boolean enabled) {
+            this.enabled = enabled;
+        }
+
+        /**
+         * The length each bucket stream is capped at.
+         *
+         * @return the length
+         */
+        public int getMaxLength() {
+            return this.maxLength;
+        }
+
+        /**
+         * Sets the length each bucket stream is capped at.
+         *
+         * @param maxLength a positive length
+         */
+        public void setMaxLength(int maxLength) {
+            this.maxLength = maxLength;
+        }
+
+        /**
+         * How long the reader waits after finding nothing new.
+         *
+         * @return the interval
+         */
+        public Duration getPollInterval() {
+            return this.pollInterval;
+        }
+
+        /**
+         * Sets how long the reader waits after finding nothing new.
+         *
+         * @param pollInterval a positive duration
+         */
+        public void setPollInterval(Duration pollInterval) {
+            this.pollInterval = pollInterval;
         }
     }
 

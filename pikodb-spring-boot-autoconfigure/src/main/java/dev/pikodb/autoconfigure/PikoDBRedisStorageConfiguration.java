@@ -86,6 +86,23 @@ class PikoDBRedisStorageConfiguration {
             set(WAIT_PROPERTY, redis.getWaitForReplicas(), "0 or more, with " + WAIT_PROPERTY + "-timeout positive",
                     () -> builder.waitForReplicas(redis.getWaitForReplicas(), redis.getWaitForReplicasTimeout()));
         }
+        if (redis.getInstanceId() != null) {
+            set("pikodb.redis.instance-id", redis.getInstanceId(), "a non-blank id of at most 200 characters, e.g."
+                    + " the host name", () -> builder.instanceId(redis.getInstanceId()));
+        }
+        PikoDBProperties.ChangeStream stream = redis.getChangeStream();
+        if (stream.isEnabled()) {
+            set("pikodb.redis.change-stream.max-length", stream.getMaxLength(), "a positive length, e.g. 10000",
+                    () -> {
+                        if (stream.getMaxLength() < 1) {
+                            throw new IllegalArgumentException("the max length must be positive with"
+                                    + " pikodb.redis.change-stream.enabled=true, was " + stream.getMaxLength());
+                        }
+                        builder.changeStream(stream.getMaxLength());
+                    });
+            set("pikodb.redis.change-stream.poll-interval", stream.getPollInterval(), "a positive duration, e.g. 100ms",
+                    () -> builder.changeStreamPollInterval(stream.getPollInterval()));
+        }
         if (clientResources != null) {
             builder.clientResources(clientResources);
         }

@@ -49,6 +49,24 @@ interface ComparedStore extends AutoCloseable {
                 .storage(RedisStorage.builder().uri(uri).keyPrefix(prefix).build()).build());
         }
 
+        /**
+         * PikoDB over a Redis server with a change stream ({@code changeStream(10_000)}), and a listener
+         * that counts what it receives, so that the reader's work is part of the figures.
+         */
+        static PikoDBStore onRedisWithChangeStream(String uri, String prefix) {
+            PikoDBStore store = new PikoDBStore("PikoDB on Redis, change stream", DatabaseOptions.builder()
+                .storage(RedisStorage.builder().uri(uri).keyPrefix(prefix).changeStream(10_000).build()).build());
+            store.db.subscribe(event -> store.received.incrementAndGet());
+            return store;
+        }
+
+        /** How many change events this store's listener received. */
+        private final java.util.concurrent.atomic.AtomicLong received = new java.util.concurrent.atomic.AtomicLong();
+
+        long received() {
+            return received.get();
+        }
+
         static PikoDBStore inDirectory(Path directory) {
             return new PikoDBStore("PikoDB embedded (directory)", DatabaseOptions.builder()
                 .databaseDirectory(directory).build());

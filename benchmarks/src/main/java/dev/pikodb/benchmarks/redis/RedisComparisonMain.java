@@ -25,7 +25,10 @@ import org.springframework.data.redis.core.StringRedisTemplate;
 /**
  * PikoDB on Redis against Spring Data Redis's {@code StringRedisTemplate} storing the same JSON on the same
  * server, and against the embedded engine, in one run: sequential writes, point reads, 8 concurrent
- * writers, and a whole-table read of 100,000 records. Each figure is the median of the rounds.
+ * writers, and a whole-table read of 100,000 records. Each figure is the median of the rounds. PikoDB on
+ * Redis runs twice, without and with a change stream (with a listener subscribed), and the run ends
+ * with the stream's cost: its write rates against those without it, with the targets (at least 0.80
+ * of the rate without a stream) as PASS or MISS.
  *
  * <p>Needs a running redis-server: {@code -Dbench.redis=redis://127.0.0.1:6379} (the default). Keys use a
  * fresh prefix per run and are deleted at the end. Run with
@@ -59,15 +62,33 @@ public final class RedisComparisonMain {
         RedisComparisonMain main = new RedisComparisonMain();
         try (ComparedStore template = new ComparedStore.TemplateStore(redis.getHost(), redis.getPort(), prefix + "-tpl");
                 ComparedStore onRedis = ComparedStore.PikoDBStore.onRedis(redis.toString(), prefix + "-piko");
+                ComparedStore.PikoDBStore streamed = ComparedStore.PikoDBStore.onRedisWithChangeStream(
+                        redis.toString(), prefix + "-stream");
                 ComparedStore embedded = ComparedStore.PikoDBStore.inDirectory(directory)) {
-            for (ComparedStore store : List.of(template, onRedis, embedded)) {
+            for (ComparedStore store : List.of(template, onRedis, streamed, embedded)) {
                 System.out.printf(Locale.ROOT, "Measuring %s...%n", store.name());
                 results.put(store.name(), main.measure(store));
             }
+            System.out.printf(Locale.ROOT, "The change stream's listener received %,d events.%n", streamed.received());
         } finally {
             cleanUp(redis, prefix, directory);
         }
         print(redis, results);
+        printStreamCost(results.get("PikoDB on Redis"), results.get("PikoDB on Redis, change stream"));
+    }
+
+    /** The target: with a change stream, writes keep at least this share of their rate without one. */
+    private static final double STREAM_TARGET = 0.80;
+
+    private static void printStreamCost(Map<String, Double> without, Map<String, Double> with) {
+        System.out.printf(Locale.ROOT, "%n| Change stream cost | without | with | ratio | target | |%n");
+        System.out.println("|---|---|---|---|---|---|");
+        for (String measure : List.of("writes/s", "8 writers, writes/s")) {
+            double ratio = with.get(measure) / without.get(measure);
+            System.out.printf(Locale.ROOT, "| %s | %,.0f | %,.0f | %.2f | >= %.2f | %s |%n", measure,
+                    without.get(measure), with.get(measure), ratio, STREAM_TARGET,
+                    ratio >= STREAM_TARGET ? "PASS" : "MISS");
+        }
     }
 
     private Map<String, Double> measure(ComparedStore store) throws Exception {

@@ -49,7 +49,8 @@ import org.springframework.session.events.SessionExpiredEvent;
  * <li><b>Events</b>: {@link SessionCreatedEvent} when a new session is saved and
  * {@link SessionDeletedEvent} when {@link #deleteById} removes one, by the instance that did it;
  * {@link SessionExpiredEvent} from the store's change events, once, by the instance whose cleanup or
- * read removed the expired record. An expired session's attributes are gone with its record: the
+ * read removed the expired record (also when a Redis change stream delivers every instance's changes to
+ * every instance). An expired session's attributes are gone with its record: the
  * event's session carries the id only.</li>
  * </ul>
  * Attributes are stored with Java serialisation by default (as Spring Session JDBC does); give other
@@ -268,7 +269,10 @@ public final class PikoDBSessionRepository
     }
 
     private void onChange(ChangeEvent event) {
-        if (event.kind() == ChangeEvent.Kind.EXPIRED && table.equals(event.table())) {
+        // With a Redis change stream every instance hears every instance's expiries: only the one whose
+        // cleanup or read removed the session publishes, so the event is published once.
+        if (event.kind() == ChangeEvent.Kind.EXPIRED && table.equals(event.table())
+                && db.instanceId().equals(event.instance())) {
             eventPublisher.publishEvent(new SessionExpiredEvent(this, new MapSession(event.key())));
         }
     }

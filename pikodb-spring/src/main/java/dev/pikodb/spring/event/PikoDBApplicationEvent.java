@@ -11,9 +11,11 @@ import org.springframework.context.ApplicationEvent;
  * record removed), {@link PikoDBTableDeletedEvent} (a whole table deleted) and
  * {@link PikoDBChangesMissedEvent} (changes dropped because the listeners did not keep up).
  *
- * <p>The source is the {@link PikoDB} the change was made in; {@link #getPikoDBName()} is the name of
- * its bean. Events are published on the store's {@code pikodb-events} thread, after the change is
- * visible, in commit order for each key.
+ * <p>The source is the {@link PikoDB} whose listeners received the change; {@link #getPikoDBName()} is
+ * the name of its bean. On Redis with a change stream that includes the changes of the other instances
+ * sharing the database: {@link #getInstanceId()} names the instance that made the change, and
+ * {@link #isLocal()} says whether it was this one. Events are published on the store's
+ * {@code pikodb-events} thread, after the change is visible, in commit order for each key.
  */
 public abstract class PikoDBApplicationEvent extends ApplicationEvent {
 
@@ -89,6 +91,27 @@ public abstract class PikoDBApplicationEvent extends ApplicationEvent {
      */
     public ChangeEvent.Kind getKind() {
         return change.kind();
+    }
+
+    /**
+     * The id of the instance that made the change ({@link ChangeEvent#instance()}): on Redis with a
+     * change stream, any instance sharing the database.
+     *
+     * @return the instance id
+     */
+    public String getInstanceId() {
+        return change.instance();
+    }
+
+    /**
+     * Whether the change was made through the store this event comes from, not through another
+     * instance sharing its Redis database: act on it here when a change must be acted on once across
+     * all instances (a mail, a message to another system).
+     *
+     * @return true for this instance's own changes
+     */
+    public boolean isLocal() {
+        return getSource().instanceId().equals(change.instance());
     }
 
     /**

@@ -139,16 +139,22 @@ class PikoDBEventBridgeTests {
             // independent, so nothing orders one store's events against the other's.
             List<PikoDBRecordChangedEvent> fromMain = changesOf(listeners, "mainStore");
             List<PikoDBRecordChangedEvent> fromOther = changesOf(listeners, "otherStore");
+            String mainId = main.instanceId();
             assertThat(fromMain).extracting(PikoDBApplicationEvent::getChange).containsExactly(
-                    ChangeEvent.written("notes", "n1", 1), ChangeEvent.written("notes", "n1", 2),
-                    ChangeEvent.deleted("notes", "n1", 2), ChangeEvent.written("sessions", "s1", 1));
+                    ChangeEvent.written("notes", "n1", 1).withInstance(mainId),
+                    ChangeEvent.written("notes", "n1", 2).withInstance(mainId),
+                    ChangeEvent.deleted("notes", "n1", 2).withInstance(mainId),
+                    ChangeEvent.written("sessions", "s1", 1).withInstance(mainId));
+            assertThat(fromMain).allSatisfy((event) -> assertThat(event.isLocal()).isTrue());
             assertThat(fromMain).extracting(PikoDBRecordChangedEvent::isDeleted)
                 .containsExactly(false, false, true, false);
             assertThat(fromMain.get(1).getPreviousVersion()).isEqualTo(1);
             assertThat(fromMain.get(1).getVersion()).isEqualTo(2);
             assertThat(fromMain).allSatisfy((event) -> assertThat(event.getSource()).isSameAs(main));
             assertThat(fromOther).singleElement().satisfies((event) -> {
-                assertThat(event.getChange()).isEqualTo(ChangeEvent.written("notes", "o1", 1));
+                assertThat(event.getChange()).isEqualTo(ChangeEvent.written("notes", "o1", 1)
+                        .withInstance(other.instanceId()));
+                assertThat(event.getInstanceId()).isEqualTo(other.instanceId()).isNotEqualTo(mainId);
                 assertThat(event.isDeleted()).isFalse();
                 assertThat(event.getSource()).isSameAs(other);
             });

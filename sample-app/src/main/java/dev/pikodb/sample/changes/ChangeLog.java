@@ -58,7 +58,8 @@ public class ChangeLog {
         if (event instanceof PikoDBChangesMissedEvent missed) {
             // The store dropped changes because listeners did not keep up: the counts miss them.
             logger.warn("{} changes were not received; the counts are short by that many", missed.getMissed());
-            remember(new Change(clock.instant(), event.getKind(), null, null, 0, 0));
+            remember(new Change(clock.instant(), event.getKind(), event.getTable(), null, 0, 0,
+                    event.getInstanceId()));
             return;
         }
         counts.computeIfAbsent(event.getTable(), (table) -> new ConcurrentHashMap<>())
@@ -66,11 +67,11 @@ public class ChangeLog {
             .incrementAndGet();
         Change change = (event instanceof PikoDBRecordEvent record)
                 ? new Change(clock.instant(), event.getKind(), event.getTable(), record.getKey(),
-                        record.getPreviousVersion(), record.getVersion())
-                : new Change(clock.instant(), event.getKind(), event.getTable(), null, 0, 0);
+                        record.getPreviousVersion(), record.getVersion(), event.getInstanceId())
+                : new Change(clock.instant(), event.getKind(), event.getTable(), null, 0, 0, event.getInstanceId());
         remember(change);
-        logger.info("{} {}/{} v{} -> v{}", change.kind(), change.table(), change.key(), change.previousVersion(),
-                change.version());
+        logger.info("{} {}/{} v{} -> v{} by {}", change.kind(), change.table(), change.key(), change.previousVersion(),
+                change.version(), change.instance());
     }
 
     private void remember(Change change) {
@@ -110,9 +111,11 @@ public class ChangeLog {
      * @param key the key, {@code null} for a deleted table or changes missed
      * @param previousVersion the version before (0: none)
      * @param version the version after (0: none)
+     * @param instance the id of the instance that made the change (with a Redis change stream, any
+     *     instance of the sample sharing the database)
      */
     public record Change(Instant receivedAt, ChangeEvent.Kind kind, String table, String key, long previousVersion,
-            long version) {
+            long version, String instance) {
     }
 
     /**
