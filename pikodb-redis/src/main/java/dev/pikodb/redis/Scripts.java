@@ -269,7 +269,10 @@ final class Scripts {
      * ARGV: now, min, max, count, '1' for descending. Reads up to {@code count} index members of the
      * bucket in a lex range ({@code ZRANGEBYLEX}, or {@code ZREVRANGEBYLEX max min}) and, for each, the
      * record its key names when that record is live: returns {member, record or '', ...}. An expired
-     * record met on the way is removed with its entries, and given as {@code 'x' .. version}.
+     * record met on the way is removed with its entries, and given as {@code 'x' .. version}. With a
+     * sixth argument, an index's id prefix ({@code "0000002a:"}), the reply ends with one more element:
+     * 1 when the bucket holds as many entries of that index as records (each record has one value at
+     * its path, or none), else 0; two {@code ZLEXCOUNT}s, O(log n).
      */
     static final Script ENTRIES = script("entries", """
             local now = now_ms()
@@ -309,6 +312,11 @@ final class Scripts {
               end
               reply[#reply + 1] = m
               reply[#reply + 1] = rec
+            end
+            if ARGV[6] then
+              local entries = redis.call('ZLEXCOUNT', KEYS[3], '[' .. ARGV[6], '(' .. ARGV[6] .. '\\255')
+              local records = redis.call('ZLEXCOUNT', KEYS[3], '[00000000:', '(00000000:\\255')
+              if entries == records then reply[#reply + 1] = 1 else reply[#reply + 1] = 0 end
             end
             return reply
             """);
