@@ -641,10 +641,12 @@ final class RedisQueries {
             }
             QueryPosition position;
             byte[] entryValue = null;
+            Set<IndexValue> values = null;
             if (plan.orderedByKey()) {
                 position = new QueryPosition(null, hit.key);
             } else {
-                IndexValue sortValue = plan.sortValue(indexes.valuesAt(hit.record, plan.orderPath()));
+                values = indexes.valuesAt(hit.record, plan.orderPath());
+                IndexValue sortValue = plan.sortValue(values);
                 int end = IndexCodec.valueEnd(hit.member, idLength);
                 entryValue = Arrays.copyOfRange(hit.member, idLength, end);
                 byte[] expected = sortValue == null ? ABSENT : IndexCodec.value(sortValue);
@@ -656,7 +658,7 @@ final class RedisQueries {
             if (plan.after() != null && plan.order().compare(position, plan.after()) <= 0) {
                 return;
             }
-            if (!matches(plan.condition(), hit.key, hit.record)) {
+            if (plan.condition() != QueryCondition.All.INSTANCE && !matchesWith(hit, values)) {
                 return; // a range walk's entry whose record changed since
             }
             Found found = new Found(position, hit.key, hit.record);
@@ -669,6 +671,13 @@ final class RedisQueries {
             }
             groupValue = entryValue;
             group.add(found);
+        }
+
+        /** Checks a record against the condition, with its values at the ordering path already read. */
+        private boolean matchesWith(Hit hit, Set<IndexValue> orderValues) {
+            return plan.condition().matches(path -> path.equals(QueryCondition.KEY) ? Set.of(IndexValue.string(hit.key))
+                    : orderValues != null && path.equals(plan.orderPath()) ? orderValues
+                    : indexes.valuesAt(hit.record, path));
         }
 
         private void flushGroup() {

@@ -272,7 +272,8 @@ final class Scripts {
      * record met on the way is removed with its entries, and given as {@code 'x' .. version}. With a
      * sixth argument, an index's id prefix ({@code "0000002a:"}), the reply ends with one more element:
      * 1 when the bucket holds as many entries of that index as records (each record has one value at
-     * its path, or none), else 0; two {@code ZLEXCOUNT}s, O(log n).
+     * its path, or none), else 0: a {@code ZLEXCOUNT}, O(log n), against {@code HLEN} (the
+     * generation field {@code ""} left out).
      */
     static final Script ENTRIES = script("entries", """
             local now = now_ms()
@@ -315,7 +316,8 @@ final class Scripts {
             end
             if ARGV[6] then
               local entries = redis.call('ZLEXCOUNT', KEYS[3], '[' .. ARGV[6], '(' .. ARGV[6] .. '\\255')
-              local records = redis.call('ZLEXCOUNT', KEYS[3], '[00000000:', '(00000000:\\255')
+              local records = redis.call('HLEN', KEYS[1])
+              if records > 0 then records = records - 1 end
               if entries == records then reply[#reply + 1] = 1 else reply[#reply + 1] = 0 end
             end
             return reply
