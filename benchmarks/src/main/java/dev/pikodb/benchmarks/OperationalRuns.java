@@ -1,5 +1,6 @@
 package dev.pikodb.benchmarks;
 
+import dev.pikodb.benchmarks.repository.RepositoryWorkload;
 import dev.pikodb.benchmarks.session.SessionWorkload;
 import dev.pikodb.benchmarks.store.StoreKind;
 import dev.pikodb.benchmarks.workload.CompareAndWriteWorkload;
@@ -22,7 +23,7 @@ import org.slf4j.LoggerFactory;
 /**
  * The workloads that open stores of their own rather than the shared, pre-filled ones: W8 (write
  * latency), W9 (many tables), W10 (loading against the parser), W12 (read and compare-and-write), W13
- * (queries), W15 (writes observed with a registry that has no handlers), W16 and W17 (HTTP sessions
+ * (queries), W14 (Spring Data repositories on Redis against Spring Data Redis's), W15 (writes observed with a registry that has no handlers), W16 and W17 (HTTP sessions
  * against Spring Session's stores, embedded and on Redis) and W18 (garbage collection under a writer).
  * Each keeps the harness's rule: the stores compared take turns in the same rounds.
  */
@@ -49,7 +50,7 @@ final class OperationalRuns {
         this.root = root;
     }
 
-    /** Runs whichever of W8, W9, W10, W12, W13, W15, W16, W17 and W18 {@code bench.only} selects. */
+    /** Runs whichever of W8, W9, W10, W12, W13, W14, W15, W16, W17 and W18 {@code bench.only} selects. */
     void run() {
         if (config.includes("W8")) {
             LatencyWorkload latency = new LatencyWorkload(config, profiles, report);
@@ -71,6 +72,9 @@ final class OperationalRuns {
         }
         if (config.includes("W13")) {
             runQueries();
+        }
+        if (config.includes("W14")) {
+            new RepositoryWorkload(config, report).run();
         }
         if (config.includes("W15")) {
             new ObservationWorkload(config, profiles, report).run(root);

@@ -71,6 +71,11 @@ public final class Report {
         LOG.info("{}", note);
     }
 
+    /** @return the lines added with {@link #note}, in order */
+    public synchronized List<String> notes() {
+        return List.copyOf(notes);
+    }
+
     /**
      * Records that a workload could not be measured on a store.
      *

@@ -1,5 +1,7 @@
 package dev.pikodb.benchmarks;
 
+import dev.pikodb.benchmarks.repository.RepositoryPeers;
+import dev.pikodb.benchmarks.repository.RepositoryWorkload;
 import dev.pikodb.benchmarks.session.SessionPeers;
 import dev.pikodb.benchmarks.session.SessionWorkload;
 import dev.pikodb.benchmarks.store.StoreKind;
@@ -106,6 +108,7 @@ public final class Targets {
                 ratio(w15, ObservationWorkload.OBSERVED, w15, PIKODB));
 
         queryTargets();
+        repositoryTargets();
         sessionTargets();
         gcTargets();
 
@@ -169,6 +172,22 @@ public final class Targets {
     }
 
     /**
+     * W14: a PikoDB repository on Redis against a Spring Data Redis repository on the same server:
+     * {@code findBy} an indexed property and {@code save} with 3 indexed properties at least as fast,
+     * and the newest 10 of a range, which Spring Data Redis cannot answer, within 2 ms (median).
+     */
+    private void repositoryTargets() {
+        String piko = RepositoryPeers.PIKODB_ON_REDIS;
+        String springRedis = RepositoryPeers.SPRING_DATA_REDIS;
+        String find = RepositoryWorkload.findName(config);
+        atLeast(find + ": SpringData Redis time / PikoDB time", 1, ratio(find, springRedis, find, piko));
+        String newest = RepositoryWorkload.newestName(config);
+        atMostMillis(newest + ", ms, " + piko, 2, report.find(newest, piko).map(Result::median));
+        String save = RepositoryWorkload.saveName(config);
+        atLeast(save + ": PikoDB / SpringData Redis", 1, ratio(save, piko, save, springRedis));
+    }
+
+    /**
      * W16 and W17: a request's session load and save at least as fast as Spring Session's own stores:
      * JDBC on H2 embedded, and both Redis repositories on the same server.
      */
@@ -191,6 +210,15 @@ public final class Targets {
         count(value.isPresent(), pass);
         String verdict = value.isEmpty() ? "N/A " : pass ? "PASS" : "MISS";
         String measured = value.map(v -> String.format(Locale.ROOT, "%7.0f", v)).orElse("    n/a");
+        lines.add(String.format(Locale.ROOT, "  %s  %-80s %s  (target <= %s)", verdict, name, measured, trim(target)));
+    }
+
+    /** A value in milliseconds at most {@code target}, printed with two decimals. */
+    private void atMostMillis(String name, double target, Optional<Double> value) {
+        boolean pass = value.map(v -> v <= target).orElse(false);
+        count(value.isPresent(), pass);
+        String verdict = value.isEmpty() ? "N/A " : pass ? "PASS" : "MISS";
+        String measured = value.map(v -> String.format(Locale.ROOT, "%7.2f", v)).orElse("    n/a");
         lines.add(String.format(Locale.ROOT, "  %s  %-80s %s  (target <= %s)", verdict, name, measured, trim(target)));
     }
 

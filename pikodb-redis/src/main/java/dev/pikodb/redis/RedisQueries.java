@@ -35,7 +35,11 @@ import java.util.function.Supplier;
  * <p><b>Conditions</b>: the candidates come from lex ranges of the index entries of each bucket (an
  * {@code and} takes the part with the fewest entries, counted with {@code ZLEXCOUNT}; an {@code or}
  * the union of its parts); each candidate's live record, read by the same script, is checked against
- * the whole condition, then sorted and paged. The work grows with the candidates.
+ * the whole condition, then sorted and paged. The work grows with the candidates. Except for a
+ * condition on the path the query is ordered by alone, with a limit ({@code range("/created", a, b)
+ * .orderBy("/created", false).limit(10)}): that one walks the range as a walk does, a slice at a time
+ * per bucket, merged until one record past the page, when every bucket has one entry of that index
+ * per record (see {@code rangeWalk}); its work grows with the page, not with the records in range.
  *
  * <p><b>Exactness.</b> Every returned record was live when its bucket's script read it, and its value
  * at the returned version is checked here against the condition (and, in a walk, its sort value
@@ -88,6 +92,10 @@ final class RedisQueries {
         IndexDefinitions.Definitions definitions = indexes.load(table);
         if (plan.condition() == QueryCondition.All.INSTANCE) {
             return walk(table, definitions, plan);
+        }
+        QueryPage bounded = rangeWalk(table, definitions, plan);
+        if (bounded != null) {
+            return bounded;
         }
         Map<String, EngineRecord> candidates = candidates(table, definitions, plan.condition());
         Comparator<QueryPosition> order = plan.order();
@@ -385,15 +393,153 @@ final class RedisQueries {
             ranges.add(new Range(absentMin, absentMax, false));
         }
         byte[][][] buckets = keys.buckets(table);
+        // The first slice of every bucket at once.
+        int first = firstSlice(plan);
+        List<List<Hit>> firsts = fetchAllWith(table, buckets, ranges.get(0), first, null);
+        return merge(table, buckets, ranges, plan, id.length, firsts, first);
+    }
+
+    private static int firstSlice(QueryPlan plan) {
+        return plan.limit() == Integer.MAX_VALUE ? SLICE : Math.min(SLICE, plan.limit() + 1);
+    }
+
+    /**
+     * A condition only on the path the query is ordered by (a range, a prefix, values, and their
+     * {@code and}s and {@code or}s, such as a derived query's {@code Between}), with a limit: walks the
+     * part of the ordering index that covers the condition in every bucket, in the query's order, a
+     * slice at a time (the first one of {@code limit + 1} entries), and merges the buckets until one
+     * record past the page, as a walk does, checking each record against the condition; the work grows
+     * with the page, not with the records in range.
+     *
+     * <p>This order is the query's only when every record has one value at the path: a record with
+     * several values is ordered by its smallest (largest when descending), which may lie outside the
+     * range while another of its values lies in it, and would then come before every record of the
+     * range. So the first slices also tell, per bucket, whether the index has as many entries as the
+     * bucket has records (one each); when a bucket has more, this returns {@code null} and the query
+     * takes its candidates, as any condition does.
+     *
+     * @return the page, or {@code null} when this plan or these buckets are not for a range walk
+     */
+    private QueryPage rangeWalk(String table, IndexDefinitions.Definitions definitions, QueryPlan plan) {
+        if (plan.limit() == Integer.MAX_VALUE || plan.orderedByKey()) {
+            return null;
+        }
+        Range covering = covering(table, definitions, plan.condition(), plan.orderPath());
+        QueryPosition after = plan.after();
+        if (covering == null || after != null && after.sortValue() == null) {
+            return null;
+        }
+        byte[] id = definitions.onPath(plan.orderPath()).idBytes();
+        Range walked;
+        if (plan.ascending()) {
+            byte[] min = after == null ? covering.min : narrowerMin(covering.min,
+                    IndexCodec.bound(false, id, IndexCodec.value(after.sortValue()), utf8(after.key())));
+            walked = new Range(min, covering.max, false);
+        } else {
+            byte[] max = after == null ? covering.max : narrowerMax(covering.max,
+                    IndexCodec.bound(false, id, IndexCodec.value(after.sortValue()), IndexCodec.FF));
+            walked = new Range(covering.min, max, true);
+        }
+        byte[][][] buckets = keys.buckets(table);
+        int first = firstSlice(plan);
+        List<List<Object>> replies = fetchReplies(buckets, walked, first, id);
+        List<List<Hit>> firsts = new ArrayList<>(buckets.length);
+        for (List<Object> reply : replies) {
+            if (reply.size() % 2 == 0 || !Long.valueOf(1).equals(reply.get(reply.size() - 1))) {
+                return null; // a bucket holds records with several values at the path
+            }
+            firsts.add(hits(table, reply));
+        }
+        return merge(table, buckets, List.of(walked), plan, id.length, firsts, first);
+    }
+
+    /**
+     * The lex range of the ordering index that holds every entry a condition on that path alone can
+     * accept (the union of an {@code or}'s parts, the intersection of an {@code and}'s), or {@code null}
+     * when the condition tests another path.
+     */
+    private static Range covering(String table, IndexDefinitions.Definitions definitions, QueryCondition condition,
+            String path) {
+        if (condition instanceof QueryCondition.Leaf leaf) {
+            if (!leaf.path().equals(path)) {
+                return null;
+            }
+            Range union = null;
+            for (Range range : ranges(table, definitions, leaf)) {
+                union = union == null ? range : union(union, range);
+                if (union == null) {
+                    return null;
+                }
+            }
+            return union;
+        }
+        boolean and = condition instanceof QueryCondition.And;
+        List<QueryCondition> parts = and ? ((QueryCondition.And) condition).parts()
+                : condition instanceof QueryCondition.Or or ? or.parts() : List.of();
+        Range combined = null;
+        for (QueryCondition part : parts) {
+            Range range = covering(table, definitions, part, path);
+            if (range == null) {
+                return null;
+            }
+            combined = combined == null ? range : and
+                    ? new Range(narrowerMin(combined.min, range.min), narrowerMax(combined.max, range.max), false)
+                    : union(combined, range);
+            if (combined == null) {
+                return null;
+            }
+        }
+        return combined;
+    }
+
+    /**
+     * The union of two ranges when it is one range (they overlap or touch, as a {@code Between}'s
+     * {@code [from, to)} and {@code to} do), else {@code null}: walking the gap between them could
+     * read far more than their candidates.
+     */
+    private static Range union(Range a, Range b) {
+        Range first = widerMin(a.min, b.min) == a.min ? a : b;
+        Range second = first == a ? b : a;
+        int gap = compareBounds(second.min, first.max);
+        if (gap > 0 || gap == 0 && second.min[0] == '(' && first.max[0] == '(') {
+            return null;
+        }
+        return new Range(first.min, widerMax(a.max, b.max), false);
+    }
+
+    /** Orders two raw lex bounds ({@code [bytes} or {@code (bytes}) by their bytes. */
+    private static int compareBounds(byte[] a, byte[] b) {
+        return Arrays.compareUnsigned(a, 1, a.length, b, 1, b.length);
+    }
+
+    private static byte[] widerMin(byte[] a, byte[] b) {
+        int c = compareBounds(a, b);
+        return c != 0 ? (c < 0 ? a : b) : (a[0] == '[' ? a : b);
+    }
+
+    private static byte[] narrowerMin(byte[] a, byte[] b) {
+        int c = compareBounds(a, b);
+        return c != 0 ? (c > 0 ? a : b) : (a[0] == '(' ? a : b);
+    }
+
+    private static byte[] widerMax(byte[] a, byte[] b) {
+        int c = compareBounds(a, b);
+        return c != 0 ? (c > 0 ? a : b) : (a[0] == '[' ? a : b);
+    }
+
+    private static byte[] narrowerMax(byte[] a, byte[] b) {
+        int c = compareBounds(a, b);
+        return c != 0 ? (c < 0 ? a : b) : (a[0] == '(' ? a : b);
+    }
+
+    /** Merges the buckets' walks, started with their first slices, until one record past the page. */
+    private QueryPage merge(String table, byte[][][] buckets, List<Range> ranges, QueryPlan plan, int idLength,
+            List<List<Hit>> firsts, int first) {
         List<BucketWalk> walks = new ArrayList<>();
         for (int b = 0; b < buckets.length; b++) {
-            walks.add(new BucketWalk(table, buckets[b], ranges, plan, id.length));
-        }
-        // The first slice of every bucket at once.
-        int first = plan.limit() == Integer.MAX_VALUE ? SLICE : Math.min(SLICE, plan.limit() + 1);
-        List<List<Hit>> firsts = fetchAllWith(table, buckets, ranges.get(0), first);
-        for (int b = 0; b < buckets.length; b++) {
-            walks.get(b).take(firsts.get(b), first);
+            BucketWalk walk = new BucketWalk(table, buckets[b], ranges, plan, idLength);
+            walk.take(firsts.get(b), first);
+            walks.add(walk);
         }
         Comparator<QueryPosition> order = plan.order();
         PriorityQueue<BucketWalk> heads = new PriorityQueue<>((a, c) -> order.compare(a.head().position, c.head().position));
@@ -414,17 +560,27 @@ final class RedisQueries {
         return page(found, plan.limit());
     }
 
-    private List<List<Hit>> fetchAllWith(String table, byte[][][] buckets, Range range, int count) {
-        byte[][] args = {now.get(), range.min, range.max, utf8(Integer.toString(count)), utf8(range.descending ? "1" : "0"),
-            changeStream};
-        List<List<Object>> replies = commands.fanOut(buckets.length,
-                b -> Scripts.send(commands.async(), Scripts.ENTRIES, ScriptOutputType.MULTI, buckets[b], args),
-                b -> Scripts.run(commands.sync(), Scripts.ENTRIES, ScriptOutputType.MULTI, buckets[b], args));
+    private List<List<Hit>> fetchAllWith(String table, byte[][][] buckets, Range range, int count, byte[] countedId) {
         List<List<Hit>> hits = new ArrayList<>(buckets.length);
-        for (List<Object> reply : replies) {
+        for (List<Object> reply : fetchReplies(buckets, range, count, countedId)) {
             hits.add(hits(table, reply));
         }
         return hits;
+    }
+
+    /**
+     * The first slice of a range in every bucket at once; with {@code countedId}, each reply ends with
+     * 1 when the bucket has as many entries of that index as records, else 0 (see {@link Scripts#ENTRIES}).
+     */
+    private List<List<Object>> fetchReplies(byte[][][] buckets, Range range, int count, byte[] countedId) {
+        byte[][] args = countedId == null
+                ? new byte[][] {now.get(), range.min, range.max, utf8(Integer.toString(count)), utf8(range.descending ? "1" : "0"),
+                        changeStream}
+                : new byte[][] {now.get(), range.min, range.max, utf8(Integer.toString(count)), utf8(range.descending ? "1" : "0"),
+                        changeStream, countedId};
+        return commands.fanOut(buckets.length,
+                b -> Scripts.send(commands.async(), Scripts.ENTRIES, ScriptOutputType.MULTI, buckets[b], args),
+                b -> Scripts.run(commands.sync(), Scripts.ENTRIES, ScriptOutputType.MULTI, buckets[b], args));
     }
 
     /**
@@ -491,10 +647,12 @@ final class RedisQueries {
             }
             QueryPosition position;
             byte[] entryValue = null;
+            Set<IndexValue> values = null;
             if (plan.orderedByKey()) {
                 position = new QueryPosition(null, hit.key);
             } else {
-                IndexValue sortValue = plan.sortValue(indexes.valuesAt(hit.record, plan.orderPath()));
+                values = indexes.valuesAt(hit.record, plan.orderPath());
+                IndexValue sortValue = plan.sortValue(values);
                 int end = IndexCodec.valueEnd(hit.member, idLength);
                 entryValue = Arrays.copyOfRange(hit.member, idLength, end);
                 byte[] expected = sortValue == null ? ABSENT : IndexCodec.value(sortValue);
@@ -506,6 +664,9 @@ final class RedisQueries {
             if (plan.after() != null && plan.order().compare(position, plan.after()) <= 0) {
                 return;
             }
+            if (plan.condition() != QueryCondition.All.INSTANCE && !matchesWith(hit, values)) {
+                return; // a range walk's entry whose record changed since
+            }
             Found found = new Found(position, hit.key, hit.record);
             if (!descending || plan.orderedByKey()) {
                 ready.add(found);
@@ -516,6 +677,13 @@ final class RedisQueries {
             }
             groupValue = entryValue;
             group.add(found);
+        }
+
+        /** Checks a record against the condition, with its values at the ordering path already read. */
+        private boolean matchesWith(Hit hit, Set<IndexValue> orderValues) {
+            return plan.condition().matches(path -> path.equals(QueryCondition.KEY) ? Set.of(IndexValue.string(hit.key))
+                    : orderValues != null && path.equals(plan.orderPath()) ? orderValues
+                    : indexes.valuesAt(hit.record, path));
         }
 
         private void flushGroup() {

@@ -307,10 +307,15 @@ final class Scripts {
             """);
 
     /**
-     * ARGV: now, min, max, count, '1' for descending, change stream. Reads up to {@code count} index members of the
+     * ARGV: now, min, max, count, '1' for descending, change stream ('' when off), and optionally an index's
+     * id prefix. Reads up to {@code count} index members of the
      * bucket in a lex range ({@code ZRANGEBYLEX}, or {@code ZREVRANGEBYLEX max min}) and, for each, the
      * record its key names when that record is live: returns {member, record or '', ...}. An expired
-     * record met on the way is removed with its entries, and given as {@code 'x' .. version}.
+     * record met on the way is removed with its entries, and given as {@code 'x' .. version}. With a
+     * seventh argument, an index's id prefix ({@code "0000002a:"}), the reply ends with one more element:
+     * 1 when the bucket holds as many entries of that index as records (each record has one value at
+     * its path, or none), else 0: a {@code ZLEXCOUNT}, O(log n), against {@code HLEN} (the
+     * generation field {@code ""} left out).
      */
     static final Script ENTRIES = script("entries", """
             local now = now_ms()
@@ -351,6 +356,12 @@ final class Scripts {
               end
               reply[#reply + 1] = m
               reply[#reply + 1] = rec
+            end
+            if ARGV[7] then
+              local entries = redis.call('ZLEXCOUNT', KEYS[3], '[' .. ARGV[7], '(' .. ARGV[7] .. '\\255')
+              local records = redis.call('HLEN', KEYS[1])
+              if records > 0 then records = records - 1 end
+              if entries == records then reply[#reply + 1] = 1 else reply[#reply + 1] = 0 end
             end
             return reply
             """);

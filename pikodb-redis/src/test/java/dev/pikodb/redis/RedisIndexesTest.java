@@ -2,10 +2,12 @@ package dev.pikodb.redis;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.pikodb.DatabaseOptions;
 import dev.pikodb.PikoDB;
 import dev.pikodb.Query;
 import dev.pikodb.QueryResult;
 import dev.pikodb.MutableClock;
+import dev.pikodb.redis.testing.RedisServer;
 import dev.pikodb.redis.testing.RedisServers;
 import dev.pikodb.redis.testing.Resp;
 import java.nio.charset.StandardCharsets;
@@ -108,6 +110,89 @@ class RedisIndexesTest {
         assertThat(db.count("t", Query.range("/n", 2, 5))).isEqualTo(172 + 171 + 171);
         assertThat(keys(db.find("t", Query.all().orderBy(Query.KEY, false).limit(3))))
                 .containsExactly("k1199", "k1198", "k1197");
+    }
+
+    @Test
+    void aSortedRangeWithALimitReadsAPageOfEntriesPerBucketNotTheWholeRange() {
+        RedisServer server = RedisServers.start();
+        PikoDB db = new PikoDB(DatabaseOptions.builder()
+                .storage(RedisStorage.builder().uri(server.uri()).keyPrefix("ranges").build()).build());
+        try {
+            db.start();
+            db.createIndex("t", "created", "/created");
+            int count = 2_000;
+            for (int i = 0; i < count; i++) {
+                db.write("t", String.format("k%04d", i), Map.of("created", i));
+            }
+            // as a derived query's createdBetween(100, 1899) asks for it: [100, 1899) or 1899
+            Query newest = Query.range("/created", 100, 1_899).or(Query.eq("/created", 1_899))
+                    .orderBy("/created", false).limit(10);
+            long before = recordReads(server);
+
+            QueryResult page = db.find("t", newest);
+
+            assertThat(keys(page)).containsExactly("k1899", "k1898", "k1897", "k1896", "k1895", "k1894", "k1893",
+                    "k1892", "k1891", "k1890");
+            assertThat(recordReads(server) - before).as("records read for a page of 10 of 1,800 in range")
+                    .isLessThanOrEqualTo(KeySpace.BUCKETS * 11L);
+
+            List<String> paged = new ArrayList<>(keys(page));
+            Query ascending = Query.range("/created", 100, null).and(Query.range("/created", null, 1_900))
+                    .orderBy("/created", true).limit(250);
+            QueryResult next = db.find("t", ascending);
+            List<String> ascendingKeys = new ArrayList<>(keys(next));
+            while (next.nextCursor().isPresent()) {
+                next = db.find("t", ascending.after(next.nextCursor().get()));
+                ascendingKeys.addAll(keys(next));
+            }
+            while (page.nextCursor().isPresent()) {
+                page = db.find("t", newest.after(page.nextCursor().get()));
+                paged.addAll(keys(page));
+            }
+            List<String> expected = new ArrayList<>();
+            for (int i = 100; i < 1_900; i++) {
+                expected.add(String.format("k%04d", i));
+            }
+            assertThat(ascendingKeys).isEqualTo(expected);
+            List<String> descending = new ArrayList<>(expected);
+            java.util.Collections.reverse(descending);
+            assertThat(paged).isEqualTo(descending);
+        } finally {
+            db.close();
+            server.stop();
+        }
+    }
+
+    @Test
+    void aSortedRangeWithALimitStillPutsFirstARecordWhoseSortValueLiesOutsideTheRange(TestInfo test) {
+        PikoDB db = databases.standalone(test.getTestMethod().orElseThrow().getName());
+        db.createIndex("t", "n", "/n");
+        for (int i = 0; i < 40; i++) {
+            db.write("t", String.format("k%02d", i), Map.of("n", i));
+        }
+        db.write("t", "high", Map.of("n", List.of(1_000, 5)));
+        db.write("t", "low", Map.of("n", List.of(-5, 20)));
+
+        // descending, "high" is ordered by 1000, ascending "low" by -5: each comes before the whole range
+        assertThat(keys(db.find("t", Query.range("/n", 0, 30).orderBy("/n", false).limit(3))))
+                .containsExactly("high", "k29", "k28");
+        assertThat(keys(db.find("t", Query.range("/n", 0, 30).orderBy("/n", true).limit(3))))
+                .containsExactly("low", "k00", "k01");
+        assertThat(keys(db.find("t", Query.range("/n", 10, 30).orderBy("/n", true).limit(2))))
+                .containsExactly("low", "k10");
+    }
+
+    /** How many times the server has read a record's hash field (every index entry a query reads costs one). */
+    private static long recordReads(RedisServer server) {
+        try (Resp redis = server.admin()) {
+            String stats = (String) redis.call("INFO", "commandstats");
+            for (String line : stats.split("\r?\n")) {
+                if (line.startsWith("cmdstat_hget:calls=")) {
+                    return Long.parseLong(line.substring("cmdstat_hget:calls=".length(), line.indexOf(',')));
+                }
+            }
+            return 0;
+        }
     }
 
     @Test

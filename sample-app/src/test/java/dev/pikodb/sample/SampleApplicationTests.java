@@ -174,6 +174,50 @@ class SampleApplicationTests {
     }
 
     @Test
+    void anOwnersAndATagsNotesComeNewestFirstInPages() {
+        for (int i = 0; i < 3; i++) {
+            clock.advance(Duration.ofSeconds(1));
+            client.post().uri("/api/notes")
+                .contentType(MediaType.APPLICATION_JSON)
+                .body(Map.of("title", "Paged " + i, "owner", "pager", "tags", List.of(i == 1 ? "other" : "paged")))
+                .exchange()
+                .expectStatus().isCreated()
+                .expectBody().jsonPath("$.owner").isEqualTo("pager");
+        }
+        JsonNode first = json(client.get().uri("/api/notes/newest?owner=pager&page=0&size=2").exchange()
+            .expectStatus().isOk()
+            .expectBody(String.class).returnResult());
+        assertThat(first.get("notes").valueStream().map(note -> note.get("title").asString()))
+            .containsExactly("Paged 2", "Paged 1");
+        assertThat(first.get("totalElements").asLong()).isEqualTo(3);
+        assertThat(first.get("totalPages").asInt()).isEqualTo(2);
+        JsonNode second = json(client.get().uri("/api/notes/newest?owner=pager&page=1&size=2").exchange()
+            .expectStatus().isOk()
+            .expectBody(String.class).returnResult());
+        assertThat(second.get("notes").valueStream().map(note -> note.get("title").asString()))
+            .containsExactly("Paged 0");
+        JsonNode tagged = json(client.get().uri("/api/notes/newest?tag=paged").exchange()
+            .expectStatus().isOk()
+            .expectBody(String.class).returnResult());
+        assertThat(tagged.get("notes").valueStream().map(note -> note.get("title").asString()))
+            .containsExactly("Paged 2", "Paged 0");
+        assertThat(tagged.get("size").asInt()).isEqualTo(20);
+
+        client.get().uri("/api/notes/newest").exchange().expectStatus().isBadRequest();
+        client.get().uri("/api/notes/newest?owner=pager&tag=paged").exchange().expectStatus().isBadRequest();
+        client.get().uri("/api/notes/newest?owner=pager&size=1000").exchange().expectStatus().isBadRequest();
+        // An update without an owner keeps the note's owner.
+        String id = first.get("notes").get(0).get("id").asString();
+        client.put().uri("/api/notes/{id}", id)
+            .header("If-Match", "\"1\"")
+            .contentType(MediaType.APPLICATION_JSON)
+            .body(Map.of("title", "Paged 2, edited"))
+            .exchange()
+            .expectStatus().isOk()
+            .expectBody().jsonPath("$.owner").isEqualTo("pager");
+    }
+
+    @Test
     void badInputGetsProblemDetailsNeverServerErrors() {
         JsonNode malformed = json(client.post().uri("/api/notes")
             .contentType(MediaType.APPLICATION_JSON)

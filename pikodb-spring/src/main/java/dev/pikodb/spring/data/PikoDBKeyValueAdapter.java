@@ -239,9 +239,25 @@ public class PikoDBKeyValueAdapter extends AbstractKeyValueAdapter {
         return new ForwardingCloseableIterator<>(iterator);
     }
 
+    /**
+     * Deletes every entity of a keyspace ({@code deleteAll()} of a repository): deletes the table, then
+     * creates its indexes again, empty, so that the derived queries of the entity's {@code @Indexed}
+     * properties keep being answered (a query in between fails, naming the missing index).
+     *
+     * @param keyspace the keyspace (table)
+     */
     @Override
     public void deleteAllOf(String keyspace) {
+        Map<String, String> indexes;
+        try {
+            indexes = pikoDB.listIndexes(keyspace);
+        }
+        catch (UnsupportedOperationException ex) {
+            indexes = Map.of();
+        }
         pikoDB.deleteTable(keyspace);
+        // The entities' @Indexed properties still need their indexes: the repositories created them once.
+        indexes.forEach((name, path) -> pikoDB.createIndex(keyspace, name, path));
     }
 
     /** Does nothing: the data is persistent, and Spring Data calls this when the context closes. */

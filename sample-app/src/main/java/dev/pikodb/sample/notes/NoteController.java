@@ -20,7 +20,8 @@ import org.springframework.web.bind.annotation.RestController;
 import org.springframework.web.servlet.support.ServletUriComponentsBuilder;
 
 /**
- * {@code /api/notes}: create, list, read, update with optimistic locking, delete.
+ * {@code /api/notes}: create, list, read, update with optimistic locking, delete; and
+ * {@code /api/notes/newest}: an owner's or a tag's notes, newest first, in pages.
  *
  * <p>Every single-note answer carries the note's version as a strong {@code ETag} ({@code "3"}). An
  * update must send it back as {@code If-Match}: a stale version gets 412 Precondition Failed, a
@@ -29,6 +30,9 @@ import org.springframework.web.servlet.support.ServletUriComponentsBuilder;
 @RestController
 @RequestMapping("/api/notes")
 public class NoteController {
+
+    /** The most notes a page of {@code /api/notes/newest} holds. */
+    static final int MAX_PAGE_SIZE = 100;
 
     private final NoteService notes;
 
@@ -64,6 +68,30 @@ public class NoteController {
     @GetMapping
     public List<NoteResponse> list(@RequestParam(required = false) String tag) {
         return notes.findAll(tag).stream().map(NoteResponse::of).toList();
+    }
+
+    /**
+     * Lists an owner's or a tag's notes, newest first, a page at a time, from the indexes on
+     * {@code owner}, {@code tags} and {@code createdAt}.
+     *
+     * @param owner the owner; give it or {@code tag}
+     * @param tag the tag; give it or {@code owner}
+     * @param page the page number, from 0
+     * @param size notes per page, 1 to {@value #MAX_PAGE_SIZE}
+     * @return the page
+     */
+    @GetMapping("/newest")
+    public NotePage newest(@RequestParam(required = false) String owner, @RequestParam(required = false) String tag,
+            @RequestParam(defaultValue = "0") int page, @RequestParam(defaultValue = "20") int size) {
+        if ((owner == null) == (tag == null)) {
+            throw Problems.badRequest("Give one of owner and tag, e.g. /api/notes/newest?owner=alice or"
+                    + " /api/notes/newest?tag=work");
+        }
+        if (page < 0 || size < 1 || size > MAX_PAGE_SIZE) {
+            throw Problems.badRequest("page must be 0 or more and size between 1 and " + MAX_PAGE_SIZE + ", were "
+                    + page + " and " + size);
+        }
+        return NotePage.of(notes.newest(owner, tag, page, size));
     }
 
     /**

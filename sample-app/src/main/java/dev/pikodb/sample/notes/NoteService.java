@@ -9,6 +9,8 @@ import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 import org.springframework.dao.OptimisticLockingFailureException;
+import org.springframework.data.domain.Page;
+import org.springframework.data.domain.PageRequest;
 import org.springframework.data.domain.Sort;
 import org.springframework.stereotype.Service;
 
@@ -50,8 +52,8 @@ public class NoteService {
     public Note create(NoteRequest request) {
         Instant now = now();
         // A note without a version is new: the repository inserts it only if no note has this id yet.
-        return notes.save(new Note(UUID.randomUUID().toString(), request.title(), request.body(), request.tags(), now,
-                now, null));
+        return notes.save(new Note(UUID.randomUUID().toString(), request.owner(), request.title(), request.body(),
+                request.tags(), now, now, null));
     }
 
     /**
@@ -75,7 +77,23 @@ public class NoteService {
     }
 
     /**
-     * Replaces a note's content if its current version satisfies the client's {@code If-Match}.
+     * A page of an owner's or a tag's notes, newest first, from the indexes.
+     *
+     * @param owner the owner, or {@code null} to list by tag
+     * @param tag the tag, when {@code owner} is {@code null}
+     * @param page the page number, from 0
+     * @param size notes per page
+     * @return the page
+     */
+    public Page<Note> newest(String owner, String tag, int page, int size) {
+        PageRequest request = PageRequest.of(page, size);
+        return (owner != null) ? notes.findByOwnerOrderByCreatedAtDesc(owner, request)
+                : notes.findByTagsContainingOrderByCreatedAtDesc(tag, request);
+    }
+
+    /**
+     * Replaces a note's content if its current version satisfies the client's {@code If-Match}; the
+     * owner stays when the request names none.
      *
      * @param id the note's id
      * @param condition the parsed {@code If-Match} header
@@ -92,8 +110,9 @@ public class NoteService {
                         + ", not the one in If-Match; read it again and retry with its ETag", current.version());
             }
             try {
-                return notes.save(new Note(id, request.title(), request.body(), request.tags(), current.createdAt(),
-                        now(), current.version()));
+                String owner = (request.owner() != null) ? request.owner() : current.owner();
+                return notes.save(new Note(id, owner, request.title(), request.body(), request.tags(),
+                        current.createdAt(), now(), current.version()));
             }
             catch (OptimisticLockingFailureException ex) {
                 // Another write got in between our read and our write.

@@ -8,10 +8,13 @@ import dev.pikodb.PikoDB;
 import dev.pikodb.test.autoconfigure.PikoDBTest;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.dao.OptimisticLockingFailureException;
+import org.springframework.data.domain.Page;
+import org.springframework.data.domain.PageRequest;
 
 /**
  * The notes repository in a PikoDB test slice: only the store and the repositories, over a fresh
@@ -35,7 +38,7 @@ class NoteRepositoryTests {
     }
 
     private static Note note(String id, String title, List<String> tags, Instant createdAt, Long version) {
-        return new Note(id, title, null, tags, createdAt, createdAt, version);
+        return new Note(id, null, title, null, tags, createdAt, createdAt, version);
     }
 
     @Test
@@ -72,8 +75,50 @@ class NoteRepositoryTests {
         assertThat(old.id()).isEqualTo("old");
         assertThat(old.version()).isEqualTo(1);
         assertThat(old.title()).isEqualTo("From before");
-        assertThat(notes.save(new Note("old", "Edited", null, old.tags(), old.createdAt(), T0, old.version())).version())
+        assertThat(notes.save(new Note("old", null, "Edited", null, old.tags(), old.createdAt(), T0, old.version())).version())
             .isEqualTo(2);
+    }
+
+    @Test
+    void anOwnersNotesComeNewestFirstInPagesFromTheIndexes() {
+        Instant second = T0.plusSeconds(60);
+        // Two notes in the same second: the one at .000 is the older, although ISO-8601 text sorts it after.
+        notes.save(owned("a1", "alice", List.of("work"), second));
+        notes.save(owned("a2", "alice", List.of("home"), second.plusMillis(500)));
+        notes.save(owned("a3", "alice", List.of("work"), T0));
+        notes.save(owned("a4", "alice", List.of(), T0.plusSeconds(3_600)));
+        notes.save(owned("a5", "alice", List.of("work"), second.minusMillis(1)));
+        notes.save(owned("b1", "bob", List.of("work"), T0.plusSeconds(7_200)));
+
+        Page<Note> first = notes.findByOwnerOrderByCreatedAtDesc("alice", PageRequest.of(0, 2));
+        assertThat(first.getContent()).extracting(Note::id).containsExactly("a4", "a2");
+        assertThat(first.getTotalElements()).isEqualTo(5);
+        assertThat(first.getTotalPages()).isEqualTo(3);
+        assertThat(notes.findByOwnerOrderByCreatedAtDesc("alice", PageRequest.of(1, 2)).getContent())
+            .extracting(Note::id).containsExactly("a1", "a5");
+        assertThat(notes.findByOwnerOrderByCreatedAtDesc("alice", PageRequest.of(2, 2)).getContent())
+            .extracting(Note::id).containsExactly("a3");
+        assertThat(notes.findByOwnerOrderByCreatedAtDesc("carol", PageRequest.of(0, 2))).isEmpty();
+
+        Page<Note> work = notes.findByTagsContainingOrderByCreatedAtDesc("work", PageRequest.of(0, 3));
+        assertThat(work.getContent()).extracting(Note::id).containsExactly("b1", "a1", "a5");
+        assertThat(work.getTotalElements()).isEqualTo(4);
+        assertThat(db.listIndexes("notes")).containsEntry("owner", "/owner").containsEntry("tags", "/tags")
+            .containsEntry("createdAt", "/createdAt");
+    }
+
+    @Test
+    void createdAtIsStoredWithItsMillisecondsAndNotesWithoutOwnerStoreNone() {
+        notes.save(note("n1", "Whole second", List.of(), T0, null));
+        Map<?, ?> stored = (Map<?, ?>) db.get("notes", "n1");
+        assertThat(stored.get("createdAt")).isEqualTo("2026-01-01T09:00:00.000Z");
+        assertThat(stored.get("updatedAt")).isEqualTo("2026-01-01T09:00:00Z");
+        assertThat(stored.containsKey("owner")).isFalse();
+        assertThat(notes.findById("n1").orElseThrow().createdAt()).isEqualTo(T0);
+    }
+
+    private static Note owned(String id, String owner, List<String> tags, Instant createdAt) {
+        return new Note(id, owner, "Note " + id, null, tags, createdAt, createdAt, null);
     }
 
     @Test

@@ -52,8 +52,8 @@ class NoteSummaryServiceTests {
 
     @Test
     void theSummaryIsComputedOncePerTimeToLiveAndKeptInPikoDB() {
-        notes.save(new Note("n1", "Buy milk", "and eggs", List.of("home", "todo"), START, START, null));
-        notes.save(new Note("n2", "Write report", null, List.of("todo"), START, START, null));
+        notes.save(new Note("n1", null, "Buy milk", "and eggs", List.of("home", "todo"), START, START, null));
+        notes.save(new Note("n2", null, "Write report", null, List.of("todo"), START, START, null));
 
         NoteSummary first = summaries.summary();
         assertThat(first.notes()).isEqualTo(2);
@@ -65,7 +65,7 @@ class NoteSummaryServiceTests {
         assertThat(db.getRecord("cache-note-summary", "SimpleKey []").orElseThrow().expiration())
             .isEqualTo(START.plusSeconds(30).toEpochMilli());
 
-        notes.save(new Note("n3", "Call Bob", null, List.of(), START, START, null));
+        notes.save(new Note("n3", null, "Call Bob", null, List.of(), START, START, null));
         clock.advance(Duration.ofSeconds(30));
         assertThat(summaries.summary()).isEqualTo(first);
         assertThat(summaries.computations()).isEqualTo(1);

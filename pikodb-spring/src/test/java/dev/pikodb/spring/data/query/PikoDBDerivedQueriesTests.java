@@ -102,6 +102,18 @@ class PikoDBDerivedQueriesTests {
     }
 
     @Test
+    void deleteAllKeepsTheIndexesOfTheIndexedProperties() {
+        tasks.deleteAll();
+
+        assertThat(tasks.count()).isZero();
+        assertThat(pikoDB.listIndexes("tasks")).containsEntry("owner", "/owner").containsEntry("created", "/created");
+        assertThat(tasks.findByOwner("alice")).isEmpty();
+        tasks.save(new Task("n1", "alice", "After the deletion", 1, false, 10, List.of("home"), new Place("Paris", "Rue"),
+                0.5));
+        assertThat(ids(tasks.findByOwner("alice"))).containsExactly("n1");
+    }
+
+    @Test
     void indexesCoverTheRecordsStoredBeforeTheRepositoriesStart() {
         PikoDB plain = openStore("existing");
         plain.write("tasks", "old1", Map.of("owner", "dave", "priority", 2, "done", false, "created", 1, "score", 0));
