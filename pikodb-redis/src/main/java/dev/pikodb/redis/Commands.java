@@ -105,38 +105,62 @@ final class Commands {
     <T> List<T> fanOut(int count, IntFunction<RedisFuture<T>> async, IntFunction<T> sync) {
         List<RedisFuture<T>> sent = new ArrayList<>(count);
         for (int i = 0; i < count; i++) {
-            try {
-                sent.add(async.apply(i));
-            } catch (RuntimeException e) {
-                sent.add(null); // not sent: run on its own below
-            }
+            int index = i;
+            sent.add(send(() -> async.apply(index)));
         }
         List<T> replies = new ArrayList<>(count);
         for (int i = 0; i < count; i++) {
-            RedisFuture<T> future = sent.get(i);
-            if (future == null) {
-                int index = i;
-                replies.add(command(() -> sync.apply(index)));
-                continue;
-            }
-            try {
-                replies.add(future.get());
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new io.lettuce.core.RedisCommandInterruptedException(e);
-            } catch (ExecutionException e) {
-                Throwable cause = e.getCause();
-                if (cause instanceof RedisNoScriptException || Failures.tryAgain(cause) || Failures.neverSent(cause)) {
-                    int index = i;
-                    replies.add(command(() -> sync.apply(index)));
-                } else if (cause instanceof RuntimeException runtime) {
-                    throw runtime;
-                } else {
-                    throw new io.lettuce.core.RedisException(cause);
-                }
-            }
+            int index = i;
+            replies.add(await(sent.get(i), () -> sync.apply(index)));
         }
         return replies;
+    }
+
+    /**
+     * Sends one command asynchronously; returns null when the client did not send it (then
+     * {@link #await} runs it on its own).
+     *
+     * @param async sends the command
+     * @param <T> the reply type
+     * @return its future, or null
+     */
+    <T> RedisFuture<T> send(Supplier<RedisFuture<T>> async) {
+        try {
+            return async.get();
+        } catch (RuntimeException e) {
+            return null; // not sent: run on its own by await
+        }
+    }
+
+    /**
+     * The reply of a command sent with {@link #send}. A command that did not run (not sent, its
+     * script not cached on that node, its slot migrating, its connection reconnecting) is run again on
+     * its own with {@link #command}, which is safe because it did not run.
+     *
+     * @param future the sent command, or null when it was not sent
+     * @param sync runs the command synchronously (with the script fallback)
+     * @param <T> the reply type
+     * @return the reply
+     */
+    <T> T await(RedisFuture<T> future, Supplier<T> sync) {
+        if (future == null) {
+            return command(sync);
+        }
+        try {
+            return future.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new io.lettuce.core.RedisCommandInterruptedException(e);
+        } catch (ExecutionException e) {
+            Throwable cause = e.getCause();
+            if (cause instanceof RedisNoScriptException || Failures.tryAgain(cause) || Failures.neverSent(cause)) {
+                return command(sync);
+            } else if (cause instanceof RuntimeException runtime) {
+                throw runtime;
+            } else {
+                throw new io.lettuce.core.RedisException(cause);
+            }
+        }
     }
 
     RedisClusterAsyncCommands<byte[], byte[]> async() {

@@ -34,7 +34,7 @@ import org.slf4j.LoggerFactory;
  * misses a new index or adds entries to a dropped one.
  *
  * <p><b>Creating</b> an index: define it (state "building"), raise the buckets' epoch, then index the
- * records already stored, bucket by bucket with {@code HSCAN} slices of {@value TableStore#SCAN_COUNT}
+ * records already stored, bucket by bucket with {@code HSCAN} slices of {@value TableScan#SCAN_COUNT}
  * (each slice's entries added by one script that skips records rewritten meanwhile, whose writes
  * added their own entries), then mark it ready. Queries use ready indexes only. A call that finds the
  * index still building (another instance, or a call that failed midway) builds it again: adding an
@@ -237,7 +237,7 @@ final class IndexDefinitions {
     /** Adds the entries of one index for every stored record, one HSCAN slice per script call. */
     private long build(String table, Index index) {
         long indexed = 0;
-        ScanArgs slice = ScanArgs.Builder.limit(TableStore.SCAN_COUNT);
+        ScanArgs slice = ScanArgs.Builder.limit(TableScan.SCAN_COUNT);
         for (byte[][] bucket : keys.buckets(table)) {
             ScanCursor cursor = ScanCursor.INITIAL;
             do {

@@ -141,15 +141,25 @@ final class RecordFormat {
             pos += token.length;
         }
 
+        /** Reads an integer; up to 18 digits without making a string, longer ones with {@link Long#parseLong}. */
         long number() {
             int start = pos;
-            if (pos < bytes.length && bytes[pos] == '-') {
+            boolean negative = pos < bytes.length && bytes[pos] == '-';
+            if (negative) {
                 pos++;
             }
+            int first = pos;
             while (pos < bytes.length && bytes[pos] >= '0' && bytes[pos] <= '9') {
                 pos++;
             }
-            return Long.parseLong(new String(bytes, start, pos - start, StandardCharsets.US_ASCII));
+            if (pos == first || pos - first > 18) {
+                return Long.parseLong(new String(bytes, start, pos - start, StandardCharsets.US_ASCII));
+            }
+            long value = 0;
+            for (int i = first; i < pos; i++) {
+                value = value * 10 + (bytes[i] - '0');
+            }
+            return negative ? -value : value;
         }
 
         /** Skips a JSON string, escapes included. */

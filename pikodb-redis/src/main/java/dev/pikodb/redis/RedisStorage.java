@@ -49,9 +49,11 @@ import org.slf4j.LoggerFactory;
  * are escaped as {@code %XX}; the prefix may not contain braces. Different prefixes never see each
  * other's data.
  *
- * <p><b>Atomicity.</b> Each write, compare-and-write, delete and read is one Lua script on its
- * bucket's master ({@code EVALSHA}, falling back to {@code EVAL}), so versions, expiry checks and
- * conditional writes are atomic across every instance. {@link #deleteTable} unlists the table and
+ * <p><b>Atomicity.</b> Each write, compare-and-write and delete is one Lua script on its bucket's
+ * master ({@code EVALSHA}, falling back to {@code EVAL}), so versions, expiry checks and conditional
+ * writes are atomic across every instance. A read is one {@code HGET} when its answer needs no clock
+ * (the record is missing, has no expiration, or the configured clock finds it live), else the read
+ * script judges expiry on the server and removes an expired record (see {@link PointReads}). {@link #deleteTable} unlists the table and
  * notes its generation as dropped in one script (exactly one of concurrent calls returns true), then
  * empties its buckets with {@code UNLINK} before it returns; a bucket refuses writes of an older
  * generation, so an instance that missed the deletion lists the table again before writing: no
@@ -77,7 +79,9 @@ import org.slf4j.LoggerFactory;
  * (every instance agrees); when the application configured a clock, from that clock.
  *
  * <p><b>Whole-table reads</b> ({@link #forEachLive}) use {@code HSCAN} in slices of
- * 1000 of every bucket at once, so a large table never blocks a shard for long. The visit is not a snapshot:
+ * 1000 of every bucket at once, so a large table never blocks a shard for long; each bucket's next
+ * slice is asked for as soon as its previous one arrives, so the servers fetch while the records
+ * already received are decoded (see {@link TableScan}). The visit is not a snapshot:
  * every record live for the whole visit is seen exactly once, at some version it had during the
  * visit; records written, deleted or expiring during the visit may or may not be seen. Expiry is
  * judged against the time at the start of the visit.

@@ -67,8 +67,7 @@ final class Scripts {
                 redis.call('ZADD', KEYS[3], unpack(args))
               end
             end
-            local function unindex(key)
-              redis.call('ZREM', KEYS[3], '00000000:' .. key)
+            local function unlist(key)
               local listed = redis.call('HGET', KEYS[4], key)
               if listed then
                 local members = cmsgpack.unpack(listed)
@@ -77,6 +76,10 @@ final class Scripts {
                 end
                 redis.call('HDEL', KEYS[4], key)
               end
+            end
+            local function unindex(key)
+              redis.call('ZREM', KEYS[3], '00000000:' .. key)
+              unlist(key)
             end
             local change_seq, change_gen = nil, nil
             local function publish(spec, kind, key, previous, version)
@@ -95,14 +98,14 @@ final class Scripts {
             """;
 
     /**
-     * Opens the bucket for a write of generation {@code gen}: creates it (both keys, with their
-     * sentinels) when missing, refuses a generation older than the bucket's (returns false: the
-     * writer's view of the catalog is stale), and moves the bucket on to a newer one (whose buckets
-     * were emptied when the older generation was dropped).
+     * Opens the bucket for a write of generation {@code gen}, given the bucket's own generation {@code g}
+     * (its {@code ""} field, read by the caller): creates it (both keys, with their sentinels) when
+     * missing, refuses a generation older than the bucket's (returns false: the writer's view of the
+     * catalog is stale), and moves the bucket on to a newer one (whose buckets were emptied when the
+     * older generation was dropped).
      */
     private static final String OPEN = """
-            local function open_bucket(gen)
-              local g = redis.call('HGET', KEYS[1], '')
+            local function open_bucket(gen, g)
               if not g then
                 redis.call('HSET', KEYS[1], '', fmt(gen))
                 redis.call('ZADD', KEYS[2], 'inf', '')
@@ -119,26 +122,37 @@ final class Scripts {
     /**
      * ARGV: now, key, json, expiration or '', dictionary fragment or '', expected version (-1: none),
      * generation, definitions epoch, change stream ('' for none, else "<max length> <instance>": see
-     * {@link ChangeStream}), then the record's secondary index members. Returns {new version
-     * (0: the expected version did not match, or the generation or epoch is stale), 1 when the
-     * generation is stale (2 when the definitions epoch is), 1 when an expired record was replaced,
-     * that record's version}. The old record's index entries are replaced by the new ones.
+     * {@link ChangeStream}), then the record's secondary index members. Returns the new
+     * version, or {the new version, the version of the expired record it replaced}; 0 when the
+     * expected version did not match, -1 when the generation is stale, -2 when the definitions epoch
+     * is (nothing changed in these three cases; a bare number is the cheapest reply to make). The
+     * old record's index entries are replaced by the new ones. The
+     * bucket's generation and the old record are read with one {@code HMGET}; an overwrite looks up the
+     * old record's listed entries only in a bucket that has seen index definitions (epoch above 0),
+     * and removes its expiration entry only when it had an expiration.
      */
     static final Script WRITE = script("write", OPEN + """
-            local now = now_ms()
             local key = ARGV[2]
-            if not open_bucket(tonumber(ARGV[7])) then return {0, 1, 0, 0} end
+            local got = redis.call('HMGET', KEYS[1], '', key)
+            local old = got[2]
+            if not open_bucket(tonumber(ARGV[7]), got[1]) then return -1 end
+            local wanted = tonumber(ARGV[8])
             local epoch = redis.call('HGET', KEYS[4], '')
-            if epoch and tonumber(epoch) > tonumber(ARGV[8]) then return {0, 2, 0, 0} end
-            if not epoch or tonumber(epoch) < tonumber(ARGV[8]) then redis.call('HSET', KEYS[4], '', ARGV[8]) end
-            local current, removed, replaced = 0, 0, 0
-            local old = redis.call('HGET', KEYS[1], key)
+            if epoch then epoch = tonumber(epoch) end
+            if epoch and epoch > wanted then return -2 end
+            if not epoch or epoch < wanted then
+              redis.call('HSET', KEYS[4], '', ARGV[8])
+              epoch = wanted
+            end
+            local now = now_ms()
+            local current, removed, replaced, old_x = 0, 0, 0, nil
             if old then
               local v = tonumber(string.match(old, '^{"v":(%d+)'))
-              if expired(old, now) then removed = 1; replaced = v else current = v end
+              old_x = expiration(old)
+              if old_x ~= nil and now > old_x then removed = 1; replaced = v else current = v end
             end
             local expected = tonumber(ARGV[6])
-            if expected >= 0 and expected ~= current then return {0, 0, 0, 0} end
+            if expected >= 0 and expected ~= current then return 0 end
             local version = current + 1
             local x = ARGV[4]
             local shown = x
@@ -147,38 +161,41 @@ final class Scripts {
               '{"v":' .. fmt(version) .. ',"t":' .. fmt(now) .. ',"x":' .. shown .. ARGV[5] .. ',"d":' .. ARGV[3] .. '}')
             if x ~= '' then
               redis.call('ZADD', KEYS[2], x, key)
-            elseif old then
+            elseif old_x ~= nil then
               redis.call('ZREM', KEYS[2], key)
             end
-            if old then unindex(key) end
-            local members = {'00000000:' .. key}
-            for i = 10, #ARGV do members[#members + 1] = ARGV[i] end
-            zadd_all(members)
-            if #ARGV >= 10 then
+            if old and epoch > 0 then unlist(key) end
+            if #ARGV < 10 then
+              redis.call('ZADD', KEYS[3], 0, '00000000:' .. key)
+            else
+              local members = {'00000000:' .. key}
+              for i = 10, #ARGV do members[#members + 1] = ARGV[i] end
+              zadd_all(members)
               table.remove(members, 1)
               redis.call('HSET', KEYS[4], key, cmsgpack.pack(members))
             end
             if removed == 1 then publish(ARGV[9], 'x', key, replaced, 0) end
             publish(ARGV[9], 'w', key, current, version)
-            return {version, 0, removed, replaced}
+            if removed == 1 then return {version, replaced} end
+            return version
             """);
 
     /**
-     * ARGV: now, key, change stream. Returns {} when missing, {1, its version} when it was expired (and
-     * is now removed), {record}.
+     * ARGV: now, key, change stream. Returns nil when missing, the record's version (a number) when it
+     * was expired (and is now removed), the record.
      */
     static final Script READ = script("read", """
             local rec = redis.call('HGET', KEYS[1], ARGV[2])
-            if not rec then return {} end
+            if not rec then return false end
             if expired(rec, nil) then
               redis.call('HDEL', KEYS[1], ARGV[2])
               redis.call('ZREM', KEYS[2], ARGV[2])
               unindex(ARGV[2])
               local v = tonumber(string.match(rec, '^{"v":(%d+)'))
               publish(ARGV[3], 'x', ARGV[2], v, 0)
-              return {1, v}
+              return v
             end
-            return {rec}
+            return rec
             """);
 
     /**
@@ -448,7 +465,7 @@ final class Scripts {
      * epoch is (nothing stored: the caller reads the catalog or the definitions again), else 0.
      */
     static final Script IMPORT = script("import", OPEN + """
-            if not open_bucket(tonumber(ARGV[2])) then return 1 end
+            if not open_bucket(tonumber(ARGV[2]), redis.call('HGET', KEYS[1], '')) then return 1 end
             local epoch = redis.call('HGET', KEYS[4], '')
             if epoch and tonumber(epoch) > tonumber(ARGV[3]) then return 2 end
             if not epoch or tonumber(epoch) < tonumber(ARGV[3]) then redis.call('HSET', KEYS[4], '', ARGV[3]) end

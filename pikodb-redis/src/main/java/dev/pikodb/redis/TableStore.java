@@ -4,32 +4,24 @@ import dev.pikodb.ChangeEvent;
 import dev.pikodb.TableSummary;
 import dev.pikodb.spi.ChangeSink;
 import dev.pikodb.spi.EngineRecord;
-import io.lettuce.core.MapScanCursor;
-import io.lettuce.core.ScanArgs;
-import io.lettuce.core.ScanCursor;
 import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.cluster.api.sync.RedisClusterCommands;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.function.BiConsumer;
 import java.util.function.Function;
 import java.util.function.Supplier;
 
 /**
  * The record and table operations of a {@link RedisStorage} on an open {@link Connection}: each
- * record operation one script on its bucket's slot, each whole-table operation one command per bucket
- * sent at once (see {@link KeySpace} and {@link Scripts}). Failures
+ * change one script on its bucket's slot, a read one command (see {@link PointReads}), each
+ * whole-table operation one command per bucket sent at once (see {@link KeySpace} and {@link Scripts}). Failures
  * are thrown as the client throws them; {@link RedisStorage} turns them into PikoDB's exceptions.
  */
 final class TableStore {
 
-    /** How many fields one {@code HSCAN} call asks for. */
-    static final int SCAN_COUNT = 1000;
     private static final int CLEANUP_BATCH = 500;
     private static final byte[] EMPTY = new byte[0];
 
@@ -51,6 +43,8 @@ final class TableStore {
 
     private final IndexDefinitions indexes;
     private final RedisQueries queries;
+    private final PointReads pointReads;
+    private final TableScan scan;
 
     TableStore(KeySpace keys, Settings settings, String where, Supplier<Connection> connection,
             Supplier<byte[]> now, RedisStats stats, Supplier<ChangeSink> changes,
@@ -68,6 +62,8 @@ final class TableStore {
         this.now = now;
         this.stats = stats;
         this.indexes = new IndexDefinitions(keys, commands, now, dictionaries);
+        this.pointReads = new PointReads(keys, commands, now, stats, changeStream);
+        this.scan = new TableScan(keys, commands, now);
         this.queries = new RedisQueries(keys, commands, now, indexes, (table, key, version) -> {
             stats.expiredRemoved.increment();
             ChangeSink sink = changes.get();
@@ -132,17 +128,20 @@ final class TableStore {
                 }
                 return applied;
             });
-            if ((Long) result.get(1) > 0) {
+            if ((Long) result.get(0) < 0) {
                 staleGeneration(table, operation, attempt, "nothing was changed. Retry the write");
             } else {
                 reply = result;
             }
         }
         long version = (Long) reply.get(0);
-        stats.expiredRemoved.add((Long) reply.get(2));
+        boolean replacedExpired = reply.size() > 1;
+        if (replacedExpired) {
+            stats.expiredRemoved.increment();
+        }
         if (sink != null && version > 0) {
-            if ((Long) reply.get(2) == 1) {
-                sink.publish(ChangeEvent.expired(table, key, (Long) reply.get(3)));
+            if (replacedExpired) {
+                sink.publish(ChangeEvent.expired(table, key, (Long) reply.get(1)));
             }
             sink.publish(ChangeEvent.written(table, key, version));
         }
@@ -232,20 +231,7 @@ final class TableStore {
     }
 
     private EngineRecord readUnreported(String table, String key, ChangeSink sink) {
-        List<Object> reply = command(() -> Scripts.run(commands(), Scripts.READ, ScriptOutputType.MULTI,
-                keys.bucket(table, KeySpace.bucketOf(key)), now.get(), utf8(key), changeStream));
-        stats.reads.increment();
-        if (reply.isEmpty()) {
-            return null;
-        }
-        if (reply.get(0) instanceof Long) {
-            stats.expiredRemoved.increment();
-            if (sink != null) {
-                sink.publish(ChangeEvent.expired(table, key, (Long) reply.get(1)));
-            }
-            return null;
-        }
-        return RecordFormat.parse(table, key, (byte[]) reply.get(0));
+        return pointReads.read(table, key, sink);
     }
 
     boolean delete(String table, String key, String operation) {
@@ -282,50 +268,11 @@ final class TableStore {
     }
 
     /**
-     * Visits live records with HSCAN slices, one slice of every bucket at once; each key once, expiry
-     * judged at the start of the visit. Expired records met on the way are then removed, as every read
-     * removes them.
+     * Visits live records (see {@link TableScan}). Expired records met on the way are then removed, as
+     * every read removes them.
      */
     void forEachLive(String table, BiConsumer<String, EngineRecord> action) {
-        byte[][][] buckets = keys.buckets(table);
-        long start = command(() -> Scripts.<Long>run(commands(), Scripts.NOW, ScriptOutputType.INTEGER,
-                new byte[][] {buckets[0][0]}, now.get()));
-        Set<String> seen = new HashSet<>();
-        boolean expiredSeen = false;
-        ScanArgs slice = ScanArgs.Builder.limit(SCAN_COUNT);
-        List<Integer> open = new ArrayList<>();
-        ScanCursor[] cursors = new ScanCursor[buckets.length];
-        for (int b = 0; b < buckets.length; b++) {
-            open.add(b);
-            cursors[b] = ScanCursor.INITIAL;
-        }
-        while (!open.isEmpty()) {
-            List<Integer> round = List.copyOf(open);
-            List<MapScanCursor<byte[], byte[]>> pages = commands.fanOut(round.size(),
-                    i -> commands.async().hscan(buckets[round.get(i)][0], cursors[round.get(i)], slice),
-                    i -> commands().hscan(buckets[round.get(i)][0], cursors[round.get(i)], slice));
-            for (int i = 0; i < round.size(); i++) {
-                MapScanCursor<byte[], byte[]> page = pages.get(i);
-                for (Map.Entry<byte[], byte[]> entry : page.getMap().entrySet()) {
-                    if (entry.getKey().length == 0) {
-                        continue;
-                    }
-                    String key = new String(entry.getKey(), StandardCharsets.UTF_8);
-                    if (seen.add(key)) {
-                        EngineRecord record = RecordFormat.parse(table, key, entry.getValue());
-                        if (record.expiration() == null || start <= record.expiration()) {
-                            action.accept(key, record);
-                        } else {
-                            expiredSeen = true;
-                        }
-                    }
-                }
-                cursors[round.get(i)] = page;
-                if (page.isFinished()) {
-                    open.remove(round.get(i));
-                }
-            }
-        }
+        boolean expiredSeen = scan.forEachLive(table, action);
         stats.reads.increment();
         if (expiredSeen) {
             cleanup(table);

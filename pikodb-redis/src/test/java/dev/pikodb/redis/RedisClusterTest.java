@@ -115,7 +115,7 @@ class RedisClusterTest {
 
     @Test
     void aLargeTableIsReadInSlicesFromItsMaster() {
-        int count = TableStore.SCAN_COUNT + 300;
+        int count = TableScan.SCAN_COUNT + 300;
         for (int i = 0; i < count; i++) {
             db.write("big", "k" + i, i);
         }

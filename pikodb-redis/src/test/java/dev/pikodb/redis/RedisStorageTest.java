@@ -110,7 +110,7 @@ class RedisStorageTest {
     @Test
     void wholeTableReadsVisitEveryRecordOnceOverManyScanSlices(TestInfo test) {
         PikoDB db = db(test);
-        int count = TableStore.SCAN_COUNT * 2 + 500;
+        int count = TableScan.SCAN_COUNT * 2 + 500;
         for (int i = 0; i < count; i++) {
             db.write("big", "k" + i, i);
         }

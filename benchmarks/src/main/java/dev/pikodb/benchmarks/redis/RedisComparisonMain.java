@@ -25,10 +25,16 @@ import org.springframework.data.redis.core.StringRedisTemplate;
 /**
  * PikoDB on Redis against Spring Data Redis's {@code StringRedisTemplate} storing the same JSON on the same
  * server, and against the embedded engine, in one run: sequential writes, point reads, 8 concurrent
- * writers, and a whole-table read of 100,000 records. Each figure is the median of the rounds. PikoDB on
- * Redis runs twice, without and with a change stream (with a listener subscribed), and the run ends
- * with the stream's cost: its write rates against those without it, with the targets (at least 0.80
- * of the rate without a stream) as PASS or MISS.
+ * writers, and a whole-table read of 100,000 records. Each figure is the median of the rounds. With
+ * {@code -Dbench.redis.stream=true}, PikoDB on Redis also runs with a change stream (with a listener
+ * subscribed), and the run ends with the stream's cost: its write rates against those without it, with
+ * the targets (at least 0.80 of the rate without a stream) as PASS or MISS.
+ *
+ * <p>The stores take turns within each round, so that they see the same moments of a shared machine:
+ * writes and point reads in blocks of {@value #BLOCK} operations, each block run by every store in
+ * turn (the store that starts moves on by one each block), the 8 writers and the whole-table read
+ * by every store in turn (the one that starts moves on by one each round). Keys are built before
+ * the timing. The targets of PikoDB on Redis against the template are printed as PASS or MISS.
  *
  * <p>Needs a running redis-server: {@code -Dbench.redis=redis://127.0.0.1:6379} (the default). Keys use a
  * fresh prefix per run and are deleted at the end. Run with
@@ -42,10 +48,21 @@ public final class RedisComparisonMain {
     private static final int WRITES_PER_WRITER = Integer.getInteger("bench.redis.writesPerWriter", 5_000);
     private static final int TABLE_SIZE = Integer.getInteger("bench.redis.tableSize", 100_000);
     private static final int ROUNDS = Integer.getInteger("bench.redis.rounds", 3);
+    private static final int BLOCK = 500;
+    private static final String ON_REDIS = "PikoDB on Redis";
+    private static final String BASELINE = "StringRedisTemplate";
+    private static final String WRITES_PER_S = "writes/s";
+    private static final String READS_PER_S = "point reads/s";
+    private static final String WRITERS_PER_S = "8 writers, writes/s";
+    private static final String TABLE_MS = "read 100k table, ms";
 
     private final Profiles profiles = new Profiles();
+    private final String[] keys = new String[Math.max(Math.max(WRITES, TABLE_SIZE), WRITERS * WRITES_PER_WRITER)];
 
     private RedisComparisonMain() {
+        for (int i = 0; i < keys.length; i++) {
+            keys[i] = Profiles.key(i);
+        }
     }
 
     /**
@@ -58,23 +75,32 @@ public final class RedisComparisonMain {
         URI redis = URI.create(System.getProperty("bench.redis", "redis://127.0.0.1:6379"));
         String prefix = "bench-" + Long.toHexString(System.nanoTime());
         Path directory = Files.createTempDirectory("pikodb-redis-bench-");
-        Map<String, Map<String, Double>> results = new LinkedHashMap<>();
+        String loadBefore = loadAverage();
+        Map<String, Map<String, Double>> results;
         RedisComparisonMain main = new RedisComparisonMain();
+        // The change stream's store runs a reader thread from its start, so it is measured only when asked for.
+        boolean withStream = Boolean.getBoolean("bench.redis.stream");
         try (ComparedStore template = new ComparedStore.TemplateStore(redis.getHost(), redis.getPort(), prefix + "-tpl");
                 ComparedStore onRedis = ComparedStore.PikoDBStore.onRedis(redis.toString(), prefix + "-piko");
-                ComparedStore.PikoDBStore streamed = ComparedStore.PikoDBStore.onRedisWithChangeStream(
-                        redis.toString(), prefix + "-stream");
+                ComparedStore.PikoDBStore streamed = withStream ? ComparedStore.PikoDBStore.onRedisWithChangeStream(
+                        redis.toString(), prefix + "-stream") : null;
                 ComparedStore embedded = ComparedStore.PikoDBStore.inDirectory(directory)) {
-            for (ComparedStore store : List.of(template, onRedis, streamed, embedded)) {
-                System.out.printf(Locale.ROOT, "Measuring %s...%n", store.name());
-                results.put(store.name(), main.measure(store));
+            List<ComparedStore> stores = new ArrayList<>(List.of(template, onRedis, embedded));
+            if (streamed != null) {
+                stores.add(2, streamed);
             }
-            System.out.printf(Locale.ROOT, "The change stream's listener received %,d events.%n", streamed.received());
+            results = main.measure(stores);
+            if (streamed != null) {
+                System.out.printf(Locale.ROOT, "The change stream's listener received %,d events.%n",
+                        streamed.received());
+            }
         } finally {
             cleanUp(redis, prefix, directory);
         }
-        print(redis, results);
-        printStreamCost(results.get("PikoDB on Redis"), results.get("PikoDB on Redis, change stream"));
+        print(redis, results, loadBefore, loadAverage());
+        if (withStream) {
+            printStreamCost(results.get("PikoDB on Redis"), results.get("PikoDB on Redis, change stream"));
+        }
     }
 
     /** The target: with a change stream, writes keep at least this share of their rate without one. */
@@ -91,44 +117,85 @@ public final class RedisComparisonMain {
         }
     }
 
-    private Map<String, Double> measure(ComparedStore store) throws Exception {
-        Map<String, List<Double>> rounds = new LinkedHashMap<>();
+    private Map<String, Map<String, Double>> measure(List<ComparedStore> stores) throws Exception {
+        Map<String, Map<String, List<Double>>> rounds = new LinkedHashMap<>();
+        for (ComparedStore store : stores) {
+            rounds.put(store.name(), new LinkedHashMap<>());
+        }
         for (int round = 0; round < ROUNDS + 1; round++) {
+            System.out.printf(Locale.ROOT, "Round %d of %d (the first is a warm-up), load average %s%n", round,
+                    ROUNDS, loadAverage());
             String table = "users" + round;
-            double writes = opsPerSecond(WRITES, () -> {
-                for (int i = 0; i < WRITES; i++) {
-                    store.write(table, Profiles.key(i), profiles.value(i));
+            long[] writeNanos = new long[stores.size()];
+            for (int from = 0, block = 0; from < WRITES; from += BLOCK, block++) {
+                int to = Math.min(WRITES, from + BLOCK);
+                for (int turn = 0; turn < stores.size(); turn++) {
+                    int s = (block + turn) % stores.size();
+                    ComparedStore store = stores.get(s);
+                    long start = System.nanoTime();
+                    for (int i = from; i < to; i++) {
+                        store.write(table, keys[i], profiles.value(i));
+                    }
+                    writeNanos[s] += System.nanoTime() - start;
                 }
-            });
-            SplittableRandom random = new SplittableRandom(round);
-            double reads = opsPerSecond(READS, () -> {
-                for (int i = 0; i < READS; i++) {
-                    if (store.read(table, Profiles.key(random.nextInt(WRITES))) == null) {
-                        throw new IllegalStateException(store.name() + " lost a record");
+            }
+            int[] picks = new SplittableRandom(round).ints(READS, 0, WRITES).toArray();
+            long[] readNanos = new long[stores.size()];
+            for (int from = 0, block = 0; from < READS; from += BLOCK, block++) {
+                int to = Math.min(READS, from + BLOCK);
+                for (int turn = 0; turn < stores.size(); turn++) {
+                    int s = (block + turn) % stores.size();
+                    ComparedStore store = stores.get(s);
+                    long start = System.nanoTime();
+                    for (int i = from; i < to; i++) {
+                        if (store.read(table, keys[picks[i]]) == null) {
+                            throw new IllegalStateException(store.name() + " lost a record");
+                        }
+                    }
+                    readNanos[s] += System.nanoTime() - start;
+                }
+            }
+            double[] concurrent = new double[stores.size()];
+            for (int turn = 0; turn < stores.size(); turn++) {
+                int s = (round + turn) % stores.size();
+                concurrent[s] = concurrentWrites(stores.get(s), "writers" + round);
+            }
+            String big = "big" + round;
+            for (int from = 0; from < TABLE_SIZE; from += BLOCK) {
+                for (ComparedStore store : stores) {
+                    for (int i = from; i < Math.min(TABLE_SIZE, from + BLOCK); i++) {
+                        store.write(big, keys[i], profiles.value(i));
                     }
                 }
-            });
-            double concurrent = concurrentWrites(store, "writers" + round);
-            String big = "big" + round;
-            for (int i = 0; i < TABLE_SIZE; i++) {
-                store.write(big, Profiles.key(i), profiles.value(i));
             }
-            long start = System.nanoTime();
-            int count = store.readAll(big);
-            double wholeMs = (System.nanoTime() - start) / 1e6;
-            if (count != TABLE_SIZE) {
-                throw new IllegalStateException(store.name() + " read " + count + " of " + TABLE_SIZE + " records");
+            double[] wholeMs = new double[stores.size()];
+            for (int turn = 0; turn < stores.size(); turn++) {
+                int s = (round + turn) % stores.size();
+                ComparedStore store = stores.get(s);
+                long start = System.nanoTime();
+                int count = store.readAll(big);
+                wholeMs[s] = (System.nanoTime() - start) / 1e6;
+                if (count != TABLE_SIZE) {
+                    throw new IllegalStateException(store.name() + " read " + count + " of " + TABLE_SIZE + " records");
+                }
             }
             if (round == 0) {
                 continue; // warm-up
             }
-            rounds.computeIfAbsent("writes/s", k -> new ArrayList<>()).add(writes);
-            rounds.computeIfAbsent("point reads/s", k -> new ArrayList<>()).add(reads);
-            rounds.computeIfAbsent("8 writers, writes/s", k -> new ArrayList<>()).add(concurrent);
-            rounds.computeIfAbsent("read 100k table, ms", k -> new ArrayList<>()).add(wholeMs);
+            for (int s = 0; s < stores.size(); s++) {
+                Map<String, List<Double>> of = rounds.get(stores.get(s).name());
+                of.computeIfAbsent(WRITES_PER_S, k -> new ArrayList<>()).add(WRITES / (writeNanos[s] / 1e9));
+                of.computeIfAbsent(READS_PER_S, k -> new ArrayList<>()).add(READS / (readNanos[s] / 1e9));
+                of.computeIfAbsent(WRITERS_PER_S, k -> new ArrayList<>()).add(concurrent[s]);
+                of.computeIfAbsent(TABLE_MS, k -> new ArrayList<>()).add(wholeMs[s]);
+            }
         }
-        Map<String, Double> medians = new LinkedHashMap<>();
-        rounds.forEach((name, values) -> medians.put(name, median(values)));
+        Map<String, Map<String, Double>> medians = new LinkedHashMap<>();
+        rounds.forEach((store, measures) -> {
+            Map<String, Double> of = new LinkedHashMap<>();
+            measures.forEach((name, values) -> of.put(name, median(values)));
+            medians.put(store, of);
+        });
         return medians;
     }
 
@@ -140,7 +207,7 @@ public final class RedisComparisonMain {
                 int writer = w;
                 writers.add(() -> {
                     for (int i = 0; i < WRITES_PER_WRITER; i++) {
-                        store.write(table, Profiles.key(writer * WRITES_PER_WRITER + i), profiles.value(i));
+                        store.write(table, keys[writer * WRITES_PER_WRITER + i], profiles.value(i));
                     }
                     return null;
                 });
@@ -155,24 +222,31 @@ public final class RedisComparisonMain {
         }
     }
 
-    private static double opsPerSecond(int operations, Runnable work) {
-        long start = System.nanoTime();
-        work.run();
-        return operations / ((System.nanoTime() - start) / 1e9);
-    }
-
     private static double median(List<Double> values) {
         double[] sorted = values.stream().mapToDouble(Double::doubleValue).sorted().toArray();
         int middle = sorted.length / 2;
         return sorted.length % 2 == 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
     }
 
-    private static void print(URI redis, Map<String, Map<String, Double>> results) {
-        Map<String, Double> baseline = results.get("StringRedisTemplate");
+    /** The 1, 5 and 15 minute load averages, as {@code uptime} prints them. */
+    private static String loadAverage() {
+        try {
+            String[] fields = Files.readString(Path.of("/proc/loadavg")).trim().split("\\s+");
+            return fields[0] + ", " + fields[1] + ", " + fields[2];
+        } catch (IOException | RuntimeException e) {
+            return String.format(Locale.ROOT, "%.2f",
+                    java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
+        }
+    }
+
+    private static void print(URI redis, Map<String, Map<String, Double>> results, String loadBefore,
+            String loadAfter) {
+        Map<String, Double> baseline = results.get(BASELINE);
         System.out.printf(Locale.ROOT, "%nRedis %s; %d writes, %d point reads, %d writers x %d writes, table of %d;"
-                + " median of %d rounds after one warm-up (JVM %s, %d CPUs)%n%n", redis, WRITES, READS, WRITERS,
+                + " median of %d rounds after one warm-up, stores taking turns (JVM %s, %d CPUs;"
+                + " load average %s before, %s after)%n%n", redis, WRITES, READS, WRITERS,
                 WRITES_PER_WRITER, TABLE_SIZE, ROUNDS, System.getProperty("java.version"),
-                Runtime.getRuntime().availableProcessors());
+                Runtime.getRuntime().availableProcessors(), loadBefore, loadAfter);
         List<String> stores = new ArrayList<>(results.keySet());
         StringBuilder header = new StringBuilder("| Measure |");
         stores.forEach(store -> header.append(' ').append(store).append(" |"));
@@ -188,6 +262,16 @@ public final class RedisComparisonMain {
             System.out.println(row);
         }
         System.out.println("\nRatios are against StringRedisTemplate on the same server; for ms lower is better.");
+        Map<String, Double> onRedis = results.get(ON_REDIS);
+        System.out.println("\nTargets of PikoDB on Redis against StringRedisTemplate:");
+        target("writes/s at least 0.80x", onRedis.get(WRITES_PER_S) / baseline.get(WRITES_PER_S), 0.80, true);
+        target("point reads/s at least 0.90x", onRedis.get(READS_PER_S) / baseline.get(READS_PER_S), 0.90, true);
+        target("read 100k table, time at most 1.00x", onRedis.get(TABLE_MS) / baseline.get(TABLE_MS), 1.00, false);
+    }
+
+    private static void target(String name, double ratio, double bound, boolean atLeast) {
+        boolean met = atLeast ? ratio >= bound : ratio <= bound;
+        System.out.printf(Locale.ROOT, "  %s %-38s measured %.2fx%n", met ? "PASS" : "MISS", name, ratio);
     }
 
     /** Deletes every key of this run (both prefixes) and the embedded store's directory. */

@@ -1,0 +1,144 @@
+package dev.pikodb.redis;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.pikodb.MutableClock;
+import dev.pikodb.PikoDB;
+import dev.pikodb.TableSummary;
+import dev.pikodb.redis.testing.RedisServer;
+import dev.pikodb.redis.testing.RedisServers;
+import dev.pikodb.redis.testing.Resp;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * What a point read asks of the server, counted by the server itself ({@code INFO commandstats} of a
+ * server of its own): one {@code HGET} when the answer needs no clock, the read script when the
+ * server's clock must judge an expiration, and never two round trips in a row for a table whose
+ * records expire.
+ */
+class PointReadsTest {
+
+    private static final long NOW = 1_750_000_000_000L;
+
+    private final Databases databases = new Databases();
+    private RedisServer server;
+    private Resp admin;
+
+    @BeforeEach
+    void start() {
+        server = RedisServers.start();
+        admin = server.admin();
+        // Cached up front, so that no first run falls back from EVALSHA to EVAL while commands are counted.
+        admin.call("SCRIPT", "LOAD", new String(Scripts.READ.source(), StandardCharsets.UTF_8));
+    }
+
+    @AfterEach
+    void stop() {
+        databases.close();
+        admin.close();
+        server.stop();
+    }
+
+    @Test
+    void aReadOfARecordThatDoesNotExpireOrOfAMissingOneIsOneHgetAndRunsNoScript() {
+        PikoDB db = open(null);
+        for (int i = 0; i < 10; i++) {
+            db.write("t", "k" + i, Map.of("n", i));
+        }
+        admin.call("CONFIG", "RESETSTAT");
+
+        for (int i = 0; i < 10; i++) {
+            assertThat(db.get("t", "k" + i)).isEqualTo(Map.of("n", i));
+        }
+        assertThat(db.get("t", "missing")).isNull();
+        assertThat(db.get("no such table", "k0")).isNull();
+
+        assertThat(calls("hget")).isEqualTo(12);
+        assertThat(calls("evalsha") + calls("eval")).isZero();
+    }
+
+    @Test
+    void recordsThatExpireOnTheServersClockAreJudgedByTheScriptWithOneRoundTripPerRead() {
+        PikoDB db = open(null);
+        long now = db.clock().millis();
+        for (int i = 0; i < 10; i++) {
+            db.write("sessions", "s" + i, i, now + 600_000);
+        }
+        db.write("sessions", "gone", -1, now - 60_000);
+        db.write("plain", "p", 1);
+        admin.call("CONFIG", "RESETSTAT");
+
+        for (int i = 0; i < 10; i++) {
+            assertThat(db.get("sessions", "s" + i)).isEqualTo(i);
+        }
+        assertThat(db.get("plain", "p")).isEqualTo(1);
+
+        assertThat(calls("evalsha")).as("every read of the table whose records expire").isEqualTo(10);
+        assertThat(calls("hget")).as("the first read of each table, and the HGET inside each script run")
+                .isEqualTo(2 + 10);
+
+        assertThat(db.get("sessions", "gone")).isNull();
+        assertThat(db.statistics().expiredRemoved()).isEqualTo(1);
+        assertThat(calls("evalsha")).isEqualTo(11);
+        assertThat(db.tableSummary("sessions")).map(TableSummary::records).hasValue(10);
+    }
+
+    @Test
+    void aTableGoesBackToHgetWhenTheScriptReturnsARecordThatDoesNotExpire() {
+        PikoDB db = open(null);
+        db.write("t", "expiring", "e", db.clock().millis() + 600_000);
+        db.write("t", "plain", "p");
+        admin.call("CONFIG", "RESETSTAT");
+
+        assertThat(db.get("t", "expiring")).isEqualTo("e");
+        assertThat(db.get("t", "plain")).isEqualTo("p");
+        assertThat(db.get("t", "plain")).isEqualTo("p");
+
+        assertThat(calls("evalsha")).as("the first read's judgement, and the second read").isEqualTo(2);
+        assertThat(calls("hget")).as("the first and the last read, and the HGET inside each script run")
+                .isEqualTo(2 + 2);
+    }
+
+    @Test
+    void withAConfiguredClockAnExpiringRecordIsReadWithHgetUntilItExpiresAndThenRemovedByTheScript() {
+        MutableClock clock = new MutableClock(NOW);
+        PikoDB db = open(clock);
+        db.write("t", "k", "v", NOW + 1000);
+        admin.call("CONFIG", "RESETSTAT");
+
+        clock.set(NOW + 1000);
+        assertThat(db.get("t", "k")).isEqualTo("v");
+        assertThat(calls("hget")).isEqualTo(1);
+        assertThat(calls("evalsha")).isZero();
+
+        clock.set(NOW + 1001);
+        assertThat(db.get("t", "k")).isNull();
+        assertThat(calls("evalsha")).as("the removal").isEqualTo(1);
+        assertThat(db.statistics().expiredRemoved()).isEqualTo(1);
+        assertThat(db.tableSummary("t")).map(TableSummary::records).hasValue(0);
+    }
+
+    private PikoDB open(MutableClock clock) {
+        return databases.open(RedisStorage.builder().uri(server.uri()).keyPrefix("reads"),
+                options -> clock == null ? options : options.clock(clock));
+    }
+
+    /**
+     * How many times the server ran a command since the last {@code CONFIG RESETSTAT}, counting the
+     * commands that scripts ran as well.
+     */
+    private long calls(String command) {
+        String info = admin.text("INFO", "commandstats");
+        for (String line : info.split("\r?\n")) {
+            if (line.startsWith("cmdstat_" + command + ":calls=")) {
+                String rest = line.substring(("cmdstat_" + command + ":calls=").length());
+                return Long.parseLong(rest.substring(0, rest.indexOf(',')));
+            }
+        }
+        return 0;
+    }
+}
