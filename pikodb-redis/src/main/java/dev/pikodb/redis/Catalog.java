@@ -101,9 +101,12 @@ final class Catalog {
     }
 
     /**
-     * Deletes a table: unlists it (the one call that does returns true), then empties its buckets. A
-     * call that finds a deletion still emptying them helps finish it before returning false, so that
-     * after any deleteTable call returns, no bucket holds the deleted records.
+     * Deletes a table: unlists it, then empties its buckets. Returns true for the one call that unlisted
+     * it, when a write of the dropped generation had landed in one of its buckets: a table listed by a
+     * first write whose record was not stored yet did not exist, and that write, refused by the emptied
+     * bucket, lists the table again after this deletion. A call that finds a deletion still emptying the
+     * buckets helps finish it before returning false, so that after any deleteTable call returns, no
+     * bucket holds the deleted records.
      */
     boolean unlist(String table, String operation) {
         generations.remove(table);
@@ -112,10 +115,8 @@ final class Catalog {
                         new byte[][] {keys.catalogKey(), keys.indexesKey(table)}, now.get(),
                         utf8(table))));
         long generation = (Long) reply.get(1);
-        if (generation > 0) {
-            finishDrop(table, generation, operation);
-        }
-        return (Long) reply.get(0) == 1;
+        boolean written = generation > 0 && finishDrop(table, generation, operation);
+        return (Long) reply.get(0) == 1 && written;
     }
 
     /** Finishes the deletions that are still emptying buckets (left by a process that stopped midway). */
@@ -136,26 +137,33 @@ final class Catalog {
         return finished;
     }
 
-    /** Empties every bucket of a dropped generation, then clears the note. */
-    private void finishDrop(String table, long generation, String operation) {
+    /**
+     * Empties every bucket of a dropped generation, then clears the note; true when a write of that
+     * generation had landed in one of them (see {@link Scripts#DROP}).
+     */
+    private boolean finishDrop(String table, long generation, String operation) {
         byte[][][] buckets = keys.buckets(table);
         byte[] dropped = utf8(Long.toString(generation));
+        boolean written = false;
         if (commands.waitsForReplicas()) {
             for (byte[][] bucket : buckets) {
-                commands.change(bucket[0], operation, master -> commands.command(
+                written |= commands.change(bucket[0], operation, master -> commands.command(
                         () -> Scripts.<Long>run(master, Scripts.DROP, ScriptOutputType.INTEGER, bucket, now.get(),
-                                dropped)));
+                                dropped))) == 1;
             }
         } else {
-            commands.fanOut(buckets.length,
+            for (long emptied : commands.fanOut(buckets.length,
                     b -> Scripts.<Long>send(commands.async(), Scripts.DROP, ScriptOutputType.INTEGER, buckets[b],
                             now.get(), dropped),
                     b -> Scripts.<Long>run(commands.sync(), Scripts.DROP, ScriptOutputType.INTEGER, buckets[b],
-                            now.get(), dropped));
+                            now.get(), dropped))) {
+                written |= emptied == 1;
+            }
         }
         commands.change(keys.catalogKey(), operation, master -> commands.command(
                 () -> Scripts.<Long>run(master, Scripts.DROPPED, ScriptOutputType.INTEGER, catalogKeys(), now.get(),
                         utf8(table), dropped)));
+        return written;
     }
 
     private void remember(String table, long generation) {
