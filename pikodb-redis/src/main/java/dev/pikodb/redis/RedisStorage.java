@@ -52,8 +52,9 @@ import org.slf4j.LoggerFactory;
  * <p><b>Atomicity.</b> Each write, compare-and-write, delete and read is one Lua script on its
  * bucket's master ({@code EVALSHA}, falling back to {@code EVAL}), so versions, expiry checks and
  * conditional writes are atomic across every instance. {@link #deleteTable} unlists the table and
- * notes its generation as dropped in one script (exactly one of concurrent calls returns true), then
- * empties its buckets with {@code UNLINK} before it returns; a bucket refuses writes of an older
+ * notes its generation as dropped in one script (of concurrent calls only that one can return true,
+ * and does when a write of the table was stored), then empties its buckets with {@code UNLINK} before
+ * it returns; a bucket refuses writes of an older
  * generation, so an instance that missed the deletion lists the table again before writing: no
  * acknowledged write is lost to a deletion it followed, and no record is held by an unlisted table
  * (see {@link Catalog}). A command refused with {@code TRYAGAIN} while its slot migrates did not run and
