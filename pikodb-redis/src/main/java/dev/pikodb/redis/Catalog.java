@@ -106,7 +106,10 @@ final class Catalog {
      * first write whose record was not stored yet did not exist, and that write, refused by the emptied
      * bucket, lists the table again after this deletion. A call that finds a deletion still emptying the
      * buckets helps finish it before returning false, so that after any deleteTable call returns, no
-     * bucket holds the deleted records.
+     * bucket holds the deleted records. The marks of the emptied buckets tell this call what another
+     * call emptied first, until a write of the table's next generation replaces them: when another call
+     * empties every bucket, the table is listed again and written, all before this call reaches those
+     * buckets, this call does not see the writes they had held and returns false.
      */
     boolean unlist(String table, String operation) {
         generations.remove(table);
