@@ -105,9 +105,15 @@ final class Catalog {
     }
 
     /**
-     * Deletes a table: unlists it (the one call that does returns true), then empties its buckets. A
-     * call that finds a deletion still emptying them helps finish it before returning false, so that
-     * after any deleteTable call returns, no bucket holds the deleted records.
+     * Deletes a table: unlists it, then empties its buckets. Returns true for the one call that unlisted
+     * it, when a write of the dropped generation had landed in one of its buckets: a table listed by a
+     * first write whose record was not stored yet did not exist, and that write, refused by the emptied
+     * bucket, lists the table again after this deletion. A call that finds a deletion still emptying the
+     * buckets helps finish it before returning false, so that after any deleteTable call returns, no
+     * bucket holds the deleted records. The marks of the emptied buckets tell this call what another
+     * call emptied first, until a write of the table's next generation replaces them: when another call
+     * empties every bucket, the table is listed again and written, all before this call reaches those
+     * buckets, this call does not see the writes they had held and returns false.
      */
     boolean unlist(String table, String operation) {
         generations.remove(table);
@@ -116,10 +122,8 @@ final class Catalog {
                         new byte[][] {keys.catalogKey(), keys.indexesKey(table)}, now.get(),
                         utf8(table))));
         long generation = (Long) reply.get(1);
-        if (generation > 0) {
-            finishDrop(table, generation, operation);
-        }
-        return (Long) reply.get(0) == 1;
+        boolean written = generation > 0 && finishDrop(table, generation, operation);
+        return (Long) reply.get(0) == 1 && written;
     }
 
     /** Finishes the deletions that are still emptying buckets (left by a process that stopped midway). */
@@ -140,26 +144,33 @@ final class Catalog {
         return finished;
     }
 
-    /** Empties every bucket of a dropped generation, then clears the note. */
-    private void finishDrop(String table, long generation, String operation) {
+    /**
+     * Empties every bucket of a dropped generation, then clears the note; true when a write of that
+     * generation had landed in one of them (see {@link Scripts#DROP}).
+     */
+    private boolean finishDrop(String table, long generation, String operation) {
         byte[][][] buckets = keys.buckets(table);
         byte[] dropped = utf8(Long.toString(generation));
+        boolean written = false;
         if (commands.waitsForReplicas()) {
             for (byte[][] bucket : buckets) {
-                commands.change(bucket[0], operation, master -> commands.command(
+                written |= commands.change(bucket[0], operation, master -> commands.command(
                         () -> Scripts.<Long>run(master, Scripts.DROP, ScriptOutputType.INTEGER, bucket, now.get(),
-                                dropped, changeStream)));
+                                dropped, changeStream))) == 1;
             }
         } else {
-            commands.fanOut(buckets.length,
+            for (long emptied : commands.fanOut(buckets.length,
                     b -> Scripts.<Long>send(commands.async(), Scripts.DROP, ScriptOutputType.INTEGER, buckets[b],
                             now.get(), dropped, changeStream),
                     b -> Scripts.<Long>run(commands.sync(), Scripts.DROP, ScriptOutputType.INTEGER, buckets[b],
-                            now.get(), dropped, changeStream));
+                            now.get(), dropped, changeStream))) {
+                written |= emptied == 1;
+            }
         }
         commands.change(keys.catalogKey(), operation, master -> commands.command(
                 () -> Scripts.<Long>run(master, Scripts.DROPPED, ScriptOutputType.INTEGER, catalogKeys(), now.get(),
                         utf8(table), dropped)));
+        return written;
     }
 
     private void remember(String table, long generation) {

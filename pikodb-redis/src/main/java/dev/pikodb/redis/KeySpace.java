@@ -66,9 +66,14 @@ import java.util.concurrent.ConcurrentMap;
  * older than its own (the writer re-reads the catalog), so an instance that has not heard of a
  * deletion never writes into a deleted table. Deleting a table removes it from the catalog and notes
  * it as being dropped in one script (the instant of the deletion), then empties each bucket with
- * {@code UNLINK} (the server frees the memory in the background) and marks it with the next
- * generation, then clears the note. A table is not listed again while a note stands: the first writer
- * finishes the emptying first, so a listed table's buckets hold only its current generation's records.
+ * {@code UNLINK} (the server frees the memory in the background) and marks it with the dropped
+ * generation + 1 when a write of that generation had been stored in it, + 2 when none had (the
+ * unlisting raised the counter by 2, so neither mark is ever a generation), then clears the note. A
+ * bucket takes a generation only from a write that stores a record, so the deletion that unlisted the
+ * table learns from the marks whether the table existed (a first write that had listed it but not yet
+ * stored its record is refused and lists the table again). A table is not listed again while a note
+ * stands: the first writer finishes the emptying first, so a listed table's buckets hold only its
+ * current generation's records.
  *
  * <p><b>Escaping.</b> In a table name, the bytes {@code %}, <code>{</code>, <code>}</code> and
  * {@code :} are written as {@code %XX} (their UTF-8 code in hex). An escaped name thus contains no

@@ -53,8 +53,9 @@ import org.slf4j.LoggerFactory;
  * master ({@code EVALSHA}, falling back to {@code EVAL}), so versions, expiry checks and conditional
  * writes are atomic across every instance. A read is one {@code HGET} when its answer needs no clock
  * (the record is missing, has no expiration, or the configured clock finds it live), else the read
- * script judges expiry on the server and removes an expired record (see {@link PointReads}). {@link #deleteTable} unlists the table and
- * notes its generation as dropped in one script (exactly one of concurrent calls returns true), then
+ * script judges expiry on the server and removes an expired record (see {@link PointReads}).
+ * {@link #deleteTable} unlists the table and notes its generation as dropped in one script (of
+ * concurrent calls only that one can return true, and does when a write of the table was stored), then
  * empties its buckets with {@code UNLINK} before it returns; a bucket refuses writes of an older
  * generation, so an instance that missed the deletion lists the table again before writing: no
  * acknowledged write is lost to a deletion it followed, and no record is held by an unlisted table

@@ -129,21 +129,20 @@ final class Scripts {
      * old record's index entries are replaced by the new ones. The
      * bucket's generation and the old record are read with one {@code HMGET}; an overwrite looks up the
      * old record's listed entries only in a bucket that has seen index definitions (epoch above 0),
-     * and removes its expiration entry only when it had an expiration.
+     * and removes its expiration entry only when it had an expiration. A write that stores nothing
+     * leaves the bucket as it was: a bucket holds a generation only once a write of it landed there
+     * (see {@link #DROP}).
      */
     static final Script WRITE = script("write", OPEN + """
             local key = ARGV[2]
+            local gen = tonumber(ARGV[7])
             local got = redis.call('HMGET', KEYS[1], '', key)
-            local old = got[2]
-            if not open_bucket(tonumber(ARGV[7]), got[1]) then return -1 end
+            local g, old = got[1], got[2]
+            if g and gen < tonumber(g) then return -1 end
             local wanted = tonumber(ARGV[8])
             local epoch = redis.call('HGET', KEYS[4], '')
             if epoch then epoch = tonumber(epoch) end
             if epoch and epoch > wanted then return -2 end
-            if not epoch or epoch < wanted then
-              redis.call('HSET', KEYS[4], '', ARGV[8])
-              epoch = wanted
-            end
             local now = now_ms()
             local current, removed, replaced, old_x = 0, 0, 0, nil
             if old then
@@ -153,6 +152,11 @@ final class Scripts {
             end
             local expected = tonumber(ARGV[6])
             if expected >= 0 and expected ~= current then return 0 end
+            open_bucket(gen, g)
+            if not epoch or epoch < wanted then
+              redis.call('HSET', KEYS[4], '', ARGV[8])
+              epoch = wanted
+            end
             local version = current + 1
             local x = ARGV[4]
             local shown = x
@@ -257,22 +261,30 @@ final class Scripts {
     /**
      * ARGV: now, dropped generation, change stream. Empties a bucket of a dropped generation: {@code UNLINK} (the
      * server frees the records in a background thread, so this is quick whatever the bucket holds),
-     * then marks the bucket with the next generation, so that writers that still believe in the dropped
-     * one are refused. Does nothing to a bucket already on a newer generation. With a change stream,
-     * appends the table's deletion to the bucket's stream (which stays, capped as always). Returns 1
-     * when it emptied the bucket.
+     * then marks the bucket with a number between the dropped generation and the next one the table can
+     * get (the unlisting raised the counter by 2, so neither number is ever a generation): dropped + 1
+     * when a write of the dropped generation had landed in the bucket, dropped + 2 when none had. Writers
+     * that still believe in the dropped generation are refused. Does nothing to a bucket already marked
+     * or on a newer generation. With a change stream, the call that empties the bucket appends the
+     * table's deletion to the bucket's stream (which stays, capped as always). Returns 1 when a write of
+     * the dropped generation had landed in the bucket (whichever call emptied it), else 0: the deletion
+     * that unlisted the table learns from it whether the table existed.
      */
     static final Script DROP = script("drop", """
             local dropped = tonumber(ARGV[2])
             local g = redis.call('HGET', KEYS[1], '')
-            if g and tonumber(g) > dropped then return 0 end
+            if g then g = tonumber(g) end
+            if g and g == dropped + 1 then return 1 end
+            if g and g > dropped then return 0 end
+            local written = 0
+            if g == dropped then written = 1 end
             redis.call('UNLINK', KEYS[1], KEYS[2], KEYS[3], KEYS[4])
-            redis.call('HSET', KEYS[1], '', fmt(dropped + 1))
+            redis.call('HSET', KEYS[1], '', fmt(dropped + 2 - written))
             redis.call('ZADD', KEYS[2], 'inf', '')
             redis.call('ZADD', KEYS[3], 0, '')
             redis.call('HSET', KEYS[4], '', '0')
             publish(ARGV[3], 't', '', dropped, 0)
-            return 1
+            return written
             """);
 
     /**
@@ -298,9 +310,11 @@ final class Scripts {
 
     /**
      * On the catalog (KEYS[1]) and the table's index definitions (KEYS[2]); ARGV: now, table. Unlists a
-     * table and notes its generation as being dropped, in one step, and removes its index definitions:
-     * returns {1, generation} for the one call that did it, {0, generation} when a deletion is already
-     * emptying its buckets, {0, 0} when the table is not listed.
+     * table and notes its generation as being dropped, in one step, and removes its index definitions;
+     * raises the generation counter by 2, so the marks {@link #DROP} leaves (dropped + 1 and + 2) are
+     * never a generation of the table: returns {1, generation} for the one call that did it,
+     * {0, generation} when a deletion is already emptying its buckets, {0, 0} when the table is not
+     * listed.
      */
     static final Script UNLIST = script("unlist", """
             redis.call('DEL', KEYS[2])
@@ -312,6 +326,7 @@ final class Scripts {
             end
             redis.call('HDEL', KEYS[1], ARGV[2])
             redis.call('HSET', KEYS[1], '\0' .. ARGV[2], g)
+            redis.call('HINCRBY', KEYS[1], '', 2)
             return {1, tonumber(g)}
             """);
 

@@ -29,10 +29,11 @@ class TableDeletionTest {
     private final Databases databases = new Databases();
     private PikoDB first;
     private PikoDB second;
+    private String prefix;
 
     @BeforeEach
     void openBoth(TestInfo test) {
-        String prefix = RedisServers.uniquePrefix(test.getTestMethod().orElseThrow().getName());
+        prefix = RedisServers.uniquePrefix(test.getTestMethod().orElseThrow().getName());
         first = databases.standalone(prefix, null);
         second = databases.standalone(prefix, null);
     }
@@ -75,6 +76,8 @@ class TableDeletionTest {
             }
             assertThat(bothTrue).as("rounds where both deletions returned true").isZero();
             assertThat(noneTrue).as("rounds where neither returned true").isZero();
+            // Listeners get the events on the dispatcher's thread, after deleteTable returned.
+            RedisCluster.await("a table-deleted event for every round", () -> reported.get() >= rounds);
             assertThat(reported.get()).as("table-deleted events, one per round").isEqualTo(rounds);
         } finally {
             pool.shutdownNow();
@@ -106,6 +109,55 @@ class TableDeletionTest {
 
         assertThat(second.listTables()).isEmpty();
         assertThat(second.get("t", "k")).isNull();
+    }
+
+    @Test
+    void aDeletionMeetingATableWhoseFirstWriteIsNotStoredYetReturnsFalseAndThatWriteListsItAgain() {
+        KeySpace keys = new KeySpace(prefix);
+        try (Resp admin = RedisServers.shared().admin()) {
+            // The first write of "t" has listed the table (its catalog step) and not yet run its bucket script.
+            long generation = list(admin, keys, "t");
+
+            assertThat(second.deleteTable("t")).as("the table has no stored write yet").isFalse();
+
+            List<?> late = write(admin, keys, "t", "k", generation);
+            assertThat(late.get(0)).as("version of the late write of the dropped generation").isEqualTo(0L);
+            assertThat(late.get(1)).as("the bucket refuses the dropped generation").isEqualTo(1L);
+        }
+        assertThat(first.get("t", "k")).isNull();
+        assertThat(first.listTables()).isEmpty();
+        // The refused writer lists the table again: its write comes after the deletion.
+        assertThat(first.write("t", "k", 1)).isEqualTo(1);
+        assertThat(second.deleteTable("t")).isTrue();
+        assertThat(second.deleteTable("t")).isFalse();
+        assertThat(first.get("t", "k")).isNull();
+    }
+
+    @Test
+    void theDeletionThatUnlistedATableLearnsItExistedEvenWhenAnotherCallEmptiedItsBuckets() {
+        KeySpace keys = new KeySpace(prefix);
+        try (Resp admin = RedisServers.shared().admin()) {
+            long generation = list(admin, keys, "t");
+            assertThat(write(admin, keys, "t", "k", generation).get(0)).isEqualTo(1L);
+            // A deletion unlists the table and has not emptied the buckets yet.
+            List<?> unlisted = (List<?>) admin.call("EVAL", source(Scripts.UNLIST), "2", text(keys.catalogKey()),
+                    text(keys.indexesKey("t")), "", "t");
+            assertThat(unlisted.get(0)).as("this call unlisted the table").isEqualTo(1L);
+            assertThat(unlisted.get(1)).isEqualTo(generation);
+
+            assertThat(second.deleteTable("t")).as("another call finishes that deletion").isFalse();
+            assertThat(first.get("t", "k")).isNull();
+
+            // The unlisting deletion then empties the buckets, which another call already emptied.
+            long written = 0;
+            for (byte[][] bucket : keys.buckets("t")) {
+                written += (Long) admin.call("EVAL", source(Scripts.DROP), "4", text(bucket[0]), text(bucket[1]),
+                        text(bucket[2]), text(bucket[3]), "", Long.toString(generation));
+            }
+            assertThat(written).as("buckets that held a write of the dropped generation").isEqualTo(1);
+        }
+        assertThat(first.write("t", "k", 2)).isEqualTo(1);
+        assertThat(second.get("t", "k")).isEqualTo(2);
     }
 
     @Test
@@ -175,6 +227,26 @@ class TableDeletionTest {
                     + (command.length() > 120 ? command.substring(0, 120) : command));
         }
         assertThat(first.get("huge")).isEmpty();
+    }
+
+    private static long list(Resp admin, KeySpace keys, String table) {
+        List<?> listed = (List<?>) admin.call("EVAL", source(Scripts.LIST), "1", text(keys.catalogKey()), "", table);
+        assertThat(listed.get(0)).as("the table was not listed before").isEqualTo(1L);
+        return (Long) listed.get(1);
+    }
+
+    private static List<?> write(Resp admin, KeySpace keys, String table, String key, long generation) {
+        byte[][] bucket = keys.bucket(table, KeySpace.bucketOf(key));
+        return (List<?>) admin.call("EVAL", source(Scripts.WRITE), "4", text(bucket[0]), text(bucket[1]),
+                text(bucket[2]), text(bucket[3]), "", key, "1", "", "", "-1", Long.toString(generation), "0");
+    }
+
+    private static String source(Scripts.Script script) {
+        return text(script.source());
+    }
+
+    private static String text(byte[] bytes) {
+        return new String(bytes, java.nio.charset.StandardCharsets.UTF_8);
     }
 
     private static long lazyFreed() {
