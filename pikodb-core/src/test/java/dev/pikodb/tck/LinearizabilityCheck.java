@@ -65,20 +65,6 @@ public final class LinearizabilityCheck {
     }
 
     /**
-     * As {@link #stress}, without {@code deleteTable} among the operations: for an engine whose table
-     * deletion is known not to be linearizable with concurrent writes, so that the other operations
-     * are still checked.
-     *
-     * @param shape the scenarios
-     * @param engine hands out a fresh table for every run
-     * @return what ran
-     */
-    public static Result stressWithoutTableDeletion(Shape shape, LinearizabilityScenario.Engine engine) {
-        return run("stress without deleteTable", configure(new StressOptions(), shape), shape, engine,
-                LinearizabilityScenario.class);
-    }
-
-    /**
      * As {@link #stress}, but a failure reports the scenario as it failed, without Lincheck's search
      * for a smaller failing scenario (which re-runs it many times): for a check that is expected to fail.
      *
