@@ -204,7 +204,14 @@ public final class IndexedValues {
         }
     }
 
-    private static boolean isIndex(String segment) {
+    /**
+     * Whether a JSON Pointer reference token can name an array element: a decimal index without a
+     * leading zero, of at most 9 digits.
+     *
+     * @param segment an unescaped reference token
+     * @return true for an array index
+     */
+    public static boolean isIndex(String segment) {
         if (segment.isEmpty() || segment.length() > 9 || (segment.length() > 1 && segment.charAt(0) == '0')) {
             return false;
         }

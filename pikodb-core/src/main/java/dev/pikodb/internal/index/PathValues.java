@@ -114,7 +114,7 @@ final class PathValues {
                     if (parent.byName.putIfAbsent(name, node) == null) {
                         node.ordinal = parent.byName.size() - 1;
                     }
-                    if (isIndex(segment)) {
+                    if (IndexedValues.isIndex(segment)) {
                         parent.byIndex.put(Integer.parseInt(segment), node);
                     }
                 }
@@ -214,17 +214,5 @@ final class PathValues {
             case VALUE_NUMBER_FLOAT -> CompactValue.number((BigDecimal) IndexValue.number(parser.getDecimalValue()).value());
             default -> null;
         };
-    }
-
-    private static boolean isIndex(String segment) {
-        if (segment.isEmpty() || segment.length() > 9 || (segment.length() > 1 && segment.charAt(0) == '0')) {
-            return false;
-        }
-        for (int i = 0; i < segment.length(); i++) {
-            if (segment.charAt(i) < '0' || segment.charAt(i) > '9') {
-                return false;
-            }
-        }
-        return true;
     }
 }
