@@ -206,19 +206,19 @@ public final class Targets {
     }
 
     private void atMostValue(String name, double target, Optional<Double> value) {
-        boolean pass = value.map(v -> v <= target).orElse(false);
-        count(value.isPresent(), pass);
-        String verdict = value.isEmpty() ? "N/A " : pass ? "PASS" : "MISS";
-        String measured = value.map(v -> String.format(Locale.ROOT, "%7.0f", v)).orElse("    n/a");
-        lines.add(String.format(Locale.ROOT, "  %s  %-80s %s  (target <= %s)", verdict, name, measured, trim(target)));
+        atMost(name, target, value, "%7.0f");
     }
 
     /** A value in milliseconds at most {@code target}, printed with two decimals. */
     private void atMostMillis(String name, double target, Optional<Double> value) {
+        atMost(name, target, value, "%7.2f");
+    }
+
+    private void atMost(String name, double target, Optional<Double> value, String format) {
         boolean pass = value.map(v -> v <= target).orElse(false);
         count(value.isPresent(), pass);
         String verdict = value.isEmpty() ? "N/A " : pass ? "PASS" : "MISS";
-        String measured = value.map(v -> String.format(Locale.ROOT, "%7.2f", v)).orElse("    n/a");
+        String measured = value.map(v -> String.format(Locale.ROOT, format, v)).orElse("    n/a");
         lines.add(String.format(Locale.ROOT, "  %s  %-80s %s  (target <= %s)", verdict, name, measured, trim(target)));
     }
 

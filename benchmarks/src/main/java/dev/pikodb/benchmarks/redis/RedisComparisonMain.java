@@ -99,7 +99,7 @@ public final class RedisComparisonMain {
         }
         print(redis, results, loadBefore, loadAverage());
         if (withStream) {
-            printStreamCost(results.get("PikoDB on Redis"), results.get("PikoDB on Redis, change stream"));
+            printStreamCost(results.get(ON_REDIS), results.get(ON_REDIS + ", change stream"));
         }
     }
 
