@@ -31,7 +31,8 @@ import org.slf4j.LoggerFactory;
  * the deletion. A bucket's stream thus holds its changes in commit order, and every key lives in one
  * bucket: delivering each stream in order delivers each key's changes in commit order, whichever
  * instance made them. Each entry carries the stream's sequence number (one more than the entry before
- * it, kept across trimming), so a reader finds out when entries it had not read were trimmed.
+ * it, kept in the bucket's state, so across trimming and even a removal of the stream), so a reader
+ * finds out when entries it had not read were trimmed.
  *
  * <p><b>Reading.</b> One daemon thread per engine ({@code pikodb-change-stream}) follows the streams
  * of every listed table: in each round it lists the tables (see below), then
@@ -49,8 +50,8 @@ import org.slf4j.LoggerFactory;
  * <p><b>Gaps.</b> When the first entry read after a position does not follow it (the stream was
  * trimmed past the position while this instance was behind or disconnected), the listeners receive a
  * {@link ChangeEvent.Kind#MISSED} event naming the table, with the count of entries trimmed unread
- * (exact while the stream kept its sequence; 1, meaning "some", when the stream was removed and
- * started again; for the first entry read of a table listed after this reader started, the entries
+ * (exact while the bucket kept its sequence; 1, meaning "some", when the bucket's records hash was
+ * removed from outside and its sequence started again; for the first entry read of a table listed after this reader started, the entries
  * before it, which may also be of older generations: "best effort").
  *
  * <p><b>Table deletions</b> are appended to each of the table's 16 streams (in order with the

@@ -32,7 +32,12 @@ import java.util.concurrent.ConcurrentMap;
  * Every per-record script touches one bucket: one slot, atomic. A bucket's keys:
  * <ul>
  * <li>{@code <tag>:r} – a hash: field = record key, value = the record; the field {@code ""} (never
- *     a record key: keys are non-empty) holds the bucket's generation;</li>
+ *     a record key: keys are non-empty) holds the bucket's state, {@code "<generation> <epoch>
+ *     <sequence>"}: its generation (0 while no write has stored a record), the definitions epoch it
+ *     has seen (a write computed under an older set of index definitions is refused and redone), and
+ *     the sequence number of the last entry of its change stream; the last two are left out while 0.
+ *     One field, so a write reads all three and the record it replaces with one {@code HMGET}, and
+ *     stores them with the record in one {@code HSET};</li>
  * <li>{@code <tag>:x} – a sorted set of the bucket's expiring keys scored by expiration, plus the
  *     member {@code ""} scored {@code +inf} (never due);</li>
  * <li>{@code <tag>:i} – a sorted set (all scores 0) of the bucket's index entries, in byte order
@@ -40,19 +45,18 @@ import java.util.concurrent.ConcurrentMap;
  *     value per secondary index (see {@link IndexCodec}), plus the sentinel member {@code ""};</li>
  * <li>{@code <tag>:e} – a hash: field = record key, value = the record's secondary index members
  *     (a MessagePack array), so the script that overwrites, deletes or expires the record removes
- *     exactly them; the field {@code ""} holds the definitions epoch the bucket has seen (a write
- *     computed under an older set of index definitions is refused and redone);</li>
+ *     exactly them; the field {@code ""} is its sentinel (empty);</li>
  * <li>{@code <tag>:c} – with a change stream ({@link RedisStorage.Builder#changeStream}), a stream of
  *     the bucket's changes, appended by the script that makes each change and capped at the configured
  *     length (see {@link ChangeStream}); it is created by the first change published, and a table
- *     deletion appends to it instead of removing it (so the readers' positions and its sequence
- *     numbers go on).</li>
+ *     deletion appends to it instead of removing it (so the readers' positions go on; its sequence
+ *     numbers go on in the records hash's state, which the deletion carries over).</li>
  * </ul>
  * The keys are created together, by the first write into the bucket, and are never removed
  * separately: a bucket's keys all exist or none does, so while its slot migrates a script naming them
  * meets a half-moved bucket only between two {@code MIGRATE} batches ({@code TRYAGAIN}, retried), never
- * for the whole migration (an index created on a table with empty buckets creates their {@code e}
- * hash alone, to hold the epoch).
+ * for the whole migration (an index created on a table with empty buckets creates their {@code r}
+ * hash alone, to hold the epoch in its state, with generation 0).
  *
  * <p><b>Index definitions</b> of table {@code T}: {@code {<prefix>}:indexes:<escaped T>}, a hash
  * under the catalog's tag: field = index name, value = {@code "<id> <state> <path>"} (state

@@ -19,7 +19,8 @@ import java.util.HexFormat;
  * <p>The record scripts take one bucket's keys ({@code KEYS[1]} the records hash, {@code KEYS[2]}
  * the sorted set of expirations, {@code KEYS[3]} the sorted set of index entries, {@code KEYS[4]} the
  * hash of each record's entries, {@code KEYS[5]} the stream of its changes; see {@link KeySpace} for
- * the layout). A record's index entries are
+ * the layout; the field {@code ""} of the records hash holds the bucket's state: generation,
+ * definitions epoch and change sequence number). A record's index entries are
  * computed by the caller (exactly, from the value's JSON, see {@link IndexDefinitions}) and handed to
  * the script that writes the record; every script that removes a record (delete, read or cleanup of
  * an expired one, overwrite) removes the entries listed for it in the same step, the catalog scripts the
@@ -30,7 +31,7 @@ import java.util.HexFormat;
  * <p>The scripts that change records take a "change stream" argument: empty when the database keeps
  * no change stream, else {@code "<max length> <instance id>"}; then each change is appended, in the
  * same step, to the bucket's stream ({@code XADD ... MAXLEN ~}) as fields {@code s} (the stream's
- * sequence number: 1 + the last entry's), {@code e} (kind: {@code w} written, {@code d} deleted,
+ * sequence number, kept in the bucket's state, which the script raises in the same step), {@code e} (kind: {@code w} written, {@code d} deleted,
  * {@code x} expired, {@code t} table deleted), {@code k} (key), {@code p} (previous version, for
  * {@code t} the dropped generation), {@code v} (version), {@code o} (the instance) and {@code g} (the
  * bucket's generation when the change was made); see {@link ChangeStream}.
@@ -41,13 +42,19 @@ final class Scripts {
     record Script(String name, byte[] source, String sha) {
     }
 
-    private static final String COMMON = """
+    /** The clock and number formatting, which every script uses. */
+    private static final String BASE = """
             if redis.replicate_commands then redis.replicate_commands() end
             local function now_ms()
               if ARGV[1] ~= '' then return tonumber(ARGV[1]) end
               local t = redis.call('TIME')
               return tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
             end
+            local function fmt(n) return string.format('%.0f', n) end
+            """;
+
+    /** A record's expiration, read from its header. */
+    private static final String EXPIRY = """
             local function expiration(rec)
               local x = string.match(rec, '^{"v":%d+,"t":%-?%d+,"x":(%-?%d+)')
               if x then return tonumber(x) end
@@ -59,7 +66,10 @@ final class Scripts {
               if now == nil then now = now_ms() end
               return now > x
             end
-            local function fmt(n) return string.format('%.0f', n) end
+            """;
+
+    /** Adding and removing a record's index entries. */
+    private static final String ENTRIES_OF = """
             local function zadd_all(members)
               for i = 1, #members, 500 do
                 local args = {}
@@ -81,41 +91,62 @@ final class Scripts {
               redis.call('ZREM', KEYS[3], '00000000:' .. key)
               unlist(key)
             end
-            local change_seq, change_gen = nil, nil
-            local function publish(spec, kind, key, previous, version)
-              if spec == nil or spec == '' then return end
+            """;
+
+    /**
+     * The bucket's state, its records hash's field {@code ""}: {@code "<generation> <epoch> <sequence>"},
+     * the last two left out while 0 (see {@link KeySpace}); a generation of 0 means none yet. And the
+     * appending of one change to the bucket's change stream.
+     */
+    private static final String STATE = """
+            local function bucket_state(f)
+              if not f then return nil, 0, 0 end
+              local g, e, n = string.match(f, '^(%d+) ?(%d*) ?(%d*)$')
+              g = tonumber(g)
+              if g == 0 then g = nil end
+              return g, tonumber(e) or 0, tonumber(n) or 0
+            end
+            local function state(g, e, n)
+              local text = fmt(g or 0)
+              if e > 0 or n > 0 then text = text .. ' ' .. fmt(e) end
+              if n > 0 then text = text .. ' ' .. fmt(n) end
+              return text
+            end
+            local function append(spec, seq, kind, key, previous, version, gen)
               local maxlen, origin = string.match(spec, '^(%d+) (.*)$')
-              if change_seq == nil then
-                change_seq = 0
-                local last = redis.call('XREVRANGE', KEYS[5], '+', '-', 'COUNT', 1)
-                if last[1] then change_seq = tonumber(last[1][2][2]) end
-                change_gen = redis.call('HGET', KEYS[1], '') or '0'
-              end
-              change_seq = change_seq + 1
-              redis.call('XADD', KEYS[5], 'MAXLEN', '~', maxlen, '*', 's', fmt(change_seq), 'e', kind, 'k', key,
-                'p', fmt(previous), 'v', fmt(version), 'o', origin, 'g', change_gen)
+              redis.call('XADD', KEYS[5], 'MAXLEN', '~', maxlen, '*', 's', fmt(seq), 'e', kind, 'k', key,
+                'p', fmt(previous), 'v', fmt(version), 'o', origin, 'g', fmt(gen or 0))
             end
             """;
 
     /**
-     * Opens the bucket for a write of generation {@code gen}, given the bucket's own generation {@code g}
-     * (its {@code ""} field, read by the caller): creates it (both keys, with their sentinels) when
-     * missing, refuses a generation older than the bucket's (returns false: the writer's view of the
-     * catalog is stale), and moves the bucket on to a newer one (whose buckets were emptied when the
-     * older generation was dropped).
+     * Publishing from a script that removes records: the first change reads the bucket's state, and
+     * {@code published()} stores its raised sequence number before the script returns.
      */
-    private static final String OPEN = """
-            local function open_bucket(gen, g)
-              if not g then
-                redis.call('HSET', KEYS[1], '', fmt(gen))
-                redis.call('ZADD', KEYS[2], 'inf', '')
-                redis.call('ZADD', KEYS[3], 0, '')
-                return true
+    private static final String PUBLISH = """
+            local change = nil
+            local function publish(spec, kind, key, previous, version)
+              if spec == nil or spec == '' then return end
+              if change == nil then
+                local g, e, n = bucket_state(redis.call('HGET', KEYS[1], ''))
+                change = {g, e, n}
               end
-              g = tonumber(g)
-              if gen < g then return false end
-              if gen > g then redis.call('HSET', KEYS[1], '', fmt(gen)) end
-              return true
+              change[3] = change[3] + 1
+              append(spec, change[3], kind, key, previous, version, change[1])
+            end
+            local function published()
+              if change ~= nil then redis.call('HSET', KEYS[1], '', state(change[1], change[2], change[3])) end
+            end
+            """;
+
+    private static final String COMMON = BASE + EXPIRY + ENTRIES_OF + STATE + PUBLISH;
+
+    /** Creates a bucket's other keys, each with its sentinel member (see {@link KeySpace}). */
+    private static final String OPEN = """
+            local function sentinels()
+              redis.call('ZADD', KEYS[2], 'inf', '')
+              redis.call('ZADD', KEYS[3], 0, '')
+              redis.call('HSET', KEYS[4], '', '')
             end
             """;
 
@@ -126,43 +157,49 @@ final class Scripts {
      * version, or {the new version, the version of the expired record it replaced}; 0 when the
      * expected version did not match, -1 when the generation is stale, -2 when the definitions epoch
      * is (nothing changed in these three cases; a bare number is the cheapest reply to make). The
-     * old record's index entries are replaced by the new ones. The
-     * bucket's generation and the old record are read with one {@code HMGET}; an overwrite looks up the
-     * old record's listed entries only in a bucket that has seen index definitions (epoch above 0),
-     * and removes its expiration entry only when it had an expiration. A write that stores nothing
+     * old record's index entries are replaced by the new ones. The bucket's state (generation, epoch,
+     * change sequence) and the old record are read with one {@code HMGET}, and the record is stored
+     * with the state, when that changes, in one {@code HSET}; an overwrite looks up the old record's
+     * listed entries only in a bucket that has seen index definitions (epoch above 0), removes its
+     * expiration entry only when it had an expiration, and keeps its key-index member (every record
+     * has one). A write that stores nothing
      * leaves the bucket as it was: a bucket holds a generation only once a write of it landed there
      * (see {@link #DROP}).
      */
-    static final Script WRITE = script("write", OPEN + """
+    static final Script WRITE = compile("write", BASE + ENTRIES_OF + STATE + OPEN + """
             local key = ARGV[2]
             local gen = tonumber(ARGV[7])
             local got = redis.call('HMGET', KEYS[1], '', key)
-            local g, old = got[1], got[2]
-            if g and gen < tonumber(g) then return -1 end
+            local g, epoch, seq = bucket_state(got[1])
+            local old = got[2]
+            if g and gen < g then return -1 end
             local wanted = tonumber(ARGV[8])
-            local epoch = redis.call('HGET', KEYS[4], '')
-            if epoch then epoch = tonumber(epoch) end
-            if epoch and epoch > wanted then return -2 end
+            if epoch > wanted then return -2 end
             local now = now_ms()
             local current, removed, replaced, old_x = 0, 0, 0, nil
             if old then
-              local v = tonumber(string.match(old, '^{"v":(%d+)'))
-              old_x = expiration(old)
+              local v, x = string.match(old, '^{"v":(%d+),"t":%-?%d+,"x":(%-?%d*)')
+              v = tonumber(v)
+              old_x = tonumber(x)
               if old_x ~= nil and now > old_x then removed = 1; replaced = v else current = v end
             end
             local expected = tonumber(ARGV[6])
             if expected >= 0 and expected ~= current then return 0 end
-            open_bucket(gen, g)
-            if not epoch or epoch < wanted then
-              redis.call('HSET', KEYS[4], '', ARGV[8])
-              epoch = wanted
-            end
+            local spec = ARGV[9]
+            local changes = 0
+            if spec and spec ~= '' then changes = 1 + removed end
+            if not g then sentinels() end
             local version = current + 1
             local x = ARGV[4]
             local shown = x
             if x == '' then shown = 'null' end
-            redis.call('HSET', KEYS[1], key,
-              '{"v":' .. fmt(version) .. ',"t":' .. fmt(now) .. ',"x":' .. shown .. ARGV[5] .. ',"d":' .. ARGV[3] .. '}')
+            local rec = '{"v":' .. fmt(version) .. ',"t":' .. fmt(now) .. ',"x":' .. shown .. ARGV[5] .. ',"d":' .. ARGV[3] .. '}'
+            if g ~= gen or epoch < wanted or changes > 0 then
+              if epoch < wanted then epoch = wanted end
+              redis.call('HSET', KEYS[1], key, rec, '', state(gen, epoch, seq + changes))
+            else
+              redis.call('HSET', KEYS[1], key, rec)
+            end
             if x ~= '' then
               redis.call('ZADD', KEYS[2], x, key)
             elseif old_x ~= nil then
@@ -170,16 +207,22 @@ final class Scripts {
             end
             if old and epoch > 0 then unlist(key) end
             if #ARGV < 10 then
-              redis.call('ZADD', KEYS[3], 0, '00000000:' .. key)
+              if not old then redis.call('ZADD', KEYS[3], 0, '00000000:' .. key) end
             else
-              local members = {'00000000:' .. key}
+              local members = {}
+              if not old then members[1] = '00000000:' .. key end
               for i = 10, #ARGV do members[#members + 1] = ARGV[i] end
               zadd_all(members)
-              table.remove(members, 1)
+              if not old then table.remove(members, 1) end
               redis.call('HSET', KEYS[4], key, cmsgpack.pack(members))
             end
-            if removed == 1 then publish(ARGV[9], 'x', key, replaced, 0) end
-            publish(ARGV[9], 'w', key, current, version)
+            if changes > 0 then
+              if removed == 1 then
+                seq = seq + 1
+                append(spec, seq, 'x', key, replaced, 0, gen)
+              end
+              append(spec, seq + 1, 'w', key, current, version, gen)
+            end
             if removed == 1 then return {version, replaced} end
             return version
             """);
@@ -197,6 +240,7 @@ final class Scripts {
               unindex(ARGV[2])
               local v = tonumber(string.match(rec, '^{"v":(%d+)'))
               publish(ARGV[3], 'x', ARGV[2], v, 0)
+              published()
               return v
             end
             return rec
@@ -215,9 +259,11 @@ final class Scripts {
             local v = tonumber(string.match(rec, '^{"v":(%d+)'))
             if expired(rec, nil) then
               publish(ARGV[3], 'x', ARGV[2], v, 0)
+              published()
               return {2, v}
             end
             publish(ARGV[3], 'd', ARGV[2], v, 0)
+            published()
             return {1, v}
             """);
 
@@ -249,6 +295,7 @@ final class Scripts {
                 if x then redis.call('ZADD', KEYS[2], x, key) else redis.call('ZREM', KEYS[2], key) end
               end
             end
+            published()
             local more = 0
             if #due == limit then more = 1 end
             local left = redis.call('HLEN', KEYS[1])
@@ -270,20 +317,21 @@ final class Scripts {
      * the dropped generation had landed in the bucket (whichever call emptied it), else 0: the deletion
      * that unlisted the table learns from it whether the table existed.
      */
-    static final Script DROP = script("drop", """
+    static final Script DROP = script("drop", OPEN + """
             local dropped = tonumber(ARGV[2])
-            local g = redis.call('HGET', KEYS[1], '')
-            if g then g = tonumber(g) end
+            local g, epoch, seq = bucket_state(redis.call('HGET', KEYS[1], ''))
             if g and g == dropped + 1 then return 1 end
             if g and g > dropped then return 0 end
             local written = 0
             if g == dropped then written = 1 end
             redis.call('UNLINK', KEYS[1], KEYS[2], KEYS[3], KEYS[4])
-            redis.call('HSET', KEYS[1], '', fmt(dropped + 2 - written))
-            redis.call('ZADD', KEYS[2], 'inf', '')
-            redis.call('ZADD', KEYS[3], 0, '')
-            redis.call('HSET', KEYS[4], '', '0')
-            publish(ARGV[3], 't', '', dropped, 0)
+            local mark = dropped + 2 - written
+            if ARGV[3] and ARGV[3] ~= '' then
+              seq = seq + 1
+              append(ARGV[3], seq, 't', '', dropped, 0, mark)
+            end
+            redis.call('HSET', KEYS[1], '', state(mark, 0, seq))
+            sentinels()
             return written
             """);
 
@@ -395,6 +443,7 @@ final class Scripts {
               if records > 0 then records = records - 1 end
               if entries == records then reply[#reply + 1] = 1 else reply[#reply + 1] = 0 end
             end
+            published()
             return reply
             """);
 
@@ -436,8 +485,9 @@ final class Scripts {
      * under older index definitions.
      */
     static final Script EPOCH = script("epoch", """
-            local e = redis.call('HGET', KEYS[4], '')
-            if not e or tonumber(e) < tonumber(ARGV[2]) then redis.call('HSET', KEYS[4], '', ARGV[2]) end
+            local g, epoch, seq = bucket_state(redis.call('HGET', KEYS[1], ''))
+            local wanted = tonumber(ARGV[2])
+            if epoch < wanted then redis.call('HSET', KEYS[1], '', state(g, wanted, seq)) end
             return 0
             """);
 
@@ -480,10 +530,15 @@ final class Scripts {
      * epoch is (nothing stored: the caller reads the catalog or the definitions again), else 0.
      */
     static final Script IMPORT = script("import", OPEN + """
-            if not open_bucket(tonumber(ARGV[2]), redis.call('HGET', KEYS[1], '')) then return 1 end
-            local epoch = redis.call('HGET', KEYS[4], '')
-            if epoch and tonumber(epoch) > tonumber(ARGV[3]) then return 2 end
-            if not epoch or tonumber(epoch) < tonumber(ARGV[3]) then redis.call('HSET', KEYS[4], '', ARGV[3]) end
+            local gen, wanted = tonumber(ARGV[2]), tonumber(ARGV[3])
+            local g, epoch, seq = bucket_state(redis.call('HGET', KEYS[1], ''))
+            if g and gen < g then return 1 end
+            if epoch > wanted then return 2 end
+            if not g then sentinels() end
+            if g ~= gen or epoch < wanted then
+              if epoch < wanted then epoch = wanted end
+              redis.call('HSET', KEYS[1], '', state(gen, epoch, seq))
+            end
             local i = 4
             while i <= #ARGV do
               local key, n = ARGV[i], tonumber(ARGV[i + 3])
@@ -528,7 +583,11 @@ final class Scripts {
     }
 
     private static Script script(String name, String body) {
-        byte[] source = (COMMON + body).getBytes(StandardCharsets.UTF_8);
+        return compile(name, COMMON + body);
+    }
+
+    private static Script compile(String name, String text) {
+        byte[] source = text.getBytes(StandardCharsets.UTF_8);
         try {
             byte[] digest = MessageDigest.getInstance("SHA-1").digest(source);
             return new Script(name, source, HexFormat.of().formatHex(digest));
