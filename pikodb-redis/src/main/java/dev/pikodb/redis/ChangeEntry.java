@@ -30,21 +30,48 @@ record ChangeEntry(String id, long seq, char kind, String key, long previous, lo
         long version = 0;
         String origin = null;
         for (Map.Entry<byte[], byte[]> field : message.getBody().entrySet()) {
-            String value = new String(field.getValue(), StandardCharsets.UTF_8);
+            byte[] value = field.getValue();
             switch (field.getKey()[0]) {
-                case 's' -> seq = Long.parseLong(value);
-                case 'e' -> kind = value.charAt(0);
-                case 'k' -> key = value;
-                case 'p' -> previous = Long.parseLong(value);
-                case 'v' -> version = Long.parseLong(value);
-                case 'o' -> origin = value;
-                case 'g' -> generation = Long.parseLong(value);
+                case 's' -> seq = number(value);
+                case 'e' -> kind = value.length == 0 ? '?' : (char) value[0];
+                case 'k' -> key = new String(value, StandardCharsets.UTF_8);
+                case 'p' -> previous = number(value);
+                case 'v' -> version = number(value);
+                case 'o' -> origin = new String(value, StandardCharsets.UTF_8);
+                case 'g' -> generation = number(value);
                 default -> {
                     // a field of a later layout
                 }
             }
         }
         return new ChangeEntry(message.getId(), seq, kind, key, previous, version, origin, generation);
+    }
+
+    /** Whether a stream entry is a table's deletion, read without decoding the entry. */
+    static boolean isDeletion(StreamMessage<byte[], byte[]> message) {
+        for (Map.Entry<byte[], byte[]> field : message.getBody().entrySet()) {
+            if (field.getKey().length == 1 && field.getKey()[0] == 'e') {
+                return field.getValue().length == 1 && field.getValue()[0] == 't';
+            }
+        }
+        return false;
+    }
+
+    /** A decimal number as the scripts write it (digits, perhaps a leading minus). */
+    private static long number(byte[] digits) {
+        if (digits.length == 0 || digits.length > 18 || (digits.length == 1 && digits[0] == '-')) {
+            return Long.parseLong(new String(digits, StandardCharsets.US_ASCII));
+        }
+        boolean negative = digits[0] == '-';
+        long value = 0;
+        for (int i = negative ? 1 : 0; i < digits.length; i++) {
+            int digit = digits[i] - '0';
+            if (digit < 0 || digit > 9) {
+                return Long.parseLong(new String(digits, StandardCharsets.US_ASCII));
+            }
+            value = value * 10 + digit;
+        }
+        return negative ? -value : value;
     }
 
     /** Whether the entry is a table's deletion. */

@@ -38,7 +38,9 @@ import org.slf4j.LoggerFactory;
  * of every listed table: in each round it lists the tables (see below), then
  * sends one {@code XREAD COUNT} {@value #BATCH} per stream from its last position, all at once (one
  * command per stream, since a cluster serves a multi-key command only within one slot), and publishes
- * what came, stream by stream; a round that found nothing is followed by a wait of the poll interval.
+ * what came, stream by stream; a round that filled no stream's batch is followed by a wait of the poll
+ * interval, so that a busy database's changes are read in batches (at most the poll interval late)
+ * rather than a few per round, and a round that did fill one is followed at once by the next.
  * Positions start, at open, at the end of each stream of the tables listed then, and at the start of
  * the streams of a table listed later. They live in memory: after a reconnection reading goes on from
  * them; a restarted instance starts from the end again. Tables are found in the catalog ({@code HGETALL})
@@ -127,6 +129,8 @@ final class ChangeStream implements AutoCloseable {
     private final Condition wake = lock.newCondition();
     private volatile boolean stopping;
     private Thread thread;
+    /** Whether the last round filled a stream's batch (more is waiting); reading thread only. */
+    private boolean behind;
     private long lastErrorLog;
     private boolean erredBefore;
 
@@ -220,7 +224,7 @@ final class ChangeStream implements AutoCloseable {
                 logError(e);
                 read = 0;
             }
-            if (read == 0) {
+            if (read == 0 || !behind) {
                 pause();
             }
         }
@@ -276,6 +280,10 @@ final class ChangeStream implements AutoCloseable {
                 i -> commands.async().xread(count, XReadArgs.StreamOffset.from(read.get(i).key, read.get(i).id)),
                 i -> commands.sync().xread(count, XReadArgs.StreamOffset.from(read.get(i).key, read.get(i).id)));
         int entries = 0;
+        behind = false;
+        for (List<StreamMessage<byte[], byte[]>> reply : replies) {
+            behind |= reply != null && reply.size() >= BATCH;
+        }
         ChangeSink listeners = sink.get();
         for (int from = 0; from < read.size(); from += KeySpace.BUCKETS) {
             entries += deliverTable(names.get(from), read.subList(from, from + KeySpace.BUCKETS),
@@ -307,7 +315,7 @@ final class ChangeStream implements AutoCloseable {
             entries += messages.size();
             deletionAt[b] = -1;
             for (int m = 0; m < messages.size() && deletionAt[b] < 0; m++) {
-                if (field(messages.get(m), 'e').equals("t")) {
+                if (ChangeEntry.isDeletion(messages.get(m))) {
                     deletionAt[b] = m;
                     deletion = true;
                 }

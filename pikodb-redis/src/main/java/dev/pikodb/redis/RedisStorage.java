@@ -731,9 +731,11 @@ public final class RedisStorage implements StorageEngine {
         }
 
         /**
-         * How long the change stream reader waits after a round that found nothing new (default
-         * 100 ms): the delay of a change's delivery when the streams are quiet. Each round sends one
-         * {@code XREAD} per bucket of every table (16 per table) and one {@code HKEYS} of the catalog.
+         * How long the change stream reader waits after a round that did not fill any stream's batch
+         * of 100 entries (default 100 ms): the most a change's delivery waits, so that a busy
+         * database's changes are read in batches. Each round sends one {@code XREAD} per bucket of
+         * every table (16 per table), one of the stream of listed tables and one {@code HGETALL} of the
+         * catalog; a round that filled a batch is followed at once by the next.
          *
          * @param interval a positive duration
          * @return this builder
