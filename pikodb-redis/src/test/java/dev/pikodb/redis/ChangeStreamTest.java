@@ -277,6 +277,42 @@ class ChangeStreamTest {
         }
     }
 
+    /**
+     * On one server: the bucket numbers its stream's entries, so a stream removed while a reader was
+     * behind (by hand, or evicted) is reported as missed, with the count, and not read on silently.
+     */
+    @Test
+    void aStreamRemovedWhileAReaderWasBehindIsReportedAsMissedWithTheCount(TestInfo test) throws Exception {
+        RedisServer server = RedisServers.shared();
+        String prefix = RedisServers.uniquePrefix(test.getTestMethod().orElseThrow().getName());
+        BlockingQueue<ChangeEvent> heard = new LinkedBlockingQueue<>();
+        try (Databases databases = new Databases()) {
+            // B reads once at start, then not for an hour: only its close reads the stream again.
+            PikoDB b = databases.open(RedisStorage.builder().uri(server.uri()).keyPrefix(prefix).instanceId("b")
+                    .changeStream(10_000).changeStreamPollInterval(Duration.ofHours(1)), options -> options);
+            b.subscribe(heard::add);
+            PikoDB a = databases.open(RedisStorage.builder().uri(server.uri()).keyPrefix(prefix).instanceId("a")
+                    .changeStream(10_000).changeStreamPollInterval(Duration.ofHours(1)), options -> options);
+            for (int v = 1; v <= 5; v++) {
+                a.write("t", "hot", v);
+            }
+            byte[] stream = new KeySpace(prefix).bucket("t", KeySpace.bucketOf("hot"))[4];
+            try (Resp admin = server.admin()) {
+                assertThat(admin.call("DEL", new String(stream, java.nio.charset.StandardCharsets.UTF_8)))
+                        .isEqualTo(1L);
+            }
+            for (int v = 6; v <= 8; v++) {
+                a.write("t", "hot", v);
+            }
+            b.close();
+        }
+        assertThat(new ArrayList<>(heard)).containsExactly(
+                new ChangeEvent(Kind.MISSED, "t", null, 0, 0, 5, "b"),
+                new ChangeEvent(Kind.WRITTEN, "t", "hot", 5, 6, 0, "a"),
+                new ChangeEvent(Kind.WRITTEN, "t", "hot", 6, 7, 0, "a"),
+                new ChangeEvent(Kind.WRITTEN, "t", "hot", 7, 8, 0, "a"));
+    }
+
     /** A write whose connection was just killed may fail unsent or with an unknown outcome; it is retried as its caller would. */
     private static void writeRetrying(PikoDB db, int value) {
         for (int attempt = 1;; attempt++) {
