@@ -10,6 +10,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -43,7 +44,11 @@ import org.slf4j.LoggerFactory;
  * rather than a few per round, and a round that did fill one is followed at once by the next.
  * Positions start, at open, at the end of each stream of the tables listed then, and at the start of
  * the streams of a table listed later. They live in memory: after a reconnection reading goes on from
- * them; a restarted instance starts from the end again. Tables are found in the catalog ({@code HGETALL})
+ * them. With a configured instance id they are also kept in Redis (see {@link ReaderPositions}, saved at
+ * the end of each round in which they moved), and a restarted instance resumes from them: a table it
+ * followed from its position (also one deleted since, for its deletion), a table listed since from its
+ * streams' start, with a MISSED event where the stream was trimmed past a position; without one a
+ * restarted instance starts from the end again. Tables are found in the catalog ({@code HGETALL})
  * and in the stream of listed tables ({@code {<prefix>}:tables}), so that one created and deleted
  * between two rounds is read too. Own changes come from the stream too (this
  * instance's engine publishes nothing directly while a stream is kept), which is what keeps one key's
@@ -125,6 +130,12 @@ final class ChangeStream implements AutoCloseable {
     private String tablesPosition = "0-0";
     /** The dropped generation last delivered per table; reading thread only. */
     private final Map<String, Long> deliveredDrops = new HashMap<>();
+    /** Where the positions are kept for a restart, or null when the instance id was not configured. */
+    private final ReaderPositions saved;
+    /** Tables whose positions moved since they were last saved, and tables no longer followed; reading thread only. */
+    private final Set<String> moved = new HashSet<>();
+    private final Set<String> forgotten = new HashSet<>();
+    private String savedTablesPosition;
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition wake = lock.newCondition();
     private volatile boolean stopping;
@@ -142,12 +153,58 @@ final class ChangeStream implements AutoCloseable {
         this.pollInterval = settings.changeStreamPollInterval();
         this.drainTimeout = settings.commandTimeout();
         this.where = where;
+        this.saved = settings.instanceIdConfigured()
+                ? new ReaderPositions(keys.readerPositionsKey(settings.instanceId()), commands) : null;
     }
 
     /**
      * Takes the end of every listed table's streams as the starting positions, then starts the thread.
      */
     void start() {
+        ReaderPositions.Saved before = saved == null ? null : saved.load();
+        if (before != null && before.tablesPosition() != null) {
+            resume(before);
+        } else {
+            startAtTheEnd();
+        }
+        if (saved != null) {
+            moved.addAll(followed.keySet());
+            save();
+        }
+        thread = new Thread(this::run, "pikodb-change-stream");
+        thread.setDaemon(true);
+        thread.start();
+    }
+
+    /**
+     * Takes the positions an earlier run of this instance saved: a table it followed is read on from
+     * there (one deleted since also, for its deletion entries), a table listed since from its start.
+     */
+    private void resume(ReaderPositions.Saved before) {
+        tablesPosition = before.tablesPosition();
+        Map<String, Long> listed = listed();
+        for (Map.Entry<String, ReaderPositions.Table> table : before.tables().entrySet()) {
+            if (followed.size() >= MAX_TABLES) {
+                break;
+            }
+            ReaderPositions.Table positions = table.getValue();
+            Followed follow = follow(table.getKey(), "0-0", 0, positions.fromGeneration());
+            for (int b = 0; b < follow.streams.length; b++) {
+                follow.streams[b].id = positions.ids()[b];
+                follow.streams[b].seq = positions.seqs()[b];
+            }
+            if (!listed.containsKey(table.getKey())) {
+                follow.unlistedRounds = 1;
+            }
+        }
+        for (Map.Entry<String, Long> table : listed.entrySet()) {
+            if (!followed.containsKey(table.getKey()) && followed.size() < MAX_TABLES) {
+                follow(table.getKey(), "0-0", 0, table.getValue());
+            }
+        }
+    }
+
+    private void startAtTheEnd() {
         List<Position> all = new ArrayList<>();
         for (String table : listed().keySet()) {
             Followed follow = follow(table, "0-0", 0, 0);
@@ -173,9 +230,30 @@ final class ChangeStream implements AutoCloseable {
                 position.seq = Long.parseLong(field(last.get(0), 's'));
             }
         }
-        thread = new Thread(this::run, "pikodb-change-stream");
-        thread.setDaemon(true);
-        thread.start();
+    }
+
+    /** Saves the positions that moved, when the instance id was configured; at most once per round. */
+    private void save() {
+        if (saved == null || (moved.isEmpty() && forgotten.isEmpty() && tablesPosition.equals(savedTablesPosition))) {
+            return;
+        }
+        Map<String, ReaderPositions.Table> tables = new HashMap<>();
+        for (String table : moved) {
+            Followed follow = followed.get(table);
+            if (follow != null) {
+                String[] ids = new String[follow.streams.length];
+                long[] seqs = new long[follow.streams.length];
+                for (int b = 0; b < ids.length; b++) {
+                    ids[b] = follow.streams[b].id;
+                    seqs[b] = follow.streams[b].seq;
+                }
+                tables.put(table, new ReaderPositions.Table(follow.fromGeneration, ids, seqs));
+            }
+        }
+        saved.save(tablesPosition, tables, forgotten);
+        moved.clear();
+        forgotten.clear();
+        savedTablesPosition = tablesPosition;
     }
 
     /** Reads what the streams hold now (at most the command timeout), then stops the thread. */
@@ -294,6 +372,7 @@ final class ChangeStream implements AutoCloseable {
                 follow.unlistedRounds++;
             }
         }
+        save();
         return entries;
     }
 
@@ -398,6 +477,12 @@ final class ChangeStream implements AutoCloseable {
     }
 
     private void forgetUnlisted(Set<String> listed) {
+        for (String table : followed.keySet()) {
+            if (!listed.contains(table)) {
+                forgotten.add(table);
+                moved.remove(table);
+            }
+        }
         followed.keySet().removeIf(table -> !listed.contains(table));
         deliveredDrops.keySet().removeIf(table -> !listed.contains(table));
         if (followed.size() >= MAX_TABLES) {
@@ -428,6 +513,7 @@ final class ChangeStream implements AutoCloseable {
         boolean gap = entry.seq() != expected && !(old && position.seq == 0);
         position.id = entry.id();
         position.seq = entry.seq();
+        moved.add(table);
         if (!listeners.active()) {
             return;
         }

@@ -20,7 +20,10 @@ import java.util.concurrent.ConcurrentMap;
  * <li>{@code {<prefix>}:tables} – with a change stream, a stream of the tables as they are listed
  *     (fields {@code t} the table, {@code g} its generation), appended by the script that lists one
  *     and capped as the change streams are: the readers of the change streams find every table in it,
- *     also one listed and deleted between two of their rounds.</li>
+ *     also one listed and deleted between two of their rounds;</li>
+ * <li>{@code {<prefix>}:readers:<escaped instance id>} – with a change stream and a configured
+ *     instance id, a hash of where that instance's reader stands in each stream (see
+ *     {@link ReaderPositions}), so that it resumes there after a restart.</li>
  * </ul>
  *
  * <p><b>Buckets.</b> A table's records are spread over {@value #BUCKETS} buckets by a hash of the
@@ -145,6 +148,11 @@ final class KeySpace {
     /** With a change stream, the stream of tables as they are listed (see the class comment). */
     byte[] tablesStreamKey() {
         return tablesStream;
+    }
+
+    /** With a change stream, where the reader of the instance with this configured id stands. */
+    byte[] readerPositionsKey(String instance) {
+        return bytes("{" + prefix + "}:readers:" + escape(instance));
     }
 
     /** The lease of the shared cleanup. */

@@ -687,8 +687,14 @@ public final class RedisStorage implements StorageEngine {
         /**
          * The id of this instance among those sharing the database (default: a random UUID per
          * engine): the origin that {@link dev.pikodb.ChangeEvent#instance()} names for the changes made
-         * through it, and the holder of the cleanup lease. Give each instance its own, e.g. its host
-         * name and port; two instances with one id would both believe they hold the lease.
+         * through it, and the holder of the cleanup lease. With a {@link #changeStream change stream},
+         * an instance with a configured id also keeps its reading positions in Redis (one hash under
+         * the catalog's hash tag, {@code {<prefix>}:readers:<id>}, saved at most once per read round),
+         * so that after a restart it resumes where it stopped, with a
+         * {@link dev.pikodb.ChangeEvent.Kind#MISSED} event for what was trimmed meanwhile; without a
+         * configured id a restarted instance starts from the streams' end. Give each instance its own,
+         * stable across restarts, e.g. its host name and port; two instances with one id would both
+         * believe they hold the lease, and share their positions.
          *
          * @param instanceId a non-blank id of at most 200 characters
          * @return this builder
@@ -712,7 +718,8 @@ public final class RedisStorage implements StorageEngine {
          * changes also come through the stream (a poll interval later than without one). An instance
          * that falls more than {@code maxLength} changes of one bucket behind (16 buckets per table)
          * receives a {@link dev.pikodb.ChangeEvent.Kind#MISSED} event naming the table; a restarted
-         * instance starts from the streams' end. Every instance sharing the key prefix must keep the
+         * instance resumes where it stopped when its {@link #instanceId} was configured, else starts
+         * from the streams' end. Every instance sharing the key prefix must keep the
          * stream (the changes of one that does not are not seen by the others). No keyspace
          * notification and no {@code CONFIG} command is used. Writes cost more with a stream: see the
          * README's figures.
@@ -756,7 +763,7 @@ public final class RedisStorage implements StorageEngine {
             Settings settings = new Settings(uri, clusterNodes, keyPrefix, connectTimeout, commandTimeout,
                     topologyRefreshPeriod, replicas, replicaTimeout, clientResources, redisUris, cluster, sslOptions,
                     instanceId != null ? instanceId : java.util.UUID.randomUUID().toString(), changeStreamLength,
-                    changeStreamPollInterval);
+                    changeStreamPollInterval, instanceId != null);
             settings.seeds();
             return new RedisStorage(settings);
         }

@@ -25,11 +25,13 @@ import java.util.List;
  * @param instanceId this instance's id, named by the changes it publishes
  * @param changeStreamLength the length each bucket's change stream is capped at, 0 for no stream
  * @param changeStreamPollInterval how long the change stream reader waits when it found nothing
+ * @param instanceIdConfigured whether the application gave the instance id (then the change stream
+ *     reader keeps its positions in Redis and resumes from them after a restart)
  */
 record Settings(String uri, List<String> clusterNodes, String keyPrefix, Duration connectTimeout,
         Duration commandTimeout, Duration topologyRefreshPeriod, int replicas, Duration replicaTimeout,
         ClientResources clientResources, List<RedisURI> redisUris, boolean cluster, SslOptions sslOptions,
-        String instanceId, int changeStreamLength, Duration changeStreamPollInterval) {
+        String instanceId, int changeStreamLength, Duration changeStreamPollInterval, boolean instanceIdConfigured) {
 
     Settings {
         int given = (uri != null ? 1 : 0) + (clusterNodes != null && !clusterNodes.isEmpty() ? 1 : 0)

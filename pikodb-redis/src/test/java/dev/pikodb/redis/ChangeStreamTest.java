@@ -229,19 +229,73 @@ class ChangeStreamTest {
         }
 
         @Test
-        void aRestartedInstanceStartsFromTheEndOfTheStreams() throws Exception {
+        void aRestartedInstanceWithoutAConfiguredIdStartsFromTheEndOfTheStreams() throws Exception {
+            PikoDB a = open("instance-a");
+            RedisStorage.Builder unnamed = storage(prefix).changeStream(10_000)
+                    .changeStreamPollInterval(Duration.ofMillis(20));
+            PikoDB b = databases.open(unnamed, options -> options.clock(clock));
+            a.write("t", "before", 1);
+            b.close();
+            a.write("t", "while-b-was-stopped", 1);
+
+            PikoDB restarted = databases.open(unnamed, options -> options.clock(clock), heardByB::add);
+            a.write("t", "after", 1);
+            assertThat(next().key()).isEqualTo("after");
+            restarted.close();
+            assertThat(heardByB).isEmpty();
+        }
+
+        @Test
+        void aRestartedInstanceWithAConfiguredIdResumesWhereItStopped() throws Exception {
             PikoDB a = open("instance-a");
             PikoDB b = open("instance-b");
             a.write("t", "before", 1);
             b.close();
             a.write("t", "while-b-was-stopped", 1);
+            a.write("u", "in-a-table-listed-while-b-was-stopped", 1);
 
-            PikoDB restarted = open("instance-b");
-            restarted.subscribe(heardByB::add);
+            PikoDB restarted = databases.open(storage(prefix).instanceId("instance-b").changeStream(10_000)
+                    .changeStreamPollInterval(Duration.ofMillis(20)), options -> options.clock(clock), heardByB::add);
+            List<ChangeEvent> events = new ArrayList<>(List.of(next(), next()));
             a.write("t", "after", 1);
-            assertThat(next().key()).isEqualTo("after");
+            events.add(next());
+            assertThat(events).containsExactlyInAnyOrder(
+                    new ChangeEvent(Kind.WRITTEN, "t", "while-b-was-stopped", 0, 1, 0, "instance-a"),
+                    new ChangeEvent(Kind.WRITTEN, "u", "in-a-table-listed-while-b-was-stopped", 0, 1, 0, "instance-a"),
+                    new ChangeEvent(Kind.WRITTEN, "t", "after", 0, 1, 0, "instance-a"));
             restarted.close();
-            assertThat(heardByB).isEmpty();
+            assertThat(heardByB).as("nothing twice, nothing from before the stop").isEmpty();
+        }
+
+        @Test
+        void aRestartedInstanceReceivesMissedForWhatWasTrimmedWhileItWasStopped() throws Exception {
+            PikoDB a = open("instance-a", 10, Duration.ofMillis(20));
+            PikoDB b = open("instance-b", 10, Duration.ofMillis(20));
+            a.write("t", "hot", 1);
+            b.close();
+            int writes = 500;
+            for (int i = 2; i <= writes; i++) {
+                a.write("t", "hot", i);
+            }
+
+            PikoDB restarted = databases.open(storage(prefix).instanceId("instance-b").changeStream(10)
+                    .changeStreamPollInterval(Duration.ofHours(1)), options -> options.clock(clock), heardByB::add);
+            restarted.close();
+            List<ChangeEvent> events = new ArrayList<>(heardByB);
+            assertThat(events).isNotEmpty();
+            assertThat(events.get(0).kind()).isEqualTo(Kind.MISSED);
+            long expected = 2;
+            for (ChangeEvent event : events) {
+                if (event.kind() == Kind.MISSED) {
+                    expected += event.missed();
+                } else {
+                    assertThat(event).isEqualTo(new ChangeEvent(Kind.WRITTEN, "t", "hot", expected - 1, expected, 0,
+                            "instance-a"));
+                    expected++;
+                }
+            }
+            assertThat(expected).as("every change since the stop delivered or counted as missed").isEqualTo(writes + 1);
+            assertThat(events.stream().filter(event -> event.kind() == Kind.MISSED)).hasSize(1);
         }
     }
 

@@ -25,8 +25,17 @@ final class Databases implements AutoCloseable {
     }
 
     PikoDB open(RedisStorage.Builder storage, UnaryOperator<DatabaseOptions.Builder> options) {
+        return open(storage, options, null);
+    }
+
+    /** A database whose listener is subscribed before it starts, so it hears every change read from the start. */
+    PikoDB open(RedisStorage.Builder storage, UnaryOperator<DatabaseOptions.Builder> options,
+            dev.pikodb.ChangeListener listener) {
         PikoDB db = new PikoDB(options.apply(DatabaseOptions.builder().storage(storage.build())).build());
         open.add(db);
+        if (listener != null) {
+            db.subscribe(listener);
+        }
         db.start();
         return db;
     }

@@ -301,8 +301,11 @@ public class PikoDBProperties {
 
         /**
          * The id of this application instance among those sharing the database: the origin that change
-         * events name (ChangeEvent.instance()) and the holder of the cleanup lease. Give each instance
-         * its own, e.g. its host name. Unset: a random UUID per start.
+         * events name (ChangeEvent.instance()) and the holder of the cleanup lease; with a change stream,
+         * also the key under which the instance keeps its reading positions, so that after a restart it
+         * resumes where it stopped (MISSED for what was trimmed meanwhile). Give each instance its own,
+         * stable across restarts, e.g. its host name. Unset: a random UUID per start, and a restarted
+         * instance reads the change streams from their end.
          */
         private @Nullable String instanceId;
 
