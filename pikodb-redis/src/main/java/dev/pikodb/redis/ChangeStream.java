@@ -15,9 +15,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.Condition;
-import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -80,7 +77,6 @@ final class ChangeStream implements AutoCloseable {
     static final int MAX_TABLES = 10_000;
     /** Empty rounds a table is still read after it was unlisted (its deletion's entries may follow). */
     private static final int ROUNDS_AFTER_UNLISTED = 20;
-    private static final long ERROR_LOG_INTERVAL_NANOS = TimeUnit.MINUTES.toNanos(1);
     private static final Logger log = LoggerFactory.getLogger(ChangeStream.class);
 
     /** Where a stream was read up to. */
@@ -136,14 +132,9 @@ final class ChangeStream implements AutoCloseable {
     private final Set<String> moved = new HashSet<>();
     private final Set<String> forgotten = new HashSet<>();
     private String savedTablesPosition;
-    private final ReentrantLock lock = new ReentrantLock();
-    private final Condition wake = lock.newCondition();
-    private volatile boolean stopping;
-    private Thread thread;
+    private ReaderThread thread;
     /** Whether the last round filled a stream's batch (more is waiting); reading thread only. */
     private boolean behind;
-    private long lastErrorLog;
-    private boolean erredBefore;
 
     ChangeStream(KeySpace keys, Commands commands, Supplier<ChangeSink> sink, Settings settings, String where) {
         this.keys = keys;
@@ -158,7 +149,8 @@ final class ChangeStream implements AutoCloseable {
     }
 
     /**
-     * Takes the end of every listed table's streams as the starting positions, then starts the thread.
+     * Takes the positions this instance saved before its restart when its id was configured and
+     * there are some, else the end of every listed table's streams, then starts the thread.
      */
     void start() {
         ReaderPositions.Saved before = saved == null ? null : saved.load();
@@ -171,8 +163,7 @@ final class ChangeStream implements AutoCloseable {
             moved.addAll(followed.keySet());
             save();
         }
-        thread = new Thread(this::run, "pikodb-change-stream");
-        thread.setDaemon(true);
+        thread = new ReaderThread(this::round, () -> behind, pollInterval, drainTimeout, where);
         thread.start();
     }
 
@@ -259,84 +250,10 @@ final class ChangeStream implements AutoCloseable {
     /** Reads what the streams hold now (at most the command timeout), then stops the thread. */
     @Override
     public void close() {
-        Thread running = thread;
-        if (running == null) {
-            return;
-        }
-        lock.lock();
-        try {
-            stopping = true;
-            wake.signalAll();
-        } finally {
-            lock.unlock();
-        }
-        try {
-            running.join(drainTimeout.toMillis() * 2);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-        if (running.isAlive()) {
-            log.warn("The change stream reader of {} did not stop within {}; changes still in the streams are not"
-                    + " delivered to this instance", where, drainTimeout.multipliedBy(2));
-            running.interrupt();
-        }
-        thread = null;
-    }
-
-    private void run() {
-        try {
-            follow();
-        } catch (Error e) {
-            log.error("The change stream reader of {} stopped: {}; this instance's listeners receive no more changes",
-                    where, e.toString(), e);
-            throw e;
-        }
-    }
-
-    private void follow() {
-        while (!stopping) {
-            int read;
-            try {
-                read = round();
-            } catch (RuntimeException e) {
-                logError(e);
-                read = 0;
-            }
-            if (read == 0 || !behind) {
-                pause();
-            }
-        }
-        long deadline = System.nanoTime() + drainTimeout.toNanos();
-        try {
-            while (round() > 0 && System.nanoTime() < deadline) {
-                // reads on until the streams hold nothing more for this instance
-            }
-        } catch (RuntimeException e) {
-            log.warn("The change stream reader of {} could not read the last changes before closing: {}", where,
-                    e.toString());
-        }
-    }
-
-    private void pause() {
-        lock.lock();
-        try {
-            if (!stopping) {
-                wake.await(pollInterval.toNanos(), TimeUnit.NANOSECONDS);
-            }
-        } catch (InterruptedException e) {
-            stopping = true;
-        } finally {
-            lock.unlock();
-        }
-    }
-
-    private void logError(RuntimeException e) {
-        long now = System.nanoTime();
-        if (!erredBefore || now - lastErrorLog >= ERROR_LOG_INTERVAL_NANOS) {
-            erredBefore = true;
-            lastErrorLog = now;
-            log.warn("Reading the change streams of {} failed ({}); reading goes on from the same positions when the"
-                    + " server answers again. Logged at most once a minute.", where, e.toString());
+        ReaderThread running = thread;
+        if (running != null) {
+            running.stop();
+            thread = null;
         }
     }
 
