@@ -157,12 +157,13 @@ final class Scripts {
      * version, or {the new version, the version of the expired record it replaced}; 0 when the
      * expected version did not match, -1 when the generation is stale, -2 when the definitions epoch
      * is (nothing changed in these three cases; a bare number is the cheapest reply to make). The
-     * old record's index entries are replaced by the new ones. The bucket's state (generation, epoch,
-     * change sequence) and the old record are read with one {@code HMGET}, and the record is stored
-     * with the state, when that changes, in one {@code HSET}; an overwrite looks up the old record's
-     * listed entries only in a bucket that has seen index definitions (epoch above 0), removes its
-     * expiration entry only when it had an expiration, and keeps its key-index member (every record
-     * has one). A write that stores nothing
+     * old record's index entries are replaced by the new ones, unless they are the same (a session
+     * saved with the same principal changes no entry: one {@code HGET} compares the lists). The
+     * bucket's state (generation, epoch, change sequence) and the old record are read with one
+     * {@code HMGET}, and the record is stored with the state, when that changes, in one {@code HSET};
+     * an overwrite looks up the old record's listed entries only in a bucket that has seen index
+     * definitions (epoch above 0), removes its expiration entry only when it had an expiration, and
+     * keeps its key-index member (every record has one). A write that stores nothing
      * leaves the bucket as it was: a bucket holds a generation only once a write of it landed there
      * (see {@link #DROP}).
      */
@@ -205,17 +206,19 @@ final class Scripts {
             elseif old_x ~= nil then
               redis.call('ZREM', KEYS[2], key)
             end
-            if old and epoch > 0 then unlist(key) end
             if #ARGV < 10 then
-              if not old then redis.call('ZADD', KEYS[3], 0, '00000000:' .. key) end
+              if old and epoch > 0 then unlist(key) end
             else
               local members = {}
-              if not old then members[1] = '00000000:' .. key end
               for i = 10, #ARGV do members[#members + 1] = ARGV[i] end
-              zadd_all(members)
-              if not old then table.remove(members, 1) end
-              redis.call('HSET', KEYS[4], key, cmsgpack.pack(members))
+              local packed = cmsgpack.pack(members)
+              if not old or redis.call('HGET', KEYS[4], key) ~= packed then
+                if old then unlist(key) end
+                zadd_all(members)
+                redis.call('HSET', KEYS[4], key, packed)
+              end
             end
+            if not old then redis.call('ZADD', KEYS[3], 0, '00000000:' .. key) end
             if changes > 0 then
               if removed == 1 then
                 seq = seq + 1
