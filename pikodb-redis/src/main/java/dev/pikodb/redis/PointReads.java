@@ -8,17 +8,21 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 
 /**
- * Reads one record. When the answer needs no clock, a read is a bare {@code HGET} of the record's
- * field: a missing record is missing, and a record without an expiration is live, whenever they are
- * judged; so is a record whose expiration the application's configured clock (the clock the scripts
- * would be given) has not passed. Every other read is judged on the server by {@link Scripts#READ},
- * which also removes an expired record with its index entries and reports it, as before: an expired
- * record met by an {@code HGET}, and a record that expires while the server's {@code TIME} judges
- * expiry. A table where such a record was last met is read with the script straight away (one round
- * trip, not two), until the script returns a record without an expiration.
+ * Reads one record. A read is a bare {@code HGET} of the record's field whenever its answer can be
+ * judged without the server's clock: a missing record is missing, and a record without an expiration
+ * is live, whenever they are judged; a record whose expiration the application's configured clock (the
+ * clock the scripts would be given) has not passed is live; and on the server's clock, a record whose
+ * expiration is at or after {@link ServerTime#upperBound}, a time the server's clock has certainly not
+ * reached when the reply arrives, is live (so a session that expires in half an hour is read with an
+ * {@code HGET}). Every other read is judged on the server by {@link Scripts#READ}, which also removes
+ * an expired record with its index entries and reports it, as before: an expired record met by an
+ * {@code HGET}, and a record whose expiration is too close for this JVM to judge. A table where such a
+ * record was last met is read with the script straight away (one round trip, not two), until the
+ * script returns a record that an {@code HGET} could have judged.
  */
 final class PointReads {
 
@@ -28,13 +32,17 @@ final class PointReads {
     private final KeySpace keys;
     private final Commands commands;
     private final Supplier<byte[]> now;
+    /** {@link ServerTime#upperBound}: a time the server's clock has certainly not passed yet. */
+    private final LongSupplier serverUpperBound;
     private final RedisStats stats;
     /** The change stream argument of the read script ({@link Settings#changeStreamArgument()}). */
     private final byte[] changeStream;
     private final Set<String> expiring = ConcurrentHashMap.newKeySet();
 
-    PointReads(KeySpace keys, Commands commands, Supplier<byte[]> now, RedisStats stats, byte[] changeStream) {
+    PointReads(KeySpace keys, Commands commands, Supplier<byte[]> now, LongSupplier serverUpperBound, RedisStats stats,
+            byte[] changeStream) {
         this.keys = keys;
+        this.serverUpperBound = serverUpperBound;
         this.changeStream = changeStream;
         this.commands = commands;
         this.now = now;
@@ -63,8 +71,7 @@ final class PointReads {
                 return null;
             }
             EngineRecord record = RecordFormat.parse(table, key, stored);
-            Long expiration = record.expiration();
-            if (expiration == null || !serverClock && millis(time) <= expiration) {
+            if (judgedLive(record, serverClock, time)) {
                 return record;
             }
             if (serverClock) {
@@ -88,10 +95,23 @@ final class PointReads {
             return null;
         }
         EngineRecord record = RecordFormat.parse(table, key, (byte[]) answer);
-        if (record.expiration() == null) {
+        if (serverClock && judgedLive(record, true, time)) {
             expiring.remove(table);
         }
         return record;
+    }
+
+    /**
+     * Whether a record read with {@code HGET} is certainly live at the moment the server read it,
+     * without asking the server's clock.
+     */
+    private boolean judgedLive(EngineRecord record, boolean serverClock, byte[] time) {
+        Long expiration = record.expiration();
+        if (expiration == null) {
+            return true;
+        }
+        // Taken after the reply arrived: the server's clock had not passed it when the HGET ran either.
+        return expiration >= (serverClock ? serverUpperBound.getAsLong() : millis(time));
     }
 
     private void remember(String table) {

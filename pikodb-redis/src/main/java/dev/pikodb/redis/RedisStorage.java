@@ -52,8 +52,9 @@ import org.slf4j.LoggerFactory;
  * <p><b>Atomicity.</b> Each write, compare-and-write and delete is one Lua script on its bucket's
  * master ({@code EVALSHA}, falling back to {@code EVAL}), so versions, expiry checks and conditional
  * writes are atomic across every instance. A read is one {@code HGET} when its answer needs no clock
- * (the record is missing, has no expiration, or the configured clock finds it live), else the read
- * script judges expiry on the server and removes an expired record (see {@link PointReads}).
+ * (the record is missing, has no expiration, or its expiration is later than the clock can have
+ * reached), else the read script judges expiry on the server and removes an expired record (see
+ * {@link PointReads}).
  * {@link #deleteTable} unlists the table and notes its generation as dropped in one script (of
  * concurrent calls only that one can return true, and does when a write of the table was stored), then
  * empties its buckets with {@code UNLINK} before it returns; a bucket refuses writes of an older
@@ -132,7 +133,8 @@ public final class RedisStorage implements StorageEngine {
         this.description = settings.describe();
         this.instanceId = settings.instanceId();
         this.keys = new KeySpace(settings.keyPrefix());
-        this.tables = new TableStore(keys, settings, description, this::connection, this::now, stats, this::changes,
+        this.tables = new TableStore(keys, settings, description, this::connection, this::now,
+                () -> serverTime.upperBound(() -> connection().commands().time()), stats, this::changes,
                 this::dictionary);
         this.dictionaries = new DictionaryStore(keys, () -> connection().commands(), tables, description);
     }
@@ -470,6 +472,14 @@ public final class RedisStorage implements StorageEngine {
     /** Replaces this JVM's clock as the server time sees it: for tests of a skewed JVM clock. */
     void localClockForTesting(java.util.function.LongSupplier localMillis) {
         serverTime = new ServerTime(localMillis);
+    }
+
+    /**
+     * Widens the margin by which reads stay away from expirations they judge without the server: for
+     * tests of records too close to their expiration to be judged by this JVM.
+     */
+    void serverClockMarginForTesting(long marginMillis) {
+        serverTime = new ServerTime(System::currentTimeMillis, marginMillis);
     }
 
     /** The time argument of the scripts: the configured clock's, or empty for the server's TIME. */

@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.function.BiConsumer;
 import java.util.function.Function;
+import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 
 /**
@@ -47,7 +48,7 @@ final class TableStore {
     private final TableScan scan;
 
     TableStore(KeySpace keys, Settings settings, String where, Supplier<Connection> connection,
-            Supplier<byte[]> now, RedisStats stats, Supplier<ChangeSink> changes,
+            Supplier<byte[]> now, LongSupplier serverUpperBound, RedisStats stats, Supplier<ChangeSink> changes,
             Function<String, dev.pikodb.Dictionary> dictionaries) {
         this.changes = changes;
         this.changeStream = settings.changeStreamArgument();
@@ -62,7 +63,7 @@ final class TableStore {
         this.now = now;
         this.stats = stats;
         this.indexes = new IndexDefinitions(keys, commands, now, dictionaries);
-        this.pointReads = new PointReads(keys, commands, now, stats, changeStream);
+        this.pointReads = new PointReads(keys, commands, now, serverUpperBound, stats, changeStream);
         this.scan = new TableScan(keys, commands, now);
         this.queries = new RedisQueries(keys, commands, now, indexes, (table, key, version) -> {
             stats.expiredRemoved.increment();

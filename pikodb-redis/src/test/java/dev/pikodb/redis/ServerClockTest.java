@@ -69,6 +69,9 @@ class ServerClockTest {
         long jvmBehind = System.currentTimeMillis() - SKEW;
         behind.write("cache", "jvm-clock", "v", jvmBehind + TTL);
         assertThat(ahead.get("cache", "jvm-clock")).isNull();
+        // Nor does the lagging JVM, whose own clock has not reached that expiration, read it as live.
+        behind.write("cache", "jvm-clock", "v", jvmBehind + TTL);
+        assertThat(behind.get("cache", "jvm-clock")).isNull();
     }
 
     @Test
