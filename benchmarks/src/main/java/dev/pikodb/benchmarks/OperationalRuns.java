@@ -33,6 +33,8 @@ final class OperationalRuns {
     static final String W13_INDEXED = "PikoDB 3 indexes";
     /** W13's label of PikoDB without indexes. */
     static final String W13_PLAIN = "PikoDB no index";
+    /** W13's label of PikoDB answering find(eq) by reading the whole table. */
+    static final String W13_SCAN = "PikoDB whole-table scan";
     /** W13's heap row. */
     static final String HEAP_PER_ENTRY = "W13 heap per index entry (B/entry)";
 
@@ -111,6 +113,8 @@ final class OperationalRuns {
                             workload.pikodbEq(indexed))
                     .add(new Round.Cell(workload.eqName(), sqlite, Result.Unit.MICROSECONDS), workload.eqName(),
                             workload.sqliteEq(connection))
+                    .add(new Round.Cell(workload.eqName(), W13_SCAN, Result.Unit.MICROSECONDS), workload.eqName(),
+                            workload.pikodbScanEq(indexed))
                     .measure(sampler);
             new Round(config, report)
                     .add(new Round.Cell(workload.rangeName(), pikodb, Result.Unit.MICROSECONDS), workload.rangeName(),

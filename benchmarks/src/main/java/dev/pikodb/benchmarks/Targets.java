@@ -161,6 +161,8 @@ public final class Targets {
         dev.pikodb.benchmarks.workload.QueryWorkload w13 = new dev.pikodb.benchmarks.workload.QueryWorkload(config);
         String sqlite = StoreKind.SQLITE.label(false);
         atLeast(w13.eqName() + ": SQLite time / PikoDB time", 3, ratio(w13.eqName(), sqlite, w13.eqName(), PIKODB));
+        atLeast(w13.eqName() + ": whole-table scan time / PikoDB time", 1000,
+                ratio(w13.eqName(), OperationalRuns.W13_SCAN, w13.eqName(), PIKODB));
         atLeast(w13.rangeName() + ": SQLite time / PikoDB time", 2,
                 ratio(w13.rangeName(), sqlite, w13.rangeName(), PIKODB));
         atLeast(w13.writeName() + ": 3 indexes / none", 0.6, ratio(w13.writeName(), OperationalRuns.W13_INDEXED,

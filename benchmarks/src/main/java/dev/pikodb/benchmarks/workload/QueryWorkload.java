@@ -30,7 +30,8 @@ import java.util.function.DoubleSupplier;
  * column with an index on each extracted field ({@code json_extract(value, '$.owner')}, ...), the way
  * a SQLite user indexes JSON. Both decode the returned values to maps.
  *
- * <p>Rows: {@code find(eq)} returning 10 records, a range of 100 records sorted, writes to a table
+ * <p>Rows: {@code find(eq)} returning 10 records (also against the same answer from a scan of the
+ * whole table, as a derived query found it before indexes), a range of 100 records sorted, writes to a table
  * with the 3 indexes against the same writes without indexes, the heap an index entry takes, and the
  * start time of the database with the 3 indexes against the same data without index definitions.
  */
@@ -38,6 +39,9 @@ public final class QueryWorkload {
 
     /** The table. */
     public static final String TABLE = "notes";
+
+    /** Whole-table scans per repetition of {@link #pikodbScanEq}. */
+    private static final int SCANS = 3;
 
     private final BenchConfig config;
     private final int records;
@@ -154,6 +158,23 @@ public final class QueryWorkload {
         });
     }
 
+    /**
+     * One repetition of find(eq) answered the way a derived query was before indexes: the whole table
+     * read and decoded, then filtered (a few queries per repetition, each reads every record):
+     * microseconds per query.
+     */
+    public DoubleSupplier pikodbScanEq(PikoDB db) {
+        SplittableRandom random = new SplittableRandom(13);
+        return () -> timePerQuery(SCANS, () -> {
+            Object owner = "user" + random.nextInt(Math.max(1, records / 10));
+            for (Map.Entry<String, Object> entry : db.get(TABLE)) {
+                if (entry.getValue() instanceof Map<?, ?> note && owner.equals(note.get("owner"))) {
+                    sink++;
+                }
+            }
+        });
+    }
+
     /** One repetition of the sorted range on PikoDB: microseconds per query. */
     public DoubleSupplier pikodbRange(PikoDB db) {
         SplittableRandom random = new SplittableRandom(14);
@@ -258,6 +279,10 @@ public final class QueryWorkload {
     }
 
     private double timePerQuery(Runnable query) {
+        return timePerQuery(queries, query);
+    }
+
+    private static double timePerQuery(int queries, Runnable query) {
         long started = System.nanoTime();
         for (int i = 0; i < queries; i++) {
             query.run();
