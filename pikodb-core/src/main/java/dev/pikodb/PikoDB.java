@@ -618,7 +618,13 @@ public final class PikoDB implements AutoCloseable {
         checkOpen();
         Validation.checkTable(table);
         QueryPlan plan = plan(table, query);
-        QueryPage page = engine.query(table, plan);
+        QueryPage page;
+        try {
+            page = engine.query(table, plan);
+        } catch (IllegalArgumentException e) {
+            checkIndexed(table, query.indexedPaths());
+            throw e;
+        }
         List<Map.Entry<String, DatabaseRecord>> records = new ArrayList<>(page.records().size());
         for (Map.Entry<String, EngineRecord> entry : page.records()) {
             records.add(new AbstractMap.SimpleImmutableEntry<>(entry.getKey(),
@@ -651,20 +657,28 @@ public final class PikoDB implements AutoCloseable {
         if (query == null) {
             throw new IllegalArgumentException("query must not be null (table '" + table + "'); use Query.all()");
         }
-        checkIndexed(table, query.condition().paths());
-        return engine.count(table, query.condition());
+        try {
+            return engine.count(table, query.condition());
+        } catch (IllegalArgumentException e) {
+            checkIndexed(table, query.condition().paths());
+            throw e;
+        }
     }
 
     private QueryPlan plan(String table, Query query) {
         if (query == null) {
             throw new IllegalArgumentException("query must not be null (table '" + table + "'); use Query.all()");
         }
-        checkIndexed(table, query.indexedPaths());
         QueryPosition after = query.afterCursor() == null ? null
                 : QueryCursor.decode(table, query.afterCursor(), query.orderPath(), query.ascending());
         return new QueryPlan(query.condition(), query.orderPath(), query.ascending(), query.limit(), after);
     }
 
+    /**
+     * Throws the message that names the {@code createIndex} call a query needs, when one of its paths
+     * has no index. Called once the engine refused the query (engines check their indexes as they
+     * plan it), so that a query on indexed paths costs no separate listing of the indexes.
+     */
     private void checkIndexed(String table, java.util.Collection<String> paths) {
         if (paths.isEmpty() || paths.size() == 1 && paths.contains(Query.KEY)) {
             return;
