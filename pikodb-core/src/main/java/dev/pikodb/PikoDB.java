@@ -617,12 +617,18 @@ public final class PikoDB implements AutoCloseable {
     private QueryResult doFind(String table, Query query) {
         checkOpen();
         Validation.checkTable(table);
+        boolean engineChecks = engine.checksQueryPaths();
+        if (!engineChecks) {
+            checkIndexed(table, query.indexedPaths());
+        }
         QueryPlan plan = plan(table, query);
         QueryPage page;
         try {
             page = engine.query(table, plan);
         } catch (IllegalArgumentException e) {
-            checkIndexed(table, query.indexedPaths());
+            if (engineChecks) {
+                checkIndexed(table, query.indexedPaths());
+            }
             throw e;
         }
         List<Map.Entry<String, DatabaseRecord>> records = new ArrayList<>(page.records().size());
@@ -657,10 +663,16 @@ public final class PikoDB implements AutoCloseable {
         if (query == null) {
             throw new IllegalArgumentException("query must not be null (table '" + table + "'); use Query.all()");
         }
+        boolean engineChecks = engine.checksQueryPaths();
+        if (!engineChecks) {
+            checkIndexed(table, query.condition().paths());
+        }
         try {
             return engine.count(table, query.condition());
         } catch (IllegalArgumentException e) {
-            checkIndexed(table, query.condition().paths());
+            if (engineChecks) {
+                checkIndexed(table, query.condition().paths());
+            }
             throw e;
         }
     }
@@ -676,8 +688,9 @@ public final class PikoDB implements AutoCloseable {
 
     /**
      * Throws the message that names the {@code createIndex} call a query needs, when one of its paths
-     * has no index. Called once the engine refused the query (engines check their indexes as they
-     * plan it), so that a query on indexed paths costs no separate listing of the indexes.
+     * has no index: before the query, or, on an engine that checks the paths itself ({@link
+     * StorageEngine#checksQueryPaths}), once it refused the query, so that there a query on indexed
+     * paths costs no separate listing of the indexes.
      */
     private void checkIndexed(String table, java.util.Collection<String> paths) {
         if (paths.isEmpty() || paths.size() == 1 && paths.contains(Query.KEY)) {

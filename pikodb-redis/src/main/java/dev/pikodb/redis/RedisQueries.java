@@ -84,6 +84,7 @@ final class RedisQueries {
         QueryCondition counted = condition == QueryCondition.All.INSTANCE
                 ? new QueryCondition.Range(QueryCondition.KEY, null, null) : condition;
         return withDefinitions(table, onlyKey(counted), definitions -> {
+            checkIndexed(table, definitions, counted);
             long count = 0;
             for (Map.Entry<String, EngineRecord> candidate : candidates(table, definitions, counted).entrySet()) {
                 if (matches(counted, candidate.getKey(), candidate.getValue())) {
@@ -92,6 +93,16 @@ final class RedisQueries {
             }
             return count;
         });
+    }
+
+    /** Refuses a condition on a path without a ready index (see {@link RedisStorage#checksQueryPaths}). */
+    private static void checkIndexed(String table, IndexDefinitions.Definitions definitions,
+            QueryCondition condition) {
+        for (String path : condition.paths()) {
+            if (!path.equals(QueryCondition.KEY)) {
+                QueryRanges.index(table, definitions, path);
+            }
+        }
     }
 
     private static boolean onlyKey(QueryCondition condition) {
@@ -149,6 +160,10 @@ final class RedisQueries {
     }
 
     private QueryPage answer(String table, IndexDefinitions.Definitions definitions, QueryPlan plan) {
+        checkIndexed(table, definitions, plan.condition());
+        if (!plan.orderedByKey()) {
+            QueryRanges.index(table, definitions, plan.orderPath());
+        }
         if (plan.condition() == QueryCondition.All.INSTANCE) {
             return walk(table, definitions, plan);
         }
