@@ -617,8 +617,20 @@ public final class PikoDB implements AutoCloseable {
     private QueryResult doFind(String table, Query query) {
         checkOpen();
         Validation.checkTable(table);
+        boolean engineChecks = engine.checksQueryPaths();
+        if (!engineChecks) {
+            checkIndexed(table, query.indexedPaths());
+        }
         QueryPlan plan = plan(table, query);
-        QueryPage page = engine.query(table, plan);
+        QueryPage page;
+        try {
+            page = engine.query(table, plan);
+        } catch (IllegalArgumentException e) {
+            if (engineChecks) {
+                checkIndexed(table, query.indexedPaths());
+            }
+            throw e;
+        }
         List<Map.Entry<String, DatabaseRecord>> records = new ArrayList<>(page.records().size());
         for (Map.Entry<String, EngineRecord> entry : page.records()) {
             records.add(new AbstractMap.SimpleImmutableEntry<>(entry.getKey(),
@@ -651,20 +663,35 @@ public final class PikoDB implements AutoCloseable {
         if (query == null) {
             throw new IllegalArgumentException("query must not be null (table '" + table + "'); use Query.all()");
         }
-        checkIndexed(table, query.condition().paths());
-        return engine.count(table, query.condition());
+        boolean engineChecks = engine.checksQueryPaths();
+        if (!engineChecks) {
+            checkIndexed(table, query.condition().paths());
+        }
+        try {
+            return engine.count(table, query.condition());
+        } catch (IllegalArgumentException e) {
+            if (engineChecks) {
+                checkIndexed(table, query.condition().paths());
+            }
+            throw e;
+        }
     }
 
     private QueryPlan plan(String table, Query query) {
         if (query == null) {
             throw new IllegalArgumentException("query must not be null (table '" + table + "'); use Query.all()");
         }
-        checkIndexed(table, query.indexedPaths());
         QueryPosition after = query.afterCursor() == null ? null
                 : QueryCursor.decode(table, query.afterCursor(), query.orderPath(), query.ascending());
         return new QueryPlan(query.condition(), query.orderPath(), query.ascending(), query.limit(), after);
     }
 
+    /**
+     * Throws the message that names the {@code createIndex} call a query needs, when one of its paths
+     * has no index: before the query, or, on an engine that checks the paths itself ({@link
+     * StorageEngine#checksQueryPaths}), once it refused the query, so that there a query on indexed
+     * paths costs no separate listing of the indexes.
+     */
     private void checkIndexed(String table, java.util.Collection<String> paths) {
         if (paths.isEmpty() || paths.size() == 1 && paths.contains(Query.KEY)) {
             return;

@@ -380,6 +380,18 @@ public interface StorageEngine {
     }
 
     /**
+     * Whether {@link #query} and {@link #count} themselves refuse, with an IllegalArgumentException, a
+     * plan or condition that uses a path without a ready index on the table (every path of its
+     * condition, and its ordering path). Then the facade lists the table's indexes only to word that
+     * refusal, not before every query; by default it checks before every query.
+     *
+     * @return true when the engine checks every path of a query itself
+     */
+    default boolean checksQueryPaths() {
+        return false;
+    }
+
+    /**
      * Answers a query from the table's indexes (and, for {@link QueryCondition#KEY}, its keys), never by
      * reading every record: the work grows with the records that match the indexed conditions, and
      * with the limit when the order can be read from an index.

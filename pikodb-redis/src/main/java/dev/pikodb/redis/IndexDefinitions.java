@@ -99,7 +99,11 @@ final class IndexDefinitions {
 
     /** Reads the definitions from the server (one command). */
     Definitions load(String table) {
-        Map<byte[], byte[]> stored = commands.command(() -> commands.sync().hgetall(keys.indexesKey(table)));
+        return parse(commands.command(() -> commands.sync().hgetall(keys.indexesKey(table))));
+    }
+
+    /** The definitions as the table's definitions hash holds them. */
+    static Definitions parse(Map<byte[], byte[]> stored) {
         long epoch = 0;
         List<Index> indexes = new ArrayList<>();
         for (Map.Entry<byte[], byte[]> entry : stored.entrySet()) {

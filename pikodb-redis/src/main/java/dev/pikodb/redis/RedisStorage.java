@@ -415,6 +415,15 @@ public final class RedisStorage implements StorageEngine {
                 () -> tables.indexes().ready(table));
     }
 
+    /**
+     * True: a query or count refuses a path without a ready index as it plans, with the definitions it
+     * reads alongside its bucket reads (see {@link RedisQueries}).
+     */
+    @Override
+    public boolean checksQueryPaths() {
+        return true;
+    }
+
     /** Answers a query from the index entries of every bucket; see {@link RedisQueries}. */
     @Override
     public dev.pikodb.spi.QueryPage query(String table, dev.pikodb.spi.QueryPlan plan) {

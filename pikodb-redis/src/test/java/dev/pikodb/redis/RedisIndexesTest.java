@@ -1,6 +1,7 @@
 package dev.pikodb.redis;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.pikodb.DatabaseOptions;
 import dev.pikodb.PikoDB;
@@ -182,17 +183,82 @@ class RedisIndexesTest {
                 .containsExactly("low", "k10");
     }
 
-    /** How many times the server has read a record's hash field (every index entry a query reads costs one). */
-    private static long recordReads(RedisServer server) {
+    @Test
+    void aQueryReadsTheDefinitionsOnceAlongsideItsBucketReadsAndAQueryOnKeysNotAtAll() {
+        RedisServer server = RedisServers.start();
+        PikoDB db = new PikoDB(DatabaseOptions.builder()
+                .storage(RedisStorage.builder().uri(server.uri()).keyPrefix("plans").build()).build());
+        try {
+            db.start();
+            db.createIndex("t", "owner", "/owner");
+            for (int i = 0; i < 100; i++) {
+                db.write("t", String.format("k%03d", i), Map.of("owner", "o" + i % 10));
+            }
+            db.find("t", Query.eq("/owner", "o0")); // the table's first query reads its definitions first
+            long definitionReads = calls(server, "hgetall");
+            long scripts = calls(server, "evalsha");
+
+            for (int i = 0; i < 5; i++) {
+                assertThat(keys(db.find("t", Query.eq("/owner", "o" + i)))).hasSize(10);
+            }
+
+            assertThat(calls(server, "hgetall") - definitionReads).as("definition reads for 5 queries").isEqualTo(5);
+            assertThat(calls(server, "evalsha") - scripts).as("bucket scripts for 5 queries")
+                    .isEqualTo(5L * KeySpace.BUCKETS);
+
+            definitionReads = calls(server, "hgetall");
+            assertThat(keys(db.find("t", Query.prefix(Query.KEY, "k00")))).hasSize(10);
+            assertThat(db.count("t", Query.all())).isEqualTo(100);
+            assertThat(calls(server, "hgetall") - definitionReads).as("definition reads of queries on keys").isZero();
+        } finally {
+            db.close();
+            server.stop();
+        }
+    }
+
+    @Test
+    void aQueryPlansWithTheDefinitionsOfTheMomentWhicheverInstanceChangedThem(TestInfo test) {
+        String prefix = RedisServers.uniquePrefix(test.getTestMethod().orElseThrow().getName());
+        PikoDB first = databases.standalone(prefix, null);
+        PikoDB second = databases.standalone(prefix, null);
+        first.createIndex("t", "n", "/n");
+        first.write("t", "a", Map.of("n", 1));
+        first.write("t", "b", Map.of("n", 2, "o", true));
+        assertThat(keys(second.find("t", Query.eq("/n", 1)))).containsExactly("a");
+
+        assertThat(first.dropIndex("t", "n")).isTrue();
+        assertThatThrownBy(() -> second.find("t", Query.eq("/n", 1)))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("db.createIndex(\"t\", \"n\", \"/n\")");
+        assertThatThrownBy(() -> second.count("t", Query.eq("/n", 1)))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("db.createIndex(\"t\", \"n\", \"/n\")");
+
+        first.createIndex("t", "again", "/n"); // the same path under a new index id
+        assertThat(keys(second.find("t", Query.eq("/n", 2)))).containsExactly("b");
+        assertThat(keys(second.find("t", Query.range("/n", 0, 5).orderBy("/n", false).limit(1)))).containsExactly("b");
+        first.createIndex("t", "o", "/o");
+        assertThat(keys(second.find("t", Query.eq("/o", true)))).containsExactly("b");
+        assertThat(second.count("t", Query.eq("/o", true))).isEqualTo(1);
+    }
+
+    /** How many times the server has run a command since it started. */
+    private static long calls(RedisServer server, String command) {
+        String prefix = "cmdstat_" + command + ":calls=";
         try (Resp redis = server.admin()) {
             String stats = (String) redis.call("INFO", "commandstats");
             for (String line : stats.split("\r?\n")) {
-                if (line.startsWith("cmdstat_hget:calls=")) {
-                    return Long.parseLong(line.substring("cmdstat_hget:calls=".length(), line.indexOf(',')));
+                if (line.startsWith(prefix)) {
+                    return Long.parseLong(line.substring(prefix.length(), line.indexOf(',')));
                 }
             }
             return 0;
         }
+    }
+
+    /** How many times the server has read a record's hash field (every index entry a query reads costs one). */
+    private static long recordReads(RedisServer server) {
+        return calls(server, "hget");
     }
 
     @Test
