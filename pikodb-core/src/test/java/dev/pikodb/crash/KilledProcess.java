@@ -17,9 +17,10 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Runs a main class of the tests in a child JVM, waits for the READY line it prints on standard
- * error and for the first line of its protocol after its own READY line, lets it work for a given time and kills it with SIGKILL; returns the complete lines of the
- * protocol it printed on standard output. The writers of the kill tests ({@link CrashWriter},
- * {@link OracleStressWriter}) print one line per operation, an acknowledgement only after the call
+ * error and for the first operation its protocol acknowledges, lets it work for a given time and
+ * kills it with SIGKILL; returns the complete lines of the protocol it printed on standard output.
+ * The writers of the kill tests ({@link CrashWriter}, {@link OracleStressWriter}) print one line per
+ * operation, an acknowledgement only after the call
  * returned, and a line starting with {@code E } when an operation failed (the caller's test fails).
  */
 final class KilledProcess {
@@ -31,8 +32,8 @@ final class KilledProcess {
     }
 
     /**
-     * Runs {@code main} with {@code arguments} and kills it {@code delayMillis} after it printed the first
-     * line of its protocol after READY.
+     * Runs {@code main} with {@code arguments} and kills it {@code delayMillis} after its protocol
+     * acknowledged its first operation.
      *
      * @param protocol where its standard output goes (deleted afterwards)
      * @param context what this run is, for failure messages (seed, round, ...)
@@ -63,11 +64,11 @@ final class KilledProcess {
                 fail("The writer process did not become ready (" + context + "); alive=" + process.isAlive()
                         + ", stderr:\n" + stderr.text());
             }
-            // The random instant of the kill counts from the writer's first protocol line after READY:
-            // on a busy machine a writer can take longer than the whole delay to do its first operation,
-            // and a round that acknowledged nothing checks nothing.
+            // The random instant of the kill counts from the writer's first acknowledged operation: on a
+            // busy machine a writer can take longer than the whole delay to finish its first operation
+            // (announcing one is not enough), and a round that acknowledged nothing checks nothing.
             long startedBy = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-            while (Files.size(protocol) <= READY_LINE && process.isAlive() && System.nanoTime() < startedBy) {
+            while (!acknowledgedAny(protocol) && process.isAlive() && System.nanoTime() < startedBy) {
                 Thread.sleep(1);
             }
             Thread.sleep(delayMillis); // the deliberate random instant of the kill
@@ -84,6 +85,22 @@ final class KilledProcess {
         assertThat(errors).as("operations that failed in the writer (%s); stderr:%n%s", context, stderr.text())
                 .isEmpty();
         return lines;
+    }
+
+    /**
+     * Whether the protocol holds an acknowledged operation yet: a complete line {@code W}, {@code C},
+     * {@code D} or {@code X} followed by a space, as the writers print once an operation returned.
+     */
+    private static boolean acknowledgedAny(Path protocol) throws java.io.IOException {
+        if (Files.size(protocol) <= READY_LINE) {
+            return false;
+        }
+        for (String line : completeLines(Files.readAllBytes(protocol))) {
+            if (line.length() > 1 && line.charAt(1) == ' ' && "WCDX".indexOf(line.charAt(0)) >= 0) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** The newline-terminated lines; a last line cut by the kill acknowledges nothing and is dropped. */
