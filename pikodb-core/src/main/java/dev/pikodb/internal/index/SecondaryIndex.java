@@ -84,11 +84,8 @@ final class SecondaryIndex {
         }
         Object slot = slot(recordValues, held);
         for (Object value : recordValues) {
-            Object group = values.get(value);
-            Object changed = KeyGroup.with(group, key, slot);
-            if (changed != group) {
-                values.put(value, changed);
-            }
+            // One descent of the sorted values (a second one only when the value is new).
+            values.compute(value, (v, group) -> KeyGroup.with(group, key, slot));
         }
     }
 
@@ -104,15 +101,8 @@ final class SecondaryIndex {
             return;
         }
         for (Object value : gone) {
-            Object group = values.get(value);
-            Object changed = KeyGroup.without(group, key, held);
-            if (changed == null) {
-                if (group != null) {
-                    values.remove(value, group);
-                }
-            } else if (changed != group) {
-                values.put(value, changed);
-            }
+            // One descent of the sorted values (a second one only when the value goes).
+            values.computeIfPresent(value, (v, group) -> KeyGroup.without(group, key, held));
         }
     }
 
