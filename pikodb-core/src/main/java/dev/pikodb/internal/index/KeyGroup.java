@@ -71,10 +71,12 @@ final class KeyGroup {
     /**
      * The group without {@code key} if its slot stands for {@code held}.
      *
+     * @param several whether the record of {@code held} has several values at the index's path (its
+     *     slot is then a {@link SecondaryIndex.Multi}, otherwise the held object itself)
      * @return the group to store, the same object when nothing changed or a large group changed in
      *     place, or null when the group is empty
      */
-    static Object without(Object group, String key, Object held) {
+    static Object without(Object group, String key, Object held, boolean several) {
         if (group == null) {
             return null;
         }
@@ -92,10 +94,8 @@ final class KeyGroup {
             return shrunk;
         }
         ConcurrentSkipListMap<String, Object> map = map(group);
-        Object slot = map.get(key);
-        if (slot != null && SecondaryIndex.held(slot) == held) {
-            map.remove(key, slot);
-        }
+        // One descent: the record's slot is equal to the one it was given (a Multi equals the Multi of its record).
+        map.remove(key, several ? new SecondaryIndex.Multi(held, null, null) : held);
         return map.isEmpty() ? null : group;
     }
 

@@ -34,6 +34,17 @@ final class SecondaryIndex {
             this.min = min;
             this.max = max;
         }
+
+        /** Equal to the slot of the same record: the slots of one record hold one held object. */
+        @Override
+        public boolean equals(Object other) {
+            return other instanceof Multi multi && multi.held == held;
+        }
+
+        @Override
+        public int hashCode() {
+            return System.identityHashCode(held);
+        }
     }
 
     final String name;
@@ -102,7 +113,7 @@ final class SecondaryIndex {
         }
         for (Object value : gone) {
             // One descent of the sorted values (a second one only when the value goes).
-            values.computeIfPresent(value, (v, group) -> KeyGroup.without(group, key, held));
+            values.computeIfPresent(value, (v, group) -> KeyGroup.without(group, key, held, recordValues.size() > 1));
         }
     }
 
@@ -114,7 +125,7 @@ final class SecondaryIndex {
             KeyGroup.forEach(entry.getValue(), null, true, (key, slot) -> {
                 Object held = held(slot);
                 if (records.liveHeld(key, Long.MIN_VALUE) != held) {
-                    group[0] = KeyGroup.without(group[0], key, held);
+                    group[0] = KeyGroup.without(group[0], key, held, slot instanceof Multi);
                 }
                 return group[0] != null;
             });
