@@ -9,9 +9,11 @@ import java.util.concurrent.ConcurrentSkipListMap;
 
 /**
  * The keys that have one value in an index, each with its slot, in code point order. A group of up
- * to {@value #ARRAY_LIMIT} keys is an immutable array {@code [key0, slot0, key1, slot1, ...]}, replaced
- * by a copy on each change (readers walk the array they got, unchanged); a larger group is a
- * {@link ConcurrentSkipListMap} changed in place. The keys are the records' own key strings.
+ * to {@value #ARRAY_LIMIT} keys is an array {@code [key0, slot0, key1, slot1, ...]}, replaced by a copy
+ * when a key comes or goes (readers walk the keys of the array they got, unchanged), while the new slot
+ * of a key already there is set in place (a reader sees the old slot or the new one, and checks either
+ * against the live record); a larger group is a {@link ConcurrentSkipListMap} changed in place. The
+ * keys are the records' own key strings.
  *
  * <p>The static methods take and return the group object; the caller stores a returned group in
  * place of the one it passed, under the index's lock.
@@ -42,9 +44,9 @@ final class KeyGroup {
         if (group instanceof Object[] pairs) {
             int at = find(pairs, key);
             if (at >= 0) {
-                Object[] copy = pairs.clone();
-                copy[at + 1] = slot;
-                return copy;
+                // The keys stay as they are: a reader walking this array sees the old slot or the new one.
+                pairs[at + 1] = slot;
+                return pairs;
             }
             int insert = -(at + 1);
             if (pairs.length / 2 >= ARRAY_LIMIT) {
@@ -69,10 +71,12 @@ final class KeyGroup {
     /**
      * The group without {@code key} if its slot stands for {@code held}.
      *
+     * @param several whether the record of {@code held} has several values at the index's path (its
+     *     slot is then a {@link SecondaryIndex.Multi}, otherwise the held object itself)
      * @return the group to store, the same object when nothing changed or a large group changed in
      *     place, or null when the group is empty
      */
-    static Object without(Object group, String key, Object held) {
+    static Object without(Object group, String key, Object held, boolean several) {
         if (group == null) {
             return null;
         }
@@ -90,10 +94,8 @@ final class KeyGroup {
             return shrunk;
         }
         ConcurrentSkipListMap<String, Object> map = map(group);
-        Object slot = map.get(key);
-        if (slot != null && SecondaryIndex.held(slot) == held) {
-            map.remove(key, slot);
-        }
+        // One descent: the record's slot is equal to the one it was given (a Multi equals the Multi of its record).
+        map.remove(key, several ? new SecondaryIndex.Multi(held, null, null) : held);
         return map.isEmpty() ? null : group;
     }
 

@@ -67,6 +67,9 @@ final class PathValues {
         }
     }
 
+    /** The most distinct values of an array kept in a list. */
+    private static final int SMALL_ARRAY = 8;
+
     private final List<String> paths;
     private final Node plain;
 
@@ -187,6 +190,10 @@ final class PathValues {
         }
     }
 
+    /**
+     * Adds an array element's value to a path's values unless it is there: a few distinct values are
+     * a list (a set of them costs more than looking through them), more a {@link LinkedHashSet}.
+     */
     static void addElement(List<Collection<Object>> out, int path, Object value) {
         Collection<Object> values = out.get(path);
         if (values.isEmpty()) {
@@ -194,9 +201,15 @@ final class PathValues {
         } else if (values instanceof LinkedHashSet<Object> set) {
             set.add(value);
         } else if (!values.contains(value)) {
-            Set<Object> set = new LinkedHashSet<>(values);
-            set.add(value);
-            out.set(path, set);
+            if (values.size() < SMALL_ARRAY) {
+                List<Object> list = values instanceof ArrayList<Object> grown ? grown : new ArrayList<>(values);
+                list.add(value);
+                out.set(path, list);
+            } else {
+                Set<Object> set = new LinkedHashSet<>(values);
+                set.add(value);
+                out.set(path, set);
+            }
         }
     }
 

@@ -34,6 +34,17 @@ final class SecondaryIndex {
             this.min = min;
             this.max = max;
         }
+
+        /** Equal to the slot of the same record: the slots of one record hold one held object. */
+        @Override
+        public boolean equals(Object other) {
+            return other instanceof Multi multi && multi.held == held;
+        }
+
+        @Override
+        public int hashCode() {
+            return System.identityHashCode(held);
+        }
     }
 
     final String name;
@@ -84,11 +95,8 @@ final class SecondaryIndex {
         }
         Object slot = slot(recordValues, held);
         for (Object value : recordValues) {
-            Object group = values.get(value);
-            Object changed = KeyGroup.with(group, key, slot);
-            if (changed != group) {
-                values.put(value, changed);
-            }
+            // One descent of the sorted values (a second one only when the value is new).
+            values.compute(value, (v, group) -> KeyGroup.with(group, key, slot));
         }
     }
 
@@ -104,15 +112,8 @@ final class SecondaryIndex {
             return;
         }
         for (Object value : gone) {
-            Object group = values.get(value);
-            Object changed = KeyGroup.without(group, key, held);
-            if (changed == null) {
-                if (group != null) {
-                    values.remove(value, group);
-                }
-            } else if (changed != group) {
-                values.put(value, changed);
-            }
+            // One descent of the sorted values (a second one only when the value goes).
+            values.computeIfPresent(value, (v, group) -> KeyGroup.without(group, key, held, recordValues.size() > 1));
         }
     }
 
@@ -124,7 +125,7 @@ final class SecondaryIndex {
             KeyGroup.forEach(entry.getValue(), null, true, (key, slot) -> {
                 Object held = held(slot);
                 if (records.liveHeld(key, Long.MIN_VALUE) != held) {
-                    group[0] = KeyGroup.without(group[0], key, held);
+                    group[0] = KeyGroup.without(group[0], key, held, slot instanceof Multi);
                 }
                 return group[0] != null;
             });
