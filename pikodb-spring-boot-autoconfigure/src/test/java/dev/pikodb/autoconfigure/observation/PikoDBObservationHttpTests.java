@@ -32,7 +32,8 @@ import org.springframework.web.bind.annotation.RestController;
 /**
  * A web application with Spring Boot's observation support: the store operations a request makes are
  * observations inside the request's own ({@code http.server.requests}), as a tracer makes them spans
- * inside the request's span.
+ * inside the request's span, while the store's scheduled cleanup (here every few milliseconds) makes
+ * observations of its own beside them.
  */
 @SpringBootTest(classes = PikoDBObservationHttpTests.ObservedApplication.class, webEnvironment = WebEnvironment.RANDOM_PORT)
 @DirtiesContext
@@ -44,6 +45,7 @@ class PikoDBObservationHttpTests {
     @DynamicPropertySource
     static void storeDirectory(DynamicPropertyRegistry registry) {
         registry.add("pikodb.database-directory", () -> directory.resolve("run-" + System.nanoTime()).toString());
+        registry.add("pikodb.cleanup.interval", () -> "5ms");
     }
 
     @LocalServerPort
@@ -67,10 +69,18 @@ class PikoDBObservationHttpTests {
         List<Observation.Context> store = stopped.contexts.stream()
             .filter((context) -> "pikodb.operation".equals(context.getName()))
             .toList();
-        assertThat(store).extracting(Observation.Context::getContextualName)
+        List<Observation.Context> inRequest = store.stream()
+            .filter((operation) -> operation.getParentObservation() != null
+                    && operation.getParentObservation().getContextView() == request.get(0))
+            .toList();
+        assertThat(inRequest).extracting(Observation.Context::getContextualName)
             .containsExactly("pikodb write", "pikodb read");
-        assertThat(store).allSatisfy((operation) -> assertThat(operation.getParentObservation().getContextView())
-            .isSameAs(request.get(0)));
+        assertThat(store).filteredOn((operation) -> !inRequest.contains(operation))
+            .as("the other store operations are the scheduled cleanup's, outside any request")
+            .allSatisfy((operation) -> {
+                assertThat(operation.getContextualName()).isEqualTo("pikodb cleanup");
+                assertThat(operation.getParentObservation()).isNull();
+            });
     }
 
     /** Every observation the application's registry stops, in order. */
