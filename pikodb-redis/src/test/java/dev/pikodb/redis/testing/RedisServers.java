@@ -167,7 +167,10 @@ public final class RedisServers {
         }
         List<String> command = new ArrayList<>(List.of(binary().toString(), "--port", Integer.toString(port),
                 "--bind", "127.0.0.1", "--dir", directory.toString(), "--logfile", "redis.log",
-                "--save", "", "--appendonly", "no", "--daemonize", "no", "--protected-mode", "no"));
+                "--save", "", "--appendonly", "no", "--daemonize", "no", "--protected-mode", "no",
+                // A replica's full sync starts at once instead of after Redis's default 5 s, in which the
+                // master waits for more replicas to share one transfer.
+                "--repl-diskless-sync-delay", "0"));
         command.addAll(List.of(extraArguments));
         RedisServer server = new RedisServer(command, port, directory);
         started.add(server);
