@@ -43,6 +43,7 @@ public final class RedisServers {
     private static final List<RedisServer> started = new CopyOnWriteArrayList<>();
     private static final AtomicLong prefixes = new AtomicLong();
     private static Path binary;
+    private static Path workRoot;
     private static RedisServer shared;
     private static RedisCluster sharedCluster;
 
@@ -141,7 +142,7 @@ public final class RedisServers {
         Path directory;
         Path config;
         try {
-            directory = Files.createTempDirectory("pikodb-sentinel-" + port + "-");
+            directory = Files.createTempDirectory(workRoot(), "pikodb-sentinel-" + port + "-");
             config = directory.resolve("sentinel.conf");
             Files.writeString(config, "port " + port + "\nbind 127.0.0.1\nprotected-mode no\ndir " + directory
                     + "\nlogfile redis.log\nsentinel monitor " + masterName + " 127.0.0.1 " + master.port() + " 1\n");
@@ -161,13 +162,16 @@ public final class RedisServers {
         int port = freePort();
         Path directory;
         try {
-            directory = Files.createTempDirectory("pikodb-redis-" + port + "-");
+            directory = Files.createTempDirectory(workRoot(), "pikodb-redis-" + port + "-");
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
         List<String> command = new ArrayList<>(List.of(binary().toString(), "--port", Integer.toString(port),
                 "--bind", "127.0.0.1", "--dir", directory.toString(), "--logfile", "redis.log",
-                "--save", "", "--appendonly", "no", "--daemonize", "no", "--protected-mode", "no"));
+                "--save", "", "--appendonly", "no", "--daemonize", "no", "--protected-mode", "no",
+                // A replica's full sync starts at once instead of after Redis's default 5 s, in which the
+                // master waits for more replicas to share one transfer.
+                "--repl-diskless-sync-delay", "0"));
         command.addAll(List.of(extraArguments));
         RedisServer server = new RedisServer(command, port, directory);
         started.add(server);
@@ -175,6 +179,26 @@ public final class RedisServers {
         awaitPing(server);
         log.info("Started {} in {}", server, directory);
         return server;
+    }
+
+    /**
+     * Where the servers' working directories go: the directory named by the system property
+     * {@code pikodb.redis.dir}, else {@code /dev/shm} where it is a writable directory (Linux), else
+     * the temporary directory. On {@code /dev/shm}, a file system in memory, a server with
+     * {@code appendfsync always} (the contract servers) still calls fsync on every write, but the call
+     * returns at once instead of waiting for a disk, which took most of the contract tests' time. No
+     * test cuts a Redis server's power, so none depends on the disk.
+     */
+    static synchronized Path workRoot() {
+        if (workRoot == null) {
+            String configured = System.getProperty("pikodb.redis.dir", "");
+            Path shm = Path.of("/dev/shm");
+            workRoot = !configured.isBlank() ? Path.of(configured)
+                    : Files.isDirectory(shm) && Files.isWritable(shm) ? shm
+                    : Path.of(System.getProperty("java.io.tmpdir"));
+            log.info("Working directories of redis-server under {}", workRoot);
+        }
+        return workRoot;
     }
 
     /** Waits until a just launched server answers PING, at most 10 s. */
