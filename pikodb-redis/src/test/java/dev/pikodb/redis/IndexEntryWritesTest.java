@@ -78,13 +78,6 @@ class IndexEntryWritesTest {
     }
 
     private long calls(String command) {
-        String info = admin.text("INFO", "commandstats");
-        for (String line : info.split("\r?\n")) {
-            if (line.startsWith("cmdstat_" + command + ":calls=")) {
-                String rest = line.substring(("cmdstat_" + command + ":calls=").length());
-                return Long.parseLong(rest.substring(0, rest.indexOf(',')));
-            }
-        }
-        return 0;
+        return admin.commandCalls(command);
     }
 }

@@ -155,18 +155,7 @@ class PointReadsTest {
                 options -> clock == null ? options : options.clock(clock));
     }
 
-    /**
-     * How many times the server ran a command since the last {@code CONFIG RESETSTAT}, counting the
-     * commands that scripts ran as well.
-     */
     private long calls(String command) {
-        String info = admin.text("INFO", "commandstats");
-        for (String line : info.split("\r?\n")) {
-            if (line.startsWith("cmdstat_" + command + ":calls=")) {
-                String rest = line.substring(("cmdstat_" + command + ":calls=").length());
-                return Long.parseLong(rest.substring(0, rest.indexOf(',')));
-            }
-        }
-        return 0;
+        return admin.commandCalls(command);
     }
 }

@@ -244,15 +244,8 @@ class RedisIndexesTest {
 
     /** How many times the server has run a command since it started. */
     private static long calls(RedisServer server, String command) {
-        String prefix = "cmdstat_" + command + ":calls=";
         try (Resp redis = server.admin()) {
-            String stats = (String) redis.call("INFO", "commandstats");
-            for (String line : stats.split("\r?\n")) {
-                if (line.startsWith(prefix)) {
-                    return Long.parseLong(line.substring(prefix.length(), line.indexOf(',')));
-                }
-            }
-            return 0;
+            return redis.commandCalls(command);
         }
     }
 

@@ -76,6 +76,23 @@ public final class Resp implements AutoCloseable {
         return (String) call(args);
     }
 
+    /**
+     * How many times the server ran a command since it started or since the last {@code CONFIG
+     * RESETSTAT}, counting the commands that scripts ran as well ({@code INFO commandstats}).
+     *
+     * @param command the command in lower case, e.g. {@code hget}
+     * @return its calls, 0 when it never ran
+     */
+    public long commandCalls(String command) {
+        String prefix = "cmdstat_" + command + ":calls=";
+        for (String line : text("INFO", "commandstats").split("\r?\n")) {
+            if (line.startsWith(prefix)) {
+                return Long.parseLong(line.substring(prefix.length(), line.indexOf(',')));
+            }
+        }
+        return 0;
+    }
+
     private Object reply() throws IOException {
         int type = in.read();
         String line = line();
