@@ -38,14 +38,18 @@ final class ServerTime {
     private final LongSupplier localMillis;
     private final long marginMillis;
     private final Object measuring = new Object();
-    private volatile long offsetMillis;
-    private volatile long measuredAtNanos;
-    private volatile boolean measured;
-    /** The server's answer of the last measurement, in epoch milliseconds rounded up, and when it was sent. */
-    private volatile Sample sample;
+    /** The last measurement, or null before the first. */
+    private volatile Measurement last;
 
-    /** One {@code TIME}: the server's answer rounded up to the millisecond, and when it was sent. */
-    private record Sample(long serverMillis, long sentNanos) {
+    /**
+     * One {@code TIME}: the offset of the server's clock from this JVM's (to half a round trip), the
+     * server's answer rounded up to the millisecond and when it was sent, and when the answer arrived.
+     */
+    private record Measurement(long offsetMillis, long serverMillis, long sentNanos, long measuredAtNanos) {
+
+        boolean due() {
+            return System.nanoTime() - measuredAtNanos > REFRESH_NANOS;
+        }
     }
 
     /**
@@ -71,10 +75,7 @@ final class ServerTime {
      * @return epoch milliseconds on the server's clock
      */
     long now(Supplier<List<byte[]>> time) {
-        if (!measured || System.nanoTime() - measuredAtNanos > REFRESH_NANOS) {
-            measure(time);
-        }
-        return localMillis.getAsLong() + offsetMillis;
+        return localMillis.getAsLong() + current(time).offsetMillis();
     }
 
     /**
@@ -86,19 +87,23 @@ final class ServerTime {
      * @return epoch milliseconds on the server's clock
      */
     long upperBound(Supplier<List<byte[]>> time) {
-        if (!measured || System.nanoTime() - measuredAtNanos > REFRESH_NANOS) {
-            measure(time);
-        }
-        Sample last = sample;
+        Measurement measurement = current(time);
         // The TIME ran after it was sent, so the server's clock has since advanced at most this much.
-        long elapsed = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - last.sentNanos()) + 1;
-        return last.serverMillis() + elapsed + marginMillis;
+        long elapsed = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - measurement.sentNanos()) + 1;
+        return measurement.serverMillis() + elapsed + marginMillis;
     }
 
-    private void measure(Supplier<List<byte[]>> time) {
+    /** The last measurement, measuring again first when there is none or it is due. */
+    private Measurement current(Supplier<List<byte[]>> time) {
+        Measurement measurement = last;
+        return measurement == null || measurement.due() ? measure(time) : measurement;
+    }
+
+    private Measurement measure(Supplier<List<byte[]>> time) {
         synchronized (measuring) {
-            if (measured && System.nanoTime() - measuredAtNanos <= REFRESH_NANOS) {
-                return;
+            Measurement previous = last;
+            if (previous != null && !previous.due()) {
+                return previous;
             }
             try {
                 long sent = System.nanoTime();
@@ -107,18 +112,20 @@ final class ServerTime {
                 long after = localMillis.getAsLong();
                 long micros = Long.parseLong(new String(answer.get(1), StandardCharsets.US_ASCII));
                 long server = Long.parseLong(new String(answer.get(0), StandardCharsets.US_ASCII)) * 1000 + micros / 1000;
-                sample = new Sample(micros % 1000 == 0 ? server : server + 1, sent);
-                offsetMillis = server - (before + after) / 2;
-                measuredAtNanos = System.nanoTime();
-                measured = true;
-                if (Math.abs(offsetMillis) > 1_000) {
-                    LOG.debug("The Redis server's clock is {} ms ahead of this JVM's", offsetMillis);
+                Measurement measured = new Measurement(server - (before + after) / 2,
+                        micros % 1000 == 0 ? server : server + 1, sent, System.nanoTime());
+                last = measured;
+                if (Math.abs(measured.offsetMillis()) > 1_000) {
+                    LOG.debug("The Redis server's clock is {} ms ahead of this JVM's", measured.offsetMillis());
                 }
+                return measured;
             } catch (RuntimeException e) {
-                if (!measured) {
+                if (previous == null) {
                     throw e;
                 }
-                LOG.debug("Could not measure the Redis server's time again; the offset of {} ms stays", offsetMillis, e);
+                LOG.debug("Could not measure the Redis server's time again; the offset of {} ms stays",
+                        previous.offsetMillis(), e);
+                return previous;
             }
         }
     }
