@@ -77,13 +77,16 @@ final class Scripts {
                 redis.call('ZADD', KEYS[3], unpack(args))
               end
             end
+            local function zrem_listed(listed)
+              local members = cmsgpack.unpack(listed)
+              for i = 1, #members, 500 do
+                redis.call('ZREM', KEYS[3], unpack(members, i, math.min(i + 499, #members)))
+              end
+            end
             local function unlist(key)
               local listed = redis.call('HGET', KEYS[4], key)
               if listed then
-                local members = cmsgpack.unpack(listed)
-                for i = 1, #members, 500 do
-                  redis.call('ZREM', KEYS[3], unpack(members, i, math.min(i + 499, #members)))
-                end
+                zrem_listed(listed)
                 redis.call('HDEL', KEYS[4], key)
               end
             end
@@ -158,7 +161,8 @@ final class Scripts {
      * expected version did not match, -1 when the generation is stale, -2 when the definitions epoch
      * is (nothing changed in these three cases; a bare number is the cheapest reply to make). The
      * old record's index entries are replaced by the new ones, unless they are the same (a session
-     * saved with the same principal changes no entry: one {@code HGET} compares the lists). The
+     * saved with the same principal changes no entry: one {@code HGET} reads the old list, which is
+     * compared with the new one and, only when they differ, removed). The
      * bucket's state (generation, epoch, change sequence) and the old record are read with one
      * {@code HMGET}, and the record is stored with the state, when that changes, in one {@code HSET};
      * an overwrite looks up the old record's listed entries only in a bucket that has seen index
@@ -212,8 +216,9 @@ final class Scripts {
               local members = {}
               for i = 10, #ARGV do members[#members + 1] = ARGV[i] end
               local packed = cmsgpack.pack(members)
-              if not old or redis.call('HGET', KEYS[4], key) ~= packed then
-                if old then unlist(key) end
+              local listed = old and redis.call('HGET', KEYS[4], key)
+              if listed ~= packed then
+                if listed then zrem_listed(listed) end
                 zadd_all(members)
                 redis.call('HSET', KEYS[4], key, packed)
               end
