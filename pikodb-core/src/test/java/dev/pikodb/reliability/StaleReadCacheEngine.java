@@ -25,8 +25,8 @@ import java.util.function.BiConsumer;
 
 /**
  * A deliberately wrong engine, to show that a linearizability check fails on one: it serves reads from
- * a cache that a write of the key clears but a delete or a table deletion does not, so a read after a
- * delete can return the deleted record. Everything else goes to the engine it wraps.
+ * a cache that a write or a read of the key fills but a delete or a table deletion does not clear, so a
+ * read after a delete can return the deleted record. Everything else goes to the engine it wraps.
  */
 final class StaleReadCacheEngine implements StorageEngine {
 
@@ -58,7 +58,15 @@ final class StaleReadCacheEngine implements StorageEngine {
     public long write(String table, String key, byte[] json, Long expiration, String dictionaryName,
             long expectedVersion) {
         reads.remove(cacheKey(table, key));
-        return engine.write(table, key, json, expiration, dictionaryName, expectedVersion);
+        long version = engine.write(table, key, json, expiration, dictionaryName, expectedVersion);
+        if (version != 0) {
+            // Kept from the write, so that a delete that follows leaves it to be read.
+            EngineRecord written = engine.read(table, key);
+            if (written != null) {
+                reads.put(cacheKey(table, key), written);
+            }
+        }
+        return version;
     }
 
     @Override
