@@ -2,7 +2,6 @@ package dev.pikodb.redis;
 
 import dev.pikodb.spi.EngineRecord;
 import dev.pikodb.spi.QueryPage;
-import dev.pikodb.spi.QueryPlan;
 import dev.pikodb.spi.QueryPosition;
 import io.lettuce.core.ScriptOutputType;
 import java.nio.charset.StandardCharsets;
@@ -11,13 +10,13 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
-import java.util.PriorityQueue;
 import java.util.function.Supplier;
 
 /**
- * Reads index entries with their live records from a table's buckets ({@link Scripts#ENTRIES}: one
- * script per bucket, all buckets' first slices sent at once, each in one round trip), and merges the
- * buckets' walks ({@link BucketWalk}) into a page.
+ * Reads a table's buckets for queries: index entries with their live records ({@link
+ * QueryScripts#ENTRIES}), for a condition's candidates, and index members alone ({@link
+ * QueryScripts#MEMBERS}), for walks in order whose records are read afterwards, for the page only
+ * ({@link PageMerge}). One script per bucket, all buckets' first slices sent at once, in one round trip.
  */
 final class BucketReads {
 
@@ -56,7 +55,7 @@ final class BucketReads {
     /** Reads every entry of a range in every bucket, slice by slice, keeping the live records by key. */
     void collect(String table, QueryRanges.Range range, Map<String, EngineRecord> into) {
         byte[][][] buckets = keys.buckets(table);
-        List<List<Object>> firsts = first(buckets, range, SLICE, null);
+        List<List<Object>> firsts = first(buckets, range, SLICE);
         for (int b = 0; b < buckets.length; b++) {
             List<Hit> hits = hits(table, firsts.get(b));
             while (true) {
@@ -75,34 +74,48 @@ final class BucketReads {
         }
     }
 
-    /**
-     * The first slice of a range in every bucket at once, as the script replies; with {@code countedId},
-     * each reply ends with 1 when the bucket has as many entries of that index as records, else 0.
-     */
-    List<List<Object>> first(byte[][][] buckets, QueryRanges.Range range, int count, byte[] countedId) {
-        byte[][] args = countedId == null
-                ? new byte[][] {now.get(), range.min(), range.max(), ascii(count), ascii(range.descending() ? 1 : 0),
-                        changeStream}
-                : new byte[][] {now.get(), range.min(), range.max(), ascii(count), ascii(range.descending() ? 1 : 0),
-                        changeStream, countedId};
+    /** The first slice of a range's entries, with their records, in every bucket at once. */
+    private List<List<Object>> first(byte[][][] buckets, QueryRanges.Range range, int count) {
+        byte[][] args = {now.get(), changeStream, range.min(), range.max(), ascii(count),
+                ascii(range.descending() ? 1 : 0)};
         return commands.fanOut(buckets.length,
-                b -> Scripts.send(commands.async(), Scripts.ENTRIES, ScriptOutputType.MULTI, buckets[b], args),
-                b -> Scripts.run(commands.sync(), Scripts.ENTRIES, ScriptOutputType.MULTI, buckets[b], args));
+                b -> Scripts.send(commands.async(), QueryScripts.ENTRIES, ScriptOutputType.MULTI, buckets[b], args),
+                b -> Scripts.run(commands.sync(), QueryScripts.ENTRIES, ScriptOutputType.MULTI, buckets[b], args));
     }
 
-    /** A further slice of a range in one bucket. */
-    List<Hit> fetch(String table, byte[][] bucket, QueryRanges.Range range, int count) {
-        List<Object> reply = commands.command(() -> Scripts.run(commands.sync(), Scripts.ENTRIES,
-                ScriptOutputType.MULTI, bucket, now.get(), range.min(), range.max(), ascii(count),
-                ascii(range.descending() ? 1 : 0), changeStream));
+    /** A further slice of a range's entries, with their records, in one bucket. */
+    private List<Hit> fetch(String table, byte[][] bucket, QueryRanges.Range range, int count) {
+        List<Object> reply = commands.command(() -> Scripts.run(commands.sync(), QueryScripts.ENTRIES,
+                ScriptOutputType.MULTI, bucket, now.get(), changeStream, range.min(), range.max(), ascii(count),
+                ascii(range.descending() ? 1 : 0)));
         return hits(table, reply);
+    }
+
+    /**
+     * The first slice of a range's index members (no records) in every bucket at once, as
+     * {@link QueryScripts#MEMBERS} replies; with {@code countedId}, each reply ends with 1 when the
+     * bucket has as many entries of that index as records, else 0.
+     */
+    List<List<Object>> firstMembers(byte[][][] buckets, QueryRanges.Range range, int count, byte[] countedId) {
+        byte[][] args = countedId == null
+                ? new byte[][] {range.min(), range.max(), ascii(count), ascii(range.descending() ? 1 : 0)}
+                : new byte[][] {range.min(), range.max(), ascii(count), ascii(range.descending() ? 1 : 0), countedId};
+        return commands.fanOut(buckets.length,
+                b -> Scripts.send(commands.async(), QueryScripts.MEMBERS, ScriptOutputType.MULTI, buckets[b], args),
+                b -> Scripts.run(commands.sync(), QueryScripts.MEMBERS, ScriptOutputType.MULTI, buckets[b], args));
+    }
+
+    /** A further slice of a range's index members in one bucket. */
+    List<Object> members(byte[][] bucket, QueryRanges.Range range, int count) {
+        return commands.command(() -> Scripts.run(commands.sync(), QueryScripts.MEMBERS, ScriptOutputType.MULTI,
+                bucket, range.min(), range.max(), ascii(count), ascii(range.descending() ? 1 : 0)));
     }
 
     /**
      * The entries of a script's reply with their records; an expired record the script removed is
      * reported and counts as missing. Records are parsed in their header only ({@link RecordFormat}).
      */
-    List<Hit> hits(String table, List<Object> reply) {
+    private List<Hit> hits(String table, List<Object> reply) {
         List<Hit> hits = new ArrayList<>(reply.size() / 2);
         for (int i = 0; i + 1 < reply.size(); i += 2) {
             byte[] member = (byte[]) reply.get(i);
@@ -119,7 +132,8 @@ final class BucketReads {
         return hits;
     }
 
-    private static String keyOf(byte[] member) {
+    /** The key an index member names. */
+    static String keyOf(byte[] member) {
         byte[] keyId = QueryRanges.KEY_ID;
         int from = keyId.length;
         if (Arrays.equals(member, 0, from, keyId, 0, from)) {
@@ -127,34 +141,6 @@ final class BucketReads {
         }
         int end = IndexCodec.valueEnd(member, from);
         return new String(member, end, member.length - end, StandardCharsets.UTF_8);
-    }
-
-    /**
-     * Merges the buckets' walks, started with their first slices, until one record past the page: the
-     * walks' entries are ordered by their members, and each is checked against its record only when
-     * it reaches the page ({@link BucketWalk#next}).
-     */
-    static QueryPage merge(List<BucketWalk> walks, QueryPlan plan) {
-        PriorityQueue<BucketWalk> heads = new PriorityQueue<>(Math.max(1, walks.size()),
-                (a, c) -> BucketWalk.compare(plan, a.head(), c.head()));
-        for (BucketWalk walk : walks) {
-            if (walk.head() != null) {
-                heads.add(walk);
-            }
-        }
-        List<Found> found = new ArrayList<>();
-        long wanted = plan.limit() == Integer.MAX_VALUE ? Long.MAX_VALUE : plan.limit() + 1L;
-        while (!heads.isEmpty() && found.size() < wanted) {
-            BucketWalk walk = heads.poll();
-            Found next = walk.next();
-            if (next != null) {
-                found.add(next);
-            }
-            if (walk.head() != null) {
-                heads.add(walk);
-            }
-        }
-        return page(found, plan.limit());
     }
 
     /** The first {@code limit} records found, with the position of the last when more were found. */

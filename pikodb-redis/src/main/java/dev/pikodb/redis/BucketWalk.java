@@ -1,5 +1,6 @@
 package dev.pikodb.redis;
 
+import dev.pikodb.spi.EngineRecord;
 import dev.pikodb.spi.IndexValue;
 import dev.pikodb.spi.QueryCondition;
 import dev.pikodb.spi.QueryPlan;
@@ -12,11 +13,12 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * One bucket's entries in the query's order: its ranges read in turn, slice by slice; in a descending
- * range by a path, a value's group is released only once complete, its keys ascending. Entries are
- * ordered by their members alone (the value's encoding orders as the values do, see {@link
- * IndexCodec}); an entry's record is checked against the query only when the entry is taken for the
- * page ({@link #next}), so a page of 10 decodes about 10 values, not every bucket's slice.
+ * One bucket's entries in the query's order: its ranges' index members read in turn, slice by slice
+ * ({@link QueryScripts#MEMBERS}, no records); in a descending range by a path, a value's group is
+ * released only once complete, its keys ascending. Entries are ordered by their members alone (the
+ * value's encoding orders as the values do, see {@link IndexCodec}); an entry's record is read only
+ * when the entry is taken for the page ({@link PageMerge}), and checked against the query then
+ * ({@link #check}), so a page of 10 reads and decodes about 10 records, not every bucket's slice.
  *
  * <p>An entry is taken when its record is live, is ordered by that entry (a record with several values
  * at the path is ordered by its smallest when ascending, its largest when descending: only that
@@ -24,11 +26,10 @@ import java.util.Set;
  */
 final class BucketWalk {
 
-    /** An entry with its record: {@code value} is the entry's value encoding, or null when by key. */
-    record Pending(byte[] value, BucketReads.Hit hit) {
+    /** An entry: {@code value} is the entry's value encoding, or null when by key. */
+    record Pending(byte[] value, byte[] member, String key) {
     }
 
-    private final String table;
     private final byte[][] bucket;
     private final List<QueryRanges.Range> ranges;
     private final QueryPlan plan;
@@ -42,9 +43,8 @@ final class BucketWalk {
     private byte[] resume;
     private boolean rangeDone;
 
-    BucketWalk(String table, byte[][] bucket, List<QueryRanges.Range> ranges, QueryPlan plan, int idLength,
+    BucketWalk(byte[][] bucket, List<QueryRanges.Range> ranges, QueryPlan plan, int idLength,
             BucketReads reads, IndexDefinitions indexes) {
-        this.table = table;
         this.bucket = bucket;
         this.ranges = ranges;
         this.plan = plan;
@@ -59,7 +59,7 @@ final class BucketWalk {
      */
     static int compare(QueryPlan plan, Pending a, Pending b) {
         if (plan.orderedByKey()) {
-            int byKey = IndexValue.compareCodePoints(a.hit.key(), b.hit.key());
+            int byKey = IndexValue.compareCodePoints(a.key, b.key);
             return plan.ascending() ? byKey : -byKey;
         }
         boolean aAbsent = a.value[0] == IndexCodec.ABSENT;
@@ -73,7 +73,7 @@ final class BucketWalk {
                 return plan.ascending() ? byValue : -byValue;
             }
         }
-        return IndexValue.compareCodePoints(a.hit.key(), b.hit.key());
+        return IndexValue.compareCodePoints(a.key, b.key);
     }
 
     /** The next entry, reading the next slice when needed; null when the walk is done. */
@@ -90,62 +90,83 @@ final class BucketWalk {
             QueryRanges.Range next = resume == null ? current : current.descending()
                     ? new QueryRanges.Range(current.min(), IndexCodec.bound(false, resume), true)
                     : new QueryRanges.Range(IndexCodec.bound(false, resume), current.max(), false);
-            take(reads.fetch(table, bucket, next, BucketReads.SLICE), BucketReads.SLICE);
+            take(reads.members(bucket, next, BucketReads.SLICE), BucketReads.SLICE);
         }
         return ready.peek();
     }
 
-    /** Takes the next entry: its record at its position, or null when the record is not taken. */
-    BucketReads.Found next() {
-        Pending pending = ready.poll();
-        BucketReads.Hit hit = pending.hit;
+    /** Takes the next entry (the one {@link #head} returned). */
+    Pending poll() {
+        return ready.poll();
+    }
+
+    /** The bucket's keys. */
+    byte[][] bucket() {
+        return bucket;
+    }
+
+    /**
+     * Checks a taken entry against its record as read after the entry: the record at its position, or
+     * null when it is not taken (missing or expired, ordered by another of its entries, not after the
+     * cursor, or not matching the condition: changed since its entry was read, say).
+     */
+    BucketReads.Found check(Pending pending, EngineRecord record) {
+        if (record == null) {
+            return null;
+        }
         QueryPosition position;
         Set<IndexValue> values = null;
         if (plan.orderedByKey()) {
-            position = new QueryPosition(null, hit.key());
+            position = new QueryPosition(null, pending.key);
         } else {
-            values = indexes.valuesAt(hit.record(), plan.orderPath());
+            values = indexes.valuesAt(record, plan.orderPath());
             IndexValue sortValue = plan.sortValue(values);
             byte[] expected = sortValue == null ? QueryRanges.ABSENT : IndexCodec.value(sortValue);
             if (!Arrays.equals(pending.value, expected)) {
                 return null; // not the entry the record is ordered by
             }
-            position = new QueryPosition(sortValue, hit.key());
+            position = new QueryPosition(sortValue, pending.key);
         }
         if (plan.after() != null && plan.order().compare(position, plan.after()) <= 0) {
             return null;
         }
-        if (plan.condition() != QueryCondition.All.INSTANCE && !matches(hit, values)) {
+        if (plan.condition() != QueryCondition.All.INSTANCE && !matches(pending.key, record, values)) {
             return null;
         }
-        return new BucketReads.Found(position, hit.key(), hit.record());
+        return new BucketReads.Found(position, pending.key, record);
     }
 
-    /** Takes a slice of the current range. */
-    void take(List<BucketReads.Hit> hits, int asked) {
+    /**
+     * Takes a slice of the current range: a {@link QueryScripts#MEMBERS} reply (its trailing count
+     * check, when there is one, left out).
+     */
+    void take(List<Object> reply, int asked) {
         boolean descending = ranges.get(range).descending();
-        for (BucketReads.Hit hit : hits) {
-            accept(hit, descending);
+        int taken = 0;
+        byte[] last = null;
+        for (Object item : reply) {
+            if (item instanceof byte[] member) {
+                accept(member, descending);
+                last = member;
+                taken++;
+            }
         }
-        if (!hits.isEmpty()) {
-            resume = hits.get(hits.size() - 1).member();
+        if (last != null) {
+            resume = last;
         }
-        if (hits.size() < asked) {
+        if (taken < asked) {
             rangeDone = true;
         }
     }
 
-    private void accept(BucketReads.Hit hit, boolean descending) {
-        if (hit.record() == null) {
-            return;
-        }
+    private void accept(byte[] member, boolean descending) {
+        String key = BucketReads.keyOf(member);
         if (plan.orderedByKey()) {
-            ready.add(new Pending(null, hit));
+            ready.add(new Pending(null, member, key));
             return;
         }
-        byte[] member = hit.member();
         byte[] entryValue = Arrays.copyOfRange(member, idLength, IndexCodec.valueEnd(member, idLength));
-        Pending pending = new Pending(entryValue, hit);
+        Pending pending = new Pending(entryValue, member, key);
         if (!descending) {
             ready.add(pending);
             return;
@@ -158,14 +179,14 @@ final class BucketWalk {
     }
 
     /** Checks a record against the condition, with its values at the ordering path already read. */
-    private boolean matches(BucketReads.Hit hit, Set<IndexValue> orderValues) {
-        return plan.condition().matches(path -> path.equals(QueryCondition.KEY) ? Set.of(IndexValue.string(hit.key()))
+    private boolean matches(String key, EngineRecord record, Set<IndexValue> orderValues) {
+        return plan.condition().matches(path -> path.equals(QueryCondition.KEY) ? Set.of(IndexValue.string(key))
                 : orderValues != null && path.equals(plan.orderPath()) ? orderValues
-                : indexes.valuesAt(hit.record(), path));
+                : indexes.valuesAt(record, path));
     }
 
     private void flushGroup() {
-        group.sort((a, b) -> IndexValue.compareCodePoints(a.hit.key(), b.hit.key()));
+        group.sort((a, b) -> IndexValue.compareCodePoints(a.key, b.key));
         ready.addAll(group);
         group.clear();
         groupValue = null;

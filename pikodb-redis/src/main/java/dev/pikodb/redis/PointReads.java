@@ -71,7 +71,7 @@ final class PointReads {
                 return null;
             }
             EngineRecord record = RecordFormat.parse(table, key, stored);
-            if (judgedLive(record, serverClock, time)) {
+            if (judgedLive(record, time, serverUpperBound)) {
                 return record;
             }
             if (serverClock) {
@@ -95,23 +95,30 @@ final class PointReads {
             return null;
         }
         EngineRecord record = RecordFormat.parse(table, key, (byte[]) answer);
-        if (serverClock && judgedLive(record, true, time)) {
+        if (serverClock && judgedLive(record, time, serverUpperBound)) {
             expiring.remove(table);
         }
         return record;
     }
 
     /**
-     * Whether a record read with {@code HGET} is certainly live at the moment the server read it,
-     * without asking the server's clock.
+     * Whether a record read by a bare read command is certainly live at the moment the server read it,
+     * without asking the server's clock: it has no expiration, or its expiration is at or after the
+     * scripts' clock ({@code time}, the configured clock's millis) or, on the server's clock ({@code
+     * time} empty), at or after {@code serverUpperBound}, taken after the reply arrived.
+     *
+     * @param record the record read
+     * @param time the scripts' time argument, as sent (see {@link Scripts})
+     * @param serverUpperBound a time the server's clock has certainly not passed ({@link ServerTime#upperBound})
+     * @return true when the record is live
      */
-    private boolean judgedLive(EngineRecord record, boolean serverClock, byte[] time) {
+    static boolean judgedLive(EngineRecord record, byte[] time, LongSupplier serverUpperBound) {
         Long expiration = record.expiration();
         if (expiration == null) {
             return true;
         }
-        // Taken after the reply arrived: the server's clock had not passed it when the HGET ran either.
-        return expiration >= (serverClock ? serverUpperBound.getAsLong() : millis(time));
+        // Taken after the reply arrived: the server's clock had not passed it when the read ran either.
+        return expiration >= (time.length == 0 ? serverUpperBound.getAsLong() : millis(time));
     }
 
     private void remember(String table) {

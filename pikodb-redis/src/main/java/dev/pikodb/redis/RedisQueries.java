@@ -16,6 +16,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
+import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 
 /**
@@ -24,30 +25,36 @@ import java.util.function.Supplier;
  *
  * <p>Each query plans with the table's index definitions ({@link IndexDefinitions}), read again
  * alongside its first commands (see {@code withDefinitions}): a query costs the round trips of its
- * bucket reads only. The ranges it reads come from {@link QueryRanges}, the reads and the merge from
- * {@link BucketReads}, each bucket's walk in order from {@link BucketWalk}.
+ * bucket reads only. The ranges it reads come from {@link QueryRanges}, the reads from {@link
+ * BucketReads}, each bucket's walk in order from {@link BucketWalk}, the merge of the walks into a page
+ * from {@link PageMerge}.
  *
- * <p><b>Walks</b> (queries without a condition): every bucket reads its entries of the ordering
- * index (or of its key index) in order from the cursor on, in slices ({@link Scripts#ENTRIES}, which
- * returns each entry's live record with it); the buckets' sequences are merged in the query's order
- * (the order of the entries' members) until one record past the page, each record decoded and checked
- * only as it joins the page. The work grows with the page, not with the table. A descending walk
- * by a path reads each value's group of entries whole, to list its keys ascending.
+ * <p><b>Walks</b> (queries without a condition): every bucket reads its members of the ordering
+ * index (or of its key index) in order from the cursor on, in slices ({@link QueryScripts#MEMBERS},
+ * members only); the buckets' sequences are merged in the query's order (the order of the entries'
+ * members), and the records of the entries taken are read afterwards, for the page only, one
+ * {@code HMGET} per bucket involved ({@link PageMerge}, {@link PageRecords}), until one record past
+ * the page: a page of 10 costs two round trips and reads 11 records. The work grows with the page,
+ * not with the table. A descending walk by a path reads each value's group of entries whole, to list
+ * its keys ascending.
  *
  * <p><b>Conditions</b>: the candidates come from lex ranges of the index entries of each bucket (an
  * {@code and} takes the part with the fewest entries, counted with {@code ZLEXCOUNT}; an {@code or}
  * the union of its parts); each candidate's live record, read by the same script, is checked against
  * the whole condition, then sorted and paged. The work grows with the candidates. Except for a
  * condition on the path the query is ordered by alone, with a limit ({@code range("/created", a, b)
- * .orderBy("/created", false).limit(10)}): that one walks the range as a walk does, a slice at a time
- * per bucket, merged until one record past the page, when every bucket has one entry of that index
- * per record (see {@code rangeWalk}); its work grows with the page, not with the records in range.
+ * .orderBy("/created", false).limit(10)}): that one walks the range as a walk does, members first, a
+ * slice at a time per bucket, merged until one record past the page, when every bucket has one entry
+ * of that index per record (see {@code rangeWalk}); its work grows with the page, not with the records
+ * in range.
  *
- * <p><b>Exactness.</b> Every returned record was live when its bucket's script read it, and its value
- * at the returned version is checked here against the condition (and, in a walk, its sort value
- * against the entry that named it: a record with several values is taken at its smallest value when
- * ascending, its largest when descending). A record not written during the query has its entries in
- * place, so it is a candidate, and it is returned once (candidates are per key).
+ * <p><b>Exactness.</b> Every returned record was live when it was read (by a script, or by a bare
+ * read judged as {@link PointReads} judges one), and its value at the returned version is checked here
+ * against the condition (and, in a walk, its sort value against the entry that named it: a record
+ * with several values is taken at its smallest value when ascending, its largest when descending; a
+ * record changed since a walk read its entry fails that check and is passed over, the walk going on).
+ * A record not written during the query has its entries in place, so it is a candidate, and it is
+ * returned once (candidates are per key).
  */
 final class RedisQueries {
 
@@ -59,6 +66,7 @@ final class RedisQueries {
     private final Commands commands;
     private final IndexDefinitions indexes;
     private final BucketReads reads;
+    private final PageRecords records;
     /** The definitions each table's last query planned with (checked again by every query). */
     private final Map<String, IndexDefinitions.Definitions> seen = new ConcurrentHashMap<>();
 
@@ -67,12 +75,18 @@ final class RedisQueries {
         void removed(String table, String key, long version);
     }
 
-    RedisQueries(KeySpace keys, Commands commands, Supplier<byte[]> now, IndexDefinitions indexes, Expired expired,
-            byte[] changeStream) {
+    RedisQueries(KeySpace keys, Commands commands, Supplier<byte[]> now, LongSupplier serverUpperBound,
+            IndexDefinitions indexes, Expired expired, byte[] changeStream) {
         this.keys = keys;
         this.commands = commands;
         this.indexes = indexes;
         this.reads = new BucketReads(keys, commands, now, expired, changeStream);
+        this.records = new PageRecords(commands, now, serverUpperBound, expired, changeStream);
+    }
+
+    /** Reads the records of the entries a walk takes for its page. */
+    PageRecords records() {
+        return records;
     }
 
     QueryPage query(String table, QueryPlan plan) {
@@ -262,14 +276,14 @@ final class RedisQueries {
                 : QueryRanges.index(table, definitions, plan.orderPath()).idBytes();
         byte[][][] buckets = keys.buckets(table);
         int first = firstSlice(plan);
-        List<List<Object>> firsts = reads.first(buckets, ranges.get(0), first, null);
+        List<List<Object>> firsts = reads.firstMembers(buckets, ranges.get(0), first, null);
         List<BucketWalk> walks = new ArrayList<>(buckets.length);
         for (int b = 0; b < buckets.length; b++) {
-            BucketWalk walk = new BucketWalk(table, buckets[b], ranges, plan, id.length, reads, indexes);
-            walk.take(reads.hits(table, firsts.get(b)), first);
+            BucketWalk walk = new BucketWalk(buckets[b], ranges, plan, id.length, reads, indexes);
+            walk.take(firsts.get(b), first);
             walks.add(walk);
         }
-        return BucketReads.merge(walks, plan);
+        return PageMerge.merge(table, walks, plan, records);
     }
 
     private static int firstSlice(QueryPlan plan) {
@@ -304,17 +318,17 @@ final class RedisQueries {
         byte[] id = QueryRanges.index(table, definitions, plan.orderPath()).idBytes();
         byte[][][] buckets = keys.buckets(table);
         int first = firstSlice(plan);
-        List<List<Object>> replies = reads.first(buckets, walked, first, id);
+        List<List<Object>> replies = reads.firstMembers(buckets, walked, first, id);
         List<BucketWalk> walks = new ArrayList<>(buckets.length);
         for (int b = 0; b < buckets.length; b++) {
             List<Object> reply = replies.get(b);
-            if (reply.size() % 2 == 0 || !Long.valueOf(1).equals(reply.get(reply.size() - 1))) {
+            if (reply.isEmpty() || !Long.valueOf(1).equals(reply.get(reply.size() - 1))) {
                 return null; // a bucket holds records with several values at the path
             }
-            BucketWalk walk = new BucketWalk(table, buckets[b], List.of(walked), plan, id.length, reads, indexes);
-            walk.take(reads.hits(table, reply), first);
+            BucketWalk walk = new BucketWalk(buckets[b], List.of(walked), plan, id.length, reads, indexes);
+            walk.take(reply, first);
             walks.add(walk);
         }
-        return BucketReads.merge(walks, plan);
+        return PageMerge.merge(table, walks, plan, records);
     }
 }

@@ -491,6 +491,14 @@ public final class RedisStorage implements StorageEngine {
         serverTime = new ServerTime(System::currentTimeMillis, marginMillis);
     }
 
+    /**
+     * Runs {@code hook} in every query that walks an index, after it read the index entries and before
+     * it reads their records: for tests of a record changed between the two.
+     */
+    void beforeQueryRecordReadsForTesting(Runnable hook) {
+        tables.queries().records().beforeRead(hook);
+    }
+
     /** The time argument of the scripts: the configured clock's, or empty for the server's TIME. */
     private byte[] now() {
         EngineContext current = context;

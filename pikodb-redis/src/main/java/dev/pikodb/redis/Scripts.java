@@ -395,67 +395,6 @@ final class Scripts {
             """);
 
     /**
-     * ARGV: now, min, max, count, '1' for descending, change stream ('' when off), and optionally an index's
-     * id prefix. Reads up to {@code count} index members of the
-     * bucket in a lex range ({@code ZRANGEBYLEX}, or {@code ZREVRANGEBYLEX max min}) and, for each, the
-     * record its key names when that record is live: returns {member, record or '', ...}. An expired
-     * record met on the way is removed with its entries, and given as {@code 'x' .. version}. With a
-     * seventh argument, an index's id prefix ({@code "0000002a:"}), the reply ends with one more element:
-     * 1 when the bucket holds as many entries of that index as records (each record has one value at
-     * its path, or none), else 0: a {@code ZLEXCOUNT}, O(log n), against {@code HLEN} (the
-     * generation field {@code ""} left out).
-     */
-    static final Script ENTRIES = script("entries", """
-            local now = now_ms()
-            local members
-            if ARGV[5] == '1' then
-              members = redis.call('ZREVRANGEBYLEX', KEYS[3], ARGV[3], ARGV[2], 'LIMIT', 0, tonumber(ARGV[4]))
-            else
-              members = redis.call('ZRANGEBYLEX', KEYS[3], ARGV[2], ARGV[3], 'LIMIT', 0, tonumber(ARGV[4]))
-            end
-            local reply = {}
-            for _, m in ipairs(members) do
-              local key
-              if string.sub(m, 1, 9) == '00000000:' then
-                key = string.sub(m, 10)
-              else
-                local kind = string.byte(m, 10)
-                local e
-                if kind == 1 then e = 12
-                elseif kind == 4 then e = 11
-                elseif kind == 3 then e = string.find(m, '\0', 11, true) + 1
-                else
-                  local sign = string.byte(m, 11)
-                  if sign == 2 then e = 12
-                  elseif sign == 3 then e = string.find(m, '\0', 20, true) + 1
-                  else e = string.find(m, '\\255', 20, true) + 1 end
-                end
-                key = string.sub(m, e)
-              end
-              local rec = redis.call('HGET', KEYS[1], key)
-              if not rec then
-                rec = ''
-              elseif expired(rec, now) then
-                redis.call('HDEL', KEYS[1], key)
-                redis.call('ZREM', KEYS[2], key)
-                unindex(key)
-                rec = 'x' .. string.match(rec, '^{"v":(%d+)')
-                publish(ARGV[6], 'x', key, tonumber(string.sub(rec, 2)), 0)
-              end
-              reply[#reply + 1] = m
-              reply[#reply + 1] = rec
-            end
-            if ARGV[7] then
-              local entries = redis.call('ZLEXCOUNT', KEYS[3], '[' .. ARGV[7], '(' .. ARGV[7] .. '\\255')
-              local records = redis.call('HLEN', KEYS[1])
-              if records > 0 then records = records - 1 end
-              if entries == records then reply[#reply + 1] = 1 else reply[#reply + 1] = 0 end
-            end
-            published()
-            return reply
-            """);
-
-    /**
      * ARGV: now, then per record: key, the record's stored bytes before its value, n, n members.
      * Adds the members to each record's entries when the record still is the one they were computed
      * from (same header: version, time, expiration, dictionary). Returns how many records it indexed.
@@ -590,11 +529,13 @@ final class Scripts {
     private Scripts() {
     }
 
-    private static Script script(String name, String body) {
+    /** A script with the functions every record script shares ({@code now_ms}, {@code expired}, ...). */
+    static Script script(String name, String body) {
         return compile(name, COMMON + body);
     }
 
-    private static Script compile(String name, String text) {
+    /** A script of exactly this text. */
+    static Script compile(String name, String text) {
         byte[] source = text.getBytes(StandardCharsets.UTF_8);
         try {
             byte[] digest = MessageDigest.getInstance("SHA-1").digest(source);

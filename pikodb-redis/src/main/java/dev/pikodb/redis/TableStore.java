@@ -65,7 +65,7 @@ final class TableStore {
         this.indexes = new IndexDefinitions(keys, commands, now, dictionaries);
         this.pointReads = new PointReads(keys, commands, now, serverUpperBound, stats, changeStream);
         this.scan = new TableScan(keys, commands, now);
-        this.queries = new RedisQueries(keys, commands, now, indexes, (table, key, version) -> {
+        this.queries = new RedisQueries(keys, commands, now, serverUpperBound, indexes, (table, key, version) -> {
             stats.expiredRemoved.increment();
             ChangeSink sink = changes.get();
             if (sink.active()) {
