@@ -3,44 +3,39 @@ package dev.pikodb.redis;
 import dev.pikodb.spi.EngineRecord;
 import dev.pikodb.spi.QueryPage;
 import dev.pikodb.spi.QueryPosition;
+import io.lettuce.core.Limit;
 import io.lettuce.core.ScriptOutputType;
+import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
+import io.lettuce.core.cluster.api.sync.RedisClusterCommands;
 import java.nio.charset.StandardCharsets;
 import java.util.AbstractMap;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.IdentityHashMap;
+import java.util.LinkedHashSet;
 import java.util.Map;
-import java.util.function.Supplier;
+import java.util.Set;
 
 /**
- * Reads a table's buckets for queries: index entries with their live records ({@link
- * QueryScripts#ENTRIES}), for a condition's candidates, and index members alone ({@link
- * QueryScripts#MEMBERS}), for walks in order whose records are read afterwards, for the page only
- * ({@link PageMerge}). One script per bucket, all buckets' first slices sent at once, in one round trip.
+ * Reads a table's index members for queries, with plain {@code ZRANGEBYLEX} commands, or with {@link
+ * QueryScripts#MEMBERS} when a range walk needs each bucket's entry count checked in the same step:
+ * one command per bucket, all buckets' first slices sent at once, in one round trip. The records the
+ * members name are read afterwards ({@link PageRecords}): all of a condition's candidates, or a walk's
+ * page only ({@link PageMerge}).
  */
 final class BucketReads {
 
-    /** How many entries a script reads after a bucket's first slice. */
+    /** How many members a slice holds after a bucket's first one. */
     static final int SLICE = 500;
+    private static final Limit SLICE_LIMIT = Limit.create(0, SLICE);
 
     private final KeySpace keys;
     private final Commands commands;
-    private final Supplier<byte[]> now;
-    private final RedisQueries.Expired expired;
-    /** The change stream argument of the scripts (see {@link Scripts}). */
-    private final byte[] changeStream;
 
-    BucketReads(KeySpace keys, Commands commands, Supplier<byte[]> now, RedisQueries.Expired expired,
-            byte[] changeStream) {
+    BucketReads(KeySpace keys, Commands commands) {
         this.keys = keys;
         this.commands = commands;
-        this.now = now;
-        this.expired = expired;
-        this.changeStream = changeStream;
-    }
-
-    /** An entry of a bucket with its live record (null when missing or expired). */
-    record Hit(byte[] member, String key, EngineRecord record) {
     }
 
     /** A record found, at its position. */
@@ -52,54 +47,65 @@ final class BucketReads {
         return keys.buckets(table);
     }
 
-    /** Reads every entry of a range in every bucket, slice by slice, keeping the live records by key. */
-    void collect(String table, QueryRanges.Range range, Map<String, EngineRecord> into) {
+    /**
+     * Reads every entry of a range in every bucket, members first and then their records, a slice at a
+     * time: each round reads a slice of members in every bucket not done yet (the first round in all
+     * buckets at once), then the records they name ({@link PageRecords}, one {@code HMGET} per bucket),
+     * keeping the live records by key. A condition with few candidates (the 10 notes of an owner) costs
+     * two round trips of plain commands, and no script while no candidate is near its expiration.
+     */
+    void collect(String table, QueryRanges.Range range, Map<String, EngineRecord> into, PageRecords records) {
         byte[][][] buckets = keys.buckets(table);
-        List<List<Object>> firsts = first(buckets, range, SLICE);
-        for (int b = 0; b < buckets.length; b++) {
-            List<Hit> hits = hits(table, firsts.get(b));
-            while (true) {
-                for (Hit hit : hits) {
-                    if (hit.record != null) {
-                        into.putIfAbsent(hit.key, hit.record);
-                    }
+        List<List<byte[]>> slices = commands.fanOut(buckets.length,
+                b -> commands.async().zrangebylex(buckets[b][2], range.lex(), SLICE_LIMIT),
+                b -> commands.sync().zrangebylex(buckets[b][2], range.lex(), SLICE_LIMIT));
+        List<Integer> more = new ArrayList<>();
+        while (true) {
+            Map<byte[][], Set<String>> byBucket = new IdentityHashMap<>();
+            more.clear();
+            for (int b = 0; b < buckets.length; b++) {
+                List<byte[]> slice = slices.get(b);
+                if (slice == null || slice.isEmpty()) {
+                    continue;
                 }
-                if (hits.size() < SLICE) {
-                    break;
+                Set<String> named = byBucket.computeIfAbsent(buckets[b], bucket -> new LinkedHashSet<>());
+                for (byte[] member : slice) {
+                    named.add(keyOf(member));
                 }
-                byte[] last = hits.get(hits.size() - 1).member;
-                hits = fetch(table, buckets[b],
-                        new QueryRanges.Range(IndexCodec.bound(false, last), range.max(), false), SLICE);
+                if (slice.size() == SLICE) {
+                    more.add(b);
+                }
             }
+            if (byBucket.isEmpty()) {
+                return;
+            }
+            records.read(table, byBucket).forEach(into::putIfAbsent);
+            List<List<byte[]>> next = new ArrayList<>(buckets.length);
+            for (int b = 0; b < buckets.length; b++) {
+                next.add(null);
+            }
+            for (int b : more) {
+                List<byte[]> slice = slices.get(b);
+                QueryRanges.Range rest = new QueryRanges.Range(IndexCodec.bound(false, slice.get(slice.size() - 1)),
+                        range.max(), false);
+                next.set(b, commands.command(() -> commands.sync().zrangebylex(buckets[b][2], rest.lex(), SLICE_LIMIT)));
+            }
+            slices = next;
         }
     }
 
-    /** The first slice of a range's entries, with their records, in every bucket at once. */
-    private List<List<Object>> first(byte[][][] buckets, QueryRanges.Range range, int count) {
-        byte[][] args = {now.get(), changeStream, range.min(), range.max(), ascii(count),
-                ascii(range.descending() ? 1 : 0)};
-        return commands.fanOut(buckets.length,
-                b -> Scripts.send(commands.async(), QueryScripts.ENTRIES, ScriptOutputType.MULTI, buckets[b], args),
-                b -> Scripts.run(commands.sync(), QueryScripts.ENTRIES, ScriptOutputType.MULTI, buckets[b], args));
-    }
-
-    /** A further slice of a range's entries, with their records, in one bucket. */
-    private List<Hit> fetch(String table, byte[][] bucket, QueryRanges.Range range, int count) {
-        List<Object> reply = commands.command(() -> Scripts.run(commands.sync(), QueryScripts.ENTRIES,
-                ScriptOutputType.MULTI, bucket, now.get(), changeStream, range.min(), range.max(), ascii(count),
-                ascii(range.descending() ? 1 : 0)));
-        return hits(table, reply);
-    }
-
     /**
-     * The first slice of a range's index members (no records) in every bucket at once, as
-     * {@link QueryScripts#MEMBERS} replies; with {@code countedId}, each reply ends with 1 when the
-     * bucket has as many entries of that index as records, else 0.
+     * The first slice of a range's index members (no records) in every bucket at once: with
+     * {@code countedId}, as {@link QueryScripts#MEMBERS} replies, each reply ending with 1 when the
+     * bucket has as many entries of that index as records, else 0; without, by {@code ZRANGEBYLEX}
+     * (or {@code ZREVRANGEBYLEX}) alone.
      */
     List<List<Object>> firstMembers(byte[][][] buckets, QueryRanges.Range range, int count, byte[] countedId) {
-        byte[][] args = countedId == null
-                ? new byte[][] {range.min(), range.max(), ascii(count), ascii(range.descending() ? 1 : 0)}
-                : new byte[][] {range.min(), range.max(), ascii(count), ascii(range.descending() ? 1 : 0), countedId};
+        if (countedId == null) {
+            return commands.fanOut(buckets.length, b -> members(commands.async(), buckets[b], range, count),
+                    b -> sliceOf(members(commands.sync(), buckets[b], range, count)));
+        }
+        byte[][] args = {range.min(), range.max(), ascii(count), ascii(range.descending() ? 1 : 0), countedId};
         return commands.fanOut(buckets.length,
                 b -> Scripts.send(commands.async(), QueryScripts.MEMBERS, ScriptOutputType.MULTI, buckets[b], args),
                 b -> Scripts.run(commands.sync(), QueryScripts.MEMBERS, ScriptOutputType.MULTI, buckets[b], args));
@@ -107,29 +113,26 @@ final class BucketReads {
 
     /** A further slice of a range's index members in one bucket. */
     List<Object> members(byte[][] bucket, QueryRanges.Range range, int count) {
-        return commands.command(() -> Scripts.run(commands.sync(), QueryScripts.MEMBERS, ScriptOutputType.MULTI,
-                bucket, range.min(), range.max(), ascii(count), ascii(range.descending() ? 1 : 0)));
+        return commands.command(() -> sliceOf(members(commands.sync(), bucket, range, count)));
     }
 
-    /**
-     * The entries of a script's reply with their records; an expired record the script removed is
-     * reported and counts as missing. Records are parsed in their header only ({@link RecordFormat}).
-     */
-    private List<Hit> hits(String table, List<Object> reply) {
-        List<Hit> hits = new ArrayList<>(reply.size() / 2);
-        for (int i = 0; i + 1 < reply.size(); i += 2) {
-            byte[] member = (byte[]) reply.get(i);
-            String key = keyOf(member);
-            byte[] stored = (byte[]) reply.get(i + 1);
-            if (stored != null && stored.length > 0 && stored[0] == 'x') {
-                expired.removed(table, key, Long.parseLong(new String(stored, 1, stored.length - 1,
-                        StandardCharsets.US_ASCII)));
-                stored = null;
-            }
-            hits.add(new Hit(member, key, stored == null || stored.length == 0 ? null
-                    : RecordFormat.parse(table, key, stored)));
-        }
-        return hits;
+    @SuppressWarnings("unchecked")
+    private static io.lettuce.core.RedisFuture<List<Object>> members(RedisClusterAsyncCommands<byte[], byte[]> async,
+            byte[][] bucket, QueryRanges.Range range, int count) {
+        io.lettuce.core.RedisFuture<?> sent = range.descending()
+                ? async.zrevrangebylex(bucket[2], range.lex(), Limit.create(0, count))
+                : async.zrangebylex(bucket[2], range.lex(), Limit.create(0, count));
+        return (io.lettuce.core.RedisFuture<List<Object>>) sent;
+    }
+
+    private static List<byte[]> members(RedisClusterCommands<byte[], byte[]> sync, byte[][] bucket,
+            QueryRanges.Range range, int count) {
+        return range.descending() ? sync.zrevrangebylex(bucket[2], range.lex(), Limit.create(0, count))
+                : sync.zrangebylex(bucket[2], range.lex(), Limit.create(0, count));
+    }
+
+    private static List<Object> sliceOf(List<byte[]> members) {
+        return new ArrayList<>(members);
     }
 
     /** The key an index member names. */

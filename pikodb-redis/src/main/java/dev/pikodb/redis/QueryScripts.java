@@ -2,10 +2,10 @@ package dev.pikodb.redis;
 
 /**
  * The scripts queries run on one bucket's keys (see {@link Scripts} for the keys, the clock argument
- * and the change stream argument): reading index entries with their records, reading index members
- * alone, and reading records by key, judging each one's expiry on the server.
+ * and the change stream argument): reading index members with the bucket's entry count checked, and
+ * reading records by key, judging each one's expiry on the server.
  *
- * <p>An expired record a script meets is removed with its index entries (and its removal appended to
+ * <p>An expired record {@link #RECORDS} meets is removed with its index entries (and its removal appended to
  * the bucket's change stream), and given in the reply as {@code 'x' .. version}; a missing record as
  * an empty string.
  */
@@ -27,46 +27,6 @@ final class QueryScripts {
               return rec
             end
             """;
-
-    /**
-     * ARGV: now, change stream ('' when off), min, max, count, '1' for descending. Reads up to
-     * {@code count} index members of the bucket in a lex range ({@code ZRANGEBYLEX}, or
-     * {@code ZREVRANGEBYLEX max min}) and, for each, the record its key names: returns
-     * {member, record or '' or 'x' .. version, ...}.
-     */
-    static final Scripts.Script ENTRIES = Scripts.script("entries", LIVE + """
-            local now = now_ms()
-            local members
-            if ARGV[6] == '1' then
-              members = redis.call('ZREVRANGEBYLEX', KEYS[3], ARGV[4], ARGV[3], 'LIMIT', 0, tonumber(ARGV[5]))
-            else
-              members = redis.call('ZRANGEBYLEX', KEYS[3], ARGV[3], ARGV[4], 'LIMIT', 0, tonumber(ARGV[5]))
-            end
-            local reply = {}
-            for _, m in ipairs(members) do
-              local key
-              if string.sub(m, 1, 9) == '00000000:' then
-                key = string.sub(m, 10)
-              else
-                local kind = string.byte(m, 10)
-                local e
-                if kind == 1 then e = 12
-                elseif kind == 4 then e = 11
-                elseif kind == 3 then e = string.find(m, '\\0', 11, true) + 1
-                else
-                  local sign = string.byte(m, 11)
-                  if sign == 2 then e = 12
-                  elseif sign == 3 then e = string.find(m, '\\0', 20, true) + 1
-                  else e = string.find(m, '\\255', 20, true) + 1 end
-                end
-                key = string.sub(m, e)
-              end
-              reply[#reply + 1] = m
-              reply[#reply + 1] = live(key, now)
-            end
-            published()
-            return reply
-            """);
 
     /**
      * ARGV: min, max, count, '1' for descending, and optionally an index's id prefix

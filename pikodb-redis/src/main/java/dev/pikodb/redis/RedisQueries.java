@@ -80,11 +80,11 @@ final class RedisQueries {
         this.keys = keys;
         this.commands = commands;
         this.indexes = indexes;
-        this.reads = new BucketReads(keys, commands, now, expired, changeStream);
+        this.reads = new BucketReads(keys, commands);
         this.records = new PageRecords(commands, now, serverUpperBound, expired, changeStream);
     }
 
-    /** Reads the records of the entries a walk takes for its page. */
+    /** Reads the records of a query's entries. */
     PageRecords records() {
         return records;
     }
@@ -216,7 +216,7 @@ final class RedisQueries {
         if (condition instanceof QueryCondition.Leaf leaf) {
             Map<String, EngineRecord> found = new LinkedHashMap<>();
             for (QueryRanges.Range range : QueryRanges.ranges(table, definitions, leaf)) {
-                reads.collect(table, range, found);
+                reads.collect(table, range, found, records);
             }
             return found;
         }

@@ -492,8 +492,8 @@ public final class RedisStorage implements StorageEngine {
     }
 
     /**
-     * Runs {@code hook} in every query that walks an index, after it read the index entries and before
-     * it reads their records: for tests of a record changed between the two.
+     * Runs {@code hook} in every query, after it read index members and before it reads the records
+     * they name: for tests of a record changed between the two.
      */
     void beforeQueryRecordReadsForTesting(Runnable hook) {
         tables.queries().records().beforeRead(hook);

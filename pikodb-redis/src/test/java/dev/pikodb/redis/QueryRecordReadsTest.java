@@ -21,9 +21,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInfo;
 
 /**
- * A walk in order reads the index members first and the page's records afterwards: a record changed
- * in between (moved to another value, deleted, expired) is passed over and the walk goes on to fill
- * the page. The change is made by another instance at that exact moment, through the storage's test
+ * A query reads the index members first and the records afterwards (a walk in order the page's
+ * records only): a record changed in between (moved to another value, deleted, expired) is checked as
+ * it is when read, passed over when it no longer agrees, and a walk goes on to fill the page. The change is made by another instance at that exact moment, through the storage's test
  * hook that runs between the two reads.
  */
 class QueryRecordReadsTest {
@@ -83,6 +83,22 @@ class QueryRecordReadsTest {
 
         assertThat(keys(db.find("t", Query.all().orderBy("/n", true).limit(2)))).containsExactly("k02", "k03");
         assertThat(keys(db.find("t", Query.all().orderBy("/n", false).limit(2)))).containsExactly("k00", "k39");
+    }
+
+    @Test
+    void aCandidateChangedAfterItsEntryWasReadIsCheckedAsItIsWhenRead() {
+        for (int i = 0; i < 40; i++) {
+            db.write("t", String.format("k%02d", i), Map.of("n", i % 4));
+        }
+        once(() -> {
+            other.write("t", "k04", Map.of("n", 1));
+            assertThat(other.delete("t", "k08")).isTrue();
+        });
+
+        assertThat(keys(db.find("t", Query.eq("/n", 0)))).containsExactly("k00", "k12", "k16", "k20", "k24", "k28",
+                "k32", "k36");
+        assertThat(db.count("t", Query.eq("/n", 0))).isEqualTo(8);
+        assertThat(db.count("t", Query.eq("/n", 1))).isEqualTo(11);
     }
 
     @Test

@@ -190,7 +190,7 @@ class RedisIndexesTest {
     }
 
     @Test
-    void aQueryReadsTheDefinitionsOnceAlongsideItsBucketReadsAndAQueryOnKeysNotAtAll() {
+    void aQueryReadsTheDefinitionsOnceAlongsideItsMemberReadsThenTheCandidatesWithoutScriptsAndAQueryOnKeysNotAtAll() {
         RedisServer server = RedisServers.start();
         PikoDB db = new PikoDB(DatabaseOptions.builder()
                 .storage(RedisStorage.builder().uri(server.uri()).keyPrefix("plans").build()).build());
@@ -203,14 +203,20 @@ class RedisIndexesTest {
             db.find("t", Query.eq("/owner", "o0")); // the table's first query reads its definitions first
             long definitionReads = calls(server, "hgetall");
             long scripts = calls(server, "evalsha");
+            long memberReads = calls(server, "zrangebylex");
+            long recordReads = calls(server, "hmget");
 
             for (int i = 0; i < 5; i++) {
                 assertThat(keys(db.find("t", Query.eq("/owner", "o" + i)))).hasSize(10);
             }
 
             assertThat(calls(server, "hgetall") - definitionReads).as("definition reads for 5 queries").isEqualTo(5);
-            assertThat(calls(server, "evalsha") - scripts).as("bucket scripts for 5 queries")
+            assertThat(calls(server, "zrangebylex") - memberReads).as("member reads for 5 queries, one per bucket")
                     .isEqualTo(5L * KeySpace.BUCKETS);
+            assertThat(calls(server, "hmget") - recordReads).as("record reads for 5 queries, one per bucket with a note")
+                    .isBetween(5L, 5L * 10);
+            assertThat(calls(server, "evalsha") - scripts).as("scripts for 5 queries of records far from expiring")
+                    .isZero();
 
             definitionReads = calls(server, "hgetall");
             assertThat(keys(db.find("t", Query.prefix(Query.KEY, "k00")))).hasSize(10);
