@@ -14,7 +14,7 @@ import java.util.Set;
 
 /**
  * One bucket's entries in the query's order: its ranges' index members read in turn, slice by slice
- * ({@link QueryScripts#MEMBERS}, no records); in a descending range by a path, a value's group is
+ * ({@link BucketReads#members}, no records); in a descending range by a path, a value's group is
  * released only once complete, its keys ascending. Entries are ordered by their members alone (the
  * value's encoding orders as the values do, see {@link IndexCodec}); an entry's record is read only
  * when the entry is taken for the page ({@link PageMerge}), and checked against the query then
@@ -137,8 +137,8 @@ final class BucketWalk {
     }
 
     /**
-     * Takes a slice of the current range: a {@link QueryScripts#MEMBERS} reply (its trailing count
-     * check, when there is one, left out).
+     * Takes a slice of the current range: the members read (the trailing count check of a
+     * {@link QueryScripts#MEMBERS} reply, when there is one, left out).
      */
     void take(List<Object> reply, int asked) {
         boolean descending = ranges.get(range).descending();

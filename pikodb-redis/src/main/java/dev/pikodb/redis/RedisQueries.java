@@ -30,8 +30,8 @@ import java.util.function.Supplier;
  * from {@link PageMerge}.
  *
  * <p><b>Walks</b> (queries without a condition): every bucket reads its members of the ordering
- * index (or of its key index) in order from the cursor on, in slices ({@link QueryScripts#MEMBERS},
- * members only); the buckets' sequences are merged in the query's order (the order of the entries'
+ * index (or of its key index) in order from the cursor on, in slices ({@code ZRANGEBYLEX}, members
+ * only); the buckets' sequences are merged in the query's order (the order of the entries'
  * members), and the records of the entries taken are read afterwards, for the page only, one
  * {@code HMGET} per bucket involved ({@link PageMerge}, {@link PageRecords}), until one record past
  * the page: a page of 10 costs two round trips and reads 11 records. The work grows with the page,
@@ -40,8 +40,8 @@ import java.util.function.Supplier;
  *
  * <p><b>Conditions</b>: the candidates come from lex ranges of the index entries of each bucket (an
  * {@code and} takes the part with the fewest entries, counted with {@code ZLEXCOUNT}; an {@code or}
- * the union of its parts); each candidate's live record, read by the same script, is checked against
- * the whole condition, then sorted and paged. The work grows with the candidates. Except for a
+ * the union of its parts), members first ({@code ZRANGEBYLEX}); each candidate's live record, read
+ * afterwards ({@link PageRecords}), is checked against the whole condition, then sorted and paged. The work grows with the candidates. Except for a
  * condition on the path the query is ordered by alone, with a limit ({@code range("/created", a, b)
  * .orderBy("/created", false).limit(10)}): that one walks the range as a walk does, members first, a
  * slice at a time per bucket, merged until one record past the page, when every bucket has one entry
