@@ -88,7 +88,8 @@ final class BucketReads {
                 List<byte[]> slice = slices.get(b);
                 QueryRanges.Range rest = new QueryRanges.Range(IndexCodec.bound(false, slice.get(slice.size() - 1)),
                         range.max(), false);
-                next.set(b, commands.command(() -> commands.sync().zrangebylex(buckets[b][2], rest.lex(), SLICE_LIMIT)));
+                next.set(b, commands.command(
+                        () -> commands.sync().zrangebylex(buckets[b][2], rest.lex(), SLICE_LIMIT)));
             }
             slices = next;
         }

@@ -14,8 +14,8 @@ import java.util.function.Supplier;
 
 /**
  * Reads the records a query's index members name, after the members (a condition's candidates, or
- * the entries a walk takes for its page): one {@code HMGET} per bucket involved, all sent at once (one round trip), each record judged live as a point read judges it
- * ({@link PointReads#judgedLive}): a record without an expiration, or whose expiration the clock the
+ * the entries a walk takes for its page): one {@code HMGET} per bucket involved, all sent at once
+ * (one round trip), each record judged live as a point read judges it ({@link PointReads#judgedLive}): a record without an expiration, or whose expiration the clock the
  * scripts use has certainly not reached when the reply arrives, is live. A record too close to its
  * expiration to be judged here, or already past it, is read again by {@link QueryScripts#RECORDS} on
  * the server's clock, which removes it with its index entries when it has expired (reported as a point

@@ -41,12 +41,12 @@ import java.util.function.Supplier;
  * <p><b>Conditions</b>: the candidates come from lex ranges of the index entries of each bucket (an
  * {@code and} takes the part with the fewest entries, counted with {@code ZLEXCOUNT}; an {@code or}
  * the union of its parts), members first ({@code ZRANGEBYLEX}); each candidate's live record, read
- * afterwards ({@link PageRecords}), is checked against the whole condition, then sorted and paged. The work grows with the candidates. Except for a
- * condition on the path the query is ordered by alone, with a limit ({@code range("/created", a, b)
- * .orderBy("/created", false).limit(10)}): that one walks the range as a walk does, members first, a
- * slice at a time per bucket, merged until one record past the page, when every bucket has one entry
- * of that index per record (see {@code rangeWalk}); its work grows with the page, not with the records
- * in range.
+ * afterwards ({@link PageRecords}), is checked against the whole condition, then sorted and paged.
+ * The work grows with the candidates. Except for a condition on the path the query is ordered by
+ * alone, with a limit ({@code range("/created", a, b).orderBy("/created", false).limit(10)}): that
+ * one walks the range as a walk does, members first, a slice at a time per bucket, merged until one
+ * record past the page, when every bucket has one entry of that index per record (see {@code
+ * rangeWalk}); its work grows with the page, not with the records in range.
  *
  * <p><b>Exactness.</b> Every returned record was live when it was read (by a script, or by a bare
  * read judged as {@link PointReads} judges one), and its value at the returned version is checked here

@@ -23,8 +23,9 @@ import org.junit.jupiter.api.TestInfo;
 /**
  * A query reads the index members first and the records afterwards (a walk in order the page's
  * records only): a record changed in between (moved to another value, deleted, expired) is checked as
- * it is when read, passed over when it no longer agrees, and a walk goes on to fill the page. The change is made by another instance at that exact moment, through the storage's test
- * hook that runs between the two reads.
+ * it is when read, passed over when it no longer agrees, and a walk goes on to fill the page. The
+ * change is made by another instance at that exact moment, through the storage's test hook that runs
+ * between the two reads.
  */
 class QueryRecordReadsTest {
 
