@@ -124,13 +124,13 @@ final class IndexBuilder {
             Object[] distinct = each.buckets.keySet().toArray();
             // The map's keys are the buckets' values: the objects the slots refer to.
             Arrays.sort(distinct, CompactValue.ORDER);
-            List<Map.Entry<Object, Object>> groups = new ArrayList<>(distinct.length);
-            for (Object value : distinct) {
-                Bucket bucket = each.buckets.get(value);
-                groups.add(SecondaryIndex.entry(value, KeyGroup.ofSorted(bucket.keys, bucket.slots, bucket.count)));
+            Object[] groups = new Object[distinct.length];
+            for (int v = 0; v < distinct.length; v++) {
+                Bucket bucket = each.buckets.get(distinct[v]);
+                groups[v] = KeyGroup.ofSorted(bucket.keys, bucket.slots, bucket.count);
             }
             each.buckets.clear();
-            built.add(new SecondaryIndex(names.get(i), paths.get(i), groups, each.absent));
+            built.add(new SecondaryIndex(names.get(i), paths.get(i), distinct, groups, each.absent));
         }
         return built;
     }

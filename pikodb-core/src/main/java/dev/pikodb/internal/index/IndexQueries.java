@@ -189,9 +189,9 @@ public final class IndexQueries {
         if (leaf instanceof QueryCondition.In in) {
             for (IndexValue value : in.values()) {
                 Object compact = CompactValue.of(value);
-                Object group = index.values.get(compact);
+                Object group = index.group(compact);
                 if (group != null) {
-                    KeyGroup.forEach(group, null, true, (key, slot) -> {
+                    KeyGroup.forEachUnordered(group, (key, slot) -> {
                         into.put(key, new Named(slot, compact));
                         return true;
                     });
@@ -200,12 +200,15 @@ public final class IndexQueries {
             return;
         }
         Object upper = upperBound(leaf);
-        for (Map.Entry<Object, Object> entry : lowerBound(index.values, leaf).entrySet()) {
-            Object value = entry.getKey();
+        for (Object value : lowerBound(index.values, leaf).keySet()) {
             if (pastUpperBound(leaf, upper, value)) {
                 break;
             }
-            KeyGroup.forEach(entry.getValue(), null, true, (key, slot) -> {
+            Object group = index.group(value);
+            if (group == null) {
+                continue;
+            }
+            KeyGroup.forEachUnordered(group, (key, slot) -> {
                 into.put(key, new Named(slot, value));
                 return true;
             });
@@ -217,7 +220,7 @@ public final class IndexQueries {
      * to {@link #pastUpperBound} is accepted (a range's values are of one kind, strings with a prefix
      * are contiguous in code point order).
      */
-    private static NavigableMap<Object, Object> lowerBound(NavigableMap<Object, Object> values, QueryCondition.Leaf leaf) {
+    private static NavigableMap<Object, Boolean> lowerBound(NavigableMap<Object, Boolean> values, QueryCondition.Leaf leaf) {
         if (leaf instanceof QueryCondition.Prefix prefix) {
             return values.tailMap(prefix.prefix(), true);
         }
@@ -317,19 +320,22 @@ public final class IndexQueries {
         List<Found> found = new ArrayList<>();
         QueryPosition after = plan.after();
         if (after == null || after.sortValue() != null) {
-            NavigableMap<Object, Object> values = plan.ascending() ? index.values : index.values.descendingMap();
+            NavigableMap<Object, Boolean> values = plan.ascending() ? index.values : index.values.descendingMap();
             boolean more = true;
             if (after != null) {
                 Object value = CompactValue.of(after.sortValue());
-                Object group = index.values.get(value);
+                Object group = index.group(value);
                 if (group != null) {
                     more = take(value, group, after.key(), records, plan, now, found, wanted);
                 }
                 values = values.tailMap(value, false);
             }
-            for (Iterator<Map.Entry<Object, Object>> groups = values.entrySet().iterator(); more && groups.hasNext(); ) {
-                Map.Entry<Object, Object> group = groups.next();
-                more = take(group.getKey(), group.getValue(), null, records, plan, now, found, wanted);
+            for (Iterator<Object> each = values.keySet().iterator(); more && each.hasNext(); ) {
+                Object value = each.next();
+                Object group = index.group(value);
+                if (group != null) {
+                    more = take(value, group, null, records, plan, now, found, wanted);
+                }
             }
         }
         if (found.size() < wanted) {
