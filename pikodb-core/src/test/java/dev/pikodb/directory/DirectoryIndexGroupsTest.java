@@ -131,6 +131,25 @@ class DirectoryIndexGroupsTest extends ContractSupport {
                     .containsExactlyElementsOf(all);
             assertThat(db.count("t", Query.range("/v", "y", null))).isZero();
         }
+        // Built at start from records of several values each: a record is ordered at its smallest or largest value.
+        db.write("t", key(60), map("v", "z", "tags", List.of("zz", "all")));
+        reopen();
+        List<String> odd = new ArrayList<>();
+        List<String> even = new ArrayList<>();
+        for (int i = 0; i < 60; i++) {
+            (i % 2 == 0 ? even : odd).add(key(i));
+        }
+        List<String> descending = new ArrayList<>(List.of(key(60)));
+        descending.addAll(odd);
+        descending.addAll(even);
+        assertThat(allPages(Query.all().orderBy("/tags", false).limit(7))).containsExactlyElementsOf(descending);
+        assertThat(allPages(Query.all().orderBy("/tags", true).limit(7))).hasSize(61).startsWith(key(0), key(1));
+        assertThat(db.count("t", Query.eq("/tags", "all"))).isEqualTo(61);
+        assertThat(keys(Query.range("/tags", "zz", null))).containsExactly(key(60));
+    }
+
+    private List<String> keys(Query query) {
+        return db.find("t", query).records().stream().map(Map.Entry::getKey).toList();
     }
 
     @Test

@@ -217,21 +217,23 @@ final class KeyGroup {
     /**
      * A group built from entries already in key order (a large one takes them into its hash map).
      *
-     * @param keys the keys, sorted, distinct
+     * @param keys keys, sorted and distinct from {@code from} to {@code to}
      * @param slots their slots
-     * @param count how many of the arrays' elements to take
+     * @param from the first entry of the group
+     * @param to the end of the group (exclusive)
      */
-    static Object ofSorted(String[] keys, Object[] slots, int count) {
+    static Object ofSorted(String[] keys, Object[] slots, int from, int to) {
+        int count = to - from;
         if (count <= ARRAY_LIMIT) {
             Object[] pairs = new Object[count * 2];
             for (int i = 0; i < count; i++) {
-                pairs[2 * i] = keys[i];
-                pairs[2 * i + 1] = slots[i];
+                pairs[2 * i] = keys[from + i];
+                pairs[2 * i + 1] = slots[from + i];
             }
             return pairs;
         }
         Large large = new Large(count);
-        for (int i = 0; i < count; i++) {
+        for (int i = from; i < to; i++) {
             large.members.put(keys[i], slots[i]);
         }
         return large;
