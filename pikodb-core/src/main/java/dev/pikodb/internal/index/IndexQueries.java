@@ -200,11 +200,12 @@ public final class IndexQueries {
             return;
         }
         Object upper = upperBound(leaf);
-        for (Object value : lowerBound(index.values, leaf).keySet()) {
+        for (Map.Entry<Object, Object> entry : lowerBound(index.values, leaf).entrySet()) {
+            Object value = entry.getKey();
             if (pastUpperBound(leaf, upper, value)) {
                 break;
             }
-            Object group = index.group(value);
+            Object group = index.group(value, entry.getValue());
             if (group == null) {
                 continue;
             }
@@ -220,7 +221,7 @@ public final class IndexQueries {
      * to {@link #pastUpperBound} is accepted (a range's values are of one kind, strings with a prefix
      * are contiguous in code point order).
      */
-    private static NavigableMap<Object, Boolean> lowerBound(NavigableMap<Object, Boolean> values, QueryCondition.Leaf leaf) {
+    private static NavigableMap<Object, Object> lowerBound(NavigableMap<Object, Object> values, QueryCondition.Leaf leaf) {
         if (leaf instanceof QueryCondition.Prefix prefix) {
             return values.tailMap(prefix.prefix(), true);
         }
@@ -320,7 +321,7 @@ public final class IndexQueries {
         List<Found> found = new ArrayList<>();
         QueryPosition after = plan.after();
         if (after == null || after.sortValue() != null) {
-            NavigableMap<Object, Boolean> values = plan.ascending() ? index.values : index.values.descendingMap();
+            NavigableMap<Object, Object> values = plan.ascending() ? index.values : index.values.descendingMap();
             boolean more = true;
             if (after != null) {
                 Object value = CompactValue.of(after.sortValue());
@@ -330,11 +331,11 @@ public final class IndexQueries {
                 }
                 values = values.tailMap(value, false);
             }
-            for (Iterator<Object> each = values.keySet().iterator(); more && each.hasNext(); ) {
-                Object value = each.next();
-                Object group = index.group(value);
+            for (Iterator<Map.Entry<Object, Object>> each = values.entrySet().iterator(); more && each.hasNext(); ) {
+                Map.Entry<Object, Object> entry = each.next();
+                Object group = index.group(entry.getKey(), entry.getValue());
                 if (group != null) {
-                    more = take(value, group, null, records, plan, now, found, wanted);
+                    more = take(entry.getKey(), group, null, records, plan, now, found, wanted);
                 }
             }
         }
