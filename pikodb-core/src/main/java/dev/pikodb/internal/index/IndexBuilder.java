@@ -6,43 +6,136 @@ import java.util.AbstractMap;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
 /**
  * Builds indexes from a table's records in one pass (bulk loading, not entry by entry): the keys
- * are sorted once, each record's JSON is read once for every path, so each distinct value collects
- * its keys already in order, and each index is made from its distinct values, sorted once.
+ * are sorted once, each record's JSON is read once for every path, and each index numbers its
+ * distinct values as they come and notes each entry as a value number and a record position. The
+ * entries are then put in value order by counting (the records came in key order, so each value's
+ * keys are in order already), the distinct values are sorted once, and each group is made from its
+ * run of entries: no object per entry is made besides the groups themselves.
  */
 final class IndexBuilder {
 
-    /** The keys of one value, in the order they came. */
-    private static final class Bucket {
-        final Object value;
-        String[] keys = new String[1];
-        Object[] slots = new Object[1];
-        int count;
+    /** The distinct values of one index, numbered in the order they first came (open addressing). */
+    private static final class ValueNumbers {
+        Object[] table = new Object[64];
+        int[] numbers = new int[64];
+        Object[] values = new Object[16];
+        int size;
 
-        Bucket(Object value) {
-            this.value = value;
+        /** The number of a value, given the next number when it is new. */
+        int numberOf(Object value) {
+            int mask = table.length - 1;
+            int at = spread(value.hashCode()) & mask;
+            for (Object there = table[at]; there != null; there = table[at]) {
+                if (there.equals(value)) {
+                    return numbers[at];
+                }
+                at = (at + 1) & mask;
+            }
+            if (size == values.length) {
+                values = Arrays.copyOf(values, size * 2);
+            }
+            values[size] = value;
+            table[at] = value;
+            numbers[at] = size;
+            size++;
+            if (size * 2 > table.length) {
+                grow();
+            }
+            return size - 1;
         }
 
-        void add(String key, Object slot) {
-            if (count == keys.length) {
-                keys = Arrays.copyOf(keys, count * 2);
-                slots = Arrays.copyOf(slots, count * 2);
+        private void grow() {
+            Object[] oldTable = table;
+            int[] oldNumbers = numbers;
+            table = new Object[oldTable.length * 2];
+            numbers = new int[oldTable.length * 2];
+            int mask = table.length - 1;
+            for (int i = 0; i < oldTable.length; i++) {
+                if (oldTable[i] != null) {
+                    int at = spread(oldTable[i].hashCode()) & mask;
+                    while (table[at] != null) {
+                        at = (at + 1) & mask;
+                    }
+                    table[at] = oldTable[i];
+                    numbers[at] = oldNumbers[i];
+                }
             }
-            keys[count] = key;
-            slots[count] = slot;
-            count++;
+        }
+
+        private static int spread(int hash) {
+            return hash ^ (hash >>> 16) ^ (hash >>> 7);
         }
     }
 
-    /** What one index collects. */
+    /** What one index collects: per entry the number of its value, its record's position and, for a record of several values, its slot. */
     private static final class Collected {
-        final Map<Object, Bucket> buckets = new HashMap<>();
+        final ValueNumbers numbers = new ValueNumbers();
+        int[] valueOf;
+        int[] recordOf;
+        Object[] multiSlots;
+        int entries;
         final List<Map.Entry<String, Object>> absent = new ArrayList<>();
+
+        Collected(int expected) {
+            valueOf = new int[expected];
+            recordOf = new int[expected];
+        }
+
+        void add(int value, int record, Object multiSlot) {
+            if (entries == valueOf.length) {
+                valueOf = Arrays.copyOf(valueOf, entries * 2);
+                recordOf = Arrays.copyOf(recordOf, entries * 2);
+                if (multiSlots != null) {
+                    multiSlots = Arrays.copyOf(multiSlots, entries * 2);
+                }
+            }
+            if (multiSlot != null) {
+                if (multiSlots == null) {
+                    multiSlots = new Object[valueOf.length];
+                }
+                multiSlots[entries] = multiSlot;
+            }
+            valueOf[entries] = value;
+            recordOf[entries] = record;
+            entries++;
+        }
+
+        /** The index from what was collected, over the keys and held objects in key order. */
+        SecondaryIndex index(String name, String path, String[] keys, Object[] helds) {
+            int distinct = numbers.size;
+            int[] start = new int[distinct + 1];
+            for (int e = 0; e < entries; e++) {
+                start[valueOf[e] + 1]++;
+            }
+            for (int v = 0; v < distinct; v++) {
+                start[v + 1] += start[v];
+            }
+            int[] next = Arrays.copyOf(start, distinct);
+            String[] groupKeys = new String[entries];
+            Object[] groupSlots = new Object[entries];
+            for (int e = 0; e < entries; e++) {
+                int at = next[valueOf[e]]++;
+                groupKeys[at] = keys[recordOf[e]];
+                Object multi = multiSlots == null ? null : multiSlots[e];
+                groupSlots[at] = multi != null ? multi : helds[recordOf[e]];
+            }
+            valueOf = null;
+            recordOf = null;
+            multiSlots = null;
+            Object[] values = Arrays.copyOf(numbers.values, distinct);
+            Arrays.sort(values, CompactValue.ORDER);
+            Object[] groups = new Object[distinct];
+            for (int i = 0; i < distinct; i++) {
+                int v = numbers.numberOf(values[i]);
+                groups[i] = KeyGroup.ofSorted(groupKeys, groupSlots, start[v], start[v + 1]);
+            }
+            return new SecondaryIndex(name, path, values, groups, absent);
+        }
     }
 
     private IndexBuilder() {
@@ -83,7 +176,7 @@ final class IndexBuilder {
 
         List<Collected> collected = new ArrayList<>(names.size());
         for (int i = 0; i < names.size(); i++) {
-            collected.add(new Collected());
+            collected.add(new Collected(Math.max(16, n)));
         }
         for (int r = 0; r < n; r++) {
             EngineRecord record = records.record(helds[r]);
@@ -100,37 +193,29 @@ final class IndexBuilder {
                     continue;
                 }
                 if (at.size() == 1) {
-                    into.buckets.computeIfAbsent(at.iterator().next(), Bucket::new).add(keys[r], helds[r]);
+                    into.add(into.numbers.numberOf(at.iterator().next()), r, null);
                     continue;
                 }
                 // The slot's extremes are the index's own value objects, not this record's copies.
-                List<Bucket> buckets = new ArrayList<>(at.size());
+                int[] numbers = new int[at.size()];
                 List<Object> shared = new ArrayList<>(at.size());
+                int k = 0;
                 for (Object value : at) {
-                    Bucket bucket = into.buckets.computeIfAbsent(value, Bucket::new);
-                    buckets.add(bucket);
-                    shared.add(bucket.value);
+                    numbers[k] = into.numbers.numberOf(value);
+                    shared.add(into.numbers.values[numbers[k]]);
+                    k++;
                 }
                 Object slot = SecondaryIndex.slot(shared, helds[r]);
-                for (Bucket bucket : buckets) {
-                    bucket.add(keys[r], slot);
+                for (int number : numbers) {
+                    into.add(number, r, slot);
                 }
             }
         }
 
         List<SecondaryIndex> built = new ArrayList<>(names.size());
         for (int i = 0; i < names.size(); i++) {
-            Collected each = collected.get(i);
-            Object[] distinct = each.buckets.keySet().toArray();
-            // The map's keys are the buckets' values: the objects the slots refer to.
-            Arrays.sort(distinct, CompactValue.ORDER);
-            List<Map.Entry<Object, Object>> groups = new ArrayList<>(distinct.length);
-            for (Object value : distinct) {
-                Bucket bucket = each.buckets.get(value);
-                groups.add(SecondaryIndex.entry(value, KeyGroup.ofSorted(bucket.keys, bucket.slots, bucket.count)));
-            }
-            each.buckets.clear();
-            built.add(new SecondaryIndex(names.get(i), paths.get(i), groups, each.absent));
+            built.add(collected.get(i).index(names.get(i), paths.get(i), keys, helds));
+            collected.set(i, null);
         }
         return built;
     }

@@ -189,9 +189,9 @@ public final class IndexQueries {
         if (leaf instanceof QueryCondition.In in) {
             for (IndexValue value : in.values()) {
                 Object compact = CompactValue.of(value);
-                Object group = index.values.get(compact);
+                Object group = index.group(compact);
                 if (group != null) {
-                    KeyGroup.forEach(group, null, true, (key, slot) -> {
+                    KeyGroup.forEachUnordered(group, (key, slot) -> {
                         into.put(key, new Named(slot, compact));
                         return true;
                     });
@@ -205,7 +205,11 @@ public final class IndexQueries {
             if (pastUpperBound(leaf, upper, value)) {
                 break;
             }
-            KeyGroup.forEach(entry.getValue(), null, true, (key, slot) -> {
+            Object group = index.group(value, entry.getValue());
+            if (group == null) {
+                continue;
+            }
+            KeyGroup.forEachUnordered(group, (key, slot) -> {
                 into.put(key, new Named(slot, value));
                 return true;
             });
@@ -321,15 +325,18 @@ public final class IndexQueries {
             boolean more = true;
             if (after != null) {
                 Object value = CompactValue.of(after.sortValue());
-                Object group = index.values.get(value);
+                Object group = index.group(value);
                 if (group != null) {
                     more = take(value, group, after.key(), records, plan, now, found, wanted);
                 }
                 values = values.tailMap(value, false);
             }
-            for (Iterator<Map.Entry<Object, Object>> groups = values.entrySet().iterator(); more && groups.hasNext(); ) {
-                Map.Entry<Object, Object> group = groups.next();
-                more = take(group.getKey(), group.getValue(), null, records, plan, now, found, wanted);
+            for (Iterator<Map.Entry<Object, Object>> each = values.entrySet().iterator(); more && each.hasNext(); ) {
+                Map.Entry<Object, Object> entry = each.next();
+                Object group = index.group(entry.getKey(), entry.getValue());
+                if (group != null) {
+                    more = take(entry.getKey(), group, null, records, plan, now, found, wanted);
+                }
             }
         }
         if (found.size() < wanted) {

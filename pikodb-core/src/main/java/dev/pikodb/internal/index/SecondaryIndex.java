@@ -1,17 +1,21 @@
 package dev.pikodb.internal.index;
 
 import dev.pikodb.spi.IndexValue;
+import java.util.AbstractList;
 import java.util.AbstractMap;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentSkipListMap;
 
 /**
  * One index of a table, in memory: the distinct values at the path in order, each with the
- * {@link KeyGroup} of the keys whose records have it, and the keys of the records that have no value
- * there (so that an ordering by this path can list them last without reading the table). Values are
- * held in {@link CompactValue} form, one object per distinct value; keys are the records' own strings.
+ * {@link KeyGroup} of the keys whose records have it (a string value's group found by hash, so that a
+ * write that moves a key between strings that other keys keep compares no strings), and the keys of
+ * the records that have no value there (so that an ordering by this path can list them last without
+ * reading the table). Values are held in {@link CompactValue} form, one object per distinct value;
+ * keys are the records' own strings.
  *
  * <p>Each entry carries the object the table held for the record it was made from (its "slot");
  * the entry is current exactly when the table still holds that object for the key. Entries are
@@ -49,23 +53,77 @@ final class SecondaryIndex {
 
     final String name;
     final String path;
-    /** Compact value to its group of keys. */
+    /** What {@link #values} holds for a string value: its group is in {@link #strings}. */
+    private static final Object IN_STRINGS = new Object();
+
+    /**
+     * The distinct values in order, each with its group of keys, or {@link #IN_STRINGS} for a string
+     * value, whose group is found by hash: comparing strings down the ordered values is what a write
+     * would pay, while numbers and booleans compare cheaply (and an index of distinct numbers, such as
+     * times, pays no hash entry per value).
+     */
     final ConcurrentSkipListMap<Object, Object> values;
+    /**
+     * String value to its group. A string is here before it is in {@link #values} and leaves after it:
+     * a reader that finds a value in order and no group here skips a value that just went.
+     */
+    private final ConcurrentHashMap<String, Object> strings;
     final ConcurrentSkipListMap<String, Object> absent;
 
     SecondaryIndex(String name, String path) {
         this.name = name;
         this.path = path;
         this.values = new ConcurrentSkipListMap<>(CompactValue.ORDER);
+        this.strings = new ConcurrentHashMap<>();
         this.absent = new ConcurrentSkipListMap<>(IndexValue::compareCodePoints);
     }
 
-    /** An index over groups and absent keys already in order: the maps are built in one pass. */
-    SecondaryIndex(String name, String path, List<Map.Entry<Object, Object>> groups, List<Map.Entry<String, Object>> absent) {
+    /**
+     * An index over distinct values and absent keys already in order: the ordered maps are built in
+     * one pass.
+     *
+     * @param values the distinct values, in order
+     * @param groups their groups, in the same order
+     * @param absent the keys without a value, in order, with their slots
+     */
+    SecondaryIndex(String name, String path, Object[] values, Object[] groups, List<Map.Entry<String, Object>> absent) {
         this.name = name;
         this.path = path;
-        this.values = new ConcurrentSkipListMap<>(new SortedListView<>(groups, CompactValue.ORDER));
+        this.strings = new ConcurrentHashMap<>();
+        for (int i = 0; i < values.length; i++) {
+            if (values[i] instanceof String string) {
+                this.strings.put(string, groups[i]);
+            }
+        }
+        List<Map.Entry<Object, Object>> ordered = new AbstractList<>() {
+            @Override
+            public Map.Entry<Object, Object> get(int index) {
+                Object value = values[index];
+                return new AbstractMap.SimpleImmutableEntry<>(value, value instanceof String ? IN_STRINGS : groups[index]);
+            }
+
+            @Override
+            public int size() {
+                return values.length;
+            }
+        };
+        this.values = new ConcurrentSkipListMap<>(new SortedListView<>(ordered, CompactValue.ORDER));
         this.absent = new ConcurrentSkipListMap<>(new SortedListView<>(absent, IndexValue::compareCodePoints));
+    }
+
+    /** The group of a value, or null when no key has it. */
+    Object group(Object value) {
+        return value instanceof String string ? strings.get(string) : values.get(value);
+    }
+
+    /**
+     * The group of a value met in {@link #values}, or null when the value just went.
+     *
+     * @param value the value
+     * @param mapped what {@link #values} holds for it
+     */
+    Object group(Object value, Object mapped) {
+        return mapped == IN_STRINGS ? strings.get((String) value) : mapped;
     }
 
     /** The slot of a record's entries: its held object, or a {@link Multi} when it has several values. */
@@ -95,8 +153,19 @@ final class SecondaryIndex {
         }
         Object slot = slot(recordValues, held);
         for (Object value : recordValues) {
-            // One descent of the sorted values (a second one only when the value is new).
-            values.compute(value, (v, group) -> KeyGroup.with(group, key, slot));
+            if (value instanceof String string) {
+                Object group = strings.get(string);
+                Object next = KeyGroup.with(group, key, slot);
+                if (next != group) {
+                    strings.put(string, next);
+                }
+                if (group == null) {
+                    values.put(string, IN_STRINGS);
+                }
+            } else {
+                // One descent of the ordered values (a second one only when the value is new).
+                values.compute(value, (v, group) -> KeyGroup.with(group, key, slot));
+            }
         }
     }
 
@@ -111,9 +180,17 @@ final class SecondaryIndex {
             absent.remove(key, held);
             return;
         }
+        boolean several = recordValues.size() > 1;
         for (Object value : gone) {
-            // One descent of the sorted values (a second one only when the value goes).
-            values.computeIfPresent(value, (v, group) -> KeyGroup.without(group, key, held, recordValues.size() > 1));
+            if (value instanceof String string) {
+                Object group = strings.get(string);
+                if (group != null) {
+                    store(string, group, KeyGroup.without(group, key, held, several));
+                }
+            } else {
+                // One descent of the ordered values (a second one only when the value goes).
+                values.computeIfPresent(value, (v, group) -> KeyGroup.without(group, key, held, several));
+            }
         }
     }
 
@@ -121,39 +198,52 @@ final class SecondaryIndex {
     synchronized void removeStale(IndexedRecords records) {
         for (Map.Entry<Object, Object> entry : values.entrySet()) {
             Object value = entry.getKey();
-            Object[] group = {entry.getValue()};
-            KeyGroup.forEach(entry.getValue(), null, true, (key, slot) -> {
+            Object before = group(value, entry.getValue());
+            if (before == null) {
+                continue;
+            }
+            Object[] group = {before};
+            KeyGroup.forEachUnordered(before, (key, slot) -> {
                 Object held = held(slot);
                 if (records.liveHeld(key, Long.MIN_VALUE) != held) {
                     group[0] = KeyGroup.without(group[0], key, held, slot instanceof Multi);
                 }
                 return group[0] != null;
             });
-            if (group[0] == null) {
-                values.remove(value, entry.getValue());
-            } else if (group[0] != entry.getValue()) {
-                values.put(value, group[0]);
-            }
+            store(value, before, group[0]);
         }
         absent.entrySet().removeIf(entry -> records.liveHeld(entry.getKey(), Long.MIN_VALUE) != entry.getValue());
     }
 
+    /** Stores the group that replaced {@code group} of a value; a value left without keys goes. */
+    private void store(Object value, Object group, Object next) {
+        if (next == null) {
+            values.remove(value);
+            if (value instanceof String string) {
+                strings.remove(string);
+            }
+        } else if (next != group) {
+            if (value instanceof String string) {
+                strings.put(string, next);
+            } else {
+                values.put(value, next);
+            }
+        }
+    }
+
     synchronized void clear() {
         values.clear();
+        strings.clear();
         absent.clear();
     }
 
     /** Entries and absent keys, for monitoring and tests (counts every group). */
     int size() {
         int size = absent.size();
-        for (Object group : values.values()) {
-            size += KeyGroup.size(group);
+        for (Map.Entry<Object, Object> entry : values.entrySet()) {
+            Object group = group(entry.getKey(), entry.getValue());
+            size += group == null ? 0 : KeyGroup.size(group);
         }
         return size;
-    }
-
-    /** A group entry for {@link #SecondaryIndex(String, String, List, List)}. */
-    static Map.Entry<Object, Object> entry(Object value, Object group) {
-        return new AbstractMap.SimpleImmutableEntry<>(value, group);
     }
 }
