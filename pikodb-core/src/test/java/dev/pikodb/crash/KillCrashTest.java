@@ -18,8 +18,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Random;
 import java.util.TreeMap;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.FutureTask;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -45,11 +43,6 @@ import org.slf4j.LoggerFactory;
  * <li>no other key exists, nothing is quarantined, no table is failed.</li>
  * </ul>
  * The number of rounds per mode comes from {@code pikodb.crash.rounds} (default 12).
- *
- * <p>The two modes (default and durable writes) run side by side, each in its own directory and
- * thread, both started by the first of the two tests; each test reports its own mode. A round
- * spends most of its time waiting for its writer (the child JVM's start, the random delay before
- * the kill), so the waits of one mode overlap the other's.
  */
 class KillCrashTest {
 
@@ -59,12 +52,8 @@ class KillCrashTest {
     private static final int MIN_DELAY_MILLIS = 5;
     private static final int MAX_DELAY_MILLIS = 1_500;
 
-    /** Shared by both modes (their files have distinct names): each mode outlives the test that started it. */
     @TempDir
-    static Path work;
-
-    /** The run of each mode ({@code durableWrites}), started together by the first test. */
-    private static final Map<Boolean, FutureTask<Void>> RUNS = new HashMap<>();
+    Path work;
 
     /** The expected state of one key: absent ({@code version == 0}) or one particular write. */
     private record KeyState(long version, long number, int length, long crc) {
@@ -95,39 +84,13 @@ class KillCrashTest {
 
     @ParameterizedTest(name = "durableWrites={0}")
     @ValueSource(booleans = {false, true})
-    void everyAcknowledgedOperationSurvivesSigkill(boolean durable) throws Throwable {
-        FutureTask<Void> run = startBothModes().get(durable);
-        try {
-            run.get();
-        } catch (ExecutionException e) {
-            throw e.getCause();
-        }
-    }
-
-    /** Starts the run of each mode in a thread of its own, once for the class. */
-    private static synchronized Map<Boolean, FutureTask<Void>> startBothModes() {
-        if (RUNS.isEmpty()) {
-            for (boolean durable : new boolean[] {false, true}) {
-                FutureTask<Void> run = new FutureTask<>(() -> {
-                    killAndVerifyRounds(durable);
-                    return null;
-                });
-                RUNS.put(durable, run);
-                Thread thread = new Thread(run, "kill-crash-" + (durable ? "durable" : "default"));
-                thread.setDaemon(true);
-                thread.start();
-            }
-        }
-        return RUNS;
-    }
-
-    private static void killAndVerifyRounds(boolean durable) throws Exception {
+    void everyAcknowledgedOperationSurvivesSigkill(boolean durable) throws Exception {
         int rounds = rounds();
         long seed = Long.getLong("pikodb.crash.seed", System.nanoTime());
         log.info("Kill-crash test ({} writes): {} rounds, seed {} (rerun with -Dpikodb.crash.seed={})",
                 durable ? "durable" : "default", rounds, seed, seed);
         Random random = new Random(seed);
-        Path directory = work.resolve("db-" + durable);
+        Path directory = work.resolve("db");
         Map<String, Map<String, KeyState>> model = new TreeMap<>();
         Totals totals = new Totals();
 
@@ -209,8 +172,8 @@ class KillCrashTest {
 
     // ---- the child process --------------------------------------------------------------------
 
-    private static List<String> runAndKill(Path directory, boolean durable, int round, long childSeed,
-            int delayMillis, String context) throws Exception {
+    private List<String> runAndKill(Path directory, boolean durable, int round, long childSeed, int delayMillis,
+            String context) throws Exception {
         return KilledProcess.runAndKill(CrashWriter.class, List.of(directory.toString(), Boolean.toString(durable),
                 Integer.toString(round), Long.toString(childSeed), Integer.toString(THREADS)),
                 work.resolve("writer-" + durable + "-" + round + ".out"), delayMillis, context);
@@ -284,9 +247,9 @@ class KillCrashTest {
     }
 
     /** Opens a copy of the crash image, checks it against the model, and makes the model what it holds. */
-    private static void verify(Path directory, Map<String, Map<String, KeyState>> model,
-            Map<Integer, InFlight> inFlight, Totals totals, String context) {
-        Path image = TestFiles.copyDirectory(directory, directory.resolveSibling(directory.getFileName() + "-image"));
+    private void verify(Path directory, Map<String, Map<String, KeyState>> model, Map<Integer, InFlight> inFlight,
+            Totals totals, String context) {
+        Path image = TestFiles.copyDirectory(directory, work.resolve("image"));
         Map<String, InFlight> inFlightByKey = new HashMap<>();
         for (InFlight op : inFlight.values()) {
             inFlightByKey.put(op.table() + "/" + op.key(), op);
