@@ -28,6 +28,13 @@ final class KilledProcess {
     /** The protocol's first line, which the writers print before their first operation. */
     private static final long READY_LINE = "READY\n".length();
 
+    /**
+     * How long a writer may take to start and to acknowledge its first operation: only a guard
+     * against a writer that never gets there. A JVM start takes a few CPU-seconds, and on a machine
+     * running dozens of other processes that can be minutes of wall-clock time.
+     */
+    private static final long START_TIMEOUT_SECONDS = 300;
+
     private KilledProcess() {
     }
 
@@ -59,15 +66,16 @@ final class KilledProcess {
         reader.setDaemon(true);
         reader.start();
         try {
-            boolean ready = stderr.ready.await(60, TimeUnit.SECONDS);
+            boolean ready = stderr.ready.await(START_TIMEOUT_SECONDS, TimeUnit.SECONDS);
             if (!ready || !process.isAlive()) {
-                fail("The writer process did not become ready (" + context + "); alive=" + process.isAlive()
+                fail("The writer process did not become ready within " + START_TIMEOUT_SECONDS + " s (" + context
+                        + "); alive=" + process.isAlive()
                         + ", stderr:\n" + stderr.text());
             }
             // The random instant of the kill counts from the writer's first acknowledged operation: on a
             // busy machine a writer can take longer than the whole delay to finish its first operation
             // (announcing one is not enough), and a round that acknowledged nothing checks nothing.
-            long startedBy = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+            long startedBy = System.nanoTime() + TimeUnit.SECONDS.toNanos(START_TIMEOUT_SECONDS);
             while (!acknowledgedAny(protocol) && process.isAlive() && System.nanoTime() < startedBy) {
                 Thread.sleep(1);
             }
@@ -116,7 +124,10 @@ final class KilledProcess {
         return lines;
     }
 
-    /** Reads the writer's standard error: signals its READY line, keeps the rest for failure messages. */
+    /**
+     * Reads the writer's standard error: signals its READY line (or the end of the stream), keeps the
+     * rest for failure messages.
+     */
     private static final class StderrReader implements Runnable {
         final CountDownLatch ready = new CountDownLatch(1);
         private final StringBuffer text = new StringBuffer();
@@ -139,6 +150,10 @@ final class KilledProcess {
                 }
             } catch (IOException e) {
                 // The stream is closed under us when the killed process is reaped: nothing more to read.
+            } finally {
+                // A writer that exits before READY (it failed to start) releases the wait at once; the
+                // caller sees that it is no longer alive.
+                ready.countDown();
             }
         }
 

@@ -13,6 +13,7 @@ import java.util.Map;
 import java.util.function.Consumer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.extension.ExtendWith;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
@@ -22,7 +23,12 @@ import tools.jackson.databind.json.JsonMapper;
  *
  * <p>An engine runs a contract by extending it and implementing {@link #newFixture()}, e.g.
  * {@code class RedisValuesTest extends ValuesContract { protected EngineFixture newFixture() { ... } }}.
+ *
+ * <p>The cases of a {@link OneDatabaseForAllCases} test share one database instead, which outlives
+ * each case: the engine's {@link #newFixture()} must then not tie the fixture to one test (e.g. to a
+ * per-test temporary directory).
  */
+@ExtendWith(SharedContractDatabase.SlotResolver.class)
 public abstract class ContractSupport {
 
     /** 2024-11-23T22:13:20Z: the clock's time when each test starts. */
@@ -42,6 +48,9 @@ public abstract class ContractSupport {
 
     private final List<PikoDB> opened = new ArrayList<>();
 
+    /** Whether {@link #db} and {@link #fixture} are shared by the cases of the test, and closed after the last. */
+    private boolean shared;
+
     /**
      * Creates the fixture for one test: a new, empty database on the engine under test.
      *
@@ -49,15 +58,39 @@ public abstract class ContractSupport {
      */
     protected abstract EngineFixture newFixture();
 
-    /** Takes a fresh database from the fixture and opens it. */
+    /**
+     * Takes a fresh database from the fixture and opens it, or, for a {@link OneDatabaseForAllCases}
+     * test, takes the database its cases share (opening it for the first case).
+     *
+     * @param slot where the test's database comes from
+     */
     @BeforeEach
-    protected void openContractDatabase() {
+    protected void openContractDatabase(SharedContractDatabase.Slot slot) {
+        if (slot.shared()) {
+            SharedContractDatabase database = slot.getOrOpen(() -> {
+                EngineFixture created = newFixture();
+                MutableClock sharedClock = new MutableClock(T0);
+                PikoDB instance = new PikoDB(created.options().clock(sharedClock).build());
+                try {
+                    instance.start();
+                } catch (RuntimeException e) {
+                    created.close();
+                    throw e;
+                }
+                return new SharedContractDatabase(created, sharedClock, instance);
+            });
+            shared = true;
+            fixture = database.fixture();
+            clock = database.clock();
+            db = database.db();
+            return;
+        }
         fixture = newFixture();
         clock = new MutableClock(T0);
         db = open(b -> { });
     }
 
-    /** Closes every instance the test opened, then the fixture. */
+    /** Closes every instance the test opened, then the fixture (unless the test's cases share it). */
     @AfterEach
     protected void closeContractDatabases() {
         try {
@@ -65,7 +98,7 @@ public abstract class ContractSupport {
                 each.close();
             }
         } finally {
-            if (fixture != null) {
+            if (fixture != null && !shared) {
                 fixture.close();
             }
         }
@@ -113,6 +146,11 @@ public abstract class ContractSupport {
      * @return the new instance, also in {@link #db}
      */
     protected PikoDB reopen(Consumer<DatabaseOptions.Builder> customizer) {
+        if (shared) {
+            throw new IllegalStateException("The cases of a @OneDatabaseForAllCases test share their database, so"
+                    + " one cannot reopen it for the others: give the test a database of its own (remove the"
+                    + " annotation) to reopen it");
+        }
         db.close();
         db = open(customizer);
         return db;

@@ -4,6 +4,8 @@ import dev.pikodb.redis.RedisStorage;
 import dev.pikodb.redis.testing.RedisCluster;
 import dev.pikodb.redis.testing.RedisServer;
 import dev.pikodb.redis.testing.RedisServers;
+import io.lettuce.core.resource.ClientResources;
+import io.lettuce.core.resource.DefaultClientResources;
 import java.util.List;
 
 /**
@@ -14,6 +16,12 @@ import java.util.List;
 final class ContractServers {
 
     private static final String[] DURABLE = {"--appendonly", "yes", "--appendfsync", "always"};
+
+    /**
+     * The event loops and timers every contract engine shares, as an application's engines share its
+     * own: building and shutting down a set per test would cost more than most tests.
+     */
+    private static final ClientResources RESOURCES = DefaultClientResources.create();
 
     private static RedisServer server;
     private static RedisCluster cluster;
@@ -26,8 +34,8 @@ final class ContractServers {
             server = RedisServers.start(DURABLE);
         }
         RedisServer running = server;
-        return new RedisFixture(() -> RedisStorage.builder().uri(running.uri()), List.of(running),
-                RedisServers.uniquePrefix(name));
+        return new RedisFixture(() -> RedisStorage.builder().uri(running.uri()).clientResources(RESOURCES),
+                List.of(running), RedisServers.uniquePrefix(name));
     }
 
     static synchronized RedisFixture cluster(String name) {
@@ -35,7 +43,7 @@ final class ContractServers {
             cluster = RedisCluster.start(3, 0, DURABLE);
         }
         RedisCluster running = cluster;
-        return new RedisFixture(() -> RedisStorage.builder().clusterNodes(running.seedUris()), running.masters(),
-                RedisServers.uniquePrefix(name));
+        return new RedisFixture(() -> RedisStorage.builder().clusterNodes(running.seedUris())
+                .clientResources(RESOURCES), running.masters(), RedisServers.uniquePrefix(name));
     }
 }
