@@ -3,6 +3,7 @@ package dev.pikodb.spring.session;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
@@ -36,15 +37,24 @@ public final class PikoDBSession implements Session {
      */
     private long storedVersion;
     private Map<String, String> storedAttributes;
+    /**
+     * The loaded attributes not read yet, still serialised: each is deserialised when first read, so
+     * a request pays only for the attributes it uses. Not in {@link #state} until then.
+     */
+    private final Map<String, String> unread;
+    /** Deserialises the unread attributes; {@code null} for a new session. */
+    private final SessionRecords records;
 
     PikoDBSession(PikoDBSessionRepository repository, MapSession state, long storedVersion,
-                  Map<String, String> storedAttributes) {
+                  Map<String, String> storedAttributes, SessionRecords records) {
         this.repository = repository;
         this.state = state;
         this.isNew = storedVersion == 0;
         this.storedId = state.getId();
         this.storedVersion = storedVersion;
         this.storedAttributes = storedAttributes;
+        this.records = records;
+        this.unread = storedAttributes == null ? new HashMap<>() : new HashMap<>(storedAttributes);
         if (isNew && repository.saveMode() == SaveMode.ALWAYS) {
             state.getAttributeNames().forEach(name -> changedAttributes.put(name, state.getAttribute(name)));
         }
@@ -62,8 +72,19 @@ public final class PikoDBSession implements Session {
         return id;
     }
 
+    /**
+     * The attribute's value, deserialised from the stored session the first time it is read.
+     *
+     * @throws IllegalStateException when the stored attribute cannot be deserialised (the message names
+     *     the session and the attribute)
+     */
     @Override
     public <T> T getAttribute(String attributeName) {
+        String serialised = unread.get(attributeName);
+        if (serialised != null) {
+            state.setAttribute(attributeName, records.deserialize(state.getId(), attributeName, serialised));
+            unread.remove(attributeName);
+        }
         T value = state.getAttribute(attributeName);
         if (value != null && repository.saveMode() == SaveMode.ON_GET_ATTRIBUTE) {
             changedAttributes.put(attributeName, value);
@@ -73,11 +94,17 @@ public final class PikoDBSession implements Session {
 
     @Override
     public Set<String> getAttributeNames() {
-        return state.getAttributeNames();
+        if (unread.isEmpty()) {
+            return state.getAttributeNames();
+        }
+        Set<String> names = new HashSet<>(state.getAttributeNames());
+        names.addAll(unread.keySet());
+        return names;
     }
 
     @Override
     public void setAttribute(String attributeName, Object attributeValue) {
+        unread.remove(attributeName);
         state.setAttribute(attributeName, attributeValue);
         changedAttributes.put(attributeName, attributeValue);
         flushIfImmediate();
@@ -85,6 +112,7 @@ public final class PikoDBSession implements Session {
 
     @Override
     public void removeAttribute(String attributeName) {
+        unread.remove(attributeName);
         state.removeAttribute(attributeName);
         changedAttributes.put(attributeName, null);
         flushIfImmediate();
@@ -165,10 +193,14 @@ public final class PikoDBSession implements Session {
         return isNew || timesChanged || !changedAttributes.isEmpty() || !storedId.equals(state.getId());
     }
 
-    /** The attribute changes to apply at the next save, in a copy. */
+    /**
+     * The attribute changes to apply at the next save, in a copy. With {@link SaveMode#ALWAYS}, every
+     * attribute, those never read as they were loaded, without deserialising them.
+     */
     Map<String, Object> attributeChanges() {
         if (repository.saveMode() == SaveMode.ALWAYS) {
             Map<String, Object> all = new LinkedHashMap<>(changedAttributes);
+            unread.forEach((name, serialised) -> all.put(name, new SessionRecords.Serialised(serialised)));
             state.getAttributeNames().forEach(name -> all.put(name, state.getAttribute(name)));
             return all;
         }

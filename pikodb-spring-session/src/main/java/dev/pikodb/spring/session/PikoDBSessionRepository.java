@@ -126,7 +126,7 @@ public final class PikoDBSessionRepository
         state.setCreationTime(now);
         state.setLastAccessedTime(now);
         state.setMaxInactiveInterval(defaultMaxInactiveInterval);
-        PikoDBSession session = new PikoDBSession(this, state, 0, null);
+        PikoDBSession session = new PikoDBSession(this, state, 0, null, null);
         if (flushMode == FlushMode.IMMEDIATE) {
             save(session);
         }
@@ -220,8 +220,8 @@ public final class PikoDBSessionRepository
     }
 
     private PikoDBSession load(String id, DatabaseRecord stored) {
-        return new PikoDBSession(this, records.session(id, stored.value()), stored.version(),
-                SessionRecords.storedAttributes(stored.value()));
+        return new PikoDBSession(this, SessionRecords.times(id, stored.value()), stored.version(),
+                SessionRecords.storedAttributes(stored.value()), records);
     }
 
     @Override
