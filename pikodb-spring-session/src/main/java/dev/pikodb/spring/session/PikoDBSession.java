@@ -37,6 +37,8 @@ public final class PikoDBSession implements Session {
      */
     private long storedVersion;
     private Map<String, String> storedAttributes;
+    /** The principal name stored with the record at {@link #storedVersion}. */
+    private String storedPrincipal;
     /**
      * The loaded attributes not read yet, still serialised: each is deserialised when first read, so
      * a request pays only for the attributes it uses. Not in {@link #state} until then.
@@ -46,13 +48,14 @@ public final class PikoDBSession implements Session {
     private final SessionRecords records;
 
     PikoDBSession(PikoDBSessionRepository repository, MapSession state, long storedVersion,
-                  Map<String, String> storedAttributes, SessionRecords records) {
+                  Map<String, String> storedAttributes, String storedPrincipal, SessionRecords records) {
         this.repository = repository;
         this.state = state;
         this.isNew = storedVersion == 0;
         this.storedId = state.getId();
         this.storedVersion = storedVersion;
         this.storedAttributes = storedAttributes;
+        this.storedPrincipal = storedPrincipal;
         this.records = records;
         this.unread = storedAttributes == null ? new HashMap<>() : new HashMap<>(storedAttributes);
         if (isNew && repository.saveMode() == SaveMode.ALWAYS) {
@@ -189,6 +192,22 @@ public final class PikoDBSession implements Session {
         return storedAttributes == null ? new LinkedHashMap<>() : new LinkedHashMap<>(storedAttributes);
     }
 
+    /** The principal name stored with the record at {@link #storedVersion()}. */
+    String storedPrincipal() {
+        return storedPrincipal;
+    }
+
+    /**
+     * Whether the attribute is as it was loaded: neither read (its value could have been changed in
+     * place) nor set or removed since the session was loaded. Always false for a new session.
+     */
+    boolean untouched(String attributeName) {
+        if (isNew || changedAttributes.containsKey(attributeName)) {
+            return false;
+        }
+        return unread.containsKey(attributeName) || state.getAttribute(attributeName) == null;
+    }
+
     boolean hasChanges() {
         return isNew || timesChanged || !changedAttributes.isEmpty() || !storedId.equals(state.getId());
     }
@@ -212,14 +231,16 @@ public final class PikoDBSession implements Session {
      *
      * @param version the stored record's version after the save
      * @param attributes the stored record's serialised attributes after the save
+     * @param principal the principal name stored with them
      */
-    void saved(long version, Map<String, String> attributes) {
+    void saved(long version, Map<String, String> attributes, String principal) {
         isNew = false;
         timesChanged = false;
         changedAttributes.clear();
         storedId = state.getId();
         storedVersion = version;
         storedAttributes = attributes;
+        storedPrincipal = principal;
     }
 
     /** Called when a save found the session deleted or expired: nothing more to save. */

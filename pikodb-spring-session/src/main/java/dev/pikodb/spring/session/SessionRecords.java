@@ -69,6 +69,12 @@ final class SessionRecords {
         return max.isNegative() ? null : session.getLastAccessedTime().plus(max).toEpochMilli();
     }
 
+    /** The principal name stored in a value, or {@code null}. */
+    @SuppressWarnings("unchecked")
+    static String principal(Object value) {
+        return (String) ((Map<String, Object>) value).get(PRINCIPAL);
+    }
+
     /** The stored attributes of a value, still serialised. */
     @SuppressWarnings("unchecked")
     static Map<String, String> storedAttributes(Object value) {

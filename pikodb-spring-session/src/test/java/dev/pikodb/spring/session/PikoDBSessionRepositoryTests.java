@@ -368,6 +368,48 @@ class PikoDBSessionRepositoryTests {
     }
 
     @Test
+    void aSaveThatLeavesThePrincipalAloneKeepsItsIndexEntryWithoutDeserialisingIt() {
+        List<String> deserialised = new CopyOnWriteArrayList<>();
+        DeserializingConverter java = new DeserializingConverter(getClass().getClassLoader());
+        repository.setDeserializer(bytes -> {
+            Object value = java.convert(bytes);
+            deserialised.add(String.valueOf(value));
+            return value;
+        });
+        PikoDBSession session = saved(PRINCIPAL, "alice");
+        PikoDBSession loaded = repository.findById(session.getId());
+        loaded.setAttribute("visits", 1);
+        repository.save(loaded);
+        assertThat(deserialised).isEmpty();
+        assertThat(repository.findByPrincipalName("alice")).containsOnlyKeys(session.getId());
+
+        PikoDBSession signedIn = repository.findById(session.getId());
+        signedIn.removeAttribute(PRINCIPAL);
+        signedIn.setAttribute("SPRING_SECURITY_CONTEXT", new SecurityContextImpl(
+                UsernamePasswordAuthenticationToken.authenticated("dora", "secret", List.of())));
+        repository.save(signedIn);
+        assertThat(repository.findByPrincipalName("alice")).isEmpty();
+        assertThat(repository.findByPrincipalName("dora")).containsOnlyKeys(session.getId());
+    }
+
+    @Test
+    void aConcurrentSaveThatLeavesThePrincipalAloneKeepsTheOtherRequestsPrincipal() {
+        PikoDBSession session = saved(PRINCIPAL, "alice");
+        PikoDBSession counting = repository.findById(session.getId());
+        PikoDBSession signingIn = repository.findById(session.getId());
+        signingIn.setAttribute(PRINCIPAL, "bob");
+        repository.save(signingIn);
+        counting.setAttribute("visits", 1);
+        repository.save(counting);
+
+        PikoDBSession stored = repository.findById(session.getId());
+        assertThat(stored.<String>getAttribute(PRINCIPAL)).isEqualTo("bob");
+        assertThat(stored.<Integer>getAttribute("visits")).isEqualTo(1);
+        assertThat(repository.findByPrincipalName("bob")).containsOnlyKeys(session.getId());
+        assertThat(repository.findByPrincipalName("alice")).isEmpty();
+    }
+
+    @Test
     void anAttributeThatCannotBeDeserialisedFailsWhenReadNamingIt() {
         PikoDBSession session = saved("broken", "written by an old version");
         repository.setDeserializer(bytes -> {
