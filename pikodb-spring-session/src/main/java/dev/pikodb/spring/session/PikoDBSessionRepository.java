@@ -287,7 +287,9 @@ public final class PikoDBSessionRepository
     private String principal(PikoDBSession session, String stored) {
         if (defaultIndexResolver && session.untouched(PRINCIPAL_NAME_INDEX_NAME)
                 && session.untouched(SPRING_SECURITY_CONTEXT)) {
-            return stored;
+            // SaveMode.ALWAYS writes the untouched attributes as this session loaded them, with the
+            // principal stored with them, not the one of a record another request wrote meanwhile.
+            return saveMode == SaveMode.ALWAYS ? session.storedPrincipal() : stored;
         }
         return principal(session);
     }

@@ -443,6 +443,17 @@ class PikoDBSessionRepositoryTests {
         PikoDBSession stored = repository.findById(session.getId());
         assertThat(stored.<List<String>>getAttribute("list")).containsExactly("a");
         assertThat(stored.<Integer>getAttribute("other")).isEqualTo(1);
+
+        PikoDBSession signedIn = saved(PRINCIPAL, "alice");
+        PikoDBSession loadedBefore = repository.findById(signedIn.getId());
+        PikoDBSession signingIn = repository.findById(signedIn.getId());
+        signingIn.setAttribute(PRINCIPAL, "bob");
+        repository.save(signingIn);
+        loadedBefore.setLastAccessedTime(clock.instant());
+        repository.save(loadedBefore);
+        assertThat(repository.findById(signedIn.getId()).<String>getAttribute(PRINCIPAL)).isEqualTo("alice");
+        assertThat(repository.findByPrincipalName("alice")).containsOnlyKeys(signedIn.getId());
+        assertThat(repository.findByPrincipalName("bob")).isEmpty();
     }
 
     @Test
