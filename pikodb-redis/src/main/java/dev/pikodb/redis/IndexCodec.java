@@ -45,7 +45,15 @@ final class IndexCodec {
 
     /** The prefix of every member of an index. */
     static byte[] id(long id) {
-        return String.format("%08x:", id).getBytes(StandardCharsets.US_ASCII);
+        String hex = Long.toHexString(id);
+        byte[] prefix = new byte[Math.max(8, hex.length()) + 1];
+        int pad = prefix.length - 1 - hex.length();
+        Arrays.fill(prefix, 0, pad, (byte) '0');
+        for (int i = 0; i < hex.length(); i++) {
+            prefix[pad + i] = (byte) hex.charAt(i);
+        }
+        prefix[prefix.length - 1] = ':';
+        return prefix;
     }
 
     /** The encoding of a value (without id and key). */

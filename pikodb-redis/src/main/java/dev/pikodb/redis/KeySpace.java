@@ -41,8 +41,10 @@ import java.util.concurrent.ConcurrentMap;
  *     the sequence number of the last entry of its change stream; the last two are left out while 0.
  *     One field, so a write reads all three and the record it replaces with one {@code HMGET}, and
  *     stores them with the record in one {@code HSET};</li>
- * <li>{@code <tag>:x} – a sorted set of the bucket's expiring keys scored by expiration, plus the
- *     member {@code ""} scored {@code +inf} (never due);</li>
+ * <li>{@code <tag>:x} – a sorted set of the bucket's expiring keys, each scored at or before its
+ *     record's expiration (an overwrite that postpones it leaves the score, which the cleanup corrects
+ *     when it falls due; see {@link Scripts#WRITE}), plus the member {@code ""} scored {@code +inf}
+ *     (never due);</li>
  * <li>{@code <tag>:i} – a sorted set (all scores 0) of the bucket's index entries, in byte order
  *     ({@code ZRANGEBYLEX}): for every record of the bucket its key-index member and one member per
  *     value per secondary index (see {@link IndexCodec}), plus the sentinel member {@code ""};</li>

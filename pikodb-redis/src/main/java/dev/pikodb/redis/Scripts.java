@@ -167,7 +167,11 @@ final class Scripts {
      * {@code HMGET}, and the record is stored with the state, when that changes, in one {@code HSET};
      * an overwrite looks up the old record's listed entries only in a bucket that has seen index
      * definitions (epoch above 0), removes its expiration entry only when it had an expiration, and
-     * keeps its key-index member (every record has one). A write that stores nothing
+     * keeps its key-index member (every record has one). An expiration entry's score is at or before
+     * its record's expiration, not always equal to it: an overwrite that keeps or postpones the
+     * expiration (a session renewed by each request) leaves the entry as it is, and {@link #CLEANUP},
+     * finding the record still live when the entry falls due, scores it again with the record's
+     * expiration; an earlier expiration is scored at once. A write that stores nothing
      * leaves the bucket as it was: a bucket holds a generation only once a write of it landed there
      * (see {@link #DROP}).
      */
@@ -206,7 +210,7 @@ final class Scripts {
               redis.call('HSET', KEYS[1], key, rec)
             end
             if x ~= '' then
-              redis.call('ZADD', KEYS[2], x, key)
+              if old_x == nil or tonumber(x) < old_x then redis.call('ZADD', KEYS[2], x, key) end
             elseif old_x ~= nil then
               redis.call('ZREM', KEYS[2], key)
             end
@@ -276,7 +280,9 @@ final class Scripts {
             """);
 
     /**
-     * ARGV: now, limit, change stream. Removes up to {@code limit} expired records of the bucket; returns {removed,
+     * ARGV: now, limit, change stream. Removes up to {@code limit} expired records of the bucket, and
+     * scores each due expiration entry whose record turns out live (postponed since, see {@link #WRITE})
+     * with the record's expiration; returns {removed,
      * more (1 when the limit was reached), records left in the bucket, then each removed key and its
      * version}.
      */

@@ -85,6 +85,29 @@ class ExpiryTest {
     }
 
     @Test
+    void cleanupRemovesARecordAtItsLastExpirationWhetherItWasPostponedOrBroughtForward() {
+        db.write("t", "renewed", 0, EXPIRES);
+        for (int i = 1; i <= 3; i++) {
+            db.write("t", "renewed", i, EXPIRES + i * 1000);
+        }
+        db.write("t", "shortened", 0, EXPIRES + 5000);
+        db.write("t", "shortened", 1, EXPIRES);
+
+        clock.set(EXPIRES + 1);
+        assertThat(other.cleanupExpired("t")).as("only the shortened one").isEqualTo(1);
+        assertThat(db.getRecord("t", "shortened")).isEmpty();
+        clock.set(EXPIRES + 3000);
+        assertThat(other.cleanupExpired("t")).as("the renewed one is live until its last expiration").isZero();
+        assertThat(db.getRecord("t", "renewed").orElseThrow().version()).isEqualTo(4);
+        clock.set(EXPIRES + 3001);
+        assertThat(other.cleanupExpired("t")).isEqualTo(1);
+        assertThat(db.getTableSize("t")).isZero();
+        db.write("t", "renewed", "again", EXPIRES + 10_000);
+        clock.set(EXPIRES + 10_001);
+        assertThat(other.cleanupExpired("t")).isEqualTo(1);
+    }
+
+    @Test
     void getTableSizeRemovesExpiredRecordsInBatches() {
         int count = 1200;
         for (int i = 0; i < count; i++) {

@@ -3,6 +3,7 @@ package dev.pikodb.spring.session;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
@@ -36,15 +37,27 @@ public final class PikoDBSession implements Session {
      */
     private long storedVersion;
     private Map<String, String> storedAttributes;
+    /** The principal name stored with the record at {@link #storedVersion}. */
+    private String storedPrincipal;
+    /**
+     * The loaded attributes not read yet, still serialised: each is deserialised when first read, so
+     * a request pays only for the attributes it uses. Not in {@link #state} until then.
+     */
+    private final Map<String, String> unread;
+    /** Deserialises the unread attributes; {@code null} for a new session. */
+    private final SessionRecords records;
 
     PikoDBSession(PikoDBSessionRepository repository, MapSession state, long storedVersion,
-                  Map<String, String> storedAttributes) {
+                  Map<String, String> storedAttributes, String storedPrincipal, SessionRecords records) {
         this.repository = repository;
         this.state = state;
         this.isNew = storedVersion == 0;
         this.storedId = state.getId();
         this.storedVersion = storedVersion;
         this.storedAttributes = storedAttributes;
+        this.storedPrincipal = storedPrincipal;
+        this.records = records;
+        this.unread = storedAttributes == null ? new HashMap<>() : new HashMap<>(storedAttributes);
         if (isNew && repository.saveMode() == SaveMode.ALWAYS) {
             state.getAttributeNames().forEach(name -> changedAttributes.put(name, state.getAttribute(name)));
         }
@@ -62,8 +75,19 @@ public final class PikoDBSession implements Session {
         return id;
     }
 
+    /**
+     * The attribute's value, deserialised from the stored session the first time it is read.
+     *
+     * @throws IllegalStateException when the stored attribute cannot be deserialised (the message names
+     *     the session and the attribute)
+     */
     @Override
     public <T> T getAttribute(String attributeName) {
+        String serialised = unread.get(attributeName);
+        if (serialised != null) {
+            state.setAttribute(attributeName, records.deserialize(state.getId(), attributeName, serialised));
+            unread.remove(attributeName);
+        }
         T value = state.getAttribute(attributeName);
         if (value != null && repository.saveMode() == SaveMode.ON_GET_ATTRIBUTE) {
             changedAttributes.put(attributeName, value);
@@ -73,11 +97,17 @@ public final class PikoDBSession implements Session {
 
     @Override
     public Set<String> getAttributeNames() {
-        return state.getAttributeNames();
+        if (unread.isEmpty()) {
+            return state.getAttributeNames();
+        }
+        Set<String> names = new HashSet<>(state.getAttributeNames());
+        names.addAll(unread.keySet());
+        return names;
     }
 
     @Override
     public void setAttribute(String attributeName, Object attributeValue) {
+        unread.remove(attributeName);
         state.setAttribute(attributeName, attributeValue);
         changedAttributes.put(attributeName, attributeValue);
         flushIfImmediate();
@@ -85,6 +115,7 @@ public final class PikoDBSession implements Session {
 
     @Override
     public void removeAttribute(String attributeName) {
+        unread.remove(attributeName);
         state.removeAttribute(attributeName);
         changedAttributes.put(attributeName, null);
         flushIfImmediate();
@@ -161,14 +192,34 @@ public final class PikoDBSession implements Session {
         return storedAttributes == null ? new LinkedHashMap<>() : new LinkedHashMap<>(storedAttributes);
     }
 
+    /** The principal name stored with the record at {@link #storedVersion()}. */
+    String storedPrincipal() {
+        return storedPrincipal;
+    }
+
+    /**
+     * Whether the attribute is as it was loaded: neither read (its value could have been changed in
+     * place) nor set or removed since the session was loaded. Always false for a new session.
+     */
+    boolean untouched(String attributeName) {
+        if (isNew || changedAttributes.containsKey(attributeName)) {
+            return false;
+        }
+        return unread.containsKey(attributeName) || state.getAttribute(attributeName) == null;
+    }
+
     boolean hasChanges() {
         return isNew || timesChanged || !changedAttributes.isEmpty() || !storedId.equals(state.getId());
     }
 
-    /** The attribute changes to apply at the next save, in a copy. */
+    /**
+     * The attribute changes to apply at the next save, in a copy. With {@link SaveMode#ALWAYS}, every
+     * attribute, those never read as they were loaded, without deserialising them.
+     */
     Map<String, Object> attributeChanges() {
         if (repository.saveMode() == SaveMode.ALWAYS) {
             Map<String, Object> all = new LinkedHashMap<>(changedAttributes);
+            unread.forEach((name, serialised) -> all.put(name, new SessionRecords.Serialised(serialised)));
             state.getAttributeNames().forEach(name -> all.put(name, state.getAttribute(name)));
             return all;
         }
@@ -180,14 +231,16 @@ public final class PikoDBSession implements Session {
      *
      * @param version the stored record's version after the save
      * @param attributes the stored record's serialised attributes after the save
+     * @param principal the principal name stored with them
      */
-    void saved(long version, Map<String, String> attributes) {
+    void saved(long version, Map<String, String> attributes, String principal) {
         isNew = false;
         timesChanged = false;
         changedAttributes.clear();
         storedId = state.getId();
         storedVersion = version;
         storedAttributes = attributes;
+        storedPrincipal = principal;
     }
 
     /** Called when a save found the session deleted or expired: nothing more to save. */

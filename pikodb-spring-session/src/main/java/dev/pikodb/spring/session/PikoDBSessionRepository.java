@@ -67,6 +67,8 @@ public final class PikoDBSessionRepository
     /** Compare-and-write attempts of a save against concurrent saves of the same session. */
     private static final int SAVE_ATTEMPTS = 32;
     private static final int PAGE = 100;
+    /** The attribute of Spring Security's context, from which the default resolver also reads the principal. */
+    private static final String SPRING_SECURITY_CONTEXT = "SPRING_SECURITY_CONTEXT";
 
     private final PikoDB db;
     private final String table;
@@ -78,6 +80,8 @@ public final class PikoDBSessionRepository
     private volatile FlushMode flushMode = FlushMode.ON_SAVE;
     private volatile SaveMode saveMode = SaveMode.ON_SET_ATTRIBUTE;
     private volatile IndexResolver<Session> indexResolver = new DelegatingIndexResolver<>(new PrincipalNameIndexResolver<>());
+    /** Whether {@link #indexResolver} is the default one, which reads only the principal's two attributes. */
+    private volatile boolean defaultIndexResolver = true;
     private volatile ApplicationEventPublisher eventPublisher = event -> { };
     private volatile SessionRecords records = new SessionRecords(new SerializingConverter(),
             new DeserializingConverter(PikoDBSessionRepository.class.getClassLoader()));
@@ -126,7 +130,7 @@ public final class PikoDBSessionRepository
         state.setCreationTime(now);
         state.setLastAccessedTime(now);
         state.setMaxInactiveInterval(defaultMaxInactiveInterval);
-        PikoDBSession session = new PikoDBSession(this, state, 0, null);
+        PikoDBSession session = new PikoDBSession(this, state, 0, null, null, null);
         if (flushMode == FlushMode.IMMEDIATE) {
             save(session);
         }
@@ -150,12 +154,13 @@ public final class PikoDBSessionRepository
     private void saveNew(PikoDBSession session) {
         MapSession state = session.state();
         Map<String, String> attributes = records.attributesOf(state);
-        Map<String, Object> value = records.value(state, attributes, principal(session));
+        String principal = principal(session);
+        Map<String, Object> value = records.value(state, attributes, principal);
         if (!db.compareAndWrite(table, state.getId(), 0, value, SessionRecords.expiration(state))) {
             throw new IllegalStateException("Session " + state.getId() + " already exists in table '" + table
                     + "'; the session id generator gave an id twice");
         }
-        session.saved(1, attributes);
+        session.saved(1, attributes, principal);
         eventPublisher.publishEvent(new SessionCreatedEvent(this, session));
     }
 
@@ -170,13 +175,14 @@ public final class PikoDBSessionRepository
         MapSession state = session.state();
         Map<String, String> attributes = records.merge(SessionRecords.storedAttributes(stored.get().value()),
                 session.attributeChanges(), state.getId());
-        Map<String, Object> value = records.value(state, attributes, principal(session));
+        String principal = principal(session, SessionRecords.principal(stored.get().value()));
+        Map<String, Object> value = records.value(state, attributes, principal);
         if (!db.compareAndWrite(table, state.getId(), 0, value, SessionRecords.expiration(state))) {
             throw new IllegalStateException("Session " + state.getId() + " already exists in table '" + table
                     + "'; the session id generator gave an id twice");
         }
         db.delete(table, oldId);
-        session.saved(1, attributes);
+        session.saved(1, attributes, principal);
     }
 
     /**
@@ -192,6 +198,7 @@ public final class PikoDBSessionRepository
         Map<String, Object> changes = session.attributeChanges();
         long version = session.storedVersion();
         Map<String, String> stored = session.storedAttributes();
+        String storedPrincipal = session.storedPrincipal();
         for (int attempt = 0; attempt < SAVE_ATTEMPTS; attempt++) {
             if (attempt > 0 || version == 0) {
                 Optional<DatabaseRecord> current = db.getRecord(table, state.getId());
@@ -202,11 +209,13 @@ public final class PikoDBSessionRepository
                 }
                 version = current.get().version();
                 stored = SessionRecords.storedAttributes(current.get().value());
+                storedPrincipal = SessionRecords.principal(current.get().value());
             }
             Map<String, String> attributes = records.merge(stored, changes, state.getId());
-            Map<String, Object> value = records.value(state, attributes, principal(session));
+            String principal = principal(session, storedPrincipal);
+            Map<String, Object> value = records.value(state, attributes, principal);
             if (db.compareAndWrite(table, state.getId(), version, value, SessionRecords.expiration(state))) {
-                session.saved(version + 1, attributes);
+                session.saved(version + 1, attributes, principal);
                 return;
             }
         }
@@ -220,8 +229,8 @@ public final class PikoDBSessionRepository
     }
 
     private PikoDBSession load(String id, DatabaseRecord stored) {
-        return new PikoDBSession(this, records.session(id, stored.value()), stored.version(),
-                SessionRecords.storedAttributes(stored.value()));
+        return new PikoDBSession(this, SessionRecords.times(id, stored.value()), stored.version(),
+                SessionRecords.storedAttributes(stored.value()), SessionRecords.principal(stored.value()), records);
     }
 
     @Override
@@ -266,6 +275,23 @@ public final class PikoDBSessionRepository
 
     private String principal(PikoDBSession session) {
         return indexResolver.resolveIndexesFor(session).get(PRINCIPAL_NAME_INDEX_NAME);
+    }
+
+    /**
+     * The principal name to store over a record whose principal is {@code stored}. The default
+     * resolver reads only the attributes {@link #PRINCIPAL_NAME_INDEX_NAME} and
+     * {@code SPRING_SECURITY_CONTEXT}: while the request has neither read nor changed them, they are
+     * the stored record's, and so is the principal name, which is then taken as stored instead of
+     * deserialising them again.
+     */
+    private String principal(PikoDBSession session, String stored) {
+        if (defaultIndexResolver && session.untouched(PRINCIPAL_NAME_INDEX_NAME)
+                && session.untouched(SPRING_SECURITY_CONTEXT)) {
+            // SaveMode.ALWAYS writes the untouched attributes as this session loaded them, with the
+            // principal stored with them, not the one of a record another request wrote meanwhile.
+            return saveMode == SaveMode.ALWAYS ? session.storedPrincipal() : stored;
+        }
+        return principal(session);
     }
 
     private void onChange(ChangeEvent event) {
@@ -321,6 +347,7 @@ public final class PikoDBSessionRepository
      */
     public void setIndexResolver(IndexResolver<Session> indexResolver) {
         this.indexResolver = require(indexResolver, "indexResolver");
+        this.defaultIndexResolver = false;
     }
 
     /**

@@ -69,6 +69,12 @@ final class SessionRecords {
         return max.isNegative() ? null : session.getLastAccessedTime().plus(max).toEpochMilli();
     }
 
+    /** The principal name stored in a value, or {@code null}. */
+    @SuppressWarnings("unchecked")
+    static String principal(Object value) {
+        return (String) ((Map<String, Object>) value).get(PRINCIPAL);
+    }
+
     /** The stored attributes of a value, still serialised. */
     @SuppressWarnings("unchecked")
     static Map<String, String> storedAttributes(Object value) {
@@ -80,11 +86,20 @@ final class SessionRecords {
         return copy;
     }
 
-    /** Applies attribute changes (a {@code null} value removes) to stored attributes. */
+    /** An attribute's stored form, given as a change that writes it as it is. */
+    record Serialised(String value) {
+    }
+
+    /**
+     * Applies attribute changes (a {@code null} value removes, a {@link Serialised} one is stored as it
+     * is) to stored attributes.
+     */
     Map<String, String> merge(Map<String, String> stored, Map<String, Object> changes, String sessionId) {
         changes.forEach((name, value) -> {
             if (value == null) {
                 stored.remove(name);
+            } else if (value instanceof Serialised serialised) {
+                stored.put(name, serialised.value());
             } else {
                 stored.put(name, serialize(sessionId, name, value));
             }
@@ -101,15 +116,17 @@ final class SessionRecords {
         return attributes;
     }
 
-    /** The session a stored value describes. */
+    /**
+     * The session a stored value describes, without its attributes: {@link PikoDBSession} deserialises
+     * each when it is first read.
+     */
     @SuppressWarnings("unchecked")
-    MapSession session(String id, Object value) {
+    static MapSession times(String id, Object value) {
         Map<String, Object> fields = (Map<String, Object>) value;
         MapSession session = new MapSession(id);
         session.setCreationTime(Instant.ofEpochMilli(((Number) fields.get(CREATION_TIME)).longValue()));
         session.setLastAccessedTime(Instant.ofEpochMilli(((Number) fields.get(LAST_ACCESSED_TIME)).longValue()));
         session.setMaxInactiveInterval(Duration.ofSeconds(((Number) fields.get(MAX_INACTIVE_SECONDS)).longValue()));
-        storedAttributes(value).forEach((name, serialised) -> session.setAttribute(name, deserialize(id, name, serialised)));
         return session;
     }
 
@@ -123,7 +140,8 @@ final class SessionRecords {
         }
     }
 
-    private Object deserialize(String sessionId, String name, String serialised) {
+    /** An attribute's value from its stored form. */
+    Object deserialize(String sessionId, String name, String serialised) {
         try {
             return deserializer.convert(Base64.getDecoder().decode(serialised));
         } catch (RuntimeException e) {

@@ -2,6 +2,7 @@ package dev.pikodb.spring.session;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
+import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
 import static org.awaitility.Awaitility.await;
 
 import dev.pikodb.DatabaseOptions;
@@ -22,6 +23,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.springframework.context.ApplicationEvent;
+import org.springframework.core.serializer.support.DeserializingConverter;
 import org.springframework.security.authentication.UsernamePasswordAuthenticationToken;
 import org.springframework.security.core.context.SecurityContextImpl;
 import org.springframework.session.FindByIndexNameSessionRepository;
@@ -335,6 +337,123 @@ class PikoDBSessionRepositoryTests {
                 .filteredOn(SessionExpiredEvent.class::isInstance)
                 .extracting(event -> ((SessionExpiredEvent) event).getSessionId())
                 .containsExactly(expired.getId()));
+    }
+
+    @Test
+    void aRequestDeserialisesOnlyTheAttributesItReads() {
+        List<String> deserialised = new CopyOnWriteArrayList<>();
+        DeserializingConverter java = new DeserializingConverter(getClass().getClassLoader());
+        repository.setDeserializer(bytes -> {
+            Object value = java.convert(bytes);
+            deserialised.add(String.valueOf(value));
+            return value;
+        });
+        PikoDBSession session = repository.createSession();
+        session.setAttribute("locale", "fr_FR");
+        session.setAttribute("cart", new ArrayList<>(List.of("apple")));
+        session.setAttribute("visits", 1);
+        repository.save(session);
+
+        PikoDBSession loaded = repository.findById(session.getId());
+        assertThat(loaded.getAttributeNames()).containsExactlyInAnyOrder("locale", "cart", "visits");
+        loaded.setAttribute("visits", loaded.<Integer>getAttribute("visits") + 1);
+        loaded.setLastAccessedTime(clock.instant());
+        repository.save(loaded);
+        assertThat(deserialised).containsExactly("1");
+
+        PikoDBSession next = repository.findById(session.getId());
+        assertThat(next.<Integer>getAttribute("visits")).isEqualTo(2);
+        assertThat(next.<List<String>>getAttribute("cart")).containsExactly("apple");
+        assertThat(next.<String>getAttribute("locale")).isEqualTo("fr_FR");
+    }
+
+    @Test
+    void aSaveThatLeavesThePrincipalAloneKeepsItsIndexEntryWithoutDeserialisingIt() {
+        List<String> deserialised = new CopyOnWriteArrayList<>();
+        DeserializingConverter java = new DeserializingConverter(getClass().getClassLoader());
+        repository.setDeserializer(bytes -> {
+            Object value = java.convert(bytes);
+            deserialised.add(String.valueOf(value));
+            return value;
+        });
+        PikoDBSession session = saved(PRINCIPAL, "alice");
+        PikoDBSession loaded = repository.findById(session.getId());
+        loaded.setAttribute("visits", 1);
+        repository.save(loaded);
+        assertThat(deserialised).isEmpty();
+        assertThat(repository.findByPrincipalName("alice")).containsOnlyKeys(session.getId());
+
+        PikoDBSession signedIn = repository.findById(session.getId());
+        signedIn.removeAttribute(PRINCIPAL);
+        signedIn.setAttribute("SPRING_SECURITY_CONTEXT", new SecurityContextImpl(
+                UsernamePasswordAuthenticationToken.authenticated("dora", "secret", List.of())));
+        repository.save(signedIn);
+        assertThat(repository.findByPrincipalName("alice")).isEmpty();
+        assertThat(repository.findByPrincipalName("dora")).containsOnlyKeys(session.getId());
+    }
+
+    @Test
+    void aConcurrentSaveThatLeavesThePrincipalAloneKeepsTheOtherRequestsPrincipal() {
+        PikoDBSession session = saved(PRINCIPAL, "alice");
+        PikoDBSession counting = repository.findById(session.getId());
+        PikoDBSession signingIn = repository.findById(session.getId());
+        signingIn.setAttribute(PRINCIPAL, "bob");
+        repository.save(signingIn);
+        counting.setAttribute("visits", 1);
+        repository.save(counting);
+
+        PikoDBSession stored = repository.findById(session.getId());
+        assertThat(stored.<String>getAttribute(PRINCIPAL)).isEqualTo("bob");
+        assertThat(stored.<Integer>getAttribute("visits")).isEqualTo(1);
+        assertThat(repository.findByPrincipalName("bob")).containsOnlyKeys(session.getId());
+        assertThat(repository.findByPrincipalName("alice")).isEmpty();
+    }
+
+    @Test
+    void anAttributeThatCannotBeDeserialisedFailsWhenReadNamingIt() {
+        PikoDBSession session = saved("broken", "written by an old version");
+        repository.setDeserializer(bytes -> {
+            throw new IllegalStateException("class changed");
+        });
+        PikoDBSession loaded = repository.findById(session.getId());
+        assertThat(loaded).isNotNull();
+        assertThat(loaded.getAttributeNames()).containsExactly("broken");
+        assertThatIllegalStateException().isThrownBy(() -> loaded.getAttribute("broken"))
+                .withMessageContaining("'broken'").withMessageContaining(session.getId())
+                .withMessageContaining("class changed");
+        loaded.removeAttribute("broken");
+        repository.save(loaded);
+        assertThat(repository.findById(session.getId()).getAttributeNames()).isEmpty();
+    }
+
+    @Test
+    void alwaysSavesTheAttributesARequestDidNotReadAsTheyWereLoaded() {
+        repository.setSaveMode(SaveMode.ALWAYS);
+        PikoDBSession session = saved("list", new ArrayList<>(List.of("a")));
+        session.setAttribute("other", 1);
+        repository.save(session);
+        PikoDBSession stale = repository.findById(session.getId());
+        PikoDBSession other = repository.findById(session.getId());
+        other.setAttribute("list", new ArrayList<>(List.of("z")));
+        other.removeAttribute("other");
+        repository.save(other);
+
+        stale.setLastAccessedTime(clock.instant());
+        repository.save(stale);
+        PikoDBSession stored = repository.findById(session.getId());
+        assertThat(stored.<List<String>>getAttribute("list")).containsExactly("a");
+        assertThat(stored.<Integer>getAttribute("other")).isEqualTo(1);
+
+        PikoDBSession signedIn = saved(PRINCIPAL, "alice");
+        PikoDBSession loadedBefore = repository.findById(signedIn.getId());
+        PikoDBSession signingIn = repository.findById(signedIn.getId());
+        signingIn.setAttribute(PRINCIPAL, "bob");
+        repository.save(signingIn);
+        loadedBefore.setLastAccessedTime(clock.instant());
+        repository.save(loadedBefore);
+        assertThat(repository.findById(signedIn.getId()).<String>getAttribute(PRINCIPAL)).isEqualTo("alice");
+        assertThat(repository.findByPrincipalName("alice")).containsOnlyKeys(signedIn.getId());
+        assertThat(repository.findByPrincipalName("bob")).isEmpty();
     }
 
     @Test
