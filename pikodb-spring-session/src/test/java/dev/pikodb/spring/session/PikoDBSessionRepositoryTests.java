@@ -339,8 +339,8 @@ class PikoDBSessionRepositoryTests {
                 .containsExactly(expired.getId()));
     }
 
-    @Test
-    void aRequestDeserialisesOnlyTheAttributesItReads() {
+    /** Has the repository deserialise with Java serialisation, recording each value it deserialises. */
+    private List<String> recordDeserialisations() {
         List<String> deserialised = new CopyOnWriteArrayList<>();
         DeserializingConverter java = new DeserializingConverter(getClass().getClassLoader());
         repository.setDeserializer(bytes -> {
@@ -348,6 +348,12 @@ class PikoDBSessionRepositoryTests {
             deserialised.add(String.valueOf(value));
             return value;
         });
+        return deserialised;
+    }
+
+    @Test
+    void aRequestDeserialisesOnlyTheAttributesItReads() {
+        List<String> deserialised = recordDeserialisations();
         PikoDBSession session = repository.createSession();
         session.setAttribute("locale", "fr_FR");
         session.setAttribute("cart", new ArrayList<>(List.of("apple")));
@@ -369,13 +375,7 @@ class PikoDBSessionRepositoryTests {
 
     @Test
     void aSaveThatLeavesThePrincipalAloneKeepsItsIndexEntryWithoutDeserialisingIt() {
-        List<String> deserialised = new CopyOnWriteArrayList<>();
-        DeserializingConverter java = new DeserializingConverter(getClass().getClassLoader());
-        repository.setDeserializer(bytes -> {
-            Object value = java.convert(bytes);
-            deserialised.add(String.valueOf(value));
-            return value;
-        });
+        List<String> deserialised = recordDeserialisations();
         PikoDBSession session = saved(PRINCIPAL, "alice");
         PikoDBSession loaded = repository.findById(session.getId());
         loaded.setAttribute("visits", 1);
