@@ -194,7 +194,9 @@ public final class Records implements IndexedRecords {
     public void forEachLive(long now, BiConsumer<String, StoredRecord> action) {
         for (Map.Entry<String, Object> entry : map.entrySet()) {
             Object held = entry.getValue();
-            if (!removeIfExpired(entry.getKey(), held, now)) {
+            if (isExpired(held, now)) {
+                removeIfExpired(entry.getKey(), held, now);
+            } else {
                 action.accept(entry.getKey(), StoredRecord.of(held));
             }
         }
@@ -233,7 +235,10 @@ public final class Records implements IndexedRecords {
     public int liveCount(long now) {
         int live = 0;
         for (Map.Entry<String, Object> entry : map.entrySet()) {
-            if (!removeIfExpired(entry.getKey(), entry.getValue(), now)) {
+            Object held = entry.getValue();
+            if (isExpired(held, now)) {
+                removeIfExpired(entry.getKey(), held, now);
+            } else {
                 live++;
             }
         }
@@ -296,8 +301,19 @@ public final class Records implements IndexedRecords {
         }
     }
 
+    private static boolean isExpired(Object held, long now) {
+        return StoredRecord.canExpire(held) && ((StoredRecord) held).isExpired(now);
+    }
+
+    /**
+     * Removes a record if it is expired and still held for its key.
+     *
+     * @return whether this call removed it: false when it is live, and also when it is expired but
+     *     another thread removed or replaced it first, so a caller that asks whether a record is live
+     *     must ask {@link #isExpired}, not this
+     */
     private boolean removeIfExpired(String key, Object held, long now) {
-        if (!StoredRecord.canExpire(held) || !((StoredRecord) held).isExpired(now)) {
+        if (!isExpired(held, now)) {
             return false;
         }
         beforeChange(key);
