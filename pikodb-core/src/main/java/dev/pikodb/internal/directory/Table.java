@@ -96,6 +96,7 @@ final class Table {
         this.retired = retired;
         this.records = records;
         records.publishTo(name, context.changes());
+        records.useExpiryBarrier(writes::awaitDecidedWrites);
         this.fileExists = fileExists;
         this.fileBytes = fileBytes;
         this.journal = journal;

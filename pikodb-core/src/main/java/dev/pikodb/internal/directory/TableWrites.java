@@ -3,6 +3,7 @@ package dev.pikodb.internal.directory;
 import dev.pikodb.PikoDBException;
 import dev.pikodb.internal.directory.journal.Journal;
 import dev.pikodb.internal.directory.journal.JournalFormat;
+import dev.pikodb.internal.directory.records.Records;
 import dev.pikodb.internal.directory.records.StoredRecord;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -169,6 +170,39 @@ final class TableWrites {
             }
             finishWrite(sequence);
             return true;
+        }
+    }
+
+    /**
+     * Returns once every write of {@code key} decided so far is visible: what a reader waits for
+     * before it takes the key's record for expired ({@link Records.ExpiryBarrier}).
+     * A write decides under {@code appendLock}, against the clock it reads there, and in default mode
+     * becomes visible before releasing it: taking the lock waits for one in between. In durable mode a
+     * decided write stays pending until its force: this waits for that force too. A caller holding
+     * {@code appendLock} is a writer, which decides against the pending writes itself, and does not
+     * wait. A table that failed dropped its pending writes: reads go on from what is visible.
+     */
+    void awaitDecidedWrites(String key) {
+        if (table.appendLock.isHeldByCurrentThread()) {
+            return;
+        }
+        while (true) {
+            long awaited;
+            table.appendLock.lock();
+            try {
+                if (!table.pending.contains(key)) {
+                    return;
+                }
+                awaited = table.pending.latestSequence(key);
+            } finally {
+                table.appendLock.unlock();
+            }
+            try {
+                awaitForced(awaited);
+            } catch (PikoDBException e) {
+                log.debug("A pending write of table '{}' failed while a read waited for it", table.name, e);
+                return;
+            }
         }
     }
 

@@ -28,6 +28,23 @@ public final class Records implements IndexedRecords {
     private ChangeSink changes = ChangeSink.NONE;
     /** The table's indexes, told of every change (adding before it is visible, removals after). */
     private volatile TableIndexes indexes;
+    private volatile ExpiryBarrier expiryBarrier = key -> { };
+
+    /**
+     * What a reader waits for before it takes a record for expired: every write of the key that was
+     * decided before, against an earlier clock, is visible. Without it, a write that found the record
+     * live (its version counting from it) could become visible after a reader, whose clock had passed
+     * the expiration, answered that the key was absent: no order of the two explains both answers.
+     */
+    @FunctionalInterface
+    public interface ExpiryBarrier {
+        /**
+         * Returns once every write of {@code key} decided so far is visible in these records.
+         *
+         * @param key the key whose record the caller found expired
+         */
+        void awaitDecidedWrites(String key);
+    }
 
     public Records(Stats stats) {
         this(stats, 0);
@@ -64,6 +81,11 @@ public final class Records implements IndexedRecords {
     /** Keeps {@code tableIndexes} exact from now on: every later change goes through it. */
     public void attach(TableIndexes tableIndexes) {
         this.indexes = tableIndexes;
+    }
+
+    /** Makes readers that meet an expired record wait for {@code barrier} first (see {@link ExpiryBarrier}). */
+    public void useExpiryBarrier(ExpiryBarrier barrier) {
+        this.expiryBarrier = barrier;
     }
 
     public TableIndexes indexes() {
@@ -150,15 +172,7 @@ public final class Records implements IndexedRecords {
 
     @Override
     public Object liveHeld(String key, long now) {
-        Object held = map.get(key);
-        if (held == null) {
-            return null;
-        }
-        if (StoredRecord.canExpire(held) && ((StoredRecord) held).isExpired(now)) {
-            removeIfExpired(key, held, now);
-            return null;
-        }
-        return held;
+        return settled(key, map.get(key), now);
     }
 
     @Override
@@ -178,25 +192,15 @@ public final class Records implements IndexedRecords {
 
     /** The live record of a key, or null; an expired record is removed on the way. */
     public StoredRecord live(String key, long now) {
-        Object held = map.get(key);
-        if (held == null) {
-            return null;
-        }
-        StoredRecord record = StoredRecord.of(held);
-        if (record.isExpired(now)) {
-            removeIfExpired(key, held, now);
-            return null;
-        }
-        return record;
+        Object held = settled(key, map.get(key), now);
+        return held == null ? null : StoredRecord.of(held);
     }
 
     /** Visits every live record; expired ones are removed on the way. */
     public void forEachLive(long now, BiConsumer<String, StoredRecord> action) {
         for (Map.Entry<String, Object> entry : map.entrySet()) {
-            Object held = entry.getValue();
-            if (isExpired(held, now)) {
-                removeIfExpired(entry.getKey(), held, now);
-            } else {
+            Object held = settled(entry.getKey(), entry.getValue(), now);
+            if (held != null) {
                 action.accept(entry.getKey(), StoredRecord.of(held));
             }
         }
@@ -224,8 +228,12 @@ public final class Records implements IndexedRecords {
     public int removeExpired(long now) {
         int removed = 0;
         for (Map.Entry<String, Object> entry : map.entrySet()) {
-            if (removeIfExpired(entry.getKey(), entry.getValue(), now)) {
-                removed++;
+            Object held = entry.getValue();
+            if (isExpired(held, now)) {
+                expiryBarrier.awaitDecidedWrites(entry.getKey());
+                if (removeIfExpired(entry.getKey(), held, now)) {
+                    removed++;
+                }
             }
         }
         return removed;
@@ -235,10 +243,7 @@ public final class Records implements IndexedRecords {
     public int liveCount(long now) {
         int live = 0;
         for (Map.Entry<String, Object> entry : map.entrySet()) {
-            Object held = entry.getValue();
-            if (isExpired(held, now)) {
-                removeIfExpired(entry.getKey(), held, now);
-            } else {
+            if (settled(entry.getKey(), entry.getValue(), now) != null) {
                 live++;
             }
         }
@@ -299,6 +304,26 @@ public final class Records implements IndexedRecords {
                 into.add(record.dictionaryName);
             }
         }
+    }
+
+    /**
+     * What a reader at {@code now} takes the key's record to be, starting from {@code held}, the
+     * record it met: that record when it is live; when it is expired, whatever the key holds once the
+     * writes decided before are visible ({@link ExpiryBarrier}), the expired record being removed.
+     *
+     * @return the live record in held form, or {@code null} when the key has none
+     */
+    private Object settled(String key, Object held, long now) {
+        while (held != null && isExpired(held, now)) {
+            expiryBarrier.awaitDecidedWrites(key);
+            Object current = map.get(key);
+            if (current == held) {
+                removeIfExpired(key, held, now);
+                return null;
+            }
+            held = current;
+        }
+        return held;
     }
 
     private static boolean isExpired(Object held, long now) {
