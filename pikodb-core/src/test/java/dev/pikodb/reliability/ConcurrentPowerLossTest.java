@@ -18,9 +18,13 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -99,11 +103,23 @@ class ConcurrentPowerLossTest {
                 forces.forces()).isPositive();
 
         int cases = 0;
+        int opened = 0;
+        Set<String> checked = new HashSet<>();
         List<String> failures = new ArrayList<>();
         for (CrashPoint point : points) {
             for (Names names : Names.values()) {
                 for (Content content : Content.values()) {
                     cases++;
+                    // Many cases leave the same files (nothing unforced, no directory entry changed since
+                    // the last force, or the same instant seen by several writers): a case whose files and
+                    // expectations (what each writer had acknowledged and started) were already opened and
+                    // checked is the same check, since a restart over the same bytes makes the same of them.
+                    Map<String, byte[]> surviving = point.image().surviving(names, content);
+                    if (!checked.add(Image.digest(surviving) + " " + Arrays.toString(point.acknowledged()) + " "
+                            + Arrays.toString(point.started()))) {
+                        continue;
+                    }
+                    opened++;
                     Path crashed = tmp.resolve("crash-" + cases);
                     point.image().materialise(crashed, names, content);
                     try {
@@ -119,8 +135,8 @@ class ConcurrentPowerLossTest {
                 }
             }
         }
-        log.info("{}", "concurrent power-loss crash points: " + points.size() + ", cases opened: " + cases
-                + ", journal forces: " + forces.forces() + ", of which covering several frames: "
+        log.info("{}", "concurrent power-loss crash points: " + points.size() + ", cases: " + cases
+                + ", opened (distinct files and expectations): " + opened + ", journal forces: " + forces.forces() + ", of which covering several frames: "
                 + forces.batchedForces());
         if (!failures.isEmpty()) {
             fail(failures.size() + " of " + cases + " power-loss cases failed; the first ones:\n"

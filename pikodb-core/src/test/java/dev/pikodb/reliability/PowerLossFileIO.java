@@ -6,9 +6,13 @@ import dev.pikodb.TestFiles;
 import dev.pikodb.internal.directory.io.FileIO;
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.util.Arrays;
+import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.TreeMap;
@@ -83,6 +87,25 @@ final class PowerLossFileIO extends ForwardingFileIO {
             Map<String, byte[]> files = new TreeMap<>();
             entries.forEach((name, file) -> files.put(name, surviving(file, content)));
             return files;
+        }
+
+        /**
+         * A digest of a set of surviving files (names, lengths and bytes): two sets with the same digest
+         * hold the same files with the same bytes, and a restart makes the same of them.
+         */
+        static String digest(Map<String, byte[]> files) {
+            try {
+                MessageDigest digest = MessageDigest.getInstance("SHA-256");
+                files.forEach((name, bytes) -> {
+                    digest.update(name.getBytes(StandardCharsets.UTF_8));
+                    digest.update((byte) 0);
+                    digest.update(ByteBuffer.allocate(Integer.BYTES).putInt(bytes.length).array());
+                    digest.update(bytes);
+                });
+                return HexFormat.of().formatHex(digest.digest());
+            } catch (NoSuchAlgorithmException e) {
+                throw new IllegalStateException("SHA-256 is missing from this JVM", e);
+            }
         }
 
         private static byte[] surviving(FileImage file, Content content) {

@@ -17,14 +17,9 @@ import dev.pikodb.reliability.Workload.Op;
 import dev.pikodb.reliability.Workload.Rec;
 import dev.pikodb.reliability.Workload.State;
 import dev.pikodb.reliability.Workload.Type;
-import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.HashSet;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -123,19 +118,7 @@ class PowerLossTest {
      * ({@code strict}; otherwise journals with a hole before valid frames may be).
      */
     private static String checkedCase(Map<String, byte[]> files, CrashPoint point, boolean strict) {
-        try {
-            MessageDigest digest = MessageDigest.getInstance("SHA-256");
-            files.forEach((name, bytes) -> {
-                digest.update(name.getBytes(StandardCharsets.UTF_8));
-                digest.update((byte) 0);
-                digest.update(ByteBuffer.allocate(Integer.BYTES).putInt(bytes.length).array());
-                digest.update(bytes);
-            });
-            return HexFormat.of().formatHex(digest.digest()) + " " + point.acknowledged() + " "
-                    + point.inProgress() + " " + strict;
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is missing from this JVM", e);
-        }
+        return Image.digest(files) + " " + point.acknowledged() + " " + point.inProgress() + " " + strict;
     }
 
     /** Runs the workload and takes an image of the files after every change. */
