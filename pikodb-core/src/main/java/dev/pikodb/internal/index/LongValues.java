@@ -111,31 +111,41 @@ final class LongValues {
 
     /** Publishes a new base made of the values that have a group, the overlay's included. */
     private void merge(Generation generation) {
-        int size = generation.values.length - generation.gone + generation.overlaid;
+        // The writer reads the groups it stored itself: plain reads (a merge runs too seldom to be compiled soon,
+        // and an access through a VarHandle costs much more until it is).
+        long[] oldValues = generation.values;
+        Object[] oldGroups = generation.groups;
+        int size = oldValues.length - generation.gone + generation.overlaid;
         long[] values = new long[size];
         Object[] groups = new Object[size];
         int out = 0;
         int at = 0;
         for (Map.Entry<Long, Object> added : generation.overlay.entrySet()) {
             long addedValue = added.getKey();
-            for (; at < generation.values.length && generation.values[at] < addedValue; at++) {
-                Object group = generation.groupAt(at);
-                if (group != null) {
-                    values[out] = generation.values[at];
-                    groups[out++] = group;
-                }
+            int end = at;
+            while (end < oldValues.length && oldValues[end] < addedValue) {
+                end++;
             }
+            out = copyPresent(oldValues, oldGroups, at, end, values, groups, out);
+            at = end;
             values[out] = addedValue;
             groups[out++] = added.getValue();
         }
-        for (; at < generation.values.length; at++) {
-            Object group = generation.groupAt(at);
+        out = copyPresent(oldValues, oldGroups, at, oldValues.length, values, groups, out);
+        current = new Generation(values, groups);
+    }
+
+    /** Copies the values of {@code [from, to)} that have a group; returns the next position to copy to. */
+    private static int copyPresent(long[] fromValues, Object[] fromGroups, int from, int to, long[] values,
+            Object[] groups, int out) {
+        for (int i = from; i < to; i++) {
+            Object group = fromGroups[i];
             if (group != null) {
-                values[out] = generation.values[at];
+                values[out] = fromValues[i];
                 groups[out++] = group;
             }
         }
-        current = new Generation(values, groups);
+        return out;
     }
 
     /** Removes every value; under the index's lock. */

@@ -231,27 +231,38 @@ final class SecondaryIndex {
             return;
         }
         Object slot = slot(recordValues, held);
-        for (Object value : recordValues) {
-            if (value instanceof String string) {
-                Object group = strings.get(string);
-                Object next = KeyGroup.with(group, key, slot);
-                if (next != group) {
-                    strings.put(string, next);
-                }
-                if (group == null) {
-                    values.put(string, IN_STRINGS);
-                }
-            } else if (value instanceof Long number) {
-                long integer = number;
-                Object group = longs.get(integer);
-                Object next = KeyGroup.with(group, key, slot);
-                if (next != group) {
-                    longs.set(integer, next);
-                }
-            } else {
-                // One descent of the ordered values (a second one only when the value is new).
-                values.compute(value, (v, group) -> KeyGroup.with(group, key, slot));
+        if (recordValues instanceof List<Object> list) {
+            // By position: a record's values are mostly a list of one, and an iterator would be made per write.
+            for (int i = 0; i < list.size(); i++) {
+                addOne(key, list.get(i), slot);
             }
+        } else {
+            for (Object value : recordValues) {
+                addOne(key, value, slot);
+            }
+        }
+    }
+
+    private void addOne(String key, Object value, Object slot) {
+        if (value instanceof String string) {
+            Object group = strings.get(string);
+            Object next = KeyGroup.with(group, key, slot);
+            if (next != group) {
+                strings.put(string, next);
+            }
+            if (group == null) {
+                values.put(string, IN_STRINGS);
+            }
+        } else if (value instanceof Long number) {
+            long integer = number;
+            Object group = longs.get(integer);
+            Object next = KeyGroup.with(group, key, slot);
+            if (next != group) {
+                longs.set(integer, next);
+            }
+        } else {
+            // One descent of the ordered values (a second one only when the value is new).
+            values.compute(value, (v, group) -> KeyGroup.with(group, key, slot));
         }
     }
 
@@ -267,25 +278,35 @@ final class SecondaryIndex {
             return;
         }
         boolean several = recordValues.size() > 1;
-        for (Object value : gone) {
-            if (value instanceof String string) {
-                Object group = strings.get(string);
-                if (group != null) {
-                    store(string, group, KeyGroup.without(group, key, held, several));
-                }
-            } else if (value instanceof Long number) {
-                long integer = number;
-                Object group = longs.get(integer);
-                if (group != null) {
-                    Object next = KeyGroup.without(group, key, held, several);
-                    if (next != group) {
-                        longs.set(integer, next);
-                    }
-                }
-            } else {
-                // One descent of the ordered values (a second one only when the value goes).
-                values.computeIfPresent(value, (v, group) -> KeyGroup.without(group, key, held, several));
+        if (gone instanceof List<Object> list) {
+            for (int i = 0; i < list.size(); i++) {
+                removeOne(key, list.get(i), held, several);
             }
+        } else {
+            for (Object value : gone) {
+                removeOne(key, value, held, several);
+            }
+        }
+    }
+
+    private void removeOne(String key, Object value, Object held, boolean several) {
+        if (value instanceof String string) {
+            Object group = strings.get(string);
+            if (group != null) {
+                store(string, group, KeyGroup.without(group, key, held, several));
+            }
+        } else if (value instanceof Long number) {
+            long integer = number;
+            Object group = longs.get(integer);
+            if (group != null) {
+                Object next = KeyGroup.without(group, key, held, several);
+                if (next != group) {
+                    longs.set(integer, next);
+                }
+            }
+        } else {
+            // One descent of the ordered values (a second one only when the value goes).
+            values.computeIfPresent(value, (v, group) -> KeyGroup.without(group, key, held, several));
         }
     }
 
