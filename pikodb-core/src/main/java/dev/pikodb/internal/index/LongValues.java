@@ -18,8 +18,9 @@ import java.util.concurrent.ConcurrentSkipListMap;
  * compared, no pointer followed per step), changes the group of a value of the base in place, marks
  * a value of the base that lost its last key by a null group, and adds a value the base lacks to the
  * overlay. When the overlay and the gone values outgrow a sixteenth of the base (at least
- * {@value #MIN_CHANGES}), the next write merges them into a new base; the work per write is bounded
- * and amortised, and the overlay never grows past that bound.
+ * {@value #MIN_CHANGES}), the write that crossed the bound merges them into a new base: one
+ * sequential copy of the base per that many changes, so the work per write is amortised, and the
+ * overlay never grows past the bound.
  *
  * <p>Changes are made by one writer at a time (under the index's lock); readers take no lock. A
  * reader works on the generation (base and overlay) it found when it started: a merge publishes a
