@@ -168,8 +168,8 @@ class DirectoryIndexNumbersTest extends ContractSupport {
         db.createIndex("t", "n", "/n");
         Random random = new Random(13);
         TreeMap<String, Object> model = new TreeMap<>();
-        int keys = 2_000;
-        for (int op = 0; op < 16_000; op++) {
+        int keys = 1_500;
+        for (int op = 0; op < 12_000; op++) {
             int i = random.nextInt(keys);
             if (random.nextInt(20) == 0) {
                 db.delete("t", key(i));
@@ -186,7 +186,7 @@ class DirectoryIndexNumbersTest extends ContractSupport {
         reopen();
         checkAgainst(model, random, "built at start");
         // The built index takes changes as the maintained one does.
-        for (int op = 0; op < 6_000; op++) {
+        for (int op = 0; op < 4_000; op++) {
             int i = random.nextInt(keys);
             Object[] value = value(random);
             db.write("t", key(i), note(value[0], op));
@@ -264,7 +264,7 @@ class DirectoryIndexNumbersTest extends ContractSupport {
         }
         Random random = new Random(5);
         // Enough values that appear and go for several merges (at least 1,024 changes each).
-        int writes = 6_000;
+        int writes = 5_000;
         long[] last = new long[moving];
         boolean[] written = new boolean[moving];
         try {
