@@ -79,8 +79,14 @@ public final class QueryWorkload {
         return String.format(Locale.ROOT, "W13 start with a table of %,d records", records);
     }
 
-    /** The note with number {@code i}. */
-    static Map<String, Object> note(int i, int records) {
+    /**
+     * The note with number {@code i}.
+     *
+     * @param i the note's number
+     * @param records the table's size (10 notes per owner)
+     * @return the note
+     */
+    public static Map<String, Object> note(int i, int records) {
         Map<String, Object> note = new LinkedHashMap<>();
         note.put("owner", "user" + (i % Math.max(1, records / 10)));
         note.put("created", 1_700_000_000_000L + i);
@@ -90,7 +96,13 @@ public final class QueryWorkload {
         return note;
     }
 
-    static String key(int i) {
+    /**
+     * The key of note {@code i}.
+     *
+     * @param i the note's number
+     * @return the key
+     */
+    public static String key(int i) {
         return String.format(Locale.ROOT, "note%08d", i);
     }
 

@@ -84,6 +84,18 @@ final class CompactValue {
         return decimal(a).compareTo(decimal(b));
     }
 
+    /** {@link #compare} of the integer {@code a} (a {@link Long} form) with any compact value, without boxing. */
+    static int compareLong(long a, Object b) {
+        if (b instanceof Long y) {
+            return Long.compare(a, y);
+        }
+        if (b instanceof BigDecimal y) {
+            return BigDecimal.valueOf(a).compareTo(y);
+        }
+        // Numbers come after booleans and before strings.
+        return b instanceof Boolean ? 1 : -1;
+    }
+
     private static BigDecimal decimal(Object number) {
         return number instanceof Long value ? BigDecimal.valueOf(value) : (BigDecimal) number;
     }

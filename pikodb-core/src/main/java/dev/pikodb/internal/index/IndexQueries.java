@@ -10,7 +10,6 @@ import java.util.AbstractMap;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -200,42 +199,43 @@ public final class IndexQueries {
             return;
         }
         Object upper = upperBound(leaf);
-        for (Map.Entry<Object, Object> entry : lowerBound(index.values, leaf).entrySet()) {
-            Object value = entry.getKey();
+        Object lower = lowerBound(leaf);
+        // A range of numbers without a start takes the values past true: from the first number on.
+        boolean inclusive = !(leaf instanceof QueryCondition.Range range && range.from() == null
+                && range.kind() == IndexValue.Kind.NUMBER);
+        index.forEachValue(lower, inclusive, true, (value, group) -> {
             if (pastUpperBound(leaf, upper, value)) {
-                break;
-            }
-            Object group = index.group(value, entry.getValue());
-            if (group == null) {
-                continue;
+                return false;
             }
             KeyGroup.forEachUnordered(group, (key, slot) -> {
                 into.put(key, new Named(slot, value));
                 return true;
             });
-        }
+            return true;
+        });
     }
 
     /**
-     * The values from the first one a range or prefix condition can accept; every value from there up
+     * The first value a range or prefix condition can accept (for a range of numbers without a start,
+     * {@code true}, which every number follows; null: from the first value); every value from there up
      * to {@link #pastUpperBound} is accepted (a range's values are of one kind, strings with a prefix
      * are contiguous in code point order).
      */
-    private static NavigableMap<Object, Object> lowerBound(NavigableMap<Object, Object> values, QueryCondition.Leaf leaf) {
+    private static Object lowerBound(QueryCondition.Leaf leaf) {
         if (leaf instanceof QueryCondition.Prefix prefix) {
-            return values.tailMap(prefix.prefix(), true);
+            return prefix.prefix();
         }
         QueryCondition.Range range = (QueryCondition.Range) leaf;
         if (range.from() != null) {
-            return values.tailMap(CompactValue.of(range.from()), true);
+            return CompactValue.of(range.from());
         }
         if (range.kind() == IndexValue.Kind.NUMBER) {
-            return values.tailMap(Boolean.TRUE, false);
+            return Boolean.TRUE;
         }
         if (range.kind() == IndexValue.Kind.STRING) {
-            return values.tailMap("", true);
+            return "";
         }
-        return values;
+        return null;
     }
 
     /** A range's exclusive upper bound in compact form, or null. */
@@ -321,22 +321,18 @@ public final class IndexQueries {
         List<Found> found = new ArrayList<>();
         QueryPosition after = plan.after();
         if (after == null || after.sortValue() != null) {
-            NavigableMap<Object, Object> values = plan.ascending() ? index.values : index.values.descendingMap();
             boolean more = true;
+            Object from = null;
             if (after != null) {
-                Object value = CompactValue.of(after.sortValue());
-                Object group = index.group(value);
+                from = CompactValue.of(after.sortValue());
+                Object group = index.group(from);
                 if (group != null) {
-                    more = take(value, group, after.key(), records, plan, now, found, wanted);
+                    more = take(from, group, after.key(), records, plan, now, found, wanted);
                 }
-                values = values.tailMap(value, false);
             }
-            for (Iterator<Map.Entry<Object, Object>> each = values.entrySet().iterator(); more && each.hasNext(); ) {
-                Map.Entry<Object, Object> entry = each.next();
-                Object group = index.group(entry.getKey(), entry.getValue());
-                if (group != null) {
-                    more = take(entry.getKey(), group, null, records, plan, now, found, wanted);
-                }
+            if (more) {
+                index.forEachValue(from, false, plan.ascending(),
+                        (value, group) -> take(value, group, null, records, plan, now, found, wanted));
             }
         }
         if (found.size() < wanted) {

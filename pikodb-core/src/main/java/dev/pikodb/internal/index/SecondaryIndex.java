@@ -3,9 +3,12 @@ package dev.pikodb.internal.index;
 import dev.pikodb.spi.IndexValue;
 import java.util.AbstractList;
 import java.util.AbstractMap;
+import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.NavigableMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentSkipListMap;
 
@@ -14,8 +17,10 @@ import java.util.concurrent.ConcurrentSkipListMap;
  * {@link KeyGroup} of the keys whose records have it (a string value's group found by hash, so that a
  * write that moves a key between strings that other keys keep compares no strings), and the keys of
  * the records that have no value there (so that an ordering by this path can list them last without
- * reading the table). Values are held in {@link CompactValue} form, one object per distinct value;
- * keys are the records' own strings.
+ * reading the table). Values are held in {@link CompactValue} form, one object per distinct value,
+ * except integers, which {@link LongValues} holds as primitives (a write to an index of distinct
+ * numbers, such as times, neither boxes nor compares objects down an ordered map); keys are the
+ * records' own strings.
  *
  * <p>Each entry carries the object the table held for the record it was made from (its "slot");
  * the entry is current exactly when the table still holds that object for the key. Entries are
@@ -57,12 +62,13 @@ final class SecondaryIndex {
     private static final Object IN_STRINGS = new Object();
 
     /**
-     * The distinct values in order, each with its group of keys, or {@link #IN_STRINGS} for a string
-     * value, whose group is found by hash: comparing strings down the ordered values is what a write
-     * would pay, while numbers and booleans compare cheaply (and an index of distinct numbers, such as
-     * times, pays no hash entry per value).
+     * The distinct values other than integers in order, each with its group of keys, or
+     * {@link #IN_STRINGS} for a string value, whose group is found by hash: comparing strings down the
+     * ordered values is what a write would pay, while booleans and decimals compare cheaply.
      */
-    final ConcurrentSkipListMap<Object, Object> values;
+    private final ConcurrentSkipListMap<Object, Object> values;
+    /** The integer values, with their groups. */
+    private final LongValues longs;
     /**
      * String value to its group. A string is here before it is in {@link #values} and leaves after it:
      * a reader that finds a value in order and no group here skips a value that just went.
@@ -74,6 +80,7 @@ final class SecondaryIndex {
         this.name = name;
         this.path = path;
         this.values = new ConcurrentSkipListMap<>(CompactValue.ORDER);
+        this.longs = new LongValues();
         this.strings = new ConcurrentHashMap<>();
         this.absent = new ConcurrentSkipListMap<>(IndexValue::compareCodePoints);
     }
@@ -90,21 +97,38 @@ final class SecondaryIndex {
         this.name = name;
         this.path = path;
         this.strings = new ConcurrentHashMap<>();
+        int integers = 0;
         for (int i = 0; i < values.length; i++) {
             if (values[i] instanceof String string) {
                 this.strings.put(string, groups[i]);
+            } else if (values[i] instanceof Long) {
+                integers++;
             }
         }
+        // The integers are in ascending order among the values: they go to the primitive arrays.
+        long[] integerValues = new long[integers];
+        Object[] integerGroups = new Object[integers];
+        int[] others = new int[values.length - integers];
+        for (int i = 0, n = 0, o = 0; i < values.length; i++) {
+            if (values[i] instanceof Long number) {
+                integerValues[n] = number;
+                integerGroups[n++] = groups[i];
+            } else {
+                others[o++] = i;
+            }
+        }
+        this.longs = new LongValues(integerValues, integerGroups);
         List<Map.Entry<Object, Object>> ordered = new AbstractList<>() {
             @Override
             public Map.Entry<Object, Object> get(int index) {
-                Object value = values[index];
-                return new AbstractMap.SimpleImmutableEntry<>(value, value instanceof String ? IN_STRINGS : groups[index]);
+                Object value = values[others[index]];
+                return new AbstractMap.SimpleImmutableEntry<>(value,
+                        value instanceof String ? IN_STRINGS : groups[others[index]]);
             }
 
             @Override
             public int size() {
-                return values.length;
+                return others.length;
             }
         };
         this.values = new ConcurrentSkipListMap<>(new SortedListView<>(ordered, CompactValue.ORDER));
@@ -113,7 +137,10 @@ final class SecondaryIndex {
 
     /** The group of a value, or null when no key has it. */
     Object group(Object value) {
-        return value instanceof String string ? strings.get(string) : values.get(value);
+        if (value instanceof String string) {
+            return strings.get(string);
+        }
+        return value instanceof Long number ? longs.get(number) : values.get(value);
     }
 
     /**
@@ -122,8 +149,60 @@ final class SecondaryIndex {
      * @param value the value
      * @param mapped what {@link #values} holds for it
      */
-    Object group(Object value, Object mapped) {
+    private Object group(Object value, Object mapped) {
         return mapped == IN_STRINGS ? strings.get((String) value) : mapped;
+    }
+
+    /** Receives a value in its compact form and its group; returns false to stop. */
+    interface ValueVisitor {
+        boolean visit(Object value, Object group);
+    }
+
+    /**
+     * Visits the values that some key has, in order, each with its group: a value present (with a
+     * group holding an entry) from before the walk until after it is visited.
+     *
+     * @param from a compact value to start from, or null to start at the first value in the walk's order
+     * @param inclusive whether a value equal to {@code from} is visited
+     * @param ascending the order of the walk
+     * @param visitor receives the values
+     */
+    void forEachValue(Object from, boolean inclusive, boolean ascending, ValueVisitor visitor) {
+        NavigableMap<Object, Object> ordered = ascending ? values : values.descendingMap();
+        if (from != null) {
+            ordered = ordered.tailMap(from, inclusive);
+        }
+        Iterator<Map.Entry<Object, Object>> others = ordered.entrySet().iterator();
+        Map.Entry<Object, Object>[] next = nextOther(others);
+        int sign = ascending ? 1 : -1;
+        // The integers come in their order, each other value before the first integer past it.
+        boolean more = longs.forEach(from, inclusive, ascending, (integer, group) -> {
+            while (next[0] != null && sign * CompactValue.compareLong(integer, next[0].getKey()) > 0) {
+                if (!visitOther(next[0], visitor)) {
+                    return false;
+                }
+                next[0] = others.hasNext() ? others.next() : null;
+            }
+            return visitor.visit(integer, group);
+        });
+        if (!more) {
+            return;
+        }
+        for (Map.Entry<Object, Object> entry = next[0]; entry != null; entry = others.hasNext() ? others.next() : null) {
+            if (!visitOther(entry, visitor)) {
+                return;
+            }
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map.Entry<Object, Object>[] nextOther(Iterator<Map.Entry<Object, Object>> others) {
+        return new Map.Entry[] {others.hasNext() ? others.next() : null};
+    }
+
+    private boolean visitOther(Map.Entry<Object, Object> entry, ValueVisitor visitor) {
+        Object group = group(entry.getKey(), entry.getValue());
+        return group == null || visitor.visit(entry.getKey(), group);
     }
 
     /** The slot of a record's entries: its held object, or a {@link Multi} when it has several values. */
@@ -152,20 +231,38 @@ final class SecondaryIndex {
             return;
         }
         Object slot = slot(recordValues, held);
-        for (Object value : recordValues) {
-            if (value instanceof String string) {
-                Object group = strings.get(string);
-                Object next = KeyGroup.with(group, key, slot);
-                if (next != group) {
-                    strings.put(string, next);
-                }
-                if (group == null) {
-                    values.put(string, IN_STRINGS);
-                }
-            } else {
-                // One descent of the ordered values (a second one only when the value is new).
-                values.compute(value, (v, group) -> KeyGroup.with(group, key, slot));
+        if (recordValues instanceof List<Object> list) {
+            // By position: a record's values are mostly a list of one, and an iterator would be made per write.
+            for (int i = 0; i < list.size(); i++) {
+                addOne(key, list.get(i), slot);
             }
+        } else {
+            for (Object value : recordValues) {
+                addOne(key, value, slot);
+            }
+        }
+    }
+
+    private void addOne(String key, Object value, Object slot) {
+        if (value instanceof String string) {
+            Object group = strings.get(string);
+            Object next = KeyGroup.with(group, key, slot);
+            if (next != group) {
+                strings.put(string, next);
+            }
+            if (group == null) {
+                values.put(string, IN_STRINGS);
+            }
+        } else if (value instanceof Long number) {
+            long integer = number;
+            Object group = longs.get(integer);
+            Object next = KeyGroup.with(group, key, slot);
+            if (next != group) {
+                longs.set(integer, next);
+            }
+        } else {
+            // One descent of the ordered values (a second one only when the value is new).
+            values.compute(value, (v, group) -> KeyGroup.with(group, key, slot));
         }
     }
 
@@ -181,24 +278,45 @@ final class SecondaryIndex {
             return;
         }
         boolean several = recordValues.size() > 1;
-        for (Object value : gone) {
-            if (value instanceof String string) {
-                Object group = strings.get(string);
-                if (group != null) {
-                    store(string, group, KeyGroup.without(group, key, held, several));
-                }
-            } else {
-                // One descent of the ordered values (a second one only when the value goes).
-                values.computeIfPresent(value, (v, group) -> KeyGroup.without(group, key, held, several));
+        if (gone instanceof List<Object> list) {
+            for (int i = 0; i < list.size(); i++) {
+                removeOne(key, list.get(i), held, several);
             }
+        } else {
+            for (Object value : gone) {
+                removeOne(key, value, held, several);
+            }
+        }
+    }
+
+    private void removeOne(String key, Object value, Object held, boolean several) {
+        if (value instanceof String string) {
+            Object group = strings.get(string);
+            if (group != null) {
+                store(string, group, KeyGroup.without(group, key, held, several));
+            }
+        } else if (value instanceof Long number) {
+            long integer = number;
+            Object group = longs.get(integer);
+            if (group != null) {
+                Object next = KeyGroup.without(group, key, held, several);
+                if (next != group) {
+                    longs.set(integer, next);
+                }
+            }
+        } else {
+            // One descent of the ordered values (a second one only when the value goes).
+            values.computeIfPresent(value, (v, group) -> KeyGroup.without(group, key, held, several));
         }
     }
 
     /** Removes every entry whose slot is not what the table holds now for its key. */
     synchronized void removeStale(IndexedRecords records) {
-        for (Map.Entry<Object, Object> entry : values.entrySet()) {
-            Object value = entry.getKey();
-            Object before = group(value, entry.getValue());
+        // The values first: the integers may be merged into a new base by the changes that follow.
+        List<Object> present = new ArrayList<>();
+        forEachValue(null, true, true, (value, group) -> present.add(value));
+        for (Object value : present) {
+            Object before = group(value);
             if (before == null) {
                 continue;
             }
@@ -217,7 +335,11 @@ final class SecondaryIndex {
 
     /** Stores the group that replaced {@code group} of a value; a value left without keys goes. */
     private void store(Object value, Object group, Object next) {
-        if (next == null) {
+        if (value instanceof Long number) {
+            if (next != group) {
+                longs.set(number, next);
+            }
+        } else if (next == null) {
             values.remove(value);
             if (value instanceof String string) {
                 strings.remove(string);
@@ -233,17 +355,18 @@ final class SecondaryIndex {
 
     synchronized void clear() {
         values.clear();
+        longs.clear();
         strings.clear();
         absent.clear();
     }
 
     /** Entries and absent keys, for monitoring and tests (counts every group). */
     int size() {
-        int size = absent.size();
-        for (Map.Entry<Object, Object> entry : values.entrySet()) {
-            Object group = group(entry.getKey(), entry.getValue());
-            size += group == null ? 0 : KeyGroup.size(group);
-        }
-        return size;
+        int[] size = {absent.size()};
+        forEachValue(null, true, true, (value, group) -> {
+            size[0] += KeyGroup.size(group);
+            return true;
+        });
+        return size[0];
     }
 }

@@ -114,12 +114,22 @@ public final class TableIndexes {
         for (int i = 0; i < write.indexes.indexes.size(); i++) {
             Collection<Object> kept = write.values.get(i);
             Collection<Object> was = old.get(i);
-            if (kept.isEmpty() || was.isEmpty() || !kept.containsAll(was)) {
+            if (kept.size() == 1 && was.size() == 1) {
+                // The common case, one value before and after: nothing to remove when it stayed.
+                if (!only(kept).equals(only(was))) {
+                    write.indexes.indexes.get(i).remove(key, was, was, held);
+                }
+            } else if (kept.isEmpty() || was.isEmpty() || !kept.containsAll(was)) {
                 List<Object> gone = new ArrayList<>(was);
                 gone.removeAll(kept);
                 write.indexes.indexes.get(i).remove(key, was, gone, held);
             }
         }
+    }
+
+    /** The one value of a record's values at a path. */
+    private static Object only(Collection<Object> values) {
+        return values instanceof List<Object> list ? list.get(0) : values.iterator().next();
     }
 
     /**
