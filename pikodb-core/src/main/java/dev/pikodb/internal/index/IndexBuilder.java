@@ -1,5 +1,6 @@
 package dev.pikodb.internal.index;
 
+import dev.pikodb.internal.directory.io.HelperThreads;
 import dev.pikodb.spi.EngineRecord;
 import dev.pikodb.spi.IndexValue;
 import java.util.AbstractMap;
@@ -8,14 +9,18 @@ import java.util.Arrays;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
- * Builds indexes from a table's records in one pass (bulk loading, not entry by entry): the keys
- * are sorted once, each record's JSON is read once for every path, and each index numbers its
- * distinct values as they come and notes each entry as a value number and a record position. The
- * entries are then put in value order by counting (the records came in key order, so each value's
- * keys are in order already), the distinct values are sorted once, and each group is made from its
- * run of entries: no object per entry is made besides the groups themselves.
+ * Builds indexes from a table's records in one pass (bulk loading, not entry by entry): the keys are
+ * sorted once, each record's JSON is read once for every path, and each index numbers its distinct
+ * values as they come and notes each entry as a value number and a record position. A large table is
+ * read in consecutive runs of records on a few threads at once, whose numbers are then merged, run
+ * after run; its indexes are then built each on one of those threads. The entries are put in value
+ * order by counting (the records came in key order, so each value's keys are in order already), the
+ * distinct values are sorted once, and each group is made from its run of entries: no object per
+ * entry is made besides the groups themselves.
  */
 final class IndexBuilder {
 
@@ -72,7 +77,10 @@ final class IndexBuilder {
         }
     }
 
-    /** What one index collects: per entry the number of its value, its record's position and, for a record of several values, its slot. */
+    /**
+     * What one index collects from a run of records: per entry the number of its value, its record's
+     * position and, for a record of several values, its slot.
+     */
     private static final class Collected {
         final ValueNumbers numbers = new ValueNumbers();
         int[] valueOf;
@@ -105,7 +113,42 @@ final class IndexBuilder {
             entries++;
         }
 
-        /** The index from what was collected, over the keys and held objects in key order. */
+        /**
+         * Takes in what the next run of records collected: its values are numbered here, and its
+         * entries follow these (their record positions are the table's, so they stay as they are; the
+         * runs follow each other in key order, so each value's entries stay in key order).
+         */
+        void merge(Collected other) {
+            int[] renumber = new int[other.numbers.size];
+            for (int v = 0; v < renumber.length; v++) {
+                renumber[v] = numbers.numberOf(other.numbers.values[v]);
+            }
+            int total = entries + other.entries;
+            if (total > valueOf.length) {
+                valueOf = Arrays.copyOf(valueOf, total);
+                recordOf = Arrays.copyOf(recordOf, total);
+                if (multiSlots != null) {
+                    multiSlots = Arrays.copyOf(multiSlots, total);
+                }
+            }
+            if (other.multiSlots != null) {
+                if (multiSlots == null) {
+                    multiSlots = new Object[valueOf.length];
+                }
+                System.arraycopy(other.multiSlots, 0, multiSlots, entries, other.entries);
+            }
+            for (int e = 0; e < other.entries; e++) {
+                valueOf[entries + e] = renumber[other.valueOf[e]];
+            }
+            System.arraycopy(other.recordOf, 0, recordOf, entries, other.entries);
+            entries = total;
+            absent.addAll(other.absent);
+        }
+
+        /**
+         * The index from what was collected, over the keys and held objects of the records in key
+         * order. The entries are put in value order by counting, which keeps each value's keys in order.
+         */
         SecondaryIndex index(String name, String path, String[] keys, Object[] helds) {
             int distinct = numbers.size;
             int[] start = new int[distinct + 1];
@@ -138,16 +181,23 @@ final class IndexBuilder {
         }
     }
 
+    /** Tables of fewer records are indexed on the calling thread alone. */
+    static final int PARALLEL_FROM = 16_384;
+    /** The most threads one build uses (the caller's included). */
+    static final int MAX_THREADS = 4;
+
     private IndexBuilder() {
     }
 
     /**
-     * Builds indexes from every held record that is not expired at {@code now}.
+     * Builds indexes from every held record that is not expired at {@code now}. A large table is
+     * read in runs of records on a few threads at once (the caller's and short-lived helpers), and
+     * its indexes are then built each on one of them; every helper has ended when this returns.
      *
      * @param records the table's records (their writes paused, or not shared yet)
      * @param names the index names
      * @param paths their paths, in the same order
-     * @param values reads the paths from a record
+     * @param values reads the paths from a record (from any thread)
      * @param now the current time, epoch milliseconds
      * @return the indexes, in the order of the names
      */
@@ -169,23 +219,67 @@ final class IndexBuilder {
             heldArray[0][n] = held;
             count[0] = n + 1;
         });
-        keys = keyArray[0];
-        helds = heldArray[0];
+        String[] allKeys = keyArray[0];
+        Object[] allHelds = heldArray[0];
         int n = count[0];
-        sortByKey(keys, helds, n);
+        // In key order, the records are read about in the order they were loaded (their bytes lie
+        // close together), and each value's entries come in key order.
+        sortByKey(allKeys, allHelds, n);
+        int threads = n < PARALLEL_FROM ? 1 : Math.min(MAX_THREADS, Runtime.getRuntime().availableProcessors());
 
-        List<Collected> collected = new ArrayList<>(names.size());
-        for (int i = 0; i < names.size(); i++) {
-            collected.add(new Collected(Math.max(16, n)));
+        // The runs of records, read at once: each numbers its own values.
+        int runs = Math.max(1, threads);
+        List<List<Collected>> collected = new ArrayList<>(runs);
+        for (int c = 0; c < runs; c++) {
+            collected.add(null);
         }
-        for (int r = 0; r < n; r++) {
+        inParallel(runs, threads, run -> {
+            int from = (int) ((long) n * run / runs);
+            int to = (int) ((long) n * (run + 1) / runs);
+            collected.set(run, read(records, names.size(), values, allKeys, allHelds, from, to, now));
+        });
+
+        // Each index from the runs' collections, the index with the most entries first.
+        Integer[] order = new Integer[names.size()];
+        for (int i = 0; i < order.length; i++) {
+            order[i] = i;
+        }
+        long[] entries = new long[names.size()];
+        for (List<Collected> run : collected) {
+            for (int i = 0; i < entries.length; i++) {
+                entries[i] += run.get(i).entries;
+            }
+        }
+        Arrays.sort(order, (a, b) -> Long.compare(entries[b], entries[a]));
+        SecondaryIndex[] built = new SecondaryIndex[names.size()];
+        inParallel(names.size(), threads, task -> {
+            int i = order[task];
+            Collected into = collected.get(0).get(i);
+            for (int c = 1; c < runs; c++) {
+                into.merge(collected.get(c).get(i));
+                collected.get(c).set(i, null);
+            }
+            collected.get(0).set(i, null);
+            built[i] = into.index(names.get(i), paths.get(i), allKeys, allHelds);
+        });
+        return List.of(built);
+    }
+
+    /** Reads the records {@code [from, to)} of the table's, collecting each index's entries. */
+    private static List<Collected> read(IndexedRecords records, int indexes, TableIndexes.Reader values,
+            String[] keys, Object[] helds, int from, int to, long now) {
+        List<Collected> collected = new ArrayList<>(indexes);
+        for (int i = 0; i < indexes; i++) {
+            collected.add(new Collected(Math.max(16, to - from)));
+        }
+        for (int r = from; r < to; r++) {
             EngineRecord record = records.record(helds[r]);
             Long expiration = record.expiration();
             if (expiration != null && now > expiration) {
                 continue;
             }
             List<Collection<Object>> recordValues = values.read(record);
-            for (int i = 0; i < collected.size(); i++) {
+            for (int i = 0; i < indexes; i++) {
                 Collection<Object> at = recordValues.get(i);
                 Collected into = collected.get(i);
                 if (at.isEmpty()) {
@@ -196,7 +290,7 @@ final class IndexBuilder {
                     into.add(into.numbers.numberOf(at.iterator().next()), r, null);
                     continue;
                 }
-                // The slot's extremes are the index's own value objects, not this record's copies.
+                // The slot's extremes are the run's own value objects, not this record's copies.
                 int[] numbers = new int[at.size()];
                 List<Object> shared = new ArrayList<>(at.size());
                 int k = 0;
@@ -211,13 +305,44 @@ final class IndexBuilder {
                 }
             }
         }
+        return collected;
+    }
 
-        List<SecondaryIndex> built = new ArrayList<>(names.size());
-        for (int i = 0; i < names.size(); i++) {
-            built.add(collected.get(i).index(names.get(i), paths.get(i), keys, helds));
-            collected.set(i, null);
+    /** A task of a build, by number. */
+    @FunctionalInterface
+    private interface Task {
+        void run(int task);
+    }
+
+    /**
+     * Runs {@code tasks} tasks on {@code threads} threads (the caller's and helpers that have ended
+     * when this returns); the first failure stops the others from taking tasks and is thrown.
+     */
+    private static void inParallel(int tasks, int threads, Task task) {
+        if (threads <= 1 || tasks <= 1) {
+            for (int t = 0; t < tasks; t++) {
+                task.run(t);
+            }
+            return;
         }
-        return built;
+        AtomicInteger next = new AtomicInteger();
+        AtomicReference<Throwable> failure = new AtomicReference<>();
+        HelperThreads.run(() -> {
+            for (int t = next.getAndIncrement(); t < tasks && failure.get() == null; t = next.getAndIncrement()) {
+                try {
+                    task.run(t);
+                } catch (RuntimeException | Error e) {
+                    failure.compareAndSet(null, e);
+                }
+            }
+        }, Math.min(tasks, threads) - 1, "pikodb-index-build");
+        Throwable failed = failure.get();
+        if (failed instanceof RuntimeException e) {
+            throw e;
+        }
+        if (failed instanceof Error e) {
+            throw e;
+        }
     }
 
     /**
