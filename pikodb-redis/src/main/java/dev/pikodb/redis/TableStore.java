@@ -129,7 +129,8 @@ final class TableStore {
             args[6] = utf8(generation.toString());
             args[7] = utf8(Long.toString(definitions.epoch()));
             args[8] = changeStream;
-            args[9] = args[0].length > 0 ? EMPTY : stamp.get();
+            // The server's time is measured (one TIME) at most every 30 s, again while that is not sent.
+            args[9] = args[0].length > 0 ? EMPTY : command(stamp::get);
             System.arraycopy(members, 0, args, 10, members.length);
             long result = commands.onMaster(bucket[0], master -> {
                 long applied = command(
