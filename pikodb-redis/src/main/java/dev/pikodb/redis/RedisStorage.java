@@ -77,8 +77,11 @@ import org.slf4j.LoggerFactory;
  * changes, this one's included, one key's in commit order, each naming its instance, with gaps reported
  * as {@link dev.pikodb.ChangeEvent.Kind#MISSED} (see {@link ChangeStream}).
  *
- * <p><b>Time.</b> By default timestamps and expiry come from the {@code TIME} of the table's master
- * (every instance agrees); when the application configured a clock, from that clock.
+ * <p><b>Time.</b> By default expiry is judged by the {@code TIME} of the table's master (every instance
+ * agrees), and a write's timestamp is that server's time as this instance reckons it (see
+ * {@link ServerTime}: exact to half a round trip of one {@code TIME}), or the server's {@code TIME}
+ * when the write judged an old record's expiration; when the application configured a clock, both
+ * come from that clock.
  *
  * <p><b>Whole-table reads</b> ({@link #forEachLive}) use {@code HSCAN} in slices of
  * 1000 of every bucket at once, so a large table never blocks a shard for long; each bucket's next
@@ -133,7 +136,7 @@ public final class RedisStorage implements StorageEngine {
         this.description = settings.describe();
         this.instanceId = settings.instanceId();
         this.keys = new KeySpace(settings.keyPrefix());
-        this.tables = new TableStore(keys, settings, description, this::connection, this::now,
+        this.tables = new TableStore(keys, settings, description, this::connection, this::now, this::writeStamp,
                 () -> serverTime.upperBound(() -> connection().commands().time()), stats, this::changes,
                 this::dictionary);
         this.dictionaries = new DictionaryStore(keys, () -> connection().commands(), tables, description);
@@ -505,6 +508,15 @@ public final class RedisStorage implements StorageEngine {
         return current != null && current.clockConfigured()
                 ? Long.toString(current.clock().millis()).getBytes(StandardCharsets.UTF_8)
                 : SERVER_TIME;
+    }
+
+    /**
+     * The timestamp of a write when no clock is configured: the server's time as this JVM reckons it
+     * (see {@link ServerTime}), so that the write script asks the server's clock only when it judges an
+     * expiration.
+     */
+    private byte[] writeStamp() {
+        return Long.toString(serverTime.now(() -> connection().commands().time())).getBytes(StandardCharsets.UTF_8);
     }
 
     private Connection connection() {

@@ -156,56 +156,97 @@ final class Scripts {
     /**
      * ARGV: now, key, json, expiration or '', dictionary fragment or '', expected version (-1: none),
      * generation, definitions epoch, change stream ('' for none, else "<max length> <instance>": see
-     * {@link ChangeStream}), then the record's secondary index members. Returns the new
-     * version, or {the new version, the version of the expired record it replaced}; 0 when the
-     * expected version did not match, -1 when the generation is stale, -2 when the definitions epoch
-     * is (nothing changed in these three cases; a bare number is the cheapest reply to make). The
-     * old record's index entries are replaced by the new ones, unless they are the same (a session
+     * {@link ChangeStream}), the write's timestamp, then the record's secondary index members. Returns
+     * one integer: the new version; 0 when the expected version did not match, -1 when the generation
+     * is stale, -2 when the definitions epoch is (nothing changed in these three cases); and, when the
+     * write replaced an expired record (its new version is then 1), {@code -2 - v} for that record's
+     * version {@code v} (so -3 or less). An integer is the cheapest reply to make and to read.
+     *
+     * <p>The record's timestamp is {@code now} when given (a configured clock), else the server's
+     * {@code TIME} when the script needs it anyway, else the timestamp argument: the caller's reckoning
+     * of the server's time (see {@link ServerTime}). The server's clock is asked only when the old record
+     * has an expiration, which is judged by it; a write over a record without one, or of a new key,
+     * makes no {@code TIME} call.
+     *
+     * <p>The old record's index entries are replaced by the new ones, unless they are the same (a session
      * saved with the same principal changes no entry: one {@code HGET} reads the old list, which is
      * compared with the new one and, only when they differ, removed). The
      * bucket's state (generation, epoch, change sequence) and the old record are read with one
-     * {@code HMGET}, and the record is stored with the state, when that changes, in one {@code HSET};
-     * an overwrite looks up the old record's listed entries only in a bucket that has seen index
-     * definitions (epoch above 0), removes its expiration entry only when it had an expiration, and
-     * keeps its key-index member (every record has one). An expiration entry's score is at or before
+     * {@code HMGET} (a state that is the generation alone, as most are, is compared with the generation
+     * argument as text, not parsed), and the record is stored with the state, when that changes, in one
+     * {@code HSET}; an overwrite looks up the old record's listed entries only in a bucket that has seen
+     * index definitions (epoch above 0), removes its expiration entry only when it had an expiration,
+     * and keeps its key-index member (every record has one). An expiration entry's score is at or before
      * its record's expiration, not always equal to it: an overwrite that keeps or postpones the
      * expiration (a session renewed by each request) leaves the entry as it is, and {@link #CLEANUP},
      * finding the record still live when the entry falls due, scores it again with the record's
      * expiration; an earlier expiration is scored at once. A write that stores nothing
      * leaves the bucket as it was: a bucket holds a generation only once a write of it landed there
-     * (see {@link #DROP}).
+     * (see {@link #DROP}). The script defines only the helpers it calls.
      */
-    static final Script WRITE = compile("write", BASE + ENTRIES_OF + STATE + OPEN + """
+    static final Script WRITE = compile("write", """
+            local function fmt(n) return string.format('%.0f', n) end
             local key = ARGV[2]
             local gen = tonumber(ARGV[7])
             local got = redis.call('HMGET', KEYS[1], '', key)
-            local g, epoch, seq = bucket_state(got[1])
-            local old = got[2]
+            local f, old = got[1], got[2]
+            local g, epoch, seq = gen, 0, 0
+            if f ~= ARGV[7] then
+              g = nil
+              if f then
+                local a, b, c = string.match(f, '^(%d+) ?(%d*) ?(%d*)$')
+                g = tonumber(a)
+                if g == 0 then g = nil end
+                epoch = tonumber(b) or 0
+                seq = tonumber(c) or 0
+              end
+            end
             if g and gen < g then return -1 end
             local wanted = tonumber(ARGV[8])
             if epoch > wanted then return -2 end
-            local now = now_ms()
+            local stamp = ARGV[10]
+            local now = nil
+            if ARGV[1] ~= '' then
+              stamp = ARGV[1]
+              now = tonumber(stamp)
+            end
             local current, removed, replaced, old_x = 0, 0, 0, nil
             if old then
               local v, x = string.match(old, '^{"v":(%d+),"t":%-?%d+,"x":(%-?%d*)')
               v = tonumber(v)
               old_x = tonumber(x)
-              if old_x ~= nil and now > old_x then removed = 1; replaced = v else current = v end
+              if old_x ~= nil then
+                if now == nil then
+                  local t = redis.call('TIME')
+                  now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+                  stamp = fmt(now)
+                end
+                if now > old_x then removed = 1; replaced = v else current = v end
+              else
+                current = v
+              end
             end
             local expected = tonumber(ARGV[6])
             if expected >= 0 and expected ~= current then return 0 end
             local spec = ARGV[9]
             local changes = 0
-            if spec and spec ~= '' then changes = 1 + removed end
-            if not g then sentinels() end
+            if spec ~= '' then changes = 1 + removed end
+            if not g then
+              redis.call('ZADD', KEYS[2], 'inf', '')
+              redis.call('ZADD', KEYS[3], 0, '')
+              redis.call('HSET', KEYS[4], '', '')
+            end
             local version = current + 1
             local x = ARGV[4]
             local shown = x
             if x == '' then shown = 'null' end
-            local rec = '{"v":' .. fmt(version) .. ',"t":' .. fmt(now) .. ',"x":' .. shown .. ARGV[5] .. ',"d":' .. ARGV[3] .. '}'
+            local rec = '{"v":' .. fmt(version) .. ',"t":' .. stamp .. ',"x":' .. shown .. ARGV[5] .. ',"d":' .. ARGV[3] .. '}'
             if g ~= gen or epoch < wanted or changes > 0 then
               if epoch < wanted then epoch = wanted end
-              redis.call('HSET', KEYS[1], key, rec, '', state(gen, epoch, seq + changes))
+              local state = fmt(gen)
+              if epoch > 0 or seq + changes > 0 then state = state .. ' ' .. fmt(epoch) end
+              if seq + changes > 0 then state = state .. ' ' .. fmt(seq + changes) end
+              redis.call('HSET', KEYS[1], key, rec, '', state)
             else
               redis.call('HSET', KEYS[1], key, rec)
             end
@@ -214,28 +255,47 @@ final class Scripts {
             elseif old_x ~= nil then
               redis.call('ZREM', KEYS[2], key)
             end
-            if #ARGV < 10 then
-              if old and epoch > 0 then unlist(key) end
+            local function zrem_listed(listed)
+              local members = cmsgpack.unpack(listed)
+              for i = 1, #members, 500 do
+                redis.call('ZREM', KEYS[3], unpack(members, i, math.min(i + 499, #members)))
+              end
+            end
+            if #ARGV < 11 then
+              if old and epoch > 0 then
+                local listed = redis.call('HGET', KEYS[4], key)
+                if listed then
+                  zrem_listed(listed)
+                  redis.call('HDEL', KEYS[4], key)
+                end
+              end
             else
               local members = {}
-              for i = 10, #ARGV do members[#members + 1] = ARGV[i] end
+              for i = 11, #ARGV do members[#members + 1] = ARGV[i] end
               local packed = cmsgpack.pack(members)
               local listed = old and redis.call('HGET', KEYS[4], key)
               if listed ~= packed then
                 if listed then zrem_listed(listed) end
-                zadd_all(members)
+                for i = 1, #members, 500 do
+                  local args = {}
+                  for j = i, math.min(i + 499, #members) do args[#args + 1] = 0; args[#args + 1] = members[j] end
+                  redis.call('ZADD', KEYS[3], unpack(args))
+                end
                 redis.call('HSET', KEYS[4], key, packed)
               end
             end
             if not old then redis.call('ZADD', KEYS[3], 0, '00000000:' .. key) end
             if changes > 0 then
+              local maxlen, origin = string.match(spec, '^(%d+) (.*)$')
               if removed == 1 then
                 seq = seq + 1
-                append(spec, seq, 'x', key, replaced, 0, gen)
+                redis.call('XADD', KEYS[5], 'MAXLEN', '~', maxlen, '*', 's', fmt(seq), 'e', 'x', 'k', key,
+                  'p', fmt(replaced), 'v', '0', 'o', origin, 'g', fmt(gen))
               end
-              append(spec, seq + 1, 'w', key, current, version, gen)
+              redis.call('XADD', KEYS[5], 'MAXLEN', '~', maxlen, '*', 's', fmt(seq + 1), 'e', 'w', 'k', key,
+                'p', fmt(current), 'v', fmt(version), 'o', origin, 'g', fmt(gen))
             end
-            if removed == 1 then return {version, replaced} end
+            if removed == 1 then return -2 - replaced end
             return version
             """);
 

@@ -17,7 +17,11 @@ import java.util.function.Supplier;
  * A visit of a table's live records with {@code HSCAN} slices of {@value #SCAN_COUNT} fields, every
  * bucket at once: each bucket has one slice in flight at any time, and the next slice of a bucket is
  * asked for as soon as its previous one arrives, before that one is decoded, so the servers fetch
- * while this thread decodes. Each key is visited once, expiry judged at the start of the visit.
+ * while this thread decodes. Each key is visited once, expiry judged at the start of the visit: as
+ * {@code HSCAN} may return a key twice, each bucket read in more than one slice remembers its keys in
+ * a set of its own, sized from the bucket's {@code HLEN} (sent with its first slice), so that no set
+ * grows by rehashing and none holds more than one bucket's keys; a bucket read in one slice needs
+ * none (a key only comes back twice in a later call).
  */
 final class TableScan {
 
@@ -55,7 +59,14 @@ final class TableScan {
             open[b] = true;
             inFlight[b] = send(buckets[b][0], cursors[b], slice);
         }
-        Set<String> seen = new HashSet<>();
+        @SuppressWarnings("unchecked")
+        RedisFuture<Long>[] lengths = new RedisFuture[buckets.length];
+        for (int b = 0; b < buckets.length; b++) {
+            byte[] hash = buckets[b][0];
+            lengths[b] = commands.send(() -> commands.async().hlen(hash));
+        }
+        @SuppressWarnings("unchecked")
+        Set<String>[] seen = new Set[buckets.length];
         boolean expiredSeen = false;
         for (int left = buckets.length; left > 0;) {
             for (int b = 0; b < buckets.length; b++) {
@@ -66,6 +77,7 @@ final class TableScan {
                 ScanCursor at = cursors[b];
                 MapScanCursor<byte[], byte[]> page = commands.await(inFlight[b],
                         () -> commands.sync().hscan(hash, at, slice));
+                boolean first = at == ScanCursor.INITIAL;
                 if (page.isFinished()) {
                     open[b] = false;
                     inFlight[b] = null;
@@ -74,12 +86,18 @@ final class TableScan {
                     cursors[b] = page;
                     inFlight[b] = send(hash, page, slice);
                 }
+                Set<String> keysOfBucket = seen[b];
+                if (first && !page.isFinished()) {
+                    long length = commands.await(lengths[b], () -> commands.sync().hlen(hash));
+                    keysOfBucket = new HashSet<>((int) Math.min(1 << 30, length * 4 / 3 + 16));
+                    seen[b] = keysOfBucket;
+                }
                 for (Map.Entry<byte[], byte[]> entry : page.getMap().entrySet()) {
                     if (entry.getKey().length == 0) {
                         continue;
                     }
                     String key = new String(entry.getKey(), StandardCharsets.UTF_8);
-                    if (seen.add(key)) {
+                    if (keysOfBucket == null || keysOfBucket.add(key)) {
                         EngineRecord record = RecordFormat.parse(table, key, entry.getValue());
                         if (record.expiration() == null || start <= record.expiration()) {
                             action.accept(key, record);
@@ -87,6 +105,9 @@ final class TableScan {
                             expiredSeen = true;
                         }
                     }
+                }
+                if (page.isFinished()) {
+                    seen[b] = null;
                 }
             }
         }

@@ -25,6 +25,12 @@ final class TableStore {
 
     private static final int CLEANUP_BATCH = 500;
     private static final byte[] EMPTY = new byte[0];
+    private static final byte[] NO_EXPECTED_VERSION = utf8("-1");
+    /**
+     * The write script's replies from this one down: the write replaced an expired record, whose
+     * version is {@code REPLACED_EXPIRED + 1 - reply}, and the new record has version 1.
+     */
+    private static final long REPLACED_EXPIRED = -3;
 
     private final KeySpace keys;
     private final Settings settings;
@@ -32,6 +38,8 @@ final class TableStore {
     private final Commands commands;
     private final Catalog catalog;
     private final Supplier<byte[]> now;
+    /** The write script's timestamp argument: the server's time as this JVM reckons it. */
+    private final Supplier<byte[]> stamp;
     private final RedisStats stats;
     private final Supplier<ChangeSink> changes;
     /** The change stream argument of the record scripts (see {@link Scripts}). */
@@ -48,7 +56,7 @@ final class TableStore {
     private final TableScan scan;
 
     TableStore(KeySpace keys, Settings settings, String where, Supplier<Connection> connection,
-            Supplier<byte[]> now, LongSupplier serverUpperBound, RedisStats stats, Supplier<ChangeSink> changes,
+            Supplier<byte[]> now, Supplier<byte[]> stamp, LongSupplier serverUpperBound, RedisStats stats, Supplier<ChangeSink> changes,
             Function<String, dev.pikodb.Dictionary> dictionaries) {
         this.changes = changes;
         this.changeStream = settings.changeStreamArgument();
@@ -61,6 +69,7 @@ final class TableStore {
         this.commands = new Commands(settings, where, connection);
         this.catalog = new Catalog(keys, commands, now, changeStream);
         this.now = now;
+        this.stamp = stamp;
         this.stats = stats;
         this.indexes = new IndexDefinitions(keys, commands, now, dictionaries);
         this.pointReads = new PointReads(keys, commands, now, serverUpperBound, stats, changeStream);
@@ -99,8 +108,8 @@ final class TableStore {
             long expectedVersion, String operation, ChangeSink sink) {
         long started = System.nanoTime();
         byte[][] bucket = keys.bucket(table, KeySpace.bucketOf(key));
-        List<Object> reply = null;
-        for (int attempt = 1; reply == null; attempt++) {
+        long reply = 0;
+        for (int attempt = 1;; attempt++) {
             // A conditional write on version >= 1 can only succeed on a record that exists, in a table that
             // is listed already: it must not list a table it leaves empty.
             Long generation = expectedVersion >= 1 ? catalog.listedGeneration(table)
@@ -110,39 +119,42 @@ final class TableStore {
             }
             IndexDefinitions.Definitions definitions = indexes.forWrite(table);
             byte[][] members = indexes.members(definitions, key, EngineRecord.of(json, 0, 0, null, dictionaryName));
-            byte[][] args = new byte[9 + members.length][];
+            byte[][] args = new byte[10 + members.length][];
             args[0] = now.get();
             args[1] = utf8(key);
             args[2] = json;
             args[3] = expiration == null ? EMPTY : utf8(expiration.toString());
             args[4] = RecordFormat.dictionaryField(dictionaryName);
-            args[5] = utf8(Long.toString(expectedVersion));
+            args[5] = expectedVersion == -1 ? NO_EXPECTED_VERSION : utf8(Long.toString(expectedVersion));
             args[6] = utf8(generation.toString());
             args[7] = utf8(Long.toString(definitions.epoch()));
             args[8] = changeStream;
-            System.arraycopy(members, 0, args, 9, members.length);
-            List<Object> result = commands.onMaster(bucket[0], master -> {
-                List<Object> applied = command(
-                        () -> Scripts.run(master, Scripts.WRITE, ScriptOutputType.MULTI, bucket, args));
-                if ((Long) applied.get(0) > 0) {
+            // The server's time is measured (one TIME) at most every 30 s, again while that is not sent.
+            args[9] = args[0].length > 0 ? EMPTY : command(stamp::get);
+            System.arraycopy(members, 0, args, 10, members.length);
+            long result = commands.onMaster(bucket[0], master -> {
+                long applied = command(
+                        () -> Scripts.<Long>run(master, Scripts.WRITE, ScriptOutputType.INTEGER, bucket, args));
+                if (applied > 0 || applied <= REPLACED_EXPIRED) {
                     Replicas.await(master, settings.replicas(), settings.replicaTimeout(), operation, where);
                 }
                 return applied;
             });
-            if ((Long) result.get(0) < 0) {
+            if (result == -1 || result == -2) {
                 staleGeneration(table, operation, attempt, "nothing was changed. Retry the write");
             } else {
                 reply = result;
+                break;
             }
         }
-        long version = (Long) reply.get(0);
-        boolean replacedExpired = reply.size() > 1;
+        boolean replacedExpired = reply <= REPLACED_EXPIRED;
+        long version = replacedExpired ? 1 : reply;
         if (replacedExpired) {
             stats.expiredRemoved.increment();
         }
         if (sink != null && version > 0) {
             if (replacedExpired) {
-                sink.publish(ChangeEvent.expired(table, key, (Long) reply.get(1)));
+                sink.publish(ChangeEvent.expired(table, key, REPLACED_EXPIRED + 1 - reply));
             }
             sink.publish(ChangeEvent.written(table, key, version));
         }
