@@ -15,8 +15,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInfo;
 
 /**
  * A sorted range with a limit on Redis ({@code range("/n", a, b).orderBy("/n", false).limit(10)}):
@@ -26,18 +26,16 @@ import org.junit.jupiter.api.Test;
  */
 class SortedRangeWalkTest {
 
+    /** A server of the test's own, whose command counts only its queries change; or the shared one. */
     private RedisServer server;
     private final List<PikoDB> open = new ArrayList<>();
-
-    @BeforeEach
-    void startServer() {
-        server = RedisServers.start();
-    }
 
     @AfterEach
     void stop() {
         open.forEach(PikoDB::close);
-        server.stop();
+        if (server != RedisServers.shared()) {
+            server.stop();
+        }
     }
 
     private PikoDB open(String prefix) {
@@ -48,9 +46,20 @@ class SortedRangeWalkTest {
         return db;
     }
 
+    private PikoDB ownServer(String prefix) {
+        server = RedisServers.start();
+        return open(prefix);
+    }
+
+    /** The test's prefix on the shared server. */
+    private String sharedServer(TestInfo test) {
+        server = RedisServers.shared();
+        return RedisServers.uniquePrefix(test.getTestMethod().orElseThrow().getName());
+    }
+
     @Test
     void aRangeWalkReadsPlainMembersUntilARecordHasSeveralValuesThenChecksEachBucketAndStaysExact() {
-        PikoDB db = open("notes");
+        PikoDB db = ownServer("notes");
         db.createIndex("t", "n", "/n");
         for (int i = 0; i < 40; i++) {
             db.write("t", String.format("k%02d", i), Map.of("n", i));
@@ -83,9 +92,10 @@ class SortedRangeWalkTest {
     }
 
     @Test
-    void anotherInstanceSeesTheNoteOfARecordWithSeveralValuesAtItsNextQuery() {
-        PikoDB reader = open("shared");
-        PikoDB writer = open("shared");
+    void anotherInstanceSeesTheNoteOfARecordWithSeveralValuesAtItsNextQuery(TestInfo test) {
+        String prefix = sharedServer(test);
+        PikoDB reader = open(prefix);
+        PikoDB writer = open(prefix);
         reader.createIndex("t", "n", "/n");
         for (int i = 0; i < 20; i++) {
             writer.write("t", String.format("k%02d", i), Map.of("n", i));
@@ -99,8 +109,9 @@ class SortedRangeWalkTest {
     }
 
     @Test
-    void buildingAnIndexOverRecordsWithSeveralValuesNotesThem() {
-        PikoDB db = open("built");
+    void buildingAnIndexOverRecordsWithSeveralValuesNotesThem(TestInfo test) {
+        String prefix = sharedServer(test);
+        PikoDB db = open(prefix);
         for (int i = 0; i < 30; i++) {
             db.write("t", String.format("k%02d", i), Map.of("n", i));
         }
@@ -108,15 +119,16 @@ class SortedRangeWalkTest {
         db.createIndex("t", "n", "/n");
         db.createIndex("t", "single", "/m");
 
-        assertThat(state("built", "n")).isEqualTo('r');
-        assertThat(state("built", "single")).isEqualTo('s');
+        assertThat(state(prefix, "n")).isEqualTo('r');
+        assertThat(state(prefix, "single")).isEqualTo('s');
         assertThat(keys(db.find("t", Query.range("/n", 10, 30).orderBy("/n", true).limit(2))))
                 .containsExactly("low", "k10");
     }
 
     @Test
-    void importingARecordWithSeveralValuesNotesIt() {
-        PikoDB db = open("imported");
+    void importingARecordWithSeveralValuesNotesIt(TestInfo test) {
+        String prefix = sharedServer(test);
+        PikoDB db = open(prefix);
         db.createIndex("t", "n", "/n");
         for (int i = 0; i < 30; i++) {
             db.write("t", String.format("k%02d", i), Map.of("n", i));
@@ -124,14 +136,14 @@ class SortedRangeWalkTest {
         db.importRecords("t", List.of(Map.entry("high", new DatabaseRecord(Map.of("n", List.of(1_000, 12)), 3,
                 1_000L, null, null))));
 
-        assertThat(state("imported", "n")).isEqualTo('r');
+        assertThat(state(prefix, "n")).isEqualTo('r');
         assertThat(keys(db.find("t", Query.range("/n", 0, 20).orderBy("/n", false).limit(2))))
                 .containsExactly("high", "k19");
     }
 
     @Test
     void aBucketHoldingTheWholePageIsReadOnPastItsFirstSlice() {
-        PikoDB db = open("skewed");
+        PikoDB db = ownServer("skewed");
         db.createIndex("t", "n", "/n");
         List<String> inOneBucket = new ArrayList<>();
         for (int i = 0; inOneBucket.size() < 40; i++) {
