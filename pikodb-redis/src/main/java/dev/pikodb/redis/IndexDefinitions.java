@@ -36,7 +36,10 @@ import org.slf4j.LoggerFactory;
  * <p><b>Creating</b> an index: define it (state "building"), raise the buckets' epoch, then index the
  * records already stored, bucket by bucket with {@code HSCAN} slices of {@value TableScan#SCAN_COUNT}
  * (each slice's entries added by one script that skips records rewritten meanwhile, whose writes
- * added their own entries), then mark it ready. Queries use ready indexes only.
+ * added their own entries), then mark it ready. Queries use ready indexes only. A call that finds the
+ * index still building (another instance, or a call that failed midway) builds it again: adding an
+ * entry twice changes nothing. <b>Dropping</b>: remove the definition, raise the epoch, then remove
+ * the index's members from each bucket in steps of {@value #STEP}.
  *
  * <p><b>Several values.</b> A definition also notes whether a record ever had several values at the
  * index's path (an array): the state is {@code b} (building) or {@code s} (ready) while none had,
@@ -45,10 +48,7 @@ import org.slf4j.LoggerFactory;
  * reads the definitions after a record was stored sees the note. The note stays until the index is
  * dropped; an index made ready before the note existed reads {@code r}. A sorted range with a limit
  * on an index in state {@code s} walks the range as a plain walk does; in state {@code r} it checks
- * each bucket's entry count first (see {@code RedisQueries}). A call that finds the
- * index still building (another instance, or a call that failed midway) builds it again: adding an
- * entry twice changes nothing. <b>Dropping</b>: remove the definition, raise the epoch, then remove
- * the index's members from each bucket in steps of {@value #STEP}.
+ * each bucket's entry count first (see {@code RedisQueries}).
  */
 final class IndexDefinitions {
 

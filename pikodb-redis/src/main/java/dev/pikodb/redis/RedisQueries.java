@@ -298,8 +298,8 @@ final class RedisQueries {
      * read with a margin of four standard deviations (a binomial's, at most its mean's root) and two
      * more (a descending walk holds back the last value's group until it is complete), so that a
      * bucket runs out of its first slice before the page is full in about one query in a hundred at
-     * most (a page of 10: 7 entries per bucket, not 11). A bucket that does reads its next slice (of {@value
-     * BucketReads#SLICE}); the page is the same.
+     * most (a page of 10: 7 entries per bucket, not 11). A bucket that does reads its next slice (of
+     * {@value BucketReads#SLICE}); the page is the same.
      *
      * @param limit the query's limit
      * @param buckets the table's buckets
