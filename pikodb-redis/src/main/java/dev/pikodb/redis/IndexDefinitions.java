@@ -40,14 +40,27 @@ import org.slf4j.LoggerFactory;
  * index still building (another instance, or a call that failed midway) builds it again: adding an
  * entry twice changes nothing. <b>Dropping</b>: remove the definition, raise the epoch, then remove
  * the index's members from each bucket in steps of {@value #STEP}.
+ *
+ * <p><b>Several values.</b> A definition also notes whether a record ever had several values at the
+ * index's path (an array): the state is {@code b} (building) or {@code s} (ready) while none had,
+ * {@code B} or {@code r} once one had. Whoever computes such a record's entries (a write, an import,
+ * the build) notes it with {@link Scripts#SEVERAL} before the entries are stored, so a query that
+ * reads the definitions after a record was stored sees the note. The note stays until the index is
+ * dropped; an index made ready before the note existed reads {@code r}. A sorted range with a limit
+ * on an index in state {@code s} walks the range as a plain walk does; in state {@code r} it checks
+ * each bucket's entry count first (see {@code RedisQueries}).
  */
 final class IndexDefinitions {
 
     private static final Logger log = LoggerFactory.getLogger(IndexDefinitions.class);
     static final int STEP = 1000;
 
-    /** One index: its id (the prefix of its members), path and state. */
-    record Index(String name, long id, String path, boolean ready, String stored) {
+    /**
+     * One index: its id (the prefix of its members), path and state: whether it is ready, and whether
+     * every record has had at most one value at its path ({@code singleValued}: no record with several
+     * values was noted, see the class comment).
+     */
+    record Index(String name, long id, String path, boolean ready, boolean singleValued, String stored) {
         byte[] idBytes() {
             return IndexCodec.id(id);
         }
@@ -121,8 +134,10 @@ final class IndexDefinitions {
     private static Index parse(String name, String stored) {
         int first = stored.indexOf(' ');
         long id = Long.parseLong(stored.substring(0, first));
-        boolean ready = stored.charAt(first + 1) == 'r';
-        return new Index(name, id, stored.substring(first + 3), ready, stored);
+        char state = stored.charAt(first + 1);
+        boolean ready = state == 'r' || state == 's';
+        boolean singleValued = state == 's' || state == 'b';
+        return new Index(name, id, stored.substring(first + 3), ready, singleValued, stored);
     }
 
     /** The ready indexes, name to path. */
@@ -138,29 +153,50 @@ final class IndexDefinitions {
 
     /**
      * The secondary index members of a record under the given definitions: for every index (building
-     * ones too), one member per value at its path, or its "absent" member when there is none.
+     * ones too), one member per value at its path, or its "absent" member when there is none. A record
+     * with several values at the path of an index not yet noted as having such records is noted first
+     * ({@link #noteSeveralValues}), before the caller stores the members.
      */
-    byte[][] members(Definitions definitions, String key, EngineRecord record) {
+    byte[][] members(String table, Definitions definitions, String key, EngineRecord record) {
         if (definitions.indexes.isEmpty()) {
             return new byte[0][];
         }
         List<byte[]> members = new ArrayList<>();
         for (Index index : definitions.indexes) {
-            addMembers(index, key, record, members);
+            if (addMembers(index, key, record, members) > 1 && index.singleValued) {
+                noteSeveralValues(table, index);
+            }
         }
         return members.toArray(new byte[0][]);
     }
 
-    private void addMembers(Index index, String key, EngineRecord record, List<byte[]> into) {
+    /** Adds a record's members of one index; returns how many values the record has at its path. */
+    private int addMembers(Index index, String key, EngineRecord record, List<byte[]> into) {
         Set<IndexValue> values = valuesAt(record, index.path);
         byte[] id = index.idBytes();
         if (values.isEmpty()) {
             into.add(IndexCodec.member(id, new byte[] {IndexCodec.ABSENT}, key));
-            return;
+            return 0;
         }
         for (IndexValue value : values) {
             into.add(IndexCodec.member(id, IndexCodec.value(value), key));
         }
+        return values.size();
+    }
+
+    /**
+     * Notes in the definitions that a record has several values at an index's path ({@link
+     * Scripts#SEVERAL}), and forgets the cached definitions so that the next write reads the note.
+     * Nothing is noted when the index was dropped meanwhile (the write is then refused by its epoch).
+     */
+    private void noteSeveralValues(String table, Index index) {
+        byte[] definitionsKey = keys.indexesKey(table);
+        commands.change(definitionsKey, "noting that a record of table '" + table + "' has several values at \""
+                + index.path + "\" (index '" + index.name + "')", master -> commands.command(
+                        () -> Scripts.<Long>run(master, Scripts.SEVERAL, ScriptOutputType.INTEGER,
+                                new byte[][] {definitionsKey}, now.get(), bytes(index.name),
+                                bytes(Long.toString(index.id)))));
+        forget(table);
     }
 
     /** A record's values at a path, with its dictionary looked up (dictionaries are invisible). */
@@ -241,6 +277,7 @@ final class IndexDefinitions {
     /** Adds the entries of one index for every stored record, one HSCAN slice per script call. */
     private long build(String table, Index index) {
         long indexed = 0;
+        boolean severalNoted = !index.singleValued;
         ScanArgs slice = ScanArgs.Builder.limit(TableScan.SCAN_COUNT);
         for (byte[][] bucket : keys.buckets(table)) {
             ScanCursor cursor = ScanCursor.INITIAL;
@@ -256,7 +293,10 @@ final class IndexDefinitions {
                     String key = utf8(entry.getKey());
                     EngineRecord record = RecordFormat.parse(table, key, entry.getValue());
                     List<byte[]> members = new ArrayList<>();
-                    addMembers(index, key, record, members);
+                    if (addMembers(index, key, record, members) > 1 && !severalNoted) {
+                        noteSeveralValues(table, index);
+                        severalNoted = true;
+                    }
                     args.add(entry.getKey());
                     args.add(java.util.Arrays.copyOf(entry.getValue(), record.jsonOffset()));
                     args.add(bytes(Integer.toString(members.size())));

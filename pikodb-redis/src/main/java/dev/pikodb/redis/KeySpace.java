@@ -65,7 +65,8 @@ import java.util.concurrent.ConcurrentMap;
  *
  * <p><b>Index definitions</b> of table {@code T}: {@code {<prefix>}:indexes:<escaped T>}, a hash
  * under the catalog's tag: field = index name, value = {@code "<id> <state> <path>"} (state
- * {@code b} while the existing records are being indexed, {@code r} when ready); the field
+ * {@code b} while the existing records are being indexed, {@code s} when ready; {@code B} and
+ * {@code r} once a record had several values at the path, see {@link IndexDefinitions}); the field
  * {@code ""} holds the definitions epoch. Index ids and epochs come from the catalog's counter, so
  * they are never reused; deleting the table removes the hash in the script that unlists it.
  *

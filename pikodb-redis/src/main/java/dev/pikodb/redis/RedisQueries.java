@@ -45,8 +45,10 @@ import java.util.function.Supplier;
  * The work grows with the candidates. Except for a condition on the path the query is ordered by
  * alone, with a limit ({@code range("/created", a, b).orderBy("/created", false).limit(10)}): that
  * one walks the range as a walk does, members first, a slice at a time per bucket, merged until one
- * record past the page, when every bucket has one entry of that index per record (see {@code
- * rangeWalk}); its work grows with the page, not with the records in range.
+ * record past the page, when every bucket has one entry of that index per record (plain {@code
+ * ZRANGEBYLEX} commands when the index's definition notes that no record ever had several values at
+ * its path, else a script that also counts each bucket's entries; see {@code rangeWalk}); its work
+ * grows with the page, not with the records in range.
  *
  * <p><b>Exactness.</b> Every returned record was live when it was read (by a script, or by a bare
  * read judged as {@link PointReads} judges one), and its value at the returned version is checked here
@@ -291,19 +293,41 @@ final class RedisQueries {
     }
 
     /**
+     * How many entries a range walk reads first in each bucket: the page and one past it spread over
+     * the buckets, which hold records by a hash of the key, so about {@code (limit + 1) / buckets} each;
+     * read with a margin of four standard deviations (a binomial's, at most its mean's root) and two
+     * more (a descending walk holds back the last value's group until it is complete), so that a
+     * bucket runs out of its first slice before the page is full in about one query in a hundred at
+     * most (a page of 10: 7 entries per bucket, not 11). A bucket that does reads its next slice (of
+     * {@value BucketReads#SLICE}); the page is the same.
+     *
+     * @param limit the query's limit
+     * @param buckets the table's buckets
+     * @return the first slice's size per bucket
+     */
+    static int firstRangeSlice(int limit, int buckets) {
+        double mean = (limit + 1.0) / buckets;
+        int margin = (int) Math.ceil(mean + 4 * Math.sqrt(mean)) + 2;
+        return (int) Math.min(Math.min(limit + 1L, BucketReads.SLICE), margin);
+    }
+
+    /**
      * A condition only on the path the query is ordered by (a range, a prefix, values, and their
      * {@code and}s and {@code or}s, such as a derived query's {@code Between}), with a limit: walks the
      * part of the ordering index that covers the condition in every bucket, in the query's order, a
-     * slice at a time (the first one of {@code limit + 1} entries), and merges the buckets until one
-     * record past the page, as a walk does, checking each record taken against the condition; the
-     * work grows with the page, not with the records in range.
+     * slice at a time (the first one of a few entries, see {@link #firstRangeSlice}), and merges the
+     * buckets until one record past the page, as a walk does, checking each record taken against the
+     * condition; the work grows with the page, not with the records in range.
      *
      * <p>This order is the query's only when every record has one value at the path: a record with
      * several values is ordered by its smallest (largest when descending), which may lie outside the
      * range while another of its values lies in it, and would then come before every record of the
-     * range. So the first slices also tell, per bucket, whether the index has as many entries as the
-     * bucket has records (one each); when a bucket has more, this returns {@code null} and the query
-     * takes its candidates, as any condition does.
+     * range. An index whose definition notes that no record ever had several values at its path
+     * ({@link IndexDefinitions.Index#singleValued}) is walked with plain {@code ZRANGEBYLEX} commands.
+     * Otherwise the first slices are read by {@link QueryScripts#MEMBERS}, which also tells, per
+     * bucket, whether the index has as many entries as the bucket has records (one each); when a
+     * bucket has more, this returns {@code null} and the query takes its candidates, as any condition
+     * does.
      *
      * @return the page, or {@code null} when this plan or these buckets are not for a range walk
      */
@@ -315,14 +339,16 @@ final class RedisQueries {
         if (walked == null) {
             return null;
         }
-        byte[] id = QueryRanges.index(table, definitions, plan.orderPath()).idBytes();
+        IndexDefinitions.Index index = QueryRanges.index(table, definitions, plan.orderPath());
+        byte[] id = index.idBytes();
         byte[][][] buckets = keys.buckets(table);
-        int first = firstSlice(plan);
-        List<List<Object>> replies = reads.firstMembers(buckets, walked, first, id);
+        boolean counted = !index.singleValued();
+        int first = counted ? firstSlice(plan) : firstRangeSlice(plan.limit(), buckets.length);
+        List<List<Object>> replies = reads.firstMembers(buckets, walked, first, counted ? id : null);
         List<BucketWalk> walks = new ArrayList<>(buckets.length);
         for (int b = 0; b < buckets.length; b++) {
             List<Object> reply = replies.get(b);
-            if (reply.isEmpty() || !Long.valueOf(1).equals(reply.get(reply.size() - 1))) {
+            if (counted && (reply.isEmpty() || !Long.valueOf(1).equals(reply.get(reply.size() - 1)))) {
                 return null; // a bucket holds records with several values at the path
             }
             BucketWalk walk = new BucketWalk(buckets[b], List.of(walked), plan, id.length, reads, indexes);

@@ -525,14 +525,40 @@ final class Scripts {
             return {1, def, id}
             """);
 
-    /** On a table's index definitions (KEYS[1]); ARGV: now, name, definition. Marks a built index ready. */
+    /**
+     * On a table's index definitions (KEYS[1]); ARGV: now, name, definition. Marks a built index ready
+     * when the name still holds that index (same id and path) being built: {@code s} when no record
+     * was marked as having several values at its path ({@code b}), else {@code r} ({@code B}).
+     */
     static final Script READY = script("ready", """
-            if redis.call('HGET', KEYS[1], ARGV[2]) == ARGV[3] then
-              local id, path = string.match(ARGV[3], '^(%d+) b (.*)$')
-              redis.call('HSET', KEYS[1], ARGV[2], id .. ' r ' .. path)
+            local cur = redis.call('HGET', KEYS[1], ARGV[2])
+            if not cur then return 0 end
+            local id, state, path = string.match(cur, '^(%d+) ([bB]) (.*)$')
+            local built, builtPath = string.match(ARGV[3], '^(%d+) [bB] (.*)$')
+            if id and id == built and path == builtPath then
+              redis.call('HSET', KEYS[1], ARGV[2], id .. (state == 'b' and ' s ' or ' r ') .. path)
               return 1
             end
             return 0
+            """);
+
+    /**
+     * On a table's index definitions (KEYS[1]); ARGV: now, name, id. Notes that a record has several
+     * values at the index's path: {@code b} becomes {@code B}, {@code s} becomes {@code r} (a query
+     * then checks each bucket's entry count, see {@link QueryScripts#MEMBERS}). Returns 1 when the name
+     * holds that index, else 0 (dropped meanwhile).
+     */
+    static final Script SEVERAL = script("several", """
+            local cur = redis.call('HGET', KEYS[1], ARGV[2])
+            if not cur then return 0 end
+            local id, state, path = string.match(cur, '^(%d+) (%a) (.*)$')
+            if id ~= ARGV[3] then return 0 end
+            if state == 'b' then
+              redis.call('HSET', KEYS[1], ARGV[2], id .. ' B ' .. path)
+            elseif state == 's' then
+              redis.call('HSET', KEYS[1], ARGV[2], id .. ' r ' .. path)
+            end
+            return 1
             """);
 
     /**

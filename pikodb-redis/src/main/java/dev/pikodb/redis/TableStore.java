@@ -118,7 +118,7 @@ final class TableStore {
                 return 0;
             }
             IndexDefinitions.Definitions definitions = indexes.forWrite(table);
-            byte[][] members = indexes.members(definitions, key, EngineRecord.of(json, 0, 0, null, dictionaryName));
+            byte[][] members = indexes.members(table, definitions, key, EngineRecord.of(json, 0, 0, null, dictionaryName));
             byte[][] args = new byte[10 + members.length][];
             args[0] = now.get();
             args[1] = utf8(key);
@@ -191,7 +191,7 @@ final class TableStore {
                 argv.add(utf8(Long.toString(definitions.epoch())));
                 for (dev.pikodb.spi.ImportedRecord each : records) {
                     EngineRecord record = each.record();
-                    byte[][] members = indexes.members(definitions, each.key(), record);
+                    byte[][] members = indexes.members(table, definitions, each.key(), record);
                     argv.add(utf8(each.key()));
                     argv.add(RecordFormat.format(record));
                     argv.add(record.expiration() == null ? EMPTY : utf8(record.expiration().toString()));

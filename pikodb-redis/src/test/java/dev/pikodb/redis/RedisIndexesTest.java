@@ -114,7 +114,7 @@ class RedisIndexesTest {
     }
 
     @Test
-    void aSortedRangeWithALimitReadsAPageOfMembersPerBucketThenOnlyThePagesRecords() {
+    void aSortedRangeWithALimitReadsAFewMembersPerBucketThenOnlyThePagesRecords() {
         RedisServer server = RedisServers.start();
         PikoDB db = new PikoDB(DatabaseOptions.builder()
                 .storage(RedisStorage.builder().uri(server.uri()).keyPrefix("ranges").build()).build());
@@ -132,12 +132,15 @@ class RedisIndexesTest {
             long hgets = calls(server, "hget");
             long hmgets = calls(server, "hmget");
             long scripts = calls(server, "evalsha");
+            long memberReads = calls(server, "zrevrangebylex");
 
             QueryResult page = db.find("t", newest);
 
             assertThat(keys(page)).containsExactly("k1899", "k1898", "k1897", "k1896", "k1895", "k1894", "k1893",
                     "k1892", "k1891", "k1890");
-            assertThat(calls(server, "evalsha") - scripts).as("scripts reading each bucket's members")
+            assertThat(calls(server, "evalsha") - scripts).as("scripts: no record has several values at /created")
+                    .isZero();
+            assertThat(calls(server, "zrevrangebylex") - memberReads).as("member reads, one per bucket")
                     .isEqualTo(KeySpace.BUCKETS);
             assertThat(calls(server, "hget") - hgets).as("records read with the members").isZero();
             assertThat(calls(server, "hmget") - hmgets).as("record reads, one per bucket the page's 11 entries are in")
