@@ -40,16 +40,12 @@ public final class CrashWriter {
         PrintStream protocol = new PrintStream(new BufferedOutputStream(new FileOutputStream(FileDescriptor.out), 1 << 16),
                 true, StandardCharsets.UTF_8);
         System.setOut(System.err);
-        run(Path.of(args[0]), Boolean.parseBoolean(args[1]), Long.parseLong(args[2]), Long.parseLong(args[3]),
-                Integer.parseInt(args[4]), Long.MAX_VALUE, protocol);
-    }
+        Path directory = Path.of(args[0]);
+        boolean durable = Boolean.parseBoolean(args[1]);
+        long round = Long.parseLong(args[2]);
+        long seed = Long.parseLong(args[3]);
+        int threads = Integer.parseInt(args[4]);
 
-    /**
-     * Opens the database in {@code directory} and writes from {@code threads} threads, each until it
-     * has done {@code operations} operations (then closes the database) or until the process is killed.
-     */
-    static void run(Path directory, boolean durable, long round, long seed, int threads, long operations,
-            PrintStream protocol) throws InterruptedException {
         PikoDB db = new PikoDB(DatabaseOptions.builder().databaseDirectory(directory).durableWrites(durable).build());
         db.start();
         protocol.println("READY");
@@ -57,23 +53,20 @@ public final class CrashWriter {
         List<Thread> writers = new ArrayList<>();
         for (int t = 0; t < threads; t++) {
             int thread = t;
-            Thread writer = new Thread(() -> write(db, protocol, durable, round, seed, thread, operations),
-                    "writer-" + t);
+            Thread writer = new Thread(() -> write(db, protocol, durable, round, seed, thread), "writer-" + t);
             writers.add(writer);
             writer.start();
         }
         for (Thread writer : writers) {
             writer.join();
         }
-        db.close();
     }
 
-    private static void write(PikoDB db, PrintStream protocol, boolean durable, long round, long seed, int thread,
-            long operations) {
+    private static void write(PikoDB db, PrintStream protocol, boolean durable, long round, long seed, int thread) {
         SplittableRandom random = new SplittableRandom(seed * 31 + round * 1_000_003L + thread);
         long counter = 0;
         try {
-            while (counter < operations) {
+            while (true) {
                 counter++;
                 String table = CrashWorkload.TABLES[random.nextInt(CrashWorkload.TABLES.length)];
                 String key = CrashWorkload.key(thread, random.nextInt(CrashWorkload.KEYS_PER_THREAD_AND_TABLE));

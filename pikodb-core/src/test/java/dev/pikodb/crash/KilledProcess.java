@@ -48,7 +48,12 @@ final class KilledProcess {
      */
     static List<String> runAndKill(Class<?> main, List<String> arguments, Path protocol, int delayMillis,
             String context) throws Exception {
-        List<String> command = ChildJvm.command(main, arguments);
+        String java = ProcessHandle.current().info().command().orElse(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        List<String> command = new ArrayList<>(List.of(java, "-Xmx256m", "-XX:+UseSerialGC",
+                "-XX:TieredStopAtLevel=1", "-Xshare:auto", "-cp", System.getProperty("java.class.path"),
+                main.getName()));
+        command.addAll(arguments);
         ProcessBuilder builder = new ProcessBuilder(command);
         // Standard output goes straight to a file: every line the writer printed is there after the kill.
         // (Through a pipe, java.lang.Process drains and closes the stream when the child exits, and the
