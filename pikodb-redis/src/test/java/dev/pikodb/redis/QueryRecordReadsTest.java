@@ -13,8 +13,11 @@ import dev.pikodb.redis.testing.Resp;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Predicate;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -33,7 +36,8 @@ class QueryRecordReadsTest {
 
     private final Databases databases = new Databases();
     private final MutableClock clock = new MutableClock(NOW);
-    private final List<ChangeEvent> changes = new CopyOnWriteArrayList<>();
+    /** The changes heard, in order: the listener runs on the dispatcher's own thread, after the call that made them. */
+    private final BlockingQueue<ChangeEvent> changes = new LinkedBlockingQueue<>();
     private String prefix;
     private RedisStorage storage;
     private PikoDB db;
@@ -44,12 +48,29 @@ class QueryRecordReadsTest {
         prefix = RedisServers.uniquePrefix(test.getTestMethod().orElseThrow().getName());
         storage = RedisStorage.builder().uri(RedisServers.shared().uri()).keyPrefix(prefix).build();
         db = new PikoDB(DatabaseOptions.builder().storage(storage).clock(clock).build());
-        db.subscribe(changes::add);
+        db.subscribe(changes::offer);
         db.start();
         other = databases.standalone(prefix, clock);
         db.createIndex("t", "n", "/n");
         for (int i = 0; i < 40; i++) {
             db.write("t", String.format("k%02d", i), Map.of("n", i));
+        }
+    }
+
+    /** Whether a change that matches is heard within 10 s (the changes before it are passed over). */
+    private boolean awaitChange(Predicate<ChangeEvent> wanted) {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        try {
+            for (long left = deadline - System.nanoTime(); left > 0; left = deadline - System.nanoTime()) {
+                ChangeEvent change = changes.poll(left, TimeUnit.NANOSECONDS);
+                if (change != null && wanted.test(change)) {
+                    return true;
+                }
+            }
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
         }
     }
 
@@ -110,8 +131,8 @@ class QueryRecordReadsTest {
 
         assertThat(keys(db.find("t", Query.range("/n", 30, null).orderBy("/n", false).limit(3))))
                 .containsExactly("k39", "k37", "k36");
-        assertThat(changes).as("the expiry reported").anyMatch(change -> change.kind() == ChangeEvent.Kind.EXPIRED
-                && change.key().equals("k38") && change.previousVersion() == 2);
+        assertThat(awaitChange(change -> change.kind() == ChangeEvent.Kind.EXPIRED && change.key().equals("k38")
+                && change.previousVersion() == 2)).as("the expiry reported").isTrue();
         try (Resp redis = RedisServers.shared().admin()) {
             byte[][] bucket = new KeySpace(prefix).bucket("t", KeySpace.bucketOf("k38"));
             assertThat(redis.call("HEXISTS", new String(bucket[0], StandardCharsets.UTF_8), "k38"))
