@@ -193,7 +193,7 @@ final class IndexDefinitions {
         byte[] definitionsKey = keys.indexesKey(table);
         commands.change(definitionsKey, "noting that a record of table '" + table + "' has several values at \""
                 + index.path + "\" (index '" + index.name + "')", master -> commands.command(
-                        () -> Scripts.<Long>run(master, Scripts.SEVERAL, ScriptOutputType.INTEGER,
+                        () -> Scripts.<Long>run(master, DefinitionScripts.SEVERAL, ScriptOutputType.INTEGER,
                                 new byte[][] {definitionsKey}, now.get(), bytes(index.name),
                                 bytes(Long.toString(index.id)))));
         forget(table);
@@ -210,7 +210,7 @@ final class IndexDefinitions {
     void create(String table, String name, String path, String operation) {
         byte[] definitionsKey = keys.indexesKey(table);
         List<Object> reply = commands.change(keys.catalogKey(), operation, master -> commands.command(
-                () -> Scripts.run(master, Scripts.DEFINE, ScriptOutputType.MULTI,
+                () -> Scripts.run(master, DefinitionScripts.DEFINE, ScriptOutputType.MULTI,
                         new byte[][] {keys.catalogKey(), definitionsKey}, now.get(), bytes(name), bytes(path))));
         Index index = parse(name, utf8((byte[]) reply.get(1)));
         long epoch = (Long) reply.get(2);
@@ -226,7 +226,7 @@ final class IndexDefinitions {
         raiseEpoch(table, epoch);
         long indexed = build(table, index);
         commands.change(definitionsKey, operation, master -> commands.command(() -> Scripts.<Long>run(master,
-                Scripts.READY, ScriptOutputType.INTEGER, new byte[][] {definitionsKey}, now.get(), bytes(name),
+                DefinitionScripts.READY, ScriptOutputType.INTEGER, new byte[][] {definitionsKey}, now.get(), bytes(name),
                 bytes(index.stored))));
         log.debug("Index '{}' of table '{}' on {} built over {} records", name, table, path, indexed);
     }
@@ -235,7 +235,7 @@ final class IndexDefinitions {
     boolean drop(String table, String name, String operation) {
         byte[] definitionsKey = keys.indexesKey(table);
         List<Object> reply = commands.change(keys.catalogKey(), operation, master -> commands.command(
-                () -> Scripts.run(master, Scripts.UNDEFINE, ScriptOutputType.MULTI,
+                () -> Scripts.run(master, DefinitionScripts.UNDEFINE, ScriptOutputType.MULTI,
                         new byte[][] {keys.catalogKey(), definitionsKey}, now.get(), bytes(name))));
         forget(table);
         if ((Long) reply.get(0) == 0) {

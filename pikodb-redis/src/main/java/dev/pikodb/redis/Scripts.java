@@ -35,6 +35,9 @@ import java.util.HexFormat;
  * {@code x} expired, {@code t} table deleted), {@code k} (key), {@code p} (previous version, for
  * {@code t} the dropped generation), {@code v} (version), {@code o} (the instance) and {@code g} (the
  * bucket's generation when the change was made); see {@link ChangeStream}.
+ *
+ * <p>The scripts on a table's index definitions are in {@link DefinitionScripts}, those of queries
+ * in {@link QueryScripts}.
  */
 final class Scripts {
 
@@ -512,56 +515,6 @@ final class Scripts {
             """);
 
     /**
-     * On the catalog (KEYS[1]) and a table's index definitions (KEYS[2]); ARGV: now, name, path.
-     * Defines an index, being built, with a new id that is also the new definitions epoch: returns
-     * {1, definition, epoch}; or {0, the existing definition, the current epoch} when the name is taken.
-     */
-    static final Script DEFINE = script("define", """
-            local cur = redis.call('HGET', KEYS[2], ARGV[2])
-            if cur then return {0, cur, tonumber(redis.call('HGET', KEYS[2], '') or '0')} end
-            local id = redis.call('HINCRBY', KEYS[1], '', 1)
-            local def = fmt(id) .. ' b ' .. ARGV[3]
-            redis.call('HSET', KEYS[2], ARGV[2], def, '', fmt(id))
-            return {1, def, id}
-            """);
-
-    /**
-     * On a table's index definitions (KEYS[1]); ARGV: now, name, definition. Marks a built index ready
-     * when the name still holds that index (same id and path) being built: {@code s} when no record
-     * was marked as having several values at its path ({@code b}), else {@code r} ({@code B}).
-     */
-    static final Script READY = script("ready", """
-            local cur = redis.call('HGET', KEYS[1], ARGV[2])
-            if not cur then return 0 end
-            local id, state, path = string.match(cur, '^(%d+) ([bB]) (.*)$')
-            local built, builtPath = string.match(ARGV[3], '^(%d+) [bB] (.*)$')
-            if id and id == built and path == builtPath then
-              redis.call('HSET', KEYS[1], ARGV[2], id .. (state == 'b' and ' s ' or ' r ') .. path)
-              return 1
-            end
-            return 0
-            """);
-
-    /**
-     * On a table's index definitions (KEYS[1]); ARGV: now, name, id. Notes that a record has several
-     * values at the index's path: {@code b} becomes {@code B}, {@code s} becomes {@code r} (a query
-     * then checks each bucket's entry count, see {@link QueryScripts#MEMBERS}). Returns 1 when the name
-     * holds that index, else 0 (dropped meanwhile).
-     */
-    static final Script SEVERAL = script("several", """
-            local cur = redis.call('HGET', KEYS[1], ARGV[2])
-            if not cur then return 0 end
-            local id, state, path = string.match(cur, '^(%d+) (%a) (.*)$')
-            if id ~= ARGV[3] then return 0 end
-            if state == 'b' then
-              redis.call('HSET', KEYS[1], ARGV[2], id .. ' B ' .. path)
-            elseif state == 's' then
-              redis.call('HSET', KEYS[1], ARGV[2], id .. ' r ' .. path)
-            end
-            return 1
-            """);
-
-    /**
      * On one bucket; ARGV: now (unused), generation, definitions epoch, then for each record: key, the
      * whole stored record ({@link RecordFormat}), expiration or '', n, and its n secondary index
      * members. Stores each record as given, with its version and timestamp, replacing what the key held
@@ -598,19 +551,6 @@ final class Scripts {
               i = i + 4 + n
             end
             return 0
-            """);
-
-    /**
-     * On the catalog (KEYS[1]) and a table's index definitions (KEYS[2]); ARGV: now, name. Removes a
-     * definition and raises the epoch: returns {1, definition, epoch}, or {0} when there was none.
-     */
-    static final Script UNDEFINE = script("undefine", """
-            local cur = redis.call('HGET', KEYS[2], ARGV[2])
-            if not cur then return {0} end
-            local epoch = redis.call('HINCRBY', KEYS[1], '', 1)
-            redis.call('HDEL', KEYS[2], ARGV[2])
-            redis.call('HSET', KEYS[2], '', fmt(epoch))
-            return {1, cur, epoch}
             """);
 
     /** ARGV: now. Returns the time the scripts of this table use, in epoch milliseconds. */
