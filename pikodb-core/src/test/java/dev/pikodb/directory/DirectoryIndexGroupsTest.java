@@ -7,6 +7,7 @@ import dev.pikodb.Query;
 import dev.pikodb.QueryResult;
 import dev.pikodb.tck.ContractSupport;
 import dev.pikodb.tck.EngineFixture;
+import dev.pikodb.tck.QueryPages;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -39,14 +40,7 @@ class DirectoryIndexGroupsTest extends ContractSupport {
 
     /** Every page of a query, followed through its cursors. */
     private List<String> allPages(Query query) {
-        List<String> all = new ArrayList<>();
-        QueryResult page = db.find("t", query);
-        page.records().forEach(entry -> all.add(entry.getKey()));
-        while (page.nextCursor().isPresent()) {
-            page = db.find("t", query.after(page.nextCursor().get()));
-            page.records().forEach(entry -> all.add(entry.getKey()));
-        }
-        return all;
+        return QueryPages.keysOfAllPages(db, "t", query);
     }
 
     /** The keys of each value of the model, values ascending, keys ascending within a value. */

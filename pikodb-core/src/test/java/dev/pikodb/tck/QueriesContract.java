@@ -29,14 +29,7 @@ public abstract class QueriesContract extends ContractSupport {
 
     /** Every page of a query, followed through its cursors. */
     protected List<String> allPages(String table, Query query) {
-        List<String> all = new ArrayList<>();
-        QueryResult page = db.find(table, query);
-        all.addAll(keys(page));
-        while (page.nextCursor().isPresent()) {
-            page = db.find(table, query.after(page.nextCursor().get()));
-            all.addAll(keys(page));
-        }
-        return all;
+        return QueryPages.keysOfAllPages(db, table, query);
     }
 
     @Test
