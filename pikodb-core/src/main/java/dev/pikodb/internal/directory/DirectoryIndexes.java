@@ -85,7 +85,7 @@ final class DirectoryIndexes {
             return 0;
         }
         if (condition == QueryCondition.All.INSTANCE) {
-            return table.liveSize(now);
+            return table.liveSize();
         }
         return IndexQueries.count(table.name, table.records().indexes(), condition, now);
     }

@@ -477,7 +477,7 @@ public final class DirectoryStorage implements StorageEngine {
     @Override
     public int liveCount(String table) {
         Table target = tables.get(table);
-        return target == null ? 0 : target.liveSize(context.clock().millis());
+        return target == null ? 0 : target.liveSize();
     }
 
     @Override

@@ -292,8 +292,26 @@ final class Table {
         return records.removeExpired(now);
     }
 
-    int liveSize(long now) {
-        return records.liveCount(now);
+    /**
+     * Counts live records as of one instant: holding the journal exclusively, once every pending
+     * durable write is forced and visible, so that no write becomes visible during the walk and every
+     * write decided against an earlier clock is counted. Writes wait for the count.
+     */
+    int liveSize() {
+        lockExclusive();
+        try {
+            if (context.durable() && failure == null) {
+                try {
+                    writes.forceAndApplyAll();
+                } catch (PikoDBException e) {
+                    // The table failed and dropped its pending writes: the count is of what reads see.
+                    log.debug("Forcing table '{}' before counting it failed", Validation.printable(name), e);
+                }
+            }
+            return records.liveCount(context.clock().millis());
+        } finally {
+            unlockExclusive();
+        }
     }
 
     boolean exists() {

@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.BiConsumer;
+import java.util.function.Consumer;
 
 /**
  * The records of one table as visible to readers. Reads take no lock; expired records are invisible
@@ -18,6 +19,9 @@ import java.util.function.BiConsumer;
  * the compact form of {@link StoredRecord#held()}.
  */
 public final class Records implements IndexedRecords {
+
+    /** Called by {@link #liveCount} after each key it visits; set only by tests, to stop the walk there. */
+    static volatile Consumer<String> countVisited;
 
     private final Map<String, Object> map;
     private final Stats stats;
@@ -239,12 +243,20 @@ public final class Records implements IndexedRecords {
         return removed;
     }
 
-    /** Counts live records, removing expired ones. */
+    /**
+     * Counts live records, removing expired ones. The walk is not a snapshot of the map: the caller
+     * holds the table's append lock, with no write pending, so that no write becomes visible meanwhile
+     * and the count is the one of a single instant.
+     */
     public int liveCount(long now) {
         int live = 0;
         for (Map.Entry<String, Object> entry : map.entrySet()) {
             if (settled(entry.getKey(), entry.getValue(), now) != null) {
                 live++;
+            }
+            Consumer<String> visited = countVisited;
+            if (visited != null) {
+                visited.accept(entry.getKey());
             }
         }
         return live;
