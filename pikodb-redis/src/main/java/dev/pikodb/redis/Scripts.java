@@ -71,8 +71,8 @@ final class Scripts {
             end
             """;
 
-    /** Adding and removing a record's index entries. */
-    private static final String ENTRIES_OF = """
+    /** Adds index members, 500 per call. */
+    private static final String ZADD_ALL = """
             local function zadd_all(members)
               for i = 1, #members, 500 do
                 local args = {}
@@ -80,6 +80,10 @@ final class Scripts {
                 redis.call('ZADD', KEYS[3], unpack(args))
               end
             end
+            """;
+
+    /** Removes a record's listed index entries (and the list): what a write that replaces them needs. */
+    private static final String UNLIST_ENTRIES = """
             local function zrem_listed(listed)
               local members = cmsgpack.unpack(listed)
               for i = 1, #members, 500 do
@@ -93,6 +97,10 @@ final class Scripts {
                 redis.call('HDEL', KEYS[4], key)
               end
             end
+            """;
+
+    /** Adding and removing a record's index entries. */
+    private static final String ENTRIES_OF = ZADD_ALL + UNLIST_ENTRIES + """
             local function unindex(key)
               redis.call('ZREM', KEYS[3], '00000000:' .. key)
               unlist(key)
@@ -187,7 +195,7 @@ final class Scripts {
      * leaves the bucket as it was: a bucket holds a generation only once a write of it landed there
      * (see {@link #DROP}). The script defines only the helpers it calls.
      */
-    static final Script WRITE = compile("write", """
+    static final Script WRITE = compile("write", ZADD_ALL + UNLIST_ENTRIES + """
             local function fmt(n) return string.format('%.0f', n) end
             local key = ARGV[2]
             local gen = tonumber(ARGV[7])
@@ -258,20 +266,8 @@ final class Scripts {
             elseif old_x ~= nil then
               redis.call('ZREM', KEYS[2], key)
             end
-            local function zrem_listed(listed)
-              local members = cmsgpack.unpack(listed)
-              for i = 1, #members, 500 do
-                redis.call('ZREM', KEYS[3], unpack(members, i, math.min(i + 499, #members)))
-              end
-            end
             if #ARGV < 11 then
-              if old and epoch > 0 then
-                local listed = redis.call('HGET', KEYS[4], key)
-                if listed then
-                  zrem_listed(listed)
-                  redis.call('HDEL', KEYS[4], key)
-                end
-              end
+              if old and epoch > 0 then unlist(key) end
             else
               local members = {}
               for i = 11, #ARGV do members[#members + 1] = ARGV[i] end
@@ -279,11 +275,7 @@ final class Scripts {
               local listed = old and redis.call('HGET', KEYS[4], key)
               if listed ~= packed then
                 if listed then zrem_listed(listed) end
-                for i = 1, #members, 500 do
-                  local args = {}
-                  for j = i, math.min(i + 499, #members) do args[#args + 1] = 0; args[#args + 1] = members[j] end
-                  redis.call('ZADD', KEYS[3], unpack(args))
-                end
+                zadd_all(members)
                 redis.call('HSET', KEYS[4], key, packed)
               end
             end
