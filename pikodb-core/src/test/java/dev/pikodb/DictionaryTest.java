@@ -3,6 +3,8 @@ package dev.pikodb;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.pikodb.tck.DictionaryContract;
+import dev.pikodb.tck.DictionaryContract.Reading;
 import java.nio.file.Files;
 import java.util.HashMap;
 import java.util.List;
@@ -17,18 +19,9 @@ import tools.jackson.databind.JsonNode;
  */
 class DictionaryTest extends PikoDBTestSupport {
 
-    static final Dictionary SENSORS = Dictionary.deflate(Map.of(
-            "sensor", "s", "temperature", "t", "metadata", "m", "location", "l", "building", "b",
-            "readings", "r"));
-
-    static final Dictionary USERS = Dictionary.inflate(Map.of("u", "username", "e", "email"));
-
-    public record Reading(String sensor, double temperature) {
-    }
-
     @BeforeEach
     void openWithDictionaries() {
-        reopen(b -> b.dictionary("sensors", SENSORS).dictionary("users", USERS));
+        reopen(b -> b.dictionary("sensors", DictionaryContract.SENSORS).dictionary("users", DictionaryContract.USERS));
     }
 
     // ---- construction ----

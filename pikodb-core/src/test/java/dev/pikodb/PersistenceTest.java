@@ -3,6 +3,7 @@ package dev.pikodb;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.pikodb.tck.SampleData;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.math.BigInteger;
@@ -26,46 +27,11 @@ import tools.jackson.databind.JsonNode;
  */
 class PersistenceTest extends PikoDBTestSupport {
 
-    static final Dictionary SENSORS = Dictionary.deflate(Map.of("sensor", "s", "temperature", "t"));
-
-    private void writeSampleData() {
-        db.addDictionary("sensors", SENSORS);
-        db.write("users", "alice", map("name", "Alice", "age", 30, "tags", List.of("a", "b")));
-        clock.advance(5);
-        db.write("users", "alice", map("name", "Alice", "age", 31, "tags", List.of("a", "b")));
-        db.write("users", "bob", map("name", "Bob", "nested", map("deep", map("deeper", List.of(1, 2.5, true)))));
-        db.write("users", "gone", "deleted later");
-        db.delete("users", "gone");
-        db.write("scalars", "string", "text ünïcödé 😀");
-        db.write("scalars", "long", Long.MAX_VALUE);
-        db.write("scalars", "big", new BigInteger("98765432109876543210"));
-        db.write("scalars", "double", 2.75);
-        db.write("scalars", "bool", false);
-        db.write("scalars", "null", null);
-        clock.advance(7);
-        db.write("sessions", "s1", map("user", "alice"), T0 + 3_600_000);
-        db.write("readings", "r1", map("sensor", "DHT22", "temperature", 23.5), T0 + 7_200_000, "sensors");
-        db.write("readings", "r2", map("sensor", "BME280", "temperature", -4.0), null, "sensors");
-        db.write("readings", "r2", map("sensor", "BME280", "temperature", -5.0), null, "sensors");
-    }
-
-    private Map<String, Map<String, DatabaseRecord>> snapshot() {
-        Map<String, Map<String, DatabaseRecord>> snapshot = new HashMap<>();
-        for (String table : db.listTables()) {
-            Map<String, DatabaseRecord> records = new HashMap<>();
-            for (Map.Entry<String, Object> entry : db.get(table)) {
-                records.put(entry.getKey(), db.getRecord(table, entry.getKey()).orElseThrow());
-            }
-            snapshot.put(table, records);
-        }
-        return snapshot;
-    }
-
     @ParameterizedTest(name = "durableWrites={0}")
     @ValueSource(booleans = {false, true})
     void flushLeavesEachTableFileCompleteInTheSharedFormat(boolean durable) {
         reopen(b -> b.durableWrites(durable));
-        writeSampleData();
+        SampleData.write(db, clock);
 
         db.flush();
 
@@ -110,7 +76,7 @@ class PersistenceTest extends PikoDBTestSupport {
 
     @Test
     void afterCloseOnlyHiddenFilesBesideTheTablesAndNoTempFiles() {
-        writeSampleData();
+        SampleData.write(db, clock);
         db.close();
 
         assertThat(visibleFiles()).containsExactlyInAnyOrder("users", "scalars", "sessions", "readings");
@@ -119,20 +85,20 @@ class PersistenceTest extends PikoDBTestSupport {
 
     @Test
     void afterCloseTheTableFilesAloneHoldEverything(@TempDir Path copy) throws Exception {
-        writeSampleData();
-        Map<String, Map<String, DatabaseRecord>> before = snapshot();
+        SampleData.write(db, clock);
+        Map<String, Map<String, DatabaseRecord>> before = SampleData.snapshot(db);
         db.close();
 
         for (String table : visibleFiles()) {
             Files.copy(dir.resolve(table), copy.resolve(table));
         }
         PikoDB fromCopy = new PikoDB(DatabaseOptions.builder().databaseDirectory(copy).clock(clock)
-                .dictionary("sensors", SENSORS).build());
+                .dictionary("sensors", SampleData.SENSORS).build());
         try {
             fromCopy.start();
             PikoDB original = db;
             db = fromCopy;
-            assertThat(snapshot()).isEqualTo(before);
+            assertThat(SampleData.snapshot(db)).isEqualTo(before);
             db = original;
         } finally {
             fromCopy.close();

@@ -24,11 +24,13 @@ import org.junit.jupiter.params.provider.MethodSource;
  */
 public abstract class DictionaryContract extends ContractSupport {
 
-    static final Dictionary SENSORS = Dictionary.deflate(Map.of(
+    /** The dictionary the tests register as {@code sensors}. */
+    public static final Dictionary SENSORS = Dictionary.deflate(Map.of(
             "sensor", "s", "temperature", "t", "metadata", "m", "location", "l", "building", "b",
             "readings", "r"));
 
-    static final Dictionary USERS = Dictionary.inflate(Map.of("u", "username", "e", "email"));
+    /** The dictionary the tests register as {@code users}, given by its inflate mapping. */
+    public static final Dictionary USERS = Dictionary.inflate(Map.of("u", "username", "e", "email"));
 
     /** A value written as a record and compressed with a dictionary. */
     public record Reading(String sensor, double temperature) {

@@ -25,14 +25,16 @@ import tools.jackson.core.type.TypeReference;
  */
 public abstract class LifecycleContract extends ContractSupport {
 
-    record Call(String name, Consumer<PikoDB> call) {
+    /** A call of the public API, named for the test report. */
+    public record Call(String name, Consumer<PikoDB> call) {
         @Override
         public String toString() {
             return name;
         }
     }
 
-    static Stream<Call> everyCall() {
+    /** @return every call that needs a started database, for the tests of refused calls on every engine */
+    public static Stream<Call> everyCall() {
         return Stream.of(
                 new Call("flush", PikoDB::flush),
                 new Call("write", db -> db.write("t", "k", 1)),

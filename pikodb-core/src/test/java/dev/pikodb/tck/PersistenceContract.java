@@ -3,7 +3,6 @@ package dev.pikodb.tck;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.pikodb.DatabaseRecord;
-import dev.pikodb.Dictionary;
 import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -23,53 +22,18 @@ import org.junit.jupiter.params.provider.ValueSource;
  */
 public abstract class PersistenceContract extends ContractSupport {
 
-    static final Dictionary SENSORS = Dictionary.deflate(Map.of("sensor", "s", "temperature", "t"));
-
-    private void writeSampleData() {
-        db.addDictionary("sensors", SENSORS);
-        db.write("users", "alice", map("name", "Alice", "age", 30, "tags", List.of("a", "b")));
-        clock.advance(5);
-        db.write("users", "alice", map("name", "Alice", "age", 31, "tags", List.of("a", "b")));
-        db.write("users", "bob", map("name", "Bob", "nested", map("deep", map("deeper", List.of(1, 2.5, true)))));
-        db.write("users", "gone", "deleted later");
-        db.delete("users", "gone");
-        db.write("scalars", "string", "text ünïcödé 😀");
-        db.write("scalars", "long", Long.MAX_VALUE);
-        db.write("scalars", "big", new BigInteger("98765432109876543210"));
-        db.write("scalars", "double", 2.75);
-        db.write("scalars", "bool", false);
-        db.write("scalars", "null", null);
-        clock.advance(7);
-        db.write("sessions", "s1", map("user", "alice"), T0 + 3_600_000);
-        db.write("readings", "r1", map("sensor", "DHT22", "temperature", 23.5), T0 + 7_200_000, "sensors");
-        db.write("readings", "r2", map("sensor", "BME280", "temperature", -4.0), null, "sensors");
-        db.write("readings", "r2", map("sensor", "BME280", "temperature", -5.0), null, "sensors");
-    }
-
-    private Map<String, Map<String, DatabaseRecord>> snapshot() {
-        Map<String, Map<String, DatabaseRecord>> snapshot = new HashMap<>();
-        for (String table : db.listTables()) {
-            Map<String, DatabaseRecord> records = new HashMap<>();
-            for (Map.Entry<String, Object> entry : db.get(table)) {
-                records.put(entry.getKey(), db.getRecord(table, entry.getKey()).orElseThrow());
-            }
-            snapshot.put(table, records);
-        }
-        return snapshot;
-    }
-
     @ParameterizedTest(name = "durableWrites={0}")
     @ValueSource(booleans = {false, true})
     void everythingSurvivesCloseAndStart(boolean durable) {
         reopen(b -> b.durableWrites(durable));
-        writeSampleData();
-        Map<String, Map<String, DatabaseRecord>> before = snapshot();
+        SampleData.write(db, clock);
+        Map<String, Map<String, DatabaseRecord>> before = SampleData.snapshot(db);
         assertThat(before).containsOnlyKeys("users", "scalars", "sessions", "readings");
         assertThat(before.get("users")).containsOnlyKeys("alice", "bob");
 
         reopen(b -> b.durableWrites(durable));
 
-        assertThat(snapshot()).isEqualTo(before);
+        assertThat(SampleData.snapshot(db)).isEqualTo(before);
         assertThat(db.getRecord("users", "alice").orElseThrow())
                 .isEqualTo(new DatabaseRecord(map("name", "Alice", "age", 31, "tags", List.of("a", "b")), 2, T0 + 5, null, null));
         assertThat(db.getRecord("readings", "r1").orElseThrow())
@@ -146,11 +110,11 @@ public abstract class PersistenceContract extends ContractSupport {
 
     @Test
     void restartAfterRestartKeepsEverything() {
-        writeSampleData();
-        Map<String, Map<String, DatabaseRecord>> before = snapshot();
+        SampleData.write(db, clock);
+        Map<String, Map<String, DatabaseRecord>> before = SampleData.snapshot(db);
         for (int round = 0; round < 3; round++) {
             reopen();
-            assertThat(snapshot()).isEqualTo(before);
+            assertThat(SampleData.snapshot(db)).isEqualTo(before);
         }
     }
 
