@@ -40,7 +40,7 @@ final class TableScan {
     /** How many fields one {@code HSCAN} call asks for. */
     static final int SCAN_COUNT = 1000;
     /** How many buckets are read at once. */
-    static final int WINDOW = Integer.getInteger("pikodb.scan.window", 4);
+    static final int WINDOW = 4;
 
     private final KeySpace keys;
     private final Commands commands;

@@ -111,9 +111,9 @@ class TableScanSlicesTest {
         Map<Integer, Integer> perBucket = new HashMap<>();
         for (String key : written.keySet()) {
             int n = perBucket.merge(KeySpace.bucketOf(key), 1, Integer::sum);
-            if (n <= 20) {
+            if (n <= 5) {
                 rewritten.add(key);
-            } else if (n <= 30) {
+            } else if (n <= 8) {
                 deleted.add(key);
             }
         }
@@ -123,7 +123,7 @@ class TableScanSlicesTest {
             if (seen.isEmpty()) {
                 rewritten.forEach(k -> db.write("t", k, -written.get(k)));
                 deleted.forEach(k -> db.delete("t", k));
-                for (int i = 0; i < 300; i++) {
+                for (int i = 0; i < 50; i++) {
                     db.write("t", "new" + i, i);
                 }
             }
