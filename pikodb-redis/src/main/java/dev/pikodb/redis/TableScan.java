@@ -6,10 +6,11 @@ import io.lettuce.core.RedisFuture;
 import io.lettuce.core.ScanArgs;
 import io.lettuce.core.ScanCursor;
 import io.lettuce.core.ScriptOutputType;
+import io.lettuce.core.output.KeyValueStreamingChannel;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
+import java.util.Arrays;
 import java.util.HashSet;
-import java.util.Map;
 import java.util.Set;
 import java.util.function.BiConsumer;
 import java.util.function.Supplier;
@@ -74,7 +75,7 @@ final class TableScan {
         int next = open(reading, buckets, lengths, 0);
         while (!reading.isEmpty()) {
             BucketRead bucket = reading.poll();
-            Map<byte[], byte[]> fields = bucket.take();
+            Fields fields = bucket.take();
             if (bucket.done()) {
                 next = open(reading, buckets, lengths, next); // sent before this reply is decoded
             } else {
@@ -115,14 +116,16 @@ final class TableScan {
         }
 
         /** Visits the live records of a reply; with {@code seen}, only keys not in it (which it then holds). */
-        void decode(Map<byte[], byte[]> fields, Set<String> seen) {
-            for (Map.Entry<byte[], byte[]> entry : fields.entrySet()) {
-                if (entry.getKey().length == 0) {
+        void decode(Fields fields, Set<String> seen) {
+            byte[][] pairs = fields.pairs;
+            for (int i = 0; i < fields.size; i += 2) {
+                byte[] field = pairs[i];
+                if (field.length == 0) {
                     continue; // the bucket's state
                 }
-                String key = new String(entry.getKey(), StandardCharsets.UTF_8);
+                String key = new String(field, StandardCharsets.UTF_8);
                 if (seen == null || seen.add(key)) {
-                    EngineRecord record = RecordFormat.parse(table, key, entry.getValue());
+                    EngineRecord record = RecordFormat.parse(table, key, pairs[i + 1]);
                     if (record.expiration() == null || start <= record.expiration()) {
                         action.accept(key, record);
                     } else {
@@ -134,12 +137,36 @@ final class TableScan {
     }
 
     /**
+     * The fields of one reply and their values, in the order received: {@code HGETALL} hands them over
+     * one by one on the client's I/O thread, which so builds no map of them.
+     */
+    private static final class Fields implements KeyValueStreamingChannel<byte[], byte[]> {
+        private byte[][] pairs;
+        private int size;
+
+        Fields(long length) {
+            pairs = new byte[(int) Math.min(2 * length + 16, 2L * WHOLE_BUCKET_LIMIT + 16)][];
+        }
+
+        @Override
+        public void onKeyValue(byte[] field, byte[] value) {
+            if (size + 2 > pairs.length) {
+                pairs = Arrays.copyOf(pairs, pairs.length * 2);
+            }
+            pairs[size++] = field;
+            pairs[size++] = value;
+        }
+    }
+
+    /**
      * The read of one bucket: one {@code HGETALL} when its length is at most {@link #WHOLE_BUCKET_LIMIT},
      * else {@code HSCAN} slices, each asked for when the previous one arrives.
      */
     private final class BucketRead {
         private final byte[] hash;
-        private final RedisFuture<Map<byte[], byte[]>> whole;
+        private final long length;
+        private final Fields received;
+        private final RedisFuture<Long> whole;
         private final ScanArgs slice = ScanArgs.Builder.limit(SCAN_COUNT);
         private ScanCursor cursor = ScanCursor.INITIAL;
         private RedisFuture<MapScanCursor<byte[], byte[]>> inFlight;
@@ -149,10 +176,13 @@ final class TableScan {
 
         BucketRead(byte[] hash, long length) {
             this.hash = hash;
+            this.length = length;
             if (length <= WHOLE_BUCKET_LIMIT) {
-                whole = commands.send(() -> commands.async().hgetall(hash));
+                received = new Fields(length);
+                whole = commands.send(() -> commands.async().hgetall(received, hash));
                 seen = null;
             } else {
+                received = null;
                 whole = null;
                 inFlight = sendSlice();
                 seen = new HashSet<>((int) Math.min(1 << 30, length * 4 / 3 + 16));
@@ -160,10 +190,16 @@ final class TableScan {
         }
 
         /** Waits for the bucket's next reply and asks for the one after it, if any. */
-        Map<byte[], byte[]> take() {
-            if (whole != null) {
+        Fields take() {
+            if (received != null) {
                 done = true;
-                return commands.await(whole, () -> commands.sync().hgetall(hash));
+                Fields[] again = {null};
+                commands.await(whole, () -> {
+                    // The command sent did not run: read into fields of its own, which nothing else fills.
+                    again[0] = new Fields(length);
+                    return commands.sync().hgetall(again[0], hash);
+                });
+                return again[0] == null ? received : again[0];
             }
             ScanCursor at = cursor;
             MapScanCursor<byte[], byte[]> page = commands.await(inFlight, () -> commands.sync().hscan(hash, at, slice));
@@ -174,7 +210,9 @@ final class TableScan {
                 cursor = page;
                 inFlight = sendSlice();
             }
-            return page.getMap();
+            Fields fields = new Fields(page.getMap().size());
+            page.getMap().forEach(fields::onKeyValue);
+            return fields;
         }
 
         /** Whether the bucket's last reply was taken. */
