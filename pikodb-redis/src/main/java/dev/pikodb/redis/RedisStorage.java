@@ -276,7 +276,8 @@ public final class RedisStorage implements StorageEngine {
     }
 
     /**
-     * Visits the live records with {@code HSCAN} slices; see the class comment for the consistency.
+     * Visits the live records, a bucket at a time by {@code HGETALL} or {@code HSCAN} slices; see the class
+     * comment for the bound on one command and the consistency.
      */
     @Override
     public void forEachLive(String table, BiConsumer<String, EngineRecord> action) {
