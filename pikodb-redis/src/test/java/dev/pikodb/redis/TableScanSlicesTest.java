@@ -9,6 +9,7 @@ import dev.pikodb.redis.testing.RedisServers;
 import dev.pikodb.redis.testing.Resp;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -52,7 +53,7 @@ class TableScanSlicesTest {
     void aBucketOfAtMostTheLimitIsReadWithOneHgetallAndALargerOneInSlices() {
         // HLEN counts the bucket's state field as well as its records.
         int[] records = new int[KeySpace.BUCKETS];
-        java.util.Arrays.fill(records, 3);
+        Arrays.fill(records, 3);
         records[4] = TableScan.WHOLE_BUCKET_LIMIT - 1;
         records[9] = TableScan.WHOLE_BUCKET_LIMIT;
         Map<String, Integer> written = fill("big", records);
@@ -103,7 +104,7 @@ class TableScanSlicesTest {
     @Test
     void aRecordWrittenDuringTheReadIsSeenAtMostOnceAtOneOfItsVersions() {
         int[] records = new int[KeySpace.BUCKETS];
-        java.util.Arrays.fill(records, 200);
+        Arrays.fill(records, 200);
         records[2] = TableScan.WHOLE_BUCKET_LIMIT + 500;
         Map<String, Integer> written = fill("t", records);
         List<String> rewritten = new ArrayList<>();
@@ -162,7 +163,7 @@ class TableScanSlicesTest {
             fields.add(new ArrayList<>());
         }
         int[] records = new int[KeySpace.BUCKETS];
-        int total = java.util.Arrays.stream(perBucket).sum();
+        int total = Arrays.stream(perBucket).sum();
         Map<String, Integer> written = new HashMap<>();
         for (int i = 0; written.size() < total; i++) {
             String key = "k" + i;
