@@ -83,11 +83,12 @@ import org.slf4j.LoggerFactory;
  * when the write judged an old record's expiration; when the application configured a clock, both
  * come from that clock.
  *
- * <p><b>Whole-table reads</b> ({@link #forEachLive}) use {@code HSCAN} in slices of
- * 1000 of every bucket at once, so a large table never blocks a shard for long; each bucket's next
- * slice is asked for as soon as its previous one arrives, so the servers fetch while the records
- * already received are decoded (see {@link TableScan}). The visit is not a snapshot:
- * every record live for the whole visit is seen exactly once, at some version it had during the
+ * <p><b>Whole-table reads</b> ({@link #forEachLive}) read four buckets at a time: a bucket of at most
+ * 8,192 fields with one {@code HGETALL}, a larger one in {@code HSCAN} slices of 1000, so a large
+ * table never blocks a shard for long; the next reply is asked for before the one received is
+ * decoded, so the servers fetch while the records already received are decoded (see
+ * {@link TableScan}). The visit is not a snapshot: every record live for the whole
+ * visit is seen exactly once, at some version it had during the
  * visit; records written, deleted or expiring during the visit may or may not be seen. Expiry is
  * judged against the time at the start of the visit.
  *
@@ -275,7 +276,8 @@ public final class RedisStorage implements StorageEngine {
     }
 
     /**
-     * Visits the live records with {@code HSCAN} slices; see the class comment for the consistency.
+     * Visits the live records, a bucket at a time by {@code HGETALL} or {@code HSCAN} slices; see the class
+     * comment for the bound on one command and the consistency.
      */
     @Override
     public void forEachLive(String table, BiConsumer<String, EngineRecord> action) {

@@ -6,27 +6,42 @@ import io.lettuce.core.RedisFuture;
 import io.lettuce.core.ScanArgs;
 import io.lettuce.core.ScanCursor;
 import io.lettuce.core.ScriptOutputType;
+import io.lettuce.core.output.KeyValueStreamingChannel;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayDeque;
+import java.util.Arrays;
 import java.util.HashSet;
-import java.util.Map;
 import java.util.Set;
 import java.util.function.BiConsumer;
 import java.util.function.Supplier;
 
 /**
- * A visit of a table's live records with {@code HSCAN} slices of {@value #SCAN_COUNT} fields, every
- * bucket at once: each bucket has one slice in flight at any time, and the next slice of a bucket is
- * asked for as soon as its previous one arrives, before that one is decoded, so the servers fetch
- * while this thread decodes. Each key is visited once, expiry judged at the start of the visit: as
- * {@code HSCAN} may return a key twice, each bucket read in more than one slice remembers its keys in
- * a set of its own, sized from the bucket's {@code HLEN} (sent with its first slice), so that no set
- * grows by rehashing and none holds more than one bucket's keys; a bucket read in one slice needs
- * none (a key only comes back twice in a later call).
+ * A visit of a table's live records, bucket by bucket, {@value #WINDOW} buckets in flight at a time.
+ * The buckets' lengths ({@code HLEN}) are asked for first, with the time the visit judges expiry by;
+ * then a bucket of at most {@value #WHOLE_BUCKET_LIMIT} fields is read with one {@code HGETALL}, a
+ * larger one in {@code HSCAN} slices of {@value #SCAN_COUNT} fields, and an empty one not at all. So
+ * no single command reads more than {@value #WHOLE_BUCKET_LIMIT} fields (as {@code HLEN} counted them
+ * when the visit started, plus those written since) or about {@value #SCAN_COUNT} fields (an
+ * {@code HSCAN} slice can hold a few more, the hash's entries that share a slot of its table).
+ *
+ * <p>The next reply is asked for before the one received is decoded, so that the servers fetch while
+ * this thread decodes: a bucket's next slice is asked for as soon as its previous one arrives, and the
+ * next bucket's read is sent as soon as a bucket's last reply arrives. At most {@value #WINDOW}
+ * buckets' replies wait to be decoded.
+ *
+ * <p>Each key is visited once, expiry judged at the start of the visit: an {@code HGETALL} returns each
+ * field once; as {@code HSCAN} may return a key twice (when the hash is resized between two slices),
+ * a bucket read in slices remembers its keys in a set of its own, sized from the bucket's length so
+ * that it does not grow by rehashing, and dropped once the bucket is read.
  */
 final class TableScan {
 
+    /** The most fields of a bucket read with one {@code HGETALL}; a larger bucket is read in slices. */
+    static final int WHOLE_BUCKET_LIMIT = 8192;
     /** How many fields one {@code HSCAN} call asks for. */
     static final int SCAN_COUNT = 1000;
+    /** How many buckets are read at once. */
+    static final int WINDOW = 4;
 
     private final KeySpace keys;
     private final Commands commands;
@@ -47,74 +62,167 @@ final class TableScan {
      */
     boolean forEachLive(String table, BiConsumer<String, EngineRecord> action) {
         byte[][][] buckets = keys.buckets(table);
-        long start = commands.command(() -> Scripts.<Long>run(commands.sync(), Scripts.NOW, ScriptOutputType.INTEGER,
-                new byte[][] {buckets[0][0]}, now.get()));
-        ScanArgs slice = ScanArgs.Builder.limit(SCAN_COUNT);
-        ScanCursor[] cursors = new ScanCursor[buckets.length];
-        @SuppressWarnings("unchecked")
-        RedisFuture<MapScanCursor<byte[], byte[]>>[] inFlight = new RedisFuture[buckets.length];
-        boolean[] open = new boolean[buckets.length];
-        for (int b = 0; b < buckets.length; b++) {
-            cursors[b] = ScanCursor.INITIAL;
-            open[b] = true;
-            inFlight[b] = send(buckets[b][0], cursors[b], slice);
-        }
         @SuppressWarnings("unchecked")
         RedisFuture<Long>[] lengths = new RedisFuture[buckets.length];
         for (int b = 0; b < buckets.length; b++) {
             byte[] hash = buckets[b][0];
             lengths[b] = commands.send(() -> commands.async().hlen(hash));
         }
-        @SuppressWarnings("unchecked")
-        Set<String>[] seen = new Set[buckets.length];
-        boolean expiredSeen = false;
-        for (int left = buckets.length; left > 0;) {
-            for (int b = 0; b < buckets.length; b++) {
-                if (!open[b]) {
-                    continue;
+        long start = commands.command(() -> Scripts.<Long>run(commands.sync(), Scripts.NOW, ScriptOutputType.INTEGER,
+                new byte[][] {buckets[0][0]}, now.get()));
+        Visit visit = new Visit(table, start, action);
+        ArrayDeque<BucketRead> reading = new ArrayDeque<>(WINDOW);
+        int next = open(reading, buckets, lengths, 0);
+        while (!reading.isEmpty()) {
+            BucketRead bucket = reading.poll();
+            Fields fields = bucket.take();
+            if (bucket.done()) {
+                next = open(reading, buckets, lengths, next); // sent before this reply is decoded
+            } else {
+                reading.add(bucket);
+            }
+            visit.decode(fields, bucket.seen);
+        }
+        return visit.expiredSeen;
+    }
+
+    /**
+     * Starts the reads of the buckets from {@code next} on until {@link #WINDOW} are being read, skipping
+     * empty ones; returns the first bucket not started.
+     */
+    private int open(ArrayDeque<BucketRead> reading, byte[][][] buckets, RedisFuture<Long>[] lengths, int next) {
+        while (reading.size() < WINDOW && next < buckets.length) {
+            byte[] hash = buckets[next][0];
+            long length = commands.await(lengths[next], () -> commands.sync().hlen(hash));
+            if (length > 0) {
+                reading.add(new BucketRead(hash, length));
+            }
+            next++;
+        }
+        return next;
+    }
+
+    /** The records of one visit: what it judges expiry by, and whether it met an expired one. */
+    private static final class Visit {
+        private final String table;
+        private final long start;
+        private final BiConsumer<String, EngineRecord> action;
+        private boolean expiredSeen;
+
+        Visit(String table, long start, BiConsumer<String, EngineRecord> action) {
+            this.table = table;
+            this.start = start;
+            this.action = action;
+        }
+
+        /** Visits the live records of a reply; with {@code seen}, only keys not in it (which it then holds). */
+        void decode(Fields fields, Set<String> seen) {
+            byte[][] pairs = fields.pairs;
+            for (int i = 0; i < fields.size; i += 2) {
+                byte[] field = pairs[i];
+                if (field.length == 0) {
+                    continue; // the bucket's state
                 }
-                byte[] hash = buckets[b][0];
-                ScanCursor at = cursors[b];
-                MapScanCursor<byte[], byte[]> page = commands.await(inFlight[b],
-                        () -> commands.sync().hscan(hash, at, slice));
-                boolean first = at == ScanCursor.INITIAL;
-                if (page.isFinished()) {
-                    open[b] = false;
-                    inFlight[b] = null;
-                    left--;
-                } else {
-                    cursors[b] = page;
-                    inFlight[b] = send(hash, page, slice);
-                }
-                Set<String> keysOfBucket = seen[b];
-                if (first && !page.isFinished()) {
-                    long length = commands.await(lengths[b], () -> commands.sync().hlen(hash));
-                    keysOfBucket = new HashSet<>((int) Math.min(1 << 30, length * 4 / 3 + 16));
-                    seen[b] = keysOfBucket;
-                }
-                for (Map.Entry<byte[], byte[]> entry : page.getMap().entrySet()) {
-                    if (entry.getKey().length == 0) {
-                        continue;
+                String key = new String(field, StandardCharsets.UTF_8);
+                if (seen == null || seen.add(key)) {
+                    EngineRecord record = RecordFormat.parse(table, key, pairs[i + 1]);
+                    if (record.expiration() == null || start <= record.expiration()) {
+                        action.accept(key, record);
+                    } else {
+                        expiredSeen = true;
                     }
-                    String key = new String(entry.getKey(), StandardCharsets.UTF_8);
-                    if (keysOfBucket == null || keysOfBucket.add(key)) {
-                        EngineRecord record = RecordFormat.parse(table, key, entry.getValue());
-                        if (record.expiration() == null || start <= record.expiration()) {
-                            action.accept(key, record);
-                        } else {
-                            expiredSeen = true;
-                        }
-                    }
-                }
-                if (page.isFinished()) {
-                    seen[b] = null;
                 }
             }
         }
-        return expiredSeen;
     }
 
-    private RedisFuture<MapScanCursor<byte[], byte[]>> send(byte[] hash, ScanCursor cursor, ScanArgs slice) {
-        return commands.send(() -> commands.async().hscan(hash, cursor, slice));
+    /**
+     * The fields of one reply and their values, in the order received: {@code HGETALL} hands them over
+     * one by one on the client's I/O thread, which so builds no map of them.
+     */
+    private static final class Fields implements KeyValueStreamingChannel<byte[], byte[]> {
+        private byte[][] pairs;
+        private int size;
+
+        Fields(long length) {
+            pairs = new byte[(int) Math.min(2 * length + 16, 2L * WHOLE_BUCKET_LIMIT + 16)][];
+        }
+
+        @Override
+        public void onKeyValue(byte[] field, byte[] value) {
+            if (size + 2 > pairs.length) {
+                pairs = Arrays.copyOf(pairs, pairs.length * 2);
+            }
+            pairs[size++] = field;
+            pairs[size++] = value;
+        }
+    }
+
+    /**
+     * The read of one bucket: one {@code HGETALL} when its length is at most {@link #WHOLE_BUCKET_LIMIT},
+     * else {@code HSCAN} slices, each asked for when the previous one arrives.
+     */
+    private final class BucketRead {
+        private final byte[] hash;
+        private final long length;
+        private final Fields received;
+        private final RedisFuture<Long> whole;
+        private final ScanArgs slice = ScanArgs.Builder.limit(SCAN_COUNT);
+        private ScanCursor cursor = ScanCursor.INITIAL;
+        private RedisFuture<MapScanCursor<byte[], byte[]>> inFlight;
+        private boolean done;
+        /** The keys met so far, for a bucket read in slices. */
+        final Set<String> seen;
+
+        BucketRead(byte[] hash, long length) {
+            this.hash = hash;
+            this.length = length;
+            if (length <= WHOLE_BUCKET_LIMIT) {
+                received = new Fields(length);
+                whole = commands.send(() -> commands.async().hgetall(received, hash));
+                seen = null;
+            } else {
+                received = null;
+                whole = null;
+                inFlight = sendSlice();
+                seen = new HashSet<>((int) Math.min(1 << 30, length * 4 / 3 + 16));
+            }
+        }
+
+        /** Waits for the bucket's next reply and asks for the one after it, if any. */
+        Fields take() {
+            if (received != null) {
+                done = true;
+                Fields[] again = {null};
+                commands.await(whole, () -> {
+                    // The command sent did not run: read into fields of its own, which nothing else fills.
+                    again[0] = new Fields(length);
+                    return commands.sync().hgetall(again[0], hash);
+                });
+                return again[0] == null ? received : again[0];
+            }
+            ScanCursor at = cursor;
+            MapScanCursor<byte[], byte[]> page = commands.await(inFlight, () -> commands.sync().hscan(hash, at, slice));
+            if (page.isFinished()) {
+                done = true;
+                inFlight = null;
+            } else {
+                cursor = page;
+                inFlight = sendSlice();
+            }
+            Fields fields = new Fields(page.getMap().size());
+            page.getMap().forEach(fields::onKeyValue);
+            return fields;
+        }
+
+        /** Whether the bucket's last reply was taken. */
+        boolean done() {
+            return done;
+        }
+
+        private RedisFuture<MapScanCursor<byte[], byte[]>> sendSlice() {
+            ScanCursor at = cursor;
+            return commands.send(() -> commands.async().hscan(hash, at, slice));
+        }
     }
 }

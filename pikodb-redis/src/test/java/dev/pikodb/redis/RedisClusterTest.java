@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.pikodb.DatabaseOptions;
+import dev.pikodb.DatabaseRecord;
 import dev.pikodb.Dictionary;
 import dev.pikodb.PikoDB;
 import dev.pikodb.PikoDBException;
@@ -114,13 +115,24 @@ class RedisClusterTest {
     }
 
     @Test
-    void aLargeTableIsReadInSlicesFromItsMaster() {
-        int count = TableScan.SCAN_COUNT + 300;
-        for (int i = 0; i < count; i++) {
-            db.write("big", "k" + i, i);
+    void aTableWithABucketOverTheWholeBucketLimitIsReadFromItsMasters() {
+        // One bucket holds more fields than one HGETALL reads, so it is read in HSCAN slices, the others whole.
+        List<Map.Entry<String, DatabaseRecord>> records = new ArrayList<>();
+        int inFirst = 0;
+        for (int i = 0; inFirst < TableScan.WHOLE_BUCKET_LIMIT + 1; i++) {
+            String key = "k" + i;
+            boolean first = KeySpace.bucketOf(key) == 0;
+            if (first || i % 50 == 0) {
+                records.add(Map.entry(key, new DatabaseRecord(i, 1, 1, null, null)));
+                inFirst += first ? 1 : 0;
+            }
         }
+        assertThat(db.importRecords("big", records)).isEqualTo(records.size());
 
-        assertThat(other.get("big")).hasSize(count);
-        assertThat(other.getTableSize("big")).isEqualTo(count);
+        List<Map.Entry<String, Object>> read = other.get("big");
+
+        assertThat(read).hasSize(records.size());
+        assertThat(read.stream().map(Map.Entry::getKey).distinct().count()).isEqualTo(records.size());
+        assertThat(other.getTableSize("big")).isEqualTo(records.size());
     }
 }

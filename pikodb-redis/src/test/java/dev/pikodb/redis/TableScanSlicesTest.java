@@ -2,27 +2,35 @@ package dev.pikodb.redis;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.pikodb.DatabaseRecord;
 import dev.pikodb.PikoDB;
 import dev.pikodb.redis.testing.RedisServer;
 import dev.pikodb.redis.testing.RedisServers;
 import dev.pikodb.redis.testing.Resp;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * A whole-table read of buckets that take several {@code HSCAN} slices each, counted by a server of its
- * own: every record is visited once, each bucket is read in slices (never in one call), and each
- * bucket's length is asked for once (to size the set of keys it remembers).
+ * Whole-table reads as the server of their own sees them in its slow log (which, told to, logs every
+ * command): a bucket of at most {@link TableScan#WHOLE_BUCKET_LIMIT} fields is read with one
+ * {@code HGETALL}, a larger one in {@code HSCAN} slices of {@link TableScan#SCAN_COUNT}, an empty one
+ * not at all; every record is visited once, and a record written during the read at most once, at one
+ * of its versions.
  */
 class TableScanSlicesTest {
 
     private final Databases databases = new Databases();
+    private final KeySpace keys = new KeySpace("slices");
     private RedisServer server;
     private Resp admin;
     private PikoDB db;
@@ -42,56 +50,172 @@ class TableScanSlicesTest {
     }
 
     @Test
-    void aTableOfSeveralSlicesPerBucketIsVisitedOnceRecordByRecord() {
-        int perBucket = TableScan.SCAN_COUNT * 2 + 300;
-        // The records are stored straight into the buckets (one HSET per bucket, as the write script
-        // stores them), after one write has listed the table and opened each bucket.
+    void aBucketOfAtMostTheLimitIsReadWithOneHgetallAndALargerOneInSlices() {
+        // HLEN counts the bucket's state field as well as its records.
+        int[] records = new int[KeySpace.BUCKETS];
+        Arrays.fill(records, 3);
+        records[4] = TableScan.WHOLE_BUCKET_LIMIT - 1;
+        records[9] = TableScan.WHOLE_BUCKET_LIMIT;
+        Map<String, Integer> written = fill("big", records);
+        assertThat(hlen("big", 4)).isEqualTo(TableScan.WHOLE_BUCKET_LIMIT);
+        assertThat(hlen("big", 9)).isEqualTo(TableScan.WHOLE_BUCKET_LIMIT + 1);
+        logEveryCommand();
+
+        List<Map.Entry<String, Object>> entries = db.get("big");
+
+        assertThat(entries).hasSize(written.size());
+        assertThat(entries.stream().collect(Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue)))
+                .isEqualTo(written);
+        List<List<String>> commands = loggedCommands();
+        Set<String> allBuckets = new HashSet<>();
+        for (int b = 0; b < KeySpace.BUCKETS; b++) {
+            allBuckets.add(hash("big", b));
+        }
+        Set<String> wholeBuckets = new HashSet<>(allBuckets);
+        wholeBuckets.remove(hash("big", 9));
+        assertThat(keysOf(commands, "HLEN")).as("each bucket's length, once").hasSize(KeySpace.BUCKETS)
+                .containsExactlyInAnyOrderElementsOf(allBuckets);
+        assertThat(keysOf(commands, "HGETALL")).as("one HGETALL per bucket of at most the limit")
+                .hasSize(KeySpace.BUCKETS - 1).containsExactlyInAnyOrderElementsOf(wholeBuckets);
+        List<List<String>> slices = commands.stream().filter(c -> c.get(0).equalsIgnoreCase("HSCAN")).toList();
+        assertThat(slices).as("the bucket over the limit, in slices of the scan count")
+                .hasSizeGreaterThanOrEqualTo(TableScan.WHOLE_BUCKET_LIMIT / TableScan.SCAN_COUNT)
+                .allSatisfy(c -> assertThat(c).element(1).isEqualTo(hash("big", 9)))
+                .allSatisfy(c -> assertThat(c).containsSubsequence("COUNT", Integer.toString(TableScan.SCAN_COUNT)));
+    }
+
+    @Test
+    void aSmallTableIsReadWithOneCommandPerBucketHoldingRecords() {
+        db.write("small", "a", 1);
+        db.write("small", "b", 2);
+        int holding = 0;
+        for (int b = 0; b < KeySpace.BUCKETS; b++) {
+            holding += hlen("small", b) > 0 ? 1 : 0;
+        }
+        admin.call("CONFIG", "RESETSTAT");
+
+        assertThat(db.get("small")).hasSize(2);
+
+        assertThat(admin.commandCalls("hgetall")).isEqualTo(holding);
+        assertThat(admin.commandCalls("hscan")).isZero();
+        assertThat(admin.commandCalls("hlen")).isEqualTo(KeySpace.BUCKETS);
+    }
+
+    @Test
+    void aRecordWrittenDuringTheReadIsSeenAtMostOnceAtOneOfItsVersions() {
+        int[] records = new int[KeySpace.BUCKETS];
+        Arrays.fill(records, 200);
+        records[2] = TableScan.WHOLE_BUCKET_LIMIT + 500;
+        Map<String, Integer> written = fill("t", records);
+        List<String> rewritten = new ArrayList<>();
+        List<String> deleted = new ArrayList<>();
+        Map<Integer, Integer> perBucket = new HashMap<>();
+        for (String key : written.keySet()) {
+            int n = perBucket.merge(KeySpace.bucketOf(key), 1, Integer::sum);
+            if (n <= 5) {
+                rewritten.add(key);
+            } else if (n <= 8) {
+                deleted.add(key);
+            }
+        }
+        Map<String, List<DatabaseRecord>> seen = new HashMap<>();
+
+        db.forEachRecord("t", (key, record) -> {
+            if (seen.isEmpty()) {
+                rewritten.forEach(k -> db.write("t", k, -written.get(k)));
+                deleted.forEach(k -> db.delete("t", k));
+                for (int i = 0; i < 50; i++) {
+                    db.write("t", "new" + i, i);
+                }
+            }
+            seen.computeIfAbsent(key, k -> new ArrayList<>()).add(record);
+        });
+
+        assertThat(seen.values()).as("no key visited twice").allSatisfy(visits -> assertThat(visits).hasSize(1));
+        for (Map.Entry<String, Integer> entry : written.entrySet()) {
+            String key = entry.getKey();
+            DatabaseRecord record = seen.containsKey(key) ? seen.get(key).get(0) : null;
+            if (deleted.contains(key)) {
+                assertThat(record == null || (record.version() == 1 && record.value().equals(entry.getValue())))
+                        .as(key).isTrue();
+            } else if (rewritten.contains(key)) {
+                assertThat(record).as(key).isNotNull();
+                assertThat(record.version() == 1 && record.value().equals(entry.getValue())
+                        || record.version() == 2 && record.value().equals(-entry.getValue())).as(key).isTrue();
+            } else {
+                assertThat(record).as(key).isNotNull();
+                assertThat(record.value()).as(key).isEqualTo(entry.getValue());
+            }
+        }
+        assertThat(rewritten).as("buckets read after the writes see the new versions")
+                .anySatisfy(key -> assertThat(seen.get(key).get(0).version()).isEqualTo(2));
+        seen.keySet().stream().filter(key -> key.startsWith("new"))
+                .forEach(key -> assertThat(seen.get(key).get(0).version()).as(key).isEqualTo(1));
+    }
+
+    /**
+     * Stores records straight into the buckets (one {@code HSET} per bucket, as the write script stores
+     * them), after one write per bucket has listed the table and opened the bucket; returns them.
+     */
+    private Map<String, Integer> fill(String table, int[] perBucket) {
         List<List<String>> fields = new ArrayList<>();
         for (int b = 0; b < KeySpace.BUCKETS; b++) {
             fields.add(new ArrayList<>());
         }
         int[] records = new int[KeySpace.BUCKETS];
-        int written = 0;
-        for (int i = 0; written < perBucket * KeySpace.BUCKETS; i++) {
+        int total = Arrays.stream(perBucket).sum();
+        Map<String, Integer> written = new HashMap<>();
+        for (int i = 0; written.size() < total; i++) {
             String key = "k" + i;
             int b = KeySpace.bucketOf(key);
-            if (records[b] == perBucket) {
+            if (records[b] == perBucket[b]) {
                 continue;
             }
             if (records[b] == 0) {
-                db.write("big", key, i);
+                db.write(table, key, i);
             } else {
                 fields.get(b).add(key);
                 fields.get(b).add("{\"v\":1,\"t\":1,\"x\":null,\"d\":" + i + "}");
             }
             records[b]++;
-            written++;
+            written.put(key, i);
         }
-        KeySpace keys = new KeySpace("slices");
         for (int b = 0; b < KeySpace.BUCKETS; b++) {
-            List<String> call = new ArrayList<>(List.of("HSET", text(keys.bucket("big", b)[0])));
-            call.addAll(fields.get(b));
-            admin.call(call.toArray(new String[0]));
+            if (!fields.get(b).isEmpty()) {
+                List<String> call = new ArrayList<>(List.of("HSET", hash(table, b)));
+                call.addAll(fields.get(b));
+                admin.call(call.toArray(new String[0]));
+            }
         }
-        admin.call("CONFIG", "RESETSTAT");
-
-        List<Map.Entry<String, Object>> entries = db.get("big");
-
-        assertThat(entries).hasSize(written);
-        Map<String, Object> byKey = entries.stream().collect(Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue));
-        assertThat(byKey).hasSize(written).containsEntry("k0", 0);
-        assertThat(admin.commandCalls("hscan")).as("each bucket in three slices or more")
-                .isGreaterThanOrEqualTo(3L * KeySpace.BUCKETS);
-        assertThat(admin.commandCalls("hlen")).as("each bucket's length, sent with its first slice").isEqualTo(KeySpace.BUCKETS);
-
-        db.write("small", "a", 1);
-        db.write("small", "b", 2);
-        admin.call("CONFIG", "RESETSTAT");
-        assertThat(db.get("small")).hasSize(2);
-        assertThat(admin.commandCalls("hscan")).as("one slice per bucket").isEqualTo(KeySpace.BUCKETS);
+        return written;
     }
 
-    private static String text(byte[] bytes) {
-        return new String(bytes, StandardCharsets.UTF_8);
+    private long hlen(String table, int bucket) {
+        return (Long) admin.call("HLEN", hash(table, bucket));
+    }
+
+    private String hash(String table, int bucket) {
+        return new String(keys.bucket(table, bucket)[0], StandardCharsets.UTF_8);
+    }
+
+    private void logEveryCommand() {
+        admin.call("CONFIG", "SET", "slowlog-log-slower-than", "0");
+        admin.call("CONFIG", "SET", "slowlog-max-len", "10000");
+        admin.call("SLOWLOG", "RESET");
+    }
+
+    /** The commands in the slow log, oldest first, each as its arguments. */
+    @SuppressWarnings("unchecked")
+    private List<List<String>> loggedCommands() {
+        List<Object> entries = (List<Object>) admin.call("SLOWLOG", "GET", "10000");
+        List<List<String>> commands = new ArrayList<>();
+        for (Object entry : entries) {
+            commands.add(0, (List<String>) ((List<Object>) entry).get(3));
+        }
+        return commands;
+    }
+
+    private static List<String> keysOf(List<List<String>> commands, String name) {
+        return commands.stream().filter(c -> c.get(0).equalsIgnoreCase(name)).map(c -> c.get(1)).toList();
     }
 }
