@@ -1,11 +1,12 @@
 package dev.pikodb.internal.index;
 
 import dev.pikodb.spi.IndexValue;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.util.AbstractMap;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentSkipListMap;
 
 /**
@@ -13,10 +14,11 @@ import java.util.concurrent.ConcurrentSkipListMap;
  * keys is an array {@code [key0, slot0, key1, slot1, ...]} in code point order, replaced by a copy when
  * a key comes or goes (readers walk the keys of the array they got, unchanged), while the new slot of
  * a key already there is set in place (a reader sees the old slot or the new one, and checks either
- * against the live record). A larger group is a {@link Large}: its keys in a hash map, changed in
+ * against the live record). A larger group is a {@link Large}: its keys in a hash table, changed in
  * place, so that a write finds its key by hash instead of comparing strings; the keys in order exist
  * only once a query walked the group in order (see {@link Large#sorted}). The keys are the records'
- * own key strings.
+ * own key strings. An entry is removed by the identity of the held object of the record it was made
+ * from, which only that record's key carries: no key is compared for it.
  *
  * <p>The static methods take and return the group object; the caller stores a returned group in
  * place of the one it passed, under the index's lock.
@@ -27,35 +29,192 @@ final class KeyGroup {
     static final int ARRAY_LIMIT = 32;
 
     /**
-     * A group of more than {@value #ARRAY_LIMIT} keys: the keys and slots in a hash map, and the same
-     * entries in code point order once a walk in order needed them. The ordered view is built under
-     * this object's monitor on the first such walk and changed along with the map from then on, so a
-     * group pays for its order once, and only if it is walked in order; changes are made under the
-     * monitor too, so the view is built from a map that does not change meanwhile.
+     * A group of more than {@value #ARRAY_LIMIT} keys: the keys and slots in an open-addressing hash
+     * table, and the same entries in code point order once a walk in order needed them.
+     *
+     * <p>The table is changed in place by one writer at a time, under this object's monitor (the
+     * ordered view is built under it too, from a table that does not change meanwhile). A key is
+     * found by its hash code, kept beside it, so that a write compares no strings but its own key's
+     * when the hash matches; an entry is removed by the identity of its record's held object (an
+     * entry's slot only ever stands for a record of its own key), which needs no string at all.
+     * Entries never move within a table: a removed entry's key becomes {@link #GONE}, a later key may
+     * take the place, and when the places in use (live or gone) pass three quarters of the table, the
+     * live entries go to a new table, which is then published. A reader walks the table it found: an
+     * entry that was there when the reader started and was not written since is still at its place
+     * (or in the table the reader holds); a place the reader meets while it changes may show it the
+     * old key with the new key's slot, which no live record of the old key holds, so the reader
+     * drops it like any entry that is not current.
      */
     static final class Large {
-        final ConcurrentHashMap<String, Object> members;
+        private static final VarHandle ENTRIES = MethodHandles.arrayElementVarHandle(Object[].class);
+        /** The key of a place whose entry was removed. */
+        private static final Object GONE = new Object();
+        private static final int MIN_CAPACITY = 64;
+
+        /** One table: {@code [key0, slot0, key1, slot1, ...]} by place, with the hash code of each key. */
+        private static final class Table {
+            final Object[] entries;
+            final int[] hashes;
+            final int mask;
+            /** Live entries, and places holding a key or {@link #GONE}; counted by the writer. */
+            int size;
+            int used;
+
+            Table(int capacity) {
+                entries = new Object[2 * capacity];
+                hashes = new int[capacity];
+                mask = capacity - 1;
+            }
+        }
+
+        private volatile Table table;
         private volatile ConcurrentSkipListMap<String, Object> sorted;
 
         Large(int expected) {
-            members = new ConcurrentHashMap<>(expected + expected / 3 + 1);
+            table = new Table(capacityFor(expected));
+        }
+
+        /** The smallest table that holds {@code size} entries at most half full. */
+        private static int capacityFor(int size) {
+            int capacity = MIN_CAPACITY;
+            while (capacity < 2 * size + 2) {
+                capacity <<= 1;
+            }
+            return capacity;
+        }
+
+        /** The first place to look for a key of this hash code. */
+        private static int home(int hash, int mask) {
+            return (hash * 0x9E3779B9 >>> 7) & mask;
         }
 
         synchronized void put(String key, Object slot) {
-            members.put(key, slot);
+            putInTable(key, slot);
             ConcurrentSkipListMap<String, Object> order = sorted;
             if (order != null) {
                 order.put(key, slot);
             }
         }
 
-        synchronized void remove(String key, Object slot) {
-            if (members.remove(key, slot)) {
-                ConcurrentSkipListMap<String, Object> order = sorted;
-                if (order != null) {
-                    order.remove(key, slot);
+        /** Adds or replaces an entry of the table; under the monitor, or before the group is shared. */
+        private void putInTable(String key, Object slot) {
+            Table current = table;
+            int hash = key.hashCode();
+            Object[] entries = current.entries;
+            int[] hashes = current.hashes;
+            int free = -1;
+            for (int at = home(hash, current.mask); ; at = (at + 1) & current.mask) {
+                Object present = entries[2 * at];
+                if (present == null) {
+                    if (free < 0) {
+                        if (current.used + 1 > current.mask - (current.mask >>> 2)) {
+                            current = rebuild(current, current.size + 1);
+                            putNew(current, key, hash, slot);
+                            return;
+                        }
+                        current.used++;
+                        free = at;
+                    }
+                    break;
+                }
+                if (present == GONE) {
+                    if (free < 0) {
+                        free = at;
+                    }
+                } else if (hashes[at] == hash && (present == key || key.equals(present))) {
+                    // The key stays: a reader sees the old slot or the new one.
+                    ENTRIES.setRelease(entries, 2 * at + 1, slot);
+                    return;
                 }
             }
+            hashes[free] = hash;
+            ENTRIES.setRelease(entries, 2 * free + 1, slot);
+            ENTRIES.setRelease(entries, 2 * free, key);
+            current.size++;
+        }
+
+        /** Adds a key known to be absent to a table not shared yet. */
+        private static void putNew(Table into, String key, int hash, Object slot) {
+            int at = home(hash, into.mask);
+            while (into.entries[2 * at] != null) {
+                at = (at + 1) & into.mask;
+            }
+            into.hashes[at] = hash;
+            into.entries[2 * at] = key;
+            into.entries[2 * at + 1] = slot;
+            into.size++;
+            into.used++;
+        }
+
+        /** Publishes a table with the live entries of {@code from}, sized for {@code size} entries. */
+        private Table rebuild(Table from, int size) {
+            Table into = new Table(capacityFor(size));
+            Object[] entries = from.entries;
+            for (int at = 0; at <= from.mask; at++) {
+                Object key = entries[2 * at];
+                if (key != null && key != GONE) {
+                    putNew(into, (String) key, from.hashes[at], entries[2 * at + 1]);
+                }
+            }
+            table = into;
+            return into;
+        }
+
+        /**
+         * Removes the entry made from {@code held} of {@code key}, if there is one.
+         *
+         * @param several whether the record has several values at the path (its slot is then a
+         *     {@link SecondaryIndex.Multi} of {@code held})
+         */
+        synchronized void remove(String key, Object held, boolean several) {
+            Table current = table;
+            int hash = key.hashCode();
+            Object[] entries = current.entries;
+            int[] hashes = current.hashes;
+            for (int at = home(hash, current.mask); ; at = (at + 1) & current.mask) {
+                Object present = entries[2 * at];
+                if (present == null) {
+                    return;
+                }
+                Object slot = entries[2 * at + 1];
+                if (present != GONE && hashes[at] == hash
+                        && (slot == held || several && slot instanceof SecondaryIndex.Multi multi && multi.held == held)) {
+                    ENTRIES.setRelease(entries, 2 * at, GONE);
+                    ENTRIES.setRelease(entries, 2 * at + 1, null);
+                    current.size--;
+                    ConcurrentSkipListMap<String, Object> order = sorted;
+                    if (order != null) {
+                        order.remove((String) present, slot);
+                    }
+                    if (current.size > 0 && current.mask + 1 > MIN_CAPACITY && current.size < (current.mask + 1) / 8) {
+                        rebuild(current, current.size);
+                    }
+                    return;
+                }
+            }
+        }
+
+        /** The live entries (for monitoring and for removing the group when it is empty). */
+        int size() {
+            return table.size;
+        }
+
+        /**
+         * Visits the entries of the table found now, in no order; an entry changed meanwhile may be
+         * seen with its old or new slot, or a gone key with the slot of the key that took its place.
+         */
+        boolean forEach(Visitor visitor) {
+            Object[] entries = table.entries;
+            for (int at = 0; at < entries.length; at += 2) {
+                Object key = ENTRIES.getAcquire(entries, at);
+                if (key instanceof String string) {
+                    Object slot = ENTRIES.getAcquire(entries, at + 1);
+                    if (slot != null && !visitor.visit(string, slot)) {
+                        return false;
+                    }
+                }
+            }
+            return true;
         }
 
         /** The entries in code point order of the keys, built on the first call. */
@@ -66,7 +225,7 @@ final class KeyGroup {
             }
             synchronized (this) {
                 if (sorted == null) {
-                    sorted = new ConcurrentSkipListMap<>(new SortedListView<>(sortedEntries(members),
+                    sorted = new ConcurrentSkipListMap<>(new SortedListView<>(sortedEntries(),
                             IndexValue::compareCodePoints));
                 }
                 return sorted;
@@ -78,9 +237,15 @@ final class KeyGroup {
             return sorted != null;
         }
 
-        private static List<Map.Entry<String, Object>> sortedEntries(Map<String, Object> members) {
-            List<Map.Entry<String, Object>> entries = new ArrayList<>(members.size());
-            members.forEach((key, slot) -> entries.add(new AbstractMap.SimpleImmutableEntry<>(key, slot)));
+        private List<Map.Entry<String, Object>> sortedEntries() {
+            Table current = table;
+            List<Map.Entry<String, Object>> entries = new ArrayList<>(current.size);
+            for (int at = 0; at <= current.mask; at++) {
+                Object key = current.entries[2 * at];
+                if (key instanceof String string) {
+                    entries.add(new AbstractMap.SimpleImmutableEntry<>(string, current.entries[2 * at + 1]));
+                }
+            }
             entries.sort((a, b) -> IndexValue.compareCodePoints(a.getKey(), b.getKey()));
             return entries;
         }
@@ -144,7 +309,7 @@ final class KeyGroup {
             return null;
         }
         if (group instanceof Object[] pairs) {
-            int at = find(pairs, key);
+            int at = several ? find(pairs, key) : slotOf(pairs, held);
             if (at < 0 || SecondaryIndex.held(pairs[at + 1]) != held) {
                 return group;
             }
@@ -157,14 +322,23 @@ final class KeyGroup {
             return shrunk;
         }
         Large large = (Large) group;
-        // The record's slot is equal to the one it was given (a Multi equals the Multi of its record).
-        large.remove(key, several ? new SecondaryIndex.Multi(held, null, null) : held);
-        return large.members.isEmpty() ? null : group;
+        large.remove(key, held, several);
+        return large.size() == 0 ? null : group;
+    }
+
+    /** The position of the pair whose slot is {@code held} itself, or -1: the slots are compared, not the keys. */
+    private static int slotOf(Object[] pairs, Object held) {
+        for (int i = 1; i < pairs.length; i += 2) {
+            if (pairs[i] == held) {
+                return i - 1;
+            }
+        }
+        return -1;
     }
 
     /** The keys in a group. */
     static int size(Object group) {
-        return group instanceof Object[] pairs ? pairs.length / 2 : ((Large) group).members.size();
+        return group instanceof Object[] pairs ? pairs.length / 2 : ((Large) group).size();
     }
 
     /**
@@ -177,12 +351,7 @@ final class KeyGroup {
         if (group instanceof Object[]) {
             return forEach(group, null, true, visitor);
         }
-        for (Map.Entry<String, Object> entry : ((Large) group).members.entrySet()) {
-            if (!visitor.visit(entry.getKey(), entry.getValue())) {
-                return false;
-            }
-        }
-        return true;
+        return ((Large) group).forEach(visitor);
     }
 
     /**
@@ -215,7 +384,7 @@ final class KeyGroup {
     }
 
     /**
-     * A group built from entries already in key order (a large one takes them into its hash map).
+     * A group built from entries already in key order (a large one takes them into its hash table).
      *
      * @param keys keys, sorted and distinct from {@code from} to {@code to}
      * @param slots their slots
@@ -234,7 +403,7 @@ final class KeyGroup {
         }
         Large large = new Large(count);
         for (int i = from; i < to; i++) {
-            large.members.put(keys[i], slots[i]);
+            large.putInTable(keys[i], slots[i]);
         }
         return large;
     }

@@ -41,7 +41,10 @@ final class LongValues {
         final long[] values;
         /** The group of each value of {@link #values}, null for a value that no key has any more. */
         final Object[] groups;
-        final ConcurrentSkipListMap<Long, Object> overlay = new ConcurrentSkipListMap<>();
+        /** The values added since the base, in order, each with the cell of its group. */
+        final ConcurrentSkipListMap<Long, SecondaryIndex.Cell> overlay = new ConcurrentSkipListMap<>();
+        /** The same cells by value, for the writer alone: it finds a value of the overlay without a descent. */
+        final LongCells cells = new LongCells();
         /** Values in {@link #overlay}; counted by the writer, as the map's size walks it. */
         int overlaid;
         /** Null groups in {@link #groups}; counted by the writer. */
@@ -77,8 +80,63 @@ final class LongValues {
     /** The group of a value, or null when no key has it. */
     Object get(long value) {
         Generation generation = current;
-        int at = Arrays.binarySearch(generation.values, value);
-        return at >= 0 ? generation.groupAt(at) : generation.overlay.get(value);
+        int at = search(generation.values, value);
+        if (at >= 0) {
+            return generation.groupAt(at);
+        }
+        SecondaryIndex.Cell cell = generation.overlay.get(value);
+        return cell == null ? null : cell.group();
+    }
+
+    /**
+     * Gives {@code key} the slot {@code slot} in the group of a value (see {@link KeyGroup#with}),
+     * finding the value once; under the index's lock.
+     */
+    void with(long value, String key, Object slot) {
+        Generation generation = current;
+        int at = search(generation.values, value);
+        if (at >= 0) {
+            // The writer reads the groups it stored itself.
+            Object group = generation.groups[at];
+            Object next = KeyGroup.with(group, key, slot);
+            if (next != group) {
+                GROUPS.setRelease(generation.groups, at, next);
+                if (group == null) {
+                    generation.gone--;
+                }
+            }
+            return;
+        }
+        SecondaryIndex.Cell cell = generation.cells.get(value);
+        if (cell != null) {
+            Object group = cell.group();
+            Object next = KeyGroup.with(group, key, slot);
+            if (next != group) {
+                cell.set(next);
+            }
+            return;
+        }
+        addToOverlay(generation, value, KeyGroup.with(null, key, slot));
+    }
+
+    /**
+     * Removes the entry of {@code key} made from {@code held} from the group of a value (see
+     * {@link KeyGroup#without}), finding the value once; under the index's lock.
+     */
+    void without(long value, String key, Object held, boolean several) {
+        Generation generation = current;
+        int at = search(generation.values, value);
+        if (at >= 0) {
+            Object group = generation.groups[at];
+            if (group != null) {
+                setInBase(generation, at, group, KeyGroup.without(group, key, held, several));
+            }
+            return;
+        }
+        SecondaryIndex.Cell cell = generation.cells.get(value);
+        if (cell != null) {
+            setInOverlay(generation, value, cell, KeyGroup.without(cell.group(), key, held, several));
+        }
     }
 
     /**
@@ -89,25 +147,100 @@ final class LongValues {
      */
     void set(long value, Object group) {
         Generation generation = current;
-        int at = Arrays.binarySearch(generation.values, value);
+        int at = search(generation.values, value);
         if (at >= 0) {
-            Object before = generation.groupAt(at);
-            GROUPS.setRelease(generation.groups, at, group);
-            if (before != null && group == null) {
-                generation.gone++;
-            } else if (before == null && group != null) {
-                generation.gone--;
-            }
-        } else if (group == null) {
-            if (generation.overlay.remove(value) != null) {
-                generation.overlaid--;
-            }
-        } else if (generation.overlay.put(value, group) == null) {
-            generation.overlaid++;
+            setInBase(generation, at, generation.groups[at], group);
+            return;
         }
+        SecondaryIndex.Cell cell = generation.cells.get(value);
+        if (cell != null) {
+            setInOverlay(generation, value, cell, group);
+        } else if (group != null) {
+            addToOverlay(generation, value, group);
+        }
+    }
+
+    private void setInBase(Generation generation, int at, Object before, Object group) {
+        if (group == before) {
+            return;
+        }
+        GROUPS.setRelease(generation.groups, at, group);
+        if (before != null && group == null) {
+            generation.gone++;
+            mergeIfDue(generation);
+        } else if (before == null && group != null) {
+            generation.gone--;
+        }
+    }
+
+    private void setInOverlay(Generation generation, long value, SecondaryIndex.Cell cell, Object group) {
+        if (group == null) {
+            // Out of the ordered overlay first: a reader that still finds the cell sees no group.
+            generation.overlay.remove(value);
+            generation.cells.remove(value);
+            cell.set(null);
+            generation.overlaid--;
+        } else if (group != cell.group()) {
+            cell.set(group);
+        }
+    }
+
+    private void addToOverlay(Generation generation, long value, Object group) {
+        SecondaryIndex.Cell cell = new SecondaryIndex.Cell(group);
+        generation.cells.put(value, cell);
+        generation.overlay.put(value, cell);
+        generation.overlaid++;
+        mergeIfDue(generation);
+    }
+
+    private void mergeIfDue(Generation generation) {
         if (generation.overlaid + generation.gone > Math.max(MIN_CHANGES, generation.values.length / 16)) {
             merge(generation);
         }
+    }
+
+    /** The most interpolation steps {@link #search} takes before it halves the range. */
+    private static final int INTERPOLATIONS = 3;
+
+    /**
+     * {@link Arrays#binarySearch(long[], long)}, starting with a few interpolation steps: on values
+     * spread evenly (times, counters, identifiers), these land within a few places of the value, so a
+     * search reads a few cache lines of a large base instead of one per halving; on other values the
+     * halving that follows bounds the search as before.
+     */
+    static int search(long[] values, long value) {
+        int low = 0;
+        int high = values.length - 1;
+        for (int step = 0; step < INTERPOLATIONS && low < high; step++) {
+            long lowValue = values[low];
+            long highValue = values[high];
+            if (value <= lowValue || value >= highValue) {
+                if (value == lowValue) {
+                    return low;
+                }
+                if (value == highValue) {
+                    return high;
+                }
+                if (value < lowValue) {
+                    return -(low + 1);
+                }
+                return -(high + 2);
+            }
+            // lowValue < value < highValue: a place strictly between low and high.
+            double fraction = ((double) value - (double) lowValue) / ((double) highValue - (double) lowValue);
+            int guess = low + 1 + (int) (fraction * (high - low - 1));
+            guess = Math.min(high - 1, Math.max(low + 1, guess));
+            long found = values[guess];
+            if (found == value) {
+                return guess;
+            }
+            if (found < value) {
+                low = guess + 1;
+            } else {
+                high = guess - 1;
+            }
+        }
+        return Arrays.binarySearch(values, low, high + 1, value);
     }
 
     /** Publishes a new base made of the values that have a group, the overlay's included. */
@@ -121,7 +254,7 @@ final class LongValues {
         Object[] groups = new Object[size];
         int out = 0;
         int at = 0;
-        for (Map.Entry<Long, Object> added : generation.overlay.entrySet()) {
+        for (Map.Entry<Long, SecondaryIndex.Cell> added : generation.overlay.entrySet()) {
             long addedValue = added.getKey();
             int end = at;
             while (end < oldValues.length && oldValues[end] < addedValue) {
@@ -130,7 +263,7 @@ final class LongValues {
             out = copyPresent(oldValues, oldGroups, at, end, values, groups, out);
             at = end;
             values[out] = addedValue;
-            groups[out++] = added.getValue();
+            groups[out++] = added.getValue().group();
         }
         out = copyPresent(oldValues, oldGroups, at, oldValues.length, values, groups, out);
         current = new Generation(values, groups);
@@ -171,7 +304,7 @@ final class LongValues {
     boolean forEach(Object from, boolean inclusive, boolean ascending, Visitor visitor) {
         Generation generation = current;
         long[] values = generation.values;
-        NavigableMap<Long, Object> overlay = ascending ? generation.overlay : generation.overlay.descendingMap();
+        NavigableMap<Long, SecondaryIndex.Cell> overlay = ascending ? generation.overlay : generation.overlay.descendingMap();
         int at;
         if (from == null) {
             at = ascending ? 0 : values.length - 1;
@@ -208,7 +341,7 @@ final class LongValues {
                 }
             }
             overlay = overlay.tailMap(bound, inclusive);
-            at = Arrays.binarySearch(values, bound);
+            at = search(values, bound);
             if (at >= 0) {
                 if (!inclusive) {
                     at += ascending ? 1 : -1;
@@ -218,8 +351,8 @@ final class LongValues {
                 at = ascending ? insertion : insertion - 1;
             }
         }
-        Iterator<Map.Entry<Long, Object>> added = overlay.entrySet().iterator();
-        Map.Entry<Long, Object> next = added.hasNext() ? added.next() : null;
+        Iterator<Map.Entry<Long, SecondaryIndex.Cell>> added = overlay.entrySet().iterator();
+        Map.Entry<Long, SecondaryIndex.Cell> next = added.hasNext() ? added.next() : null;
         int step = ascending ? 1 : -1;
         while (true) {
             while (at >= 0 && at < values.length && generation.groupAt(at) == null) {
@@ -238,9 +371,10 @@ final class LongValues {
                     return false;
                 }
             } else {
-                Map.Entry<Long, Object> entry = next;
+                Map.Entry<Long, SecondaryIndex.Cell> entry = next;
                 next = added.hasNext() ? added.next() : null;
-                if (!visitor.visit(entry.getKey(), entry.getValue())) {
+                Object group = entry.getValue().group();
+                if (group != null && !visitor.visit(entry.getKey(), group)) {
                     return false;
                 }
             }

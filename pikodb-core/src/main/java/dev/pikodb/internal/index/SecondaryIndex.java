@@ -1,6 +1,8 @@
 package dev.pikodb.internal.index;
 
 import dev.pikodb.spi.IndexValue;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.util.AbstractList;
 import java.util.AbstractMap;
 import java.util.ArrayList;
@@ -56,6 +58,37 @@ final class SecondaryIndex {
         }
     }
 
+    /**
+     * Holds the group of a value, so that a write that changes the group stores it here instead of
+     * looking the value up again to store it. A cell that left its map holds null.
+     */
+    static final class Cell {
+        private static final VarHandle GROUP;
+
+        static {
+            try {
+                GROUP = MethodHandles.lookup().findVarHandle(Cell.class, "group", Object.class);
+            } catch (ReflectiveOperationException e) {
+                throw new ExceptionInInitializerError(e);
+            }
+        }
+
+        private volatile Object group;
+
+        Cell(Object group) {
+            this.group = group;
+        }
+
+        Object group() {
+            return group;
+        }
+
+        /** Stores a group: a reader that gets it sees its contents as they were when it was stored. */
+        void set(Object next) {
+            GROUP.setRelease(this, next);
+        }
+    }
+
     final String name;
     final String path;
     /** What {@link #values} holds for a string value: its group is in {@link #strings}. */
@@ -70,10 +103,11 @@ final class SecondaryIndex {
     /** The integer values, with their groups. */
     private final LongValues longs;
     /**
-     * String value to its group. A string is here before it is in {@link #values} and leaves after it:
-     * a reader that finds a value in order and no group here skips a value that just went.
+     * String value to the cell of its group (a new group of a value present is stored in its cell,
+     * not in this map). A string is here before it is in {@link #values} and leaves after it: a reader
+     * that finds a value in order and no group here skips a value that just went.
      */
-    private final ConcurrentHashMap<String, Object> strings;
+    private final ConcurrentHashMap<String, Cell> strings;
     final ConcurrentSkipListMap<String, Object> absent;
 
     SecondaryIndex(String name, String path) {
@@ -100,7 +134,7 @@ final class SecondaryIndex {
         int integers = 0;
         for (int i = 0; i < values.length; i++) {
             if (values[i] instanceof String string) {
-                this.strings.put(string, groups[i]);
+                this.strings.put(string, new Cell(groups[i]));
             } else if (values[i] instanceof Long) {
                 integers++;
             }
@@ -138,7 +172,8 @@ final class SecondaryIndex {
     /** The group of a value, or null when no key has it. */
     Object group(Object value) {
         if (value instanceof String string) {
-            return strings.get(string);
+            Cell cell = strings.get(string);
+            return cell == null ? null : cell.group();
         }
         return value instanceof Long number ? longs.get(number) : values.get(value);
     }
@@ -150,7 +185,11 @@ final class SecondaryIndex {
      * @param mapped what {@link #values} holds for it
      */
     private Object group(Object value, Object mapped) {
-        return mapped == IN_STRINGS ? strings.get((String) value) : mapped;
+        if (mapped != IN_STRINGS) {
+            return mapped;
+        }
+        Cell cell = strings.get((String) value);
+        return cell == null ? null : cell.group();
     }
 
     /** Receives a value in its compact form and its group; returns false to stop. */
@@ -245,21 +284,19 @@ final class SecondaryIndex {
 
     private void addOne(String key, Object value, Object slot) {
         if (value instanceof String string) {
-            Object group = strings.get(string);
+            Cell cell = strings.get(string);
+            if (cell == null) {
+                strings.put(string, new Cell(KeyGroup.with(null, key, slot)));
+                values.put(string, IN_STRINGS);
+                return;
+            }
+            Object group = cell.group();
             Object next = KeyGroup.with(group, key, slot);
             if (next != group) {
-                strings.put(string, next);
-            }
-            if (group == null) {
-                values.put(string, IN_STRINGS);
+                cell.set(next);
             }
         } else if (value instanceof Long number) {
-            long integer = number;
-            Object group = longs.get(integer);
-            Object next = KeyGroup.with(group, key, slot);
-            if (next != group) {
-                longs.set(integer, next);
-            }
+            longs.with(number, key, slot);
         } else {
             // One descent of the ordered values (a second one only when the value is new).
             values.compute(value, (v, group) -> KeyGroup.with(group, key, slot));
@@ -291,19 +328,13 @@ final class SecondaryIndex {
 
     private void removeOne(String key, Object value, Object held, boolean several) {
         if (value instanceof String string) {
-            Object group = strings.get(string);
-            if (group != null) {
+            Cell cell = strings.get(string);
+            if (cell != null) {
+                Object group = cell.group();
                 store(string, group, KeyGroup.without(group, key, held, several));
             }
         } else if (value instanceof Long number) {
-            long integer = number;
-            Object group = longs.get(integer);
-            if (group != null) {
-                Object next = KeyGroup.without(group, key, held, several);
-                if (next != group) {
-                    longs.set(integer, next);
-                }
-            }
+            longs.without(number, key, held, several);
         } else {
             // One descent of the ordered values (a second one only when the value goes).
             values.computeIfPresent(value, (v, group) -> KeyGroup.without(group, key, held, several));
@@ -342,11 +373,14 @@ final class SecondaryIndex {
         } else if (next == null) {
             values.remove(value);
             if (value instanceof String string) {
-                strings.remove(string);
+                Cell cell = strings.remove(string);
+                if (cell != null) {
+                    cell.set(null);
+                }
             }
         } else if (next != group) {
             if (value instanceof String string) {
-                strings.put(string, next);
+                strings.get(string).set(next);
             } else {
                 values.put(value, next);
             }
