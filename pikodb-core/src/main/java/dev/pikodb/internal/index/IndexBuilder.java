@@ -5,6 +5,8 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Builds indexes from a table's records in one pass (bulk loading, not entry by entry): the records
@@ -14,6 +16,8 @@ import java.util.concurrent.atomic.AtomicReference;
  * once, whose numbers are then merged; its indexes are then made each on one of those threads.
  */
 final class IndexBuilder {
+
+    private static final Logger log = LoggerFactory.getLogger(IndexBuilder.class);
 
     /** Tables of fewer records are indexed on the calling thread alone. */
     static final int PARALLEL_FROM = 16_384;
@@ -38,6 +42,7 @@ final class IndexBuilder {
      */
     static List<SecondaryIndex> build(IndexedRecords records, List<String> names, List<String> paths,
             PathValues values, TableIndexes.Reader fallback, long now) {
+        long started = System.nanoTime();
         int expected = Math.max(16, records.size());
         String[][] keyArray = {new String[expected]};
         Object[][] heldArray = {new Object[expected]};
@@ -61,6 +66,7 @@ final class IndexBuilder {
         int indexes = names.size();
         int threads = n < PARALLEL_FROM ? 1 : Math.min(MAX_THREADS, Runtime.getRuntime().availableProcessors());
 
+        long gathered = System.nanoTime();
         // The runs of records, read at once: each numbers its own values.
         int runs = Math.max(1, threads);
         IndexReads.Collected[][] collected = new IndexReads.Collected[runs][];
@@ -70,6 +76,7 @@ final class IndexBuilder {
             collected[run] = IndexReads.read(records, values, fallback, indexes, keys, helds, from, to, now);
         });
 
+        long read = System.nanoTime();
         // Each index from the runs' collections, the index with the most entries first.
         Integer[] order = new Integer[indexes];
         long[] entries = new long[indexes];
@@ -91,7 +98,17 @@ final class IndexBuilder {
             collected[0][i] = null;
             built[i] = IndexAssembly.index(names.get(i), paths.get(i), into, keys, helds);
         });
+        if (log.isDebugEnabled()) {
+            log.debug("Built indexes {} over {} records on {} threads in {} ms: taking the records {} ms, reading"
+                    + " their values {} ms, making the structures {} ms", names, n, threads,
+                    millis(started, System.nanoTime()), millis(started, gathered), millis(gathered, read),
+                    millis(read, System.nanoTime()));
+        }
         return List.of(built);
+    }
+
+    private static String millis(long from, long to) {
+        return String.format(java.util.Locale.ROOT, "%.1f", (to - from) / 1e6);
     }
 
     /** A task of a build, by number. */

@@ -1,6 +1,7 @@
 package dev.pikodb.internal.index;
 
 import dev.pikodb.spi.EngineRecord;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
 import java.util.List;
@@ -21,7 +22,7 @@ final class IndexReads implements JsonPathScanner.Sink {
      * without a value.
      */
     static final class Collected {
-        final ValueNumbers numbers = new ValueNumbers();
+        final ValueNumbers numbers;
         int[] valueOf;
         int[] recordOf;
         Object[] multiSlots;
@@ -30,6 +31,7 @@ final class IndexReads implements JsonPathScanner.Sink {
         int absentCount;
 
         Collected(int expected) {
+            numbers = new ValueNumbers(expected);
             valueOf = new int[expected];
             recordOf = new int[expected];
         }
@@ -69,6 +71,7 @@ final class IndexReads implements JsonPathScanner.Sink {
          * entries follow these (their record positions are the table's, so they stay as they are).
          */
         void merge(Collected other) {
+            numbers.reserve(other.numbers.size());
             int[] renumber = new int[other.numbers.size()];
             for (int v = 0; v < renumber.length; v++) {
                 renumber[v] = numbers.number(other.numbers.value(v));
@@ -103,6 +106,9 @@ final class IndexReads implements JsonPathScanner.Sink {
     /** The value numbers of the record being read, per path, repeats included until it is taken. */
     private final int[][] staged;
     private final int[] stagedCount;
+    /** The values of a record of several values, while its slot is made. */
+    private final List<Object> shared = new ArrayList<>();
+    private final JsonPathScanner scanner = new JsonPathScanner();
 
     private IndexReads(int indexes, int expected) {
         this.collected = new Collected[indexes];
@@ -135,14 +141,14 @@ final class IndexReads implements JsonPathScanner.Sink {
             EngineRecord record = null;
             boolean scanned;
             if (plain != null) {
-                scanned = JsonPathScanner.scan(plain, plainFrom, plain.length, tree, reads);
+                scanned = reads.scanner.scan(plain, plainFrom, plain.length, tree, reads);
             } else {
                 record = records.record(held);
                 Long expiration = record.expiration();
                 if (expiration != null && now > expiration) {
                     continue;
                 }
-                scanned = record.dictionaryName() == null && JsonPathScanner.scan(record.jsonArray(),
+                scanned = record.dictionaryName() == null && reads.scanner.scan(record.jsonArray(),
                         record.jsonOffset(), record.jsonOffset() + record.jsonLength(), tree, reads);
             }
             if (!scanned) {
@@ -208,11 +214,11 @@ final class IndexReads implements JsonPathScanner.Sink {
                 into.add(staged[i][0], record, null);
             } else {
                 // The slot's extremes are the run's own value objects.
-                Object[] shared = new Object[count];
+                shared.clear();
                 for (int k = 0; k < count; k++) {
-                    shared[k] = into.numbers.value(staged[i][k]);
+                    shared.add(into.numbers.value(staged[i][k]));
                 }
-                Object slot = SecondaryIndex.slot(Arrays.asList(shared), held);
+                Object slot = SecondaryIndex.slot(shared, held);
                 for (int k = 0; k < count; k++) {
                     into.add(staged[i][k], record, slot);
                 }

@@ -75,14 +75,12 @@ final class JsonPathScanner {
 
     private static final int MAX_LONG_DIGITS = 18;
 
-    private final byte[] json;
-    private final Sink out;
+    private byte[] json;
+    private Sink out;
     private int at;
 
-    private JsonPathScanner(byte[] json, int from, Sink out) {
-        this.json = json;
-        this.at = from;
-        this.out = out;
+    /** A scanner for {@link #scan(byte[], int, int, PathValues.Node, Sink)}, used by one thread for many records. */
+    JsonPathScanner() {
     }
 
     /**
@@ -91,7 +89,7 @@ final class JsonPathScanner {
      * @return false if the record has to be read with Jackson ({@code out} may hold part of the values)
      */
     static boolean scan(byte[] json, int from, int to, PathValues.Node root, List<Collection<Object>> out) {
-        return scan(json, from, to, root, new ListSink(out));
+        return new JsonPathScanner().scan(json, from, to, root, new ListSink(out));
     }
 
     /**
@@ -99,18 +97,23 @@ final class JsonPathScanner {
      *
      * @return false if the record has to be read with Jackson ({@code out} may have had part of the values)
      */
-    static boolean scan(byte[] json, int from, int to, PathValues.Node root, Sink out) {
+    boolean scan(byte[] json, int from, int to, PathValues.Node root, Sink out) {
         if (from >= to || to != json.length) {
             // The scanner stops at the end of the array, so the JSON has to end there.
             return false;
         }
         try {
-            JsonPathScanner scanner = new JsonPathScanner(json, from, out);
-            scanner.space();
-            scanner.walk(root);
+            this.json = json;
+            this.at = from;
+            this.out = out;
+            space();
+            walk(root);
             return true;
         } catch (Unhandled | ArrayIndexOutOfBoundsException e) {
             return false;
+        } finally {
+            this.json = null;
+            this.out = null;
         }
     }
 

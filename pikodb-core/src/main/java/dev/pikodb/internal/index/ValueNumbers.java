@@ -31,6 +31,17 @@ final class ValueNumbers {
     private int[] byteHashes = new int[16];
     private int[] byteNumbers = new int[16];
     private int byteCount;
+    /** About how many entries the values come from: a table that grows past an eighth of it grows to fit it at once. */
+    private final int expected;
+
+    /**
+     * Numbers for the values of about {@code expected} entries: the tables start small, and grow
+     * straight to fit that many values once the values look mostly distinct, instead of doubling
+     * step by step (each step's table is garbage that a start's collections copy around).
+     */
+    ValueNumbers(int expected) {
+        this.expected = expected;
+    }
 
     /** The number of distinct values. */
     int size() {
@@ -45,7 +56,7 @@ final class ValueNumbers {
     /** The number of a value in its {@link CompactValue} form, given the next number when it is new. */
     int number(Object value) {
         if (value instanceof Long number) {
-            return number(number.longValue());
+            return number(number.longValue(), number);
         }
         int mask = objectKeys.length - 1;
         int at = spread(value.hashCode()) & mask;
@@ -66,6 +77,11 @@ final class ValueNumbers {
 
     /** The number of an integer, given the next number when it is new. */
     int number(long value) {
+        return number(value, null);
+    }
+
+    /** The number of an integer, given the next number when it is new; {@code boxed} is it as an object, or null. */
+    private int number(long value, Long boxed) {
         int mask = longKeys.length - 1;
         int at = spread(Long.hashCode(value)) & mask;
         for (int there = longNumbers[at]; there != 0; there = longNumbers[at]) {
@@ -74,7 +90,7 @@ final class ValueNumbers {
             }
             at = (at + 1) & mask;
         }
-        int number = add(value);
+        int number = add(boxed != null ? boxed : Long.valueOf(value));
         longKeys[at] = value;
         longNumbers[at] = number + 1;
         if (++longCount * 2 > longKeys.length) {
@@ -110,7 +126,7 @@ final class ValueNumbers {
 
     private int add(Object value) {
         if (size == values.length) {
-            values = Arrays.copyOf(values, size * 2);
+            values = Arrays.copyOf(values, capacity(size, size * 2));
         }
         values[size] = value;
         return size++;
@@ -119,8 +135,9 @@ final class ValueNumbers {
     private void growObjects() {
         Object[] oldKeys = objectKeys;
         int[] oldNumbers = objectNumbers;
-        objectKeys = new Object[oldKeys.length * 2];
-        objectNumbers = new int[oldKeys.length * 2];
+        int length = tableLength(oldKeys.length);
+        objectKeys = new Object[length];
+        objectNumbers = new int[length];
         int mask = objectKeys.length - 1;
         for (int i = 0; i < oldKeys.length; i++) {
             if (oldKeys[i] != null) {
@@ -137,8 +154,9 @@ final class ValueNumbers {
     private void growLongs() {
         long[] oldKeys = longKeys;
         int[] oldNumbers = longNumbers;
-        longKeys = new long[oldKeys.length * 2];
-        longNumbers = new int[oldKeys.length * 2];
+        int length = tableLength(oldKeys.length);
+        longKeys = new long[length];
+        longNumbers = new int[length];
         int mask = longKeys.length - 1;
         for (int i = 0; i < oldKeys.length; i++) {
             if (oldNumbers[i] != 0) {
@@ -156,9 +174,10 @@ final class ValueNumbers {
         byte[][] oldKeys = byteKeys;
         int[] oldHashes = byteHashes;
         int[] oldNumbers = byteNumbers;
-        byteKeys = new byte[oldKeys.length * 2][];
-        byteHashes = new int[oldKeys.length * 2];
-        byteNumbers = new int[oldKeys.length * 2];
+        int length = tableLength(oldKeys.length);
+        byteKeys = new byte[length][];
+        byteHashes = new int[length];
+        byteNumbers = new int[length];
         int mask = byteKeys.length - 1;
         for (int i = 0; i < oldKeys.length; i++) {
             if (oldKeys[i] != null) {
@@ -202,6 +221,25 @@ final class ValueNumbers {
             }
         }
         return order;
+    }
+
+    /** The next length of an array of {@code size} values that is full at {@code doubled / 2}. */
+    private int capacity(int size, int doubled) {
+        return size * 8 >= expected ? Math.max(doubled, expected) : doubled;
+    }
+
+    /** The next length of a table (a power of two, at most half full) whose length was {@code length}. */
+    private int tableLength(int length) {
+        int fit = Integer.highestOneBit(Math.max(1, expected)) * 4;
+        return length * 4 >= expected && fit > length * 2 ? fit : length * 2;
+    }
+
+    /** Makes room for {@code more} values beyond those held, before they are numbered (a merge). */
+    void reserve(int more) {
+        int needed = size + more;
+        if (needed > values.length) {
+            values = Arrays.copyOf(values, needed);
+        }
     }
 
     private static int spread(int hash) {
