@@ -27,10 +27,11 @@ final class IndexAssembly {
      * @param collected what the runs of records collected, merged
      * @param keys the keys, by position
      * @param helds their held objects, by position
+     * @param packed the keys' characters packed by {@link KeySort#packedPrefixes}, by position
      * @return the index
      */
     static SecondaryIndex index(String name, String path, IndexReads.Collected collected, String[] keys,
-            Object[] helds) {
+            Object[] helds, long[] packed) {
         ValueNumbers numbers = collected.numbers;
         int distinct = numbers.size();
         int entries = collected.entries;
@@ -48,10 +49,12 @@ final class IndexAssembly {
         System.arraycopy(start, 0, next, 0, distinct);
         String[] groupKeys = new String[entries];
         Object[] groupSlots = new Object[entries];
+        long[] groupPacked = new long[entries];
         for (int e = 0; e < entries; e++) {
             int at = next[valueOf[e]]++;
             int record = recordOf[e];
             groupKeys[at] = keys[record];
+            groupPacked[at] = packed[record];
             Object multi = multiSlots == null ? null : multiSlots[e];
             groupSlots[at] = multi != null ? multi : helds[record];
         }
@@ -77,7 +80,7 @@ final class IndexAssembly {
                 continue;
             }
             if (to - from <= KeyGroup.ARRAY_LIMIT) {
-                sortSmall(groupKeys, groupSlots, from, to);
+                sortSmall(groupKeys, groupSlots, groupPacked, from, to);
             }
             values[out] = numbers.value(v);
             groups[out++] = KeyGroup.ofSorted(groupKeys, groupSlots, from, to);
@@ -104,22 +107,34 @@ final class IndexAssembly {
         return absent;
     }
 
-    /** Puts {@code keys[from, to)} in code point order, moving their slots along (insertion sort). */
-    private static void sortSmall(String[] keys, Object[] slots, int from, int to) {
+    /**
+     * Puts {@code keys[from, to)} in code point order, moving their slots and packed characters
+     * along (insertion sort); the keys' strings are compared only where their packed characters are
+     * equal.
+     */
+    private static void sortSmall(String[] keys, Object[] slots, long[] packed, int from, int to) {
         for (int i = from + 1; i < to; i++) {
             String key = keys[i];
-            if (IndexValue.compareCodePoints(keys[i - 1], key) <= 0) {
+            long prefix = packed[i];
+            if (compare(packed[i - 1], keys[i - 1], prefix, key) <= 0) {
                 continue;
             }
             Object slot = slots[i];
             int j = i - 1;
-            while (j >= from && IndexValue.compareCodePoints(keys[j], key) > 0) {
+            while (j >= from && compare(packed[j], keys[j], prefix, key) > 0) {
                 keys[j + 1] = keys[j];
                 slots[j + 1] = slots[j];
+                packed[j + 1] = packed[j];
                 j--;
             }
             keys[j + 1] = key;
             slots[j + 1] = slot;
+            packed[j + 1] = prefix;
         }
+    }
+
+    private static int compare(long aPacked, String a, long bPacked, String b) {
+        int order = Long.compareUnsigned(aPacked, bPacked);
+        return order != 0 ? order : IndexValue.compareCodePoints(a, b);
     }
 }

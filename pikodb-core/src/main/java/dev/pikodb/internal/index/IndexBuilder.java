@@ -57,9 +57,8 @@ final class IndexBuilder {
             heldArray[0][n] = held;
             count[0] = n + 1;
         });
-        // In the order the table holds them, the records are read about in the order they were
-        // loaded, their bytes close together; only small groups and the keys without a value are
-        // put in key order later.
+        // The records are read in the order the table's map holds them, the keys unsorted: only the
+        // keys of small groups, and those without a value, are put in key order, later.
         String[] keys = keyArray[0];
         Object[] helds = heldArray[0];
         int n = count[0];
@@ -70,12 +69,17 @@ final class IndexBuilder {
         // The runs of records, read at once: each numbers its own values.
         int runs = Math.max(1, threads);
         IndexReads.Collected[][] collected = new IndexReads.Collected[runs][];
+        boolean timed = log.isDebugEnabled();
+        long[] readCpu = new long[runs];
         inParallel(runs, threads, run -> {
+            long cpu = cpu(timed);
             int from = (int) ((long) n * run / runs);
             int to = (int) ((long) n * (run + 1) / runs);
             collected[run] = IndexReads.read(records, values, fallback, indexes, keys, helds, from, to, now);
+            readCpu[run] = cpu(timed) - cpu;
         });
 
+        long[] packed = KeySort.packedPrefixes(keys, n);
         long read = System.nanoTime();
         // Each index from the runs' collections, the index with the most entries first.
         Integer[] order = new Integer[indexes];
@@ -88,7 +92,9 @@ final class IndexBuilder {
         }
         Arrays.sort(order, (a, b) -> Long.compare(entries[b], entries[a]));
         SecondaryIndex[] built = new SecondaryIndex[indexes];
+        long[] makeCpu = new long[indexes];
         inParallel(indexes, threads, task -> {
+            long cpu = cpu(timed);
             int i = order[task];
             IndexReads.Collected into = collected[0][i];
             for (int c = 1; c < runs; c++) {
@@ -96,15 +102,27 @@ final class IndexBuilder {
                 collected[c][i] = null;
             }
             collected[0][i] = null;
-            built[i] = IndexAssembly.index(names.get(i), paths.get(i), into, keys, helds);
+            built[i] = IndexAssembly.index(names.get(i), paths.get(i), into, keys, helds, packed);
+            makeCpu[i] = cpu(timed) - cpu;
         });
-        if (log.isDebugEnabled()) {
-            log.debug("Built indexes {} over {} records on {} threads in {} ms: taking the records {} ms, reading"
-                    + " their values {} ms, making the structures {} ms", names, n, threads,
-                    millis(started, System.nanoTime()), millis(started, gathered), millis(gathered, read),
-                    millis(read, System.nanoTime()));
+        if (timed) {
+            long ended = System.nanoTime();
+            StringBuilder made = new StringBuilder();
+            for (int i = 0; i < indexes; i++) {
+                made.append(i == 0 ? "" : ", ").append(names.get(i)).append(' ').append(millis(0, makeCpu[i]));
+            }
+            log.debug("Built indexes {} over {} records on {} threads in {} ms of wall time: taking the records {} ms,"
+                    + " reading their values {} ms, making the structures {} ms; in CPU time of the threads that"
+                    + " built them (collections not included): reading {} ms, making {}", names, n, threads,
+                    millis(started, ended), millis(started, gathered), millis(gathered, read), millis(read, ended),
+                    millis(0, java.util.Arrays.stream(readCpu).sum()), made);
         }
         return List.of(built);
+    }
+
+    /** The CPU time of the current thread in nanoseconds when {@code timed}, else 0. */
+    private static long cpu(boolean timed) {
+        return timed ? java.lang.management.ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime() : 0;
     }
 
     private static String millis(long from, long to) {

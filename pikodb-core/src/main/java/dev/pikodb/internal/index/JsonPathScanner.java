@@ -10,7 +10,8 @@ import java.util.List;
 /**
  * Finds the values of a tree of paths ({@link PathValues.Node}) in a record's JSON by scanning its
  * bytes, without a parser object: field names are compared as bytes, values the paths do not reach
- * are skipped, integers of up to 18 digits are read straight into a {@code long}. The JSON is the
+ * are skipped, integers of up to 18 digits are read straight into a {@code long}, and what follows
+ * the last wanted field of the outermost object is not read at all. The JSON is the
  * valid JSON a table holds. Strings or field names with escapes, and objects with more than 64
  * wanted fields, are left to Jackson: {@link #scan} returns false for them.
  *
@@ -77,6 +78,7 @@ final class JsonPathScanner {
 
     private byte[] json;
     private Sink out;
+    private PathValues.Node root;
     private int at;
 
     /** A scanner for {@link #scan(byte[], int, int, PathValues.Node, Sink)}, used by one thread for many records. */
@@ -106,6 +108,7 @@ final class JsonPathScanner {
             this.json = json;
             this.at = from;
             this.out = out;
+            this.root = root;
             space();
             walk(root);
             return true;
@@ -114,6 +117,7 @@ final class JsonPathScanner {
         } finally {
             this.json = null;
             this.out = null;
+            this.root = null;
         }
     }
 
@@ -157,6 +161,10 @@ final class JsonPathScanner {
                 if (child >= 0 && (seen & (1L << child)) == 0) {
                     seen |= 1L << child;
                     walk(node.named[child]);
+                    if (node == root && seen == everyChild(node)) {
+                        // Only a repeat of a field can follow, and the first one counts: the rest is not read.
+                        return;
+                    }
                 } else {
                     skip();
                 }
@@ -205,6 +213,11 @@ final class JsonPathScanner {
             return;
         }
         scalar(node.ends, false);
+    }
+
+    /** The bits of every field child of a node, as {@link #walk} marks those it has seen. */
+    private static long everyChild(PathValues.Node node) {
+        return node.names.length == Long.SIZE ? -1L : (1L << node.names.length) - 1;
     }
 
     /** The ordinal of the child named by the bytes {@code [start, end)}, or -1. */

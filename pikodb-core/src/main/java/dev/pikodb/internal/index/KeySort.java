@@ -59,6 +59,22 @@ final class KeySort {
         }
     }
 
+    /**
+     * For each of the first {@code n} keys, its first 4 characters after the prefix they all share,
+     * packed as {@link #pack} does: comparing these orders the keys as far as they differ in them.
+     */
+    static long[] packedPrefixes(String[] keys, int n) {
+        long[] packed = new long[n];
+        if (n == 0) {
+            return packed;
+        }
+        int common = commonPrefix(keys, n);
+        for (int i = 0; i < n; i++) {
+            packed[i] = pack(keys[i], common);
+        }
+        return packed;
+    }
+
     /** The code point order of two keys, from their packed characters when these differ. */
     private static int compare(String[] aKeys, long[] aPacked, int a, String[] bKeys, long[] bPacked, int b) {
         int order = Long.compareUnsigned(aPacked[2 * a], bPacked[2 * b]);
@@ -69,7 +85,7 @@ final class KeySort {
     }
 
     /** The length of the prefix that the first {@code n} keys share. */
-    private static int commonPrefix(String[] keys, int n) {
+    static int commonPrefix(String[] keys, int n) {
         String first = keys[0];
         int common = first.length();
         for (int i = 1; i < n && common > 0; i++) {
