@@ -8,6 +8,7 @@ import dev.pikodb.MutableClock;
 import dev.pikodb.NoSyncFileIO;
 import dev.pikodb.PikoDB;
 import dev.pikodb.Query;
+import dev.pikodb.TestFiles;
 import dev.pikodb.TestHooks;
 import dev.pikodb.tck.QueryPages;
 import java.math.BigDecimal;
@@ -147,6 +148,36 @@ class DirectoryIndexBuildTest {
             assertThat(after.keySet()).containsExactlyElementsOf(before.keySet());
             before.forEach((question, answer) -> assertThat(after.get(question)).as(question)
                     .containsExactlyElementsOf(answer));
+        }
+    }
+
+    @Test
+    void aFieldRepeatedInARecordIsIndexedByItsFirstOccurrenceAtStart() {
+        MutableClock clock = new MutableClock(T0);
+        Path directory = work.resolve("repeated");
+        try (PikoDB db = open(directory, clock)) {
+            db.createIndex("t", "owner", "/owner");
+            db.createIndex("t", "n", "/n");
+            db.write("t", "seed", Map.of("owner", "seed"));
+        }
+        // Table files written elsewhere may repeat a field: the first occurrence is the field's value,
+        // also when a repeat follows every indexed field, or spells the name with an escape.
+        String table = "[[\"k1\",{\"d\":{\"owner\":\"a\",\"n\":1,\"owner\":\"b\"},\"v\":1,\"t\":0,\"x\":null}],\n"
+                + "[\"k2\",{\"d\":{\"n\":2,\"owner\":\"a\",\"n\":3,\"ow\\u006eer\":\"c\"},\"v\":1,\"t\":0,\"x\":null}],\n"
+                + "[\"k3\",{\"d\":{\"\\u006fwner\":\"z\",\"owner\":\"a\",\"n\":4},\"v\":1,\"t\":0,\"x\":null}]]\n";
+        TestFiles.write(directory.resolve("t"), table.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        try {
+            java.nio.file.Files.deleteIfExists(directory.resolve(".t.journal"));
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        try (PikoDB db = open(directory, clock)) {
+            assertThat(QueryPages.keysOfAllPages(db, "t", Query.eq("/owner", "a"))).containsExactly("k1", "k2");
+            assertThat(QueryPages.keysOfAllPages(db, "t", Query.eq("/owner", "z"))).containsExactly("k3");
+            assertThat(db.count("t", Query.eq("/owner", "b")) + db.count("t", Query.eq("/owner", "c"))).isZero();
+            assertThat(QueryPages.keysOfAllPages(db, "t", Query.all().orderBy("/n", true)))
+                    .containsExactly("k1", "k2", "k3");
+            assertThat(db.count("t", Query.eq("/n", 3))).isZero();
         }
     }
 
