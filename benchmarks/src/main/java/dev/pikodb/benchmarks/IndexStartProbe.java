@@ -16,7 +16,9 @@ import java.util.Locale;
  * written once with its indexes, copied without their definitions, and both directories are started
  * in turns; each start is followed by a query that the indexes answer. Prints the wall time and the
  * CPU time of the process (its helper threads, the
- * compiler and the collector included), median and range.
+ * compiler and the collector included), the heap allocated by all threads (on a JVM that counts it,
+ * 21 and later), and the collections and their pause time, median and range: the allocation and the
+ * collections do not depend on the load of the machine.
  *
  * <pre>
  * mvn -B -q -pl benchmarks -am package -DskipTests -Pbench -Dbench.main=dev.pikodb.benchmarks.IndexStartProbe
@@ -49,17 +51,30 @@ public final class IndexStartProbe {
         }
         com.sun.management.OperatingSystemMXBean system =
                 (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
+        java.lang.management.ThreadMXBean threadBean = ManagementFactory.getThreadMXBean();
+        java.lang.reflect.Method totalAllocated = allocationCounter(threadBean);
+        java.util.List<java.lang.management.GarbageCollectorMXBean> collectors =
+                ManagementFactory.getGarbageCollectorMXBeans();
         double[][] wall = new double[2][REPETITIONS];
         double[][] cpu = new double[2][REPETITIONS];
+        double[][] allocated = new double[2][REPETITIONS];
+        double[][] collections = new double[2][REPETITIONS];
+        double[][] pauses = new double[2][REPETITIONS];
         long sink = 0;
         for (int repetition = -3; repetition < REPETITIONS; repetition++) {
             for (int turn = 0; turn < 2; turn++) {
                 int which = (repetition + turn) & 1;
+                long allocatedBefore = allocated(totalAllocated, threadBean);
+                long collectionsBefore = collectors.stream().mapToLong(c -> c.getCollectionCount()).sum();
+                long pausesBefore = collectors.stream().mapToLong(c -> c.getCollectionTime()).sum();
                 long cpuStarted = system.getProcessCpuTime();
                 long started = System.nanoTime();
                 PikoDB db = Profiles.startPikoDB(which == 0 ? indexed : plain, false);
                 double millis = (System.nanoTime() - started) / 1e6;
                 double cpuMillis = (system.getProcessCpuTime() - cpuStarted) / 1e6;
+                double megabytes = (allocated(totalAllocated, threadBean) - allocatedBefore) / 1e6;
+                long collected = collectors.stream().mapToLong(c -> c.getCollectionCount()).sum() - collectionsBefore;
+                long paused = collectors.stream().mapToLong(c -> c.getCollectionTime()).sum() - pausesBefore;
                 if (which == 0) {
                     sink += db.count(QueryWorkload.TABLE, Query.eq("/owner", "user1"));
                 }
@@ -67,6 +82,9 @@ public final class IndexStartProbe {
                 if (repetition >= 0) {
                     wall[which][repetition] = millis;
                     cpu[which][repetition] = cpuMillis;
+                    allocated[which][repetition] = megabytes;
+                    collections[which][repetition] = collected;
+                    pauses[which][repetition] = paused;
                 }
             }
         }
@@ -76,9 +94,34 @@ public final class IndexStartProbe {
         for (int which = 0; which < 2; which++) {
             out.printf(Locale.ROOT, "%-10s wall %s  process cpu %s%n", labels[which], summary(wall[which]),
                     summary(cpu[which]));
+            out.printf(Locale.ROOT, "%-10s allocated MB %s  collections %s  collection ms %s%n", "",
+                    totalAllocated == null ? "(not counted before Java 21)" : summary(allocated[which]),
+                    summary(collections[which]), summary(pauses[which]));
         }
         out.printf(Locale.ROOT, "ratio of medians: wall %.2fx, process cpu %.2fx (count check %d)%n",
                 median(wall[0]) / median(wall[1]), median(cpu[0]) / median(cpu[1]), sink / (REPETITIONS + 3));
+    }
+
+    /** ThreadMXBean#getTotalThreadAllocatedBytes (Java 21 and later), or null. */
+    private static java.lang.reflect.Method allocationCounter(java.lang.management.ThreadMXBean threads) {
+        try {
+            java.lang.reflect.Method method = Class.forName("com.sun.management.ThreadMXBean")
+                    .getMethod("getTotalThreadAllocatedBytes");
+            return (long) method.invoke(threads) >= 0 ? method : null;
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            return null;
+        }
+    }
+
+    private static long allocated(java.lang.reflect.Method counter, java.lang.management.ThreadMXBean threads) {
+        if (counter == null) {
+            return 0;
+        }
+        try {
+            return (long) counter.invoke(threads);
+        } catch (ReflectiveOperationException e) {
+            return 0;
+        }
     }
 
     private static String summary(double[] values) {

@@ -49,4 +49,24 @@ public interface IndexedRecords {
      * @return the count
      */
     int size();
+
+    /**
+     * The array that holds the JSON of a record that neither expires nor uses a dictionary, from
+     * {@link #plainJsonOffset()} to its end, so that a build reads it without making a record object.
+     *
+     * @param held an object from {@link #forEachHeld}
+     * @return the array, or {@code null} for any other record (read through {@link #record})
+     */
+    default byte[] plainJson(Object held) {
+        return null;
+    }
+
+    /**
+     * Where the JSON starts in the arrays {@link #plainJson} gives.
+     *
+     * @return the offset
+     */
+    default int plainJsonOffset() {
+        return 0;
+    }
 }

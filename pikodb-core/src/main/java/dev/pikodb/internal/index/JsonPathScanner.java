@@ -10,11 +10,59 @@ import java.util.List;
 /**
  * Finds the values of a tree of paths ({@link PathValues.Node}) in a record's JSON by scanning its
  * bytes, without a parser object: field names are compared as bytes, values the paths do not reach
- * are skipped, integers of up to 18 digits are read straight into a {@code long}. The JSON is the
+ * are skipped, integers of up to 18 digits are read straight into a {@code long}, and what follows
+ * the last wanted field of the outermost object is not read at all. The JSON is the
  * valid JSON a table holds. Strings or field names with escapes, and objects with more than 64
  * wanted fields, are left to Jackson: {@link #scan} returns false for them.
+ *
+ * <p>What is found goes to a {@link Sink}: a string as the range of its UTF-8 bytes and an integer as
+ * a {@code long}, so that a reader that has seen the value before makes no object for it.
  */
 final class JsonPathScanner {
+
+    /**
+     * Receives the values found, each with the number of its path; {@code element} tells an element
+     * of an array (of which a path may have several, repeated ones included) from the value at the
+     * path itself (the only one the path has).
+     */
+    interface Sink {
+        /** A string without escapes: the UTF-8 bytes {@code json[from, to)}. */
+        void string(int path, byte[] json, int from, int to, boolean element);
+
+        /** An integer within 18 digits. */
+        void integer(int path, long value, boolean element);
+
+        /** Any other value, in its {@link CompactValue} form. */
+        void value(int path, Object value, boolean element);
+    }
+
+    /** Collects into lists, as {@link PathValues#read} gives them. */
+    private static final class ListSink implements Sink {
+        private final List<Collection<Object>> out;
+
+        ListSink(List<Collection<Object>> out) {
+            this.out = out;
+        }
+
+        @Override
+        public void string(int path, byte[] json, int from, int to, boolean element) {
+            value(path, new String(json, from, to - from, StandardCharsets.UTF_8), element);
+        }
+
+        @Override
+        public void integer(int path, long value, boolean element) {
+            value(path, value, element);
+        }
+
+        @Override
+        public void value(int path, Object value, boolean element) {
+            if (element) {
+                PathValues.addElement(out, path, value);
+            } else {
+                out.set(path, List.of(value));
+            }
+        }
+    }
 
     /** Thrown (without a stack trace) when the scanner leaves a record to Jackson. */
     private static final class Unhandled extends RuntimeException {
@@ -28,14 +76,13 @@ final class JsonPathScanner {
 
     private static final int MAX_LONG_DIGITS = 18;
 
-    private final byte[] json;
-    private final List<Collection<Object>> out;
+    private byte[] json;
+    private Sink out;
+    private PathValues.Node root;
     private int at;
 
-    private JsonPathScanner(byte[] json, int from, List<Collection<Object>> out) {
-        this.json = json;
-        this.at = from;
-        this.out = out;
+    /** A scanner for {@link #scan(byte[], int, int, PathValues.Node, Sink)}, used by one thread for many records. */
+    JsonPathScanner() {
     }
 
     /**
@@ -44,17 +91,33 @@ final class JsonPathScanner {
      * @return false if the record has to be read with Jackson ({@code out} may hold part of the values)
      */
     static boolean scan(byte[] json, int from, int to, PathValues.Node root, List<Collection<Object>> out) {
+        return new JsonPathScanner().scan(json, from, to, root, new ListSink(out));
+    }
+
+    /**
+     * Gives the values the paths through {@code root} find in {@code json[from, to)} to {@code out}.
+     *
+     * @return false if the record has to be read with Jackson ({@code out} may have had part of the values)
+     */
+    boolean scan(byte[] json, int from, int to, PathValues.Node root, Sink out) {
         if (from >= to || to != json.length) {
             // The scanner stops at the end of the array, so the JSON has to end there.
             return false;
         }
         try {
-            JsonPathScanner scanner = new JsonPathScanner(json, from, out);
-            scanner.space();
-            scanner.walk(root);
+            this.json = json;
+            this.at = from;
+            this.out = out;
+            this.root = root;
+            space();
+            walk(root);
             return true;
         } catch (Unhandled | ArrayIndexOutOfBoundsException e) {
             return false;
+        } finally {
+            this.json = null;
+            this.out = null;
+            this.root = null;
         }
     }
 
@@ -98,6 +161,10 @@ final class JsonPathScanner {
                 if (child >= 0 && (seen & (1L << child)) == 0) {
                     seen |= 1L << child;
                     walk(node.named[child]);
+                    if (node == root && seen == everyChild(node)) {
+                        // Only a repeat of a field can follow, and the first one counts: the rest is not read.
+                        return;
+                    }
                 } else {
                     skip();
                 }
@@ -125,12 +192,7 @@ final class JsonPathScanner {
                 byte element = json[at];
                 if (ends && element != '{' && element != '[') {
                     int start = at;
-                    Object value = scalar();
-                    if (value != null) {
-                        for (int path : node.ends) {
-                            PathValues.addElement(out, path, value);
-                        }
-                    }
+                    scalar(node.ends, true);
                     if (child != null) {
                         at = start;
                         walk(child);
@@ -150,12 +212,12 @@ final class JsonPathScanner {
             skip();
             return;
         }
-        Object value = scalar();
-        if (value != null) {
-            for (int path : node.ends) {
-                out.set(path, List.of(value));
-            }
-        }
+        scalar(node.ends, false);
+    }
+
+    /** The bits of every field child of a node, as {@link #walk} marks those it has seen. */
+    private static long everyChild(PathValues.Node node) {
+        return node.names.length == Long.SIZE ? -1L : (1L << node.names.length) - 1;
     }
 
     /** The ordinal of the child named by the bytes {@code [start, end)}, or -1. */
@@ -186,26 +248,30 @@ final class JsonPathScanner {
         }
     }
 
-    /** The compact value of the scalar at {@code at}, or null for {@code null}; moves past it. */
-    private Object scalar() {
+    /** Gives the scalar at {@code at} to each of {@code paths} (nothing for {@code null}); moves past it. */
+    private void scalar(int[] paths, boolean element) {
         byte first = json[at];
         if (first == '"') {
             int end = stringEnd(at);
-            String value = new String(json, at + 1, end - at - 1, StandardCharsets.UTF_8);
+            for (int path : paths) {
+                out.string(path, json, at + 1, end, element);
+            }
             at = end + 1;
-            return value;
+            return;
         }
         if (first == 't') {
             at += 4;
-            return Boolean.TRUE;
+            value(paths, Boolean.TRUE, element);
+            return;
         }
         if (first == 'f') {
             at += 5;
-            return Boolean.FALSE;
+            value(paths, Boolean.FALSE, element);
+            return;
         }
         if (first == 'n') {
             at += 4;
-            return null;
+            return;
         }
         int start = at;
         boolean negative = first == '-';
@@ -224,7 +290,10 @@ final class JsonPathScanner {
         byte after = json[i];
         if (after != '.' && after != 'e' && after != 'E' && digits <= MAX_LONG_DIGITS) {
             at = i;
-            return negative ? -value : value;
+            for (int path : paths) {
+                out.integer(path, negative ? -value : value, element);
+            }
+            return;
         }
         while (true) {
             byte b = json[i];
@@ -236,7 +305,13 @@ final class JsonPathScanner {
         }
         at = i;
         BigDecimal decimal = new BigDecimal(new String(json, start, i - start, StandardCharsets.ISO_8859_1));
-        return CompactValue.number((BigDecimal) IndexValue.number(decimal).value());
+        value(paths, CompactValue.number((BigDecimal) IndexValue.number(decimal).value()), element);
+    }
+
+    private void value(int[] paths, Object value, boolean element) {
+        for (int path : paths) {
+            out.value(path, value, element);
+        }
     }
 
     /** Moves past the value at {@code at}. */

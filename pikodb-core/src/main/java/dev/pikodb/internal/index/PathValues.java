@@ -79,6 +79,11 @@ final class PathValues {
         this.plain = tree(this.paths, null);
     }
 
+    /** The tree of the paths for records written without a dictionary, for {@link JsonPathScanner}. */
+    Node plainTree() {
+        return plain;
+    }
+
     /**
      * The values of each path, in the order of the paths: an empty list, a list of one value, or a set
      * of distinct values (from an array).

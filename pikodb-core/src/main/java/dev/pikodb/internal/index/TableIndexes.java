@@ -207,7 +207,8 @@ public final class TableIndexes {
             if (names.isEmpty()) {
                 return;
             }
-            List<SecondaryIndex> built = IndexBuilder.build(records, names, paths, readerOf(paths), now);
+            PathValues values = new PathValues(paths);
+            List<SecondaryIndex> built = IndexBuilder.build(records, names, paths, values, readerOf(values), now);
             List<SecondaryIndex> next = new ArrayList<>(current.indexes);
             next.addAll(built);
             current = new Current(next);
@@ -226,8 +227,9 @@ public final class TableIndexes {
             if (find(name) != null) {
                 return;
             }
-            SecondaryIndex index = IndexBuilder.build(records, List.of(name), List.of(path), readerOf(List.of(path)), now)
-                    .get(0);
+            PathValues values = new PathValues(List.of(path));
+            SecondaryIndex index = IndexBuilder.build(records, List.of(name), List.of(path), values, readerOf(values),
+                    now).get(0);
             List<SecondaryIndex> next = new ArrayList<>(current.indexes);
             next.add(index);
             // From here on a record removed by expiry takes its entries along itself; the ones removed
@@ -237,8 +239,7 @@ public final class TableIndexes {
         });
     }
 
-    private Reader readerOf(List<String> paths) {
-        PathValues reader = new PathValues(paths);
+    private Reader readerOf(PathValues reader) {
         return record -> reader.read(record, dictionary(record));
     }
 

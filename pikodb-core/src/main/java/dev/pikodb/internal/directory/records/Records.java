@@ -185,6 +185,16 @@ public final class Records implements IndexedRecords {
     }
 
     @Override
+    public byte[] plainJson(Object held) {
+        return held instanceof byte[] packed ? packed : null;
+    }
+
+    @Override
+    public int plainJsonOffset() {
+        return StoredRecord.PACKED_HEADER;
+    }
+
+    @Override
     public void forEachHeld(BiConsumer<String, Object> action) {
         map.forEach(action);
     }
