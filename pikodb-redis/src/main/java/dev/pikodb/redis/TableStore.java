@@ -25,7 +25,6 @@ final class TableStore {
 
     private static final int CLEANUP_BATCH = 500;
     private static final byte[] EMPTY = new byte[0];
-    private static final byte[] NO_EXPECTED_VERSION = utf8("-1");
     /**
      * The write script's replies from this one down: the write replaced an expired record, whose
      * version is {@code REPLACED_EXPIRED + 1 - reply}, and the new record has version 1.
@@ -121,8 +120,9 @@ final class TableStore {
             }
             IndexDefinitions.Definitions definitions = indexes.forWrite(table);
             byte[][] members = indexes.members(table, definitions, key, EngineRecord.of(json, 0, 0, null, dictionaryName));
-            byte[][] args = writeArguments(key, json, expiration, dictionaryName, expectedVersion, generation,
-                    definitions.epoch(), members);
+            // The server's time is measured (one TIME) at most every 30 s, again while that is not sent.
+            byte[][] args = WriteArguments.of(key, json, expiration, dictionaryName, expectedVersion, generation,
+                    definitions.epoch(), members, now.get(), () -> command(stamp::get), changeStream);
             long result = commands.onMaster(bucket[0], master -> {
                 long applied = command(
                         () -> Scripts.<Long>run(master, Scripts.WRITE, ScriptOutputType.INTEGER, bucket, args));
@@ -155,62 +155,6 @@ final class TableStore {
             stats.writeNanos.add(System.nanoTime() - started);
         }
         return version;
-    }
-
-    /**
-     * The write script's arguments (see {@link Scripts#WRITE}): the key, the value, the generation and
-     * the timestamp, then only as many of the optional ones as the last that is not at its default
-     * needs (a plain write sends four), then the index members, which come after all ten.
-     */
-    private byte[][] writeArguments(String key, byte[] json, Long expiration, String dictionaryName,
-            long expectedVersion, long generation, long epoch, byte[][] members) {
-        byte[] time = now.get();
-        int count;
-        if (members.length > 0) {
-            count = 10 + members.length;
-        } else if (changeStream.length > 0) {
-            count = 10;
-        } else if (time.length > 0) {
-            count = 9;
-        } else if (dictionaryName != null) {
-            count = 8;
-        } else if (epoch != 0) {
-            count = 7;
-        } else if (expectedVersion != -1) {
-            count = 6;
-        } else if (expiration != null) {
-            count = 5;
-        } else {
-            count = 4;
-        }
-        byte[][] args = new byte[count][];
-        args[0] = utf8(key);
-        args[1] = json;
-        args[2] = utf8(Long.toString(generation));
-        // The server's time is measured (one TIME) at most every 30 s, again while that is not sent.
-        args[3] = time.length > 0 ? EMPTY : command(stamp::get);
-        if (count > 4) {
-            args[4] = expiration == null ? EMPTY : utf8(expiration.toString());
-        }
-        if (count > 5) {
-            args[5] = expectedVersion == -1 ? NO_EXPECTED_VERSION : utf8(Long.toString(expectedVersion));
-        }
-        if (count > 6) {
-            args[6] = utf8(Long.toString(epoch));
-        }
-        if (count > 7) {
-            args[7] = RecordFormat.dictionaryField(dictionaryName);
-        }
-        if (count > 8) {
-            args[8] = time;
-        }
-        if (count > 9) {
-            args[9] = changeStream;
-        }
-        if (members.length > 0) {
-            System.arraycopy(members, 0, args, 10, members.length);
-        }
-        return args;
     }
 
     /**
