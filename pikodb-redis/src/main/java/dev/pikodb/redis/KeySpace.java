@@ -105,6 +105,7 @@ final class KeySpace {
     private final byte[] cleanupLease;
     private final byte[] tablesStream;
     private final ConcurrentMap<String, byte[][][]> buckets = new ConcurrentHashMap<>();
+    private final ConcurrentMap<String, byte[][][]> withoutStream = new ConcurrentHashMap<>();
 
     KeySpace(String prefix) {
         this.prefix = prefix;
@@ -188,6 +189,30 @@ final class KeySpace {
      */
     byte[][] bucket(String table, int bucket) {
         return buckets(table)[bucket];
+    }
+
+    /**
+     * The first four keys of one bucket of a table, without its stream: what the write script takes
+     * when the database keeps no change stream.
+     *
+     * @param table a valid table name
+     * @param bucket the bucket
+     * @return the four keys
+     */
+    byte[][] bucketWithoutStream(String table, int bucket) {
+        byte[][][] known = withoutStream.get(table);
+        if (known == null) {
+            if (withoutStream.size() > 100_000) {
+                withoutStream.clear();
+            }
+            byte[][][] all = buckets(table);
+            known = new byte[BUCKETS][][];
+            for (int b = 0; b < BUCKETS; b++) {
+                known[b] = java.util.Arrays.copyOf(all[b], 4);
+            }
+            withoutStream.put(table, known);
+        }
+        return known[bucket];
     }
 
     /** The keys of every bucket of a table, indexed by bucket (computed once per table). */

@@ -165,9 +165,12 @@ final class Scripts {
             """;
 
     /**
-     * ARGV: now, key, json, expiration or '', dictionary fragment or '', expected version (-1: none),
-     * generation, definitions epoch, change stream ('' for none, else "<max length> <instance>": see
-     * {@link ChangeStream}), the write's timestamp, then the record's secondary index members. Returns
+     * ARGV: key, json, generation, the write's timestamp, then, each left out when it and all after it
+     * are at their defaults (a plain write sends these four alone): expiration ('' for none), expected
+     * version (-1: none), definitions epoch (0), dictionary fragment (''), now ('' for the server's
+     * {@code TIME}), change stream ('' for none, else "<max length> <instance>": see
+     * {@link ChangeStream}); a write with secondary index members sends all ten, then the members.
+     * KEYS: the bucket's first four keys, and its stream only with a change stream. Returns
      * one integer: the new version; 0 when the expected version did not match, -1 when the generation
      * is stale, -2 when the definitions epoch is (nothing changed in these three cases); and, when the
      * write replaced an expired record (its new version is then 1), {@code -2 - v} for that record's
@@ -193,16 +196,26 @@ final class Scripts {
      * finding the record still live when the entry falls due, scores it again with the record's
      * expiration; an earlier expiration is scored at once. A write that stores nothing
      * leaves the bucket as it was: a bucket holds a generation only once a write of it landed there
-     * (see {@link #DROP}). The script defines only the helpers it calls.
+     * (see {@link #DROP}). The script defines only the helpers it calls, and only on the path that
+     * calls them: each argument and each step costs the server time on every write.
      */
-    static final Script WRITE = compile("write", ZADD_ALL + UNLIST_ENTRIES + """
-            local function fmt(n) return string.format('%.0f', n) end
-            local key = ARGV[2]
-            local gen = tonumber(ARGV[7])
+    static final Script WRITE = compile("write", """
+            local key, n = ARGV[1], #ARGV
+            local x = ARGV[5] or ''
+            local expected = n >= 6 and tonumber(ARGV[6]) or -1
+            local wanted = n >= 7 and tonumber(ARGV[7]) or 0
+            local dict = ARGV[8] or ''
+            local stamp, now = ARGV[4], nil
+            if n >= 9 and ARGV[9] ~= '' then
+              stamp = ARGV[9]
+              now = tonumber(stamp)
+            end
+            local spec = ARGV[10] or ''
             local got = redis.call('HMGET', KEYS[1], '', key)
             local f, old = got[1], got[2]
-            local g, epoch, seq = gen, 0, 0
-            if f ~= ARGV[7] then
+            local gen, g, epoch, seq = ARGV[3], ARGV[3], 0, 0
+            if f ~= gen then
+              gen = tonumber(gen)
               g = nil
               if f then
                 local a, b, c = string.match(f, '^(%d+) ?(%d*) ?(%d*)$')
@@ -211,35 +224,26 @@ final class Scripts {
                 epoch = tonumber(b) or 0
                 seq = tonumber(c) or 0
               end
+              if g and gen < g then return -1 end
             end
-            if g and gen < g then return -1 end
-            local wanted = tonumber(ARGV[8])
             if epoch > wanted then return -2 end
-            local stamp = ARGV[10]
-            local now = nil
-            if ARGV[1] ~= '' then
-              stamp = ARGV[1]
-              now = tonumber(stamp)
-            end
             local current, removed, replaced, old_x = 0, 0, 0, nil
             if old then
-              local v, x = string.match(old, '^{"v":(%d+),"t":%-?%d+,"x":(%-?%d*)')
+              local v, ox = string.match(old, '^{"v":(%d+),"t":%-?%d+,"x":(%-?%d*)')
               v = tonumber(v)
-              old_x = tonumber(x)
+              old_x = tonumber(ox)
               if old_x ~= nil then
                 if now == nil then
                   local t = redis.call('TIME')
                   now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
-                  stamp = fmt(now)
+                  stamp = string.format('%.0f', now)
                 end
                 if now > old_x then removed = 1; replaced = v else current = v end
               else
                 current = v
               end
             end
-            local expected = tonumber(ARGV[6])
             if expected >= 0 and expected ~= current then return 0 end
-            local spec = ARGV[9]
             local changes = 0
             if spec ~= '' then changes = 1 + removed end
             if not g then
@@ -248,15 +252,15 @@ final class Scripts {
               redis.call('HSET', KEYS[4], '', '')
             end
             local version = current + 1
-            local x = ARGV[4]
             local shown = x
             if x == '' then shown = 'null' end
-            local rec = '{"v":' .. fmt(version) .. ',"t":' .. stamp .. ',"x":' .. shown .. ARGV[5] .. ',"d":' .. ARGV[3] .. '}'
+            local rec = '{"v":' .. string.format('%.0f', version) .. ',"t":' .. stamp .. ',"x":' .. shown .. dict
+              .. ',"d":' .. ARGV[2] .. '}'
             if g ~= gen or epoch < wanted or changes > 0 then
               if epoch < wanted then epoch = wanted end
-              local state = fmt(gen)
-              if epoch > 0 or seq + changes > 0 then state = state .. ' ' .. fmt(epoch) end
-              if seq + changes > 0 then state = state .. ' ' .. fmt(seq + changes) end
+              local state = ARGV[3]
+              if epoch > 0 or seq + changes > 0 then state = state .. ' ' .. string.format('%.0f', epoch) end
+              if seq + changes > 0 then state = state .. ' ' .. string.format('%.0f', seq + changes) end
               redis.call('HSET', KEYS[1], key, rec, '', state)
             else
               redis.call('HSET', KEYS[1], key, rec)
@@ -266,17 +270,20 @@ final class Scripts {
             elseif old_x ~= nil then
               redis.call('ZREM', KEYS[2], key)
             end
-            if #ARGV < 11 then
-              if old and epoch > 0 then unlist(key) end
-            else
-              local members = {}
-              for i = 11, #ARGV do members[#members + 1] = ARGV[i] end
-              local packed = cmsgpack.pack(members)
-              local listed = old and redis.call('HGET', KEYS[4], key)
-              if listed ~= packed then
-                if listed then zrem_listed(listed) end
-                zadd_all(members)
-                redis.call('HSET', KEYS[4], key, packed)
+            if n > 10 or (old and epoch > 0) then
+            """ + ZADD_ALL + UNLIST_ENTRIES + """
+              if n <= 10 then
+                unlist(key)
+              else
+                local members = {}
+                for i = 11, n do members[#members + 1] = ARGV[i] end
+                local packed = cmsgpack.pack(members)
+                local listed = old and redis.call('HGET', KEYS[4], key)
+                if listed ~= packed then
+                  if listed then zrem_listed(listed) end
+                  zadd_all(members)
+                  redis.call('HSET', KEYS[4], key, packed)
+                end
               end
             end
             if not old then redis.call('ZADD', KEYS[3], 0, '00000000:' .. key) end
@@ -284,11 +291,12 @@ final class Scripts {
               local maxlen, origin = string.match(spec, '^(%d+) (.*)$')
               if removed == 1 then
                 seq = seq + 1
-                redis.call('XADD', KEYS[5], 'MAXLEN', '~', maxlen, '*', 's', fmt(seq), 'e', 'x', 'k', key,
-                  'p', fmt(replaced), 'v', '0', 'o', origin, 'g', fmt(gen))
+                redis.call('XADD', KEYS[5], 'MAXLEN', '~', maxlen, '*', 's', string.format('%.0f', seq), 'e', 'x',
+                  'k', key, 'p', string.format('%.0f', replaced), 'v', '0', 'o', origin, 'g', ARGV[3])
               end
-              redis.call('XADD', KEYS[5], 'MAXLEN', '~', maxlen, '*', 's', fmt(seq + 1), 'e', 'w', 'k', key,
-                'p', fmt(current), 'v', fmt(version), 'o', origin, 'g', fmt(gen))
+              redis.call('XADD', KEYS[5], 'MAXLEN', '~', maxlen, '*', 's', string.format('%.0f', seq + 1), 'e', 'w',
+                'k', key, 'p', string.format('%.0f', current), 'v', string.format('%.0f', version), 'o', origin,
+                'g', ARGV[3])
             end
             if removed == 1 then return -2 - replaced end
             return version

@@ -25,7 +25,6 @@ final class TableStore {
 
     private static final int CLEANUP_BATCH = 500;
     private static final byte[] EMPTY = new byte[0];
-    private static final byte[] NO_EXPECTED_VERSION = utf8("-1");
     /**
      * The write script's replies from this one down: the write replaced an expired record, whose
      * version is {@code REPLACED_EXPIRED + 1 - reply}, and the new record has version 1.
@@ -107,7 +106,9 @@ final class TableStore {
     private long writeUnreported(String table, String key, byte[] json, Long expiration, String dictionaryName,
             long expectedVersion, String operation, ChangeSink sink) {
         long started = System.nanoTime();
-        byte[][] bucket = keys.bucket(table, KeySpace.bucketOf(key));
+        // Without a change stream the script is not given the bucket's stream key.
+        byte[][] bucket = changeStream.length > 0 ? keys.bucket(table, KeySpace.bucketOf(key))
+                : keys.bucketWithoutStream(table, KeySpace.bucketOf(key));
         long reply = 0;
         for (int attempt = 1;; attempt++) {
             // A conditional write on version >= 1 can only succeed on a record that exists, in a table that
@@ -119,19 +120,9 @@ final class TableStore {
             }
             IndexDefinitions.Definitions definitions = indexes.forWrite(table);
             byte[][] members = indexes.members(table, definitions, key, EngineRecord.of(json, 0, 0, null, dictionaryName));
-            byte[][] args = new byte[10 + members.length][];
-            args[0] = now.get();
-            args[1] = utf8(key);
-            args[2] = json;
-            args[3] = expiration == null ? EMPTY : utf8(expiration.toString());
-            args[4] = RecordFormat.dictionaryField(dictionaryName);
-            args[5] = expectedVersion == -1 ? NO_EXPECTED_VERSION : utf8(Long.toString(expectedVersion));
-            args[6] = utf8(generation.toString());
-            args[7] = utf8(Long.toString(definitions.epoch()));
-            args[8] = changeStream;
             // The server's time is measured (one TIME) at most every 30 s, again while that is not sent.
-            args[9] = args[0].length > 0 ? EMPTY : command(stamp::get);
-            System.arraycopy(members, 0, args, 10, members.length);
+            byte[][] args = WriteArguments.of(key, json, expiration, dictionaryName, expectedVersion, generation,
+                    definitions.epoch(), members, now.get(), () -> command(stamp::get), changeStream);
             long result = commands.onMaster(bucket[0], master -> {
                 long applied = command(
                         () -> Scripts.<Long>run(master, Scripts.WRITE, ScriptOutputType.INTEGER, bucket, args));

@@ -243,7 +243,7 @@ class TableDeletionTest {
         for (byte[] each : bucket) {
             call.add(text(each));
         }
-        call.addAll(List.of("", key, "1", "", "", "-1", Long.toString(generation), "0", "", "1"));
+        call.addAll(List.of(key, "1", Long.toString(generation), "1"));
         return admin.call(call.toArray(new String[0]));
     }
 
