@@ -1,6 +1,8 @@
 package dev.pikodb.internal.index;
 
 import dev.pikodb.Dictionary;
+import dev.pikodb.PikoDBException;
+import dev.pikodb.internal.Validation;
 import dev.pikodb.spi.EngineRecord;
 import dev.pikodb.spi.IndexValue;
 import dev.pikodb.spi.IndexedValues;
@@ -14,6 +16,9 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentSkipListSet;
 import java.util.function.Consumer;
 import java.util.function.Function;
+import java.util.function.LongSupplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The indexes of one table and its keys in order, kept exact by the table's record holder, which
@@ -23,12 +28,43 @@ import java.util.function.Function;
  * <p>The sorted view of the keys (for conditions and ordering on the key) is built on the first query
  * that needs it, with the table's writes paused, and maintained from then on; tables never queried by
  * key pay nothing for it.
+ *
+ * <p><b>Pending indexes.</b> The indexes of a loaded table are attached <em>pending</em> ({@link #pend}):
+ * their definitions are known, their entries not built yet. One build ({@link #buildPending}) reads
+ * the records once with the table's writes paused, so a write waits for it (as for
+ * {@link #build}, which {@code createIndex} runs) while reads and gets never do; then it installs the
+ * indexes, and every write maintains them from then on. Whoever needs them first runs the build: a
+ * background thread of the engine, or a query or {@code createIndex} that finds it unclaimed; the
+ * others wait for it to end. So:
+ * <ul>
+ * <li>a query on a pending index's path waits for the build, then answers from the index (never by a
+ * scan); a path with no definition, pending or built, throws as before, without waiting;</li>
+ * <li>{@link #build} of a pending index (same name and path) waits for the build and returns;</li>
+ * <li>{@link #drop} of a pending index removes it from the pending ones under the lock the build takes
+ * to install what it built, so it is never installed afterwards, and does not wait;</li>
+ * <li>a build that fails (an {@link OutOfMemoryError}, a bug) is logged at ERROR and leaves its indexes
+ * pending and failed: writes go on without them, queries on their paths throw an exception naming the
+ * table, the path and the cause, and {@link #build} of one of them builds it again on its own.</li>
+ * </ul>
+ *
+ * <p>Locks: the build takes the writes' pause, then {@code pendingLock}; {@link #drop} of a pending
+ * index takes only {@code pendingLock}; nobody waits for a build while holding {@code pendingLock}.
  */
 public final class TableIndexes {
 
+    private static final Logger log = LoggerFactory.getLogger(TableIndexes.class);
+
+    private final String table;
     private final IndexedRecords records;
     private final Consumer<Runnable> pauseWrites;
     private final Function<String, Dictionary> dictionaries;
+    private final LongSupplier clock;
+    /** Guards {@link #pending} and {@link #build}; taken inside the writes' pause, never around it. */
+    private final Object pendingLock = new Object();
+    /** The definitions attached and not built yet (or whose build failed): name to path. */
+    private final Map<String, String> pending = new LinkedHashMap<>();
+    /** The build of {@link #pending}: waiting, running, or failed; null when nothing is pending. */
+    private PendingBuild build;
     private volatile Current current = new Current(List.of());
     private volatile NavigableSet<String> keys;
 
@@ -56,11 +92,16 @@ public final class TableIndexes {
     /**
      * Creates the indexes of a table, with none yet.
      *
+     * @param table the table's name, for messages
      * @param records the table's records
      * @param pauseWrites runs an action while no write can change the records
      * @param dictionaries the dictionary of a name, for records written with one
+     * @param clock the current time, epoch milliseconds: a build leaves out the records expired then
      */
-    public TableIndexes(IndexedRecords records, Consumer<Runnable> pauseWrites, Function<String, Dictionary> dictionaries) {
+    public TableIndexes(String table, IndexedRecords records, Consumer<Runnable> pauseWrites,
+            Function<String, Dictionary> dictionaries, LongSupplier clock) {
+        this.table = table;
+        this.clock = clock;
         this.records = records;
         this.pauseWrites = pauseWrites;
         this.dictionaries = dictionaries;
@@ -188,30 +229,120 @@ public final class TableIndexes {
     }
 
     /**
-     * Builds the indexes of a table that is not shared yet (no reader can remove an expired record
-     * meanwhile) from its records in one pass, and starts maintaining them.
+     * Attaches definitions as pending: known, not built yet. Until {@link #buildPending} (or a caller
+     * that needs them, see {@link #onPath}) builds them, writes do not maintain them and queries on
+     * their paths wait for the build.
      *
      * @param definitions index name to path
-     * @param now the current time, epoch milliseconds: expired records are left out
+     * @return whether any definition is pending (a build is due)
      */
-    public void buildAll(Map<String, String> definitions, long now) {
-        pauseWrites.accept(() -> {
-            List<String> names = new ArrayList<>();
-            List<String> paths = new ArrayList<>();
+    public boolean pend(Map<String, String> definitions) {
+        synchronized (pendingLock) {
             definitions.forEach((name, path) -> {
                 if (find(name) == null) {
-                    names.add(name);
-                    paths.add(path);
+                    pending.put(name, path);
                 }
             });
-            if (names.isEmpty()) {
-                return;
+            if (pending.isEmpty() || build != null && !build.isDone()) {
+                return !pending.isEmpty();
             }
-            List<SecondaryIndex> built = IndexBuilder.build(records, names, paths, readerOf(paths), now);
-            List<SecondaryIndex> next = new ArrayList<>(current.indexes);
-            next.addAll(built);
-            current = new Current(next);
-        });
+            build = new PendingBuild();
+            return true;
+        }
+    }
+
+    /**
+     * Builds the pending indexes in one pass over the records, with the table's writes paused, and
+     * starts maintaining them, unless another thread has claimed their build already (then it returns
+     * at once). An index dropped while it was built is not installed: the check and the installation
+     * are made under the lock {@link #drop} takes for a pending index. A build that fails leaves its
+     * indexes pending and failed: queries on them throw, writes go on without them.
+     *
+     * @param whilePaused run with the writes paused, before the records are read (a test hook), or null
+     * @return whether this call ran the build
+     */
+    public boolean buildPending(Runnable whilePaused) {
+        PendingBuild claimed;
+        synchronized (pendingLock) {
+            claimed = build;
+            if (claimed == null || !claimed.claim()) {
+                return false;
+            }
+        }
+        run(claimed, whilePaused);
+        return true;
+    }
+
+    private void run(PendingBuild claimed, Runnable whilePaused) {
+        long started = System.nanoTime();
+        int[] built = {0};
+        try {
+            pauseWrites.accept(() -> {
+                if (whilePaused != null) {
+                    whilePaused.run();
+                }
+                Map<String, String> wanted;
+                synchronized (pendingLock) {
+                    wanted = new LinkedHashMap<>(pending);
+                }
+                if (wanted.isEmpty()) {
+                    return;
+                }
+                List<String> names = List.copyOf(wanted.keySet());
+                List<String> paths = List.copyOf(wanted.values());
+                List<SecondaryIndex> made = IndexBuilder.build(records, names, paths, readerOf(paths), clock.getAsLong());
+                List<SecondaryIndex> installed = new ArrayList<>();
+                synchronized (pendingLock) {
+                    for (SecondaryIndex index : made) {
+                        // Dropped meanwhile (or dropped and created again on another path): not installed.
+                        if (index.path.equals(pending.get(index.name))) {
+                            pending.remove(index.name);
+                            installed.add(index);
+                        }
+                    }
+                    List<SecondaryIndex> next = new ArrayList<>(current.indexes);
+                    next.addAll(installed);
+                    current = new Current(next);
+                }
+                // The table is shared: a reader may have removed an expired record while it was read.
+                installed.forEach(index -> index.removeStale(records));
+                built[0] = installed.size();
+            });
+            log.debug("Built {} index(es) of table '{}' over {} records in {} ms", built[0], Validation.printable(table),
+                    records.size(),
+                    (System.nanoTime() - started) / 1_000_000);
+        } catch (Throwable e) {
+            claimed.failure = e;
+            log.error("Building the indexes of table '{}' failed; its queries on them throw until the database is"
+                    + " reopened or each index is created again", Validation.printable(table), e);
+        } finally {
+            synchronized (pendingLock) {
+                if (build == claimed && claimed.failure == null && pending.isEmpty()) {
+                    build = null;
+                }
+            }
+            claimed.finish();
+        }
+    }
+
+    /**
+     * Waits for the build of the pending indexes, running it on this thread when no other thread has
+     * claimed it yet (so a caller never waits behind the builds of other tables).
+     */
+    private void awaitBuild(PendingBuild pendingBuild) {
+        if (pendingBuild.claim()) {
+            run(pendingBuild, null);
+        } else {
+            pendingBuild.await();
+        }
+    }
+
+    /** The exception of a query on an index whose build failed. */
+    private PikoDBException failed(String path, Throwable cause) {
+        return new PikoDBException("The index on \"" + path + "\" of table '" + Validation.printable(table)
+                + "' could not be built: "
+                + cause + "; reopen the database, or drop the index and create it again with createIndex(\""
+                + table + "\", name, \"" + path + "\")", cause);
     }
 
     /**
@@ -222,6 +353,20 @@ public final class TableIndexes {
      * @param now the current time, epoch milliseconds: expired records are left out
      */
     public void build(String name, String path, long now) {
+        PendingBuild pendingBuild;
+        synchronized (pendingLock) {
+            pendingBuild = path.equals(pending.get(name)) ? build : null;
+        }
+        if (pendingBuild != null) {
+            awaitBuild(pendingBuild);
+            synchronized (pendingLock) {
+                // Its build failed: it is built below, on its own; the failed build's others stay pending.
+                pending.remove(name, path);
+                if (build == pendingBuild && pendingBuild.isDone() && pending.isEmpty()) {
+                    build = null;
+                }
+            }
+        }
         pauseWrites.accept(() -> {
             if (find(name) != null) {
                 return;
@@ -249,6 +394,15 @@ public final class TableIndexes {
      * @return true if there was one
      */
     public boolean drop(String name) {
+        synchronized (pendingLock) {
+            if (pending.remove(name) != null) {
+                // Its build, waiting or running, checks under this lock before installing it.
+                if (build != null && build.isDone() && pending.isEmpty()) {
+                    build = null;
+                }
+                return true;
+            }
+        }
         boolean[] dropped = new boolean[1];
         pauseWrites.accept(() -> {
             SecondaryIndex index = find(name);
@@ -265,6 +419,12 @@ public final class TableIndexes {
 
     /** Drops every index (the table's definitions went with it). */
     public void dropAll() {
+        synchronized (pendingLock) {
+            pending.clear();
+            if (build != null && build.isDone()) {
+                build = null;
+            }
+        }
         pauseWrites.accept(() -> {
             List<SecondaryIndex> old = current.indexes;
             current = new Current(List.of());
@@ -272,8 +432,40 @@ public final class TableIndexes {
         });
     }
 
-    /** The index on a path, or null. */
+    /**
+     * The index on a path, or null when the table has no definition on it. When the index on the
+     * path is pending, waits for its build first (running it here if no thread has claimed it).
+     *
+     * @throws PikoDBException when its build failed
+     */
     SecondaryIndex onPath(String path) {
+        SecondaryIndex index = builtOn(path);
+        if (index != null) {
+            return index;
+        }
+        PendingBuild pendingBuild;
+        synchronized (pendingLock) {
+            if (!pending.containsValue(path)) {
+                return null;
+            }
+            pendingBuild = build;
+        }
+        awaitBuild(pendingBuild);
+        index = builtOn(path);
+        if (index != null) {
+            return index;
+        }
+        Throwable failure = pendingBuild.failure;
+        synchronized (pendingLock) {
+            if (failure != null && pending.containsValue(path)) {
+                throw failed(path, failure);
+            }
+        }
+        // Dropped while it was built.
+        return null;
+    }
+
+    private SecondaryIndex builtOn(String path) {
         for (SecondaryIndex index : current.indexes) {
             if (index.path.equals(path)) {
                 return index;
