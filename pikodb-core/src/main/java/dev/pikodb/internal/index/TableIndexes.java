@@ -446,7 +446,8 @@ public final class TableIndexes {
         PendingBuild pendingBuild;
         synchronized (pendingLock) {
             if (!pending.containsValue(path)) {
-                return null;
+                // Installed since the look above (a build installs under this lock), or no definition.
+                return builtOn(path);
             }
             pendingBuild = build;
         }
