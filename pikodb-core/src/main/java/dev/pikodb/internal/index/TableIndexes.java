@@ -2,7 +2,6 @@ package dev.pikodb.internal.index;
 
 import dev.pikodb.Dictionary;
 import dev.pikodb.PikoDBException;
-import dev.pikodb.internal.Validation;
 import dev.pikodb.spi.EngineRecord;
 import dev.pikodb.spi.IndexValue;
 import dev.pikodb.spi.IndexedValues;
@@ -17,8 +16,6 @@ import java.util.concurrent.ConcurrentSkipListSet;
 import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.function.LongSupplier;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * The indexes of one table and its keys in order, kept exact by the table's record holder, which
@@ -47,24 +44,17 @@ import org.slf4j.LoggerFactory;
  * table, the path and the cause, and {@link #build} of one of them builds it again on its own.</li>
  * </ul>
  *
- * <p>Locks: the build takes the writes' pause, then {@code pendingLock}; {@link #drop} of a pending
- * index takes only {@code pendingLock}; nobody waits for a build while holding {@code pendingLock}.
+ * <p>Locks: the build takes the writes' pause, then the lock of {@link PendingIndexes}; {@link #drop}
+ * of a pending index takes only the latter; nobody waits for a build while holding it.
  */
 public final class TableIndexes {
-
-    private static final Logger log = LoggerFactory.getLogger(TableIndexes.class);
 
     private final String table;
     private final IndexedRecords records;
     private final Consumer<Runnable> pauseWrites;
     private final Function<String, Dictionary> dictionaries;
     private final LongSupplier clock;
-    /** Guards {@link #pending} and {@link #build}; taken inside the writes' pause, never around it. */
-    private final Object pendingLock = new Object();
-    /** The definitions attached and not built yet (or whose build failed): name to path. */
-    private final Map<String, String> pending = new LinkedHashMap<>();
-    /** The build of {@link #pending}: waiting, running, or failed; null when nothing is pending. */
-    private PendingBuild build;
+    private final PendingIndexes pending;
     private volatile Current current = new Current(List.of());
     private volatile NavigableSet<String> keys;
 
@@ -105,6 +95,7 @@ public final class TableIndexes {
         this.records = records;
         this.pauseWrites = pauseWrites;
         this.dictionaries = dictionaries;
+        this.pending = new PendingIndexes(this, table);
     }
 
     private Dictionary dictionary(EngineRecord record) {
@@ -237,112 +228,37 @@ public final class TableIndexes {
      * @return whether any definition is pending (a build is due)
      */
     public boolean pend(Map<String, String> definitions) {
-        synchronized (pendingLock) {
-            definitions.forEach((name, path) -> {
-                if (find(name) == null) {
-                    pending.put(name, path);
-                }
-            });
-            if (pending.isEmpty() || build != null && !build.isDone()) {
-                return !pending.isEmpty();
-            }
-            build = new PendingBuild();
-            return true;
-        }
+        return pending.pend(definitions);
     }
 
     /**
      * Builds the pending indexes in one pass over the records, with the table's writes paused, and
      * starts maintaining them, unless another thread has claimed their build already (then it returns
-     * at once). An index dropped while it was built is not installed: the check and the installation
-     * are made under the lock {@link #drop} takes for a pending index. A build that fails leaves its
-     * indexes pending and failed: queries on them throw, writes go on without them.
+     * at once); see {@link PendingIndexes}.
      *
      * @param whilePaused run with the writes paused, before the records are read (a test hook), or null
      * @return whether this call ran the build
      */
     public boolean buildPending(Runnable whilePaused) {
-        PendingBuild claimed;
-        synchronized (pendingLock) {
-            claimed = build;
-            if (claimed == null || !claimed.claim()) {
-                return false;
-            }
-        }
-        run(claimed, whilePaused);
-        return true;
+        return pending.buildIfUnclaimed(whilePaused);
     }
 
-    private void run(PendingBuild claimed, Runnable whilePaused) {
-        long started = System.nanoTime();
-        int[] built = {0};
-        try {
-            pauseWrites.accept(() -> {
-                if (whilePaused != null) {
-                    whilePaused.run();
-                }
-                Map<String, String> wanted;
-                synchronized (pendingLock) {
-                    wanted = new LinkedHashMap<>(pending);
-                }
-                if (wanted.isEmpty()) {
-                    return;
-                }
-                List<String> names = List.copyOf(wanted.keySet());
-                List<String> paths = List.copyOf(wanted.values());
-                List<SecondaryIndex> made = IndexBuilder.build(records, names, paths, readerOf(paths), clock.getAsLong());
-                List<SecondaryIndex> installed = new ArrayList<>();
-                synchronized (pendingLock) {
-                    for (SecondaryIndex index : made) {
-                        // Dropped meanwhile (or dropped and created again on another path): not installed.
-                        if (index.path.equals(pending.get(index.name))) {
-                            pending.remove(index.name);
-                            installed.add(index);
-                        }
-                    }
-                    List<SecondaryIndex> next = new ArrayList<>(current.indexes);
-                    next.addAll(installed);
-                    current = new Current(next);
-                }
-                // The table is shared: a reader may have removed an expired record while it was read.
-                installed.forEach(index -> index.removeStale(records));
-                built[0] = installed.size();
-            });
-            log.debug("Built {} index(es) of table '{}' over {} records in {} ms", built[0], Validation.printable(table),
-                    records.size(),
-                    (System.nanoTime() - started) / 1_000_000);
-        } catch (Throwable e) {
-            claimed.failure = e;
-            log.error("Building the indexes of table '{}' failed; its queries on them throw until the database is"
-                    + " reopened or each index is created again", Validation.printable(table), e);
-        } finally {
-            synchronized (pendingLock) {
-                if (build == claimed && claimed.failure == null && pending.isEmpty()) {
-                    build = null;
-                }
-            }
-            claimed.finish();
-        }
+    // ---- for the build of the pending indexes (PendingIndexes) ----------------------------------
+
+    void pauseWrites(Runnable action) {
+        pauseWrites.accept(action);
     }
 
-    /**
-     * Waits for the build of the pending indexes, running it on this thread when no other thread has
-     * claimed it yet (so a caller never waits behind the builds of other tables).
-     */
-    private void awaitBuild(PendingBuild pendingBuild) {
-        if (pendingBuild.claim()) {
-            run(pendingBuild, null);
-        } else {
-            pendingBuild.await();
-        }
+    /** Builds indexes from the records not expired now; the caller has paused the writes. */
+    List<SecondaryIndex> buildFromRecords(List<String> names, List<String> paths) {
+        return IndexBuilder.build(records, names, paths, readerOf(paths), clock.getAsLong());
     }
 
-    /** The exception of a query on an index whose build failed. */
-    private PikoDBException failed(String path, Throwable cause) {
-        return new PikoDBException("The index on \"" + path + "\" of table '" + Validation.printable(table)
-                + "' could not be built: "
-                + cause + "; reopen the database, or drop the index and create it again with createIndex(\""
-                + table + "\", name, \"" + path + "\")", cause);
+    /** Starts maintaining built indexes; the caller has paused the writes. */
+    void install(List<SecondaryIndex> built) {
+        List<SecondaryIndex> next = new ArrayList<>(current.indexes);
+        next.addAll(built);
+        current = new Current(next);
     }
 
     /**
@@ -353,20 +269,7 @@ public final class TableIndexes {
      * @param now the current time, epoch milliseconds: expired records are left out
      */
     public void build(String name, String path, long now) {
-        PendingBuild pendingBuild;
-        synchronized (pendingLock) {
-            pendingBuild = path.equals(pending.get(name)) ? build : null;
-        }
-        if (pendingBuild != null) {
-            awaitBuild(pendingBuild);
-            synchronized (pendingLock) {
-                // Its build failed: it is built below, on its own; the failed build's others stay pending.
-                pending.remove(name, path);
-                if (build == pendingBuild && pendingBuild.isDone() && pending.isEmpty()) {
-                    build = null;
-                }
-            }
-        }
+        pending.awaitBeforeCreate(name, path);
         pauseWrites.accept(() -> {
             if (find(name) != null) {
                 return;
@@ -394,14 +297,8 @@ public final class TableIndexes {
      * @return true if there was one
      */
     public boolean drop(String name) {
-        synchronized (pendingLock) {
-            if (pending.remove(name) != null) {
-                // Its build, waiting or running, checks under this lock before installing it.
-                if (build != null && build.isDone() && pending.isEmpty()) {
-                    build = null;
-                }
-                return true;
-            }
+        if (pending.drop(name)) {
+            return true;
         }
         boolean[] dropped = new boolean[1];
         pauseWrites.accept(() -> {
@@ -419,12 +316,7 @@ public final class TableIndexes {
 
     /** Drops every index (the table's definitions went with it). */
     public void dropAll() {
-        synchronized (pendingLock) {
-            pending.clear();
-            if (build != null && build.isDone()) {
-                build = null;
-            }
-        }
+        pending.dropAll();
         pauseWrites.accept(() -> {
             List<SecondaryIndex> old = current.indexes;
             current = new Current(List.of());
@@ -440,33 +332,11 @@ public final class TableIndexes {
      */
     SecondaryIndex onPath(String path) {
         SecondaryIndex index = builtOn(path);
-        if (index != null) {
-            return index;
-        }
-        PendingBuild pendingBuild;
-        synchronized (pendingLock) {
-            if (!pending.containsValue(path)) {
-                // Installed since the look above (a build installs under this lock), or no definition.
-                return builtOn(path);
-            }
-            pendingBuild = build;
-        }
-        awaitBuild(pendingBuild);
-        index = builtOn(path);
-        if (index != null) {
-            return index;
-        }
-        Throwable failure = pendingBuild.failure;
-        synchronized (pendingLock) {
-            if (failure != null && pending.containsValue(path)) {
-                throw failed(path, failure);
-            }
-        }
-        // Dropped while it was built.
-        return null;
+        return index != null ? index : pending.awaitOn(path);
     }
 
-    private SecondaryIndex builtOn(String path) {
+    /** The built index on a path, or null. */
+    SecondaryIndex builtOn(String path) {
         for (SecondaryIndex index : current.indexes) {
             if (index.path.equals(path)) {
                 return index;
@@ -475,7 +345,8 @@ public final class TableIndexes {
         return null;
     }
 
-    private SecondaryIndex find(String name) {
+    /** The built index of a name, or null. */
+    SecondaryIndex find(String name) {
         for (SecondaryIndex index : current.indexes) {
             if (index.name.equals(name)) {
                 return index;
