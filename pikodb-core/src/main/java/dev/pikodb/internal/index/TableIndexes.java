@@ -13,6 +13,7 @@ import java.util.Map;
 import java.util.NavigableSet;
 import java.util.Set;
 import java.util.concurrent.ConcurrentSkipListSet;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.function.LongSupplier;
@@ -55,6 +56,8 @@ public final class TableIndexes {
     private final Function<String, Dictionary> dictionaries;
     private final LongSupplier clock;
     private final PendingIndexes pending;
+    /** Records removed (deleted, expired, cleared) so far, counted before their entries are removed. */
+    private final AtomicLong removals = new AtomicLong();
     private volatile Current current = new Current(List.of());
     private volatile NavigableSet<String> keys;
 
@@ -172,6 +175,8 @@ public final class TableIndexes {
      * @param held the object the table held for it
      */
     public void removed(String key, EngineRecord record, Object held) {
+        // Counted before the indexes are read: a build installing meanwhile sees the count change.
+        removals.incrementAndGet();
         Current now = current;
         if (now.indexes.isEmpty()) {
             return;
@@ -212,6 +217,7 @@ public final class TableIndexes {
 
     /** Called when the table lost every record: empties the indexes, keeps their definitions. */
     public void cleared() {
+        removals.incrementAndGet();
         current.indexes.forEach(SecondaryIndex::clear);
         NavigableSet<String> sorted = keys;
         if (sorted != null) {
@@ -252,6 +258,11 @@ public final class TableIndexes {
     /** Builds indexes from the records not expired now; the caller has paused the writes. */
     List<SecondaryIndex> buildFromRecords(List<String> names, List<String> paths) {
         return IndexBuilder.build(records, names, paths, readerOf(paths), clock.getAsLong());
+    }
+
+    /** How many times records were removed so far (see {@link #removed}). */
+    long removals() {
+        return removals.get();
     }
 
     /** Starts maintaining built indexes; the caller has paused the writes. */
