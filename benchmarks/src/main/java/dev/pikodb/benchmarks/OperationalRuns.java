@@ -139,6 +139,12 @@ final class OperationalRuns {
                     .add(new Round.Cell(workload.startName(), W13_PLAIN, Result.Unit.MILLISECONDS),
                             workload.startName(), QueryWorkload.start(startPlainDirectory))
                     .measure(sampler);
+            new Round(config, report)
+                    .add(new Round.Cell(workload.readyName(), W13_INDEXED, Result.Unit.MILLISECONDS),
+                            workload.readyName(), workload.startUntilReady(indexedDirectory, true))
+                    .add(new Round.Cell(workload.readyName(), W13_PLAIN, Result.Unit.MILLISECONDS),
+                            workload.readyName(), workload.startUntilReady(startPlainDirectory, false))
+                    .measure(sampler);
             plain.close();
             plain = null;
             if (config.includes(HEAP_PER_ENTRY)) {

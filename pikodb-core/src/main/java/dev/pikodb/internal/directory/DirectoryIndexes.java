@@ -12,22 +12,41 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
+import java.util.function.LongSupplier;
 
 /**
  * The directory engine's secondary indexes: their definitions ({@link IndexFile}) and, per table in
- * memory, a {@link TableIndexes} attached to its records, built from them when the table is loaded
- * or created and kept exact by every change of the records from then on.
+ * memory, a {@link TableIndexes} attached to its records and kept exact by every change of the
+ * records once built.
  *
- * <p>Definitions and tables meet under this object's monitor: a table is attached (and its indexes
- * built) under it, and {@link #create} saves a definition and builds it on the table present under
- * it, so a table created meanwhile gets the index either way, and never twice.
+ * <p><b>Start.</b> {@code start()} loads the records, attaches each table's indexes <em>pending</em>
+ * ({@link #attachPending}: definitions known, not built) and returns; {@link #startBuilds} then builds
+ * them in the background ({@link IndexBuilds}), one table at a time per thread, each with the table's
+ * writes paused, as {@code createIndex} does: a write to that table waits for its build, reads and
+ * gets never do. A query or count on a pending index waits for its table's build (running it itself
+ * if no thread has started it), then answers from the indexes; a path with no definition throws
+ * without waiting. {@code createIndex} of a pending index waits for the build; {@code dropIndex} or
+ * {@code deleteTable} during a build: what was dropped is never installed. Close stops the builds not
+ * started and waits for the running ones; the next start builds again. A failed build is logged at
+ * ERROR and makes the queries on its indexes throw, naming the table and the cause (see
+ * {@link TableIndexes}). Backups, copies and exports read the definitions only, never the entries.
+ *
+ * <p>A table created after start has no records yet: its indexes are built on the creating thread
+ * ({@link #attach}).
+ *
+ * <p>Definitions and tables meet under this object's monitor: a table is attached under it, and
+ * {@link #create} saves a definition and builds it on the table present under it, so a table created
+ * meanwhile gets the index either way, and never twice. A background build never takes this monitor.
  */
 final class DirectoryIndexes {
 
+    private final Path directory;
     private final IndexFile file;
     private final Function<String, Dictionary> dictionaries;
+    private volatile IndexBuilds builds;
 
     DirectoryIndexes(Path directory, FileIO io, Function<String, Dictionary> dictionaries) {
+        this.directory = directory;
         this.file = new IndexFile(directory, io);
         this.dictionaries = dictionaries;
     }
@@ -37,13 +56,45 @@ final class DirectoryIndexes {
         file.load();
     }
 
-    /** Attaches indexes to a table that is not shared yet, building those its definitions name. */
-    synchronized Table attach(Table table, long now) {
-        Records records = table.records();
-        TableIndexes indexes = new TableIndexes(records, table::withWritesPaused, dictionaries);
-        records.attach(indexes);
-        indexes.buildAll(file.of(table.name), now);
+    /**
+     * Attaches indexes to a table that is not shared yet and builds those its definitions name, on
+     * this thread (a table created since start: it has no records).
+     */
+    synchronized Table attach(Table table, LongSupplier clock) {
+        if (attachPending(table, clock)) {
+            table.records().indexes().buildPending(null);
+        }
         return table;
+    }
+
+    /**
+     * Attaches indexes to a loaded table that is not shared yet, pending: their definitions are known,
+     * their build is left to {@link #startBuilds} or to the first caller that needs them.
+     *
+     * @return whether the table has pending indexes
+     */
+    synchronized boolean attachPending(Table table, LongSupplier clock) {
+        Records records = table.records();
+        TableIndexes indexes = new TableIndexes(table.name, records, table::withWritesPaused, dictionaries, clock);
+        records.attach(indexes);
+        return indexes.pend(file.of(table.name));
+    }
+
+    /**
+     * Starts the background builds of the tables' pending indexes; {@link #stopBuilds} ends them.
+     *
+     * @param tables the tables whose indexes are pending
+     */
+    void startBuilds(List<Table> tables) {
+        builds = IndexBuilds.start(directory, tables);
+    }
+
+    /** Stops the background builds not started and waits for the running ones (close). */
+    void stopBuilds() {
+        IndexBuilds running = builds;
+        if (running != null) {
+            running.stop();
+        }
     }
 
     synchronized void create(Table table, String tableName, String name, String path, long now) {
@@ -61,7 +112,10 @@ final class DirectoryIndexes {
         return dropped;
     }
 
-    /** After a table was deleted: its definitions go, and the indexes of a table of that name created since. */
+    /**
+     * After a table was deleted: its definitions go, and the indexes (pending or built) of
+     * {@code current}: the deleted table, or a table of that name created since.
+     */
     synchronized void tableDeleted(String tableName, Table current) {
         file.removeTable(tableName);
         if (current != null) {

@@ -125,7 +125,10 @@ public final class DirectoryStorage implements StorageEngine {
         return "directory " + directory;
     }
 
-    /** Locks the directory and loads every table. */
+    /**
+     * Locks the directory and loads every table; the tables' indexes are attached pending and built in
+     * the background once this returns ({@link DirectoryIndexes}).
+     */
     @Override
     public void open(EngineContext engineContext) {
         context = new StoreContext(directory, io, engineContext.durableWrites(), engineContext.clock(), stats,
@@ -142,10 +145,14 @@ public final class DirectoryStorage implements StorageEngine {
                     new Table(context, name, loaded.records(), loaded.hasFile(), loaded.fileBytes(), loaded.journal(),
                             loaded.retired())));
             indexes.load();
-            long now = now();
-            EachTable.run(tables.values(), table -> indexes.attach(table, now)).stream().findFirst().ifPresent(failure -> {
-                throw new PikoDBException("Cannot build the indexes of " + directory + ": " + failure);
-            });
+            // The indexes are built after start returns; whoever needs a table's first waits for them.
+            List<Table> pendingIndexes = new ArrayList<>();
+            for (Table table : tables.values()) {
+                if (indexes.attachPending(table, this::now)) {
+                    pendingIndexes.add(table);
+                }
+            }
+            indexes.startBuilds(pendingIndexes);
             if (readOnly) {
                 dictionaryNamesInUse.addAll(loader.dictionaryNamesInUse());
                 log.debug("Opened {} read-only with {} tables", directory, tables.size());
@@ -156,6 +163,7 @@ public final class DirectoryStorage implements StorageEngine {
             tables.values().stream().filter(Table::hasRetiredJournal).forEach(Table::scheduleCompaction);
             log.debug("Opened {} with {} tables", directory, tables.size());
         } catch (IOException | RuntimeException e) {
+            indexes.stopBuilds();
             tables.values().forEach(Table::abandon);
             tables.clear();
             lock.close();
@@ -240,6 +248,8 @@ public final class DirectoryStorage implements StorageEngine {
             return;
         }
         List<String> failures = new ArrayList<>();
+        // Before waiting for the writes in flight, which may wait for a running build.
+        indexes.stopBuilds();
         lifecycle.writeLock().lock();
         try {
             closed = true;
@@ -269,6 +279,7 @@ public final class DirectoryStorage implements StorageEngine {
     /** Releases the tables and the lock without compacting anything: the directory stays as it was found. */
     @Override
     public void abandon() {
+        indexes.stopBuilds();
         lifecycle.writeLock().lock();
         try {
             closed = true;
@@ -400,7 +411,7 @@ public final class DirectoryStorage implements StorageEngine {
     private Table createTable(String table) {
         creation.readLock().lock();
         try {
-            return tables.computeIfAbsent(table, name -> indexes.attach(Table.empty(context, name), now()));
+            return tables.computeIfAbsent(table, name -> indexes.attach(Table.empty(context, name), this::now));
         } finally {
             creation.readLock().unlock();
         }
@@ -500,7 +511,8 @@ public final class DirectoryStorage implements StorageEngine {
             }
             try {
                 boolean existed = target.drop();
-                indexes.tableDeleted(table, null);
+                // Its indexes go too: a build of them, waiting or running, installs nothing.
+                indexes.tableDeleted(table, target);
                 if (existed && context.changes().active()) {
                     context.changes().publish(ChangeEvent.tableDeleted(table));
                 }

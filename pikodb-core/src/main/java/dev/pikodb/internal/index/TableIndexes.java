@@ -1,6 +1,7 @@
 package dev.pikodb.internal.index;
 
 import dev.pikodb.Dictionary;
+import dev.pikodb.PikoDBException;
 import dev.pikodb.spi.EngineRecord;
 import dev.pikodb.spi.IndexValue;
 import dev.pikodb.spi.IndexedValues;
@@ -12,8 +13,10 @@ import java.util.Map;
 import java.util.NavigableSet;
 import java.util.Set;
 import java.util.concurrent.ConcurrentSkipListSet;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import java.util.function.Function;
+import java.util.function.LongSupplier;
 
 /**
  * The indexes of one table and its keys in order, kept exact by the table's record holder, which
@@ -23,12 +26,38 @@ import java.util.function.Function;
  * <p>The sorted view of the keys (for conditions and ordering on the key) is built on the first query
  * that needs it, with the table's writes paused, and maintained from then on; tables never queried by
  * key pay nothing for it.
+ *
+ * <p><b>Pending indexes.</b> The indexes of a loaded table are attached <em>pending</em> ({@link #pend}):
+ * their definitions are known, their entries not built yet. One build ({@link #buildPending}) reads
+ * the records once with the table's writes paused, so a write waits for it (as for
+ * {@link #build}, which {@code createIndex} runs) while reads and gets never do; then it installs the
+ * indexes, and every write maintains them from then on. Whoever needs them first runs the build: a
+ * background thread of the engine, or a query or {@code createIndex} that finds it unclaimed; the
+ * others wait for it to end. So:
+ * <ul>
+ * <li>a query on a pending index's path waits for the build, then answers from the index (never by a
+ * scan); a path with no definition, pending or built, throws as before, without waiting;</li>
+ * <li>{@link #build} of a pending index (same name and path) waits for the build and returns;</li>
+ * <li>{@link #drop} of a pending index removes it from the pending ones under the lock the build takes
+ * to install what it built, so it is never installed afterwards, and does not wait;</li>
+ * <li>a build that fails (an {@link OutOfMemoryError}, a bug) is logged at ERROR and leaves its indexes
+ * pending and failed: writes go on without them, queries on their paths throw an exception naming the
+ * table, the path and the cause, and {@link #build} of one of them builds it again on its own.</li>
+ * </ul>
+ *
+ * <p>Locks: the build takes the writes' pause, then the lock of {@link PendingIndexes}; {@link #drop}
+ * of a pending index takes only the latter; nobody waits for a build while holding it.
  */
 public final class TableIndexes {
 
+    private final String table;
     private final IndexedRecords records;
     private final Consumer<Runnable> pauseWrites;
     private final Function<String, Dictionary> dictionaries;
+    private final LongSupplier clock;
+    private final PendingIndexes pending;
+    /** Records removed (deleted, expired, cleared) so far, counted before their entries are removed. */
+    private final AtomicLong removals = new AtomicLong();
     private volatile Current current = new Current(List.of());
     private volatile NavigableSet<String> keys;
 
@@ -56,14 +85,20 @@ public final class TableIndexes {
     /**
      * Creates the indexes of a table, with none yet.
      *
+     * @param table the table's name, for messages
      * @param records the table's records
      * @param pauseWrites runs an action while no write can change the records
      * @param dictionaries the dictionary of a name, for records written with one
+     * @param clock the current time, epoch milliseconds: a build leaves out the records expired then
      */
-    public TableIndexes(IndexedRecords records, Consumer<Runnable> pauseWrites, Function<String, Dictionary> dictionaries) {
+    public TableIndexes(String table, IndexedRecords records, Consumer<Runnable> pauseWrites,
+            Function<String, Dictionary> dictionaries, LongSupplier clock) {
+        this.table = table;
+        this.clock = clock;
         this.records = records;
         this.pauseWrites = pauseWrites;
         this.dictionaries = dictionaries;
+        this.pending = new PendingIndexes(this, table);
     }
 
     private Dictionary dictionary(EngineRecord record) {
@@ -140,6 +175,8 @@ public final class TableIndexes {
      * @param held the object the table held for it
      */
     public void removed(String key, EngineRecord record, Object held) {
+        // Counted before the indexes are read: a build installing meanwhile sees the count change.
+        removals.incrementAndGet();
         Current now = current;
         if (now.indexes.isEmpty()) {
             return;
@@ -180,6 +217,7 @@ public final class TableIndexes {
 
     /** Called when the table lost every record: empties the indexes, keeps their definitions. */
     public void cleared() {
+        removals.incrementAndGet();
         current.indexes.forEach(SecondaryIndex::clear);
         NavigableSet<String> sorted = keys;
         if (sorted != null) {
@@ -188,31 +226,51 @@ public final class TableIndexes {
     }
 
     /**
-     * Builds the indexes of a table that is not shared yet (no reader can remove an expired record
-     * meanwhile) from its records in one pass, and starts maintaining them.
+     * Attaches definitions as pending: known, not built yet. Until {@link #buildPending} (or a caller
+     * that needs them, see {@link #onPath}) builds them, writes do not maintain them and queries on
+     * their paths wait for the build.
      *
      * @param definitions index name to path
-     * @param now the current time, epoch milliseconds: expired records are left out
+     * @return whether any definition is pending (a build is due)
      */
-    public void buildAll(Map<String, String> definitions, long now) {
-        pauseWrites.accept(() -> {
-            List<String> names = new ArrayList<>();
-            List<String> paths = new ArrayList<>();
-            definitions.forEach((name, path) -> {
-                if (find(name) == null) {
-                    names.add(name);
-                    paths.add(path);
-                }
-            });
-            if (names.isEmpty()) {
-                return;
-            }
-            PathValues values = new PathValues(paths);
-            List<SecondaryIndex> built = IndexBuilder.build(records, names, paths, values, readerOf(values), now);
-            List<SecondaryIndex> next = new ArrayList<>(current.indexes);
-            next.addAll(built);
-            current = new Current(next);
-        });
+    public boolean pend(Map<String, String> definitions) {
+        return pending.pend(definitions);
+    }
+
+    /**
+     * Builds the pending indexes in one pass over the records, with the table's writes paused, and
+     * starts maintaining them, unless another thread has claimed their build already (then it returns
+     * at once); see {@link PendingIndexes}.
+     *
+     * @param whilePaused run with the writes paused, before the records are read (a test hook), or null
+     * @return whether this call ran the build
+     */
+    public boolean buildPending(Runnable whilePaused) {
+        return pending.buildIfUnclaimed(whilePaused);
+    }
+
+    // ---- for the build of the pending indexes (PendingIndexes) ----------------------------------
+
+    void pauseWrites(Runnable action) {
+        pauseWrites.accept(action);
+    }
+
+    /** Builds indexes from the records not expired now; the caller has paused the writes. */
+    List<SecondaryIndex> buildFromRecords(List<String> names, List<String> paths) {
+        PathValues values = new PathValues(paths);
+        return IndexBuilder.build(records, names, paths, values, readerOf(values), clock.getAsLong());
+    }
+
+    /** How many times records were removed so far (see {@link #removed}). */
+    long removals() {
+        return removals.get();
+    }
+
+    /** Starts maintaining built indexes; the caller has paused the writes. */
+    void install(List<SecondaryIndex> built) {
+        List<SecondaryIndex> next = new ArrayList<>(current.indexes);
+        next.addAll(built);
+        current = new Current(next);
     }
 
     /**
@@ -223,6 +281,7 @@ public final class TableIndexes {
      * @param now the current time, epoch milliseconds: expired records are left out
      */
     public void build(String name, String path, long now) {
+        pending.awaitBeforeCreate(name, path);
         pauseWrites.accept(() -> {
             if (find(name) != null) {
                 return;
@@ -250,6 +309,9 @@ public final class TableIndexes {
      * @return true if there was one
      */
     public boolean drop(String name) {
+        if (pending.drop(name)) {
+            return true;
+        }
         boolean[] dropped = new boolean[1];
         pauseWrites.accept(() -> {
             SecondaryIndex index = find(name);
@@ -266,6 +328,7 @@ public final class TableIndexes {
 
     /** Drops every index (the table's definitions went with it). */
     public void dropAll() {
+        pending.dropAll();
         pauseWrites.accept(() -> {
             List<SecondaryIndex> old = current.indexes;
             current = new Current(List.of());
@@ -273,8 +336,19 @@ public final class TableIndexes {
         });
     }
 
-    /** The index on a path, or null. */
+    /**
+     * The index on a path, or null when the table has no definition on it. When the index on the
+     * path is pending, waits for its build first (running it here if no thread has claimed it).
+     *
+     * @throws PikoDBException when its build failed
+     */
     SecondaryIndex onPath(String path) {
+        SecondaryIndex index = builtOn(path);
+        return index != null ? index : pending.awaitOn(path);
+    }
+
+    /** The built index on a path, or null. */
+    SecondaryIndex builtOn(String path) {
         for (SecondaryIndex index : current.indexes) {
             if (index.path.equals(path)) {
                 return index;
@@ -283,7 +357,8 @@ public final class TableIndexes {
         return null;
     }
 
-    private SecondaryIndex find(String name) {
+    /** The built index of a name, or null. */
+    SecondaryIndex find(String name) {
         for (SecondaryIndex index : current.indexes) {
             if (index.name.equals(name)) {
                 return index;
