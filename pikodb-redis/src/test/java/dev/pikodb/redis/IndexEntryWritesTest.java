@@ -4,15 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.pikodb.PikoDB;
 import dev.pikodb.Query;
-import dev.pikodb.redis.testing.RedisServer;
-import dev.pikodb.redis.testing.RedisServers;
-import dev.pikodb.redis.testing.Resp;
+import dev.pikodb.redis.testing.OwnRedisServer;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * What an overwrite does to the index entries, counted by the server itself ({@code INFO
@@ -23,21 +22,17 @@ import org.junit.jupiter.api.Test;
 class IndexEntryWritesTest {
 
     private final Databases databases = new Databases();
-    private RedisServer server;
-    private Resp admin;
+    @RegisterExtension
+    final OwnRedisServer server = new OwnRedisServer();
 
     @BeforeEach
     void start() {
-        server = RedisServers.start();
-        admin = server.admin();
-        admin.call("SCRIPT", "LOAD", new String(Scripts.WRITE.source(), StandardCharsets.UTF_8));
+        server.admin().call("SCRIPT", "LOAD", new String(Scripts.WRITE.source(), StandardCharsets.UTF_8));
     }
 
     @AfterEach
     void stop() {
         databases.close();
-        admin.close();
-        server.stop();
     }
 
     @Test
@@ -47,7 +42,7 @@ class IndexEntryWritesTest {
         long expiration = db.clock().millis() + 600_000;
         db.write("sessions", "s1", Map.of("principal", "alice", "hits", 0), expiration);
         db.write("sessions", "s2", Map.of("principal", "bob", "hits", 0), expiration);
-        admin.call("CONFIG", "RESETSTAT");
+        server.admin().call("CONFIG", "RESETSTAT");
 
         for (int i = 1; i <= 10; i++) {
             db.write("sessions", "s1", Map.of("principal", "alice", "hits", i), expiration + i);
@@ -68,7 +63,7 @@ class IndexEntryWritesTest {
         assertThat(db.delete("sessions", "s1")).isTrue();
         assertThat(db.delete("sessions", "s2")).isTrue();
         byte[] entries = new KeySpace("entries").bucket("sessions", KeySpace.bucketOf("s1"))[2];
-        assertThat(admin.call("ZCARD", new String(entries, StandardCharsets.UTF_8)))
+        assertThat(server.admin().call("ZCARD", new String(entries, StandardCharsets.UTF_8)))
                 .as("the last record's entries went with it: the bucket's own marker is left").isEqualTo(1L);
     }
 
@@ -78,6 +73,6 @@ class IndexEntryWritesTest {
     }
 
     private long calls(String command) {
-        return admin.commandCalls(command);
+        return server.admin().commandCalls(command);
     }
 }

@@ -5,14 +5,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.pikodb.MutableClock;
 import dev.pikodb.PikoDB;
 import dev.pikodb.TableSummary;
-import dev.pikodb.redis.testing.RedisServer;
-import dev.pikodb.redis.testing.RedisServers;
-import dev.pikodb.redis.testing.Resp;
+import dev.pikodb.redis.testing.OwnRedisServer;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * What a point read asks of the server, counted by the server itself ({@code INFO commandstats} of a
@@ -25,22 +24,18 @@ class PointReadsTest {
     private static final long NOW = 1_750_000_000_000L;
 
     private final Databases databases = new Databases();
-    private RedisServer server;
-    private Resp admin;
+    @RegisterExtension
+    final OwnRedisServer server = new OwnRedisServer();
 
     @BeforeEach
     void start() {
-        server = RedisServers.start();
-        admin = server.admin();
         // Cached up front, so that no first run falls back from EVALSHA to EVAL while commands are counted.
-        admin.call("SCRIPT", "LOAD", new String(Scripts.READ.source(), StandardCharsets.UTF_8));
+        server.admin().call("SCRIPT", "LOAD", new String(Scripts.READ.source(), StandardCharsets.UTF_8));
     }
 
     @AfterEach
     void stop() {
         databases.close();
-        admin.close();
-        server.stop();
     }
 
     @Test
@@ -49,7 +44,7 @@ class PointReadsTest {
         for (int i = 0; i < 10; i++) {
             db.write("t", "k" + i, Map.of("n", i));
         }
-        admin.call("CONFIG", "RESETSTAT");
+        server.admin().call("CONFIG", "RESETSTAT");
 
         for (int i = 0; i < 10; i++) {
             assertThat(db.get("t", "k" + i)).isEqualTo(Map.of("n", i));
@@ -68,7 +63,7 @@ class PointReadsTest {
         for (int i = 0; i < 10; i++) {
             db.write("sessions", "s" + i, i, now + 600_000);
         }
-        admin.call("CONFIG", "RESETSTAT");
+        server.admin().call("CONFIG", "RESETSTAT");
 
         for (int i = 0; i < 10; i++) {
             assertThat(db.get("sessions", "s" + i)).isEqualTo(i);
@@ -86,7 +81,7 @@ class PointReadsTest {
             db.write("sessions", "s" + i, i, now + 600_000);
         }
         db.write("sessions", "gone", -1, now - 60_000);
-        admin.call("CONFIG", "RESETSTAT");
+        server.admin().call("CONFIG", "RESETSTAT");
 
         assertThat(db.get("sessions", "gone")).isNull();
         assertThat(db.statistics().expiredRemoved()).isEqualTo(1);
@@ -115,7 +110,7 @@ class PointReadsTest {
             db.write("sessions", "near", "n", now + 600_000);
             db.write("sessions", "far", "f", now + 7_200_000);
             db.write("plain", "p", 1);
-            admin.call("CONFIG", "RESETSTAT");
+            server.admin().call("CONFIG", "RESETSTAT");
 
             assertThat(db.get("sessions", "near")).isEqualTo("n");
             assertThat(calls("evalsha")).as("within the margin: the server judged it").isEqualTo(1);
@@ -136,7 +131,7 @@ class PointReadsTest {
         MutableClock clock = new MutableClock(NOW);
         PikoDB db = open(clock);
         db.write("t", "k", "v", NOW + 1000);
-        admin.call("CONFIG", "RESETSTAT");
+        server.admin().call("CONFIG", "RESETSTAT");
 
         clock.set(NOW + 1000);
         assertThat(db.get("t", "k")).isEqualTo("v");
@@ -156,6 +151,6 @@ class PointReadsTest {
     }
 
     private long calls(String command) {
-        return admin.commandCalls(command);
+        return server.admin().commandCalls(command);
     }
 }

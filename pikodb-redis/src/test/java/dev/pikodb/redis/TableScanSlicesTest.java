@@ -4,9 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.pikodb.DatabaseRecord;
 import dev.pikodb.PikoDB;
-import dev.pikodb.redis.testing.RedisServer;
-import dev.pikodb.redis.testing.RedisServers;
-import dev.pikodb.redis.testing.Resp;
+import dev.pikodb.redis.testing.OwnRedisServer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -19,6 +17,7 @@ import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Whole-table reads as the server of their own sees them in its slow log (which, told to, logs every
@@ -31,22 +30,18 @@ class TableScanSlicesTest {
 
     private final Databases databases = new Databases();
     private final KeySpace keys = new KeySpace("slices");
-    private RedisServer server;
-    private Resp admin;
+    @RegisterExtension
+    final OwnRedisServer server = new OwnRedisServer();
     private PikoDB db;
 
     @BeforeEach
     void start() {
-        server = RedisServers.start();
-        admin = server.admin();
         db = databases.open(RedisStorage.builder().uri(server.uri()).keyPrefix("slices"), options -> options);
     }
 
     @AfterEach
     void stop() {
         databases.close();
-        admin.close();
-        server.stop();
     }
 
     @Test
@@ -92,13 +87,13 @@ class TableScanSlicesTest {
         for (int b = 0; b < KeySpace.BUCKETS; b++) {
             holding += hlen("small", b) > 0 ? 1 : 0;
         }
-        admin.call("CONFIG", "RESETSTAT");
+        server.admin().call("CONFIG", "RESETSTAT");
 
         assertThat(db.get("small")).hasSize(2);
 
-        assertThat(admin.commandCalls("hgetall")).isEqualTo(holding);
-        assertThat(admin.commandCalls("hscan")).isZero();
-        assertThat(admin.commandCalls("hlen")).isEqualTo(KeySpace.BUCKETS);
+        assertThat(server.admin().commandCalls("hgetall")).isEqualTo(holding);
+        assertThat(server.admin().commandCalls("hscan")).isZero();
+        assertThat(server.admin().commandCalls("hlen")).isEqualTo(KeySpace.BUCKETS);
     }
 
     @Test
@@ -184,14 +179,14 @@ class TableScanSlicesTest {
             if (!fields.get(b).isEmpty()) {
                 List<String> call = new ArrayList<>(List.of("HSET", hash(table, b)));
                 call.addAll(fields.get(b));
-                admin.call(call.toArray(new String[0]));
+                server.admin().call(call.toArray(new String[0]));
             }
         }
         return written;
     }
 
     private long hlen(String table, int bucket) {
-        return (Long) admin.call("HLEN", hash(table, bucket));
+        return (Long) server.admin().call("HLEN", hash(table, bucket));
     }
 
     private String hash(String table, int bucket) {
@@ -199,15 +194,15 @@ class TableScanSlicesTest {
     }
 
     private void logEveryCommand() {
-        admin.call("CONFIG", "SET", "slowlog-log-slower-than", "0");
-        admin.call("CONFIG", "SET", "slowlog-max-len", "10000");
-        admin.call("SLOWLOG", "RESET");
+        server.admin().call("CONFIG", "SET", "slowlog-log-slower-than", "0");
+        server.admin().call("CONFIG", "SET", "slowlog-max-len", "10000");
+        server.admin().call("SLOWLOG", "RESET");
     }
 
     /** The commands in the slow log, oldest first, each as its arguments. */
     @SuppressWarnings("unchecked")
     private List<List<String>> loggedCommands() {
-        List<Object> entries = (List<Object>) admin.call("SLOWLOG", "GET", "10000");
+        List<Object> entries = (List<Object>) server.admin().call("SLOWLOG", "GET", "10000");
         List<List<String>> commands = new ArrayList<>();
         for (Object entry : entries) {
             commands.add(0, (List<String>) ((List<Object>) entry).get(3));

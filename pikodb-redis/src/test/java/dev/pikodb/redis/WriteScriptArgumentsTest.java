@@ -3,14 +3,13 @@ package dev.pikodb.redis;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.pikodb.PikoDB;
-import dev.pikodb.redis.testing.RedisServer;
-import dev.pikodb.redis.testing.RedisServers;
-import dev.pikodb.redis.testing.Resp;
+import dev.pikodb.redis.testing.OwnRedisServer;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * What a write sends the server, as the server logged it ({@code SLOWLOG} of a server of its own, set to
@@ -21,22 +20,18 @@ import org.junit.jupiter.api.Test;
 class WriteScriptArgumentsTest {
 
     private final Databases databases = new Databases();
-    private RedisServer server;
-    private Resp admin;
+    @RegisterExtension
+    final OwnRedisServer server = new OwnRedisServer();
 
     @BeforeEach
     void start() {
-        server = RedisServers.start();
-        admin = server.admin();
-        admin.call("CONFIG", "SET", "slowlog-log-slower-than", "0");
-        admin.call("CONFIG", "SET", "slowlog-max-len", "1000");
+        server.admin().call("CONFIG", "SET", "slowlog-log-slower-than", "0");
+        server.admin().call("CONFIG", "SET", "slowlog-max-len", "1000");
     }
 
     @AfterEach
     void stop() {
         databases.close();
-        admin.close();
-        server.stop();
     }
 
     @Test
@@ -61,7 +56,7 @@ class WriteScriptArgumentsTest {
         assertThat(db.getRecord("t", "k").orElseThrow().version()).isEqualTo(4);
         assertThat(db.getRecord("t", "k").orElseThrow().expiration()).isNull();
         assertThat(db.get("t", "k")).isEqualTo(Map.of("n", 3));
-        assertThat(admin.call("ZSCORE", plain.get(0).get(1), "k")).as("the expiration entry went with it").isNull();
+        assertThat(server.admin().call("ZSCORE", plain.get(0).get(1), "k")).as("the expiration entry went with it").isNull();
         assertThat(db.compareAndWrite("t", "k", 3, Map.of("n", 9))).isFalse();
     }
 
@@ -75,15 +70,15 @@ class WriteScriptArgumentsTest {
 
         assertThat(streamed.get(0)).hasSize(5);
         assertThat(streamed.get(1)).hasSize(10);
-        assertThat(admin.call("XLEN", streamed.get(0).get(4))).as("both writes appended").isEqualTo(2L);
+        assertThat(server.admin().call("XLEN", streamed.get(0).get(4))).as("both writes appended").isEqualTo(2L);
         assertThat(db.getRecord("t", "k").orElseThrow().version()).isEqualTo(2);
     }
 
     /** Runs a write and returns the keys and arguments of the last write script the server ran. */
     private List<List<String>> lastWrite(Runnable write) {
-        admin.call("SLOWLOG", "RESET");
+        server.admin().call("SLOWLOG", "RESET");
         write.run();
-        List<?> entries = (List<?>) admin.call("SLOWLOG", "GET", "1000");
+        List<?> entries = (List<?>) server.admin().call("SLOWLOG", "GET", "1000");
         for (Object entry : entries) { // newest first
             @SuppressWarnings("unchecked")
             List<String> command = (List<String>) ((List<?>) entry).get(3);

@@ -5,9 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.pikodb.ChangeEvent;
 import dev.pikodb.DatabaseOptions;
 import dev.pikodb.PikoDB;
-import dev.pikodb.redis.testing.RedisServer;
-import dev.pikodb.redis.testing.RedisServers;
-import dev.pikodb.redis.testing.Resp;
+import dev.pikodb.redis.testing.OwnRedisServer;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
@@ -17,6 +15,7 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * What one write costs the server, counted by the server itself ({@code INFO commandstats} of a server
@@ -28,15 +27,13 @@ class WriteScriptCallsTest {
     private final Databases databases = new Databases();
     /** The changes, as the database's delivery thread hands them over (after the write returns). */
     private final BlockingQueue<ChangeEvent> changes = new LinkedBlockingQueue<>();
-    private RedisServer server;
-    private Resp admin;
+    @RegisterExtension
+    final OwnRedisServer server = new OwnRedisServer();
     private PikoDB db;
 
     @BeforeEach
     void start() {
-        server = RedisServers.start();
-        admin = server.admin();
-        admin.call("SCRIPT", "LOAD", new String(Scripts.WRITE.source(), StandardCharsets.UTF_8));
+        server.admin().call("SCRIPT", "LOAD", new String(Scripts.WRITE.source(), StandardCharsets.UTF_8));
         db = databases.open(RedisStorage.builder().uri(server.uri()).keyPrefix("calls"), options -> options);
         db.subscribe(changes::add);
         // A key in every bucket, so that the writes counted open no bucket (which adds its sentinels).
@@ -50,32 +47,30 @@ class WriteScriptCallsTest {
     @AfterEach
     void stop() {
         databases.close();
-        admin.close();
-        server.stop();
     }
 
     @Test
     void aWriteWithoutExpirationsCallsNoClockAndOnlyTheCommandsItNeeds() {
-        admin.call("CONFIG", "RESETSTAT");
+        server.admin().call("CONFIG", "RESETSTAT");
         for (int i = 0; i < 10; i++) {
             assertThat(db.write("t", "k" + i, Map.of("n", i))).isEqualTo(1);
         }
 
-        assertThat(admin.commandCalls("evalsha")).isEqualTo(10);
-        assertThat(admin.commandCalls("hmget")).as("the bucket's state and the old record").isEqualTo(10);
-        assertThat(admin.commandCalls("hset")).as("the record").isEqualTo(10);
-        assertThat(admin.commandCalls("zadd")).as("the new key's key-index member").isEqualTo(10);
-        assertThat(admin.commandCalls("time")).as("no clock: no expiration to judge").isZero();
+        assertThat(server.admin().commandCalls("evalsha")).isEqualTo(10);
+        assertThat(server.admin().commandCalls("hmget")).as("the bucket's state and the old record").isEqualTo(10);
+        assertThat(server.admin().commandCalls("hset")).as("the record").isEqualTo(10);
+        assertThat(server.admin().commandCalls("zadd")).as("the new key's key-index member").isEqualTo(10);
+        assertThat(server.admin().commandCalls("time")).as("no clock: no expiration to judge").isZero();
 
-        admin.call("CONFIG", "RESETSTAT");
+        server.admin().call("CONFIG", "RESETSTAT");
         for (int i = 0; i < 10; i++) {
             assertThat(db.write("t", "k" + i, Map.of("n", i + 1))).isEqualTo(2);
         }
 
-        assertThat(admin.commandCalls("evalsha")).isEqualTo(10);
-        assertThat(admin.commandCalls("hmget")).isEqualTo(10);
-        assertThat(admin.commandCalls("hset")).isEqualTo(10);
-        assertThat(admin.commandCalls("zadd") + admin.commandCalls("zrem") + admin.commandCalls("time")).isZero();
+        assertThat(server.admin().commandCalls("evalsha")).isEqualTo(10);
+        assertThat(server.admin().commandCalls("hmget")).isEqualTo(10);
+        assertThat(server.admin().commandCalls("hset")).isEqualTo(10);
+        assertThat(server.admin().commandCalls("zadd") + server.admin().commandCalls("zrem") + server.admin().commandCalls("time")).isZero();
         assertThat(db.get("t", "k9")).isEqualTo(Map.of("n", 10));
     }
 
@@ -87,9 +82,9 @@ class WriteScriptCallsTest {
         try (PikoDB ahead = new PikoDB(DatabaseOptions.builder().storage(storage).build())) {
             ahead.start();
             ahead.write("t", "warm", Map.of("n", 0)); // measures the server's clock once
-            admin.call("CONFIG", "RESETSTAT");
+            server.admin().call("CONFIG", "RESETSTAT");
             ahead.write("t", "k", Map.of("n", 1));
-            assertThat(admin.commandCalls("time")).as("not from the write script").isZero();
+            assertThat(server.admin().commandCalls("time")).as("not from the write script").isZero();
         }
         long after = serverMillis();
 
@@ -103,7 +98,7 @@ class WriteScriptCallsTest {
     void anOverwriteOfAnExpiredRecordJudgesItByTheServersClockAndReportsItsExpiry() {
         assertThat(db.write("t", "k", Map.of("n", 1))).isEqualTo(1);
         assertThat(db.write("t", "k", Map.of("n", 2), serverMillis() - 60_000)).isEqualTo(2);
-        admin.call("CONFIG", "RESETSTAT");
+        server.admin().call("CONFIG", "RESETSTAT");
         // Changes are delivered on their own thread: skip those of the writes so far, up to the last one.
         while (!describe(nextChange()).equals("WRITTEN k 1 2")) {
             // an earlier write's change
@@ -111,7 +106,7 @@ class WriteScriptCallsTest {
 
         assertThat(db.write("t", "k", Map.of("n", 3))).as("a new record replaces the expired one").isEqualTo(1);
 
-        assertThat(admin.commandCalls("time")).as("the old record's expiration judged by the server").isEqualTo(1);
+        assertThat(server.admin().commandCalls("time")).as("the old record's expiration judged by the server").isEqualTo(1);
         assertThat(List.of(describe(nextChange()), describe(nextChange())))
                 .containsExactly("EXPIRED k 2 0", "WRITTEN k 0 1");
         assertThat(changes).isEmpty();
@@ -135,7 +130,7 @@ class WriteScriptCallsTest {
     }
 
     private long serverMillis() {
-        List<?> time = (List<?>) admin.call("TIME");
+        List<?> time = (List<?>) server.admin().call("TIME");
         return Long.parseLong((String) time.get(0)) * 1000 + Long.parseLong((String) time.get(1)) / 1000;
     }
 }
