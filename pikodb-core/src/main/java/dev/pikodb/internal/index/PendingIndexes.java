@@ -133,13 +133,7 @@ final class PendingIndexes {
                     }
                     indexes.install(installed);
                 }
-                // The table is shared: a reader may have removed an expired record after the build read
-                // it and before the installation, leaving its entries behind. Such a removal is counted
-                // before it looks for the indexes to remove from, so an unchanged count means none was
-                // (the pass costs as much as a third of the build, so it is skipped when it has nothing to do).
-                if (indexes.removals() != removals) {
-                    installed.forEach(index -> index.removeStale(indexes.records()));
-                }
+                indexes.removeStaleIfRemovedSince(installed, removals);
                 built[0] = installed.size();
             });
             log.debug("Built {} index(es) of table '{}' over {} records in {} ms", built[0],
