@@ -97,10 +97,10 @@ final class DirectoryIndexes {
         }
     }
 
-    synchronized void create(Table table, String tableName, String name, String path, long now) {
+    synchronized void create(Table table, String tableName, String name, String path) {
         file.add(tableName, name, path);
         if (table != null) {
-            table.records().indexes().build(name, path, now);
+            table.records().indexes().build(name, path);
         }
     }
 

@@ -533,7 +533,7 @@ public final class DirectoryStorage implements StorageEngine {
         lifecycle.readLock().lock();
         try {
             checkNotClosed();
-            indexes.create(tables.get(table), table, indexName, path, now());
+            indexes.create(tables.get(table), table, indexName, path);
         } finally {
             lifecycle.readLock().unlock();
         }

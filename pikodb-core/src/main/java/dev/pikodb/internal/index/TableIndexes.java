@@ -274,22 +274,20 @@ public final class TableIndexes {
     }
 
     /**
-     * Builds an index from the records, with the table's writes paused, and starts maintaining it.
+     * Builds an index from the records, with the table's writes paused, and starts maintaining it;
+     * records expired when the build reads them are left out.
      *
      * @param name the index name
      * @param path its JSON Pointer
-     * @param now the current time, epoch milliseconds: expired records are left out
      */
-    public void build(String name, String path, long now) {
+    public void build(String name, String path) {
         pending.awaitBeforeCreate(name, path);
         pauseWrites.accept(() -> {
             if (find(name) != null) {
                 return;
             }
             long removalsBefore = removals();
-            PathValues values = new PathValues(List.of(path));
-            SecondaryIndex index = IndexBuilder.build(records, List.of(name), List.of(path), values, readerOf(values),
-                    now).get(0);
+            SecondaryIndex index = buildFromRecords(List.of(name), List.of(path)).get(0);
             // From here on a record removed by expiry takes its entries along itself.
             install(List.of(index));
             removeStaleIfRemovedSince(List.of(index), removalsBefore);
