@@ -327,12 +327,12 @@ public final class IndexQueries {
                 from = CompactValue.of(after.sortValue());
                 Object group = index.group(from);
                 if (group != null) {
-                    more = take(from, group, after.key(), records, plan, now, found, wanted);
+                    more = take(index, from, group, after.key(), records, plan, now, found, wanted);
                 }
             }
             if (more) {
                 index.forEachValue(from, false, plan.ascending(),
-                        (value, group) -> take(value, group, null, records, plan, now, found, wanted));
+                        (value, group) -> take(index, value, group, null, records, plan, now, found, wanted));
             }
         }
         if (found.size() < wanted) {
@@ -356,10 +356,10 @@ public final class IndexQueries {
      *
      * @return false once enough records were found
      */
-    private static boolean take(Object value, Object group, String afterKey, IndexedRecords records, QueryPlan plan,
-            long now, List<Found> found, int wanted) {
+    private static boolean take(SecondaryIndex index, Object value, Object group, String afterKey,
+            IndexedRecords records, QueryPlan plan, long now, List<Found> found, int wanted) {
         IndexValue[] sortValue = new IndexValue[1];
-        return KeyGroup.forEach(group, afterKey, false, (key, slot) -> {
+        return KeyGroup.forEach(group, index, afterKey, false, (key, slot) -> {
             Object held = records.liveHeld(key, now);
             if (held == null || held != SecondaryIndex.held(slot)) {
                 return true;

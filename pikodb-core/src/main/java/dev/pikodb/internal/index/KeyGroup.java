@@ -1,11 +1,6 @@
 package dev.pikodb.internal.index;
 
 import dev.pikodb.spi.IndexValue;
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.VarHandle;
-import java.util.AbstractMap;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentSkipListMap;
 
@@ -14,9 +9,9 @@ import java.util.concurrent.ConcurrentSkipListMap;
  * keys is an array {@code [key0, slot0, key1, slot1, ...]} in code point order, replaced by a copy when
  * a key comes or goes (readers walk the keys of the array they got, unchanged), while the new slot of
  * a key already there is set in place (a reader sees the old slot or the new one, and checks either
- * against the live record). A larger group is a {@link Large}: its keys in a hash table, changed in
- * place, so that a write finds its key by hash instead of comparing strings; the keys in order exist
- * only once a query walked the group in order (see {@link Large#sorted}). The keys are the records'
+ * against the live record). A larger group is a {@link LargeGroup}: its keys in a hash table, changed
+ * in place, so that a write finds its key by hash instead of comparing strings; the keys in order
+ * exist only once a query walked the group in order (see {@link LargeGroup#sorted}). The keys are the records'
  * own key strings. An entry is removed by the identity of the held object of the record it was made
  * from, which only that record's key carries: no key is compared for it.
  *
@@ -27,229 +22,6 @@ final class KeyGroup {
 
     /** The most keys a group holds as an array. */
     static final int ARRAY_LIMIT = 32;
-
-    /**
-     * A group of more than {@value #ARRAY_LIMIT} keys: the keys and slots in an open-addressing hash
-     * table, and the same entries in code point order once a walk in order needed them.
-     *
-     * <p>The table is changed in place by one writer at a time, under this object's monitor (the
-     * ordered view is built under it too, from a table that does not change meanwhile). A key is
-     * found by its hash code, kept beside it, so that a write compares no strings but its own key's
-     * when the hash matches; an entry is removed by the identity of its record's held object (an
-     * entry's slot only ever stands for a record of its own key), which needs no string at all.
-     * Entries never move within a table: a removed entry's key becomes {@link #GONE}, a later key may
-     * take the place, and when the places in use (live or gone) pass three quarters of the table, the
-     * live entries go to a new table, which is then published. A reader walks the table it found: an
-     * entry that was there when the reader started and was not written since is still at its place
-     * (or in the table the reader holds); a place the reader meets while it changes may show it the
-     * old key with the new key's slot, which no live record of the old key holds, so the reader
-     * drops it like any entry that is not current.
-     */
-    static final class Large {
-        private static final VarHandle ENTRIES = MethodHandles.arrayElementVarHandle(Object[].class);
-        /** The key of a place whose entry was removed. */
-        private static final Object GONE = new Object();
-        private static final int MIN_CAPACITY = 64;
-
-        /** One table: {@code [key0, slot0, key1, slot1, ...]} by place, with the hash code of each key. */
-        private static final class Table {
-            final Object[] entries;
-            final int[] hashes;
-            final int mask;
-            /** Live entries, and places holding a key or {@link #GONE}; counted by the writer. */
-            int size;
-            int used;
-
-            Table(int capacity) {
-                entries = new Object[2 * capacity];
-                hashes = new int[capacity];
-                mask = capacity - 1;
-            }
-        }
-
-        private volatile Table table;
-        private volatile ConcurrentSkipListMap<String, Object> sorted;
-
-        Large(int expected) {
-            table = new Table(capacityFor(expected));
-        }
-
-        /** The smallest table that holds {@code size} entries at most half full. */
-        private static int capacityFor(int size) {
-            int capacity = MIN_CAPACITY;
-            while (capacity < 2 * size + 2) {
-                capacity <<= 1;
-            }
-            return capacity;
-        }
-
-        /** The first place to look for a key of this hash code. */
-        private static int home(int hash, int mask) {
-            return (hash * 0x9E3779B9 >>> 7) & mask;
-        }
-
-        synchronized void put(String key, Object slot) {
-            putInTable(key, slot);
-            ConcurrentSkipListMap<String, Object> order = sorted;
-            if (order != null) {
-                order.put(key, slot);
-            }
-        }
-
-        /** Adds or replaces an entry of the table; under the monitor, or before the group is shared. */
-        private void putInTable(String key, Object slot) {
-            Table current = table;
-            int hash = key.hashCode();
-            Object[] entries = current.entries;
-            int[] hashes = current.hashes;
-            int free = -1;
-            for (int at = home(hash, current.mask); ; at = (at + 1) & current.mask) {
-                Object present = entries[2 * at];
-                if (present == null) {
-                    if (free < 0) {
-                        if (current.used + 1 > current.mask - (current.mask >>> 2)) {
-                            current = rebuild(current, current.size + 1);
-                            putNew(current, key, hash, slot);
-                            return;
-                        }
-                        current.used++;
-                        free = at;
-                    }
-                    break;
-                }
-                if (present == GONE) {
-                    if (free < 0) {
-                        free = at;
-                    }
-                } else if (hashes[at] == hash && (present == key || key.equals(present))) {
-                    // The key stays: a reader sees the old slot or the new one.
-                    ENTRIES.setRelease(entries, 2 * at + 1, slot);
-                    return;
-                }
-            }
-            hashes[free] = hash;
-            ENTRIES.setRelease(entries, 2 * free + 1, slot);
-            ENTRIES.setRelease(entries, 2 * free, key);
-            current.size++;
-        }
-
-        /** Adds a key known to be absent to a table not shared yet. */
-        private static void putNew(Table into, String key, int hash, Object slot) {
-            int at = home(hash, into.mask);
-            while (into.entries[2 * at] != null) {
-                at = (at + 1) & into.mask;
-            }
-            into.hashes[at] = hash;
-            into.entries[2 * at] = key;
-            into.entries[2 * at + 1] = slot;
-            into.size++;
-            into.used++;
-        }
-
-        /** Publishes a table with the live entries of {@code from}, sized for {@code size} entries. */
-        private Table rebuild(Table from, int size) {
-            Table into = new Table(capacityFor(size));
-            Object[] entries = from.entries;
-            for (int at = 0; at <= from.mask; at++) {
-                Object key = entries[2 * at];
-                if (key != null && key != GONE) {
-                    putNew(into, (String) key, from.hashes[at], entries[2 * at + 1]);
-                }
-            }
-            table = into;
-            return into;
-        }
-
-        /**
-         * Removes the entry made from {@code held} of {@code key}, if there is one.
-         *
-         * @param several whether the record has several values at the path (its slot is then a
-         *     {@link SecondaryIndex.Multi} of {@code held})
-         */
-        synchronized void remove(String key, Object held, boolean several) {
-            Table current = table;
-            int hash = key.hashCode();
-            Object[] entries = current.entries;
-            int[] hashes = current.hashes;
-            for (int at = home(hash, current.mask); ; at = (at + 1) & current.mask) {
-                Object present = entries[2 * at];
-                if (present == null) {
-                    return;
-                }
-                Object slot = entries[2 * at + 1];
-                if (present != GONE && hashes[at] == hash
-                        && (slot == held || several && slot instanceof SecondaryIndex.Multi multi && multi.held == held)) {
-                    ENTRIES.setRelease(entries, 2 * at, GONE);
-                    ENTRIES.setRelease(entries, 2 * at + 1, null);
-                    current.size--;
-                    ConcurrentSkipListMap<String, Object> order = sorted;
-                    if (order != null) {
-                        order.remove((String) present, slot);
-                    }
-                    if (current.size > 0 && current.mask + 1 > MIN_CAPACITY && current.size < (current.mask + 1) / 8) {
-                        rebuild(current, current.size);
-                    }
-                    return;
-                }
-            }
-        }
-
-        /** The live entries (for monitoring and for removing the group when it is empty). */
-        int size() {
-            return table.size;
-        }
-
-        /**
-         * Visits the entries of the table found now, in no order; an entry changed meanwhile may be
-         * seen with its old or new slot, or a gone key with the slot of the key that took its place.
-         */
-        boolean forEach(Visitor visitor) {
-            Object[] entries = table.entries;
-            for (int at = 0; at < entries.length; at += 2) {
-                Object key = ENTRIES.getAcquire(entries, at);
-                if (key instanceof String string) {
-                    Object slot = ENTRIES.getAcquire(entries, at + 1);
-                    if (slot != null && !visitor.visit(string, slot)) {
-                        return false;
-                    }
-                }
-            }
-            return true;
-        }
-
-        /** The entries in code point order of the keys, built on the first call. */
-        ConcurrentSkipListMap<String, Object> sorted() {
-            ConcurrentSkipListMap<String, Object> order = sorted;
-            if (order != null) {
-                return order;
-            }
-            synchronized (this) {
-                if (sorted == null) {
-                    sorted = new ConcurrentSkipListMap<>(new SortedListView<>(sortedEntries(),
-                            IndexValue::compareCodePoints));
-                }
-                return sorted;
-            }
-        }
-
-        /** Whether the ordered view exists, for tests. */
-        boolean hasOrder() {
-            return sorted != null;
-        }
-
-        private List<Map.Entry<String, Object>> sortedEntries() {
-            Table current = table;
-            List<Map.Entry<String, Object>> entries = new ArrayList<>(current.size);
-            for (int at = 0; at <= current.mask; at++) {
-                Object key = current.entries[2 * at];
-                if (key instanceof String string) {
-                    entries.add(new AbstractMap.SimpleImmutableEntry<>(string, current.entries[2 * at + 1]));
-                }
-            }
-            entries.sort((a, b) -> IndexValue.compareCodePoints(a.getKey(), b.getKey()));
-            return entries;
-        }
-    }
 
     /** Receives the entries of a group; returns false to stop. */
     interface Visitor {
@@ -278,7 +50,7 @@ final class KeyGroup {
             }
             int insert = -(at + 1);
             if (pairs.length / 2 >= ARRAY_LIMIT) {
-                Large large = new Large(pairs.length);
+                LargeGroup large = new LargeGroup(pairs.length);
                 for (int i = 0; i < pairs.length; i += 2) {
                     large.put((String) pairs[i], pairs[i + 1]);
                 }
@@ -292,7 +64,7 @@ final class KeyGroup {
             System.arraycopy(pairs, insert, grown, insert + 2, pairs.length - insert);
             return grown;
         }
-        ((Large) group).put(key, slot);
+        ((LargeGroup) group).put(key, slot);
         return group;
     }
 
@@ -321,7 +93,7 @@ final class KeyGroup {
             System.arraycopy(pairs, at + 2, shrunk, at, pairs.length - at - 2);
             return shrunk;
         }
-        Large large = (Large) group;
+        LargeGroup large = (LargeGroup) group;
         large.remove(key, held, several);
         return large.size() == 0 ? null : group;
     }
@@ -338,7 +110,7 @@ final class KeyGroup {
 
     /** The keys in a group. */
     static int size(Object group) {
-        return group instanceof Object[] pairs ? pairs.length / 2 : ((Large) group).size();
+        return group instanceof Object[] pairs ? pairs.length / 2 : ((LargeGroup) group).size();
     }
 
     /**
@@ -349,18 +121,19 @@ final class KeyGroup {
      */
     static boolean forEachUnordered(Object group, Visitor visitor) {
         if (group instanceof Object[]) {
-            return forEach(group, null, true, visitor);
+            return forEach(group, null, null, true, visitor);
         }
-        return ((Large) group).forEach(visitor);
+        return ((LargeGroup) group).forEach(visitor);
     }
 
     /**
      * Visits the entries in key order from {@code from} (all when null); a large group's order is
      * built on its first such walk and kept from then on.
      *
+     * @param lock the lock of the index that holds the group (under which its writers change it)
      * @return false if the visitor stopped
      */
-    static boolean forEach(Object group, String from, boolean inclusive, Visitor visitor) {
+    static boolean forEach(Object group, Object lock, String from, boolean inclusive, Visitor visitor) {
         if (group instanceof Object[] pairs) {
             int start = 0;
             if (from != null) {
@@ -374,7 +147,7 @@ final class KeyGroup {
             }
             return true;
         }
-        ConcurrentSkipListMap<String, Object> map = ((Large) group).sorted();
+        ConcurrentSkipListMap<String, Object> map = ((LargeGroup) group).sorted(lock);
         for (Map.Entry<String, Object> entry : (from == null ? map : map.tailMap(from, inclusive)).entrySet()) {
             if (!visitor.visit(entry.getKey(), entry.getValue())) {
                 return false;
@@ -401,7 +174,7 @@ final class KeyGroup {
             }
             return pairs;
         }
-        Large large = new Large(count);
+        LargeGroup large = new LargeGroup(count);
         for (int i = from; i < to; i++) {
             large.putInTable(keys[i], slots[i]);
         }
