@@ -286,4 +286,44 @@ class DirectoryIndexNumbersTest extends ContractSupport {
         }
         assertThat(allPages(Query.all().orderBy("/n", true).limit(101))).containsExactlyElementsOf(ordered(model, true));
     }
+
+    @Test
+    void integersSpreadUnevenlyAreFoundByEqualityAndRangeWhereverTheirNeighboursLie() {
+        db.createIndex("t", "n", "/n");
+        // Runs of consecutive integers far apart, powers of two and extremes: a search guessing a
+        // value's place from its neighbours lands far from it, and must still find it and its place.
+        List<Long> written = new ArrayList<>();
+        for (long n = 0; n < 600; n++) {
+            written.add(n);
+            written.add(1_000_000_000_000L + n);
+        }
+        for (int power = 10; power < 63; power++) {
+            written.add(1L << power);
+            written.add(-(1L << power));
+        }
+        written.add(Long.MIN_VALUE);
+        written.add(Long.MAX_VALUE);
+        for (int i = 0; i < written.size(); i++) {
+            db.write("t", key(i), map("n", written.get(i)));
+        }
+        // Built at start: the integers in one base, searched over all of it.
+        reopen();
+        List<Long> sorted = written.stream().sorted().toList();
+        for (int i = 0; i < written.size(); i++) {
+            long n = written.get(i);
+            assertThat(db.find("t", Query.eq("/n", n)).records()).as("eq " + n).extracting(Map.Entry::getKey)
+                    .containsExactly(key(i));
+            if (n != Long.MAX_VALUE && !written.contains(n + 1)) {
+                assertThat(db.count("t", Query.eq("/n", n + 1))).as("eq " + (n + 1)).isZero();
+                // Every value from the missing one on: as many as the written values above it.
+                long above = sorted.stream().filter(v -> v > n).count();
+                assertThat(db.count("t", Query.range("/n", n + 1, null))).as("range from " + (n + 1)).isEqualTo(above);
+                List<String> firstAbove = db.find("t", Query.range("/n", n + 1, null).orderBy("/n", true).limit(1))
+                        .records().stream().map(Map.Entry::getKey).toList();
+                List<String> expected = sorted.stream().filter(v -> v > n).limit(1)
+                        .map(v -> key(written.indexOf(v))).toList();
+                assertThat(firstAbove).as("first from " + (n + 1)).isEqualTo(expected);
+            }
+        }
+    }
 }
