@@ -278,12 +278,12 @@ public final class RedisStorage implements StorageEngine {
     @Override
     public List<TableSummary> tableSummaries() {
         List<String> listed = listTables();
-        return guarded("summary of " + listed.size() + " tables", false, () -> tables.tableSummaries(listed));
+        return guarded("summary of " + listed.size() + " tables", false, () -> tables.summaries().of(listed));
     }
 
     @Override
     public Optional<TableSummary> tableSummary(String table) {
-        return guarded("summary of table '" + table + "'", false, () -> tables.tableSummary(table));
+        return guarded("summary of table '" + table + "'", false, () -> tables.summaries().of(table));
     }
 
     /**
