@@ -16,6 +16,7 @@ import org.slf4j.LoggerFactory;
  */
 final class ClientLifecycle {
 
+    /** Logs as the engine, the logger applications configure. */
     private static final Logger log = LoggerFactory.getLogger(RedisStorage.class);
 
     private final Settings settings;

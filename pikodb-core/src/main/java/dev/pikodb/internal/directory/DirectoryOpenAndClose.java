@@ -32,6 +32,7 @@ import org.slf4j.LoggerFactory;
  */
 final class DirectoryOpenAndClose {
 
+    /** Logs as the engine, the logger applications configure. */
     private static final Logger log = LoggerFactory.getLogger(DirectoryStorage.class);
 
     private final Path directory;
