@@ -326,4 +326,39 @@ class DirectoryIndexNumbersTest extends ContractSupport {
             }
         }
     }
+
+    @Test
+    void integersOfABoundedSetThatGoAndComeBackAcrossMergesAndThenMostlyGoAreFoundExactly() {
+        db.createIndex("t", "n", "/n");
+        Random random = new Random(29);
+        TreeMap<String, Object> model = new TreeMap<>();
+        int keys = 1_200;
+        // Values drawn from a bounded set: a value that lost its last key is written again soon, into
+        // the place it kept in the base, while values the base lacks go through merges.
+        for (int op = 0; op < 16_000; op++) {
+            int i = random.nextInt(keys);
+            long n = op < 8_000 ? random.nextInt(3_000) : 2_000 + random.nextInt(6_000);
+            db.write("t", key(i), map("n", n));
+            model.put(key(i), BigDecimal.valueOf(n));
+            if (op % 4_000 == 3_999) {
+                checkAgainst(model, random, "after " + (op + 1) + " writes");
+            }
+        }
+        // Most keys go: the values gone outnumber those held, and the next merges drop them.
+        for (int i = 0; i < keys; i++) {
+            if (i % 10 != 0) {
+                db.delete("t", key(i));
+                model.remove(key(i));
+            }
+        }
+        for (int op = 0; op < 3_000; op++) {
+            int i = 10 * random.nextInt(keys / 10);
+            long n = 10_000 + random.nextInt(3_000);
+            db.write("t", key(i), map("n", n));
+            model.put(key(i), BigDecimal.valueOf(n));
+        }
+        checkAgainst(model, random, "after most keys went");
+        reopen();
+        checkAgainst(model, random, "built at start");
+    }
 }

@@ -4,7 +4,6 @@ import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
-import java.util.Arrays;
 import java.util.Iterator;
 import java.util.Map;
 import java.util.NavigableMap;
@@ -14,13 +13,14 @@ import java.util.concurrent.ConcurrentSkipListMap;
  * The integer values of one index (those whose {@link CompactValue} form is a {@link Long}), each with
  * its {@link KeyGroup}, held as primitives: a sorted array of the values with their groups in a
  * parallel array (the base), and a small ordered map of the values added since the base was made
- * (the overlay). A write finds a value by binary search over the primitive array (no boxed value
+ * (the overlay). A write finds a value in the primitive array ({@link LongSearch}: no boxed value
  * compared, no pointer followed per step), changes the group of a value of the base in place, marks
  * a value of the base that lost its last key by a null group, and adds a value the base lacks to the
- * overlay. When the overlay and the gone values outgrow a sixteenth of the base (at least
- * {@value #MIN_CHANGES}), the write that crossed the bound merges them into a new base: one
- * sequential copy of the base per that many changes, so the work per write is amortised, and the
- * overlay never grows past the bound.
+ * overlay. When the overlay and the values gone since the base was made outgrow a sixteenth of the
+ * base (at least {@value #MIN_CHANGES}), the write that crossed the bound merges them into a new
+ * base: one sequential copy of the base per that many changes, so the work per write is amortised,
+ * and the overlay never grows past the bound. The merge keeps the gone values in the new base while
+ * they are no more than the values held (see {@link #merge}).
  *
  * <p>Changes are made by one writer at a time (under the index's lock); readers take no lock. A
  * reader works on the generation (base and overlay) it found when it started: a merge publishes a
@@ -49,10 +49,14 @@ final class LongValues {
         int overlaid;
         /** Null groups in {@link #groups}; counted by the writer. */
         int gone;
+        /** Null groups the merge that made this base kept in it. */
+        final int keptGone;
 
-        Generation(long[] values, Object[] groups) {
+        Generation(long[] values, Object[] groups, int keptGone) {
             this.values = values;
             this.groups = groups;
+            this.keptGone = keptGone;
+            this.gone = keptGone;
         }
 
         Object groupAt(int index) {
@@ -74,13 +78,13 @@ final class LongValues {
      * @param groups their groups, none null
      */
     LongValues(long[] values, Object[] groups) {
-        this.current = new Generation(values, groups);
+        this.current = new Generation(values, groups, 0);
     }
 
     /** The group of a value, or null when no key has it. */
     Object get(long value) {
         Generation generation = current;
-        int at = search(generation.values, value);
+        int at = LongSearch.search(generation.values, value);
         if (at >= 0) {
             return generation.groupAt(at);
         }
@@ -94,7 +98,7 @@ final class LongValues {
      */
     void with(long value, String key, Object slot) {
         Generation generation = current;
-        int at = search(generation.values, value);
+        int at = LongSearch.search(generation.values, value);
         if (at >= 0) {
             // The writer reads the groups it stored itself.
             Object group = generation.groups[at];
@@ -125,7 +129,7 @@ final class LongValues {
      */
     void without(long value, String key, Object held, boolean several) {
         Generation generation = current;
-        int at = search(generation.values, value);
+        int at = LongSearch.search(generation.values, value);
         if (at >= 0) {
             Object group = generation.groups[at];
             if (group != null) {
@@ -147,7 +151,7 @@ final class LongValues {
      */
     void set(long value, Object group) {
         Generation generation = current;
-        int at = search(generation.values, value);
+        int at = LongSearch.search(generation.values, value);
         if (at >= 0) {
             setInBase(generation, at, generation.groups[at], group);
             return;
@@ -194,83 +198,28 @@ final class LongValues {
     }
 
     private void mergeIfDue(Generation generation) {
-        if (generation.overlaid + generation.gone > Math.max(MIN_CHANGES, generation.values.length / 16)) {
+        int goneSince = Math.max(0, generation.gone - generation.keptGone);
+        if (generation.overlaid + goneSince > Math.max(MIN_CHANGES, generation.values.length / 16)) {
             merge(generation);
         }
     }
 
-    /** The most interpolation steps {@link #search} takes before it gallops from its last guess. */
-    private static final int INTERPOLATIONS = 3;
-
     /**
-     * {@link Arrays#binarySearch(long[], long)}, starting with a few interpolation steps: on values
-     * spread evenly (times, counters, identifiers), these land within a few places of the value. An
-     * interpolation step moves only one bound of the range, so the search then gallops from the last
-     * guess towards the value (1, 2, 4, ... places) until it has it between two places, and halves
-     * that short range: a search reads a few cache lines of a large base instead of one per halving of
-     * the whole base. On values spread unevenly the galloping costs at most twice the halving.
+     * Publishes a new base made of the values of the base and the overlay. The values of the base
+     * that no key has any more stay in it, with a null group, while they are no more than the values
+     * that have a group: a value written again soon (values drawn from a bounded set, such as the
+     * numbers of a few states or the times of a day's records) then finds its place in the base again
+     * instead of going through the ordered overlay, and the base is at most twice the values held
+     * (readers step over the null groups). Beyond that they all go.
      */
-    static int search(long[] values, long value) {
-        int low = 0;
-        int high = values.length - 1;
-        int guess = -1;
-        for (int step = 0; step < INTERPOLATIONS && low < high; step++) {
-            long lowValue = values[low];
-            long highValue = values[high];
-            if (value <= lowValue || value >= highValue) {
-                if (value == lowValue) {
-                    return low;
-                }
-                if (value == highValue) {
-                    return high;
-                }
-                if (value < lowValue) {
-                    return -(low + 1);
-                }
-                return -(high + 2);
-            }
-            // lowValue < value < highValue: a place strictly between low and high.
-            double fraction = ((double) value - (double) lowValue) / ((double) highValue - (double) lowValue);
-            guess = low + 1 + (int) (fraction * (high - low - 1));
-            guess = Math.min(high - 1, Math.max(low + 1, guess));
-            long found = values[guess];
-            if (found == value) {
-                return guess;
-            }
-            if (found < value) {
-                low = guess + 1;
-            } else {
-                high = guess - 1;
-            }
-        }
-        if (guess >= 0 && low < high) {
-            // Everything before low is below the value and everything past high above it, and the
-            // last guess was low - 1 or high + 1: gallop from it into the range, keeping that so.
-            int distance = 1;
-            if (guess < low) {
-                while (low + distance - 1 <= high && values[low + distance - 1] < value) {
-                    low += distance;
-                    distance <<= 1;
-                }
-                high = Math.min(high, low + distance - 1);
-            } else {
-                while (high - distance + 1 >= low && values[high - distance + 1] > value) {
-                    high -= distance;
-                    distance <<= 1;
-                }
-                low = Math.max(low, high - distance + 1);
-            }
-        }
-        return Arrays.binarySearch(values, low, high + 1, value);
-    }
-
-    /** Publishes a new base made of the values that have a group, the overlay's included. */
     private void merge(Generation generation) {
         // The writer reads the groups it stored itself: plain reads (a merge runs too seldom to be compiled soon,
         // and an access through a VarHandle costs much more until it is).
         long[] oldValues = generation.values;
         Object[] oldGroups = generation.groups;
-        int size = oldValues.length - generation.gone + generation.overlaid;
+        int held = oldValues.length - generation.gone + generation.overlaid;
+        boolean keep = generation.gone <= held;
+        int size = keep ? oldValues.length + generation.overlaid : held;
         long[] values = new long[size];
         Object[] groups = new Object[size];
         int out = 0;
@@ -281,21 +230,24 @@ final class LongValues {
             while (end < oldValues.length && oldValues[end] < addedValue) {
                 end++;
             }
-            out = copyPresent(oldValues, oldGroups, at, end, values, groups, out);
+            out = copy(oldValues, oldGroups, at, end, values, groups, out, keep);
             at = end;
             values[out] = addedValue;
             groups[out++] = added.getValue().group();
         }
-        out = copyPresent(oldValues, oldGroups, at, oldValues.length, values, groups, out);
-        current = new Generation(values, groups);
+        out = copy(oldValues, oldGroups, at, oldValues.length, values, groups, out, keep);
+        current = new Generation(values, groups, keep ? generation.gone : 0);
     }
 
-    /** Copies the values of {@code [from, to)} that have a group; returns the next position to copy to. */
-    private static int copyPresent(long[] fromValues, Object[] fromGroups, int from, int to, long[] values,
-            Object[] groups, int out) {
+    /**
+     * Copies the values of {@code [from, to)}, those without a group too when {@code keepGone};
+     * returns the next position to copy to.
+     */
+    private static int copy(long[] fromValues, Object[] fromGroups, int from, int to, long[] values,
+            Object[] groups, int out, boolean keepGone) {
         for (int i = from; i < to; i++) {
             Object group = fromGroups[i];
-            if (group != null) {
+            if (group != null || keepGone) {
                 values[out] = fromValues[i];
                 groups[out++] = group;
             }
@@ -305,7 +257,7 @@ final class LongValues {
 
     /** Removes every value; under the index's lock. */
     void clear() {
-        current = new Generation(new long[0], new Object[0]);
+        current = new Generation(new long[0], new Object[0], 0);
     }
 
     /** Receives a value and its group; returns false to stop. */
@@ -362,7 +314,7 @@ final class LongValues {
                 }
             }
             overlay = overlay.tailMap(bound, inclusive);
-            at = search(values, bound);
+            at = LongSearch.search(values, bound);
             if (at >= 0) {
                 if (!inclusive) {
                     at += ascending ? 1 : -1;
