@@ -23,9 +23,11 @@ import java.util.stream.Stream;
 
 /**
  * Where one sequential write's cost goes, PikoDB on Redis against {@code StringRedisTemplate} and two
- * bare Lettuce references (an {@code HSET} of the same JSON bytes, and an {@code EVALSHA} of a script
- * that only returns 0, with the same JSON as its argument), all on one server, taking turns in blocks
- * of {@value #BLOCK} writes so that they meet the same moments of a shared machine.
+ * bare Lettuce references (an {@code HSET} of the same JSON bytes; {@code EVALSHA}s, with the arguments of
+ * PikoDB's plain write, of a script that only returns 0, of one that does only the {@code HMGET} and the
+ * {@code HSET} of PikoDB's write, and of one that also adds the key member of a new key: the floors of
+ * any atomic script), all on one server, taking turns in blocks
+ * of {@code bench.probe.block} writes so that they meet the same moments of a shared machine.
  *
  * <p>Per write and per store it prints: the wall time; this JVM's CPU (the whole process, and the
  * calling thread alone); the bytes allocated by all of this JVM's threads; the server's CPU
@@ -38,12 +40,16 @@ import java.util.stream.Stream;
  * <p>Needs a running redis-server on this machine: {@code -Dbench.redis=redis://127.0.0.1:6379}.
  * Run with {@code mvn -B -q -pl benchmarks -am package -DskipTests -Pbench
  * -Dbench.main=dev.pikodb.benchmarks.redis.WriteCostOnRedisProbe}; {@code -Dbench.probe.writes}
- * (default 40,000) sets the writes per store.
+ * (default 40,000) sets the writes per store, {@code -Dbench.probe.mode=insert} measures writes of new keys
+ * (see {@link #INSERTS}), {@code -Dbench.probe.block} the writes per turn (default 2,000) and
+ * {@code -Dbench.probe.only} the stores to run, by name, comma-separated (default: all).
  */
 public final class WriteCostOnRedisProbe {
 
     private static final int WRITES = Integer.getInteger("bench.probe.writes", 40_000);
-    private static final int BLOCK = 2_000;
+    private static final int BLOCK = Integer.getInteger("bench.probe.block", 2_000);
+    /** Comma-separated names of the stores to run (see {@code main}); empty: all. */
+    private static final String ONLY = System.getProperty("bench.probe.only", "");
     private static final String[] MEASURES = {"wall us", "JVM CPU us", "calling thread CPU us",
         "allocated bytes", "server CPU us", "server calls", "bytes to server", "bytes from server",
         "JVM context switches", "server context switches"};
@@ -61,9 +67,43 @@ public final class WriteCostOnRedisProbe {
         this.serverPid = Long.parseLong(field(probe.info("server"), "process_id"));
     }
 
-    /** One store's write of profile {@code i} under key {@code key}. */
+    /** One store's write of profile {@code i} under key {@code key} into table {@code table}. */
     private interface Writer {
-        void write(String key, int i);
+        void write(String table, String key, int i);
+    }
+
+    /**
+     * {@code overwrite} (the default): the measured writes overwrite the warm-up's keys; {@code insert}:
+     * they write new keys into a table the warm-up did not touch, as {@code RedisComparisonMain}'s
+     * sequential writes do.
+     */
+    private static final boolean INSERTS = "insert".equals(System.getProperty("bench.probe.mode", "overwrite"));
+
+    /** A script that reads what PikoDB's write reads and stores what it stores, without its logic. */
+    private static final String HMGET_HSET = """
+            local got = redis.call('HMGET', KEYS[1], '', ARGV[1])
+            redis.call('HSET', KEYS[1], ARGV[1], ARGV[2])
+            return 1
+            """;
+
+    /** {@link #HMGET_HSET}, and the key member PikoDB adds for a new key. */
+    private static final String HMGET_HSET_ZADD = """
+            local got = redis.call('HMGET', KEYS[1], '', ARGV[1])
+            redis.call('HSET', KEYS[1], ARGV[1], ARGV[2])
+            if not got[2] then redis.call('ZADD', KEYS[2], 0, '00000000:' .. ARGV[1]) end
+            return 1
+            """;
+
+    /** The keys of a bare script's write: one of 16 buckets of the table, as PikoDB spreads its records. */
+    private static byte[][] bucketKeys(String prefix, String table, String key) {
+        String tag = "{" + prefix + "-eval:" + table + ":" + (key.hashCode() & 15) + "}";
+        return new byte[][] {(tag + ":r").getBytes(StandardCharsets.UTF_8), (tag + ":i").getBytes(StandardCharsets.UTF_8)};
+    }
+
+    /** The arguments PikoDB's plain write sends: key, JSON, generation, timestamp. */
+    private static byte[][] writeArguments(String key, byte[] json) {
+        return new byte[][] {key.getBytes(StandardCharsets.UTF_8), json, {'1'},
+            Long.toString(System.currentTimeMillis()).getBytes(StandardCharsets.UTF_8)};
     }
 
     /**
@@ -83,20 +123,31 @@ public final class WriteCostOnRedisProbe {
                 ComparedStore piko = ComparedStore.PikoDBStore.onRedis(redis.toString(), prefix + "-piko")) {
             WriteCostOnRedisProbe main = new WriteCostOnRedisProbe(probeConnection.sync());
             RedisCommands<byte[], byte[]> lettuce = bare.sync();
-            byte[] hash = (prefix + "-hset").getBytes(StandardCharsets.UTF_8);
             String sha = probeConnection.sync().scriptLoad("return 0");
-            byte[][] scriptKeys = {(prefix + "-eval").getBytes(StandardCharsets.UTF_8)};
+            String readWrite = probeConnection.sync().scriptLoad(HMGET_HSET);
+            String readWriteMember = probeConnection.sync().scriptLoad(HMGET_HSET_ZADD);
             Map<String, Writer> stores = new LinkedHashMap<>();
-            stores.put("StringRedisTemplate", (key, i) -> template.write("users", key, main.profiles.value(i)));
-            stores.put("PikoDB on Redis", (key, i) -> piko.write("users", key, main.profiles.value(i)));
-            stores.put("Lettuce HSET", (key, i) -> lettuce.hset(hash, key.getBytes(StandardCharsets.UTF_8),
+            stores.put("StringRedisTemplate", (table, key, i) -> template.write(table, key, main.profiles.value(i)));
+            stores.put("PikoDB on Redis", (table, key, i) -> piko.write(table, key, main.profiles.value(i)));
+            stores.put("Lettuce HSET", (table, key, i) -> lettuce.hset((prefix + "-hset:" + table).getBytes(StandardCharsets.UTF_8),
+                    key.getBytes(StandardCharsets.UTF_8), Profiles.MAPPER.writeValueAsBytes(main.profiles.value(i))));
+            stores.put("Lettuce EVALSHA 'return 0'", (table, key, i) -> lettuce.evalsha(sha, ScriptOutputType.INTEGER,
+                    bucketKeys(prefix, "none", key), key.getBytes(StandardCharsets.UTF_8),
                     Profiles.MAPPER.writeValueAsBytes(main.profiles.value(i))));
-            stores.put("Lettuce EVALSHA 'return 0'", (key, i) -> lettuce.evalsha(sha, ScriptOutputType.INTEGER,
-                    scriptKeys, key.getBytes(StandardCharsets.UTF_8), Profiles.MAPPER.writeValueAsBytes(main.profiles.value(i))));
+            stores.put("Lettuce EVALSHA HMGET+HSET", (table, key, i) -> lettuce.evalsha(readWrite, ScriptOutputType.INTEGER,
+                    bucketKeys(prefix, "rw:" + table, key),
+                    writeArguments(key, Profiles.MAPPER.writeValueAsBytes(main.profiles.value(i)))));
+            stores.put("Lettuce EVALSHA HMGET+HSET+ZADD", (table, key, i) -> lettuce.evalsha(readWriteMember,
+                    ScriptOutputType.INTEGER, bucketKeys(prefix, "rwm:" + table, key),
+                    writeArguments(key, Profiles.MAPPER.writeValueAsBytes(main.profiles.value(i)))));
+            if (!ONLY.isEmpty()) {
+                stores.keySet().retainAll(List.of(ONLY.split(",")));
+            }
             String loadBefore = loadAverage();
-            // A warm-up of every store, then the measured writes (overwrites of the warm-up's keys).
-            main.run(stores, WRITES, false);
-            Map<String, double[]> perWrite = main.run(stores, WRITES, true);
+            // A warm-up of every store, then the measured writes: overwrites of the warm-up's keys, or
+            // new keys in a new table.
+            main.run(stores, "users", WRITES, false);
+            Map<String, double[]> perWrite = main.run(stores, INSERTS ? "inserts" : "users", WRITES, true);
             String loadAfter = loadAverage();
             print(redis, perWrite, loadBefore, loadAfter);
             main.printDetails();
@@ -107,7 +158,7 @@ public final class WriteCostOnRedisProbe {
     }
 
     /** Writes {@code writes} keys with every store in turn, in blocks; returns the sums per write when measured. */
-    private Map<String, double[]> run(Map<String, Writer> stores, int writes, boolean measured) {
+    private Map<String, double[]> run(Map<String, Writer> stores, String table, int writes, boolean measured) {
         List<String> names = new ArrayList<>(stores.keySet());
         groups.clear();
         commandCalls.clear();
@@ -123,7 +174,7 @@ public final class WriteCostOnRedisProbe {
                 Map<String, Double> groupsBefore = threadGroups();
                 double[] before = snapshot();
                 for (int i = from; i < to; i++) {
-                    writer.write(Profiles.key(i), i);
+                    writer.write(table, Profiles.key(i), i);
                 }
                 double[] after = snapshot();
                 Map<String, Double> groupsAfter = threadGroups();
@@ -151,6 +202,11 @@ public final class WriteCostOnRedisProbe {
     /** Per store: calls of each command, top-level and from scripts. */
     private final Map<String, Map<String, Double>> commandCalls = new LinkedHashMap<>();
 
+    /**
+     * CPU microseconds of each group of this JVM's threads, by their name without digits: the Java
+     * threads by {@code ThreadMXBean}, and the JVM's own threads (compilers, garbage collector), which
+     * it does not list, by {@code /proc/self/task/<id>/schedstat} under their system names.
+     */
     private Map<String, Double> threadGroups() {
         Map<String, Double> cpu = new HashMap<>();
         for (java.lang.management.ThreadInfo info : threads.getThreadInfo(threads.getAllThreadIds())) {
@@ -161,8 +217,27 @@ public final class WriteCostOnRedisProbe {
                 }
             }
         }
+        try (Stream<Path> each = Files.list(Path.of("/proc/self/task"))) {
+            for (Path task : each.toList()) {
+                try {
+                    String name = Files.readString(task.resolve("comm")).trim();
+                    if (JVM_THREADS.matcher(name).lookingAt()) {
+                        String runNanos = Files.readString(task.resolve("schedstat")).trim().split("\\s+")[0];
+                        cpu.merge("[" + name.replaceAll("[0-9]+", "#") + "]", Long.parseLong(runNanos) / 1e3, Double::sum);
+                    }
+                } catch (IOException e) {
+                    // the thread ended meanwhile
+                }
+            }
+        } catch (IOException e) {
+            // no /proc: the Java threads alone
+        }
         return cpu;
     }
+
+    /** The system names of the JVM's own threads. */
+    private static final java.util.regex.Pattern JVM_THREADS =
+            java.util.regex.Pattern.compile("C1 Comp|C2 Comp|GC Thr|G1 |VM Thread|VM Periodic");
 
     private static Map<String, Double> commands(String info) {
         Map<String, Double> calls = new HashMap<>();
@@ -272,8 +347,9 @@ public final class WriteCostOnRedisProbe {
     }
 
     private static void print(URI redis, Map<String, double[]> perWrite, String loadBefore, String loadAfter) {
-        System.out.printf(Locale.ROOT, "%nRedis %s; %,d writes per store (overwrites, after a warm-up of as many),"
+        System.out.printf(Locale.ROOT, "%nRedis %s; %,d writes per store (%s, after a warm-up of as many),"
                 + " blocks of %,d taking turns; per write; load average %s before, %s after%n%n", redis, WRITES,
+                INSERTS ? "new keys in a new table" : "overwrites",
                 BLOCK, loadBefore, loadAfter);
         StringBuilder header = new StringBuilder("| per write |");
         perWrite.keySet().forEach(name -> header.append(' ').append(name).append(" |"));
