@@ -92,7 +92,9 @@ public final class RedisComparisonMain {
                 ComparedStore onRedis = ComparedStore.PikoDBStore.onRedis(redis.toString(), prefix + "-piko");
                 ComparedStore.PikoDBStore streamed = withStream ? ComparedStore.PikoDBStore.onRedisWithChangeStream(
                         redis.toString(), prefix + "-stream") : null;
-                ComparedStore embedded = ComparedStore.PikoDBStore.inDirectory(directory)) {
+                ComparedStore embedded = ComparedStore.PikoDBStore.inDirectory(directory);
+                ComparedStore floor = Boolean.getBoolean("bench.redis.floor")
+                        ? new ScriptFloorStore(redis.toString(), prefix + "-floor", true) : null) {
             List<ComparedStore> stores = new ArrayList<>(List.of(template, onRedis, embedded));
             // -Dbench.redis.embedded=false leaves the embedded store out of the turns (and the table).
             if (!Boolean.parseBoolean(System.getProperty("bench.redis.embedded", "true"))) {
@@ -100,6 +102,10 @@ public final class RedisComparisonMain {
             }
             if (streamed != null) {
                 stores.add(2, streamed);
+            }
+            // -Dbench.redis.floor=true adds the floor of any atomic write script (see ScriptFloorStore).
+            if (floor != null) {
+                stores.add(2, floor);
             }
             results = main.measure(stores);
             if (streamed != null) {

@@ -23,7 +23,8 @@ import java.util.function.Consumer;
  * build up to what PikoDB's write does on Redis: an {@code EVALSHA} that only returns 1 (with the
  * write's four keys and four arguments, and with one key and one argument), one that calls
  * {@code HSET}, {@code HSET} twice, {@code HMGET} then {@code HSET}, and that plus the {@code ZADD} of
- * a new key's key member; and the last two again with a {@code #!lua flags=...} header (Redis 7 script
+ * a new key's key member, that with the two keys it uses only (records and index entries) instead of
+ * the bucket's four; and the last again with a {@code #!lua flags=...} header (Redis 7 script
  * flags, which change the checks the server makes before a script runs) and after a
  * {@code redis.replicate_commands()} call. The variants take turns in blocks of 2,000 calls, on keys
  * spread over 16 buckets as PikoDB spreads a table's records, so they meet the same moments of a
@@ -94,10 +95,11 @@ public final class ScriptCostOnRedisProbe {
                 + "redis.call('HSET', KEYS[1], ARGV[1], ARGV[2])", 4));
         variants.put("EVALSHA HMGET+HSET", script("rw", READ_WRITE, 4));
         variants.put("EVALSHA HMGET+HSET+ZADD", script("rwm", READ_WRITE_MEMBER, 4));
-        variants.put("same, flags=allow-oom,allow-stale",
+        variants.put("EVALSHA HMGET+HSET+ZADD, 2 keys", script("rwm2", READ_WRITE_MEMBER.replace("KEYS[3]", "KEYS[2]"), 2));
+        variants.put("EVALSHA HMGET+HSET+ZADD, flags=allow-oom,allow-stale",
                 script("rwmf", "#!lua flags=allow-oom,allow-stale\n" + READ_WRITE_MEMBER, 4));
-        variants.put("same, #!lua without flags", script("rwms", "#!lua\n" + READ_WRITE_MEMBER, 4));
-        variants.put("same, after redis.replicate_commands()", script("rwmr",
+        variants.put("EVALSHA HMGET+HSET+ZADD, #!lua without flags", script("rwms", "#!lua\n" + READ_WRITE_MEMBER, 4));
+        variants.put("EVALSHA HMGET+HSET+ZADD after redis.replicate_commands()", script("rwmr",
                 "if redis.replicate_commands then redis.replicate_commands() end\n" + READ_WRITE_MEMBER, 4));
         if (!INSERTS) {
             variants.values().forEach(variant -> {
@@ -142,8 +144,10 @@ public final class ScriptCostOnRedisProbe {
         String sha = info.scriptLoad(body + "\nreturn 1");
         return key -> {
             byte[][] all = keys(name, key);
-            byte[][] keys = new byte[keyCount][];
-            System.arraycopy(all, 0, keys, 0, keyCount);
+            byte[][] keys = keyCount == 2 ? new byte[][] {all[0], all[2]} : new byte[keyCount][];
+            if (keyCount != 2) {
+                System.arraycopy(all, 0, keys, 0, keyCount);
+            }
             byte[][] args = keyCount == 1 ? new byte[][] {utf8(key)}
                     : new byte[][] {utf8(key), JSON, {'1'}, utf8(Long.toString(System.currentTimeMillis()))};
             redis.evalsha(sha, ScriptOutputType.INTEGER, keys, args);

@@ -23,10 +23,9 @@ import java.util.stream.Stream;
 
 /**
  * Where one sequential write's cost goes, PikoDB on Redis against {@code StringRedisTemplate} and two
- * bare Lettuce references (an {@code HSET} of the same JSON bytes; {@code EVALSHA}s, with the arguments of
- * PikoDB's plain write, of a script that only returns 0, of one that does only the {@code HMGET} and the
- * {@code HSET} of PikoDB's write, and of one that also adds the key member of a new key: the floors of
- * any atomic script), all on one server, taking turns in blocks
+ * bare Lettuce references (an {@code HSET} of the same JSON bytes; an {@code EVALSHA} of a script that
+ * only returns 0, with the same JSON as its argument; and the floors of any atomic write script,
+ * {@link ScriptFloorStore}s with and without the key member), all on one server, taking turns in blocks
  * of {@code bench.probe.block} writes so that they meet the same moments of a shared machine.
  *
  * <p>Per write and per store it prints: the wall time; this JVM's CPU (the whole process, and the
@@ -79,33 +78,6 @@ public final class WriteCostOnRedisProbe {
      */
     private static final boolean INSERTS = "insert".equals(System.getProperty("bench.probe.mode", "overwrite"));
 
-    /** A script that reads what PikoDB's write reads and stores what it stores, without its logic. */
-    private static final String HMGET_HSET = """
-            local got = redis.call('HMGET', KEYS[1], '', ARGV[1])
-            redis.call('HSET', KEYS[1], ARGV[1], ARGV[2])
-            return 1
-            """;
-
-    /** {@link #HMGET_HSET}, and the key member PikoDB adds for a new key. */
-    private static final String HMGET_HSET_ZADD = """
-            local got = redis.call('HMGET', KEYS[1], '', ARGV[1])
-            redis.call('HSET', KEYS[1], ARGV[1], ARGV[2])
-            if not got[2] then redis.call('ZADD', KEYS[2], 0, '00000000:' .. ARGV[1]) end
-            return 1
-            """;
-
-    /** The keys of a bare script's write: one of 16 buckets of the table, as PikoDB spreads its records. */
-    private static byte[][] bucketKeys(String prefix, String table, String key) {
-        String tag = "{" + prefix + "-eval:" + table + ":" + (key.hashCode() & 15) + "}";
-        return new byte[][] {(tag + ":r").getBytes(StandardCharsets.UTF_8), (tag + ":i").getBytes(StandardCharsets.UTF_8)};
-    }
-
-    /** The arguments PikoDB's plain write sends: key, JSON, generation, timestamp. */
-    private static byte[][] writeArguments(String key, byte[] json) {
-        return new byte[][] {key.getBytes(StandardCharsets.UTF_8), json, {'1'},
-            Long.toString(System.currentTimeMillis()).getBytes(StandardCharsets.UTF_8)};
-    }
-
     /**
      * Runs the probe and prints the table.
      *
@@ -120,26 +92,24 @@ public final class WriteCostOnRedisProbe {
                 StatefulRedisConnection<byte[], byte[]> bare = client.connect(ByteArrayCodec.INSTANCE);
                 ComparedStore template = new ComparedStore.TemplateStore(redis.getHost(), redis.getPort(),
                         prefix + "-tpl");
-                ComparedStore piko = ComparedStore.PikoDBStore.onRedis(redis.toString(), prefix + "-piko")) {
+                ComparedStore piko = ComparedStore.PikoDBStore.onRedis(redis.toString(), prefix + "-piko");
+                ScriptFloorStore readWrite = new ScriptFloorStore(redis.toString(), prefix + "-rw", false);
+                ScriptFloorStore readWriteMember = new ScriptFloorStore(redis.toString(), prefix + "-rwm", true)) {
             WriteCostOnRedisProbe main = new WriteCostOnRedisProbe(probeConnection.sync());
             RedisCommands<byte[], byte[]> lettuce = bare.sync();
             String sha = probeConnection.sync().scriptLoad("return 0");
-            String readWrite = probeConnection.sync().scriptLoad(HMGET_HSET);
-            String readWriteMember = probeConnection.sync().scriptLoad(HMGET_HSET_ZADD);
             Map<String, Writer> stores = new LinkedHashMap<>();
             stores.put("StringRedisTemplate", (table, key, i) -> template.write(table, key, main.profiles.value(i)));
             stores.put("PikoDB on Redis", (table, key, i) -> piko.write(table, key, main.profiles.value(i)));
             stores.put("Lettuce HSET", (table, key, i) -> lettuce.hset((prefix + "-hset:" + table).getBytes(StandardCharsets.UTF_8),
                     key.getBytes(StandardCharsets.UTF_8), Profiles.MAPPER.writeValueAsBytes(main.profiles.value(i))));
+            byte[][] scriptKeys = {(prefix + "-eval").getBytes(StandardCharsets.UTF_8)};
             stores.put("Lettuce EVALSHA 'return 0'", (table, key, i) -> lettuce.evalsha(sha, ScriptOutputType.INTEGER,
-                    bucketKeys(prefix, "none", key), key.getBytes(StandardCharsets.UTF_8),
+                    scriptKeys, key.getBytes(StandardCharsets.UTF_8), Profiles.MAPPER.writeValueAsBytes(main.profiles.value(i))));
+            stores.put(readWrite.name(), (table, key, i) -> readWrite.write(table, key,
                     Profiles.MAPPER.writeValueAsBytes(main.profiles.value(i))));
-            stores.put("Lettuce EVALSHA HMGET+HSET", (table, key, i) -> lettuce.evalsha(readWrite, ScriptOutputType.INTEGER,
-                    bucketKeys(prefix, "rw:" + table, key),
-                    writeArguments(key, Profiles.MAPPER.writeValueAsBytes(main.profiles.value(i)))));
-            stores.put("Lettuce EVALSHA HMGET+HSET+ZADD", (table, key, i) -> lettuce.evalsha(readWriteMember,
-                    ScriptOutputType.INTEGER, bucketKeys(prefix, "rwm:" + table, key),
-                    writeArguments(key, Profiles.MAPPER.writeValueAsBytes(main.profiles.value(i)))));
+            stores.put(readWriteMember.name(), (table, key, i) -> readWriteMember.write(table, key,
+                    Profiles.MAPPER.writeValueAsBytes(main.profiles.value(i))));
             if (!ONLY.isEmpty()) {
                 stores.keySet().retainAll(List.of(ONLY.split(",")));
             }
