@@ -23,7 +23,7 @@ import java.util.function.Consumer;
  * build up to what PikoDB's write does on Redis: an {@code EVALSHA} that only returns 1 (with the
  * write's four keys and four arguments, and with one key and one argument), one that calls
  * {@code HSET}, {@code HSET} twice, {@code HMGET} then {@code HSET}, and that plus the {@code ZADD} of
- * a new key's key member, that with the two keys it uses only (records and index entries) instead of
+ * a new key's key member, PikoDB's write script itself (plain writes: four arguments), that floor with the two keys it uses only (records and index entries) instead of
  * the bucket's four; and the last again with a {@code #!lua flags=...} header (Redis 7 script
  * flags, which change the checks the server makes before a script runs) and after a
  * {@code redis.replicate_commands()} call. The variants take turns in blocks of 2,000 calls, on keys
@@ -95,6 +95,7 @@ public final class ScriptCostOnRedisProbe {
                 + "redis.call('HSET', KEYS[1], ARGV[1], ARGV[2])", 4));
         variants.put("EVALSHA HMGET+HSET", script("rw", READ_WRITE, 4));
         variants.put("EVALSHA HMGET+HSET+ZADD", script("rwm", READ_WRITE_MEMBER, 4));
+        variants.put("EVALSHA of PikoDB's write script", script("w", writeScript(), 4));
         variants.put("EVALSHA HMGET+HSET+ZADD, 2 keys", script("rwm2", READ_WRITE_MEMBER.replace("KEYS[3]", "KEYS[2]"), 2));
         variants.put("EVALSHA HMGET+HSET+ZADD, flags=allow-oom,allow-stale",
                 script("rwmf", "#!lua flags=allow-oom,allow-stale\n" + READ_WRITE_MEMBER, 4));
@@ -137,6 +138,23 @@ public final class ScriptCostOnRedisProbe {
         System.out.println("|---|---|---|---|");
         sums.forEach((name, sum) -> System.out.printf(Locale.ROOT, "| %s | %.2f | %.2f | %.1f |%n", name,
                 sum[0] / CALLS, sum[2] / CALLS, sum[1] / CALLS));
+    }
+
+    /**
+     * The source of PikoDB's write script ({@code dev.pikodb.redis.Scripts.WRITE}, not public API: read
+     * by reflection), ending in a {@code return}, which {@link #script} follows with a {@code do end}.
+     */
+    private static String writeScript() {
+        try {
+            java.lang.reflect.Field field = Class.forName("dev.pikodb.redis.Scripts").getDeclaredField("WRITE");
+            field.setAccessible(true);
+            Object script = field.get(null);
+            java.lang.reflect.Method source = script.getClass().getDeclaredMethod("source");
+            source.setAccessible(true);
+            return "do\n" + new String((byte[]) source.invoke(script), StandardCharsets.UTF_8) + "\nend";
+        } catch (ReflectiveOperationException e) {
+            throw new IllegalStateException("cannot read dev.pikodb.redis.Scripts.WRITE: " + e, e);
+        }
     }
 
     /** A variant that runs {@code body}, then {@code return 1}, by {@code EVALSHA} with {@code keyCount} keys and as many arguments. */
