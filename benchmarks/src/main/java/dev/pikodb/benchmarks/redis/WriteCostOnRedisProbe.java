@@ -22,7 +22,7 @@ import java.util.Map;
 import java.util.stream.Stream;
 
 /**
- * Where one sequential write's cost goes, PikoDB on Redis against {@code StringRedisTemplate} and two
+ * Where one sequential write's cost goes, PikoDB on Redis against {@code StringRedisTemplate} and
  * bare Lettuce references (an {@code HSET} of the same JSON bytes; an {@code EVALSHA} of a script that
  * only returns 0, with the same JSON as its argument; and the floors of any atomic write script,
  * {@link ScriptFloorStore}s with and without the key member), all on one server, taking turns in blocks
