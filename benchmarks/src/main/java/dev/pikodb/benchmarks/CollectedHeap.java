@@ -37,8 +37,15 @@ public final class CollectedHeap {
             return repetition;
         }
         return () -> {
-            System.gc();
+            collect();
             return repetition.getAsDouble();
         };
+    }
+
+    /** Runs a full collection now, unless {@code bench.collectBefore=false}: for probes that time by hand. */
+    public static void collect() {
+        if (ENABLED) {
+            System.gc();
+        }
     }
 }
