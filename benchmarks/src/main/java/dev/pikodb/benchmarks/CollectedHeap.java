@@ -9,15 +9,16 @@ import java.util.function.DoubleSupplier;
  * measured without it.
  *
  * <p>Why: the participants of a round take turns in one JVM, so without it a repetition pays for what
- * the turn before it left in the heap. Two costs were seen in W13 (README, "W13's start and range rows, repetition by repetition"): a
- * young collection during the timed section that copies what the repetition has made live so far (a
- * start's table), its timing decided by how full the young generation was when the repetition began
- * (another store just closed, a background index build's allocations); and the first touch of heap
- * pages the young generation had just grown into (with {@code -Xms} the heap is reserved, not yet
- * backed by memory), tens of thousands of minor page faults in one repetition and none in the next.
- * After a full collection every participant starts alike: the young generation is empty and, in the
- * runs measured, almost always lies in pages already touched. Collections that a repetition's own allocation provokes during its timed
- * section are still counted.
+ * the turn before it left in the heap. Two costs were seen in W13 (README, "W13's start and range
+ * rows, repetition by repetition"): a young collection during the timed section that copies what the
+ * repetition has made live so far (a start's table), its timing decided by how full the young
+ * generation was when the repetition began (another store just closed, a background index build's
+ * allocations); and the first touch of heap pages the young generation had just grown into (with
+ * {@code -Xms} the heap is reserved, not yet backed by memory), tens of thousands of minor page
+ * faults in one repetition and none in the next. After a full collection every participant starts
+ * alike: the young generation is empty and, in the runs measured, almost always lies in pages already
+ * touched. Collections that a repetition's own allocation provokes during its timed section are still
+ * counted.
  */
 public final class CollectedHeap {
 
