@@ -45,6 +45,13 @@ final class OperationalRuns {
      */
     private static final int SETTLED_REPETITIONS = 5;
 
+    /**
+     * The least number of warm-up rounds of those rows: on a loaded machine the compiler threads had
+     * not finished with the load path after one round (the first measured start took the thread CPU
+     * of a warm-up one, 150 ms against 39-45 ms for the others).
+     */
+    private static final int SETTLED_WARMUPS = 2;
+
     private static final Logger LOG = LoggerFactory.getLogger(OperationalRuns.class);
 
     private final BenchConfig config;
@@ -175,7 +182,7 @@ final class OperationalRuns {
     /**
      * Measures one W13 row of two participants in turns, each repetition on a collected heap
      * ({@link CollectedHeap}) and logged with {@code -Dbench.trace=true} ({@link RepetitionTrace}), at
-     * least {@link #SETTLED_REPETITIONS} times.
+     * least {@link #SETTLED_REPETITIONS} times after at least {@link #SETTLED_WARMUPS} warm-up rounds.
      */
     private void measureSettled(String row, Result.Unit unit, String first, DoubleSupplier firstRepetition,
                                 String second, DoubleSupplier secondRepetition) {
@@ -184,7 +191,8 @@ final class OperationalRuns {
         new Round(config, report)
                 .add(firstCell, row, CollectedHeap.before(RepetitionTrace.of(firstCell, firstRepetition)))
                 .add(secondCell, row, CollectedHeap.before(RepetitionTrace.of(secondCell, secondRepetition)))
-                .measure(new Sampler(config.warmups(), Math.max(SETTLED_REPETITIONS, config.repetitions())));
+                .measure(new Sampler(Math.max(SETTLED_WARMUPS, config.warmups()),
+                        Math.max(SETTLED_REPETITIONS, config.repetitions())));
     }
 
     private void runLoading() {
