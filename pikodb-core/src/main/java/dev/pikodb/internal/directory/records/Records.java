@@ -99,15 +99,24 @@ public final class Records implements IndexedRecords {
     }
 
     /**
-     * Puts a record in the form {@link StoredRecord#held()} gives, as {@link #put} does; records that
-     * nobody observes yet (no snapshot, index or listener, as while a table loads) take it as it is,
-     * without building the record object.
+     * Puts the records {@code held[0, count)} of the keys {@code keys[0, count)}, in the form
+     * {@link StoredRecord#held()} gives, as {@link #put} does; empty records that nobody observes yet
+     * (no snapshot, index or listener: a table being loaded by one thread) take them as they are,
+     * without building the record objects.
      */
-    public void putHeld(String key, Object held) {
-        if (snapshot == null && indexes == null && !changes.active()) {
-            expiring.replaced(key, map.put(key, held), held);
+    public void putAllHeld(String[] keys, Object[] held, int count) {
+        if (map.isEmpty() && snapshot == null && indexes == null && !changes.active()) {
+            for (int i = 0; i < count; i++) {
+                Object previous = map.put(keys[i], held[i]);
+                if (previous != null) {
+                    expiring.removed(keys[i], previous);
+                }
+            }
+            expiring.addedAll(keys, held, count);
         } else {
-            put(key, StoredRecord.of(held));
+            for (int i = 0; i < count; i++) {
+                put(keys[i], StoredRecord.of(held[i]));
+            }
         }
     }
 
