@@ -2,16 +2,11 @@ package dev.pikodb.internal.directory.records;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.pikodb.DatabaseOptions;
-import dev.pikodb.MutableClock;
 import dev.pikodb.PikoDB;
-import java.nio.file.Path;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -27,23 +22,12 @@ import org.junit.jupiter.params.provider.ValueSource;
  * and 4.
  */
 @Timeout(60)
-class TableSizeDuringWritesTest {
-
-    @TempDir
-    Path dir;
-
-    @AfterEach
-    void removeHook() {
-        Records.countVisited = null;
-    }
+class TableSizeDuringWritesTest extends TableSizeTestSupport {
 
     @ParameterizedTest(name = "durable writes: {0}")
     @ValueSource(booleans = {false, true})
-    void aSizeCountsTheKeysOfOneInstantWhileAWriteAndADeleteLandDuringItsWalk(boolean durable) throws Exception {
-        MutableClock clock = new MutableClock(1_000_000L);
-        try (PikoDB db = new PikoDB(DatabaseOptions.builder().databaseDirectory(dir).durableWrites(durable)
-                .clock(clock).build())) {
-            db.start();
+    void aSizeCountsTheKeysOfOneInstantWhileAWriteAndADeleteLandDuringTheCount(boolean durable) throws Exception {
+        try (PikoDB db = open(durable)) {
             db.write("t", "a", 1);
             db.write("t", "c", 3);
             db.write("t", "d", 4);

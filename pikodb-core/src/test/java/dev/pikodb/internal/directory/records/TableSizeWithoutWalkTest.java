@@ -2,18 +2,13 @@ package dev.pikodb.internal.directory.records;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.pikodb.DatabaseOptions;
 import dev.pikodb.DatabaseRecord;
-import dev.pikodb.MutableClock;
 import dev.pikodb.PikoDB;
 import dev.pikodb.Query;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -21,25 +16,14 @@ import org.junit.jupiter.params.provider.ValueSource;
  * A table size visits the records expired and not yet removed, and no other: its cost does not grow
  * with the live records. The count's hook sees every key the count visits.
  */
-class TableSizeWithoutWalkTest {
+class TableSizeWithoutWalkTest extends TableSizeTestSupport {
 
     private static final int LIVE = 2_000;
-
-    @TempDir
-    Path dir;
-
-    @AfterEach
-    void removeHook() {
-        Records.countVisited = null;
-    }
 
     @ParameterizedTest(name = "durable writes: {0}")
     @ValueSource(booleans = {false, true})
     void aSizeVisitsOnlyTheExpiredRecordsAndRemovesThem(boolean durable) {
-        MutableClock clock = new MutableClock(1_000_000L);
-        try (PikoDB db = new PikoDB(DatabaseOptions.builder().databaseDirectory(dir).durableWrites(durable)
-                .clock(clock).build())) {
-            db.start();
+        try (PikoDB db = open(durable)) {
             List<Map.Entry<String, DatabaseRecord>> records = new ArrayList<>();
             for (int i = 0; i < LIVE; i++) {
                 Long expiration = i % 2 == 0 ? null : clock.millis() + 1_000;
