@@ -80,7 +80,7 @@ final class ChangeStream implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(ChangeStream.class);
 
     /** Where a stream was read up to. */
-    private static final class Position {
+    static final class Position {
         final byte[] key;
         String id;
         /**
@@ -102,7 +102,7 @@ final class ChangeStream implements AutoCloseable {
      * generation of it this reader delivers (a table listed after the reader started is read from its
      * streams' start, which may hold the changes of generations deleted before).
      */
-    private static final class Followed {
+    static final class Followed {
         final Position[] streams;
         final long fromGeneration;
         int unlistedRounds;
@@ -124,13 +124,13 @@ final class ChangeStream implements AutoCloseable {
     private final Map<String, Followed> followed = new LinkedHashMap<>();
     /** Where the stream of listed tables was read up to; reading thread only. */
     private String tablesPosition = "0-0";
-    /** The dropped generation last delivered per table; reading thread only. */
-    private final Map<String, Long> deliveredDrops = new HashMap<>();
     /** Where the positions are kept for a restart, or null when the instance id was not configured. */
     private final ReaderPositions saved;
     /** Tables whose positions moved since they were last saved, and tables no longer followed; reading thread only. */
     private final Set<String> moved = new HashSet<>();
     private final Set<String> forgotten = new HashSet<>();
+    /** Hands the entries read to the listeners; reading thread only. */
+    private final StreamDelivery delivery;
     private String savedTablesPosition;
     private ReaderThread thread;
     /** Whether the last round filled a stream's batch (more is waiting); reading thread only. */
@@ -144,6 +144,7 @@ final class ChangeStream implements AutoCloseable {
         this.pollInterval = settings.changeStreamPollInterval();
         this.drainTimeout = settings.commandTimeout();
         this.where = where;
+        this.delivery = new StreamDelivery(instanceId, moved);
         this.saved = settings.instanceIdConfigured()
                 ? new ReaderPositions(keys.readerPositionsKey(settings.instanceId()), commands) : null;
     }
@@ -281,7 +282,8 @@ final class ChangeStream implements AutoCloseable {
         }
         ChangeSink listeners = sink.get();
         for (int from = 0; from < read.size(); from += KeySpace.BUCKETS) {
-            entries += deliverTable(names.get(from), read.subList(from, from + KeySpace.BUCKETS),
+            entries += delivery.deliverTable(names.get(from), followed.get(names.get(from)),
+                    read.subList(from, from + KeySpace.BUCKETS),
                     replies.subList(from, from + KeySpace.BUCKETS), listeners);
         }
         for (Followed follow : followed.values()) {
@@ -290,54 +292,6 @@ final class ChangeStream implements AutoCloseable {
             }
         }
         save();
-        return entries;
-    }
-
-    /**
-     * Delivers what one round read of a table's streams. A table deletion is delivered only once every
-     * stream of the table was read up to its deletion entry or to its end, after the changes before
-     * those entries and before the ones after them; otherwise the deletion entries are read again in the
-     * next round. So no change of a generation comes after its deletion, nor one of the next before it.
-     */
-    private int deliverTable(String table, List<Position> positions, List<List<StreamMessage<byte[], byte[]>>> replies,
-            ChangeSink listeners) {
-        Followed follow = followed.get(table);
-        int[] deletionAt = new int[positions.size()];
-        boolean deletion = false;
-        boolean complete = true;
-        int entries = 0;
-        for (int b = 0; b < positions.size(); b++) {
-            List<StreamMessage<byte[], byte[]>> messages = replies.get(b) == null ? List.of() : replies.get(b);
-            entries += messages.size();
-            deletionAt[b] = -1;
-            for (int m = 0; m < messages.size() && deletionAt[b] < 0; m++) {
-                if (ChangeEntry.isDeletion(messages.get(m))) {
-                    deletionAt[b] = m;
-                    deletion = true;
-                }
-            }
-            complete &= deletionAt[b] >= 0 || messages.size() < BATCH;
-        }
-        if (entries > 0) {
-            follow.unlistedRounds = 0;
-        }
-        for (int b = 0; b < positions.size(); b++) {
-            List<StreamMessage<byte[], byte[]>> messages = replies.get(b) == null ? List.of() : replies.get(b);
-            int end = deletionAt[b] < 0 ? messages.size() : deletionAt[b];
-            for (int m = 0; m < end; m++) {
-                deliver(table, follow, positions.get(b), messages.get(m), listeners);
-            }
-        }
-        if (deletion && complete) {
-            for (int b = 0; b < positions.size(); b++) {
-                List<StreamMessage<byte[], byte[]>> messages = replies.get(b);
-                if (deletionAt[b] >= 0) {
-                    for (int m = deletionAt[b]; m < messages.size(); m++) {
-                        deliver(table, follow, positions.get(b), messages.get(m), listeners);
-                    }
-                }
-            }
-        }
         return entries;
     }
 
@@ -401,7 +355,7 @@ final class ChangeStream implements AutoCloseable {
             }
         }
         followed.keySet().removeIf(table -> !listed.contains(table));
-        deliveredDrops.keySet().removeIf(table -> !listed.contains(table));
+        delivery.forget(listed);
         if (followed.size() >= MAX_TABLES) {
             log.warn("{} lists more than {} tables; the change stream reader follows the first {} only", where,
                     MAX_TABLES, MAX_TABLES);
@@ -419,36 +373,6 @@ final class ChangeStream implements AutoCloseable {
             followed.put(table, follow);
         }
         return follow;
-    }
-
-    private void deliver(String table, Followed follow, Position position, StreamMessage<byte[], byte[]> message,
-            ChangeSink listeners) {
-        ChangeEntry entry = ChangeEntry.of(message);
-        long expected = position.seq + 1;
-        // A table listed after this reader started may begin with changes of generations deleted before.
-        boolean old = entry.generationOf() < follow.fromGeneration;
-        boolean gap = entry.seq() != expected && !(old && position.seq == 0);
-        position.id = entry.id();
-        position.seq = entry.seq();
-        moved.add(table);
-        if (!listeners.active()) {
-            return;
-        }
-        if (gap) {
-            long missed = entry.seq() > expected ? entry.seq() - expected : 1;
-            listeners.publish(new ChangeEvent(ChangeEvent.Kind.MISSED, table, null, 0, 0, missed, instanceId));
-        }
-        ChangeEvent event = entry.event(table);
-        if (old || event == null) {
-            return;
-        }
-        if (entry.deletion()) {
-            Long before = deliveredDrops.put(table, entry.previous());
-            if (before != null && before == entry.previous()) {
-                return;
-            }
-        }
-        listeners.publish(event);
     }
 
     private static String field(StreamMessage<byte[], byte[]> message, char name) {

@@ -27,6 +27,8 @@ final class DictionaryStore {
     private final Supplier<RedisClusterCommands<byte[], byte[]>> commands;
     private final TableStore changes;
     private final String where;
+    /** Dictionaries by name, for reading indexed values of deflated records (a kept mapping never changes). */
+    private final Map<String, Dictionary> knownDictionaries = new java.util.concurrent.ConcurrentHashMap<>();
 
     DictionaryStore(KeySpace keys, Supplier<RedisClusterCommands<byte[], byte[]>> commands, TableStore changes,
             String where) {
@@ -63,6 +65,24 @@ final class DictionaryStore {
                     + existing + ", not " + dictionary + "; changing a mapping under stored data would corrupt it: "
                     + "use a new name");
         }
+    }
+
+    /**
+     * A kept dictionary, read from the server only when it is not known yet.
+     *
+     * @throws PikoDBException when no dictionary of that name is kept
+     */
+    Dictionary known(String name) {
+        Dictionary known = knownDictionaries.get(name);
+        if (known == null) {
+            knownDictionaries.putAll(all());
+            known = knownDictionaries.get(name);
+            if (known == null) {
+                throw new PikoDBException("Dictionary '" + name + "' is not kept in " + where
+                        + "; a record that uses it cannot be indexed");
+            }
+        }
+        return known;
     }
 
     private Dictionary parse(String name, byte[] mapping) {

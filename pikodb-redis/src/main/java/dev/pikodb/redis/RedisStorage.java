@@ -13,18 +13,12 @@ import dev.pikodb.spi.StorageEngine;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.SslOptions;
 import io.lettuce.core.resource.ClientResources;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.function.BiConsumer;
 import java.util.function.Supplier;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * A {@link StorageEngine} over Redis or Redis Cluster, for applications that run as several instances
@@ -112,33 +106,26 @@ import org.slf4j.LoggerFactory;
  */
 public final class RedisStorage implements StorageEngine {
 
-    private static final Logger log = LoggerFactory.getLogger(RedisStorage.class);
-    private static final byte[] SERVER_TIME = new byte[0];
-
     private final Settings settings;
     private final String description;
     /** Who holds the cleanup lease, and who made the changes this instance publishes. */
     private final String instanceId;
     private final RedisStats stats = new RedisStats();
-    private final ReentrantReadWriteLock lifecycle = new ReentrantReadWriteLock();
     private final TableStore tables;
     private final DictionaryStore dictionaries;
-    /** Dictionaries by name, for reading indexed values of deflated records (a kept mapping never changes). */
-    private final Map<String, Dictionary> knownDictionaries = new java.util.concurrent.ConcurrentHashMap<>();
     private final KeySpace keys;
-    private volatile Connection connection;
-    private volatile EngineContext context;
-    /** The reader of the change streams while open with a change stream; else null. */
-    private ChangeStream changeStream;
-    private volatile ServerTime serverTime = new ServerTime(System::currentTimeMillis);
+    private final ClientLifecycle client;
+    private final ScriptTime time;
 
     private RedisStorage(Settings settings) {
         this.settings = settings;
         this.description = settings.describe();
         this.instanceId = settings.instanceId();
         this.keys = new KeySpace(settings.keyPrefix());
-        this.tables = new TableStore(keys, settings, description, this::connection, this::now, this::writeStamp,
-                () -> serverTime.upperBound(() -> connection().commands().time()), stats, this::changes,
+        this.client = new ClientLifecycle(settings, description, keys, stats);
+        this.time = new ScriptTime(client);
+        this.tables = new TableStore(keys, settings, description, this::connection, time::now, time::writeStamp,
+                time::serverUpperBound, stats, this::changes,
                 this::dictionary);
         this.dictionaries = new DictionaryStore(keys, () -> connection().commands(), tables, description);
     }
@@ -171,47 +158,7 @@ public final class RedisStorage implements StorageEngine {
     /** Connects; with {@code durableWrites}, first checks every master's persistence settings. */
     @Override
     public void open(EngineContext engineContext) {
-        lifecycle.writeLock().lock();
-        try {
-            if (connection != null) {
-                throw new IllegalStateException(description + " is already open");
-            }
-            Connection opened;
-            try {
-                opened = settings.connect();
-            } catch (RuntimeException e) {
-                throw new PikoDBException("Cannot connect to " + description + ": " + e.getMessage()
-                        + "; check that the server runs and the URI, credentials and TLS settings", e);
-            }
-            try {
-                if (engineContext.durableWrites()) {
-                    Durability.check(opened, description);
-                } else {
-                    Durability.warnOfEviction(opened, description, log);
-                }
-            } catch (RuntimeException e) {
-                opened.close();
-                throw e;
-            }
-            context = engineContext;
-            connection = opened;
-            if (settings.changeStream()) {
-                ChangeStream reader = new ChangeStream(keys, new Commands(settings, description, this::connection),
-                        engineContext::changes, settings, description);
-                try {
-                    reader.start();
-                } catch (RuntimeException e) {
-                    connection = null;
-                    opened.close();
-                    throw new PikoDBException("Cannot read the change streams of " + description + ": " + e
-                            + "; check that the server runs Redis 5 or later and answers", e);
-                }
-                changeStream = reader;
-            }
-            log.debug("Opened {}", description);
-        } finally {
-            lifecycle.writeLock().unlock();
-        }
+        client.open(engineContext);
     }
 
     /**
@@ -227,22 +174,7 @@ public final class RedisStorage implements StorageEngine {
     /** Waits for calls in flight and releases the client (shared client resources stay up). */
     @Override
     public void close() {
-        lifecycle.writeLock().lock();
-        try {
-            if (changeStream != null) {
-                changeStream.close();
-                changeStream = null;
-            }
-            Connection open = connection;
-            connection = null;
-            if (open != null) {
-                open.close();
-            }
-        } catch (RuntimeException e) {
-            throw new PikoDBException("Closing the client of " + description + " failed: " + e, e);
-        } finally {
-            lifecycle.writeLock().unlock();
-        }
+        client.close();
     }
 
     @Override
@@ -346,12 +278,12 @@ public final class RedisStorage implements StorageEngine {
     @Override
     public List<TableSummary> tableSummaries() {
         List<String> listed = listTables();
-        return guarded("summary of " + listed.size() + " tables", false, () -> tables.tableSummaries(listed));
+        return guarded("summary of " + listed.size() + " tables", false, () -> tables.summaries().of(listed));
     }
 
     @Override
     public Optional<TableSummary> tableSummary(String table) {
-        return guarded("summary of table '" + table + "'", false, () -> tables.tableSummary(table));
+        return guarded("summary of table '" + table + "'", false, () -> tables.summaries().of(table));
     }
 
     /**
@@ -367,32 +299,7 @@ public final class RedisStorage implements StorageEngine {
      */
     @Override
     public Map<String, Object> healthDetails() {
-        Map<String, Object> details = guarded("health check", false, () -> {
-            Connection open = connection();
-            Map<String, Object> found = new LinkedHashMap<>();
-            found.put("mode", settings.cluster() ? "cluster" : "standalone");
-            found.put("ping", open.commands().ping());
-            if (settings.cluster()) {
-                found.put("clusterState", clusterState(open.commands().clusterInfo()));
-            }
-            Eviction.report(open, found);
-            return found;
-        });
-        Object state = details.get("clusterState");
-        if (state != null && !"ok".equals(state)) {
-            throw new PikoDBException(description + " reports cluster_state:" + state
-                    + ": some slots have no reachable master, so writes to their tables fail");
-        }
-        return details;
-    }
-
-    private static String clusterState(String clusterInfo) {
-        for (String line : clusterInfo.split("\\r?\\n")) {
-            if (line.startsWith("cluster_state:")) {
-                return line.substring("cluster_state:".length()).trim();
-            }
-        }
-        return "unknown";
+        return HealthDetails.check(client, settings, description);
     }
 
     /**
@@ -441,16 +348,7 @@ public final class RedisStorage implements StorageEngine {
     }
 
     private Dictionary dictionary(String name) {
-        Dictionary known = knownDictionaries.get(name);
-        if (known == null) {
-            knownDictionaries.putAll(dictionaries.all());
-            known = knownDictionaries.get(name);
-            if (known == null) {
-                throw new PikoDBException("Dictionary '" + name + "' is not kept in " + description
-                        + "; a record that uses it cannot be indexed");
-            }
-        }
-        return known;
+        return dictionaries.known(name);
     }
 
     @Override
@@ -458,14 +356,9 @@ public final class RedisStorage implements StorageEngine {
         return stats.snapshot();
     }
 
-    /**
-     * Where the record and table operations report their changes: the opening facade's listeners; with
-     * a change stream nowhere, since the stream's reader delivers every instance's changes, this one's
-     * included, in the order the stream holds them.
-     */
+    /** Where the record and table operations report their changes; see {@link ClientLifecycle#changes()}. */
     private ChangeSink changes() {
-        EngineContext current = context;
-        return current == null || settings.changeStream() ? ChangeSink.NONE : current.changes();
+        return client.changes();
     }
 
     /**
@@ -476,16 +369,12 @@ public final class RedisStorage implements StorageEngine {
      */
     @Override
     public Long currentTimeMillis() {
-        EngineContext current = context;
-        if (current == null || current.clockConfigured()) {
-            return null;
-        }
-        return serverTime.now(() -> connection().commands().time());
+        return time.currentTimeMillis();
     }
 
     /** Replaces this JVM's clock as the server time sees it: for tests of a skewed JVM clock. */
     void localClockForTesting(java.util.function.LongSupplier localMillis) {
-        serverTime = new ServerTime(localMillis);
+        time.localClockForTesting(localMillis);
     }
 
     /**
@@ -493,7 +382,7 @@ public final class RedisStorage implements StorageEngine {
      * tests of records too close to their expiration to be judged by this JVM.
      */
     void serverClockMarginForTesting(long marginMillis) {
-        serverTime = new ServerTime(System::currentTimeMillis, marginMillis);
+        time.serverClockMarginForTesting(marginMillis);
     }
 
     /**
@@ -504,47 +393,13 @@ public final class RedisStorage implements StorageEngine {
         tables.queries().records().beforeRead(hook);
     }
 
-    /** The time argument of the scripts: the configured clock's, or empty for the server's TIME. */
-    private byte[] now() {
-        EngineContext current = context;
-        return current != null && current.clockConfigured()
-                ? Long.toString(current.clock().millis()).getBytes(StandardCharsets.UTF_8)
-                : SERVER_TIME;
-    }
-
-    /**
-     * The timestamp of a write when no clock is configured: the server's time as this JVM reckons it
-     * (see {@link ServerTime}), so that the write script asks the server's clock only when it judges an
-     * expiration.
-     */
-    private byte[] writeStamp() {
-        return Long.toString(serverTime.now(() -> connection().commands().time())).getBytes(StandardCharsets.UTF_8);
-    }
-
     private Connection connection() {
-        Connection open = connection;
-        if (open == null) {
-            throw new IllegalStateException(description + " is not open");
-        }
-        return open;
+        return client.connection();
     }
 
     /** Runs a call under the lifecycle lock, turning client failures into PikoDB's exceptions. */
     private <T> T guarded(String operation, boolean changes, Supplier<T> call) {
-        lifecycle.readLock().lock();
-        try {
-            return call.get();
-        } catch (IllegalArgumentException | IllegalStateException e) {
-            throw e;
-        } catch (RuntimeException e) {
-            if (!changes) {
-                throw Failures.read(operation, description, e);
-            }
-            stats.failedWrites.increment();
-            throw Failures.change(operation, description, e);
-        } finally {
-            lifecycle.readLock().unlock();
-        }
+        return client.guarded(operation, changes, call);
     }
 
     @Override

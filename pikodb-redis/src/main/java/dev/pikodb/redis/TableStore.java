@@ -1,7 +1,6 @@
 package dev.pikodb.redis;
 
 import dev.pikodb.ChangeEvent;
-import dev.pikodb.TableSummary;
 import dev.pikodb.spi.ChangeSink;
 import dev.pikodb.spi.EngineRecord;
 import io.lettuce.core.ScriptOutputType;
@@ -9,7 +8,6 @@ import io.lettuce.core.cluster.api.sync.RedisClusterCommands;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 import java.util.function.BiConsumer;
 import java.util.function.Function;
 import java.util.function.LongSupplier;
@@ -53,6 +51,7 @@ final class TableStore {
     private final RedisQueries queries;
     private final PointReads pointReads;
     private final TableScan scan;
+    private final TableSummaries summaries;
 
     TableStore(KeySpace keys, Settings settings, String where, Supplier<Connection> connection,
             Supplier<byte[]> now, Supplier<byte[]> stamp, LongSupplier serverUpperBound, RedisStats stats, Supplier<ChangeSink> changes,
@@ -73,6 +72,7 @@ final class TableStore {
         this.indexes = new IndexDefinitions(keys, commands, now, dictionaries);
         this.pointReads = new PointReads(keys, commands, now, serverUpperBound, stats, changeStream);
         this.scan = new TableScan(keys, commands, now);
+        this.summaries = new TableSummaries(keys, commands, catalog);
         this.queries = new RedisQueries(keys, commands, now, serverUpperBound, indexes, (table, key, version) -> {
             stats.expiredRemoved.increment();
             ChangeSink sink = changes.get();
@@ -90,6 +90,10 @@ final class TableStore {
 
     RedisQueries queries() {
         return queries;
+    }
+
+    TableSummaries summaries() {
+        return summaries;
     }
 
     long write(String table, String key, byte[] json, Long expiration, String dictionaryName, long expectedVersion,
@@ -350,76 +354,6 @@ final class TableStore {
     /** Finishes table deletions left midway; see {@link Catalog#finishDrops}. */
     int finishDrops(String operation) {
         return catalog.finishDrops(operation);
-    }
-
-    Optional<TableSummary> tableSummary(String table) {
-        if (!catalog.isListed(table)) {
-            return Optional.empty();
-        }
-        byte[][][] buckets = keys.buckets(table);
-        List<Long> lengths = commands.fanOut(buckets.length, b -> commands.async().hlen(buckets[b][0]),
-                b -> commands().hlen(buckets[b][0]));
-        long records = 0;
-        for (long length : lengths) {
-            records += Math.max(0, length - 1);
-        }
-        long bytes = 0;
-        if (records > 0) {
-            for (Long usage : commands.fanOut(buckets.length, b -> commands.async().memoryUsage(buckets[b][0]),
-                    b -> commands().memoryUsage(buckets[b][0]))) {
-                bytes += usage == null ? 0 : usage;
-            }
-        }
-        return Optional.of(new TableSummary(table, (int) records, bytes, 0));
-    }
-
-    /**
-     * The summaries of many tables: the buckets' lengths and memory estimates in rounds of at most
-     * {@value #FAN_OUT_ROUND} commands sent at once (not one table after another).
-     */
-    List<TableSummary> tableSummaries(List<String> tables) {
-        List<byte[]> hashes = new ArrayList<>(tables.size() * KeySpace.BUCKETS);
-        for (String table : tables) {
-            for (byte[][] bucket : keys.buckets(table)) {
-                hashes.add(bucket[0]);
-            }
-        }
-        List<Long> lengths = inRounds(hashes, key -> commands.async().hlen(key), key -> commands().hlen(key));
-        List<byte[]> used = new ArrayList<>();
-        for (int i = 0; i < hashes.size(); i++) {
-            if (lengths.get(i) > 1) {
-                used.add(hashes.get(i));
-            }
-        }
-        List<Long> usages = inRounds(used, key -> commands.async().memoryUsage(key), key -> commands().memoryUsage(key));
-        List<TableSummary> summaries = new ArrayList<>(tables.size());
-        int u = 0;
-        for (int t = 0; t < tables.size(); t++) {
-            long records = 0;
-            long bytes = 0;
-            for (int b = 0; b < KeySpace.BUCKETS; b++) {
-                long length = lengths.get(t * KeySpace.BUCKETS + b);
-                if (length > 1) {
-                    records += length - 1;
-                    Long usage = usages.get(u++);
-                    bytes += usage == null ? 0 : usage;
-                }
-            }
-            summaries.add(new TableSummary(tables.get(t), (int) records, bytes, 0));
-        }
-        return summaries;
-    }
-
-    private static final int FAN_OUT_ROUND = 4096;
-
-    private <T> List<T> inRounds(List<byte[]> keysToAsk, Function<byte[], io.lettuce.core.RedisFuture<T>> async,
-            Function<byte[], T> sync) {
-        List<T> replies = new ArrayList<>(keysToAsk.size());
-        for (int from = 0; from < keysToAsk.size(); from += FAN_OUT_ROUND) {
-            List<byte[]> round = keysToAsk.subList(from, Math.min(keysToAsk.size(), from + FAN_OUT_ROUND));
-            replies.addAll(commands.fanOut(round.size(), i -> async.apply(round.get(i)), i -> sync.apply(round.get(i))));
-        }
-        return replies;
     }
 
     /** Takes or renews the cleanup lease for one interval; false when another instance holds it. */
