@@ -111,8 +111,9 @@ class TableScanSlicesTest {
         assertThat(slices).as("the large bucket in slices of as many records as fit in the bound")
                 .hasSizeGreaterThanOrEqualTo(2)
                 .allSatisfy(c -> assertThat(c).element(1).isEqualTo(hash("large", 6)))
+                // The size is estimated from five sampled fields, which may include the small state field.
                 .allSatisfy(c -> assertThat(Integer.parseInt(c.get(c.indexOf("COUNT") + 1)))
-                        .isBetween(1, (int) (bound / valueBytes)));
+                        .isBetween(1, (int) (bound / valueBytes) * 3 / 2));
         assertThat(keysOf(commands, "MEMORY")).as("each bucket's size, once").hasSize(KeySpace.BUCKETS);
     }
 
