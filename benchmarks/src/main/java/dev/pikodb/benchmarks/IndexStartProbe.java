@@ -18,7 +18,9 @@ import java.util.Locale;
  * CPU time of the process (its helper threads, the
  * compiler and the collector included), the heap allocated by all threads (on a JVM that counts it,
  * 21 and later), and the collections and their pause time, median and range: the allocation and the
- * collections do not depend on the load of the machine.
+ * collections do not depend on the load of the machine. Each start begins on a collected heap, as
+ * W13's start row does ({@link CollectedHeap}; {@code -Dbench.collectBefore=false} in
+ * {@code bench.jvmArgs} to start without).
  *
  * <pre>
  * mvn -B -q -pl benchmarks -am package -DskipTests -Pbench -Dbench.main=dev.pikodb.benchmarks.IndexStartProbe
@@ -64,6 +66,7 @@ public final class IndexStartProbe {
         for (int repetition = -3; repetition < REPETITIONS; repetition++) {
             for (int turn = 0; turn < 2; turn++) {
                 int which = (repetition + turn) & 1;
+                CollectedHeap.collect();
                 long allocatedBefore = allocated(totalAllocated, threadBean);
                 long collectionsBefore = collectors.stream().mapToLong(c -> c.getCollectionCount()).sum();
                 long pausesBefore = collectors.stream().mapToLong(c -> c.getCollectionTime()).sum();

@@ -17,6 +17,7 @@ import java.nio.file.Path;
 import java.util.EnumMap;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.DoubleSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -37,6 +38,19 @@ final class OperationalRuns {
     static final String W13_SCAN = "PikoDB whole-table scan";
     /** W13's heap row. */
     static final String HEAP_PER_ENTRY = "W13 heap per index entry (B/entry)";
+
+    /**
+     * The least number of repetitions of W13's range, start and until-ready rows: the median of a
+     * quick run's three moves as soon as two of them are slow, which a loaded machine often makes.
+     */
+    private static final int SETTLED_REPETITIONS = 5;
+
+    /**
+     * The least number of warm-up rounds of those rows: on a loaded machine the compiler threads had
+     * not finished with the load path after one round (the first measured start took the thread CPU
+     * of a warm-up one, 150 ms against 39-45 ms for the others).
+     */
+    private static final int SETTLED_WARMUPS = 2;
 
     private static final Logger LOG = LoggerFactory.getLogger(OperationalRuns.class);
 
@@ -116,12 +130,8 @@ final class OperationalRuns {
                     .add(new Round.Cell(workload.eqName(), W13_SCAN, Result.Unit.MICROSECONDS), workload.eqName(),
                             workload.pikodbScanEq(indexed))
                     .measure(sampler);
-            new Round(config, report)
-                    .add(new Round.Cell(workload.rangeName(), pikodb, Result.Unit.MICROSECONDS), workload.rangeName(),
-                            workload.pikodbRange(indexed))
-                    .add(new Round.Cell(workload.rangeName(), sqlite, Result.Unit.MICROSECONDS), workload.rangeName(),
-                            workload.sqliteRange(connection))
-                    .measure(sampler);
+            measureSettled(workload.rangeName(), Result.Unit.MICROSECONDS, pikodb, workload.pikodbRange(indexed),
+                    sqlite, workload.sqliteRange(connection));
             plain = workload.openPikoDB(plainDirectory, false);
             workload.fill(plain);
             new Round(config, report)
@@ -132,21 +142,16 @@ final class OperationalRuns {
                     .measure(sampler);
             indexed.close();
             indexed = null;
-            QueryWorkload.copyWithoutIndexes(indexedDirectory, startPlainDirectory);
-            new Round(config, report)
-                    .add(new Round.Cell(workload.startName(), W13_INDEXED, Result.Unit.MILLISECONDS),
-                            workload.startName(), QueryWorkload.start(indexedDirectory))
-                    .add(new Round.Cell(workload.startName(), W13_PLAIN, Result.Unit.MILLISECONDS),
-                            workload.startName(), QueryWorkload.start(startPlainDirectory))
-                    .measure(sampler);
-            new Round(config, report)
-                    .add(new Round.Cell(workload.readyName(), W13_INDEXED, Result.Unit.MILLISECONDS),
-                            workload.readyName(), workload.startUntilReady(indexedDirectory, true))
-                    .add(new Round.Cell(workload.readyName(), W13_PLAIN, Result.Unit.MILLISECONDS),
-                            workload.readyName(), workload.startUntilReady(startPlainDirectory, false))
-                    .measure(sampler);
+            // Closed before the starts, so that their heap holds no other store.
             plain.close();
             plain = null;
+            QueryWorkload.copyWithoutIndexes(indexedDirectory, startPlainDirectory);
+            measureSettled(workload.startName(), Result.Unit.MILLISECONDS,
+                    W13_INDEXED, QueryWorkload.start(indexedDirectory),
+                    W13_PLAIN, QueryWorkload.start(startPlainDirectory));
+            measureSettled(workload.readyName(), Result.Unit.MILLISECONDS,
+                    W13_INDEXED, workload.startUntilReady(indexedDirectory, true),
+                    W13_PLAIN, workload.startUntilReady(startPlainDirectory, false));
             if (config.includes(HEAP_PER_ENTRY)) {
                 double bytes = workload.heapPerIndexEntry(heapDirectory);
                 report.add(new Result(HEAP_PER_ENTRY, pikodb, Result.Unit.BYTES_PER_RECORD, new double[] {bytes}));
@@ -172,6 +177,22 @@ final class OperationalRuns {
                 Directories.delete(directory);
             }
         }
+    }
+
+    /**
+     * Measures one W13 row of two participants in turns, each repetition on a collected heap
+     * ({@link CollectedHeap}) and logged with {@code -Dbench.trace=true} ({@link RepetitionTrace}), at
+     * least {@link #SETTLED_REPETITIONS} times after at least {@link #SETTLED_WARMUPS} warm-up rounds.
+     */
+    private void measureSettled(String row, Result.Unit unit, String first, DoubleSupplier firstRepetition,
+                                String second, DoubleSupplier secondRepetition) {
+        Round.Cell firstCell = new Round.Cell(row, first, unit);
+        Round.Cell secondCell = new Round.Cell(row, second, unit);
+        new Round(config, report)
+                .add(firstCell, row, CollectedHeap.before(RepetitionTrace.of(firstCell, firstRepetition)))
+                .add(secondCell, row, CollectedHeap.before(RepetitionTrace.of(secondCell, secondRepetition)))
+                .measure(new Sampler(Math.max(SETTLED_WARMUPS, config.warmups()),
+                        Math.max(SETTLED_REPETITIONS, config.repetitions())));
     }
 
     private void runLoading() {

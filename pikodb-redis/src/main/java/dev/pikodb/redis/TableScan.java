@@ -2,6 +2,7 @@ package dev.pikodb.redis;
 
 import dev.pikodb.spi.EngineRecord;
 import io.lettuce.core.MapScanCursor;
+import io.lettuce.core.RedisCommandExecutionException;
 import io.lettuce.core.RedisFuture;
 import io.lettuce.core.ScanArgs;
 import io.lettuce.core.ScanCursor;
@@ -17,12 +18,18 @@ import java.util.function.Supplier;
 
 /**
  * A visit of a table's live records, bucket by bucket, {@value #WINDOW} buckets in flight at a time.
- * The buckets' lengths ({@code HLEN}) are asked for first, with the time the visit judges expiry by;
- * then a bucket of at most {@value #WHOLE_BUCKET_LIMIT} fields is read with one {@code HGETALL}, a
- * larger one in {@code HSCAN} slices of {@value #SCAN_COUNT} fields, and an empty one not at all. So
- * no single command reads more than {@value #WHOLE_BUCKET_LIMIT} fields (as {@code HLEN} counted them
- * when the visit started, plus those written since) or about {@value #SCAN_COUNT} fields (an
- * {@code HSCAN} slice can hold a few more, the hash's entries that share a slot of its table).
+ * The buckets' lengths ({@code HLEN}) and sizes ({@code MEMORY USAGE}: the server's estimate from a
+ * few sampled fields, computed without reading the others) are asked for first, in one pipeline, with
+ * the time the visit judges expiry by. Then a bucket of at most {@value #WHOLE_BUCKET_LIMIT} fields and
+ * at most {@link #REPLY_BYTES} bytes is read with one {@code HGETALL}; a larger one in {@code HSCAN}
+ * slices of {@value #SCAN_COUNT} fields, fewer when its records are large (as many of its average
+ * record, size over length, as fit in {@link #REPLY_BYTES}, at least one); an empty one not at all. A
+ * bucket whose size the server does not tell ({@code MEMORY} renamed or not permitted) is read in
+ * slices of {@value #SCAN_COUNT}. So no single command reads more than {@value #WHOLE_BUCKET_LIMIT}
+ * fields (as {@code HLEN} counted them when the visit started, plus those written since) nor much more
+ * than {@link #REPLY_BYTES} bytes: an {@code HSCAN} slice can hold a few more fields than asked for
+ * (the hash's entries that share a slot of its table), the size is an estimate, and a single record
+ * larger than the bound is read whole.
  *
  * <p>The next reply is asked for before the one received is decoded, so that the servers fetch while
  * this thread decodes: a bucket's next slice is asked for as soon as its previous one arrives, and the
@@ -38,19 +45,39 @@ final class TableScan {
 
     /** The most fields of a bucket read with one {@code HGETALL}; a larger bucket is read in slices. */
     static final int WHOLE_BUCKET_LIMIT = 8192;
-    /** How many fields one {@code HSCAN} call asks for. */
+    /** How many fields one {@code HSCAN} call asks for at most. */
     static final int SCAN_COUNT = 1000;
+    /**
+     * The most bytes (by the server's {@code MEMORY USAGE} estimate, within a few percent of the reply's
+     * size for records of 1 KB and more) one command of the visit is meant to read. The server builds a
+     * reply while every other client waits, and this thread holds up to {@value #WINDOW} replies at
+     * once. On Redis 7.0 (slow log, loaded machine) an {@code HGETALL} of 8 MB of 50 KB records took
+     * 8.5 ms, one of the 8,192 records of 100 bytes the field limit lets through 7 ms: at 8 MiB a
+     * command bounded in bytes blocks the server about as long as one bounded in fields, and a bucket of
+     * 8,192 records of up to about 900 bytes of JSON is still read with one {@code HGETALL}.
+     */
+    static final long REPLY_BYTES = 8L << 20;
     /** How many buckets are read at once. */
     static final int WINDOW = 4;
 
     private final KeySpace keys;
     private final Commands commands;
     private final Supplier<byte[]> now;
+    private final long replyBytes;
 
     TableScan(KeySpace keys, Commands commands, Supplier<byte[]> now) {
+        this(keys, commands, now, REPLY_BYTES);
+    }
+
+    /**
+     * A visit whose commands read about {@code replyBytes} at most: for tests of buckets over the bound
+     * that hold little data.
+     */
+    TableScan(KeySpace keys, Commands commands, Supplier<byte[]> now, long replyBytes) {
         this.keys = keys;
         this.commands = commands;
         this.now = now;
+        this.replyBytes = replyBytes;
     }
 
     /**
@@ -64,20 +91,23 @@ final class TableScan {
         byte[][][] buckets = keys.buckets(table);
         @SuppressWarnings("unchecked")
         RedisFuture<Long>[] lengths = new RedisFuture[buckets.length];
+        @SuppressWarnings("unchecked")
+        RedisFuture<Long>[] sizes = new RedisFuture[buckets.length];
         for (int b = 0; b < buckets.length; b++) {
             byte[] hash = buckets[b][0];
             lengths[b] = commands.send(() -> commands.async().hlen(hash));
+            sizes[b] = commands.send(() -> commands.async().memoryUsage(hash));
         }
         long start = commands.command(() -> Scripts.<Long>run(commands.sync(), Scripts.NOW, ScriptOutputType.INTEGER,
                 new byte[][] {buckets[0][0]}, now.get()));
         Visit visit = new Visit(table, start, action);
         ArrayDeque<BucketRead> reading = new ArrayDeque<>(WINDOW);
-        int next = open(reading, buckets, lengths, 0);
+        int next = open(reading, buckets, lengths, sizes, 0);
         while (!reading.isEmpty()) {
             BucketRead bucket = reading.poll();
             Fields fields = bucket.take();
             if (bucket.done()) {
-                next = open(reading, buckets, lengths, next); // sent before this reply is decoded
+                next = open(reading, buckets, lengths, sizes, next); // sent before this reply is decoded
             } else {
                 reading.add(bucket);
             }
@@ -90,20 +120,51 @@ final class TableScan {
      * Starts the reads of the buckets from {@code next} on until {@link #WINDOW} are being read, skipping
      * empty ones; returns the first bucket not started.
      */
-    private int open(ArrayDeque<BucketRead> reading, byte[][][] buckets, RedisFuture<Long>[] lengths, int next) {
+    private int open(ArrayDeque<BucketRead> reading, byte[][][] buckets, RedisFuture<Long>[] lengths,
+            RedisFuture<Long>[] sizes, int next) {
         while (reading.size() < WINDOW && next < buckets.length) {
             byte[] hash = buckets[next][0];
             long length = commands.await(lengths[next], () -> commands.sync().hlen(hash));
+            Long bytes = size(sizes[next], hash);
             if (length > 0) {
-                reading.add(new BucketRead(hash, length));
+                reading.add(new BucketRead(hash, length, bytes));
             }
             next++;
         }
         return next;
     }
 
+    /** A bucket's size by the server's estimate; null when the server does not tell it. */
+    private Long size(RedisFuture<Long> sent, byte[] hash) {
+        try {
+            return commands.await(sent, () -> commands.sync().memoryUsage(hash));
+        } catch (RedisCommandExecutionException e) {
+            return null; // MEMORY renamed or not permitted: the bucket is read in slices
+        }
+    }
+
+    /**
+     * How many fields a bucket's {@code HSCAN} slices ask for: {@value #SCAN_COUNT}, or as many of its
+     * average records as fit in {@code replyBytes} when fewer, at least one.
+     */
+    private static int sliceCount(long length, Long bytes, long replyBytes) {
+        if (bytes == null || length <= 0) {
+            return SCAN_COUNT;
+        }
+        long average = Math.max(1, bytes / length);
+        return (int) Math.max(1, Math.min(SCAN_COUNT, replyBytes / average));
+    }
+
+    /**
+     * The keys met in a bucket read in slices, for {@link Visit#decode} to visit each once: sized from
+     * the bucket's length so that it does not grow by rehashing.
+     */
+    static Set<String> slicedKeys(long length) {
+        return new HashSet<>((int) Math.min(1 << 30, length * 4 / 3 + 16));
+    }
+
     /** The records of one visit: what it judges expiry by, and whether it met an expired one. */
-    private static final class Visit {
+    static final class Visit {
         private final String table;
         private final long start;
         private final BiConsumer<String, EngineRecord> action;
@@ -140,7 +201,7 @@ final class TableScan {
      * The fields of one reply and their values, in the order received: {@code HGETALL} hands them over
      * one by one on the client's I/O thread, which so builds no map of them.
      */
-    private static final class Fields implements KeyValueStreamingChannel<byte[], byte[]> {
+    static final class Fields implements KeyValueStreamingChannel<byte[], byte[]> {
         private byte[][] pairs;
         private int size;
 
@@ -159,33 +220,36 @@ final class TableScan {
     }
 
     /**
-     * The read of one bucket: one {@code HGETALL} when its length is at most {@link #WHOLE_BUCKET_LIMIT},
-     * else {@code HSCAN} slices, each asked for when the previous one arrives.
+     * The read of one bucket: one {@code HGETALL} when its length is at most {@link #WHOLE_BUCKET_LIMIT}
+     * and its size at most the reply bound, else {@code HSCAN} slices of {@link #sliceCount} fields, each
+     * asked for when the previous one arrives.
      */
     private final class BucketRead {
         private final byte[] hash;
         private final long length;
         private final Fields received;
         private final RedisFuture<Long> whole;
-        private final ScanArgs slice = ScanArgs.Builder.limit(SCAN_COUNT);
+        private final ScanArgs slice;
         private ScanCursor cursor = ScanCursor.INITIAL;
         private RedisFuture<MapScanCursor<byte[], byte[]>> inFlight;
         private boolean done;
         /** The keys met so far, for a bucket read in slices. */
         final Set<String> seen;
 
-        BucketRead(byte[] hash, long length) {
+        BucketRead(byte[] hash, long length, Long bytes) {
             this.hash = hash;
             this.length = length;
-            if (length <= WHOLE_BUCKET_LIMIT) {
+            if (length <= WHOLE_BUCKET_LIMIT && bytes != null && bytes <= replyBytes) {
                 received = new Fields(length);
                 whole = commands.send(() -> commands.async().hgetall(received, hash));
                 seen = null;
+                slice = null;
             } else {
                 received = null;
                 whole = null;
+                slice = ScanArgs.Builder.limit(sliceCount(length, bytes, replyBytes));
                 inFlight = sendSlice();
-                seen = new HashSet<>((int) Math.min(1 << 30, length * 4 / 3 + 16));
+                seen = slicedKeys(length);
             }
         }
 

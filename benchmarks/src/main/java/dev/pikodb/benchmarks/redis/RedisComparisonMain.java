@@ -52,6 +52,11 @@ public final class RedisComparisonMain {
     private static final int BLOCK = 500;
     /** With {@code -Dbench.redis.only=table}, only the whole-table read is measured. */
     private static final boolean TABLE_ONLY = "table".equals(System.getProperty("bench.redis.only"));
+    /**
+     * With {@code -Dbench.redis.only=writes}, only the sequential writes are measured (new keys in a new
+     * table per round, as in the full run), for paired runs of two builds in the same minutes.
+     */
+    private static final boolean WRITES_ONLY = "writes".equals(System.getProperty("bench.redis.only"));
     private static final String ON_REDIS = "PikoDB on Redis";
     private static final String BASELINE = "StringRedisTemplate";
     private static final String WRITES_PER_S = "writes/s";
@@ -87,10 +92,20 @@ public final class RedisComparisonMain {
                 ComparedStore onRedis = ComparedStore.PikoDBStore.onRedis(redis.toString(), prefix + "-piko");
                 ComparedStore.PikoDBStore streamed = withStream ? ComparedStore.PikoDBStore.onRedisWithChangeStream(
                         redis.toString(), prefix + "-stream") : null;
-                ComparedStore embedded = ComparedStore.PikoDBStore.inDirectory(directory)) {
+                ComparedStore embedded = ComparedStore.PikoDBStore.inDirectory(directory);
+                ComparedStore floor = Boolean.getBoolean("bench.redis.floor")
+                        ? new ScriptFloorStore(redis.toString(), prefix + "-floor", true) : null) {
             List<ComparedStore> stores = new ArrayList<>(List.of(template, onRedis, embedded));
+            // -Dbench.redis.embedded=false leaves the embedded store out of the turns (and the table).
+            if (!Boolean.parseBoolean(System.getProperty("bench.redis.embedded", "true"))) {
+                stores.remove(embedded);
+            }
             if (streamed != null) {
                 stores.add(2, streamed);
+            }
+            // -Dbench.redis.floor=true adds the floor of any atomic write script (see ScriptFloorStore).
+            if (floor != null) {
+                stores.add(2, floor);
             }
             results = main.measure(stores);
             if (streamed != null) {
@@ -101,7 +116,7 @@ public final class RedisComparisonMain {
             cleanUp(redis, prefix, directory);
         }
         print(redis, results, loadBefore, loadAverage());
-        if (withStream && !TABLE_ONLY) {
+        if (withStream && !TABLE_ONLY && !WRITES_ONLY) {
             printStreamCost(results.get(ON_REDIS), results.get(ON_REDIS + ", change stream"));
         }
     }
@@ -134,6 +149,15 @@ public final class RedisComparisonMain {
             double[] concurrent = new double[stores.size()];
             if (!TABLE_ONLY) {
                 measureOperations(stores, round, table, writeNanos, readNanos, concurrent);
+            }
+            if (WRITES_ONLY) {
+                if (round > 0) {
+                    for (int s = 0; s < stores.size(); s++) {
+                        rounds.get(stores.get(s).name()).computeIfAbsent(WRITES_PER_S, k -> new ArrayList<>())
+                                .add(WRITES / (writeNanos[s] / 1e9));
+                    }
+                }
+                continue;
             }
             String big = "big" + round;
             for (int from = 0; from < TABLE_SIZE; from += BLOCK) {
@@ -189,6 +213,9 @@ public final class RedisComparisonMain {
                 }
                 writeNanos[s] += System.nanoTime() - start;
             }
+        }
+        if (WRITES_ONLY) {
+            return;
         }
         int[] picks = new SplittableRandom(round).ints(READS, 0, WRITES).toArray();
         for (int from = 0, block = 0; from < READS; from += BLOCK, block++) {
@@ -278,6 +305,9 @@ public final class RedisComparisonMain {
         System.out.println("\nTargets of PikoDB on Redis against StringRedisTemplate:");
         if (!TABLE_ONLY) {
             target("writes/s at least 0.80x", onRedis.get(WRITES_PER_S) / baseline.get(WRITES_PER_S), 0.80, true);
+            if (WRITES_ONLY) {
+                return;
+            }
             target("point reads/s at least 0.90x", onRedis.get(READS_PER_S) / baseline.get(READS_PER_S), 0.90, true);
         }
         target("read 100k table, time at most 1.00x", onRedis.get(TABLE_MS) / baseline.get(TABLE_MS), 1.00, false);

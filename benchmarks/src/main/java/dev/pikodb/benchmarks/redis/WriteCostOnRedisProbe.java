@@ -22,10 +22,11 @@ import java.util.Map;
 import java.util.stream.Stream;
 
 /**
- * Where one sequential write's cost goes, PikoDB on Redis against {@code StringRedisTemplate} and two
- * bare Lettuce references (an {@code HSET} of the same JSON bytes, and an {@code EVALSHA} of a script
- * that only returns 0, with the same JSON as its argument), all on one server, taking turns in blocks
- * of {@value #BLOCK} writes so that they meet the same moments of a shared machine.
+ * Where one sequential write's cost goes, PikoDB on Redis against {@code StringRedisTemplate} and
+ * bare Lettuce references (an {@code HSET} of the same JSON bytes; an {@code EVALSHA} of a script that
+ * only returns 0, with the same JSON as its argument; and the floors of any atomic write script,
+ * {@link ScriptFloorStore}s with and without the key member), all on one server, taking turns in blocks
+ * of {@code bench.probe.block} writes so that they meet the same moments of a shared machine.
  *
  * <p>Per write and per store it prints: the wall time; this JVM's CPU (the whole process, and the
  * calling thread alone); the bytes allocated by all of this JVM's threads; the server's CPU
@@ -38,12 +39,16 @@ import java.util.stream.Stream;
  * <p>Needs a running redis-server on this machine: {@code -Dbench.redis=redis://127.0.0.1:6379}.
  * Run with {@code mvn -B -q -pl benchmarks -am package -DskipTests -Pbench
  * -Dbench.main=dev.pikodb.benchmarks.redis.WriteCostOnRedisProbe}; {@code -Dbench.probe.writes}
- * (default 40,000) sets the writes per store.
+ * (default 40,000) sets the writes per store, {@code -Dbench.probe.mode=insert} measures writes of new keys
+ * (see {@link #INSERTS}), {@code -Dbench.probe.block} the writes per turn (default 2,000) and
+ * {@code -Dbench.probe.only} the stores to run, by name, comma-separated (default: all).
  */
 public final class WriteCostOnRedisProbe {
 
     private static final int WRITES = Integer.getInteger("bench.probe.writes", 40_000);
-    private static final int BLOCK = 2_000;
+    private static final int BLOCK = Integer.getInteger("bench.probe.block", 2_000);
+    /** Comma-separated names of the stores to run (see {@code main}); empty: all. */
+    private static final String ONLY = System.getProperty("bench.probe.only", "");
     private static final String[] MEASURES = {"wall us", "JVM CPU us", "calling thread CPU us",
         "allocated bytes", "server CPU us", "server calls", "bytes to server", "bytes from server",
         "JVM context switches", "server context switches"};
@@ -61,10 +66,17 @@ public final class WriteCostOnRedisProbe {
         this.serverPid = Long.parseLong(field(probe.info("server"), "process_id"));
     }
 
-    /** One store's write of profile {@code i} under key {@code key}. */
+    /** One store's write of profile {@code i} under key {@code key} into table {@code table}. */
     private interface Writer {
-        void write(String key, int i);
+        void write(String table, String key, int i);
     }
+
+    /**
+     * {@code overwrite} (the default): the measured writes overwrite the warm-up's keys; {@code insert}:
+     * they write new keys into a table the warm-up did not touch, as {@code RedisComparisonMain}'s
+     * sequential writes do.
+     */
+    private static final boolean INSERTS = "insert".equals(System.getProperty("bench.probe.mode", "overwrite"));
 
     /**
      * Runs the probe and prints the table.
@@ -80,23 +92,32 @@ public final class WriteCostOnRedisProbe {
                 StatefulRedisConnection<byte[], byte[]> bare = client.connect(ByteArrayCodec.INSTANCE);
                 ComparedStore template = new ComparedStore.TemplateStore(redis.getHost(), redis.getPort(),
                         prefix + "-tpl");
-                ComparedStore piko = ComparedStore.PikoDBStore.onRedis(redis.toString(), prefix + "-piko")) {
+                ComparedStore piko = ComparedStore.PikoDBStore.onRedis(redis.toString(), prefix + "-piko");
+                ScriptFloorStore readWrite = new ScriptFloorStore(redis.toString(), prefix + "-rw", false);
+                ScriptFloorStore readWriteMember = new ScriptFloorStore(redis.toString(), prefix + "-rwm", true)) {
             WriteCostOnRedisProbe main = new WriteCostOnRedisProbe(probeConnection.sync());
             RedisCommands<byte[], byte[]> lettuce = bare.sync();
-            byte[] hash = (prefix + "-hset").getBytes(StandardCharsets.UTF_8);
             String sha = probeConnection.sync().scriptLoad("return 0");
-            byte[][] scriptKeys = {(prefix + "-eval").getBytes(StandardCharsets.UTF_8)};
             Map<String, Writer> stores = new LinkedHashMap<>();
-            stores.put("StringRedisTemplate", (key, i) -> template.write("users", key, main.profiles.value(i)));
-            stores.put("PikoDB on Redis", (key, i) -> piko.write("users", key, main.profiles.value(i)));
-            stores.put("Lettuce HSET", (key, i) -> lettuce.hset(hash, key.getBytes(StandardCharsets.UTF_8),
-                    Profiles.MAPPER.writeValueAsBytes(main.profiles.value(i))));
-            stores.put("Lettuce EVALSHA 'return 0'", (key, i) -> lettuce.evalsha(sha, ScriptOutputType.INTEGER,
+            stores.put("StringRedisTemplate", (table, key, i) -> template.write(table, key, main.profiles.value(i)));
+            stores.put("PikoDB on Redis", (table, key, i) -> piko.write(table, key, main.profiles.value(i)));
+            stores.put("Lettuce HSET", (table, key, i) -> lettuce.hset((prefix + "-hset:" + table).getBytes(StandardCharsets.UTF_8),
+                    key.getBytes(StandardCharsets.UTF_8), Profiles.MAPPER.writeValueAsBytes(main.profiles.value(i))));
+            byte[][] scriptKeys = {(prefix + "-eval").getBytes(StandardCharsets.UTF_8)};
+            stores.put("Lettuce EVALSHA 'return 0'", (table, key, i) -> lettuce.evalsha(sha, ScriptOutputType.INTEGER,
                     scriptKeys, key.getBytes(StandardCharsets.UTF_8), Profiles.MAPPER.writeValueAsBytes(main.profiles.value(i))));
+            stores.put(readWrite.name(), (table, key, i) -> readWrite.write(table, key,
+                    Profiles.MAPPER.writeValueAsBytes(main.profiles.value(i))));
+            stores.put(readWriteMember.name(), (table, key, i) -> readWriteMember.write(table, key,
+                    Profiles.MAPPER.writeValueAsBytes(main.profiles.value(i))));
+            if (!ONLY.isEmpty()) {
+                stores.keySet().retainAll(List.of(ONLY.split(",")));
+            }
             String loadBefore = loadAverage();
-            // A warm-up of every store, then the measured writes (overwrites of the warm-up's keys).
-            main.run(stores, WRITES, false);
-            Map<String, double[]> perWrite = main.run(stores, WRITES, true);
+            // A warm-up of every store, then the measured writes: overwrites of the warm-up's keys, or
+            // new keys in a new table.
+            main.run(stores, "users", WRITES, false);
+            Map<String, double[]> perWrite = main.run(stores, INSERTS ? "inserts" : "users", WRITES, true);
             String loadAfter = loadAverage();
             print(redis, perWrite, loadBefore, loadAfter);
             main.printDetails();
@@ -107,7 +128,7 @@ public final class WriteCostOnRedisProbe {
     }
 
     /** Writes {@code writes} keys with every store in turn, in blocks; returns the sums per write when measured. */
-    private Map<String, double[]> run(Map<String, Writer> stores, int writes, boolean measured) {
+    private Map<String, double[]> run(Map<String, Writer> stores, String table, int writes, boolean measured) {
         List<String> names = new ArrayList<>(stores.keySet());
         groups.clear();
         commandCalls.clear();
@@ -123,7 +144,7 @@ public final class WriteCostOnRedisProbe {
                 Map<String, Double> groupsBefore = threadGroups();
                 double[] before = snapshot();
                 for (int i = from; i < to; i++) {
-                    writer.write(Profiles.key(i), i);
+                    writer.write(table, Profiles.key(i), i);
                 }
                 double[] after = snapshot();
                 Map<String, Double> groupsAfter = threadGroups();
@@ -151,6 +172,11 @@ public final class WriteCostOnRedisProbe {
     /** Per store: calls of each command, top-level and from scripts. */
     private final Map<String, Map<String, Double>> commandCalls = new LinkedHashMap<>();
 
+    /**
+     * CPU microseconds of each group of this JVM's threads, by their name without digits: the Java
+     * threads by {@code ThreadMXBean}, and the JVM's own threads (compilers, garbage collector), which
+     * it does not list, by {@code /proc/self/task/<id>/schedstat} under their system names.
+     */
     private Map<String, Double> threadGroups() {
         Map<String, Double> cpu = new HashMap<>();
         for (java.lang.management.ThreadInfo info : threads.getThreadInfo(threads.getAllThreadIds())) {
@@ -161,8 +187,27 @@ public final class WriteCostOnRedisProbe {
                 }
             }
         }
+        try (Stream<Path> each = Files.list(Path.of("/proc/self/task"))) {
+            for (Path task : each.toList()) {
+                try {
+                    String name = Files.readString(task.resolve("comm")).trim();
+                    if (JVM_THREADS.matcher(name).lookingAt()) {
+                        String runNanos = Files.readString(task.resolve("schedstat")).trim().split("\\s+")[0];
+                        cpu.merge("[" + name.replaceAll("[0-9]+", "#") + "]", Long.parseLong(runNanos) / 1e3, Double::sum);
+                    }
+                } catch (IOException e) {
+                    // the thread ended meanwhile
+                }
+            }
+        } catch (IOException e) {
+            // no /proc: the Java threads alone
+        }
         return cpu;
     }
+
+    /** The system names of the JVM's own threads. */
+    private static final java.util.regex.Pattern JVM_THREADS =
+            java.util.regex.Pattern.compile("C1 Comp|C2 Comp|GC Thr|G1 |VM Thread|VM Periodic");
 
     private static Map<String, Double> commands(String info) {
         Map<String, Double> calls = new HashMap<>();
@@ -272,8 +317,9 @@ public final class WriteCostOnRedisProbe {
     }
 
     private static void print(URI redis, Map<String, double[]> perWrite, String loadBefore, String loadAfter) {
-        System.out.printf(Locale.ROOT, "%nRedis %s; %,d writes per store (overwrites, after a warm-up of as many),"
+        System.out.printf(Locale.ROOT, "%nRedis %s; %,d writes per store (%s, after a warm-up of as many),"
                 + " blocks of %,d taking turns; per write; load average %s before, %s after%n%n", redis, WRITES,
+                INSERTS ? "new keys in a new table" : "overwrites",
                 BLOCK, loadBefore, loadAfter);
         StringBuilder header = new StringBuilder("| per write |");
         perWrite.keySet().forEach(name -> header.append(' ').append(name).append(" |"));

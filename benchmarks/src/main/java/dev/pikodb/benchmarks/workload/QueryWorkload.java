@@ -37,6 +37,11 @@ import java.util.function.DoubleSupplier;
  * ({@code start()} returns once the records are loaded; the indexes are built after it, in the
  * background), and the time from start until the indexes answer: {@code start()} then one query on
  * each index, to its first answer, against {@code start()} then one get of the data without indexes.
+ *
+ * <p>The range, start and until-ready rows run each repetition on a collected heap, at least 5
+ * times after at least 2 warm-up rounds, both participants alike ({@code OperationalRuns}, {@link dev.pikodb.benchmarks.CollectedHeap}):
+ * without it, their slow repetitions were those that paid a young collection or fresh heap pages left
+ * by the turn before them.
  */
 public final class QueryWorkload {
 

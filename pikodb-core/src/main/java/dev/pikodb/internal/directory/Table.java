@@ -294,8 +294,9 @@ final class Table {
 
     /**
      * Counts live records as of one instant: holding the journal exclusively, once every pending
-     * durable write is forced and visible, so that no write becomes visible during the walk and every
-     * write decided against an earlier clock is counted. Writes wait for the count.
+     * durable write is forced and visible, so that no write becomes visible during the count and every
+     * write decided against an earlier clock is counted. Writes wait for the count, which walks only
+     * the records expired and not yet removed ({@link Records#liveCount}), not the table.
      */
     int liveSize() {
         lockExclusive();

@@ -156,12 +156,18 @@ class BackgroundIndexBuildTest {
         return keys;
     }
 
-    @Test
-    void startReturnsWhileTheBuildRunsGetsAnswerAndAQueryAndAWriteWaitForIt() throws Exception {
+    /** Prepares the table "notes" and starts a database, returned once that table's build holds its writes. */
+    private PikoDB startWhileNotesBuild() throws InterruptedException {
         prepare("notes");
         CountDownLatch held = holdBuilds(1);
         PikoDB db = start();
         assertThat(held.await(30, TimeUnit.SECONDS)).as("the build runs after start returned").isTrue();
+        return db;
+    }
+
+    @Test
+    void startReturnsWhileTheBuildRunsGetsAnswerAndAQueryAndAWriteWaitForIt() throws Exception {
+        PikoDB db = startWhileNotesBuild();
 
         assertThat(db.get("notes", "k3")).isEqualTo(note(3));
         Runner query = run("query", () -> keys(db, "notes", Query.eq("/owner", "o3")));
@@ -189,10 +195,7 @@ class BackgroundIndexBuildTest {
 
     @Test
     void aPathWithoutDefinitionThrowsWithoutWaitingForTheBuild() throws Exception {
-        prepare("notes");
-        CountDownLatch held = holdBuilds(1);
-        PikoDB db = start();
-        assertThat(held.await(30, TimeUnit.SECONDS)).isTrue();
+        PikoDB db = startWhileNotesBuild();
         assertThatThrownBy(() -> db.find("notes", Query.eq("/title", "x")))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("\"/title\"")
                 .hasMessageContaining("createIndex(\"notes\"");
@@ -200,10 +203,7 @@ class BackgroundIndexBuildTest {
 
     @Test
     void anIndexDroppedDuringTheBuildIsNeverInstalledAndCreatingAPendingIndexWaitsForTheBuild() throws Exception {
-        prepare("notes");
-        CountDownLatch held = holdBuilds(1);
-        PikoDB db = start();
-        assertThat(held.await(30, TimeUnit.SECONDS)).isTrue();
+        PikoDB db = startWhileNotesBuild();
 
         Runner drop = run("drop", () -> db.dropIndex("notes", "n"));
         assertThat(drop.join()).as("dropping a pending index does not wait for the build").isEqualTo(true);
@@ -238,21 +238,28 @@ class BackgroundIndexBuildTest {
         return tables;
     }
 
-    private static String notEntered(String[] tables, Set<String> entered) {
-        List<String> waiting = new ArrayList<>(List.of(tables));
-        waiting.removeAll(entered);
-        assertThat(waiting).as("one table's build waits for a thread").hasSize(1);
-        return waiting.get(0);
+    /** A database started on {@link #tables()} with the running builds held, and the table whose build waits. */
+    private record OneBuildWaiting(PikoDB db, String[] tables, String waiting) {
     }
 
-    @Test
-    void deletingATableDuringItsRunningOrWaitingBuildLeavesNoIndexOfIt() throws Exception {
+    private OneBuildWaiting startWithOneBuildWaiting() throws InterruptedException {
         String[] tables = tables();
         prepare(tables);
         CountDownLatch held = holdBuilds(tables.length - 1);
         PikoDB db = start();
         assertThat(held.await(30, TimeUnit.SECONDS)).isTrue();
-        String waiting = notEntered(tables, entered);
+        List<String> waiting = new ArrayList<>(List.of(tables));
+        waiting.removeAll(entered);
+        assertThat(waiting).as("one table's build waits for a thread").hasSize(1);
+        return new OneBuildWaiting(db, tables, waiting.get(0));
+    }
+
+    @Test
+    void deletingATableDuringItsRunningOrWaitingBuildLeavesNoIndexOfIt() throws Exception {
+        OneBuildWaiting arranged = startWithOneBuildWaiting();
+        PikoDB db = arranged.db();
+        String[] tables = arranged.tables();
+        String waiting = arranged.waiting();
         String running = entered.iterator().next();
 
         assertThat(db.deleteTable(waiting)).as("a waiting build holds nothing up").isTrue();
@@ -276,12 +283,9 @@ class BackgroundIndexBuildTest {
 
     @Test
     void aQueryOnATableWhoseBuildWaitsForAThreadBuildsItOnItsOwn() throws Exception {
-        String[] tables = tables();
-        prepare(tables);
-        CountDownLatch held = holdBuilds(tables.length - 1);
-        PikoDB db = start();
-        assertThat(held.await(30, TimeUnit.SECONDS)).isTrue();
-        String waiting = notEntered(tables, entered);
+        OneBuildWaiting arranged = startWithOneBuildWaiting();
+        PikoDB db = arranged.db();
+        String waiting = arranged.waiting();
         assertThat(keys(db, waiting, Query.eq("/owner", "o3"))).as("answered while the other builds are held")
                 .isEqualTo(ownerThree());
         assertThat(db.count(waiting, Query.range("/n", 10, 20))).isEqualTo(10);
@@ -289,13 +293,10 @@ class BackgroundIndexBuildTest {
 
     @Test
     void closeDuringTheBuildsSkipsTheWaitingOneWaitsForTheRunningOnesAndTheNextStartBuildsAgain() throws Exception {
-        String[] tables = tables();
-        prepare(tables);
-        CountDownLatch held = holdBuilds(tables.length - 1);
-        PikoDB db = open();
-        db.start();
-        assertThat(held.await(30, TimeUnit.SECONDS)).isTrue();
-        String waiting = notEntered(tables, entered);
+        OneBuildWaiting arranged = startWithOneBuildWaiting();
+        PikoDB db = arranged.db();
+        String[] tables = arranged.tables();
+        String waiting = arranged.waiting();
         db.write(waiting, "late", Map.of("owner", "o3", "n", 5_000));
 
         Runner close = run("close", () -> {

@@ -20,10 +20,12 @@ import java.util.function.Consumer;
  */
 public final class Records implements IndexedRecords {
 
-    /** Called by {@link #liveCount} after each key it visits; set only by tests, to stop the walk there. */
+    /** Called by {@link #liveCount} after each due key it visits; set only by tests, to stop the count there. */
     static volatile Consumer<String> countVisited;
 
     private final Map<String, Object> map;
+    /** The held records that can expire, by expiration: kept with every change of {@link #map}. */
+    private final ExpiringKeys expiring = new ExpiringKeys();
     private final Stats stats;
     private volatile boolean expiredRemoved;
     /** Set while a backup takes its point-in-time view of these records ({@link RecordsSnapshot}). */
@@ -97,15 +99,24 @@ public final class Records implements IndexedRecords {
     }
 
     /**
-     * Puts a record in the form {@link StoredRecord#held()} gives, as {@link #put} does; records that
-     * nobody observes yet (no snapshot, index or listener, as while a table loads) take it as it is,
-     * without building the record object.
+     * Puts the records {@code held[0, count)} of the keys {@code keys[0, count)}, in the form
+     * {@link StoredRecord#held()} gives, as {@link #put} does; empty records that nobody observes yet
+     * (no snapshot, index or listener: a table being loaded by one thread) take them as they are,
+     * without building the record objects.
      */
-    public void putHeld(String key, Object held) {
-        if (snapshot == null && indexes == null && !changes.active()) {
-            map.put(key, held);
+    public void putAllHeld(String[] keys, Object[] held, int count) {
+        if (map.isEmpty() && snapshot == null && indexes == null && !changes.active()) {
+            for (int i = 0; i < count; i++) {
+                Object previous = map.put(keys[i], held[i]);
+                if (previous != null) {
+                    expiring.removed(keys[i], previous);
+                }
+            }
+            expiring.addedAll(keys, held, count);
         } else {
-            put(key, StoredRecord.of(held));
+            for (int i = 0; i < count; i++) {
+                put(keys[i], StoredRecord.of(held[i]));
+            }
         }
     }
 
@@ -127,6 +138,7 @@ public final class Records implements IndexedRecords {
                 changes.publish(ChangeEvent.written(table, key, record.version));
             }
         }
+        expiring.replaced(key, previous, held);
         if (tableIndexes != null) {
             if (previous == null) {
                 tableIndexes.keyAdded(key);
@@ -150,6 +162,7 @@ public final class Records implements IndexedRecords {
             }
         }
         if (previous != null) {
+            expiring.removed(key, previous);
             unindex(key, previous);
         }
     }
@@ -167,7 +180,13 @@ public final class Records implements IndexedRecords {
         if (current != null) {
             current.collect(map);
         }
-        map.clear();
+        // One removal per record rather than map.clear(), so that each record leaves the expiring
+        // keys exactly once even while a reader removes an expired one (see ExpiringKeys).
+        for (Map.Entry<String, Object> entry : map.entrySet()) {
+            if (map.remove(entry.getKey(), entry.getValue())) {
+                expiring.removed(entry.getKey(), entry.getValue());
+            }
+        }
         TableIndexes tableIndexes = indexes;
         if (tableIndexes != null) {
             tableIndexes.cleared();
@@ -238,38 +257,40 @@ public final class Records implements IndexedRecords {
         };
     }
 
-    /** Removes expired records; they leave the table file at its next rewrite. */
+    /**
+     * Removes expired records; they leave the table file at its next rewrite. Visits only the
+     * records due at {@code now} ({@link ExpiringKeys}), not the whole table.
+     */
     public int removeExpired(long now) {
-        int removed = 0;
-        for (Map.Entry<String, Object> entry : map.entrySet()) {
-            Object held = entry.getValue();
+        int[] removed = {0};
+        expiring.forEachDue(now, key -> {
+            Object held = map.get(key);
             if (isExpired(held, now)) {
-                expiryBarrier.awaitDecidedWrites(entry.getKey());
-                if (removeIfExpired(entry.getKey(), held, now)) {
-                    removed++;
+                expiryBarrier.awaitDecidedWrites(key);
+                if (removeIfExpired(key, held, now)) {
+                    removed[0]++;
                 }
             }
-        }
-        return removed;
+        });
+        return removed[0];
     }
 
     /**
-     * Counts live records, removing expired ones. The walk is not a snapshot of the map: the caller
-     * holds the table's append lock, with no write pending, so that no write becomes visible meanwhile
-     * and the count is the one of a single instant.
+     * Counts live records, removing expired ones, without walking the live ones: it removes the
+     * records due at {@code now} (walking only those, {@link ExpiringKeys}), and every record left in
+     * the map is then live. The caller holds the table's append lock, with no write pending, so that
+     * no record enters the map meanwhile (each adding call has returned, so each expiring record held
+     * is in the expiring keys) and the count is the one of a single instant.
      */
     public int liveCount(long now) {
-        int live = 0;
-        for (Map.Entry<String, Object> entry : map.entrySet()) {
-            if (settled(entry.getKey(), entry.getValue(), now) != null) {
-                live++;
-            }
-            Consumer<String> visited = countVisited;
+        Consumer<String> visited = countVisited;
+        expiring.forEachDue(now, key -> {
+            settled(key, map.get(key), now);
             if (visited != null) {
-                visited.accept(entry.getKey());
+                visited.accept(key);
             }
-        }
-        return live;
+        });
+        return map.size();
     }
 
     /**
@@ -374,6 +395,7 @@ public final class Records implements IndexedRecords {
         } else if (!map.remove(key, held)) {
             return false;
         }
+        expiring.removed(key, held);
         unindex(key, held);
         expiredRemoved = true;
         stats.expiredRemoved.increment();

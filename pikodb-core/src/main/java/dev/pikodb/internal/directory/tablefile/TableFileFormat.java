@@ -143,9 +143,7 @@ public final class TableFileFormat {
 
         /** Puts every entry into {@code into}, in file order. */
         void putAll(Records into) {
-            for (int i = 0; i < size; i++) {
-                into.putHeld(keys[i], records[i]);
-            }
+            into.putAllHeld(keys, records, size);
         }
     }
 

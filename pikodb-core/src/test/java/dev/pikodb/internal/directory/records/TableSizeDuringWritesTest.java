@@ -2,56 +2,44 @@ package dev.pikodb.internal.directory.records;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.pikodb.DatabaseOptions;
 import dev.pikodb.PikoDB;
-import java.nio.file.Path;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * A table size is the number of live keys at one instant, even while writes land during its walk
- * over the records. The walk over the records' map is not a snapshot: a write of a key in a part of
- * the map the walk has passed and a delete of a key in a part it has not reached yet, both landing
- * while it is half way, would make it miss both, an answer that no order of the operations explains.
+ * A table size is the number of live keys at one instant, even while writes land during the count.
+ * The count first removes the records expired at its clock reading, then takes how many records the
+ * map holds: a write and a delete landing between those steps, or a write landing before the removal
+ * and a delete after it, would give an answer of no instant.
  *
- * <p>The single-character keys {@code a} to {@code d} fall in consecutive parts of the map in that
- * order. The walk is stopped after it has visited {@code a} (and the map's iterator has moved on to
- * {@code c}); meanwhile another thread writes {@code b} and deletes {@code d}. The table holds
+ * <p>The table holds {@code a, c, d} and {@code x}, which has expired. The count is stopped while it
+ * removes {@code x}; meanwhile another thread writes {@code b} and deletes {@code d}. The table holds
  * {@code a, c, d}, then {@code a, b, c, d}, then {@code a, b, c}: the only sizes an order allows are 3
- * and 4; a walk that let the writes land would count {@code a} and {@code c} only.
+ * and 4.
  */
 @Timeout(60)
-class TableSizeDuringWritesTest {
-
-    @TempDir
-    Path dir;
-
-    @AfterEach
-    void removeHook() {
-        Records.countVisited = null;
-    }
+class TableSizeDuringWritesTest extends TableSizeTestSupport {
 
     @ParameterizedTest(name = "durable writes: {0}")
     @ValueSource(booleans = {false, true})
-    void aSizeCountsTheKeysOfOneInstantWhileAWriteAndADeleteLandDuringItsWalk(boolean durable) throws Exception {
-        try (PikoDB db = new PikoDB(DatabaseOptions.builder().databaseDirectory(dir).durableWrites(durable).build())) {
-            db.start();
+    void aSizeCountsTheKeysOfOneInstantWhileAWriteAndADeleteLandDuringTheCount(boolean durable) throws Exception {
+        try (PikoDB db = open(durable)) {
             db.write("t", "a", 1);
             db.write("t", "c", 3);
             db.write("t", "d", 4);
+            db.write("t", "x", 0, clock.millis() + 10);
+            clock.advance(11);
 
             CountDownLatch paused = new CountDownLatch(1);
             CountDownLatch resume = new CountDownLatch(1);
             AtomicInteger size = new AtomicInteger(-1);
             Thread counting = new Thread(() -> size.set(db.getTableSize("t")), "table size");
             Records.countVisited = key -> {
-                if (Thread.currentThread() == counting && key.equals("a")) {
+                if (Thread.currentThread() == counting && key.equals("x")) {
                     paused.countDown();
                     awaitUninterruptibly(resume);
                 }
@@ -69,7 +57,7 @@ class TableSizeDuringWritesTest {
             counting.start();
             paused.await();
             writer.start();
-            // The writes either land while the walk is stopped, or wait for the count to end.
+            // The writes either land while the count is stopped, or wait for the count to end.
             while (writer.getState() != Thread.State.WAITING && writer.getState() != Thread.State.TERMINATED) {
                 Thread.onSpinWait();
             }
@@ -79,6 +67,7 @@ class TableSizeDuringWritesTest {
 
             assertThat(writerFailure.get()).isNull();
             assertThat(size.get()).as("size counted while 'b' was written and 'd' deleted").isIn(3, 4);
+            assertThat(db.get("t", "x")).isNull();
             assertThat(db.getTableSize("t")).isEqualTo(3);
             assertThat(db.get("t", "b")).isEqualTo(2);
             assertThat(db.get("t", "d")).isNull();
