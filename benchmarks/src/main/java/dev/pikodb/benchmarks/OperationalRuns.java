@@ -40,7 +40,7 @@ final class OperationalRuns {
     static final String HEAP_PER_ENTRY = "W13 heap per index entry (B/entry)";
 
     /**
-     * The least number of repetitions of W13's range, start and until-ready rows: the median of a
+     * The least number of repetitions of W13's range, overwrites, start and until-ready rows: the median of a
      * quick run's three moves as soon as two of them are slow, which a loaded machine often makes.
      */
     private static final int SETTLED_REPETITIONS = 5;
@@ -134,12 +134,8 @@ final class OperationalRuns {
                     sqlite, workload.sqliteRange(connection));
             plain = workload.openPikoDB(plainDirectory, false);
             workload.fill(plain);
-            new Round(config, report)
-                    .add(new Round.Cell(workload.writeName(), W13_INDEXED, Result.Unit.OPS_PER_SECOND),
-                            workload.writeName(), workload.overwrites(indexed))
-                    .add(new Round.Cell(workload.writeName(), W13_PLAIN, Result.Unit.OPS_PER_SECOND),
-                            workload.writeName(), workload.overwrites(plain))
-                    .measure(sampler);
+            measureSettled(workload.writeName(), Result.Unit.OPS_PER_SECOND, W13_INDEXED, workload.overwrites(indexed),
+                    W13_PLAIN, workload.overwrites(plain));
             indexed.close();
             indexed = null;
             // Closed before the starts, so that their heap holds no other store.

@@ -13,7 +13,7 @@ class W13RepetitionsTest {
     Path root;
 
     @Test
-    void w13MeasuresItsRangeAndStartRowsAtLeastFiveTimesEvenInASingleRepetitionRun() {
+    void w13MeasuresItsRangeOverwritesAndStartRowsAtLeastFiveTimesEvenInASingleRepetitionRun() {
         BenchConfig config = smokeRunOfW13();
         Report report = new Report();
         QueryWorkload workload = new QueryWorkload(config);
@@ -23,6 +23,7 @@ class W13RepetitionsTest {
         assertThat(config.repetitions()).isEqualTo(1);
         assertThat(report.find(workload.eqName(), "PikoDB").orElseThrow().samples()).hasSize(1);
         assertThat(report.find(workload.rangeName(), "PikoDB").orElseThrow().samples()).hasSize(5);
+        assertThat(report.find(workload.writeName(), OperationalRuns.W13_INDEXED).orElseThrow().samples()).hasSize(5);
         assertThat(report.find(workload.startName(), OperationalRuns.W13_INDEXED).orElseThrow().samples()).hasSize(5);
         assertThat(report.find(workload.readyName(), OperationalRuns.W13_PLAIN).orElseThrow().samples()).hasSize(5);
     }

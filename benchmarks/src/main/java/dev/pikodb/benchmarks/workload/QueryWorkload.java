@@ -242,10 +242,19 @@ public final class QueryWorkload {
         });
     }
 
+    /**
+     * The overwrites of one repetition: a fifth of the table, at most 20,000 and at least the run's
+     * sequential writes. At the run's 2,000 sequential writes a repetition lasted 20-50 ms, and the
+     * row moved by up to half between runs; 20,000 take about half a second with the indexes.
+     */
+    private int overwritesPerRepetition() {
+        return Math.max(config.sequentialWrites(), Math.min(20_000, records / 5));
+    }
+
     /** One repetition of overwrites (each changes every indexed field): writes per second. */
     public DoubleSupplier overwrites(PikoDB db) {
         SplittableRandom random = new SplittableRandom(15);
-        int writes = config.sequentialWrites();
+        int writes = overwritesPerRepetition();
         return () -> {
             long started = System.nanoTime();
             for (int i = 0; i < writes; i++) {
