@@ -30,7 +30,8 @@ import org.slf4j.LoggerFactory;
  * {@code .<table>.compact}, force it, rename it over the table file and force the directory;</li>
  * <li>delete the retired journal.</li>
  * </ol>
- * Start replays the table file, then the retired journal, then the journal ({@code TableLoader}).
+ * Start replays the table file, then the retired journal, then the journal ({@code TableLoader}, its
+ * reading phase {@code LoadPlanReader}).
  *
  * <p><b>Why a crash at any instant loses and duplicates nothing.</b> Each frame carries its key's
  * complete state (version, timestamp, value, or its deletion), so replaying a frame sets the key to
