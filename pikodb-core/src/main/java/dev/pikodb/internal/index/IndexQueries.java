@@ -63,7 +63,7 @@ public final class IndexQueries {
             String key = candidate.getKey();
             Named named = candidate.getValue();
             Object held = records.liveHeld(key, now);
-            if (held == null || checkedByEntries && held != SecondaryIndex.held(named.slot)) {
+            if (held == null || checkedByEntries && held != Slots.held(named.slot)) {
                 continue;
             }
             EngineRecord record = records.record(held);
@@ -76,7 +76,7 @@ public final class IndexQueries {
             if (plan.orderedByKey()) {
                 sortValue = null;
             } else if (sortedByEntries) {
-                Object value = named.slot instanceof SecondaryIndex.Multi multi
+                Object value = named.slot instanceof Slots.Multi multi
                         ? (plan.ascending() ? multi.min : multi.max) : named.value;
                 sortValue = CompactValue.value(value);
             } else {
@@ -109,7 +109,7 @@ public final class IndexQueries {
         for (Map.Entry<String, Named> candidate : candidates.entrySet()) {
             String key = candidate.getKey();
             Object held = records.liveHeld(key, now);
-            if (held == null || checkedByEntries && held != SecondaryIndex.held(candidate.getValue().slot)) {
+            if (held == null || checkedByEntries && held != Slots.held(candidate.getValue().slot)) {
                 continue;
             }
             if (!checkedByEntries) {
@@ -361,10 +361,10 @@ public final class IndexQueries {
         IndexValue[] sortValue = new IndexValue[1];
         return KeyGroup.forEach(group, index, afterKey, false, (key, slot) -> {
             Object held = records.liveHeld(key, now);
-            if (held == null || held != SecondaryIndex.held(slot)) {
+            if (held == null || held != Slots.held(slot)) {
                 return true;
             }
-            if (slot instanceof SecondaryIndex.Multi multi
+            if (slot instanceof Slots.Multi multi
                     && CompactValue.compare(value, plan.ascending() ? multi.min : multi.max) != 0) {
                 return true;
             }

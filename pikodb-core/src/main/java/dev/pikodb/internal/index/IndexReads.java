@@ -218,7 +218,7 @@ final class IndexReads implements JsonPathScanner.Sink {
                 for (int k = 0; k < count; k++) {
                     shared.add(into.numbers.value(staged[i][k]));
                 }
-                Object slot = SecondaryIndex.slot(shared, held);
+                Object slot = Slots.of(shared, held);
                 for (int k = 0; k < count; k++) {
                     into.add(staged[i][k], record, slot);
                 }

@@ -72,7 +72,7 @@ final class KeyGroup {
      * The group without {@code key} if its slot stands for {@code held}.
      *
      * @param several whether the record of {@code held} has several values at the index's path (its
-     *     slot is then a {@link SecondaryIndex.Multi}, otherwise the held object itself)
+     *     slot is then a {@link Slots.Multi}, otherwise the held object itself)
      * @return the group to store, the same object when nothing changed or a large group changed in
      *     place, or null when the group is empty
      */
@@ -82,7 +82,7 @@ final class KeyGroup {
         }
         if (group instanceof Object[] pairs) {
             int at = several ? find(pairs, key) : slotOf(pairs, held);
-            if (at < 0 || SecondaryIndex.held(pairs[at + 1]) != held) {
+            if (at < 0 || Slots.held(pairs[at + 1]) != held) {
                 return group;
             }
             if (pairs.length == 2) {

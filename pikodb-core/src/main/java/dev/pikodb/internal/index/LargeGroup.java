@@ -162,7 +162,7 @@ final class LargeGroup {
      * Removes the entry made from {@code held} of {@code key}, if there is one; under the index's lock.
      *
      * @param several whether the record has several values at the path (its slot is then a
-     *     {@link SecondaryIndex.Multi} of {@code held})
+     *     {@link Slots.Multi} of {@code held})
      */
     void remove(String key, Object held, boolean several) {
         Object[] table = entries;
@@ -177,7 +177,7 @@ final class LargeGroup {
             Object slot = table[2 * at + 1];
             // Only a record of this key has this held object: the slot tells the entry, and the hash
             // code keeps the slots of other keys from being read.
-            if (slot == held || several && hashOf[at] == hash && slot instanceof SecondaryIndex.Multi multi
+            if (slot == held || several && hashOf[at] == hash && slot instanceof Slots.Multi multi
                     && multi.held == held) {
                 ENTRIES.setRelease(table, 2 * at, GONE);
                 ENTRIES.setRelease(table, 2 * at + 1, null);

@@ -11,7 +11,7 @@ final class LongCells {
     private static final int MIN_CAPACITY = 16;
 
     private long[] keys = new long[MIN_CAPACITY];
-    private SecondaryIndex.Cell[] cells = new SecondaryIndex.Cell[MIN_CAPACITY];
+    private GroupCell[] cells = new GroupCell[MIN_CAPACITY];
     private int size;
 
     private static int home(long value, int mask) {
@@ -20,10 +20,10 @@ final class LongCells {
     }
 
     /** The cell of a value, or null. */
-    SecondaryIndex.Cell get(long value) {
+    GroupCell get(long value) {
         int mask = keys.length - 1;
         for (int at = home(value, mask); ; at = (at + 1) & mask) {
-            SecondaryIndex.Cell cell = cells[at];
+            GroupCell cell = cells[at];
             if (cell == null || keys[at] == value) {
                 return cell;
             }
@@ -31,7 +31,7 @@ final class LongCells {
     }
 
     /** Adds the cell of a value that has none. */
-    void put(long value, SecondaryIndex.Cell cell) {
+    void put(long value, GroupCell cell) {
         if (2 * (size + 1) > keys.length) {
             grow();
         }
@@ -73,9 +73,9 @@ final class LongCells {
 
     private void grow() {
         long[] oldKeys = keys;
-        SecondaryIndex.Cell[] oldCells = cells;
+        GroupCell[] oldCells = cells;
         keys = new long[oldKeys.length * 2];
-        cells = new SecondaryIndex.Cell[oldKeys.length * 2];
+        cells = new GroupCell[oldKeys.length * 2];
         size = 0;
         for (int i = 0; i < oldKeys.length; i++) {
             if (oldCells[i] != null) {

@@ -42,7 +42,7 @@ final class LongValues {
         /** The group of each value of {@link #values}, null for a value that no key has any more. */
         final Object[] groups;
         /** The values added since the base, in order, each with the cell of its group. */
-        final ConcurrentSkipListMap<Long, SecondaryIndex.Cell> overlay = new ConcurrentSkipListMap<>();
+        final ConcurrentSkipListMap<Long, GroupCell> overlay = new ConcurrentSkipListMap<>();
         /** The same cells by value, for the writer alone: it finds a value of the overlay without a descent. */
         final LongCells cells = new LongCells();
         /** Values in {@link #overlay}; counted by the writer, as the map's size walks it. */
@@ -88,7 +88,7 @@ final class LongValues {
         if (at >= 0) {
             return generation.groupAt(at);
         }
-        SecondaryIndex.Cell cell = generation.overlay.get(value);
+        GroupCell cell = generation.overlay.get(value);
         return cell == null ? null : cell.group();
     }
 
@@ -111,7 +111,7 @@ final class LongValues {
             }
             return;
         }
-        SecondaryIndex.Cell cell = generation.cells.get(value);
+        GroupCell cell = generation.cells.get(value);
         if (cell != null) {
             Object group = cell.group();
             Object next = KeyGroup.with(group, key, slot);
@@ -137,7 +137,7 @@ final class LongValues {
             }
             return;
         }
-        SecondaryIndex.Cell cell = generation.cells.get(value);
+        GroupCell cell = generation.cells.get(value);
         if (cell != null) {
             setInOverlay(generation, value, cell, KeyGroup.without(cell.group(), key, held, several));
         }
@@ -156,7 +156,7 @@ final class LongValues {
             setInBase(generation, at, generation.groups[at], group);
             return;
         }
-        SecondaryIndex.Cell cell = generation.cells.get(value);
+        GroupCell cell = generation.cells.get(value);
         if (cell != null) {
             setInOverlay(generation, value, cell, group);
         } else if (group != null) {
@@ -177,7 +177,7 @@ final class LongValues {
         }
     }
 
-    private void setInOverlay(Generation generation, long value, SecondaryIndex.Cell cell, Object group) {
+    private void setInOverlay(Generation generation, long value, GroupCell cell, Object group) {
         if (group == null) {
             // Out of the ordered overlay first: a reader that still finds the cell sees no group.
             generation.overlay.remove(value);
@@ -190,7 +190,7 @@ final class LongValues {
     }
 
     private void addToOverlay(Generation generation, long value, Object group) {
-        SecondaryIndex.Cell cell = new SecondaryIndex.Cell(group);
+        GroupCell cell = new GroupCell(group);
         generation.cells.put(value, cell);
         generation.overlay.put(value, cell);
         generation.overlaid++;
@@ -224,7 +224,7 @@ final class LongValues {
         Object[] groups = new Object[size];
         int out = 0;
         int at = 0;
-        for (Map.Entry<Long, SecondaryIndex.Cell> added : generation.overlay.entrySet()) {
+        for (Map.Entry<Long, GroupCell> added : generation.overlay.entrySet()) {
             long addedValue = added.getKey();
             int end = at;
             while (end < oldValues.length && oldValues[end] < addedValue) {
@@ -277,7 +277,7 @@ final class LongValues {
     boolean forEach(Object from, boolean inclusive, boolean ascending, Visitor visitor) {
         Generation generation = current;
         long[] values = generation.values;
-        NavigableMap<Long, SecondaryIndex.Cell> overlay = ascending ? generation.overlay : generation.overlay.descendingMap();
+        NavigableMap<Long, GroupCell> overlay = ascending ? generation.overlay : generation.overlay.descendingMap();
         int at;
         if (from == null) {
             at = ascending ? 0 : values.length - 1;
@@ -324,8 +324,8 @@ final class LongValues {
                 at = ascending ? insertion : insertion - 1;
             }
         }
-        Iterator<Map.Entry<Long, SecondaryIndex.Cell>> added = overlay.entrySet().iterator();
-        Map.Entry<Long, SecondaryIndex.Cell> next = added.hasNext() ? added.next() : null;
+        Iterator<Map.Entry<Long, GroupCell>> added = overlay.entrySet().iterator();
+        Map.Entry<Long, GroupCell> next = added.hasNext() ? added.next() : null;
         int step = ascending ? 1 : -1;
         while (true) {
             while (at >= 0 && at < values.length && generation.groupAt(at) == null) {
@@ -344,7 +344,7 @@ final class LongValues {
                     return false;
                 }
             } else {
-                Map.Entry<Long, SecondaryIndex.Cell> entry = next;
+                Map.Entry<Long, GroupCell> entry = next;
                 next = added.hasNext() ? added.next() : null;
                 Object group = entry.getValue().group();
                 if (group != null && !visitor.visit(entry.getKey(), group)) {

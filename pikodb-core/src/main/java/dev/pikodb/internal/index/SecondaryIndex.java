@@ -1,8 +1,6 @@
 package dev.pikodb.internal.index;
 
 import dev.pikodb.spi.IndexValue;
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.VarHandle;
 import java.util.AbstractList;
 import java.util.AbstractMap;
 import java.util.ArrayList;
@@ -24,70 +22,15 @@ import java.util.concurrent.ConcurrentSkipListMap;
  * numbers, such as times, neither boxes nor compares objects down an ordered map); keys are the
  * records' own strings.
  *
- * <p>Each entry carries the object the table held for the record it was made from (its "slot");
- * the entry is current exactly when the table still holds that object for the key. Entries are
- * added before their record becomes visible and removed, conditionally on their slot, after it was
- * replaced or removed; a reader checks the slot against the live record, so it never takes a stale
+ * <p>Each entry carries the object the table held for the record it was made from (its "slot", see
+ * {@link Slots}); the entry is current exactly when the table still holds that object for the key.
+ * Entries are added before their record becomes visible and removed, conditionally on their slot,
+ * after it was replaced or removed; a reader checks the slot against the live record, so it never takes a stale
  * entry for the truth, and never misses a record that was not written during its read. Changes are
  * made under this object's lock (writes of the table, and removals by readers that meet an expired
  * record); readers take no lock.
  */
 final class SecondaryIndex {
-
-    /** The slot of a record with several values at the path: its held object and its extremes. */
-    static final class Multi {
-        final Object held;
-        final Object min;
-        final Object max;
-
-        Multi(Object held, Object min, Object max) {
-            this.held = held;
-            this.min = min;
-            this.max = max;
-        }
-
-        /** Equal to the slot of the same record: the slots of one record hold one held object. */
-        @Override
-        public boolean equals(Object other) {
-            return other instanceof Multi multi && multi.held == held;
-        }
-
-        @Override
-        public int hashCode() {
-            return System.identityHashCode(held);
-        }
-    }
-
-    /**
-     * Holds the group of a value, so that a write that changes the group stores it here instead of
-     * looking the value up again to store it. A cell that left its map holds null.
-     */
-    static final class Cell {
-        private static final VarHandle GROUP;
-
-        static {
-            try {
-                GROUP = MethodHandles.lookup().findVarHandle(Cell.class, "group", Object.class);
-            } catch (ReflectiveOperationException e) {
-                throw new ExceptionInInitializerError(e);
-            }
-        }
-
-        private volatile Object group;
-
-        Cell(Object group) {
-            this.group = group;
-        }
-
-        Object group() {
-            return group;
-        }
-
-        /** Stores a group: a reader that gets it sees its contents as they were when it was stored. */
-        void set(Object next) {
-            GROUP.setRelease(this, next);
-        }
-    }
 
     final String name;
     final String path;
@@ -107,7 +50,7 @@ final class SecondaryIndex {
      * not in this map). A string is here before it is in {@link #values} and leaves after it: a reader
      * that finds a value in order and no group here skips a value that just went.
      */
-    private final ConcurrentHashMap<String, Cell> strings;
+    private final ConcurrentHashMap<String, GroupCell> strings;
     final ConcurrentSkipListMap<String, Object> absent;
 
     SecondaryIndex(String name, String path) {
@@ -134,7 +77,7 @@ final class SecondaryIndex {
         int integers = 0;
         for (int i = 0; i < values.length; i++) {
             if (values[i] instanceof String string) {
-                this.strings.put(string, new Cell(groups[i]));
+                this.strings.put(string, new GroupCell(groups[i]));
             } else if (values[i] instanceof Long) {
                 integers++;
             }
@@ -172,7 +115,7 @@ final class SecondaryIndex {
     /** The group of a value, or null when no key has it. */
     Object group(Object value) {
         if (value instanceof String string) {
-            Cell cell = strings.get(string);
+            GroupCell cell = strings.get(string);
             return cell == null ? null : cell.group();
         }
         return value instanceof Long number ? longs.get(number) : values.get(value);
@@ -188,7 +131,7 @@ final class SecondaryIndex {
         if (mapped != IN_STRINGS) {
             return mapped;
         }
-        Cell cell = strings.get((String) value);
+        GroupCell cell = strings.get((String) value);
         return cell == null ? null : cell.group();
     }
 
@@ -244,32 +187,13 @@ final class SecondaryIndex {
         return group == null || visitor.visit(entry.getKey(), group);
     }
 
-    /** The slot of a record's entries: its held object, or a {@link Multi} when it has several values. */
-    static Object slot(Collection<Object> values, Object held) {
-        if (values.size() == 1) {
-            return held;
-        }
-        Object min = null;
-        Object max = null;
-        for (Object value : values) {
-            min = min == null || CompactValue.compare(value, min) < 0 ? value : min;
-            max = max == null || CompactValue.compare(value, max) > 0 ? value : max;
-        }
-        return new Multi(held, min, max);
-    }
-
-    /** The held object an entry's slot stands for. */
-    static Object held(Object slot) {
-        return slot instanceof Multi multi ? multi.held : slot;
-    }
-
     /** Adds (or gives the new slot to) the entries of a record. */
     synchronized void add(String key, Collection<Object> recordValues, Object held) {
         if (recordValues.isEmpty()) {
             absent.put(key, held);
             return;
         }
-        Object slot = slot(recordValues, held);
+        Object slot = Slots.of(recordValues, held);
         if (recordValues instanceof List<Object> list) {
             // By position: a record's values are mostly a list of one, and an iterator would be made per write.
             for (int i = 0; i < list.size(); i++) {
@@ -284,9 +208,9 @@ final class SecondaryIndex {
 
     private void addOne(String key, Object value, Object slot) {
         if (value instanceof String string) {
-            Cell cell = strings.get(string);
+            GroupCell cell = strings.get(string);
             if (cell == null) {
-                strings.put(string, new Cell(KeyGroup.with(null, key, slot)));
+                strings.put(string, new GroupCell(KeyGroup.with(null, key, slot)));
                 values.put(string, IN_STRINGS);
                 return;
             }
@@ -328,7 +252,7 @@ final class SecondaryIndex {
 
     private void removeOne(String key, Object value, Object held, boolean several) {
         if (value instanceof String string) {
-            Cell cell = strings.get(string);
+            GroupCell cell = strings.get(string);
             if (cell != null) {
                 Object group = cell.group();
                 store(string, group, KeyGroup.without(group, key, held, several));
@@ -353,9 +277,9 @@ final class SecondaryIndex {
             }
             Object[] group = {before};
             KeyGroup.forEachUnordered(before, (key, slot) -> {
-                Object held = held(slot);
+                Object held = Slots.held(slot);
                 if (records.liveHeld(key, Long.MIN_VALUE) != held) {
-                    group[0] = KeyGroup.without(group[0], key, held, slot instanceof Multi);
+                    group[0] = KeyGroup.without(group[0], key, held, slot instanceof Slots.Multi);
                 }
                 return group[0] != null;
             });
@@ -373,7 +297,7 @@ final class SecondaryIndex {
         } else if (next == null) {
             values.remove(value);
             if (value instanceof String string) {
-                Cell cell = strings.remove(string);
+                GroupCell cell = strings.remove(string);
                 if (cell != null) {
                     cell.set(null);
                 }

@@ -5,15 +5,11 @@ import dev.pikodb.PikoDBException;
 import dev.pikodb.spi.EngineRecord;
 import dev.pikodb.spi.IndexValue;
 import dev.pikodb.spi.IndexedValues;
-import java.util.ArrayList;
 import java.util.Collection;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.NavigableSet;
 import java.util.Set;
-import java.util.concurrent.ConcurrentSkipListSet;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.function.LongSupplier;
@@ -21,11 +17,10 @@ import java.util.function.LongSupplier;
 /**
  * The indexes of one table and its keys in order, kept exact by the table's record holder, which
  * calls {@link #adding} before a record becomes visible, {@link #removed} after a record was replaced
- * or removed, and {@link #keyAdded}/{@link #keyRemoved} when a key appears or goes.
- *
- * <p>The sorted view of the keys (for conditions and ordering on the key) is built on the first query
- * that needs it, with the table's writes paused, and maintained from then on; tables never queried by
- * key pay nothing for it.
+ * or removed, and {@link #keyAdded}/{@link #keyRemoved} when a key appears or goes. It runs the
+ * builds and drops of the indexes with the table's writes paused; the upkeep of the built indexes by
+ * the writes is {@link MaintainedIndexes}, the sorted view of the keys (built on the first query that
+ * needs it) is {@link SortedKeys}.
  *
  * <p><b>Pending indexes.</b> The indexes of a loaded table are attached <em>pending</em> ({@link #pend}):
  * their definitions are known, their entries not built yet. One build ({@link #buildPending}) reads
@@ -56,30 +51,12 @@ public final class TableIndexes {
     private final Function<String, Dictionary> dictionaries;
     private final LongSupplier clock;
     private final PendingIndexes pending;
-    /** Records removed (deleted, expired, cleared) so far, counted before their entries are removed. */
-    private final AtomicLong removals = new AtomicLong();
-    private volatile Current current = new Current(List.of());
-    private volatile NavigableSet<String> keys;
+    private final MaintainedIndexes maintained;
+    private final SortedKeys keys;
 
     /** Reads the values of a record at the paths of some indexes, in their order, in one pass. */
     interface Reader {
         List<Collection<Object>> read(EngineRecord record);
-    }
-
-    /** The indexes maintained, with the reader of their paths. */
-    private final class Current implements Reader {
-        final List<SecondaryIndex> indexes;
-        final PathValues paths;
-
-        Current(List<SecondaryIndex> indexes) {
-            this.indexes = List.copyOf(indexes);
-            this.paths = new PathValues(this.indexes.stream().map(index -> index.path).toList());
-        }
-
-        @Override
-        public List<Collection<Object>> read(EngineRecord record) {
-            return paths.read(record, dictionary(record));
-        }
     }
 
     /**
@@ -99,8 +76,11 @@ public final class TableIndexes {
         this.pauseWrites = pauseWrites;
         this.dictionaries = dictionaries;
         this.pending = new PendingIndexes(this, table);
+        this.maintained = new MaintainedIndexes(this::dictionary);
+        this.keys = new SortedKeys(records, pauseWrites);
     }
 
+    /** The dictionary a record was written with, or null. */
     private Dictionary dictionary(EngineRecord record) {
         String dictionaryName = record.dictionaryName();
         return dictionaryName == null ? null : dictionaries.apply(dictionaryName);
@@ -116,19 +96,7 @@ public final class TableIndexes {
      * @return what {@link #replaced} needs to skip the values the new record keeps; null when there are no indexes
      */
     public Object adding(String key, EngineRecord record, Object held) {
-        Current now = current;
-        if (now.indexes.isEmpty()) {
-            return null;
-        }
-        List<Collection<Object>> values = now.read(record);
-        for (int i = 0; i < now.indexes.size(); i++) {
-            now.indexes.get(i).add(key, values.get(i), held);
-        }
-        return new Added(now, values);
-    }
-
-    /** The indexes a write added entries to, with the values it added to each. */
-    private record Added(Current indexes, List<Collection<Object>> values) {
+        return maintained.adding(key, record, held);
     }
 
     /**
@@ -141,30 +109,7 @@ public final class TableIndexes {
      * @param added what {@link #adding} returned
      */
     public void replaced(String key, EngineRecord record, Object held, Object added) {
-        if (!(added instanceof Added write) || write.indexes != current) {
-            removed(key, record, held);
-            return;
-        }
-        List<Collection<Object>> old = write.indexes.read(record);
-        for (int i = 0; i < write.indexes.indexes.size(); i++) {
-            Collection<Object> kept = write.values.get(i);
-            Collection<Object> was = old.get(i);
-            if (kept.size() == 1 && was.size() == 1) {
-                // The common case, one value before and after: nothing to remove when it stayed.
-                if (!only(kept).equals(only(was))) {
-                    write.indexes.indexes.get(i).remove(key, was, was, held);
-                }
-            } else if (kept.isEmpty() || was.isEmpty() || !kept.containsAll(was)) {
-                List<Object> gone = new ArrayList<>(was);
-                gone.removeAll(kept);
-                write.indexes.indexes.get(i).remove(key, was, gone, held);
-            }
-        }
-    }
-
-    /** The one value of a record's values at a path. */
-    private static Object only(Collection<Object> values) {
-        return values instanceof List<Object> list ? list.get(0) : values.iterator().next();
+        maintained.replaced(key, record, held, added);
     }
 
     /**
@@ -175,16 +120,7 @@ public final class TableIndexes {
      * @param held the object the table held for it
      */
     public void removed(String key, EngineRecord record, Object held) {
-        // Counted before the indexes are read: a build installing meanwhile sees the count change.
-        removals.incrementAndGet();
-        Current now = current;
-        if (now.indexes.isEmpty()) {
-            return;
-        }
-        List<Collection<Object>> values = now.read(record);
-        for (int i = 0; i < now.indexes.size(); i++) {
-            now.indexes.get(i).remove(key, values.get(i), values.get(i), held);
-        }
+        maintained.removed(key, record, held);
     }
 
     /**
@@ -193,10 +129,7 @@ public final class TableIndexes {
      * @param key the key
      */
     public void keyAdded(String key) {
-        NavigableSet<String> sorted = keys;
-        if (sorted != null) {
-            sorted.add(key);
-        }
+        keys.added(key);
     }
 
     /**
@@ -205,24 +138,13 @@ public final class TableIndexes {
      * @param key the key
      */
     public void keyRemoved(String key) {
-        NavigableSet<String> sorted = keys;
-        if (sorted != null) {
-            sorted.remove(key);
-            // A writer may have added the key again between the removal and now.
-            if (records.holds(key)) {
-                sorted.add(key);
-            }
-        }
+        keys.removed(key);
     }
 
     /** Called when the table lost every record: empties the indexes, keeps their definitions. */
     public void cleared() {
-        removals.incrementAndGet();
-        current.indexes.forEach(SecondaryIndex::clear);
-        NavigableSet<String> sorted = keys;
-        if (sorted != null) {
-            sorted.clear();
-        }
+        maintained.cleared();
+        keys.cleared();
     }
 
     /**
@@ -263,14 +185,12 @@ public final class TableIndexes {
 
     /** How many times records were removed so far (see {@link #removed}). */
     long removals() {
-        return removals.get();
+        return maintained.removals();
     }
 
     /** Starts maintaining built indexes; the caller has paused the writes. */
     void install(List<SecondaryIndex> built) {
-        List<SecondaryIndex> next = new ArrayList<>(current.indexes);
-        next.addAll(built);
-        current = new Current(next);
+        maintained.install(built);
     }
 
     /**
@@ -325,27 +245,14 @@ public final class TableIndexes {
             return true;
         }
         boolean[] dropped = new boolean[1];
-        pauseWrites.accept(() -> {
-            SecondaryIndex index = find(name);
-            if (index != null) {
-                List<SecondaryIndex> next = new ArrayList<>(current.indexes);
-                next.remove(index);
-                current = new Current(next);
-                index.clear();
-                dropped[0] = true;
-            }
-        });
+        pauseWrites.accept(() -> dropped[0] = maintained.remove(name));
         return dropped[0];
     }
 
     /** Drops every index (the table's definitions went with it). */
     public void dropAll() {
         pending.dropAll();
-        pauseWrites.accept(() -> {
-            List<SecondaryIndex> old = current.indexes;
-            current = new Current(List.of());
-            old.forEach(SecondaryIndex::clear);
-        });
+        pauseWrites.accept(maintained::removeAll);
     }
 
     /**
@@ -361,22 +268,12 @@ public final class TableIndexes {
 
     /** The built index on a path, or null. */
     SecondaryIndex builtOn(String path) {
-        for (SecondaryIndex index : current.indexes) {
-            if (index.path.equals(path)) {
-                return index;
-            }
-        }
-        return null;
+        return maintained.onPath(path);
     }
 
     /** The built index of a name, or null. */
     SecondaryIndex find(String name) {
-        for (SecondaryIndex index : current.indexes) {
-            if (index.name.equals(name)) {
-                return index;
-            }
-        }
-        return null;
+        return maintained.find(name);
     }
 
     /**
@@ -385,9 +282,7 @@ public final class TableIndexes {
      * @return index name to entries (values, and keys without a value)
      */
     public Map<String, Integer> sizes() {
-        Map<String, Integer> sizes = new LinkedHashMap<>();
-        current.indexes.forEach(index -> sizes.put(index.name, index.size()));
-        return sizes;
+        return maintained.sizes();
     }
 
     IndexedRecords records() {
@@ -396,22 +291,7 @@ public final class TableIndexes {
 
     /** The keys in code point order, built on first use. */
     NavigableSet<String> sortedKeys() {
-        NavigableSet<String> sorted = keys;
-        if (sorted != null) {
-            return sorted;
-        }
-        synchronized (this) {
-            if (keys == null) {
-                pauseWrites.accept(() -> {
-                    NavigableSet<String> built = new ConcurrentSkipListSet<>(IndexValue::compareCodePoints);
-                    keys = built;
-                    records.forEachHeld((key, held) -> built.add(key));
-                    // A key removed by expiry before the set was published may have been added.
-                    built.removeIf(key -> !records.holds(key));
-                });
-            }
-            return keys;
-        }
+        return keys.get();
     }
 
     /** The values of one record at paths, read from its JSON per path (no tree is built). */
@@ -423,9 +303,7 @@ public final class TableIndexes {
         }
 
         Set<IndexValue> at(String path) {
-            String dictionaryName = record.dictionaryName();
-            Dictionary dictionary = dictionaryName == null ? null : dictionaries.apply(dictionaryName);
-            return IndexedValues.at(record, path, dictionary);
+            return IndexedValues.at(record, path, dictionary(record));
         }
     }
 }
