@@ -12,7 +12,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
 import org.springframework.core.convert.support.DefaultConversionService;
 import org.springframework.dao.DuplicateKeyException;
 import org.springframework.dao.OptimisticLockingFailureException;
@@ -24,7 +23,6 @@ import org.springframework.data.keyvalue.core.query.KeyValueQuery;
 import org.springframework.data.mapping.context.MappingContext;
 import org.springframework.data.util.CloseableIterator;
 import org.springframework.util.ClassUtils;
-import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
@@ -60,13 +58,9 @@ public class PikoDBKeyValueAdapter extends AbstractKeyValueAdapter {
 
     private final MappingContext<? extends KeyValuePersistentEntity<?, ?>, ? extends KeyValuePersistentProperty<?>> mappingContext;
 
-    private final JsonMapper jsonMapper;
+    private final EntityConverter converter;
 
     private final Clock clock;
-
-    private final Map<Class<?>, EntityMetadata> metadata = new ConcurrentHashMap<>();
-
-    private final Map<String, Class<?>> keyspaceTypes = new ConcurrentHashMap<>();
 
     /**
      * Creates an adapter that reads values with the store's configured mapper (or a default one) and
@@ -80,7 +74,8 @@ public class PikoDBKeyValueAdapter extends AbstractKeyValueAdapter {
         this.pikoDB = pikoDB;
         this.mappingContext = mappingContext;
         JsonMapper configured = pikoDB.options().jsonMapper();
-        this.jsonMapper = (configured != null) ? configured : JsonMapper.builder().build();
+        this.converter = new EntityConverter(mappingContext,
+                (configured != null) ? configured : JsonMapper.builder().build());
         this.clock = pikoDB.clock();
     }
 
@@ -105,7 +100,7 @@ public class PikoDBKeyValueAdapter extends AbstractKeyValueAdapter {
      * @throws DuplicateKeyException when an entity that is not versioned exists with the id
      */
     public <T> T insert(Object id, T item, String keyspace) {
-        EntityMetadata entity = metadata(item.getClass(), keyspace);
+        EntityMetadata entity = converter.metadata(item.getClass(), keyspace);
         String key = key(id);
         if (entity.isVersioned()) {
             return versionedWrite(entity, keyspace, key, item, 0);
@@ -127,7 +122,7 @@ public class PikoDBKeyValueAdapter extends AbstractKeyValueAdapter {
      * @throws OptimisticLockingFailureException when the stored version is not the entity's
      */
     public <T> T update(Object id, T item, String keyspace) {
-        EntityMetadata entity = metadata(item.getClass(), keyspace);
+        EntityMetadata entity = converter.metadata(item.getClass(), keyspace);
         String key = key(id);
         if (entity.isVersioned()) {
             return versionedWrite(entity, keyspace, key, item, entity.expectedVersion(item));
@@ -190,19 +185,19 @@ public class PikoDBKeyValueAdapter extends AbstractKeyValueAdapter {
     @Override
     @SuppressWarnings("unchecked")
     public Object get(Object id, String keyspace) {
-        return get(id, keyspace, (Class<Object>) typeOf(keyspace));
+        return get(id, keyspace, (Class<Object>) converter.typeOf(keyspace));
     }
 
     @Override
     public <T> T get(Object id, String keyspace, Class<T> type) {
         String key = key(id);
-        return pikoDB.getRecord(keyspace, key).map((record) -> read(key, record, keyspace, type)).orElse(null);
+        return pikoDB.getRecord(keyspace, key).map((record) -> converter.read(key, record, keyspace, type)).orElse(null);
     }
 
     @Override
     @SuppressWarnings("unchecked")
     public Object delete(Object id, String keyspace) {
-        return delete(id, keyspace, (Class<Object>) typeOf(keyspace));
+        return delete(id, keyspace, (Class<Object>) converter.typeOf(keyspace));
     }
 
     @Override
@@ -215,7 +210,7 @@ public class PikoDBKeyValueAdapter extends AbstractKeyValueAdapter {
     @Override
     @SuppressWarnings("unchecked")
     public Iterable<Object> getAllOf(String keyspace) {
-        return getAllOf(keyspace, (Class<Object>) typeOf(keyspace));
+        return getAllOf(keyspace, (Class<Object>) converter.typeOf(keyspace));
     }
 
     @Override
@@ -230,7 +225,7 @@ public class PikoDBKeyValueAdapter extends AbstractKeyValueAdapter {
     @Override
     @SuppressWarnings("unchecked")
     public CloseableIterator<Map.Entry<Object, Object>> entries(String keyspace) {
-        return entries(keyspace, (Class<Object>) typeOf(keyspace));
+        return entries(keyspace, (Class<Object>) converter.typeOf(keyspace));
     }
 
     @Override
@@ -315,7 +310,7 @@ public class PikoDBKeyValueAdapter extends AbstractKeyValueAdapter {
         List<T> entities = new ArrayList<>();
         for (Map.Entry<String, DatabaseRecord> entry : records.subList(Math.min(skip, records.size()), records.size())) {
             keys.add(entry.getKey());
-            entities.add(read(entry.getKey(), entry.getValue(), keyspace, type));
+            entities.add(converter.read(entry.getKey(), entry.getValue(), keyspace, type));
         }
         return new QueriedEntities<>(keys, entities, result.nextCursor().orElse(null));
     }
@@ -340,68 +335,15 @@ public class PikoDBKeyValueAdapter extends AbstractKeyValueAdapter {
      * @throws IllegalArgumentException when it is stored as an object, an array or null
      */
     public Object toStoredForm(Object value) {
-        if (value instanceof String || value instanceof Boolean || value instanceof Integer || value instanceof Long
-                || value instanceof Double || value instanceof Float || value instanceof Short || value instanceof Byte
-                || value instanceof java.math.BigDecimal || value instanceof java.math.BigInteger) {
-            return value;
-        }
-        JsonNode node = jsonMapper.valueToTree(value);
-        if (node.isString()) {
-            return node.stringValue();
-        }
-        if (node.isNumber()) {
-            return node.numberValue();
-        }
-        if (node.isBoolean()) {
-            return node.booleanValue();
-        }
-        throw new IllegalArgumentException("A " + value.getClass().getName() + " is stored as " + node.getNodeType()
-                + ", which no index compares; query by a string, number or boolean property");
+        return converter.toStoredForm(value);
     }
 
     private <T> List<Map.Entry<Object, T>> readAll(String keyspace, Class<T> type) {
         List<Map.Entry<Object, T>> result = new ArrayList<>();
         for (Map.Entry<String, DatabaseRecord> entry : pikoDB.getRecords(keyspace)) {
-            result.add(new AbstractMap.SimpleImmutableEntry<>(entry.getKey(), read(entry.getKey(), entry.getValue(), keyspace, type)));
+            result.add(new AbstractMap.SimpleImmutableEntry<>(entry.getKey(), converter.read(entry.getKey(), entry.getValue(), keyspace, type)));
         }
         return result;
-    }
-
-    private <T> T read(String key, DatabaseRecord record, String keyspace, Class<T> type) {
-        T value = convert(record.value(), type);
-        if (value == null || type == Object.class) {
-            return value;
-        }
-        EntityMetadata entity = metadata(type, keyspace);
-        return entity.withVersion(entity.withIdIfMissing(value, key), record.version());
-    }
-
-    private <T> T convert(Object natural, Class<T> type) {
-        if (natural == null || type == Object.class) {
-            return type.cast(natural);
-        }
-        return jsonMapper.convertValue(natural, type);
-    }
-
-    private EntityMetadata metadata(Class<?> type, String keyspace) {
-        Class<?> userType = ClassUtils.getUserClass(type);
-        keyspaceTypes.putIfAbsent(keyspace, userType);
-        return metadata.computeIfAbsent(userType,
-                (t) -> new EntityMetadata(mappingContext.getRequiredPersistentEntity(t)));
-    }
-
-    private Class<?> typeOf(String keyspace) {
-        Class<?> known = keyspaceTypes.get(keyspace);
-        if (known != null) {
-            return known;
-        }
-        for (KeyValuePersistentEntity<?, ?> entity : mappingContext.getPersistentEntities()) {
-            if (keyspace.equals(entity.getKeySpace())) {
-                keyspaceTypes.putIfAbsent(keyspace, entity.getType());
-                return entity.getType();
-            }
-        }
-        return Object.class;
     }
 
     private static String key(Object id) {
