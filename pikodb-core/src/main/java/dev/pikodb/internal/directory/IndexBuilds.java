@@ -1,5 +1,6 @@
 package dev.pikodb.internal.directory;
 
+import dev.pikodb.internal.directory.io.HelperThreads;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -89,19 +90,7 @@ final class IndexBuilds {
      */
     void stop() {
         stopped = true;
-        boolean interrupted = false;
-        for (Thread thread : threads) {
-            while (thread.isAlive()) {
-                try {
-                    thread.join();
-                } catch (InterruptedException e) {
-                    interrupted = true;
-                }
-            }
-        }
-        if (interrupted) {
-            Thread.currentThread().interrupt();
-        }
+        HelperThreads.joinAll(threads);
         int skipped = left.get();
         if (skipped > 0) {
             log.debug("Closed {} with the indexes of {} table(s) not built; they are built at the next start",

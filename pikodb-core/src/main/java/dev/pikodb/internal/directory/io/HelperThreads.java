@@ -1,5 +1,7 @@
 package dev.pikodb.internal.directory.io;
 
+import java.util.List;
+
 /**
  * Runs one piece of work on the calling thread and on a few short-lived daemon helpers at once, and
  * returns only once every helper has ended, whatever happens: an interrupt of the caller is kept
@@ -28,20 +30,30 @@ public final class HelperThreads {
         try {
             work.run();
         } finally {
-            boolean interrupted = false;
-            for (Thread thread : threads) {
-                while (true) {
-                    try {
-                        thread.join();
-                        break;
-                    } catch (InterruptedException e) {
-                        interrupted = true;
-                    }
+            joinAll(List.of(threads));
+        }
+    }
+
+    /**
+     * Returns once every one of {@code threads} has ended. An interrupt of the caller does not cut the
+     * wait short; the caller's interrupt flag is set again once the wait is over.
+     *
+     * @param threads the threads to wait for
+     */
+    public static void joinAll(Iterable<Thread> threads) {
+        boolean interrupted = false;
+        for (Thread thread : threads) {
+            while (true) {
+                try {
+                    thread.join();
+                    break;
+                } catch (InterruptedException e) {
+                    interrupted = true;
                 }
             }
-            if (interrupted) {
-                Thread.currentThread().interrupt();
-            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
         }
     }
 }
