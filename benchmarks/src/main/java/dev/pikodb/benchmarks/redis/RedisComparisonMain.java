@@ -17,6 +17,7 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.function.ObjIntConsumer;
 import java.util.stream.Stream;
 import org.springframework.data.redis.connection.RedisStandaloneConfiguration;
 import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
@@ -202,39 +203,39 @@ public final class RedisComparisonMain {
 
     private void measureOperations(List<ComparedStore> stores, int round, String table, long[] writeNanos,
             long[] readNanos, double[] concurrent) throws Exception {
-        for (int from = 0, block = 0; from < WRITES; from += BLOCK, block++) {
-            int to = Math.min(WRITES, from + BLOCK);
-            for (int turn = 0; turn < stores.size(); turn++) {
-                int s = (block + turn) % stores.size();
-                ComparedStore store = stores.get(s);
-                long start = System.nanoTime();
-                for (int i = from; i < to; i++) {
-                    store.write(table, keys[i], profiles.value(i));
-                }
-                writeNanos[s] += System.nanoTime() - start;
-            }
-        }
+        inTurns(stores, WRITES, writeNanos, (store, i) -> store.write(table, keys[i], profiles.value(i)));
         if (WRITES_ONLY) {
             return;
         }
         int[] picks = new SplittableRandom(round).ints(READS, 0, WRITES).toArray();
-        for (int from = 0, block = 0; from < READS; from += BLOCK, block++) {
-            int to = Math.min(READS, from + BLOCK);
+        inTurns(stores, READS, readNanos, (store, i) -> {
+            if (store.read(table, keys[picks[i]]) == null) {
+                throw new IllegalStateException(store.name() + " lost a record");
+            }
+        });
+        for (int turn = 0; turn < stores.size(); turn++) {
+            int s = (round + turn) % stores.size();
+            concurrent[s] = concurrentWrites(stores.get(s), "writers" + round);
+        }
+    }
+
+    /**
+     * Runs operations {@code 0..count-1} in blocks of {@value #BLOCK}, each block by every store in turn
+     * (the store that starts moves on by one each block), adding each store's time to {@code nanos}.
+     */
+    private static void inTurns(List<ComparedStore> stores, int count, long[] nanos,
+            ObjIntConsumer<ComparedStore> operation) {
+        for (int from = 0, block = 0; from < count; from += BLOCK, block++) {
+            int to = Math.min(count, from + BLOCK);
             for (int turn = 0; turn < stores.size(); turn++) {
                 int s = (block + turn) % stores.size();
                 ComparedStore store = stores.get(s);
                 long start = System.nanoTime();
                 for (int i = from; i < to; i++) {
-                    if (store.read(table, keys[picks[i]]) == null) {
-                        throw new IllegalStateException(store.name() + " lost a record");
-                    }
+                    operation.accept(store, i);
                 }
-                readNanos[s] += System.nanoTime() - start;
+                nanos[s] += System.nanoTime() - start;
             }
-        }
-        for (int turn = 0; turn < stores.size(); turn++) {
-            int s = (round + turn) % stores.size();
-            concurrent[s] = concurrentWrites(stores.get(s), "writers" + round);
         }
     }
 
