@@ -48,7 +48,7 @@ final class Catalog {
         while (true) {
             boolean[] confirmed = {true};
             List<Object> reply = commands.onMaster(keys.catalogKey(), master -> {
-                List<Object> listed = commands.command(() -> Scripts.run(master, Scripts.LIST,
+                List<Object> listed = commands.command(() -> Scripts.run(master, CatalogScripts.LIST,
                         ScriptOutputType.MULTI, new byte[][] {keys.catalogKey(), keys.tablesStreamKey()}, now.get(),
                         utf8(table), changeStream));
                 confirmed[0] = commands.replicasConfirm(master, "listing of table '" + table + "'");
@@ -111,14 +111,13 @@ final class Catalog {
      * bucket, lists the table again after this deletion. A call that finds a deletion still emptying the
      * buckets helps finish it before returning false, so that after any deleteTable call returns, no
      * bucket holds the deleted records. The marks of the emptied buckets tell this call what another
-     * call emptied first, until a write of the table's next generation replaces them: when another call
-     * empties every bucket, the table is listed again and written, all before this call reaches those
-     * buckets, this call does not see the writes they had held and returns false.
+     * call emptied first, also when the table was listed again and written before this call reached
+     * them (a bucket keeps its last marks, see {@link CatalogScripts#DROP}).
      */
     boolean unlist(String table, String operation) {
         generations.remove(table);
         List<Object> reply = commands.change(keys.catalogKey(), operation, master -> commands.command(
-                () -> Scripts.run(master, Scripts.UNLIST, ScriptOutputType.MULTI,
+                () -> Scripts.run(master, CatalogScripts.UNLIST, ScriptOutputType.MULTI,
                         new byte[][] {keys.catalogKey(), keys.indexesKey(table)}, now.get(),
                         utf8(table))));
         long generation = (Long) reply.get(1);
@@ -146,7 +145,7 @@ final class Catalog {
 
     /**
      * Empties every bucket of a dropped generation, then clears the note; true when a write of that
-     * generation had landed in one of them (see {@link Scripts#DROP}).
+     * generation had landed in one of them (see {@link CatalogScripts#DROP}).
      */
     private boolean finishDrop(String table, long generation, String operation) {
         byte[][][] buckets = keys.buckets(table);
@@ -155,20 +154,20 @@ final class Catalog {
         if (commands.waitsForReplicas()) {
             for (byte[][] bucket : buckets) {
                 written |= commands.change(bucket[0], operation, master -> commands.command(
-                        () -> Scripts.<Long>run(master, Scripts.DROP, ScriptOutputType.INTEGER, bucket, now.get(),
+                        () -> Scripts.<Long>run(master, CatalogScripts.DROP, ScriptOutputType.INTEGER, bucket, now.get(),
                                 dropped, changeStream))) == 1;
             }
         } else {
             for (long emptied : commands.fanOut(buckets.length,
-                    b -> Scripts.<Long>send(commands.async(), Scripts.DROP, ScriptOutputType.INTEGER, buckets[b],
+                    b -> Scripts.<Long>send(commands.async(), CatalogScripts.DROP, ScriptOutputType.INTEGER, buckets[b],
                             now.get(), dropped, changeStream),
-                    b -> Scripts.<Long>run(commands.sync(), Scripts.DROP, ScriptOutputType.INTEGER, buckets[b],
+                    b -> Scripts.<Long>run(commands.sync(), CatalogScripts.DROP, ScriptOutputType.INTEGER, buckets[b],
                             now.get(), dropped, changeStream))) {
                 written |= emptied == 1;
             }
         }
         commands.change(keys.catalogKey(), operation, master -> commands.command(
-                () -> Scripts.<Long>run(master, Scripts.DROPPED, ScriptOutputType.INTEGER, catalogKeys(), now.get(),
+                () -> Scripts.<Long>run(master, CatalogScripts.DROPPED, ScriptOutputType.INTEGER, catalogKeys(), now.get(),
                         utf8(table), dropped)));
         return written;
     }

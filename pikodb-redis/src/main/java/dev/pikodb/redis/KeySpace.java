@@ -50,7 +50,8 @@ import java.util.concurrent.ConcurrentMap;
  *     value per secondary index (see {@link IndexCodec}), plus the sentinel member {@code ""};</li>
  * <li>{@code <tag>:e} – a hash: field = record key, value = the record's secondary index members
  *     (a MessagePack array), so the script that overwrites, deletes or expires the record removes
- *     exactly them; the field {@code ""} is its sentinel (empty);</li>
+ *     exactly them; the field {@code ""} is its sentinel: empty, or, once the bucket was emptied by a
+ *     table deletion, the marks of its last deletions (see {@link CatalogScripts#DROP});</li>
  * <li>{@code <tag>:c} – with a change stream ({@link RedisStorage.Builder#changeStream}), a stream of
  *     the bucket's changes, appended by the script that makes each change and capped at the configured
  *     length (see {@link ChangeStream}); it is created by the first change published, and a table

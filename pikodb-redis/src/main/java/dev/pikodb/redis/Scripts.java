@@ -156,7 +156,7 @@ final class Scripts {
     private static final String COMMON = BASE + EXPIRY + ENTRIES_OF + STATE + PUBLISH;
 
     /** Creates a bucket's other keys, each with its sentinel member (see {@link KeySpace}). */
-    private static final String OPEN = """
+    static final String OPEN = """
             local function sentinels()
               redis.call('ZADD', KEYS[2], 'inf', '')
               redis.call('ZADD', KEYS[3], 0, '')
@@ -196,7 +196,7 @@ final class Scripts {
      * finding the record still live when the entry falls due, scores it again with the record's
      * expiration; an earlier expiration is scored at once. A write that stores nothing
      * leaves the bucket as it was: a bucket holds a generation only once a write of it landed there
-     * (see {@link #DROP}). The script defines only the helpers it calls, and only on the path that
+     * (see {@link CatalogScripts#DROP}). The script defines only the helpers it calls, and only on the path that
      * calls them: each argument and each step costs the server time on every write.
      */
     static final Script WRITE = compile("write", """
@@ -380,87 +380,6 @@ final class Scripts {
             local reply = {removed, more, left}
             for _, item in ipairs(gone) do reply[#reply + 1] = item end
             return reply
-            """);
-
-    /**
-     * ARGV: now, dropped generation, change stream. Empties a bucket of a dropped generation: {@code UNLINK} (the
-     * server frees the records in a background thread, so this is quick whatever the bucket holds),
-     * then marks the bucket with a number between the dropped generation and the next one the table can
-     * get (the unlisting raised the counter by 2, so neither number is ever a generation): dropped + 1
-     * when a write of the dropped generation had landed in the bucket, dropped + 2 when none had. Writers
-     * that still believe in the dropped generation are refused. Does nothing to a bucket already marked
-     * or on a newer generation. With a change stream, the call that empties the bucket appends the
-     * table's deletion to the bucket's stream (which stays, capped as always). Returns 1 when a write of
-     * the dropped generation had landed in the bucket (whichever call emptied it), else 0: the deletion
-     * that unlisted the table learns from it whether the table existed.
-     */
-    static final Script DROP = script("drop", OPEN + """
-            local dropped = tonumber(ARGV[2])
-            local g, epoch, seq = bucket_state(redis.call('HGET', KEYS[1], ''))
-            if g and g == dropped + 1 then return 1 end
-            if g and g > dropped then return 0 end
-            local written = 0
-            if g == dropped then written = 1 end
-            redis.call('UNLINK', KEYS[1], KEYS[2], KEYS[3], KEYS[4])
-            local mark = dropped + 2 - written
-            if ARGV[3] and ARGV[3] ~= '' then
-              seq = seq + 1
-              append(ARGV[3], seq, 't', '', dropped, 0, mark)
-            end
-            redis.call('HSET', KEYS[1], '', state(mark, 0, seq))
-            sentinels()
-            return written
-            """);
-
-    /**
-     * On the catalog (KEYS[1]) and the stream of listed tables (KEYS[2]); ARGV: now, table, change
-     * stream. Lists a table: returns {0, generation} when it is listed, {1, generation} when this call
-     * listed it with a new generation (with a change stream, also appended to KEYS[2], so that readers
-     * find every table listed, even one deleted before they list the catalog), {-1, generation} when a
-     * deletion of it is still emptying its buckets (the caller finishes that first).
-     */
-    static final Script LIST = script("list", """
-            local d = redis.call('HGET', KEYS[1], '\0' .. ARGV[2])
-            if d then return {-1, tonumber(d)} end
-            local g = redis.call('HGET', KEYS[1], ARGV[2])
-            if g then return {0, tonumber(g)} end
-            g = redis.call('HINCRBY', KEYS[1], '', 1)
-            redis.call('HSET', KEYS[1], ARGV[2], g)
-            if ARGV[3] and ARGV[3] ~= '' then
-              local maxlen = string.match(ARGV[3], '^(%d+) ')
-              redis.call('XADD', KEYS[2], 'MAXLEN', '~', maxlen, '*', 't', ARGV[2], 'g', fmt(g))
-            end
-            return {1, g}
-            """);
-
-    /**
-     * On the catalog (KEYS[1]) and the table's index definitions (KEYS[2]); ARGV: now, table. Unlists a
-     * table and notes its generation as being dropped, in one step, and removes its index definitions;
-     * raises the generation counter by 2, so the marks {@link #DROP} leaves (dropped + 1 and + 2) are
-     * never a generation of the table: returns {1, generation} for the one call that did it,
-     * {0, generation} when a deletion is already emptying its buckets, {0, 0} when the table is not
-     * listed.
-     */
-    static final Script UNLIST = script("unlist", """
-            redis.call('DEL', KEYS[2])
-            local g = redis.call('HGET', KEYS[1], ARGV[2])
-            if not g then
-              local d = redis.call('HGET', KEYS[1], '\0' .. ARGV[2])
-              if d then return {0, tonumber(d)} end
-              return {0, 0}
-            end
-            redis.call('HDEL', KEYS[1], ARGV[2])
-            redis.call('HSET', KEYS[1], '\0' .. ARGV[2], g)
-            redis.call('HINCRBY', KEYS[1], '', 2)
-            return {1, tonumber(g)}
-            """);
-
-    /** On the catalog (KEYS[1]); ARGV: now, table, generation. Clears the note of a finished drop. */
-    static final Script DROPPED = script("dropped", """
-            if redis.call('HGET', KEYS[1], '\0' .. ARGV[2]) == ARGV[3] then
-              redis.call('HDEL', KEYS[1], '\0' .. ARGV[2])
-            end
-            return 0
             """);
 
     /**

@@ -140,7 +140,7 @@ class TableDeletionTest {
             long generation = list(admin, keys, "t");
             assertThat(write(admin, keys, "t", "k", generation)).as("the first version").isEqualTo(1L);
             // A deletion unlists the table and has not emptied the buckets yet.
-            List<?> unlisted = (List<?>) admin.call("EVAL", source(Scripts.UNLIST), "2", text(keys.catalogKey()),
+            List<?> unlisted = (List<?>) admin.call("EVAL", source(CatalogScripts.UNLIST), "2", text(keys.catalogKey()),
                     text(keys.indexesKey("t")), "", "t");
             assertThat(unlisted.get(0)).as("this call unlisted the table").isEqualTo(1L);
             assertThat(unlisted.get(1)).isEqualTo(generation);
@@ -151,13 +151,75 @@ class TableDeletionTest {
             // The unlisting deletion then empties the buckets, which another call already emptied.
             long written = 0;
             for (byte[][] bucket : keys.buckets("t")) {
-                written += (Long) admin.call("EVAL", source(Scripts.DROP), "4", text(bucket[0]), text(bucket[1]),
+                written += (Long) admin.call("EVAL", source(CatalogScripts.DROP), "4", text(bucket[0]), text(bucket[1]),
                         text(bucket[2]), text(bucket[3]), "", Long.toString(generation));
             }
             assertThat(written).as("buckets that held a write of the dropped generation").isEqualTo(1);
         }
         assertThat(first.write("t", "k", 2)).isEqualTo(1);
         assertThat(second.get("t", "k")).isEqualTo(2);
+    }
+
+    @Test
+    void theDeletionThatUnlistedATableLearnsItExistedEvenWhenTheTableWasListedAndWrittenAgainBeforeItsDrops() {
+        KeySpace keys = new KeySpace(prefix);
+        try (Resp admin = RedisServers.shared().admin()) {
+            long generation = list(admin, keys, "t");
+            assertThat(write(admin, keys, "t", "k", generation)).as("the first version").isEqualTo(1L);
+            List<?> unlisted = (List<?>) admin.call("EVAL", source(CatalogScripts.UNLIST), "2",
+                    text(keys.catalogKey()), text(keys.indexesKey("t")), "", "t");
+            assertThat(unlisted.get(0)).as("this call unlisted the table").isEqualTo(1L);
+
+            // Before the unlisting call empties a bucket, a writer finds the deletion unfinished, finishes
+            // it, lists the table again and writes "k" of the next generation into the same bucket.
+            assertThat(first.write("t", "k", 2)).isEqualTo(1);
+
+            long written = 0;
+            for (byte[][] bucket : keys.buckets("t")) {
+                written += drop(admin, bucket, generation);
+            }
+            assertThat(written).as("buckets that held a write of the dropped generation").isEqualTo(1);
+        }
+        assertThat(second.get("t", "k")).as("the next generation's write is kept").isEqualTo(2);
+        assertThat(second.listTables()).containsExactly("t");
+    }
+
+    @Test
+    void aBucketRemembersItsLastDropMarks() {
+        KeySpace keys = new KeySpace(prefix);
+        byte[][] bucket = keys.bucket("t", KeySpace.bucketOf("k"));
+        try (Resp admin = RedisServers.shared().admin()) {
+            // Generations listed and deleted in turn, the even ones written to "k": every deletion's mark is
+            // answered while it is among the bucket's last marks, even after the next generation's write.
+            List<Long> generations = new ArrayList<>();
+            for (int round = 0; round < CatalogScripts.REMEMBERED_MARKS + 2; round++) {
+                long generation = list(admin, keys, "t");
+                generations.add(generation);
+                if (round % 2 == 0) {
+                    assertThat(write(admin, keys, "t", "k", generation)).isEqualTo(1L);
+                }
+                assertThat(((List<?>) admin.call("EVAL", source(CatalogScripts.UNLIST), "2", text(keys.catalogKey()),
+                        text(keys.indexesKey("t")), "", "t")).get(0)).isEqualTo(1L);
+                assertThat(drop(admin, bucket, generation)).isEqualTo(round % 2 == 0 ? 1L : 0L);
+                admin.call("EVAL", source(CatalogScripts.DROPPED), "1", text(keys.catalogKey()), "", "t",
+                        Long.toString(generation));
+            }
+            long newest = list(admin, keys, "t");
+            assertThat(write(admin, keys, "t", "k", newest)).isEqualTo(1L);
+            for (int round = 0; round < generations.size(); round++) {
+                long expected = round >= 2 && round % 2 == 0 ? 1L : 0L;
+                assertThat(drop(admin, bucket, generations.get(round)))
+                        .as("a late drop of generation %d (round %d): the first two marks are forgotten",
+                                generations.get(round), round)
+                        .isEqualTo(expected);
+            }
+            List<String> marks = new ArrayList<>();
+            for (int round = generations.size() - 1; marks.size() < CatalogScripts.REMEMBERED_MARKS; round--) {
+                marks.add(Long.toString(generations.get(round) + (round % 2 == 0 ? 1 : 2)));
+            }
+            assertThat(admin.call("HGET", text(bucket[3]), "")).as("the kept marks, newest first")
+                    .isEqualTo(String.join(" ", marks));
+        }
     }
 
     @Test
@@ -230,9 +292,15 @@ class TableDeletionTest {
     }
 
     private static long list(Resp admin, KeySpace keys, String table) {
-        List<?> listed = (List<?>) admin.call("EVAL", source(Scripts.LIST), "1", text(keys.catalogKey()), "", table);
+        List<?> listed = (List<?>) admin.call("EVAL", source(CatalogScripts.LIST), "1", text(keys.catalogKey()), "", table);
         assertThat(listed.get(0)).as("the table was not listed before").isEqualTo(1L);
         return (Long) listed.get(1);
+    }
+
+    /** Runs the drop script on one bucket for a dropped {@code generation}, without a change stream: its reply. */
+    private static long drop(Resp admin, byte[][] bucket, long generation) {
+        return (Long) admin.call("EVAL", source(CatalogScripts.DROP), "4", text(bucket[0]), text(bucket[1]),
+                text(bucket[2]), text(bucket[3]), "", Long.toString(generation));
     }
 
     /** Runs the write script as a writer of {@code generation} does, without a change stream: its reply. */
