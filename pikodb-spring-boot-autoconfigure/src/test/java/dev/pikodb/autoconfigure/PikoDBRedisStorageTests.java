@@ -109,10 +109,14 @@ class PikoDBRedisStorageTests {
         });
     }
 
-    /** The message of a write that times out while the server holds writes for 1.5 s. */
+    /**
+     * The message of a write that times out while the server holds writes. The pause lasts far longer
+     * than the test (the UNPAUSE below ends it), so however late a loaded machine sends the write, the
+     * pause cannot end before the write's timeout.
+     */
     private static String timedOutWrite(PikoDB pikoDB) {
         try (Resp admin = RedisServers.shared().admin()) {
-            admin.call("CLIENT", "PAUSE", "1500", "WRITE");
+            admin.call("CLIENT", "PAUSE", "600000", "WRITE");
             try {
                 pikoDB.write("t", "k", 2);
                 throw new AssertionError("the write should have timed out");
