@@ -164,7 +164,10 @@ class ChangeStreamTest {
 
         @Test
         void aReaderThatFellBehindATrimmedStreamReceivesMissedWithTheCountThenTheRest() throws Exception {
-            // B reads once at start, then not for an hour: only its close reads the stream again.
+            // B reads once at start, then not for an hour: only its close reads the stream again. The
+            // start's round runs on B's thread whenever it is scheduled: before A's writes (then the close
+            // meets one gap), or among them on a loaded machine (then it delivers what the stream held and
+            // the close meets a second gap).
             PikoDB b = open("instance-b", 10, Duration.ofHours(1));
             b.subscribe(heardByB::add);
             PikoDB a = open("instance-a", 10, Duration.ofHours(1));
@@ -192,7 +195,7 @@ class ChangeStreamTest {
                 }
             }
             assertThat(expected).as("every change delivered or counted as missed").isEqualTo(writes + 1);
-            assertThat(gaps).as("one gap").isEqualTo(1);
+            assertThat(gaps).as("a gap for each of the two rounds that can find the stream trimmed").isBetween(1, 2);
             assertThat(delivered).as("the stream was trimmed to about its length").isLessThan(writes / 2);
         }
 
