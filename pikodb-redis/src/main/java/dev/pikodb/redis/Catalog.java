@@ -1,5 +1,6 @@
 package dev.pikodb.redis;
 
+import io.lettuce.core.KeyValue;
 import io.lettuce.core.ScriptOutputType;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -68,17 +69,29 @@ final class Catalog {
         }
     }
 
-    /** The generation of a listed table, or null when it is not listed (without listing it). */
-    Long listedGeneration(String table) {
+    /**
+     * The generation of a listed table, or null when it is not listed (without listing it). When the
+     * table is not listed because a deletion of it is still emptying its buckets, that deletion is
+     * finished first: the caller answers as if the table were gone (a conditional write fails), so no
+     * read after that answer may find a record of the deleted generation in a bucket not emptied yet.
+     * Both fields are read with one {@code HMGET} of the catalog.
+     */
+    Long listedGeneration(String table, String operation) {
         Long known = generations.get(table);
         if (known != null) {
             return known;
         }
-        byte[] stored = commands.command(() -> commands.sync().hget(keys.catalogKey(), utf8(table)));
-        if (stored == null) {
+        List<KeyValue<byte[], byte[]>> stored = commands.command(
+                () -> commands.sync().hmget(keys.catalogKey(), utf8(table), utf8("\0" + table)));
+        byte[] listed = stored.get(0).getValueOrElse(null);
+        if (listed == null) {
+            byte[] dropping = stored.get(1).getValueOrElse(null);
+            if (dropping != null) {
+                finishDrop(table, Long.parseLong(new String(dropping, StandardCharsets.US_ASCII)), operation);
+            }
             return null;
         }
-        long generation = Long.parseLong(new String(stored, StandardCharsets.US_ASCII));
+        long generation = Long.parseLong(new String(listed, StandardCharsets.US_ASCII));
         remember(table, generation);
         return generation;
     }

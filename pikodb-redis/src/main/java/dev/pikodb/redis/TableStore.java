@@ -116,8 +116,9 @@ final class TableStore {
         long reply = 0;
         for (int attempt = 1;; attempt++) {
             // A conditional write on version >= 1 can only succeed on a record that exists, in a table that
-            // is listed already: it must not list a table it leaves empty.
-            Long generation = expectedVersion >= 1 ? catalog.listedGeneration(table)
+            // is listed already: it must not list a table it leaves empty. It fails on a table being
+            // deleted only once the deletion has emptied the buckets (see Catalog#listedGeneration).
+            Long generation = expectedVersion >= 1 ? catalog.listedGeneration(table, operation)
                     : Long.valueOf(catalog.generationForWrite(table, operation));
             if (generation == null) {
                 return 0;

@@ -161,6 +161,33 @@ class TableDeletionTest {
     }
 
     @Test
+    void aConditionalWriteThatFindsTheTableUnlistedFinishesItsDeletionBeforeAnsweringFalse() {
+        assertThat(first.write("t", "k", 1)).isEqualTo(1);
+        KeySpace keys = new KeySpace(prefix);
+        try (Resp admin = RedisServers.shared().admin()) {
+            // A deletion unlists the table and has not emptied the buckets yet.
+            List<?> unlisted = (List<?>) admin.call("EVAL", source(CatalogScripts.UNLIST), "2",
+                    text(keys.catalogKey()), text(keys.indexesKey("t")), "", "t");
+            assertThat(unlisted.get(0)).as("this call unlisted the table").isEqualTo(1L);
+            long generation = (Long) unlisted.get(1);
+
+            // The conditional write answers that version 1 is gone: the record must then be gone for
+            // every reader, as it would be had the deletion come first.
+            assertThat(second.compareAndWrite("t", "k", 1, 2)).isFalse();
+            assertThat(second.get("t", "k")).as("read after the conditional write found the table deleted").isNull();
+            assertThat(first.getRecord("t", "k")).isEmpty();
+
+            long written = 0;
+            for (byte[][] bucket : keys.buckets("t")) {
+                written += drop(admin, bucket, generation);
+            }
+            assertThat(written).as("buckets that held a write of the dropped generation").isEqualTo(1);
+        }
+        assertThat(second.write("t", "k", 3)).isEqualTo(1);
+        assertThat(first.get("t", "k")).isEqualTo(3);
+    }
+
+    @Test
     void theDeletionThatUnlistedATableLearnsItExistedEvenWhenTheTableWasListedAndWrittenAgainBeforeItsDrops() {
         KeySpace keys = new KeySpace(prefix);
         try (Resp admin = RedisServers.shared().admin()) {
