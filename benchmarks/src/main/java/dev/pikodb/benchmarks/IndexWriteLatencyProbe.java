@@ -52,20 +52,16 @@ public final class IndexWriteLatencyProbe {
      * Runs the probe and prints its table.
      *
      * @param args unused
-     * @throws IOException when a temporary directory cannot be made
      */
-    public static void main(String[] args) throws IOException {
+    public static void main(String[] args) {
         int records = Integer.getInteger("probe.records", 1_000_000);
         int writes = Integer.getInteger("probe.writes", 200_000);
         int turns = Integer.getInteger("probe.turns", 2);
-        Path work = Files.createDirectories(Path.of(System.getProperty("bench.workDir", "target/bench-work")));
-        Path indexedDirectory = work.resolve("index-latency-indexed");
-        Path plainDirectory = work.resolve("index-latency-plain");
-        Directories.delete(indexedDirectory);
-        Directories.delete(plainDirectory);
-        PrintStream out = System.out;
+        Path indexedDirectory = Directories.fresh("index-latency-indexed");
+        Path plainDirectory = Directories.fresh("index-latency-plain");
         com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
         GcMonitor.get();
+        PrintStream out = System.out;
         PikoDB indexed = Profiles.startPikoDB(indexedDirectory, false);
         PikoDB plain = Profiles.startPikoDB(plainDirectory, false);
         try {
