@@ -41,6 +41,27 @@ public final class Directories {
     }
 
     /**
+     * An empty directory for one store of a probe, in the run's work directory (the system property
+     * {@code bench.workDir}, {@code target/bench-work} by default): what a former run left there is
+     * deleted.
+     *
+     * @param name the directory's name
+     * @return its path, not created
+     * @throws UncheckedIOException when the work directory cannot be made
+     */
+    public static Path fresh(String name) {
+        Path work = Path.of(System.getProperty("bench.workDir", "target/bench-work"));
+        try {
+            Files.createDirectories(work);
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot make the work directory " + work + "; check bench.workDir", e);
+        }
+        Path directory = work.resolve(name);
+        delete(directory);
+        return directory;
+    }
+
+    /**
      * Deletes a directory and everything in it; a missing directory is fine.
      *
      * @param directory the directory

@@ -249,7 +249,7 @@ final class IndexDefinitions {
         byte[] step = bytes(Integer.toString(STEP));
         for (byte[][] bucket : keys.buckets(table)) {
             while (commands.change(bucket[0], operation, master -> commands.command(() -> Scripts.<Long>run(master,
-                    Scripts.REMOVE_ENTRIES, ScriptOutputType.INTEGER, bucket, now.get(), min, max, step))) == STEP) {
+                    IndexEntryScripts.REMOVE_ENTRIES, ScriptOutputType.INTEGER, bucket, now.get(), min, max, step))) == STEP) {
                 // the next step
             }
         }
@@ -262,14 +262,14 @@ final class IndexDefinitions {
         if (commands.waitsForReplicas()) {
             for (byte[][] bucket : buckets) {
                 commands.change(bucket[0], "index definition change of table '" + table + "'",
-                        master -> commands.command(() -> Scripts.<Long>run(master, Scripts.EPOCH,
+                        master -> commands.command(() -> Scripts.<Long>run(master, IndexEntryScripts.EPOCH,
                                 ScriptOutputType.INTEGER, bucket, now.get(), value)));
             }
         } else {
             commands.fanOut(buckets.length,
-                    b -> Scripts.<Long>send(commands.async(), Scripts.EPOCH, ScriptOutputType.INTEGER, buckets[b],
+                    b -> Scripts.<Long>send(commands.async(), IndexEntryScripts.EPOCH, ScriptOutputType.INTEGER, buckets[b],
                             now.get(), value),
-                    b -> Scripts.<Long>run(commands.sync(), Scripts.EPOCH, ScriptOutputType.INTEGER, buckets[b],
+                    b -> Scripts.<Long>run(commands.sync(), IndexEntryScripts.EPOCH, ScriptOutputType.INTEGER, buckets[b],
                             now.get(), value));
         }
     }
@@ -305,7 +305,7 @@ final class IndexDefinitions {
                 if (args.size() > 1) {
                     byte[][] argv = args.toArray(new byte[0][]);
                     indexed += commands.change(bucket[0], "indexing of table '" + table + "'",
-                            master -> commands.command(() -> Scripts.<Long>run(master, Scripts.ADD_ENTRIES,
+                            master -> commands.command(() -> Scripts.<Long>run(master, IndexEntryScripts.ADD_ENTRIES,
                                     ScriptOutputType.INTEGER, bucket, argv)));
                 }
                 cursor = page;

@@ -37,7 +37,8 @@ import java.util.HexFormat;
  * bucket's generation when the change was made); see {@link ChangeStream}.
  *
  * <p>The scripts on a table's index definitions are in {@link DefinitionScripts}, those of queries
- * in {@link QueryScripts}.
+ * in {@link QueryScripts}, those that index a table's stored records or remove an index's entries in
+ * {@link IndexEntryScripts}, those of the catalog and of table deletion in {@link CatalogScripts}.
  */
 final class Scripts {
 
@@ -380,57 +381,6 @@ final class Scripts {
             local reply = {removed, more, left}
             for _, item in ipairs(gone) do reply[#reply + 1] = item end
             return reply
-            """);
-
-    /**
-     * ARGV: now, then per record: key, the record's stored bytes before its value, n, n members.
-     * Adds the members to each record's entries when the record still is the one they were computed
-     * from (same header: version, time, expiration, dictionary). Returns how many records it indexed.
-     */
-    static final Script ADD_ENTRIES = script("add_entries", """
-            local i = 2
-            local added = 0
-            while i <= #ARGV do
-              local key, header, n = ARGV[i], ARGV[i + 1], tonumber(ARGV[i + 2])
-              local rec = redis.call('HGET', KEYS[1], key)
-              if rec and string.sub(rec, 1, #header) == header then
-                local listed = redis.call('HGET', KEYS[4], key)
-                local members, seen, fresh = {}, {}, {}
-                if listed then
-                  for _, m in ipairs(cmsgpack.unpack(listed)) do members[#members + 1] = m; seen[m] = true end
-                end
-                for j = i + 3, i + 2 + n do
-                  if not seen[ARGV[j]] then
-                    seen[ARGV[j]] = true
-                    members[#members + 1] = ARGV[j]
-                    fresh[#fresh + 1] = ARGV[j]
-                  end
-                end
-                zadd_all(fresh)
-                redis.call('HSET', KEYS[4], key, cmsgpack.pack(members))
-                added = added + 1
-              end
-              i = i + 3 + n
-            end
-            return added
-            """);
-
-    /**
-     * ARGV: now, epoch. Raises the bucket's definitions epoch: from then on it refuses writes computed
-     * under older index definitions.
-     */
-    static final Script EPOCH = script("epoch", """
-            local g, epoch, seq = bucket_state(redis.call('HGET', KEYS[1], ''))
-            local wanted = tonumber(ARGV[2])
-            if epoch < wanted then redis.call('HSET', KEYS[1], '', state(g, wanted, seq)) end
-            return 0
-            """);
-
-    /** ARGV: now, min, max, count. Removes up to {@code count} index members in a lex range; returns how many. */
-    static final Script REMOVE_ENTRIES = script("remove_entries", """
-            local members = redis.call('ZRANGEBYLEX', KEYS[3], ARGV[2], ARGV[3], 'LIMIT', 0, tonumber(ARGV[4]))
-            if #members > 0 then redis.call('ZREM', KEYS[3], unpack(members)) end
-            return #members
             """);
 
     /**

@@ -137,13 +137,8 @@ class TableDeletionTest {
     void theDeletionThatUnlistedATableLearnsItExistedEvenWhenAnotherCallEmptiedItsBuckets() {
         KeySpace keys = new KeySpace(prefix);
         try (Resp admin = RedisServers.shared().admin()) {
-            long generation = list(admin, keys, "t");
-            assertThat(write(admin, keys, "t", "k", generation)).as("the first version").isEqualTo(1L);
             // A deletion unlists the table and has not emptied the buckets yet.
-            List<?> unlisted = (List<?>) admin.call("EVAL", source(CatalogScripts.UNLIST), "2", text(keys.catalogKey()),
-                    text(keys.indexesKey("t")), "", "t");
-            assertThat(unlisted.get(0)).as("this call unlisted the table").isEqualTo(1L);
-            assertThat(unlisted.get(1)).isEqualTo(generation);
+            long generation = writeThenUnlist(admin, keys);
 
             assertThat(second.deleteTable("t")).as("another call finishes that deletion").isFalse();
             assertThat(first.get("t", "k")).isNull();
@@ -151,8 +146,7 @@ class TableDeletionTest {
             // The unlisting deletion then empties the buckets, which another call already emptied.
             long written = 0;
             for (byte[][] bucket : keys.buckets("t")) {
-                written += (Long) admin.call("EVAL", source(CatalogScripts.DROP), "4", text(bucket[0]), text(bucket[1]),
-                        text(bucket[2]), text(bucket[3]), "", Long.toString(generation));
+                written += drop(admin, bucket, generation);
             }
             assertThat(written).as("buckets that held a write of the dropped generation").isEqualTo(1);
         }
@@ -191,11 +185,7 @@ class TableDeletionTest {
     void theDeletionThatUnlistedATableLearnsItExistedEvenWhenTheTableWasListedAndWrittenAgainBeforeItsDrops() {
         KeySpace keys = new KeySpace(prefix);
         try (Resp admin = RedisServers.shared().admin()) {
-            long generation = list(admin, keys, "t");
-            assertThat(write(admin, keys, "t", "k", generation)).as("the first version").isEqualTo(1L);
-            List<?> unlisted = (List<?>) admin.call("EVAL", source(CatalogScripts.UNLIST), "2",
-                    text(keys.catalogKey()), text(keys.indexesKey("t")), "", "t");
-            assertThat(unlisted.get(0)).as("this call unlisted the table").isEqualTo(1L);
+            long generation = writeThenUnlist(admin, keys);
 
             // Before the unlisting call empties a bucket, a writer finds the deletion unfinished, finishes
             // it, lists the table again and writes "k" of the next generation into the same bucket.
@@ -322,6 +312,20 @@ class TableDeletionTest {
         List<?> listed = (List<?>) admin.call("EVAL", source(CatalogScripts.LIST), "1", text(keys.catalogKey()), "", table);
         assertThat(listed.get(0)).as("the table was not listed before").isEqualTo(1L);
         return (Long) listed.get(1);
+    }
+
+    /**
+     * Lists table "t" and writes "k" as its first write does, then unlists it as a deletion does before
+     * it empties the buckets; returns the generation it unlisted.
+     */
+    private static long writeThenUnlist(Resp admin, KeySpace keys) {
+        long generation = list(admin, keys, "t");
+        assertThat(write(admin, keys, "t", "k", generation)).as("the first version").isEqualTo(1L);
+        List<?> unlisted = (List<?>) admin.call("EVAL", source(CatalogScripts.UNLIST), "2", text(keys.catalogKey()),
+                text(keys.indexesKey("t")), "", "t");
+        assertThat(unlisted.get(0)).as("this call unlisted the table").isEqualTo(1L);
+        assertThat(unlisted.get(1)).isEqualTo(generation);
+        return generation;
     }
 
     /** Runs the drop script on one bucket for a dropped {@code generation}, without a change stream: its reply. */

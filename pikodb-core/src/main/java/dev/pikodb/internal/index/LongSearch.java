@@ -24,8 +24,13 @@ final class LongSearch {
      * the whole base. On values spread unevenly the galloping costs at most twice the halving.
      */
     static int search(long[] values, long value) {
+        return search(values, values.length, value);
+    }
+
+    /** {@link #search(long[], long)} in the first {@code size} values of an array (the rest unused). */
+    static int search(long[] values, int size, long value) {
         int low = 0;
-        int high = values.length - 1;
+        int high = size - 1;
         int guess = -1;
         for (int step = 0; step < INTERPOLATIONS && low < high; step++) {
             long lowValue = values[low];

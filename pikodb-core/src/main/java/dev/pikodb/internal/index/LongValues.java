@@ -1,26 +1,25 @@
 package dev.pikodb.internal.index;
 
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.VarHandle;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
 import java.util.Iterator;
 import java.util.Map;
 import java.util.NavigableMap;
-import java.util.concurrent.ConcurrentSkipListMap;
 
 /**
  * The integer values of one index (those whose {@link CompactValue} form is a {@link Long}), each with
  * its {@link KeyGroup}, held as primitives: a sorted array of the values with their groups in a
  * parallel array (the base), and a small ordered map of the values added since the base was made
- * (the overlay). A write finds a value in the primitive array ({@link LongSearch}: no boxed value
- * compared, no pointer followed per step), changes the group of a value of the base in place, marks
- * a value of the base that lost its last key by a null group, and adds a value the base lacks to the
- * overlay. When the overlay and the values gone since the base was made outgrow a sixteenth of the
- * base (at least {@value #MIN_CHANGES}), the write that crossed the bound merges them into a new
- * base: one sequential copy of the base per that many changes, so the work per write is amortised,
- * and the overlay never grows past the bound. The merge keeps the gone values in the new base while
- * they are no more than the values held (see {@link #merge}).
+ * (the overlay), together a {@link LongGeneration}. A write finds a value in the primitive array
+ * ({@link LongSearch}: no boxed value compared, no pointer followed per step), changes the group of a
+ * value of the base in place, marks a value of the base that lost its last key by a null group, and
+ * adds a value the base lacks to the overlay. When the overlay and the values gone since the base was
+ * made outgrow a sixteenth of the base (at least {@value #MIN_CHANGES}), the write that crossed the
+ * bound starts a merge of them into a new base ({@link LongMerge}), which the following changes build
+ * a slice each and publish when it is complete: one sequential copy of the base per that many
+ * changes, so the work per write is amortised and no write copies the whole base; the overlay grows
+ * past the bound by at most the changes made while a merge is built. The merge keeps the gone values
+ * in the new base while they are no more than the values held (see {@link #changed}).
  *
  * <p>Changes are made by one writer at a time (under the index's lock); readers take no lock. A
  * reader works on the generation (base and overlay) it found when it started: a merge publishes a
@@ -34,37 +33,9 @@ final class LongValues {
     /** The fewest changes (overlay values and gone values) that make a merge worth it. */
     static final int MIN_CHANGES = 1024;
 
-    private static final VarHandle GROUPS = MethodHandles.arrayElementVarHandle(Object[].class);
-
-    /** A base and the overlay of changes made since it. */
-    private static final class Generation {
-        final long[] values;
-        /** The group of each value of {@link #values}, null for a value that no key has any more. */
-        final Object[] groups;
-        /** The values added since the base, in order, each with the cell of its group. */
-        final ConcurrentSkipListMap<Long, GroupCell> overlay = new ConcurrentSkipListMap<>();
-        /** The same cells by value, for the writer alone: it finds a value of the overlay without a descent. */
-        final LongCells cells = new LongCells();
-        /** Values in {@link #overlay}; counted by the writer, as the map's size walks it. */
-        int overlaid;
-        /** Null groups in {@link #groups}; counted by the writer. */
-        int gone;
-        /** Null groups the merge that made this base kept in it. */
-        final int keptGone;
-
-        Generation(long[] values, Object[] groups, int keptGone) {
-            this.values = values;
-            this.groups = groups;
-            this.keptGone = keptGone;
-            this.gone = keptGone;
-        }
-
-        Object groupAt(int index) {
-            return GROUPS.getAcquire(groups, index);
-        }
-    }
-
-    private volatile Generation current;
+    private volatile LongGeneration current;
+    /** The next generation under construction, or null; the writer's. */
+    private LongMerge merge;
 
     /** No values. */
     LongValues() {
@@ -78,13 +49,13 @@ final class LongValues {
      * @param groups their groups, none null
      */
     LongValues(long[] values, Object[] groups) {
-        this.current = new Generation(values, groups, 0);
+        this.current = new LongGeneration(values, groups, 0);
     }
 
     /** The group of a value, or null when no key has it. */
     Object get(long value) {
-        Generation generation = current;
-        int at = LongSearch.search(generation.values, value);
+        LongGeneration generation = current;
+        int at = generation.find(value);
         if (at >= 0) {
             return generation.groupAt(at);
         }
@@ -97,17 +68,18 @@ final class LongValues {
      * finding the value once; under the index's lock.
      */
     void with(long value, String key, Object slot) {
-        Generation generation = current;
-        int at = LongSearch.search(generation.values, value);
+        LongGeneration generation = current;
+        int at = generation.find(value);
         if (at >= 0) {
             // The writer reads the groups it stored itself.
             Object group = generation.groups[at];
             Object next = KeyGroup.with(group, key, slot);
             if (next != group) {
-                GROUPS.setRelease(generation.groups, at, next);
+                generation.store(at, next);
                 if (group == null) {
                     generation.gone--;
                 }
+                changed(value, next);
             }
             return;
         }
@@ -117,6 +89,7 @@ final class LongValues {
             Object next = KeyGroup.with(group, key, slot);
             if (next != group) {
                 cell.set(next);
+                changed(value, next);
             }
             return;
         }
@@ -128,12 +101,12 @@ final class LongValues {
      * {@link KeyGroup#without}), finding the value once; under the index's lock.
      */
     void without(long value, String key, Object held, boolean several) {
-        Generation generation = current;
-        int at = LongSearch.search(generation.values, value);
+        LongGeneration generation = current;
+        int at = generation.find(value);
         if (at >= 0) {
             Object group = generation.groups[at];
             if (group != null) {
-                setInBase(generation, at, group, KeyGroup.without(group, key, held, several));
+                setInBase(generation, value, at, group, KeyGroup.without(group, key, held, several));
             }
             return;
         }
@@ -150,10 +123,10 @@ final class LongValues {
      * @param group its group, or null when no key has it any more
      */
     void set(long value, Object group) {
-        Generation generation = current;
-        int at = LongSearch.search(generation.values, value);
+        LongGeneration generation = current;
+        int at = generation.find(value);
         if (at >= 0) {
-            setInBase(generation, at, generation.groups[at], group);
+            setInBase(generation, value, at, generation.groups[at], group);
             return;
         }
         GroupCell cell = generation.cells.get(value);
@@ -164,100 +137,80 @@ final class LongValues {
         }
     }
 
-    private void setInBase(Generation generation, int at, Object before, Object group) {
+    private void setInBase(LongGeneration generation, long value, int at, Object before, Object group) {
         if (group == before) {
             return;
         }
-        GROUPS.setRelease(generation.groups, at, group);
+        generation.store(at, group);
         if (before != null && group == null) {
             generation.gone++;
-            mergeIfDue(generation);
         } else if (before == null && group != null) {
             generation.gone--;
         }
+        changed(value, group);
     }
 
-    private void setInOverlay(Generation generation, long value, GroupCell cell, Object group) {
+    private void setInOverlay(LongGeneration generation, long value, GroupCell cell, Object group) {
         if (group == null) {
             // Out of the ordered overlay first: a reader that still finds the cell sees no group.
             generation.overlay.remove(value);
             generation.cells.remove(value);
             cell.set(null);
             generation.overlaid--;
-        } else if (group != cell.group()) {
+        } else if (group == cell.group()) {
+            return;
+        } else {
             cell.set(group);
         }
+        changed(value, group);
     }
 
-    private void addToOverlay(Generation generation, long value, Object group) {
+    private void addToOverlay(LongGeneration generation, long value, Object group) {
         GroupCell cell = new GroupCell(group);
         generation.cells.put(value, cell);
         generation.overlay.put(value, cell);
         generation.overlaid++;
-        mergeIfDue(generation);
-    }
-
-    private void mergeIfDue(Generation generation) {
-        int goneSince = Math.max(0, generation.gone - generation.keptGone);
-        if (generation.overlaid + goneSince > Math.max(MIN_CHANGES, generation.values.length / 16)) {
-            merge(generation);
-        }
+        changed(value, group);
     }
 
     /**
-     * Publishes a new base made of the values of the base and the overlay. The values of the base
-     * that no key has any more stay in it, with a null group, while they are no more than the values
-     * that have a group: a value written again soon (values drawn from a bounded set, such as the
-     * numbers of a few states or the times of a day's records) then finds its place in the base again
-     * instead of going through the ordered overlay, and the base is at most twice the values held
-     * (readers step over the null groups). Beyond that they all go.
+     * After a change to the current generation: carries it into the next generation when one is
+     * under construction and places the next slice of it, publishing it when done; else starts a merge
+     * when the overlay and the values gone since the base was made outgrow a sixteenth of the base.
+     * The merge keeps the gone values in the next base while they are no more than the values that
+     * have a group: a value written again soon (values drawn from a bounded set, such as the numbers
+     * of a few states or the times of a day's records) then finds its place in the base again instead
+     * of going through the ordered overlay, and the base is at most twice the values held (readers
+     * step over the null groups). Beyond that they all go.
      */
-    private void merge(Generation generation) {
-        // The writer reads the groups it stored itself: plain reads (a merge runs too seldom to be compiled soon,
-        // and an access through a VarHandle costs much more until it is).
-        long[] oldValues = generation.values;
-        Object[] oldGroups = generation.groups;
-        int held = oldValues.length - generation.gone + generation.overlaid;
-        boolean keep = generation.gone <= held;
-        int size = keep ? oldValues.length + generation.overlaid : held;
-        long[] values = new long[size];
-        Object[] groups = new Object[size];
-        int out = 0;
-        int at = 0;
-        for (Map.Entry<Long, GroupCell> added : generation.overlay.entrySet()) {
-            long addedValue = added.getKey();
-            int end = at;
-            while (end < oldValues.length && oldValues[end] < addedValue) {
-                end++;
+    private void changed(long value, Object group) {
+        LongMerge building = merge;
+        if (building == null) {
+            LongGeneration generation = current;
+            int goneSince = Math.max(0, generation.gone - generation.keptGone);
+            if (generation.overlaid + goneSince <= Math.max(MIN_CHANGES, generation.size / 16)) {
+                return;
             }
-            out = copy(oldValues, oldGroups, at, end, values, groups, out, keep);
-            at = end;
-            values[out] = addedValue;
-            groups[out++] = added.getValue().group();
+            int held = generation.size - generation.gone + generation.overlaid;
+            building = new LongMerge(generation, generation.gone <= held);
+            merge = building;
+        } else {
+            building.carry(value, group);
         }
-        out = copy(oldValues, oldGroups, at, oldValues.length, values, groups, out, keep);
-        current = new Generation(values, groups, keep ? generation.gone : 0);
-    }
-
-    /**
-     * Copies the values of {@code [from, to)}, those without a group too when {@code keepGone};
-     * returns the next position to copy to.
-     */
-    private static int copy(long[] fromValues, Object[] fromGroups, int from, int to, long[] values,
-            Object[] groups, int out, boolean keepGone) {
-        for (int i = from; i < to; i++) {
-            Object group = fromGroups[i];
-            if (group != null || keepGone) {
-                values[out] = fromValues[i];
-                groups[out++] = group;
-            }
+        LongGeneration next = building.advance();
+        if (next != null) {
+            // The next generation holds what the current one holds: readers that start from now on
+            // take it, those that took the current one keep it as it was, and the writer changes only
+            // the next one.
+            merge = null;
+            current = next;
         }
-        return out;
     }
 
     /** Removes every value; under the index's lock. */
     void clear() {
-        current = new Generation(new long[0], new Object[0], 0);
+        merge = null;
+        current = new LongGeneration(new long[0], new Object[0], 0);
     }
 
     /** Receives a value and its group; returns false to stop. */
@@ -275,12 +228,13 @@ final class LongValues {
      * @return false if the visitor stopped
      */
     boolean forEach(Object from, boolean inclusive, boolean ascending, Visitor visitor) {
-        Generation generation = current;
+        LongGeneration generation = current;
         long[] values = generation.values;
+        int size = generation.size;
         NavigableMap<Long, GroupCell> overlay = ascending ? generation.overlay : generation.overlay.descendingMap();
         int at;
         if (from == null) {
-            at = ascending ? 0 : values.length - 1;
+            at = ascending ? 0 : size - 1;
         } else {
             // The first position of the walk past the bound, and the overlay from there on.
             long bound;
@@ -314,7 +268,7 @@ final class LongValues {
                 }
             }
             overlay = overlay.tailMap(bound, inclusive);
-            at = LongSearch.search(values, bound);
+            at = generation.find(bound);
             if (at >= 0) {
                 if (!inclusive) {
                     at += ascending ? 1 : -1;
@@ -328,10 +282,10 @@ final class LongValues {
         Map.Entry<Long, GroupCell> next = added.hasNext() ? added.next() : null;
         int step = ascending ? 1 : -1;
         while (true) {
-            while (at >= 0 && at < values.length && generation.groupAt(at) == null) {
+            while (at >= 0 && at < size && generation.groupAt(at) == null) {
                 at += step;
             }
-            boolean baseLeft = at >= 0 && at < values.length;
+            boolean baseLeft = at >= 0 && at < size;
             if (!baseLeft && next == null) {
                 return true;
             }

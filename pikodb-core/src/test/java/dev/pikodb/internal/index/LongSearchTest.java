@@ -33,6 +33,21 @@ class LongSearchTest {
         }
     }
 
+    @Property(tries = 200)
+    void looksOnlyAtTheFirstSizeValuesOfAnArray(@ForAll("cases") Case c) {
+        long[] values = c.values();
+        int size = values.length / 2;
+        // The places past the size hold values out of order, as the unused end of a base may.
+        long[] used = Arrays.copyOf(values, values.length);
+        for (int i = size; i < used.length; i++) {
+            used[i] = i % 2 == 0 ? Long.MIN_VALUE : 0;
+        }
+        for (long probe : c.probes()) {
+            assertThat(LongSearch.search(used, size, probe)).as("search of %d in the first %d of %s", probe, size,
+                    Arrays.toString(used)).isEqualTo(Arrays.binarySearch(values, 0, size, probe));
+        }
+    }
+
     @Test
     void findsEveryValueAndEveryGapOfEvenlySpreadAndClusteredArrays() {
         long[][] arrays = {
