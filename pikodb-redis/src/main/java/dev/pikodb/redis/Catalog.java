@@ -6,6 +6,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -74,25 +75,16 @@ final class Catalog {
      * table is not listed because a deletion of it is still emptying its buckets, that deletion is
      * finished first: the caller answers as if the table were gone (a conditional write fails), so no
      * read after that answer may find a record of the deleted generation in a bucket not emptied yet.
-     * Both fields are read with one {@code HMGET} of the catalog.
      */
     Long listedGeneration(String table, String operation) {
         Long known = generations.get(table);
         if (known != null) {
             return known;
         }
-        List<KeyValue<byte[], byte[]>> stored = commands.command(
-                () -> commands.sync().hmget(keys.catalogKey(), utf8(table), utf8("\0" + table)));
-        byte[] listed = stored.get(0).getValueOrElse(null);
-        if (listed == null) {
-            byte[] dropping = stored.get(1).getValueOrElse(null);
-            if (dropping != null) {
-                finishDrop(table, Long.parseLong(new String(dropping, StandardCharsets.US_ASCII)), operation);
-            }
-            return null;
+        Long generation = stored(table, operation);
+        if (generation != null) {
+            remember(table, generation);
         }
-        long generation = Long.parseLong(new String(listed, StandardCharsets.US_ASCII));
-        remember(table, generation);
         return generation;
     }
 
@@ -101,20 +93,47 @@ final class Catalog {
         generations.remove(table);
     }
 
-    boolean isListed(String table) {
-        return commands.command(() -> commands.sync().hexists(keys.catalogKey(), utf8(table)));
+    /**
+     * Whether a table is listed, asking the catalog; a deletion of it still emptying its buckets is
+     * finished first, as for {@link #listedGeneration}.
+     */
+    boolean isListed(String table, String operation) {
+        return stored(table, operation) != null;
     }
 
-    /** The listed tables, sorted; one command. */
-    List<String> list() {
+    /**
+     * The listed tables, sorted; one command. The deletions still emptying buckets are finished first,
+     * as for {@link #listedGeneration}: once a table is missing from the answer, no read finds its records.
+     */
+    List<String> list(String operation) {
+        Map<byte[], byte[]> all = commands.command(() -> commands.sync().hgetall(keys.catalogKey()));
+        dropNotes(all).forEach((table, generation) -> finishDrop(table, generation, operation));
         List<String> names = new ArrayList<>();
-        for (byte[] field : commands.command(() -> commands.sync().hkeys(keys.catalogKey()))) {
+        for (byte[] field : all.keySet()) {
             if (field.length > 0 && field[0] != 0) {
                 names.add(new String(field, StandardCharsets.UTF_8));
             }
         }
         names.sort(null);
         return names;
+    }
+
+    /**
+     * The stored generation of a listed table, or null after finishing the deletion of it that is still
+     * emptying its buckets, if any. Both fields are read with one {@code HMGET} of the catalog.
+     */
+    private Long stored(String table, String operation) {
+        List<KeyValue<byte[], byte[]>> stored = commands.command(
+                () -> commands.sync().hmget(keys.catalogKey(), utf8(table), utf8("\0" + table)));
+        byte[] listed = stored.get(0).getValueOrElse(null);
+        if (listed != null) {
+            return Long.parseLong(new String(listed, StandardCharsets.US_ASCII));
+        }
+        byte[] dropping = stored.get(1).getValueOrElse(null);
+        if (dropping != null) {
+            finishDrop(table, Long.parseLong(new String(dropping, StandardCharsets.US_ASCII)), operation);
+        }
+        return null;
     }
 
     /**
@@ -140,20 +159,26 @@ final class Catalog {
 
     /** Finishes the deletions that are still emptying buckets (left by a process that stopped midway). */
     int finishDrops(String operation) {
-        int finished = 0;
-        Map<byte[], byte[]> all = commands.command(() -> commands.sync().hgetall(keys.catalogKey()));
-        for (Map.Entry<byte[], byte[]> entry : all.entrySet()) {
+        Map<String, Long> notes = dropNotes(commands.command(() -> commands.sync().hgetall(keys.catalogKey())));
+        notes.forEach((table, generation) -> {
+            log.info("Finishing the deletion of table '{}' (generation {}) that another call left midway", table,
+                    generation);
+            finishDrop(table, generation, operation);
+        });
+        return notes.size();
+    }
+
+    /** The deletions still emptying buckets that the catalog's fields note: table, generation. */
+    private static Map<String, Long> dropNotes(Map<byte[], byte[]> catalog) {
+        Map<String, Long> notes = new TreeMap<>();
+        for (Map.Entry<byte[], byte[]> entry : catalog.entrySet()) {
             byte[] field = entry.getKey();
             if (field.length > 1 && field[0] == 0) {
-                String table = new String(field, 1, field.length - 1, StandardCharsets.UTF_8);
-                long generation = Long.parseLong(new String(entry.getValue(), StandardCharsets.US_ASCII));
-                log.info("Finishing the deletion of table '{}' (generation {}) that another call left midway", table,
-                        generation);
-                finishDrop(table, generation, operation);
-                finished++;
+                notes.put(new String(field, 1, field.length - 1, StandardCharsets.UTF_8),
+                        Long.parseLong(new String(entry.getValue(), StandardCharsets.US_ASCII)));
             }
         }
-        return finished;
+        return notes;
     }
 
     /**

@@ -334,7 +334,7 @@ final class TableStore {
     }
 
     List<String> listTables() {
-        return catalog.list();
+        return catalog.list("listing of the tables");
     }
 
     /**

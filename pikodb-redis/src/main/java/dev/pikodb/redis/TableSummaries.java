@@ -27,7 +27,7 @@ final class TableSummaries {
 
     /** The summary of one table, or empty when it is not listed. */
     Optional<TableSummary> of(String table) {
-        if (!catalog.isListed(table)) {
+        if (!catalog.isListed(table, "summary of table '" + table + "'")) {
             return Optional.empty();
         }
         byte[][][] buckets = keys.buckets(table);
