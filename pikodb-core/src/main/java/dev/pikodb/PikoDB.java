@@ -454,7 +454,11 @@ public final class PikoDB implements AutoCloseable {
     }
 
     /**
-     * Counts a table's live keys, removing expired ones.
+     * Counts a table's live keys, removing expired ones. On a table that no call changes meanwhile the
+     * count is exact on every engine. Under concurrent changes the directory engine counts at one
+     * instant; an engine that spreads a table over parts (the Redis engine's buckets) sums counts each
+     * taken at its own instant, so the result lies between the sizes the concurrent changes pass
+     * through without being one of them at one instant.
      *
      * @param table the table
      * @return the number of live keys; 0 for a missing table
