@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.pikodb.PikoDB;
 import dev.pikodb.redis.testing.RedisServers;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.IntConsumer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -33,27 +34,9 @@ class TableSizeUnderWritesTest {
         String prefix = RedisServers.uniquePrefix("size-adds");
         PikoDB writer = databases.standalone(prefix, null);
         PikoDB counter = databases.standalone(prefix, null);
-        AtomicInteger begun = new AtomicInteger();
-        AtomicInteger acknowledged = new AtomicInteger();
-        Thread writes = new Thread(() -> {
-            for (int i = 0; i < RECORDS; i++) {
-                begun.incrementAndGet();
-                writer.write("t", "k" + i, i);
-                acknowledged.incrementAndGet();
-            }
-        }, "size-writer");
-        writes.start();
-        int counts = 0;
-        int previous = 0;
-        while (writes.isAlive() || counts == 0) {
-            int atLeast = acknowledged.get();
-            int size = counter.getTableSize("t");
-            int atMost = begun.get();
-            assertThat(size).as("count %d", counts).isBetween(atLeast, atMost).isGreaterThanOrEqualTo(previous);
-            previous = size;
-            counts++;
-        }
-        writes.join();
+
+        int counts = countWhileChanging(counter, 1, i -> writer.write("t", "k" + i, i));
+
         assertThat(counter.getTableSize("t")).isEqualTo(RECORDS);
         assertThat(counts).as("counts made while the writer ran").isGreaterThan(1);
     }
@@ -67,28 +50,45 @@ class TableSizeUnderWritesTest {
         for (int i = 0; i < RECORDS; i++) {
             writer.write("t", "k" + i, i);
         }
+
+        int counts = countWhileChanging(counter, -1, i -> writer.delete("t", "k" + i));
+
+        assertThat(counter.getTableSize("t")).isZero();
+        assertThat(counts).as("counts made while the deleter ran").isGreaterThan(1);
+    }
+
+    /**
+     * Makes {@link #RECORDS} changes on another thread, each moving table "t"'s size by {@code step}
+     * (+1: adds a record, -1: deletes one), and counts the table until they are done. Each count must lie
+     * between the size that the changes acknowledged before it began make sure of and the size that the
+     * changes begun before it ended make possible, and move from the one before only in the changes'
+     * direction. Returns how many counts were made.
+     */
+    private static int countWhileChanging(PikoDB counter, int step, IntConsumer change) throws InterruptedException {
+        int start = counter.getTableSize("t");
         AtomicInteger begun = new AtomicInteger();
         AtomicInteger acknowledged = new AtomicInteger();
-        Thread deletes = new Thread(() -> {
+        Thread changes = new Thread(() -> {
             for (int i = 0; i < RECORDS; i++) {
                 begun.incrementAndGet();
-                writer.delete("t", "k" + i);
+                change.accept(i);
                 acknowledged.incrementAndGet();
             }
-        }, "size-deleter");
-        deletes.start();
+        }, "size-changes");
+        changes.start();
         int counts = 0;
-        int previous = RECORDS;
-        while (deletes.isAlive() || counts == 0) {
-            int atMost = RECORDS - acknowledged.get();
+        int previous = start;
+        while (changes.isAlive() || counts == 0) {
+            int sure = start + step * acknowledged.get();
             int size = counter.getTableSize("t");
-            int atLeast = RECORDS - begun.get();
-            assertThat(size).as("count %d", counts).isBetween(atLeast, atMost).isLessThanOrEqualTo(previous);
+            int possible = start + step * begun.get();
+            assertThat(size).as("count %d", counts).isBetween(Math.min(sure, possible), Math.max(sure, possible));
+            assertThat(step * (size - previous)).as("count %d against the one before (%d)", counts, previous)
+                    .isNotNegative();
             previous = size;
             counts++;
         }
-        deletes.join();
-        assertThat(counter.getTableSize("t")).isZero();
-        assertThat(counts).as("counts made while the deleter ran").isGreaterThan(1);
+        changes.join();
+        return counts;
     }
 }
