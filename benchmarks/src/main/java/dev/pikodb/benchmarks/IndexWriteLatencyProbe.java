@@ -2,11 +2,9 @@ package dev.pikodb.benchmarks;
 
 import dev.pikodb.PikoDB;
 import dev.pikodb.benchmarks.workload.QueryWorkload;
-import java.io.IOException;
 import java.io.PrintStream;
 import java.lang.management.GarbageCollectorMXBean;
 import java.lang.management.ManagementFactory;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -113,7 +111,7 @@ public final class IndexWriteLatencyProbe {
         List<double[]> large = new ArrayList<>();
         List<double[]> slowWindows = new ArrayList<>();
         GcMonitor monitor = GcMonitor.get();
-        String loadBefore = load();
+        String loadBefore = LoadAverage.oneMinute();
         long[] gcBefore = collections();
         for (int i = 0; i < nanos.length; i++) {
             String key = QueryWorkload.key(random.nextInt(records));
@@ -133,7 +131,7 @@ public final class IndexWriteLatencyProbe {
             }
         }
         long[] gcAfter = collections();
-        String loadAfter = load();
+        String loadAfter = LoadAverage.oneMinute();
         long over = Arrays.stream(nanos).filter(n -> n > SLOW_NANOS).count();
         // Collections are reported shortly after they end: wait for the last ones before matching.
         sleepQuietly();
@@ -182,15 +180,6 @@ public final class IndexWriteLatencyProbe {
             millis += Math.max(0, bean.getCollectionTime());
         }
         return new long[] {count, millis};
-    }
-
-    /** The 1-minute load average from {@code /proc/loadavg}. */
-    private static String load() {
-        try {
-            return Files.readString(Path.of("/proc/loadavg")).split(" ")[0];
-        } catch (IOException e) {
-            return "?";
-        }
     }
 
     private static void sleepQuietly() {

@@ -1,5 +1,6 @@
 package dev.pikodb.benchmarks.redis;
 
+import dev.pikodb.benchmarks.LoadAverage;
 import dev.pikodb.benchmarks.Profiles;
 import java.io.IOException;
 import java.net.URI;
@@ -84,7 +85,7 @@ public final class RedisComparisonMain {
         URI redis = URI.create(System.getProperty("bench.redis", "redis://127.0.0.1:6379"));
         String prefix = "bench-" + Long.toHexString(System.nanoTime());
         Path directory = Files.createTempDirectory("pikodb-redis-bench-");
-        String loadBefore = loadAverage();
+        String loadBefore = LoadAverage.all();
         Map<String, Map<String, Double>> results;
         RedisComparisonMain main = new RedisComparisonMain();
         // The change stream's store runs a reader thread from its start, so it is measured only when asked for.
@@ -116,7 +117,7 @@ public final class RedisComparisonMain {
         } finally {
             cleanUp(redis, prefix, directory);
         }
-        print(redis, results, loadBefore, loadAverage());
+        print(redis, results, loadBefore, LoadAverage.all());
         if (withStream && !TABLE_ONLY && !WRITES_ONLY) {
             printStreamCost(results.get(ON_REDIS), results.get(ON_REDIS + ", change stream"));
         }
@@ -143,7 +144,7 @@ public final class RedisComparisonMain {
         }
         for (int round = 0; round < ROUNDS + 1; round++) {
             System.out.printf(Locale.ROOT, "Round %d of %d (the first is a warm-up), load average %s%n", round,
-                    ROUNDS, loadAverage());
+                    ROUNDS, LoadAverage.all());
             String table = "users" + round;
             long[] writeNanos = new long[stores.size()];
             long[] readNanos = new long[stores.size()];
@@ -266,17 +267,6 @@ public final class RedisComparisonMain {
         double[] sorted = values.stream().mapToDouble(Double::doubleValue).sorted().toArray();
         int middle = sorted.length / 2;
         return sorted.length % 2 == 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
-    }
-
-    /** The 1, 5 and 15 minute load averages, as {@code uptime} prints them. */
-    private static String loadAverage() {
-        try {
-            String[] fields = Files.readString(Path.of("/proc/loadavg")).trim().split("\\s+");
-            return fields[0] + ", " + fields[1] + ", " + fields[2];
-        } catch (IOException | RuntimeException e) {
-            return String.format(Locale.ROOT, "%.2f",
-                    java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
-        }
     }
 
     private static void print(URI redis, Map<String, Map<String, Double>> results, String loadBefore,

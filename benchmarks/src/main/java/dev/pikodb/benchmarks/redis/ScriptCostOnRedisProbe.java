@@ -1,5 +1,6 @@
 package dev.pikodb.benchmarks.redis;
 
+import dev.pikodb.benchmarks.LoadAverage;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.api.StatefulRedisConnection;
@@ -8,8 +9,6 @@ import io.lettuce.core.codec.ByteArrayCodec;
 import io.lettuce.core.codec.StringCodec;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -113,7 +112,7 @@ public final class ScriptCostOnRedisProbe {
         List<String> names = new ArrayList<>(variants.keySet());
         Map<String, double[]> sums = new LinkedHashMap<>();
         names.forEach(name -> sums.put(name, new double[3]));
-        String loadBefore = loadAverage();
+        String loadBefore = LoadAverage.all();
         for (int from = 0, block = 0; from < CALLS; from += BLOCK, block++) {
             for (int turn = 0; turn < names.size(); turn++) {
                 String name = names.get((block + turn) % names.size());
@@ -133,7 +132,7 @@ public final class ScriptCostOnRedisProbe {
         System.out.printf(Locale.ROOT, "%nRedis %s; %,d calls per variant (%s), blocks of %,d taking turns;"
                 + " load average %s before, %s after%n%n", redis.info("server").lines()
                 .filter(line -> line.startsWith("redis_version:")).findFirst().orElse("?"), CALLS,
-                INSERTS ? "each a new key" : "overwrites", BLOCK, loadBefore, loadAverage());
+                INSERTS ? "each a new key" : "overwrites", BLOCK, loadBefore, LoadAverage.all());
         System.out.println("| per call | server CPU us | in the command us | wall us |");
         System.out.println("|---|---|---|---|");
         sums.forEach((name, sum) -> System.out.printf(Locale.ROOT, "| %s | %.2f | %.2f | %.1f |%n", name,
@@ -226,14 +225,5 @@ public final class ScriptCostOnRedisProbe {
 
     private static byte[] utf8(String text) {
         return text.getBytes(StandardCharsets.UTF_8);
-    }
-
-    private static String loadAverage() {
-        try {
-            String[] fields = Files.readString(Path.of("/proc/loadavg")).trim().split("\\s+");
-            return fields[0] + ", " + fields[1] + ", " + fields[2];
-        } catch (java.io.IOException e) {
-            return "unknown";
-        }
     }
 }

@@ -1,5 +1,6 @@
 package dev.pikodb.benchmarks.redis;
 
+import dev.pikodb.benchmarks.LoadAverage;
 import dev.pikodb.benchmarks.Profiles;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.ScriptOutputType;
@@ -113,12 +114,12 @@ public final class WriteCostOnRedisProbe {
             if (!ONLY.isEmpty()) {
                 stores.keySet().retainAll(List.of(ONLY.split(",")));
             }
-            String loadBefore = loadAverage();
+            String loadBefore = LoadAverage.all();
             // A warm-up of every store, then the measured writes: overwrites of the warm-up's keys, or
             // new keys in a new table.
             main.run(stores, "users", WRITES, false);
             Map<String, double[]> perWrite = main.run(stores, INSERTS ? "inserts" : "users", WRITES, true);
-            String loadAfter = loadAverage();
+            String loadAfter = LoadAverage.all();
             print(redis, perWrite, loadBefore, loadAfter);
             main.printDetails();
         } finally {
@@ -352,15 +353,6 @@ public final class WriteCostOnRedisProbe {
             });
             System.out.println(line);
         });
-    }
-
-    private static String loadAverage() {
-        try {
-            String[] fields = Files.readString(Path.of("/proc/loadavg")).trim().split("\\s+");
-            return fields[0] + ", " + fields[1] + ", " + fields[2];
-        } catch (IOException e) {
-            return "unknown";
-        }
     }
 
     private static void cleanUp(RedisClient client, String prefix) {
