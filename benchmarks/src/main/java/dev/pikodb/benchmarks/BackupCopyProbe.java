@@ -122,8 +122,7 @@ public final class BackupCopyProbe {
     }
 
     private static long gcMillis() {
-        return ManagementFactory.getGarbageCollectorMXBeans().stream().mapToLong(gc -> Math.max(0, gc.getCollectionTime()))
-                .sum();
+        return GcMonitor.totals().millis();
     }
 
     private static double seconds(long startedNanos) {

@@ -51,6 +51,40 @@ public final class GcMonitor {
         }
     }
 
+    /**
+     * The collections of every collector since the JVM started (a collector that reports no figure counts
+     * none).
+     *
+     * @param count how many
+     * @param millis their summed duration
+     */
+    public record Totals(long count, long millis) {
+        /**
+         * The collections since {@code before}.
+         *
+         * @param before totals taken earlier
+         * @return the difference
+         */
+        public Totals since(Totals before) {
+            return new Totals(count - before.count, millis - before.millis);
+        }
+    }
+
+    /**
+     * The collections so far, over every collector.
+     *
+     * @return their number and summed time
+     */
+    public static Totals totals() {
+        long count = 0;
+        long millis = 0;
+        for (java.lang.management.GarbageCollectorMXBean bean : ManagementFactory.getGarbageCollectorMXBeans()) {
+            count += Math.max(0, bean.getCollectionCount());
+            millis += Math.max(0, bean.getCollectionTime());
+        }
+        return new Totals(count, millis);
+    }
+
     private static final GcMonitor INSTANCE = new GcMonitor();
 
     private final List<Collection> collections = new ArrayList<>();

@@ -55,8 +55,6 @@ public final class IndexStartProbe {
                 (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
         java.lang.management.ThreadMXBean threadBean = ManagementFactory.getThreadMXBean();
         java.lang.reflect.Method totalAllocated = allocationCounter(threadBean);
-        java.util.List<java.lang.management.GarbageCollectorMXBean> collectors =
-                ManagementFactory.getGarbageCollectorMXBeans();
         double[][] wall = new double[2][REPETITIONS];
         double[][] cpu = new double[2][REPETITIONS];
         double[][] allocated = new double[2][REPETITIONS];
@@ -68,16 +66,14 @@ public final class IndexStartProbe {
                 int which = (repetition + turn) & 1;
                 CollectedHeap.collect();
                 long allocatedBefore = allocated(totalAllocated, threadBean);
-                long collectionsBefore = collectors.stream().mapToLong(c -> c.getCollectionCount()).sum();
-                long pausesBefore = collectors.stream().mapToLong(c -> c.getCollectionTime()).sum();
+                GcMonitor.Totals collectionsBefore = GcMonitor.totals();
                 long cpuStarted = system.getProcessCpuTime();
                 long started = System.nanoTime();
                 PikoDB db = Profiles.startPikoDB(which == 0 ? indexed : plain, false);
                 double millis = (System.nanoTime() - started) / 1e6;
                 double cpuMillis = (system.getProcessCpuTime() - cpuStarted) / 1e6;
                 double megabytes = (allocated(totalAllocated, threadBean) - allocatedBefore) / 1e6;
-                long collected = collectors.stream().mapToLong(c -> c.getCollectionCount()).sum() - collectionsBefore;
-                long paused = collectors.stream().mapToLong(c -> c.getCollectionTime()).sum() - pausesBefore;
+                GcMonitor.Totals during = GcMonitor.totals().since(collectionsBefore);
                 if (which == 0) {
                     sink += db.count(QueryWorkload.TABLE, Query.eq("/owner", "user1"));
                 }
@@ -86,8 +82,8 @@ public final class IndexStartProbe {
                     wall[which][repetition] = millis;
                     cpu[which][repetition] = cpuMillis;
                     allocated[which][repetition] = megabytes;
-                    collections[which][repetition] = collected;
-                    pauses[which][repetition] = paused;
+                    collections[which][repetition] = during.count();
+                    pauses[which][repetition] = during.millis();
                 }
             }
         }

@@ -3,7 +3,6 @@ package dev.pikodb.benchmarks;
 import dev.pikodb.PikoDB;
 import dev.pikodb.benchmarks.workload.QueryWorkload;
 import java.io.PrintStream;
-import java.lang.management.GarbageCollectorMXBean;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -112,7 +111,7 @@ public final class IndexWriteLatencyProbe {
         List<double[]> slowWindows = new ArrayList<>();
         GcMonitor monitor = GcMonitor.get();
         String loadBefore = LoadAverage.oneMinute();
-        long[] gcBefore = collections();
+        GcMonitor.Totals gcBefore = GcMonitor.totals();
         for (int i = 0; i < nanos.length; i++) {
             String key = QueryWorkload.key(random.nextInt(records));
             Map<String, Object> note = QueryWorkload.note(random.nextInt(records), records);
@@ -130,7 +129,7 @@ public final class IndexWriteLatencyProbe {
                 (allocated >= copyBytes ? copies : allocated >= LARGE_BYTES ? large : slowWindows).add(window);
             }
         }
-        long[] gcAfter = collections();
+        GcMonitor.Totals gcDuring = GcMonitor.totals().since(gcBefore);
         String loadAfter = LoadAverage.oneMinute();
         long over = Arrays.stream(nanos).filter(n -> n > SLOW_NANOS).count();
         // Collections are reported shortly after they end: wait for the last ones before matching.
@@ -147,7 +146,7 @@ public final class IndexWriteLatencyProbe {
                 turn, table, at(sorted, 0.5), at(sorted, 0.9), at(sorted, 0.99), at(sorted, 0.999), at(sorted, 0.9999),
                 sorted[sorted.length - 1] / 1e3, over, list(copies, monitor), list(large, monitor),
                 slowWindows.size() + " (" + slowDuringGc + " in GC)",
-                (gcAfter[0] - gcBefore[0]) + ", " + (gcAfter[1] - gcBefore[1]) + " ms", loadBefore, loadAfter);
+                gcDuring.count() + ", " + gcDuring.millis() + " ms", loadBefore, loadAfter);
     }
 
     /**
@@ -169,17 +168,6 @@ public final class IndexWriteLatencyProbe {
     /** The latency at a fraction of the sorted latencies, microseconds. */
     private static double at(long[] sorted, double fraction) {
         return sorted[Math.min(sorted.length - 1, (int) Math.ceil(fraction * sorted.length) - 1)] / 1e3;
-    }
-
-    /** The collections so far and their summed time in milliseconds, over all collectors. */
-    private static long[] collections() {
-        long count = 0;
-        long millis = 0;
-        for (GarbageCollectorMXBean bean : ManagementFactory.getGarbageCollectorMXBeans()) {
-            count += Math.max(0, bean.getCollectionCount());
-            millis += Math.max(0, bean.getCollectionTime());
-        }
-        return new long[] {count, millis};
     }
 
     private static void sleepQuietly() {

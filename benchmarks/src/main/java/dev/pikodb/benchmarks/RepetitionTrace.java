@@ -1,12 +1,10 @@
 package dev.pikodb.benchmarks;
 
 import java.io.IOException;
-import java.lang.management.GarbageCollectorMXBean;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.Locale;
 import java.util.function.DoubleSupplier;
 import org.slf4j.Logger;
@@ -41,23 +39,19 @@ public final class RepetitionTrace {
             return repetition;
         }
         ThreadMXBean threads = ManagementFactory.getThreadMXBean();
-        List<GarbageCollectorMXBean> collectors = ManagementFactory.getGarbageCollectorMXBeans();
         return () -> {
             long faults = minorFaults();
-            long collections = collectors.stream().mapToLong(GarbageCollectorMXBean::getCollectionCount).sum();
-            long collecting = collectors.stream().mapToLong(GarbageCollectorMXBean::getCollectionTime).sum();
+            GcMonitor.Totals collections = GcMonitor.totals();
             long cpu = threads.getCurrentThreadCpuTime();
             long user = threads.getCurrentThreadUserTime();
             double value = repetition.getAsDouble();
             double cpuMillis = (threads.getCurrentThreadCpuTime() - cpu) / 1e6;
             double userMillis = (threads.getCurrentThreadUserTime() - user) / 1e6;
             long faulted = faults < 0 ? -1 : minorFaults() - faults;
-            long collected = collectors.stream().mapToLong(GarbageCollectorMXBean::getCollectionCount).sum() - collections;
-            long collectedMillis = collectors.stream().mapToLong(GarbageCollectorMXBean::getCollectionTime).sum()
-                    - collecting;
+            GcMonitor.Totals collected = GcMonitor.totals().since(collections);
             LOG.info(String.format(Locale.ROOT, "%s | %s: %.1f %s; thread cpu %.1f ms (user %.1f), minor faults %d,"
                     + " collections %d (%d ms)", cell.workload(), cell.store(), value, cell.unit().symbol(), cpuMillis,
-                    userMillis, faulted, collected, collectedMillis));
+                    userMillis, faulted, collected.count(), collected.millis()));
             return value;
         };
     }
