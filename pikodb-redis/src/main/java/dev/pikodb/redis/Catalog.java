@@ -127,11 +127,11 @@ final class Catalog {
                 () -> commands.sync().hmget(keys.catalogKey(), utf8(table), utf8("\0" + table)));
         byte[] listed = stored.get(0).getValueOrElse(null);
         if (listed != null) {
-            return Long.parseLong(new String(listed, StandardCharsets.US_ASCII));
+            return generation(listed);
         }
         byte[] dropping = stored.get(1).getValueOrElse(null);
         if (dropping != null) {
-            finishDrop(table, Long.parseLong(new String(dropping, StandardCharsets.US_ASCII)), operation);
+            finishDrop(table, generation(dropping), operation);
         }
         return null;
     }
@@ -175,7 +175,7 @@ final class Catalog {
             byte[] field = entry.getKey();
             if (field.length > 1 && field[0] == 0) {
                 notes.put(new String(field, 1, field.length - 1, StandardCharsets.UTF_8),
-                        Long.parseLong(new String(entry.getValue(), StandardCharsets.US_ASCII)));
+                        generation(entry.getValue()));
             }
         }
         return notes;
@@ -219,6 +219,11 @@ final class Catalog {
 
     private byte[][] catalogKeys() {
         return new byte[][] {keys.catalogKey()};
+    }
+
+    /** A generation as the catalog stores it: decimal digits. */
+    private static long generation(byte[] stored) {
+        return Long.parseLong(new String(stored, StandardCharsets.US_ASCII));
     }
 
     private static byte[] utf8(String text) {
