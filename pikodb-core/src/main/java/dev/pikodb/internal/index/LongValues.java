@@ -73,24 +73,12 @@ final class LongValues {
         if (at >= 0) {
             // The writer reads the groups it stored itself.
             Object group = generation.groups[at];
-            Object next = KeyGroup.with(group, key, slot);
-            if (next != group) {
-                generation.store(at, next);
-                if (group == null) {
-                    generation.gone--;
-                }
-                changed(value, next);
-            }
+            setInBase(generation, value, at, group, KeyGroup.with(group, key, slot));
             return;
         }
         GroupCell cell = generation.cells.get(value);
         if (cell != null) {
-            Object group = cell.group();
-            Object next = KeyGroup.with(group, key, slot);
-            if (next != group) {
-                cell.set(next);
-                changed(value, next);
-            }
+            setInOverlay(generation, value, cell, KeyGroup.with(cell.group(), key, slot));
             return;
         }
         addToOverlay(generation, value, KeyGroup.with(null, key, slot));
