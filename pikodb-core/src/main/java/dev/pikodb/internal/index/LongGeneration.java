@@ -2,7 +2,6 @@ package dev.pikodb.internal.index;
 
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
-import java.util.concurrent.ConcurrentSkipListMap;
 
 /**
  * One generation of a {@link LongValues}: a base (sorted distinct values in the first {@link #size}
@@ -20,12 +19,8 @@ final class LongGeneration {
     final Object[] groups;
     /** The values of the base. */
     final int size;
-    /** The values added since the base, in order, each with the cell of its group. */
-    final ConcurrentSkipListMap<Long, GroupCell> overlay;
-    /** The same cells by value, for the writer alone: it finds a value of the overlay without a descent. */
-    final LongCells cells;
-    /** Values in {@link #overlay}; counted by the writer, as the map's size walks it. */
-    int overlaid;
+    /** The values added since the base, each with the cell of its group. */
+    final LongOverlay overlay;
     /** Null groups in {@link #groups}; counted by the writer. */
     int gone;
     /** Null groups the merge that made this base kept in it. */
@@ -33,17 +28,14 @@ final class LongGeneration {
 
     /** A base of all the values given and an empty overlay. */
     LongGeneration(long[] values, Object[] groups, int keptGone) {
-        this(values, groups, values.length, new ConcurrentSkipListMap<>(), new LongCells(), 0, keptGone);
+        this(values, groups, values.length, new LongOverlay(), keptGone);
     }
 
-    LongGeneration(long[] values, Object[] groups, int size, ConcurrentSkipListMap<Long, GroupCell> overlay,
-            LongCells cells, int overlaid, int gone) {
+    LongGeneration(long[] values, Object[] groups, int size, LongOverlay overlay, int gone) {
         this.values = values;
         this.groups = groups;
         this.size = size;
         this.overlay = overlay;
-        this.cells = cells;
-        this.overlaid = overlaid;
         this.gone = gone;
         this.keptGone = gone;
     }

@@ -1,7 +1,6 @@
 package dev.pikodb.internal.index;
 
 import java.util.Map;
-import java.util.concurrent.ConcurrentSkipListMap;
 
 /**
  * The next generation of a {@link LongValues}, built from the current one a slice at a time while
@@ -39,9 +38,7 @@ final class LongMerge {
     /** Whether any value was placed; then every value up to {@link #lastPlaced} was. */
     private boolean placedAny;
     private long lastPlaced;
-    private final ConcurrentSkipListMap<Long, GroupCell> overlay = new ConcurrentSkipListMap<>();
-    private final LongCells cells = new LongCells();
-    private int overlaid;
+    private final LongOverlay overlay = new LongOverlay();
     private int gone;
 
     /**
@@ -53,7 +50,7 @@ final class LongMerge {
     LongMerge(LongGeneration from, boolean keepGone) {
         this.from = from;
         this.keepGone = keepGone;
-        int room = keepGone ? from.size + from.overlaid : from.size - from.gone + from.overlaid;
+        int room = keepGone ? from.size + from.overlay.size() : from.size - from.gone + from.overlay.size();
         this.values = new long[room];
         this.groups = new Object[room];
     }
@@ -85,17 +82,15 @@ final class LongMerge {
             }
             return;
         }
-        GroupCell cell = cells.get(value);
+        GroupCell cell = overlay.cell(value);
         if (cell != null) {
             if (group == null) {
-                overlay.remove(value);
-                cells.remove(value);
-                overlaid--;
+                overlay.remove(value, cell);
             } else {
                 cell.set(group);
             }
         } else if (group != null) {
-            addToOverlay(value, group);
+            overlay.add(value, group);
         }
     }
 
@@ -106,11 +101,12 @@ final class LongMerge {
      */
     LongGeneration advance() {
         long[] fromValues = from.values;
-        Map.Entry<Long, GroupCell> added = placedAny ? from.overlay.higherEntry(lastPlaced) : from.overlay.firstEntry();
+        Map.Entry<Long, GroupCell> added = placedAny ? from.overlay.ordered.higherEntry(lastPlaced)
+                : from.overlay.ordered.firstEntry();
         for (int step = 0; step < SLICE; step++) {
             boolean baseLeft = at < from.size;
             if (!baseLeft && added == null) {
-                return new LongGeneration(values, groups, out, overlay, cells, overlaid, gone);
+                return new LongGeneration(values, groups, out, overlay, gone);
             }
             if (baseLeft && (added == null || fromValues[at] < added.getKey())) {
                 // The writer reads the groups it stored itself.
@@ -119,7 +115,7 @@ final class LongMerge {
             } else {
                 long value = added.getKey();
                 place(value, added.getValue().group());
-                added = from.overlay.higherEntry(value);
+                added = from.overlay.ordered.higherEntry(value);
             }
         }
         return null;
@@ -138,14 +134,7 @@ final class LongMerge {
                 gone++;
             }
         } else if (group != null) {
-            addToOverlay(value, group);
+            overlay.add(value, group);
         }
-    }
-
-    private void addToOverlay(long value, Object group) {
-        GroupCell cell = new GroupCell(group);
-        cells.put(value, cell);
-        overlay.put(value, cell);
-        overlaid++;
     }
 }

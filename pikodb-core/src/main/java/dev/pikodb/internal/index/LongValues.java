@@ -59,7 +59,7 @@ final class LongValues {
         if (at >= 0) {
             return generation.groupAt(at);
         }
-        GroupCell cell = generation.overlay.get(value);
+        GroupCell cell = generation.overlay.ordered.get(value);
         return cell == null ? null : cell.group();
     }
 
@@ -76,7 +76,7 @@ final class LongValues {
             setInBase(generation, value, at, group, KeyGroup.with(group, key, slot));
             return;
         }
-        GroupCell cell = generation.cells.get(value);
+        GroupCell cell = generation.overlay.cell(value);
         if (cell != null) {
             setInOverlay(generation, value, cell, KeyGroup.with(cell.group(), key, slot));
             return;
@@ -98,7 +98,7 @@ final class LongValues {
             }
             return;
         }
-        GroupCell cell = generation.cells.get(value);
+        GroupCell cell = generation.overlay.cell(value);
         if (cell != null) {
             setInOverlay(generation, value, cell, KeyGroup.without(cell.group(), key, held, several));
         }
@@ -117,7 +117,7 @@ final class LongValues {
             setInBase(generation, value, at, generation.groups[at], group);
             return;
         }
-        GroupCell cell = generation.cells.get(value);
+        GroupCell cell = generation.overlay.cell(value);
         if (cell != null) {
             setInOverlay(generation, value, cell, group);
         } else if (group != null) {
@@ -140,11 +140,7 @@ final class LongValues {
 
     private void setInOverlay(LongGeneration generation, long value, GroupCell cell, Object group) {
         if (group == null) {
-            // Out of the ordered overlay first: a reader that still finds the cell sees no group.
-            generation.overlay.remove(value);
-            generation.cells.remove(value);
-            cell.set(null);
-            generation.overlaid--;
+            generation.overlay.remove(value, cell);
         } else if (group == cell.group()) {
             return;
         } else {
@@ -154,10 +150,7 @@ final class LongValues {
     }
 
     private void addToOverlay(LongGeneration generation, long value, Object group) {
-        GroupCell cell = new GroupCell(group);
-        generation.cells.put(value, cell);
-        generation.overlay.put(value, cell);
-        generation.overlaid++;
+        generation.overlay.add(value, group);
         changed(value, group);
     }
 
@@ -176,10 +169,10 @@ final class LongValues {
         if (building == null) {
             LongGeneration generation = current;
             int goneSince = Math.max(0, generation.gone - generation.keptGone);
-            if (generation.overlaid + goneSince <= Math.max(MIN_CHANGES, generation.size / 16)) {
+            if (generation.overlay.size() + goneSince <= Math.max(MIN_CHANGES, generation.size / 16)) {
                 return;
             }
-            int held = generation.size - generation.gone + generation.overlaid;
+            int held = generation.size - generation.gone + generation.overlay.size();
             building = new LongMerge(generation, generation.gone <= held);
             merge = building;
         } else {
@@ -219,7 +212,8 @@ final class LongValues {
         LongGeneration generation = current;
         long[] values = generation.values;
         int size = generation.size;
-        NavigableMap<Long, GroupCell> overlay = ascending ? generation.overlay : generation.overlay.descendingMap();
+        NavigableMap<Long, GroupCell> overlay = ascending ? generation.overlay.ordered
+                : generation.overlay.ordered.descendingMap();
         int at;
         if (from == null) {
             at = ascending ? 0 : size - 1;
